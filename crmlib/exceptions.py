@@ -1,0 +1,39 @@
+"""The three errors crmlib raises on purpose.
+
+Every message names what is wrong and says what to do, so that a user fixes a
+file in one pass instead of reading a traceback.
+"""
+
+from __future__ import annotations
+
+
+class DataError(ValueError):
+    """Input data that crmlib cannot use: the message names file, column, rows and values."""
+
+
+class NotFittedError(RuntimeError):
+    """A model was asked for predictions before ``fit``."""
+
+    def __init__(self, model: object):
+        name = type(model).__name__
+        super().__init__(
+            f"This {name} is not fitted yet: call {name}().fit(data) first, "
+            "with data that has the columns listed in its docstring."
+        )
+
+
+class ConvergenceError(RuntimeError):
+    """The optimiser did not find a maximum of the likelihood.
+
+    The message is a short checklist of what to try.
+    """
+
+    def __init__(self, model_name: str, reason: str, hints: list[str] | None = None):
+        tips = hints or [
+            "check the time unit: recency and T must be in the same unit (e.g. weeks), and T >= recency",
+            "check that enough customers bought more than once (frequency > 0)",
+            "try other starting values: fit(data, initial_params={...})",
+            "try a penalizer, e.g. Model(penalizer=0.001), to keep parameters finite",
+        ]
+        lines = "\n".join(f"  - {t}" for t in tips)
+        super().__init__(f"{model_name} did not converge: {reason}\nWhat to try:\n{lines}")

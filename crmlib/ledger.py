@@ -1,0 +1,104 @@
+"""The data-quality ledger: every row that a loader drops, flags or changes, with its reason.
+
+A ledger travels with the loaded DataFrame in ``df.attrs["ledger"]``; :func:`ledger_of`
+reads it back. Notebooks show it so that nothing is lost silently.
+
+>>> led = Ledger(source="orders.csv", table="transactions", rows_read=10)
+>>> led.add("exact duplicate row", 2, action="dropped", rows=[4, 7])
+>>> led.rows_kept
+8
+>>> print(led.to_frame()[["reason", "rows", "action"]].to_string(index=False))
+             reason  rows  action
+exact duplicate row     2 dropped
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ATTR = "ledger"
+
+
+@dataclass
+class LedgerEntry:
+    reason: str
+    rows: int
+    action: str  # "dropped", "flagged" or "changed"
+    detail: str = ""
+    examples: list[int] = field(default_factory=list)  # spreadsheet row numbers (header = row 1)
+
+
+@dataclass
+class Ledger:
+    """What happened to the rows of one loaded table."""
+
+    source: str
+    table: str
+    rows_read: int = 0
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+    def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=()) -> None:
+        """Record ``count`` rows dropped, flagged or changed for ``reason`` (no-op when 0)."""
+        if action not in {"dropped", "flagged", "changed"}:
+            raise ValueError(f"action must be dropped, flagged or changed, not {action!r}")
+        if count:
+            self.entries.append(
+                LedgerEntry(reason, int(count), action, detail, [int(r) for r in list(rows)[:5]])
+            )
+
+    @property
+    def rows_dropped(self) -> int:
+        return sum(e.rows for e in self.entries if e.action == "dropped")
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_read - self.rows_dropped
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entry: table, source, reason, rows, action, detail, example rows."""
+        cols = ["table", "source", "reason", "rows", "action", "detail", "example rows"]
+        data = [
+            [self.table, self.source, e.reason, e.rows, e.action, e.detail,
+             ", ".join(map(str, e.examples))]
+            for e in self.entries
+        ]
+        return pd.DataFrame(data, columns=cols)
+
+    def __str__(self) -> str:
+        head = (f"{self.table} from {self.source}: {self.rows_read:,} rows read, "
+                f"{self.rows_kept:,} kept, {self.rows_dropped:,} dropped")
+        if not self.entries:
+            return head + "; nothing dropped, flagged or changed."
+        lines = [head]
+        for e in self.entries:
+            ex = f" (rows {', '.join(map(str, e.examples))}{', ...' if e.rows > len(e.examples) else ''})" if e.examples else ""
+            det = f" - {e.detail}" if e.detail else ""
+            lines.append(f"  {e.action:>7} {e.rows:>8,}  {e.reason}{ex}{det}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        summary = (f"<p><b>{self.table}</b> from <code>{self.source}</code>: {self.rows_read:,} rows read, "
+                   f"{self.rows_kept:,} kept, {self.rows_dropped:,} dropped.</p>")
+        if not self.entries:
+            return summary + "<p>Nothing dropped, flagged or changed.</p>"
+        return summary + self.to_frame().to_html(index=False)
+
+
+def ledger_of(df: pd.DataFrame) -> Ledger | None:
+    """The ledger a crmlib loader attached to ``df``, or None."""
+    return df.attrs.get(ATTR)
+
+
+def attach(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    df.attrs[ATTR] = ledger
+    return df
+
+
+def ledger_table(*frames: pd.DataFrame) -> pd.DataFrame:
+    """All ledgers of the given loaded frames as one table (for notebooks)."""
+    parts = [led.to_frame() for led in map(ledger_of, frames) if led is not None]
+    if not parts:
+        return Ledger("", "").to_frame()
+    return pd.concat(parts, ignore_index=True)
