@@ -14,6 +14,7 @@ exact duplicate row     2 dropped
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +39,7 @@ class Ledger:
     table: str
     rows_read: int = 0
     entries: list[LedgerEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read (encoding, column names)
 
     def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=()) -> None:
         """Record ``count`` rows dropped, flagged or changed for ``reason`` (no-op when 0)."""
@@ -69,9 +71,9 @@ class Ledger:
     def __str__(self) -> str:
         head = (f"{self.table} from {self.source}: {self.rows_read:,} rows read, "
                 f"{self.rows_kept:,} kept, {self.rows_dropped:,} dropped")
+        lines = [head] + [f"  note: {n}" for n in self.notes]
         if not self.entries:
-            return head + "; nothing dropped, flagged or changed."
-        lines = [head]
+            return "\n".join(lines + ["  nothing dropped, flagged or changed."])
         for e in self.entries:
             ex = f" (rows {', '.join(map(str, e.examples))}{', ...' if e.rows > len(e.examples) else ''})" if e.examples else ""
             det = f" - {e.detail}" if e.detail else ""
@@ -79,8 +81,10 @@ class Ledger:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        summary = (f"<p><b>{self.table}</b> from <code>{self.source}</code>: {self.rows_read:,} rows read, "
+        summary = (f"<p><b>{self.table}</b> from <code>{html.escape(self.source)}</code>: {self.rows_read:,} rows read, "
                    f"{self.rows_kept:,} kept, {self.rows_dropped:,} dropped.</p>")
+        if self.notes:
+            summary += "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>"
         if not self.entries:
             return summary + "<p>Nothing dropped, flagged or changed.</p>"
         return summary + self.to_frame().to_html(index=False)

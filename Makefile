@@ -1,0 +1,39 @@
+# crmlib: `make demo` writes the report suite from bundled data; `make test` runs every test.
+# A fresh machine needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps demo test lab bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Headless Chromium for the browser test and Indic fonts for figures, from Debian's packages.
+# Best effort: without root or apt the demo still works (crmlib ships Lohit fonts as a fallback).
+system-deps:
+	@sh scripts/system-deps.sh
+
+demo: setup
+	@sh scripts/system-deps.sh --optional
+	$(BIN)/crmlib demo
+
+test: setup system-deps
+	MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+bench: setup
+	$(BIN)/python benchmarks/bench_clv.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/index.json data/demo

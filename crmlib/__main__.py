@@ -1,0 +1,5 @@
+import sys
+
+from crmlib.cli import main
+
+sys.exit(main())

@@ -1,0 +1,495 @@
+"""Loaders for the files people really export: transactions, customers and feedback.
+
+Each loader takes a path (CSV, TSV, TXT, Parquet, Excel) or a DataFrame and returns a
+DataFrame with canonical columns and a :class:`~crmlib.ledger.Ledger` in ``df.attrs["ledger"]``
+that counts every row dropped, flagged or changed, with its reason.
+
+What the text reader copes with: comma, semicolon, tab or pipe delimiters (sniffed); UTF-8
+with or without a byte-order mark, falling back to cp1252 and then Latin-1 (the fallback is
+noted in the ledger); common date formats (ISO, day-first and month-first with ``/ - .``,
+``20240131``, ``31 Jan 2024``); amounts with currency symbols (₹ $ € £ ৳, Rs, INR, Tk),
+thousands separators including Indian grouping (``₹1,00,000.50`` is 100000.5), accounting
+negatives ``(12.50)``, and decimal commas (``1.234,56`` or ``12,5`` in semicolon files).
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first record row 2.
+For a DataFrame input, rows are its index labels.
+
+How rows are counted:
+
+* exact duplicate rows are dropped (the same customer, date, amount and every other column);
+* rows without a ``customer_id`` are dropped;
+* returns and refunds (negative amounts) are kept and flagged with ``is_return``;
+  :func:`crmlib.summary.rfm_summary` nets them against the purchases of the same day and
+  does not count a day with only returns as a purchase;
+* zero amounts are kept and flagged (they count as purchases, as in the CDNOW data);
+* transactions dated after ``observation_end`` are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io as _io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlib.exceptions import DataError
+from crmlib.ledger import Ledger, attach
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".dat", ""}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+#: Other names for canonical columns, tried when the canonical name is absent.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "customer_id": ("customerid", "customer", "cust_id", "custid", "client_id", "user_id",
+                    "customer_no", "customer_number", "member_id"),
+    "date": ("order_date", "invoice_date", "invoicedate", "transaction_date", "purchase_date",
+             "response_date", "survey_date", "created_at", "timestamp", "datetime"),
+    "amount": ("revenue", "sales", "order_value", "value", "total", "dollar_value", "net_amount",
+               "amount_inr", "price_total"),
+    "order_id": ("invoice", "invoice_no", "invoiceno", "order", "order_no", "transaction_id"),
+    "quantity": ("qty", "units", "number_of_items"),
+    "signup_date": ("signup", "joined", "registration_date", "created"),
+    "loyalty_tier": ("tier", "loyalty", "loyalty_level"),
+    "nps": ("nps_score", "likelihood_to_recommend", "recommend"),
+    "csat": ("csat_score", "satisfaction"),
+    "ces": ("ces_score", "effort"),
+    "comment": ("comments", "feedback", "text", "verbatim", "remarks"),
+}
+
+
+@dataclass(frozen=True)
+class _Schema:
+    table: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+
+TRANSACTIONS = _Schema("transactions", ("customer_id", "date", "amount"),
+                       ("order_id", "quantity", "category", "channel"))
+CUSTOMERS = _Schema("customers", ("customer_id",),
+                    ("signup_date", "city", "loyalty_tier", "name", "email", "phone"))
+FEEDBACK = _Schema("feedback", ("customer_id", "date"), ("nps", "csat", "ces", "channel", "comment"))
+
+SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+_MAX_EXAMPLES = 5
+
+
+# ----------------------------------------------------------------------------- reading
+
+class _Source:
+    """A raw table of strings with the name and row labels used in messages."""
+
+    def __init__(self, frame: pd.DataFrame, name: str, spreadsheet_rows: bool, notes=()):
+        self.frame = frame
+        self.name = name
+        self.notes = list(notes)
+        n = len(frame)
+        self.rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index)
+        self.row_word = "row" if spreadsheet_rows else "index"
+
+
+def _read(source, table: str) -> _Source:
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        if frame.empty:
+            raise DataError(f"The {table} DataFrame is empty: it has no rows.")
+        return _Source(frame, "<DataFrame>", False)
+    if not isinstance(source, (str, Path)):
+        raise DataError(f"{table}: expected a file path or a pandas DataFrame, got {type(source).__name__}.")
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise DataError(f"{path}: file not found. Check the path (working directory: {Path.cwd()}).")
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, not a file. Pass the {table} file inside it.")
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes). Export the {table} again.")
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            frame = pd.read_parquet(path)
+            src = _Source(frame, path.name, True)
+        elif suffix in EXCEL_SUFFIXES:
+            frame = pd.read_excel(path, dtype=object)
+            src = _Source(frame, path.name, True)
+        else:
+            src = _read_text(path)
+    except DataError:
+        raise
+    except Exception as exc:  # the reader's own message, wrapped with the file name
+        raise DataError(f"{path}: could not be read as a {suffix or 'text'} file: {exc}") from None
+    src.frame.columns = [str(c) for c in src.frame.columns]
+    if src.frame.empty:
+        raise DataError(f"{path}: has a header ({', '.join(map(str, src.frame.columns))}) "
+                        f"but no rows. Export the {table} again with its data.")
+    return src
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_text(path: Path) -> _Source:
+    text, encoding = _decode(path.read_bytes())
+    if not text.strip():
+        raise DataError(f"{path}: the file holds only blank lines. Export the table again.")
+    notes = []
+    if encoding != "utf-8-sig":
+        notes.append(f"the file is not UTF-8; read as {encoding}")
+    delimiter = _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(_io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skipinitialspace=True, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = f" at row {m.group(1)}: it has {m.group(2)} fields" if m else f": {exc}"
+        raise DataError(f"{path.name}: rows have different numbers of fields (delimiter {delimiter!r})"
+                        f"{where}. Quote values that contain the delimiter, or fix that row.") from None
+    src = _Source(frame, path.name, True, notes)
+    src.delimiter = delimiter
+    return src
+
+
+# ----------------------------------------------------------------------------- columns
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lstrip("\ufeff").lower()).strip("_")
+
+
+def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> None:
+    frame = src.frame
+    if columns:
+        unknown = [k for k in columns if k not in frame.columns]
+        if unknown:
+            raise DataError(
+                f"{src.name}: columns= names {', '.join(map(repr, unknown))} which the {schema.table} "
+                f"file does not have. Its columns are: {', '.join(map(repr, frame.columns))}.")
+        frame = frame.rename(columns=columns)
+    wanted = schema.required + schema.optional
+    renamed = {}
+    for col in frame.columns:
+        n = _norm(col)
+        if n in wanted and n != col:
+            renamed[col] = n
+    frame = frame.rename(columns=renamed)
+    for target in wanted:
+        if target in frame.columns:
+            continue
+        for col in frame.columns:
+            if _norm(col) in ALIASES.get(target, ()) and col not in wanted:
+                frame = frame.rename(columns={col: target})
+                src.notes.append(f"column {col!r} used as {target!r}")
+                break
+    missing = [c for c in schema.required if c not in frame.columns]
+    if missing:
+        parts = []
+        for col in missing:
+            close = difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.4)
+            hint = (f" Did you mean {close[0]!r}? Pass columns={{{close[0]!r}: {col!r}}}."
+                    if close else f" Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
+            parts.append(f"required column {col!r} is missing.{hint}")
+        raise DataError(f"{src.name} ({schema.table}): " + " ".join(parts)
+                        + f" Found columns: {', '.join(map(repr, frame.columns))}.")
+    src.frame = frame
+
+
+# ----------------------------------------------------------------------------- values
+
+def _problem(src: _Source, column: str, mask: np.ndarray, values, rule: str) -> str | None:
+    """One message for the rows in ``mask`` breaking ``rule``, or None when there are none."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return None
+    shown = ", ".join(f"{src.row_word} {src.rows[i]}: {values[i]!r}" for i in idx[:_MAX_EXAMPLES])
+    more = f" and {len(idx) - _MAX_EXAMPLES} more" if len(idx) > _MAX_EXAMPLES else ""
+    return f"column {column!r}: {len(idx)} value(s) {rule} ({shown}{more})"
+
+
+def _raise(src: _Source, problems: list[str | None], what_to_do: str) -> None:
+    problems = [p for p in problems if p]
+    if problems:
+        raise DataError(f"{src.name}: " + "; ".join(problems) + f". {what_to_do}")
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    out = series.astype("string").str.strip()
+    return out.mask(out.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>"]))
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y",
+    "%d.%m.%Y", "%d/%m/%y", "%m/%d/%y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
+    "%d-%b-%Y", "%d-%b-%y",
+)
+_TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+
+
+def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, str | None]:
+    raw = src.frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        parsed = pd.to_datetime(raw).dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        bad = parsed.isna().to_numpy() if required else np.zeros(len(raw), bool)
+        return parsed.astype("datetime64[ns]"), _problem(src, column, bad, raw.astype(str).to_numpy(),
+                                                         "are missing; expected a date")
+    text = _as_text(raw)
+    present = text.notna().to_numpy()
+    values = text.to_numpy(dtype=object)
+    best, best_ok, best_fmt = None, -1, None
+    sample = text[present]
+    for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
+        try:
+            parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        except (ValueError, TypeError):
+            continue
+        ok = int(parsed.notna().sum())
+        if ok > best_ok:
+            best, best_ok, best_fmt = parsed, ok, fmt
+        if ok == len(sample):
+            break
+    full = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    if best is not None:
+        full[present] = best.astype("datetime64[ns]")
+    if best_fmt and best_fmt.startswith(("%d/%m", "%m/%d")) and best_ok == len(sample):
+        other = best_fmt.replace("%d/%m", "#").replace("%m/%d", "%d/%m").replace("#", "%m/%d")
+        if pd.to_datetime(sample, format=other, errors="coerce").notna().all():
+            src.notes.append(f"dates in {column!r} such as {sample.iloc[0]!r} fit both day-first and "
+                             f"month-first; read as {best_fmt!r}")
+    unparsed = present & full.isna().to_numpy()
+    problems = [_problem(src, column, unparsed, values,
+                         "are not dates; expected e.g. 2024-01-31, 31/01/2024 or 31 Jan 2024")]
+    if required:
+        problems.append(_problem(src, column, ~present, values, "are empty; expected a date"))
+    return full, "; ".join(p for p in problems if p) or None
+
+
+_CURRENCY = re.compile(r"(?i)(₹|\$|€|£|৳|\brs\.?|\binr\b|\busd\b|\beur\b|\bgbp\b|\btk\.?|\bbdt\b)")
+
+
+def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None) -> tuple[pd.Series, np.ndarray]:
+    """Numbers from text with currency symbols and separators; returns (values, not_a_number mask)."""
+    raw = src.frame[column]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        vals = pd.to_numeric(raw, errors="coerce").astype("float64")
+        return vals, np.zeros(len(raw), bool)
+    text = _as_text(raw)
+    s = text.str.replace(_CURRENCY, "", regex=True).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    negative = s.str.match(r"^\(.*\)$") | s.str.endswith("-")
+    s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(r"^(.*[0-9])-$", r"\1", regex=True)
+    if decimal_comma is None:
+        comma_decimal = s.str.contains(r"^[-+]?[0-9.]*,[0-9]{1,2}$", regex=True)
+        dot_decimal = s.str.contains(r"\.[0-9]{1,2}$|,[0-9]{3}", regex=True)
+        decimal_comma = bool(comma_decimal.fillna(False).any()) and not bool(
+            (dot_decimal.fillna(False) & s.str.contains(",", regex=False).fillna(False)).any())
+        if getattr(src, "delimiter", ",") == ";" and bool(s.str.contains(r",[0-9]{1,2}$").fillna(False).any()):
+            decimal_comma = True
+    if decimal_comma:
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        s = s.str.replace(",", "", regex=False)
+    vals = pd.to_numeric(s.where(s.str.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|nan)$",
+                                             case=False).fillna(False)), errors="coerce")
+    vals = vals.astype("float64")
+    lowered = s.str.lower()
+    vals[lowered.isin(["inf", "+inf", "infinity"]).fillna(False)] = np.inf
+    vals[lowered.isin(["-inf", "-infinity"]).fillna(False)] = -np.inf
+    vals = vals.where(~negative.fillna(False), -vals.abs())
+    not_number = (text.notna() & vals.isna() & ~lowered.isin(["nan"]).fillna(False)).to_numpy()
+    return vals, not_number
+
+
+def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledger, reason: str,
+          detail: str = "") -> tuple[pd.DataFrame, np.ndarray]:
+    ledger.add(reason, int(mask.sum()), action="dropped", detail=detail, rows=rows[mask])
+    return frame[~mask], rows[~mask]
+
+
+def _new_ledger(src: _Source, table: str) -> Ledger:
+    return Ledger(source=src.name, table=table, rows_read=len(src.frame))
+
+
+# ----------------------------------------------------------------------------- loaders
+
+def read_transactions(source, columns: dict | None = None, observation_end=None,
+                      drop_duplicates: bool = True) -> pd.DataFrame:
+    """Read transactions: ``customer_id`` (string), ``date``, ``amount`` (float) and ``is_return``.
+
+    Optional columns kept when present: ``order_id``, ``quantity``, ``category``, ``channel``.
+    ``columns`` renames your own column names, e.g. ``{"Invoice Date": "date"}``.
+    Transactions after ``observation_end`` are dropped and counted in the ledger.
+
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"cust": ["a", "a", "b"], "date": ["2024-01-05", "2024-02-01", "2024-01-09"],
+    ...                     "amount": ["₹1,00,000.50", "-20", "15"]})
+    >>> tx = read_transactions(raw, columns={"cust": "customer_id"})
+    >>> tx["amount"].tolist(), tx["is_return"].tolist()
+    ([100000.5, -20.0, 15.0], [False, True, False])
+    """
+    src = _read(source, "transactions")
+    _canonical_columns(src, TRANSACTIONS, columns)
+    ledger = _new_ledger(src, "transactions")
+    frame, rows = src.frame, src.rows
+
+    ids = _as_text(frame["customer_id"])
+    dates, date_problem = _parse_dates(src, "date", required=True)
+    amounts, not_number = _parse_numbers(src, "amount")
+    raw_amount = frame["amount"].astype(str).to_numpy()
+    missing_amount = (_as_text(frame["amount"]).isna().to_numpy()) if frame["amount"].dtype == object \
+        else frame["amount"].isna().to_numpy()
+    nan_amount = (amounts.isna().to_numpy() & ~not_number) | missing_amount
+    inf_amount = np.isinf(amounts.to_numpy(dtype=float, na_value=np.nan))
+    out = pd.DataFrame({"customer_id": ids, "date": dates, "amount": amounts})
+    problems = [date_problem,
+                _problem(src, "amount", not_number & ~missing_amount, raw_amount,
+                         "are not numbers; expected amounts such as 1234.50, ₹1,00,000.50 or 12,50"),
+                _problem(src, "amount", nan_amount & ~not_number, raw_amount,
+                         "are empty or NaN; every transaction needs an amount"),
+                _problem(src, "amount", inf_amount, raw_amount, "are infinite")]
+    if "quantity" in frame.columns:
+        qty, bad_qty = _parse_numbers(src, "quantity")
+        problems.append(_problem(src, "quantity", bad_qty, frame["quantity"].astype(str).to_numpy(),
+                                 "are not numbers"))
+        out["quantity"] = qty
+    _raise(src, problems, "Fix these values in the file (or pass columns= if a column was misread) "
+                          "and load it again.")
+    for col in ("order_id", "category", "channel"):
+        if col in frame.columns:
+            out[col] = _as_text(frame[col])
+    if "channel" in out.columns:
+        out["channel"] = out["channel"].str.lower()
+
+    no_id = out["customer_id"].isna().to_numpy()
+    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be attributed to a customer")
+    if observation_end is not None:
+        end = pd.Timestamp(observation_end)
+        late = (out["date"] > end).to_numpy()
+        out, rows = _drop(out, rows, late, ledger, "date after observation end",
+                          f"after {end.date()}")
+    if drop_duplicates:
+        dup = out.duplicated(keep="first").to_numpy()
+        out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
+                          "the same values in every column as an earlier row")
+    out["is_return"] = (out["amount"] < 0).to_numpy()
+    ledger.add("return or refund (negative amount)", int(out["is_return"].sum()), action="flagged",
+               detail="kept; netted against same-day purchases in rfm_summary",
+               rows=rows[out["is_return"].to_numpy()])
+    zero = (out["amount"] == 0).to_numpy()
+    ledger.add("zero amount", int(zero.sum()), action="flagged",
+               detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data",
+               rows=rows[zero])
+    return _with_notes(out.reset_index(drop=True), src, ledger)
+
+
+def _with_notes(frame: pd.DataFrame, src: _Source, ledger: Ledger) -> pd.DataFrame:
+    ledger.notes.extend(src.notes)
+    return attach(frame, ledger)
+
+
+def read_customers(source, columns: dict | None = None) -> pd.DataFrame:
+    """Read customers: ``customer_id``; optional ``signup_date, city, loyalty_tier, name, email, phone``.
+
+    The PII columns (``name``, ``email``, ``phone``) are kept for hashed audience exports only;
+    use :func:`crmlib.privacy.drop_pii` before anything reaches a report.
+    A customer id listed twice with different details is an error; an exact duplicate row is dropped.
+    """
+    src = _read(source, "customers")
+    _canonical_columns(src, CUSTOMERS, columns)
+    ledger = _new_ledger(src, "customers")
+    frame, rows = src.frame, src.rows
+    out = pd.DataFrame({"customer_id": _as_text(frame["customer_id"])})
+    problems = []
+    if "signup_date" in frame.columns:
+        out["signup_date"], problem = _parse_dates(src, "signup_date", required=False)
+        problems.append(problem)
+    _raise(src, problems, "Fix these values in the file and load it again.")
+    for col in ("city", "loyalty_tier", "name", "email", "phone"):
+        if col in frame.columns:
+            out[col] = _as_text(frame[col])
+    extra = [c for c in frame.columns if c not in out.columns]
+    for col in extra:  # other columns stay, so nothing the user had disappears silently
+        out[col] = frame[col].to_numpy()
+    no_id = out["customer_id"].isna().to_numpy()
+    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be linked to transactions")
+    dup = out.duplicated(keep="first").to_numpy()
+    out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
+                      "the same values in every column as an earlier row")
+    repeated = out["customer_id"].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        idx = np.flatnonzero(repeated)
+        shown = ", ".join(f"{src.row_word} {rows[i]}: {out['customer_id'].iloc[i]!r}" for i in idx[:_MAX_EXAMPLES])
+        raise DataError(f"{src.name}: column 'customer_id': {len(idx)} rows share an id with different "
+                        f"details ({shown}). Keep one row per customer and load it again.")
+    return _with_notes(out.reset_index(drop=True), src, ledger)
+
+
+def read_feedback(source, columns: dict | None = None, redact: bool = True) -> pd.DataFrame:
+    """Read survey feedback: ``customer_id, date``; optional ``nps`` (0-10), ``csat`` (1-5),
+    ``ces`` (1-7), ``channel``, ``comment``.
+
+    Scores are whole numbers in their range (empty is allowed: a response may answer only some
+    questions). With ``redact=True`` (the default) emails and phone numbers in comments are
+    replaced by ``[email]`` and ``[phone]`` as the file is read, and counted in the ledger, so
+    that analytics never receives them.
+    """
+    src = _read(source, "feedback")
+    _canonical_columns(src, FEEDBACK, columns)
+    ledger = _new_ledger(src, "feedback")
+    frame, rows = src.frame, src.rows
+    dates, date_problem = _parse_dates(src, "date", required=True)
+    out = pd.DataFrame({"customer_id": _as_text(frame["customer_id"]), "date": dates})
+    problems = [date_problem]
+    for col, (lo, hi) in SCORE_RANGES.items():
+        if col not in frame.columns:
+            continue
+        vals, not_number = _parse_numbers(src, col)
+        raw = frame[col].astype(str).to_numpy()
+        v = vals.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            outside = np.isfinite(v) & ((v < lo) | (v > hi) | (v != np.round(v)))
+        problems += [_problem(src, col, not_number, raw, f"are not numbers; expected whole numbers {lo}-{hi}"),
+                     _problem(src, col, outside | np.isinf(v), raw, f"are outside the {col.upper()} scale; "
+                                                                     f"expected whole numbers {lo}-{hi}")]
+        out[col] = vals.round().astype("Int64")
+    _raise(src, problems, "Fix these values in the file and load it again.")
+    for col in ("channel", "comment"):
+        if col in frame.columns:
+            out[col] = _as_text(frame[col])
+    if "channel" in out.columns:
+        out["channel"] = out["channel"].str.lower()
+    no_id = out["customer_id"].isna().to_numpy()
+    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be linked to a customer")
+    dup = out.duplicated(keep="first").to_numpy()
+    out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
+                      "the same values in every column as an earlier row")
+    if redact and "comment" in out.columns:
+        from crmlib.privacy import redact as _redact_series
+
+        cleaned = _redact_series(out["comment"])
+        changed = (cleaned.fillna("") != out["comment"].fillna("")).to_numpy()
+        ledger.add("email or phone in comment", int(changed.sum()), action="changed",
+                   detail="replaced by [email] / [phone]", rows=rows[changed])
+        out["comment"] = cleaned
+    return _with_notes(out.reset_index(drop=True), src, ledger)
