@@ -1,0 +1,196 @@
+"""Loaders: the files people export, one clear DataError for each kind of bad input, the ledger."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlib import DataError, ledger_of
+from crmlib.io import read_customers, read_feedback, read_transactions
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# ------------------------------------------------------------------ files people export
+
+def test_semicolon_file_with_decimal_commas_and_latin1(tmp_path):
+    path = write(tmp_path, "export.csv", "Kunde;Datum;Betrag\nA;31.01.2024;1.234,56 €\nB;01.02.2024;12,5\n",
+                 encoding="cp1252")
+    tx = read_transactions(path, columns={"Kunde": "customer_id", "Datum": "date", "Betrag": "amount"})
+    assert tx["amount"].tolist() == [1234.56, 12.5]
+    assert tx["date"].tolist() == [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-01")]
+    assert any("cp1252" in n for n in ledger_of(tx).notes)
+
+
+def test_utf8_bom_tab_delimited_indian_grouping(tmp_path):
+    path = write(tmp_path, "tx.tsv", "\ufeffcustomer_id\tdate\tamount\nC1\t2024-03-05\t₹1,00,000.50\n"
+                                     "C2\t2024-03-06\tRs. 2,50,000\n")
+    tx = read_transactions(path)
+    assert tx["amount"].tolist() == [100000.5, 250000.0]
+    assert tx["customer_id"].dtype == "string"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("$1,234.50", 1234.5), ("€ 12", 12.0), ("£0.99", 0.99), ("৳ 1,500", 1500.0), ("(12.50)", -12.5),
+    ("-7", -7.0), ("INR 10,00,000", 1000000.0), ("1 234.5", 1234.5),
+])
+def test_amount_formats(raw, expected):
+    tx = read_transactions(pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [raw]}))
+    assert tx["amount"].iloc[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["2024-01-31", "31/01/2024", "01/31/2024", "20240131", "31 Jan 2024",
+                                 "Jan 31, 2024", "31.01.2024", "2024-01-31 14:05:00"])
+def test_date_formats(raw):
+    tx = read_transactions(pd.DataFrame({"customer_id": ["a"], "date": [raw], "amount": [1]}))
+    assert tx["date"].iloc[0].normalize() == pd.Timestamp("2024-01-31")
+
+
+def test_ambiguous_day_month_is_read_day_first_and_noted():
+    tx = read_transactions(pd.DataFrame({"customer_id": ["a", "b"], "date": ["03/04/2024", "05/06/2024"],
+                                         "amount": [1, 2]}))
+    assert tx["date"].iloc[0] == pd.Timestamp("2024-04-03")
+    assert any("day-first" in n for n in ledger_of(tx).notes)
+
+
+def test_parquet_and_excel(tmp_path):
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                          "amount": [1.5, 2.5]})
+    frame.to_parquet(tmp_path / "t.parquet")
+    frame.to_excel(tmp_path / "t.xlsx", index=False)
+    for name in ("t.parquet", "t.xlsx"):
+        tx = read_transactions(tmp_path / name)
+        assert tx["amount"].tolist() == [1.5, 2.5]
+        assert tx["customer_id"].tolist() == ["a", "b"]
+
+
+# ------------------------------------------------------------------ one clear error per case
+
+def error_of(call, *args, **kwargs) -> str:
+    with pytest.raises(DataError) as info:
+        call(*args, **kwargs)
+    message = str(info.value)
+    assert isinstance(info.value, ValueError)
+    assert "\n" not in message  # one line, for the command line
+    return message
+
+
+def test_missing_file(tmp_path):
+    assert "file not found" in error_of(read_transactions, tmp_path / "nope.csv")
+
+
+def test_directory(tmp_path):
+    assert "is a directory" in error_of(read_transactions, tmp_path)
+
+
+def test_empty_file(tmp_path):
+    assert "empty" in error_of(read_transactions, write(tmp_path, "e.csv", ""))
+
+
+def test_header_without_rows(tmp_path):
+    msg = error_of(read_transactions, write(tmp_path, "h.csv", "customer_id,date,amount\n"))
+    assert "h.csv" in msg and "no rows" in msg
+
+
+def test_missing_required_column_suggests_the_closest(tmp_path):
+    msg = error_of(read_transactions, write(tmp_path, "m.csv", "customer_id,date,amont\na,2024-01-01,3\n"))
+    assert "'amount'" in msg and "Did you mean 'amont'" in msg and "m.csv" in msg
+
+
+def test_unparsable_date_names_row_and_value(tmp_path):
+    path = write(tmp_path, "d.csv", "customer_id,date,amount\na,2024-01-01,1\nb,yesterday,2\n")
+    msg = error_of(read_transactions, path)
+    assert "d.csv" in msg and "'date'" in msg and "row 3" in msg and "'yesterday'" in msg
+
+
+@pytest.mark.parametrize("value, words", [("abc", "not numbers"), ("", "empty or NaN"), ("NaN", "empty or NaN"),
+                                          ("inf", "infinite"), ("-Infinity", "infinite")])
+def test_bad_amounts(tmp_path, value, words):
+    path = write(tmp_path, "a.csv", f"customer_id,date,amount\na,2024-01-01,1\nb,2024-01-02,{value}\n")
+    msg = error_of(read_transactions, path)
+    assert "'amount'" in msg and words in msg and "row 3" in msg
+
+
+def test_all_problems_of_a_file_in_one_message(tmp_path):
+    path = write(tmp_path, "x.csv", "customer_id,date,amount\na,never,1\nb,2024-01-02,lots\n")
+    msg = error_of(read_transactions, path)
+    assert "'date'" in msg and "'amount'" in msg
+
+
+@pytest.mark.parametrize("column, value", [("nps", "11"), ("nps", "-1"), ("csat", "0"), ("csat", "6"),
+                                           ("ces", "8"), ("nps", "7.5")])
+def test_feedback_scores_out_of_range(tmp_path, column, value):
+    path = write(tmp_path, "f.csv", f"customer_id,date,{column}\na,2024-01-01,{value}\n")
+    msg = error_of(read_feedback, path)
+    assert f"'{column}'" in msg and "row 2" in msg and value in msg
+
+
+def test_ragged_rows(tmp_path):
+    path = write(tmp_path, "r.csv", "customer_id,date,amount\na,2024-01-01,1\nb,2024-01-02,2,extra,x\n")
+    assert "r.csv" in error_of(read_transactions, path)
+
+
+def test_conflicting_customer_rows(tmp_path):
+    path = write(tmp_path, "c.csv", "customer_id,city\na,Pune\na,Delhi\n")
+    msg = error_of(read_customers, path)
+    assert "'a'" in msg and "row 2" in msg
+
+
+def test_unknown_columns_mapping(tmp_path):
+    path = write(tmp_path, "t.csv", "customer_id,date,amount\na,2024-01-01,1\n")
+    assert "'Datum'" in error_of(read_transactions, path, columns={"Datum": "date"})
+
+
+# ------------------------------------------------------------------ nothing lost silently
+
+def test_ledger_counts_every_dropped_and_flagged_row(tmp_path):
+    path = write(tmp_path, "l.csv", "customer_id,date,amount\n"
+                                    "a,2024-01-01,10\n"
+                                    "a,2024-01-01,10\n"       # exact duplicate
+                                    ",2024-01-02,5\n"         # no customer
+                                    "b,2024-01-03,-4\n"       # return
+                                    "b,2024-01-04,0\n"        # zero amount
+                                    "c,2025-06-01,9\n")       # after observation end
+    tx = read_transactions(path, observation_end="2024-12-31")
+    ledger = ledger_of(tx)
+    counts = {e.reason: (e.rows, e.action, e.examples) for e in ledger.entries}
+    assert counts["exact duplicate row"] == (1, "dropped", [3])
+    assert counts["no customer_id"] == (1, "dropped", [4])
+    assert counts["date after observation end"] == (1, "dropped", [7])
+    assert counts["return or refund (negative amount)"] == (1, "flagged", [5])
+    assert counts["zero amount"] == (1, "flagged", [6])
+    assert ledger.rows_read == 6 and ledger.rows_kept == len(tx) == 3
+    assert tx["is_return"].tolist() == [False, True, False]
+
+
+def test_feedback_comments_are_redacted_on_read_and_counted(tmp_path):
+    path = write(tmp_path, "fb.csv", "customer_id,date,nps,comment\n"
+                                     "a,2024-01-01,9,great service\n"
+                                     "b,2024-01-02,3,call me on +91 98765 43210 or mail x.y@example.com\n")
+    fb = read_feedback(path)
+    assert "98765" not in fb["comment"].iloc[1] and "example.com" not in fb["comment"].iloc[1]
+    assert fb["nps"].tolist() == [9, 3]
+    entry = next(e for e in ledger_of(fb).entries if e.reason == "email or phone in comment")
+    assert entry.rows == 1 and entry.examples == [3]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(-10**7, 10**7)), min_size=1, max_size=30),
+       st.sampled_from(["₹", "$", "", "Rs "]))
+def test_amounts_round_trip_through_thousands_separators(rows, symbol):
+    """Property: any amount written with a currency symbol and thousands separators reads back exactly."""
+    def fmt(cents):
+        sign = "-" if cents < 0 else ""
+        return f"{sign}{symbol}{abs(cents) / 100:,.2f}"
+    frame = pd.DataFrame({"customer_id": [r[0] for r in rows], "date": "2024-01-01",
+                          "amount": [fmt(r[1]) for r in rows]})
+    tx = read_transactions(frame, drop_duplicates=False)
+    assert np.allclose(tx["amount"], [r[1] / 100 for r in rows])
+    assert not any(math.isnan(v) for v in tx["amount"])
