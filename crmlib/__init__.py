@@ -1,8 +1,33 @@
-"""crmlib: CRM analytics for Jupyter - loaders, RFM, lifetime value, feedback and reports."""
+"""crmlib: CRM analytics for Jupyter - loaders, RFM, lifetime value, feedback and reports.
+
+Everything public is one step from here:
+
+* loading: :func:`read_transactions`, :func:`read_customers`, :func:`read_feedback`,
+  :func:`ledger_of` (the data-quality ledger that travels with loaded data);
+* the RFM summary: :func:`rfm_summary`;
+* errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
+* submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
+  ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``.
+"""
+
+import importlib
 
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
+from crmlib.io import read_customers, read_feedback, read_transactions
 from crmlib.ledger import Ledger, ledger_of
+from crmlib.summary import rfm_summary
 
 __version__ = "0.1.0"
 
-__all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "ledger_of", "__version__"]
+_SUBMODULES = {"audiences", "clv", "config", "datasets", "feedback", "io", "ledger", "plots",
+               "privacy", "reports", "rfm", "summary"}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"crmlib.{name}")
+    raise AttributeError(f"module 'crmlib' has no attribute {name!r}")
+
+
+__all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "__version__", "ledger_of",
+           "read_customers", "read_feedback", "read_transactions", "rfm_summary"]

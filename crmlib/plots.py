@@ -89,18 +89,19 @@ def channel_mix(transactions: pd.DataFrame, currency: str = "") -> plt.Figure | 
     return fig
 
 
-def revenue_summary(transactions: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """A small table of headline numbers for the overview report."""
+def revenue_summary(transactions: pd.DataFrame, summary: pd.DataFrame, currency: str = "") -> pd.DataFrame:
+    """A small table of headline numbers for the overview report, formatted for reading."""
+    money = (lambda v: f"{v:,.2f} {currency}".strip())
     purchases = transactions[transactions["amount"] >= 0]
     returns = transactions[transactions["amount"] < 0]
     rows = {
-        "customers": len(summary),
-        "transactions": len(transactions),
+        "customers": f"{len(summary):,}",
+        "transactions": f"{len(transactions):,}",
         "period": f"{transactions['date'].min():%Y-%m-%d} to {transactions['date'].max():%Y-%m-%d}",
-        "revenue (gross of returns)": purchases["amount"].sum(),
-        "returns and refunds": returns["amount"].sum(),
-        "net revenue": transactions["amount"].sum(),
-        "repeat customers (share)": float(np.mean(summary["frequency"] > 0)),
-        "mean repeat purchases per customer": float(summary["frequency"].mean()),
+        "revenue (gross of returns)": money(purchases["amount"].sum()),
+        "returns and refunds": f"{money(returns['amount'].sum())} in {len(returns):,} transactions",
+        "net revenue": money(transactions["amount"].sum()),
+        "customers who came back": f"{np.mean(summary['frequency'] > 0):.1%}",
+        "repeat purchases per customer (mean)": f"{summary['frequency'].mean():.2f}",
     }
-    return pd.DataFrame({"value": pd.Series(rows, dtype=object)})
+    return pd.DataFrame({"value": pd.Series(rows)})

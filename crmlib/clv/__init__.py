@@ -1,0 +1,19 @@
+"""Customer lifetime-value models fitted by maximum likelihood, and their validation.
+
+Non-contractual (buy till you die): :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`,
+:class:`ModifiedBetaGeo` (MBG/NBD), :class:`BetaGeoBetaBinom` (BG/BB, discrete opportunities).
+Spend: :class:`GammaGamma`. Contractual retention: :class:`ShiftedBetaGeo` (sBG).
+"""
+
+from crmlib.clv.beta_geo import BetaGeo
+from crmlib.clv.beta_geo_beta_binom import BetaGeoBetaBinom
+from crmlib.clv.gamma_gamma import GammaGamma
+from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
+from crmlib.clv.pareto_nbd import ParetoNBD
+from crmlib.clv.shifted_beta_geo import ShiftedBetaGeo
+from crmlib.clv.validation import calibration_holdout, compare_models, tracking, tracking_inputs
+
+__all__ = [
+    "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
+    "calibration_holdout", "compare_models", "tracking", "tracking_inputs",
+]

@@ -1,0 +1,457 @@
+"""The shared machinery of the lifetime-value models: checks, compression, optimiser, Hessian.
+
+A leaf model declares its parameter names, the columns it reads, starting values and a
+vectorised log-likelihood over *distinct* histories with a weight each. This base:
+
+* validates the input (columns present, numeric, finite, non-negative, model rules),
+* compresses identical rows into one row with a weight (so the cost of a fit grows with the
+  number of distinct histories, not with customers),
+* maximises the weighted log-likelihood over log-parameters with ``scipy.optimize.minimize``
+  (L-BFGS-B), using the leaf's exact gradient when it has one,
+* estimates the covariance from a central-difference Hessian of the gradient and gives standard
+  errors on the natural scale by the delta method.
+
+Confidence intervals are Wald intervals on the log scale, ``exp(log(theta) +- z * se_log)``:
+the parameters are positive and their likelihood is closer to normal in the log.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
+
+WEIGHT = "weight"
+
+
+def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray) -> str:
+    bad = np.flatnonzero(mask)
+    shown = ", ".join(f"{index[i]!r}: {values[i]!r}" for i in bad[:3])
+    return f"{bad.size} row(s), first {shown}"
+
+
+def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.DataFrame:
+    """Check that ``data`` is a non-empty DataFrame with numeric, finite, non-negative ``columns``.
+
+    All problems are collected and raised together as one :class:`DataError`.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"{model} needs a pandas DataFrame with columns {list(columns)}, "
+                        f"got {type(data).__name__}.")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise DataError(f"{model}: column(s) {missing} missing; the data has {list(data.columns)}. "
+                        f"Build the summary with crmlib.summary.rfm_summary or rename the columns.")
+    if len(data) == 0:
+        raise DataError(f"{model}: the data is empty (0 customers); fit needs customers.")
+    problems = []
+    for col in columns + ((WEIGHT,) if WEIGHT in data.columns else ()):
+        raw = data[col]
+        if raw.dtype == bool or str(raw.dtype) == "boolean":
+            continue
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            problems.append(f"column '{col}': {_describe_rows(bad, data.index, raw.to_numpy())} "
+                            "are missing or not finite numbers")
+            continue
+        neg = values < 0
+        if neg.any():
+            problems.append(f"column '{col}': {_describe_rows(neg, data.index, values)} are negative")
+    if problems:
+        raise DataError(f"{model}: " + "; ".join(problems) + ". Fix or drop these rows and fit again.")
+    return data
+
+
+def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col: str) -> None:
+    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``)."""
+    if np.any(mask):
+        raise DataError(f"{model}: rule '{rule}' broken in column '{col}': "
+                        f"{_describe_rows(np.asarray(mask), data.index, data[col].to_numpy())}. "
+                        "Check the time unit and how the summary was built.")
+
+
+def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Group identical rows of ``columns``; the ``weight`` column counts them (or sums given weights)."""
+    frame = pd.DataFrame({c: pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns})
+    w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
+         else np.ones(len(data)))
+    frame[WEIGHT] = w
+    out = frame.groupby(list(columns), sort=True, as_index=False)[WEIGHT].sum()
+    return out[out[WEIGHT] > 0].reset_index(drop=True)
+
+
+def unique_apply(data: pd.DataFrame, columns: tuple[str, ...], func) -> np.ndarray:
+    """Evaluate ``func(arrays...)`` once per distinct row of ``columns`` and spread back to all rows."""
+    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns]
+    if len(data) < 2:
+        return np.asarray(func(*arrays), dtype=float)
+    stacked = np.column_stack(arrays)
+    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    values = np.asarray(func(*uniq.T), dtype=float)
+    return values[inverse.ravel()]
+
+
+def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarray:
+    """E[func(p, i)] for p ~ Beta(a, b[i]) by Gauss-Jacobi quadrature, one rule per distinct b.
+
+    ``func(p, rows)`` gets an array of nodes (shape rows x nodes) and the row indices. The
+    quadrature weight carries the Beta density exactly, so a < 1 or b < 1 (singular densities,
+    the cases where hypergeometric closed forms break down) are handled without special cases.
+    """
+    b = np.asarray(b, dtype=float)
+    out = np.empty(b.shape, dtype=float)
+    for value in np.unique(b):
+        rows = np.flatnonzero(b == value)
+        x, w = special.roots_jacobi(nodes, value - 1.0, a - 1.0)
+        p = (1.0 + x) / 2.0
+        w = w / w.sum()
+        vals = func(np.broadcast_to(p, (rows.size, nodes)), rows)
+        out[rows] = vals @ w
+    return out
+
+
+class BaseModel:
+    """Maximum-likelihood fitting, standard errors and summaries shared by all CLV models.
+
+    Subclasses set ``param_names``, ``columns`` and implement ``_initial(table)``,
+    ``_loglik(params, arrays)`` (per-row log-likelihood) and optionally ``_grad(params, arrays)``
+    (per-row gradient with respect to the natural parameters, shape rows x k).
+    """
+
+    param_names: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, penalizer: float = 0.0):
+        self.penalizer = penalizer
+
+    # ----------------------------------------------------------------- the leaf's part
+    def _validate(self, data: pd.DataFrame) -> pd.DataFrame:  # pragma: no cover - overridden
+        return data
+
+    def _check_degenerate(self, data: pd.DataFrame) -> None:
+        """Raise DataError when the data cannot identify the parameters (checked by fit only)."""
+
+    def _initial(self, table: pd.DataFrame) -> np.ndarray:
+        return np.ones(len(self.param_names))
+
+    def _loglik(self, params: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
+        raise NotImplementedError
+
+    _grad = None  # a leaf defines a method to supply exact gradients
+
+    # ----------------------------------------------------------------- fitting
+    def _prepare(self, data: pd.DataFrame, fitting: bool = False) -> pd.DataFrame:
+        name = type(self).__name__
+        check_columns(data, self.columns, name)
+        data = self._validate(data)
+        if fitting:
+            self._check_degenerate(data)
+        table = compress(data, self.columns)
+        return table
+
+    def _objective(self, logp: np.ndarray, arrays: list[np.ndarray], w: np.ndarray, scale: float):
+        params = np.exp(logp)
+        with np.errstate(all="ignore"):
+            ll = self._loglik(params, arrays)
+            value = -(w @ ll) / scale + self.penalizer * np.sum(params**2)
+            if self._grad is not None:
+                g = (w @ self._grad(params, arrays)) * params
+                grad = -g / scale + self.penalizer * 2 * params**2
+            else:
+                grad = self._numeric_grad(logp, arrays, w, scale)
+        if not np.isfinite(value):
+            return 1e300, np.zeros_like(logp)
+        return value, grad
+
+    def _value(self, logp, arrays, w, scale) -> float:
+        params = np.exp(logp)
+        with np.errstate(all="ignore"):
+            ll = self._loglik(params, arrays)
+        return -(w @ ll) / scale + self.penalizer * np.sum(params**2)
+
+    def _numeric_grad(self, logp, arrays, w, scale) -> np.ndarray:
+        h = 1e-6
+        grad = np.empty_like(logp)
+        for i in range(logp.size):
+            step = np.zeros_like(logp)
+            step[i] = h
+            grad[i] = (self._value(logp + step, arrays, w, scale)
+                       - self._value(logp - step, arrays, w, scale)) / (2 * h)
+        return grad
+
+    def fit(self, data: pd.DataFrame, initial_params: dict | None = None):
+        """Fit by maximum likelihood and return ``self``.
+
+        ``data`` holds one row per customer with the columns in the class docstring; an optional
+        ``weight`` column counts identical customers.
+        """
+        name = type(self).__name__
+        table = self._prepare(data, fitting=True)
+        arrays = [table[c].to_numpy() for c in self.columns]
+        w = table[WEIGHT].to_numpy()
+        scale = float(w.sum())
+        x0 = np.asarray(self._initial(table), dtype=float)
+        if initial_params:
+            unknown = set(initial_params) - set(self.param_names)
+            if unknown:
+                raise DataError(f"{name}: unknown initial_params {sorted(unknown)}; "
+                                f"the parameters are {list(self.param_names)}.")
+            for i, p in enumerate(self.param_names):
+                if p in initial_params:
+                    x0[i] = float(initial_params[p])
+        if np.any(x0 <= 0):
+            raise DataError(f"{name}: initial parameters must be positive, got {x0.tolist()}.")
+        logp0 = np.log(x0)
+        result = optimize.minimize(self._objective, logp0, args=(arrays, w, scale), jac=True,
+                                   method="L-BFGS-B", bounds=[(-25.0, 25.0)] * x0.size,
+                                   options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9})
+        logp = result.x
+        value = self._value(logp, arrays, w, scale)
+        gnorm = float(np.max(np.abs(self._objective(logp, arrays, w, scale)[1])))
+        if not np.isfinite(value) or value >= 1e299:
+            raise ConvergenceError(name, "the log-likelihood is not finite at the optimum")
+        if np.any(np.abs(logp) >= 24.9):
+            raise ConvergenceError(name, "a parameter ran off to 0 or infinity "
+                                   f"({dict(zip(self.param_names, np.exp(logp).round(6)))})")
+        if not result.success and gnorm > 1e-4:
+            raise ConvergenceError(name, f"{result.message} (largest gradient {gnorm:.2g})")
+        self.params_ = pd.Series(np.exp(logp), index=list(self.param_names), name="coef")
+        ll_rows = self._loglik(self.params_.to_numpy(), arrays)
+        self.log_likelihood_ = float(w @ ll_rows)
+        self.n_customers_ = scale
+        self.n_histories_ = len(table)
+        self.freq_ = data.attrs.get("freq") if hasattr(data, "attrs") else None
+        self._covariance(logp, arrays, w)
+        return self
+
+    def _covariance(self, logp, arrays, w) -> None:
+        k = logp.size
+        hess = np.empty((k, k))
+        for i in range(k):
+            h = 1e-4 * max(1.0, abs(logp[i]))
+            step = np.zeros(k)
+            step[i] = h
+            gp = self._objective(logp + step, arrays, w, 1.0)[1]
+            gm = self._objective(logp - step, arrays, w, 1.0)[1]
+            hess[:, i] = (gp - gm) / (2 * h)
+        hess = (hess + hess.T) / 2
+        try:
+            cov_log = np.linalg.inv(hess)
+            se_log = np.sqrt(np.diag(cov_log))
+        except np.linalg.LinAlgError:
+            se_log = np.full(k, np.nan)
+        if not np.all(np.isfinite(se_log)):
+            se_log = np.where(np.isfinite(se_log), se_log, np.nan)
+        self._se_log = se_log
+        self.standard_errors_ = pd.Series(self.params_.to_numpy() * se_log,
+                                          index=list(self.param_names), name="se")
+
+    def set_params(self, **params: float):
+        """Set ``params_`` by hand (e.g. to simulate with :meth:`sample`), without fitting."""
+        missing = [k for k in self.param_names if k not in params]
+        if missing or set(params) - set(self.param_names):
+            raise DataError(f"{type(self).__name__}.set_params needs exactly {list(self.param_names)}.")
+        if any(not float(v) > 0 for v in params.values()):
+            raise DataError(f"{type(self).__name__}: parameters must be positive, got {params}.")
+        self.params_ = pd.Series([float(params[k]) for k in self.param_names],
+                                 index=list(self.param_names), name="coef")
+        return self
+
+    # ----------------------------------------------------------------- results
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise NotFittedError(self)
+
+    def _p(self) -> np.ndarray:
+        self._check_fitted()
+        return self.params_.to_numpy()
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals on the log scale: columns ``lower`` and ``upper`` at ``level``."""
+        self._check_fitted()
+        if not 0 < level < 1:
+            raise DataError(f"level must be between 0 and 1, got {level}.")
+        z = stats.norm.ppf(0.5 + level / 2)
+        coef = self.params_.to_numpy()
+        return pd.DataFrame({"lower": coef * np.exp(-z * self._se_log),
+                             "upper": coef * np.exp(z * self._se_log)},
+                            index=self.params_.index)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Parameters with standard errors and 95% intervals: columns coef, se, lower, upper."""
+        ci = self.confidence_intervals(0.95)
+        return pd.concat([self.params_, self.standard_errors_, ci], axis=1)
+
+    @property
+    def n_params(self) -> int:
+        return len(self.param_names)
+
+    @property
+    def aic_(self) -> float:
+        self._check_fitted()
+        return 2 * self.n_params - 2 * self.log_likelihood_
+
+    @property
+    def bic_(self) -> float:
+        self._check_fitted()
+        return self.n_params * math.log(self.n_customers_) - 2 * self.log_likelihood_
+
+    def log_likelihood(self, data: pd.DataFrame) -> float:
+        """Total log-likelihood of ``data`` under the fitted parameters."""
+        params = self._p()
+        table = self._prepare(data)
+        arrays = [table[c].to_numpy() for c in self.columns]
+        return float(table[WEIGHT].to_numpy() @ self._loglik(params, arrays))
+
+    def _series(self, values: np.ndarray, data: pd.DataFrame, name: str) -> pd.Series:
+        return pd.Series(np.asarray(values, dtype=float), index=data.index, name=name)
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"{type(self).__name__}(penalizer={self.penalizer})"
+        ps = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return f"<{type(self).__name__} fitted: {ps}; log-likelihood {self.log_likelihood_:.1f}>"
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<p><b>{type(self).__name__}</b> (not fitted)</p>"
+        head = (f"<p><b>{type(self).__name__}</b> fitted on {self.n_customers_:,.0f} customers "
+                f"({self.n_histories_:,} distinct histories); log-likelihood "
+                f"{self.log_likelihood_:,.2f}, AIC {self.aic_:,.1f}, BIC {self.bic_:,.1f}</p>")
+        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+
+
+def _as_t(t, n: int, name: str) -> np.ndarray:
+    arr = np.asarray(t.to_numpy() if isinstance(t, pd.Series) else t, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise DataError(f"{name}: t must be a number or one value per row ({n}), got shape {arr.shape}.")
+    if np.any(~np.isfinite(arr)) or np.any(arr < 0):
+        raise DataError(f"{name}: t must be finite and >= 0, got {arr[~(arr >= 0)][:3].tolist()}.")
+    return arr
+
+
+class TransactionModel(BaseModel):
+    """Base of the buy-till-you-die models reading ``frequency, recency, T``.
+
+    ``frequency`` counts repeat purchases, ``recency`` is the age at the last repeat purchase and
+    ``T`` the age at the end of observation, both counted in one time unit (the ``freq`` of the
+    summary, e.g. weeks). Predictions come back in the same unit.
+    """
+
+    columns = ("frequency", "recency", "T")
+    discrete = False  # True for BG/BB, where times count purchase opportunities
+
+    def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
+        name = type(self).__name__
+        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
+        tx = pd.to_numeric(data["recency"]).to_numpy(dtype=float)
+        T = pd.to_numeric(data["T"]).to_numpy(dtype=float)
+        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency")
+        if self.discrete:
+            check_rule(T != np.round(T), data, "T (opportunities) is a whole number", name, "T")
+            check_rule(tx != np.round(tx), data, "recency is a whole number", name, "recency")
+            check_rule(x > tx, data, "frequency <= recency", name, "frequency")
+        check_rule(T <= 0, data, "T > 0", name, "T")
+        check_rule(tx > T, data, "recency <= T", name, "recency")
+        check_rule((x == 0) & (tx != 0), data, "recency == 0 when frequency == 0", name, "recency")
+        return data
+
+    def _check_degenerate(self, data: pd.DataFrame) -> None:
+        name = type(self).__name__
+        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
+        w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
+             else np.ones(len(data)))
+        if w.sum() < 2:
+            raise DataError(f"{name}: only one customer in the data; a fit needs many customers.")
+        if not np.any((x > 0) & (w > 0)):
+            raise DataError(f"{name}: nobody made a repeat purchase (all frequency == 0), so the "
+                            "purchase and dropout processes cannot be told apart. Use a longer "
+                            "calibration period or check that repeat purchases were counted.")
+
+    def _check_data(self, data: pd.DataFrame) -> None:
+        name = type(self).__name__
+        check_columns(data, self.columns, name)
+
+    def _check_freq(self, data: pd.DataFrame, freq: str | None) -> str | None:
+        data_freq = data.attrs.get("freq") if hasattr(data, "attrs") else None
+        if freq is not None and data_freq is not None and freq != data_freq:
+            raise DataError(f"freq={freq!r} conflicts with the data's time unit {data_freq!r} "
+                            "(data.attrs['freq']); recency and T are counted in "
+                            f"{data_freq!r}, so give horizon and discount rate per {data_freq!r}.")
+        return freq or data_freq
+
+    # ---------------------------------------------------------------- predictions
+    def expected_purchases(self, t, data: pd.DataFrame) -> pd.Series:
+        """Expected repeat purchases in the next ``t`` time units (same unit as ``T``), per row."""
+        params = self._p()
+        self._check_data(data)
+        tt = _as_t(t, len(data), type(self).__name__)
+        frame = data.assign(_t=tt)
+        values = unique_apply(frame, self.columns + ("_t",),
+                              lambda x, tx, T, t_: self._conditional(params, x, tx, T, t_))
+        return self._series(values, data, "expected_purchases")
+
+    def probability_alive(self, data: pd.DataFrame) -> pd.Series:
+        """Probability that each customer is still active at the end of observation ``T``."""
+        params = self._p()
+        self._check_data(data)
+        values = unique_apply(data, self.columns, lambda x, tx, T: self._p_alive(params, x, tx, T))
+        return self._series(values, data, "probability_alive")
+
+    def expected_purchases_new_customer(self, t) -> np.ndarray | float:
+        """Expected repeat purchases of a newly acquired customer in their first ``t`` time units."""
+        params = self._p()
+        arr = np.atleast_1d(np.asarray(t, dtype=float))
+        if np.any(arr < 0) or np.any(~np.isfinite(arr)):
+            raise DataError(f"t must be finite and >= 0, got {arr.tolist()[:5]}.")
+        out = self._unconditional(params, arr)
+        return float(out[0]) if np.ndim(t) == 0 else out
+
+    def customer_lifetime_value(self, data: pd.DataFrame, spend_model, horizon: int,
+                                discount_rate: float, freq: str | None = None) -> pd.Series:
+        """Discounted value of each customer's expected purchases over the next ``horizon`` periods.
+
+        ``horizon`` is counted in the time unit of ``recency`` and ``T`` (``freq``: "D", "W" or "M";
+        taken from ``data.attrs['freq']`` when the summary carries it), and ``discount_rate`` is
+        the rate *per one such period* (for an annual rate ``d`` and weeks, pass
+        ``(1 + d) ** (1 / 52) - 1`` yourself: no hidden calendar tables). Purchases expected in
+        period ``k`` (from ``k - 1`` to ``k``) are discounted by ``(1 + discount_rate) ** -k`` and
+        valued at ``spend_model.expected_spend(data)``.
+        """
+        self._check_fitted()
+        self._check_freq(data, freq)
+        if int(horizon) != horizon or horizon < 1:
+            raise DataError(f"horizon must be a whole number of periods >= 1, got {horizon!r}.")
+        if not discount_rate > -1:
+            raise DataError(f"discount_rate must be > -1 per period, got {discount_rate!r}.")
+        spend = spend_model.expected_spend(data).to_numpy()
+        value = np.zeros(len(data))
+        previous = np.zeros(len(data))
+        for k in range(1, int(horizon) + 1):
+            current = self.expected_purchases(k, data).to_numpy()
+            value += (current - previous) / (1.0 + discount_rate) ** k
+            previous = current
+        return self._series(value * spend, data, "clv")
+
+    def sample(self, n: int, seed: int | None = 0, T=None) -> pd.DataFrame:
+        """Simulate ``n`` customers from the fitted model, observed for ``T`` time units each.
+
+        ``T`` is a number or an array of ``n`` ages; by default the mean ``T`` of the fitted data
+        is not known, so 52 (weeks) is used for continuous models and 6 for BG/BB.
+        """
+        params = self._p()
+        rng = np.random.default_rng(seed)
+        if T is None:
+            T = 6 if self.discrete else 52.0
+        T = np.broadcast_to(np.asarray(T, dtype=float), (int(n),)).copy()
+        x, tx = self._simulate(params, rng, T)
+        return pd.DataFrame({"frequency": x.astype(float), "recency": tx, "T": T},
+                            index=pd.RangeIndex(int(n), name="customer_id"))

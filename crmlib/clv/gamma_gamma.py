@@ -1,0 +1,85 @@
+"""Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV").
+
+Each transaction of a customer is ``Gamma(p, nu)`` with customer-specific ``nu ~ Gamma(q, v)``;
+the observed ``monetary_value`` is the mean of the customer's ``frequency`` repeat transactions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import digamma, gammaln
+
+from crmlib.clv._base import BaseModel, check_columns, check_rule
+from crmlib.exceptions import DataError
+
+COLUMNS = ("frequency", "monetary_value")
+
+
+class GammaGamma(BaseModel):
+    """Gamma-Gamma spend model. ``fit(data)`` reads ``frequency, monetary_value``.
+
+    Only customers with ``frequency > 0`` enter the fit (the others have no repeat spend).
+    Parameters ``p, q, v``; the population mean spend per transaction is ``p v / (q - 1)``.
+    """
+
+    param_names = ("p", "q", "v")
+    columns = COLUMNS
+
+    def _validate(self, data):
+        name = type(self).__name__
+        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
+        m = pd.to_numeric(data["monetary_value"]).to_numpy(dtype=float)
+        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency")
+        check_rule((x > 0) & (m <= 0), data, "monetary_value > 0 when frequency > 0", name,
+                   "monetary_value")
+        repeat = data[x > 0]
+        w = repeat["weight"].sum() if "weight" in repeat.columns else len(repeat)
+        if w < 2:
+            raise DataError(f"{name}: fewer than two customers with frequency > 0 "
+                            f"({w:g}); spend per transaction cannot be modelled.")
+        return repeat
+
+    def _initial(self, table):
+        return np.array([1.0, 2.0, float(table["monetary_value"].mean())])
+
+    def _loglik(self, params, arrays):
+        p, q, v = params
+        x, m = arrays
+        px = p * x
+        return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
+                + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + m * x))
+
+    def _grad(self, params, arrays):
+        p, q, v = params
+        x, m = arrays
+        px = p * x
+        lvm = np.log(v + m * x)
+        dp = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - lvm)
+        dq = digamma(px + q) - digamma(q) + np.log(v) - lvm
+        dv = q / v - (px + q) / (v + m * x)
+        return np.column_stack([dp, dq, dv])
+
+    def expected_spend(self, data: pd.DataFrame) -> pd.Series:
+        """Expected spend per future transaction, per row: a weighted mean of the population mean
+        ``p v / (q - 1)`` and the customer's observed ``monetary_value`` (population mean when
+        frequency is 0). Needs ``q > 1``."""
+        p, q, v = self._p()
+        check_columns(data, COLUMNS, type(self).__name__)
+        if q <= 1:
+            raise DataError(f"GammaGamma: q = {q:.3g} <= 1, so the mean spend is infinite; "
+                            "check for extreme monetary values.")
+        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
+        m = pd.to_numeric(data["monetary_value"]).to_numpy(dtype=float)
+        m = np.where(x > 0, m, 0.0)
+        return self._series(p * (v + x * m) / (p * x + q - 1), data, "expected_spend")
+
+    def sample(self, n: int, seed: int | None = 0, frequency=5) -> pd.DataFrame:
+        """Simulate ``n`` customers' ``monetary_value`` given ``frequency`` (a number or n values)."""
+        p, q, v = self._p()
+        rng = np.random.default_rng(seed)
+        x = np.broadcast_to(np.asarray(frequency, dtype=float), (int(n),)).copy()
+        nu = rng.gamma(q, 1.0 / v, int(n))
+        mean = np.where(x > 0, rng.gamma(np.maximum(p * x, 1e-300), 1.0 / (np.maximum(x, 1) * nu)), 0.0)
+        return pd.DataFrame({"frequency": x, "monetary_value": mean},
+                            index=pd.RangeIndex(int(n), name="customer_id"))

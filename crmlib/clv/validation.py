@@ -1,0 +1,120 @@
+"""How well a fitted model predicts: holdout comparison, tracking over time, model comparison."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.clv._base import check_columns
+from crmlib.exceptions import DataError
+
+HOLDOUT = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
+
+
+def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
+    """Mean actual against predicted holdout purchases, by calibration frequency.
+
+    ``data`` is a calibration/holdout summary (``crmlib.summary.rfm_summary(...,
+    calibration_end=...)``) with ``frequency, recency, T, frequency_holdout, duration_holdout``;
+    ``model`` is a fitted transaction model. Frequencies above ``max_frequency`` are pooled in
+    the last row (labelled ``"7+"`` by default). Columns: customers, actual, predicted.
+    """
+    check_columns(data, HOLDOUT, "calibration_holdout")
+    predicted = model.expected_purchases(data["duration_holdout"], data)
+    freq = data["frequency"].astype(float).clip(upper=max_frequency).astype(int)
+    labels = [str(i) for i in range(max_frequency)] + [f"{max_frequency}+"]
+    group = pd.Categorical.from_codes(freq.to_numpy(), categories=labels)
+    frame = pd.DataFrame({"frequency": group, "actual": data["frequency_holdout"].astype(float),
+                          "predicted": predicted.to_numpy()}, index=data.index)
+    out = frame.groupby("frequency", observed=True).agg(
+        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    return out
+
+
+def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end=None):
+    """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
+
+    ``transactions`` has ``customer_id`` and ``date``; purchases on one day count once (as in the
+    published CDNOW summaries). ``freq`` is "D" (days) or "W" (weeks of 7 days); times are
+    measured from ``start`` (default: the first date). Returns ``(first_purchase, actual)``: a
+    Series of first-purchase times per customer and a Series of repeat transactions in each
+    period, indexed by period end 1, 2, ... up to ``end`` (default: the last date).
+    """
+    check_columns(transactions.assign(_=0), ("_",), "tracking_inputs")
+    for col in ("customer_id", "date"):
+        if col not in transactions.columns:
+            raise DataError(f"tracking_inputs: column '{col}' missing; got {list(transactions.columns)}.")
+    if freq not in ("D", "W"):
+        raise DataError(f"tracking_inputs: freq must be 'D' or 'W' (fixed-length periods), got {freq!r}.")
+    unit = pd.Timedelta(days=7 if freq == "W" else 1)
+    days = transactions[["customer_id", "date"]].assign(date=pd.to_datetime(transactions["date"]).dt.normalize())
+    days = days.drop_duplicates()
+    start = pd.Timestamp(start) if start is not None else days["date"].min()
+    end = pd.Timestamp(end) if end is not None else days["date"].max()
+    first = days.groupby("customer_id")["date"].transform("min")
+    first_purchase = days.groupby("customer_id")["date"].min().sub(start) / unit
+    repeats = days.loc[(days["date"] > first) & (days["date"] <= end), "date"]
+    n_periods = int(np.ceil((end - start) / unit))
+    # a repeat at time u (in units since start) falls in period ceil(u), at least 1
+    period = np.maximum(np.ceil((repeats - start) / unit).astype(int), 1)
+    actual = period.value_counts().reindex(range(1, n_periods + 1), fill_value=0).sort_index()
+    actual.index.name = "period"
+    return first_purchase.rename("first_purchase"), actual.rename("actual")
+
+
+def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
+    """Expected against actual repeat transactions of a cohort, per period and cumulated.
+
+    ``first_purchase``: each customer's first-purchase time, in the model's time unit, measured
+    from the start of the tracking window (customers acquired later join later).
+    ``actual``: repeat transactions of the cohort in each period, indexed by period end times
+    (e.g. 1, 2, ..., 78 weeks). Expected cumulative repeats at time t are
+    ``sum_i E[X(max(t - first_i, 0))]`` from ``model.expected_purchases_new_customer``.
+    Columns: actual, expected, cumulative_actual, cumulative_expected.
+    """
+    model._check_fitted()
+    first = np.asarray(first_purchase, dtype=float)
+    if first.size == 0 or np.any(~np.isfinite(first)):
+        raise DataError("tracking: first_purchase must be non-empty and finite.")
+    ends = np.asarray(actual.index, dtype=float)
+    starts, counts = np.unique(first, return_counts=True)
+    cumulative = np.array([
+        counts @ model.expected_purchases_new_customer(np.maximum(t - starts, 0.0)) for t in ends
+    ])
+    out = pd.DataFrame({"actual": actual.to_numpy(dtype=float),
+                        "expected": np.diff(cumulative, prepend=0.0)}, index=actual.index)
+    out["cumulative_actual"] = out["actual"].cumsum()
+    out["cumulative_expected"] = cumulative
+    return out
+
+
+def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fit statistics of several models on the same data, best (lowest BIC) first.
+
+    ``models``: a dict name -> model, or a list of models (named by class). Unfitted models are
+    fitted on ``data``. ``holdout`` (optional): rows with ``frequency, recency, T,
+    frequency_holdout, duration_holdout``; then per-customer MAE and RMSE of predicted against
+    actual holdout purchases are added. Columns: params, log_likelihood, AIC, BIC[, MAE, RMSE].
+    """
+    if not isinstance(models, dict):
+        models = {type(m).__name__: m for m in models}
+    if not models:
+        raise DataError("compare_models: no models given.")
+    rows = {}
+    for name, model in models.items():
+        if not hasattr(model, "params_"):
+            model.fit(data)
+        ll = model.log_likelihood(data)
+        n = float(data["weight"].sum()) if "weight" in data.columns else float(len(data))
+        k = model.n_params
+        row = {"params": k, "log_likelihood": ll, "AIC": 2 * k - 2 * ll, "BIC": k * np.log(n) - 2 * ll}
+        if holdout is not None:
+            check_columns(holdout, HOLDOUT, "compare_models holdout")
+            error = (model.expected_purchases(holdout["duration_holdout"], holdout)
+                     - holdout["frequency_holdout"].astype(float))
+            row["MAE"] = float(error.abs().mean())
+            row["RMSE"] = float(np.sqrt((error**2).mean()))
+        rows[name] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "model"
+    return out.sort_values("BIC")

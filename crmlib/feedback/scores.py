@@ -1,0 +1,363 @@
+"""Survey scores with honest intervals: NPS, CSAT and CES, overall, by period and by group.
+
+Scales and definitions
+----------------------
+* **NPS** ("How likely are you to recommend us?", 0-10): promoters answer 9-10, passives 7-8,
+  detractors 0-6; NPS = %promoters - %detractors, in points from -100 to +100.
+* **CSAT** (1-5): the top-2-box share, the percentage answering 4 or 5.
+* **CES** (customer effort, 1-7): the mean score (on the common 2013 CEB wording a higher score
+  means an easier experience; crmlib does not reverse it).
+
+Intervals
+---------
+* NPS: adjusted Wald for the difference of two trinomial proportions, Rocks (2016),
+  "Interval Estimation for the 'Net Promoter Score'", *The American Statistician* 70(4),
+  365-372 (arXiv:1601.07235). Add ``T`` pseudo-respondents, a quarter as detractors, half as
+  passives and a quarter as promoters (a prior centred on NPS = 0), then use the Wald
+  variance of a difference of two proportions of one multinomial sample::
+
+      n~   = n + T
+      d~   = (x_det + T/4) / n~          p~ = (x_pro + T/4) / n~
+      nps~ = p~ - d~
+      var  = (p~ + d~ - (p~ - d~)**2) / n~
+      CI   = nps~ -/+ z * sqrt(var), clipped to [-1, 1], times 100
+
+  ``T = z**2`` by default (``pseudo="z2"``, the analogue of Agresti-Coull: 3.84 at 95 %);
+  ``pseudo=3`` gives the "+3" form that Lewis & Sauro (MeasuringU, 2021) found to cover well
+  on real survey data. The point NPS reported is the plain sample NPS; only the interval uses
+  the adjusted counts.
+* CSAT (a proportion): Wilson score interval (Wilson 1927, JASA 22; see Agresti & Coull 1998,
+  *The American Statistician* 52(2)).
+* CES (a mean of a 1-7 scale): Student t interval ``mean -/+ t(n-1) * s / sqrt(n)``.
+
+>>> r = nps([10, 9, 9, 8, 7, 6, 3, 10, 9, 0])
+>>> r.score, r.n, r.promoters, r.detractors
+(20.0, 10, 0.5, 0.3)
+>>> round(r.lower, 1), round(r.upper, 1)
+(-29.5, 58.4)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from crmlib.exceptions import DataError
+
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+NPS_GROUPS = ("detractor", "passive", "promoter")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One score with its interval. ``score``, ``lower``, ``upper`` are in the metric's unit
+    (NPS points, CSAT percent top-2-box, CES mean on 1-7)."""
+
+    metric: str
+    score: float
+    lower: float
+    upper: float
+    n: int
+    confidence: float
+    method: str
+    promoters: float | None = None  # NPS only: shares in [0, 1]
+    passives: float | None = None
+    detractors: float | None = None
+
+    def as_series(self) -> pd.Series:
+        return pd.Series(asdict(self))
+
+    def __str__(self) -> str:
+        unit = {"nps": " points", "csat": " % top-2-box", "ces": " (mean, 1-7)"}[self.metric]
+        return (f"{self.metric.upper()} {self.score:.1f}{unit}, {self.confidence:.0%} CI "
+                f"[{self.lower:.1f}, {self.upper:.1f}] ({self.method}), n={self.n}")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self}</p>"
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _clean(scores, metric: str, *, name: str | None = None) -> np.ndarray:
+    """Scores as a float array without missing values; DataError for values off the scale."""
+    lo, hi = SCALES[metric]
+    s = pd.Series(scores, copy=False)
+    label = name or getattr(scores, "name", None) or metric
+    num = pd.to_numeric(s, errors="coerce")
+    not_numbers = s.notna() & num.isna()
+    bad = num.notna() & ((num < lo) | (num > hi) | (num != np.floor(num)))
+    if not_numbers.any() or bad.any():
+        problems = []
+        for mask, rule in ((not_numbers, "are not numbers"),
+                           (bad, f"are not whole numbers from {lo} to {hi}")):
+            if mask.any():
+                idx = list(s.index[mask][:5])
+                vals = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in s[mask][:5])
+                problems.append(f"{int(mask.sum())} values {rule}, at index {idx}: {vals}")
+        raise DataError(f"Column {label!r} ({metric.upper()} on a {lo}-{hi} scale): "
+                        + "; ".join(problems)
+                        + ". Fix or blank these answers (blanks are ignored).")
+    return num.dropna().to_numpy(dtype=float)
+
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+# ----------------------------------------------------------------------------- one sample
+
+def nps_category(scores) -> pd.Series:
+    """'detractor' (0-6), 'passive' (7-8) or 'promoter' (9-10) per answer; NA where blank."""
+    s = pd.to_numeric(pd.Series(scores), errors="coerce")
+    _clean(s, "nps")
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    out[s <= 6] = "detractor"
+    out[(s >= 7) & (s <= 8)] = "passive"
+    out[s >= 9] = "promoter"
+    return out
+
+
+def nps_interval(x_det: float, x_pas: float, x_pro: float, confidence: float = 0.95,
+                 pseudo="z2") -> tuple[float, float]:
+    """Adjusted-Wald interval (Rocks 2016) for the NPS from counts, in points.
+
+    See the module docstring for the formula. ``pseudo`` is ``"z2"`` (T = z**2) or a number T.
+    """
+    z = _z(confidence)
+    t = z * z if pseudo == "z2" else float(pseudo)
+    n_adj = x_det + x_pas + x_pro + t
+    p_pro = (x_pro + t / 4) / n_adj
+    p_det = (x_det + t / 4) / n_adj
+    centre = p_pro - p_det
+    var = (p_pro + p_det - centre**2) / n_adj
+    half = z * math.sqrt(max(var, 0.0))
+    return 100 * max(-1.0, centre - half), 100 * min(1.0, centre + half)
+
+
+def nps(scores, confidence: float = 0.95, pseudo="z2") -> Score:
+    """Net Promoter Score of 0-10 answers, with the Rocks (2016) adjusted-Wald interval.
+
+    Blank answers are ignored. Returns a :class:`Score` with ``score`` in points (-100..100),
+    ``lower``/``upper``, ``n`` and the shares ``promoters``, ``passives``, ``detractors`` (0-1).
+    An empty input gives NaN score and interval with n = 0.
+    """
+    x = _clean(scores, "nps")
+    n = len(x)
+    det, pro = int((x <= 6).sum()), int((x >= 9).sum())
+    pas = n - det - pro
+    if n == 0:
+        nan = float("nan")
+        return Score("nps", nan, nan, nan, 0, confidence, "adjusted Wald (Rocks 2016)", nan, nan, nan)
+    lo, hi = nps_interval(det, pas, pro, confidence, pseudo)
+    return Score("nps", 100 * (pro - det) / n, lo, hi, n, confidence,
+                 "adjusted Wald (Rocks 2016)", pro / n, pas / n, det / n)
+
+
+def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion, as fractions in [0, 1]."""
+    if n == 0:
+        return float("nan"), float("nan")
+    z = _z(confidence)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    lo, hi = max(0.0, centre - half), min(1.0, centre + half)
+    # the Wilson bounds at p = 0 and p = 1 are 0 and 1 exactly; keep rounding from moving them
+    return (0.0 if successes == 0 else lo), (1.0 if successes == n else hi)
+
+
+def csat(scores, confidence: float = 0.95) -> Score:
+    """CSAT as the top-2-box share (answers 4 or 5 on 1-5), in percent, with a Wilson interval."""
+    x = _clean(scores, "csat")
+    n = len(x)
+    k = int((x >= 4).sum())
+    lo, hi = wilson_interval(k, n, confidence)
+    score = 100 * k / n if n else float("nan")
+    return Score("csat", score, 100 * lo, 100 * hi, n, confidence, "Wilson")
+
+
+def ces(scores, confidence: float = 0.95) -> Score:
+    """Customer Effort Score: the mean of 1-7 answers, with a Student t interval."""
+    x = _clean(scores, "ces")
+    n = len(x)
+    _z(confidence)
+    if n == 0:
+        nan = float("nan")
+        return Score("ces", nan, nan, nan, 0, confidence, "t")
+    mean = float(x.mean())
+    if n == 1:
+        return Score("ces", mean, float("nan"), float("nan"), 1, confidence, "t")
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return Score("ces", mean, max(1.0, mean - half), min(7.0, mean + half), n, confidence, "t")
+
+
+METRICS = {"nps": nps, "csat": csat, "ces": ces}
+
+
+# ----------------------------------------------------------------------------- grouped
+
+def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str | None = None,
+             *, min_n: int = 30, confidence: float = 0.95, date_col: str = "date",
+             score_col: str | None = None) -> pd.DataFrame:
+    """One row per cell (group x period) with ``n``, ``score``, ``lower``, ``upper``, ``too_few``.
+
+    ``metric`` is "nps", "csat" or "ces" (the answers are read from the column of that name
+    unless ``score_col`` says otherwise). ``by`` is a column name or a list of them (e.g.
+    "channel", ["city", "segment"]); ``period`` is None, "W" (weeks starting Monday) or "M"
+    (calendar months) and adds a ``period`` column with the period's first day. Cells with
+    fewer than ``min_n`` answers are kept but flagged ``too_few=True``: plot them greyed, never
+    as facts. For NPS the three shares are added. Rows with a blank answer do not count in n.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {sorted(METRICS)}, not {metric!r}")
+    col = score_col or metric
+    by = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    missing = [c for c in [col, *by] if c not in feedback.columns]
+    if period is not None:
+        if period not in ("W", "M"):
+            raise ValueError(f"period must be None, 'W' or 'M', not {period!r}")
+        if date_col not in feedback.columns:
+            missing.append(date_col)
+    if missing:
+        raise DataError(f"Feedback has no column(s) {missing}; it has {list(feedback.columns)}. "
+                        f"Pass the right names (score_col=, by=, date_col=).")
+    _clean(feedback[col], metric, name=col)  # validate the whole column once, with row numbers
+    df = feedback[[*by, col] + ([date_col] if period else [])].copy()
+    df = df[pd.to_numeric(df[col], errors="coerce").notna()]
+    keys = list(by)
+    if period:
+        dates = pd.to_datetime(df[date_col])
+        df["period"] = dates.dt.to_period(period).dt.start_time
+        keys.append("period")
+    func = METRICS[metric]
+    rows = []
+    groups = df.groupby(keys, sort=True, dropna=False, observed=True) if keys else [((), df)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        r = func(part[col], confidence=confidence)
+        row = dict(zip(keys, key))
+        row.update(n=r.n, score=r.score, lower=r.lower, upper=r.upper)
+        if metric == "nps":
+            row.update(promoters=r.promoters, passives=r.passives, detractors=r.detractors)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[*keys, "n", "score", "lower", "upper"]
+                       + (["promoters", "passives", "detractors"] if metric == "nps" else []))
+    out["n"] = out["n"].astype("int64")
+    out["too_few"] = out["n"] < min_n
+    out.insert(len(keys), "metric", metric)
+    out.attrs.update(metric=metric, min_n=min_n, confidence=confidence, period=period)
+    return out
+
+
+def nps_by(feedback: pd.DataFrame, by=None, period: str | None = None, **kw) -> pd.DataFrame:
+    """:func:`score_by` for NPS."""
+    return score_by(feedback, "nps", by, period, **kw)
+
+
+def csat_by(feedback: pd.DataFrame, by=None, period: str | None = None, **kw) -> pd.DataFrame:
+    """:func:`score_by` for CSAT (top-2-box percent)."""
+    return score_by(feedback, "csat", by, period, **kw)
+
+
+def ces_by(feedback: pd.DataFrame, by=None, period: str | None = None, **kw) -> pd.DataFrame:
+    """:func:`score_by` for CES (mean 1-7)."""
+    return score_by(feedback, "ces", by, period, **kw)
+
+
+# ----------------------------------------------------------------------------- joined to value
+
+def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
+               columns=("segment", "clv"), n_deciles: int = 10) -> pd.DataFrame:
+    """Feedback rows with the customer's RFM ``segment`` and ``clv`` (and a ``clv_decile``).
+
+    ``customers`` is indexed by ``customer_id`` (an RFM summary with a ``segment`` column from
+    :mod:`crmlib.rfm` and optionally a ``clv`` column from :mod:`crmlib.clv`). Decile 10 holds
+    the most valuable tenth of the customers who answered. Feedback from customers missing in
+    ``customers`` keeps NA in the new columns.
+    """
+    if "customer_id" not in feedback.columns:
+        raise DataError("Feedback has no column 'customer_id', which is needed to join it to "
+                        "customer value. Load it with crmlib.io.read_feedback.")
+    cols = [c for c in columns if c in customers.columns]
+    if not cols:
+        raise DataError(f"The customer table has none of the columns {list(columns)}; it has "
+                        f"{list(customers.columns)}. Add segments with crmlib.rfm.segment "
+                        "or a 'clv' column with crmlib.clv.")
+    table = customers[cols].copy()
+    table.index = table.index.astype("string")
+    out = feedback.copy()
+    ids = out["customer_id"].astype("string")
+    for c in cols:
+        out[c] = ids.map(table[c]).to_numpy()
+    if "clv" in cols:
+        clv = pd.to_numeric(out["clv"], errors="coerce")
+        per_customer = clv.groupby(ids).first().dropna()
+        ranks = per_customer.rank(method="first")
+        dec = np.ceil(ranks * n_deciles / len(ranks)).astype("int64") if len(ranks) else ranks
+        out["clv_decile"] = ids.map(dec).astype("Int64").to_numpy()
+    return out
+
+
+def value_at_risk(feedback: pd.DataFrame, *, clv_col: str = "clv") -> pd.DataFrame:
+    """Customer lifetime value held by detractors, passives and promoters.
+
+    Each customer counts once, in the NPS group of their latest answer (by ``date`` when
+    present). Returns one row per group: ``customers``, ``clv`` (sum), ``clv_share`` (0-1),
+    ``clv_mean``.
+    """
+    for c in ("customer_id", "nps", clv_col):
+        if c not in feedback.columns:
+            raise DataError(f"Column {c!r} is needed to measure value by NPS group; run "
+                            "join_value(feedback, customers) first.")
+    df = feedback[pd.to_numeric(feedback["nps"], errors="coerce").notna()]
+    if "date" in df.columns:
+        df = df.sort_values("date", kind="stable")
+    last = df.groupby("customer_id", sort=False).tail(1)
+    group = nps_category(last["nps"])
+    clv = pd.to_numeric(last[clv_col], errors="coerce")
+    out = (pd.DataFrame({"nps_group": group.to_numpy(), "clv": clv.to_numpy()})
+           .groupby("nps_group").agg(customers=("clv", "size"), clv=("clv", "sum"),
+                                     clv_mean=("clv", "mean"))
+           .reindex(list(NPS_GROUPS)).fillna({"customers": 0, "clv": 0.0}))
+    total = out["clv"].sum()
+    out["clv_share"] = out["clv"] / total if total else np.nan
+    out["customers"] = out["customers"].astype("int64")
+    return out[["customers", "clv", "clv_share", "clv_mean"]]
+
+
+def customer_value(transactions: pd.DataFrame, *, observation_end=None, horizon_weeks: int = 52,
+                   annual_discount: float = 0.10) -> pd.DataFrame:
+    """RFM summary (weeks) of ``transactions`` with ``segment`` and, when the models fit, ``clv``.
+
+    Segments come from :func:`crmlib.rfm.score` and :func:`crmlib.rfm.segment`; ``clv`` is the
+    discounted value of the next ``horizon_weeks`` from BG/NBD purchases times Gamma-Gamma
+    spend (:mod:`crmlib.clv`), discounted at ``annual_discount`` a year converted to a weekly
+    rate. When a model cannot be fitted the table has no ``clv`` column and
+    ``attrs['clv_note']`` says why, so a report can still show segments.
+    """
+    from crmlib import rfm
+    from crmlib.clv import BetaGeo, GammaGamma
+    from crmlib.exceptions import ConvergenceError
+    from crmlib.summary import rfm_summary
+
+    summary = rfm_summary(transactions, observation_end=observation_end, freq="W")
+    out = summary.copy()
+    out["segment"] = rfm.segment(rfm.score(summary))
+    try:
+        bg = BetaGeo().fit(summary)
+        gg = GammaGamma().fit(summary)
+        weekly = (1 + annual_discount) ** (1 / 52) - 1
+        out["clv"] = bg.customer_lifetime_value(summary, gg, horizon=horizon_weeks,
+                                                discount_rate=weekly).to_numpy()
+        out.attrs["clv_note"] = (f"BG/NBD x Gamma-Gamma, next {horizon_weeks} weeks, "
+                                 f"{annual_discount:.0%} a year discount")
+    except (ConvergenceError, DataError) as err:
+        out.attrs["clv_note"] = f"lifetime value left out: {str(err).splitlines()[0]}"
+    return out

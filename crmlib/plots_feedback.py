@@ -1,0 +1,277 @@
+"""Feedback figures (score trends, groups, driver terms, themes, value by NPS group) and the
+font set-up that lets matplotlib draw Devanagari and Bengali.
+
+Fonts: matplotlib's default DejaVu Sans has no Indic glyphs. :func:`indic_fonts` looks for
+installed fonts that cover each script (Lohit, Noto Sans Devanagari/Bengali, Mukta, ... found
+by their character maps, not by name) and otherwise registers the Lohit fonts shipped in
+``crmlib/fonts`` (SIL Open Font License). :func:`use_indic_fonts` is a context manager that
+sets a per-glyph fallback list in ``font.family`` (matplotlib >= 3.6) for the figures made
+inside it; nothing changes at import. matplotlib >= 3.11 shapes both scripts (conjuncts,
+reordered vowel signs) through libraqm; older versions draw the letters unshaped.
+
+Every figure function here makes its figure inside :func:`use_indic_fonts`. When a script
+still has no font, words in that script are left out of the figure (and its note says so)
+instead of being drawn as boxes; show them with an HTML table, which the browser shapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from crmlib.feedback.text import language
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+_PROBE = {"hi": "\u0915\u094d\u0937", "bn": "\u0995\u09cd\u09b7"}  # क्ष, ক্ষ: letter + virama
+_PREFERRED = ("Noto Sans Devanagari", "Noto Sans Bengali", "Lohit Devanagari", "Lohit Bengali")
+METRIC_LABEL = {"nps": "NPS (points, -100 to 100)", "csat": "CSAT (% answering 4-5 of 5)",
+                "ces": "CES (mean effort score, 1-7)"}
+GROUP_COLOURS = {"detractor": "#c0392b", "passive": "#95a5a6", "promoter": "#27ae60"}
+
+
+@dataclass(frozen=True)
+class FontSupport:
+    """Which font families draw which scripts ('hi' Devanagari, 'bn' Bengali)."""
+
+    families: dict
+
+    @property
+    def scripts(self) -> set[str]:
+        return {"en", *self.families}
+
+    def can_draw(self, text) -> bool:
+        """True when every letter of ``text`` is in a script with a font."""
+        lang = language(text)
+        if lang == "mixed":
+            return all(language(w) in self.scripts for w in str(text).split())
+        return lang in self.scripts or lang == "unknown"
+
+
+def _covers(path: str, text: str) -> bool:
+    try:
+        from matplotlib.ft2font import FT2Font
+
+        cmap = FT2Font(path).get_charmap()
+    except Exception:  # unreadable font file: not a candidate
+        return False
+    return all(ord(ch) in cmap for ch in text)
+
+
+@functools.lru_cache(maxsize=1)
+def indic_fonts() -> FontSupport:
+    """Installed font families covering Devanagari and Bengali; bundled Lohit as a fallback."""
+    from matplotlib import font_manager
+
+    found: dict[str, str] = {}
+    entries = sorted(font_manager.fontManager.ttflist,
+                     key=lambda f: (f.name not in _PREFERRED, f.name))
+    for script, probe in _PROBE.items():
+        for f in entries:
+            if f.style == "normal" and _covers(f.fname, probe):
+                found[script] = f.name
+                break
+    for script, fname in (("hi", "Lohit-Devanagari.ttf"), ("bn", "Lohit-Bengali.ttf")):
+        path = FONTS_DIR / fname
+        if script not in found and path.exists():
+            font_manager.fontManager.addfont(str(path))
+            found[script] = font_manager.FontProperties(fname=str(path)).get_name()
+    return FontSupport(found)
+
+
+@contextlib.contextmanager
+def use_indic_fonts():
+    """Context in which new figures fall back to Devanagari and Bengali fonts glyph by glyph.
+
+    Yields the :class:`FontSupport` in force. Outside the context rcParams are as before.
+
+    >>> with use_indic_fonts() as fonts:
+    ...     "en" in fonts.scripts
+    True
+    """
+    support = indic_fonts()
+    base = mpl.rcParams["font.sans-serif"][:1] or ["DejaVu Sans"]
+    families = list(dict.fromkeys([*base, "DejaVu Sans", *support.families.values()]))
+    with mpl.rc_context({"font.family": families}):
+        yield support
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _fmt(metric: str, v: float) -> str:
+    return f"{v:.1f}" if metric == "ces" else f"{v:.0f}"
+
+
+def _period_label(ts) -> str:
+    return pd.Timestamp(ts).strftime("%b %Y")
+
+
+def trend_title(table: pd.DataFrame) -> str:
+    """A title stating the trend of a score_by(..., period=) table over its reliable periods."""
+    metric = table["metric"].iloc[0].upper() if len(table) else "Score"
+    ok = table[~table["too_few"]].sort_values("period")
+    if len(ok) < 2:
+        return f"{metric}: too few answers per period to show a trend"
+    first, last = ok.iloc[0], ok.iloc[-1]
+    m = metric.lower()
+    overlap = not (first["upper"] < last["lower"] or last["upper"] < first["lower"])
+    verb = ("held steady at about" if overlap else
+            "rose from" if last["score"] > first["score"] else "fell from")
+    span = f"({_period_label(first['period'])} to {_period_label(last['period'])})"
+    if overlap:
+        return f"{metric} {verb} {_fmt(m, ok['score'].mean())} {span}; changes are within the noise"
+    return f"{metric} {verb} {_fmt(m, first['score'])} to {_fmt(m, last['score'])} {span}"
+
+
+# ----------------------------------------------------------------------------- figures
+
+def plot_trend(table: pd.DataFrame, *, title: str | None = None, ax=None):
+    """Score per period with its interval band; periods with too few answers in grey.
+
+    ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping.
+    """
+    metric = table["metric"].iloc[0]
+    t = table.sort_values("period")
+    ok = t[~t["too_few"]]
+    with use_indic_fonts():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4))
+        ax.fill_between(ok["period"], ok["lower"], ok["upper"], color="#2c7fb8", alpha=0.2,
+                        label=f"{t.attrs.get('confidence', 0.95):.0%} interval")
+        ax.plot(ok["period"], ok["score"], "o-", color="#2c7fb8", label=metric.upper())
+        few = t[t["too_few"]]
+        if len(few):
+            ax.plot(few["period"], few["score"], "o", mfc="white", color="grey",
+                    label=f"fewer than {t.attrs.get('min_n', 30)} answers (not reliable)")
+        if metric == "nps":
+            ax.axhline(0, color="black", lw=0.6)
+        ax.set_xlabel("period start (date)")
+        ax.set_ylabel(METRIC_LABEL[metric])
+        ax.set_title(title or trend_title(t))
+        ax.legend(loc="best", fontsize="small")
+        ax.figure.autofmt_xdate()
+    return ax
+
+
+def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, ax=None):
+    """Score and interval per group (channel, segment, CLV decile ...), best at the top.
+
+    Groups with too few answers are drawn as hollow grey points, labelled with their n.
+    """
+    metric = table["metric"].iloc[0]
+    t = table.sort_values("score", ascending=True, na_position="first").reset_index(drop=True)
+    labels = [str(g) for g in t[group]]
+    y = np.arange(len(t))
+    with use_indic_fonts() as fonts:
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.6))
+        for i, row in t.iterrows():
+            grey = bool(row["too_few"])
+            colour = "grey" if grey else "#2c7fb8"
+            ax.errorbar(row["score"], i, xerr=[[row["score"] - row["lower"]],
+                                               [row["upper"] - row["score"]]],
+                        fmt="o", color=colour, mfc="white" if grey else colour, capsize=3)
+            ax.annotate(f"n={row['n']}" + (" (too few)" if grey else ""), (row["upper"], i),
+                        xytext=(5, 0), textcoords="offset points", va="center",
+                        fontsize="small", color=colour)
+        ax.set_yticks(y, [lab if fonts.can_draw(lab) else f"group {i + 1}"
+                          for i, lab in enumerate(labels)])
+        if metric == "nps":
+            ax.axvline(0, color="black", lw=0.6)
+        ax.set_xlabel(METRIC_LABEL[metric])
+        ax.set_ylabel(group.replace("_", " "))
+        if title is None:
+            ok = t[~t["too_few"]]
+            if len(ok) >= 2:
+                hi, lo = ok.iloc[-1], ok.iloc[0]
+                title = (f"{metric.upper()} by {group.replace('_', ' ')}: highest {hi[group]} "
+                         f"({_fmt(metric, hi['score'])}), lowest {lo[group]} "
+                         f"({_fmt(metric, lo['score'])})")
+            else:
+                title = f"{metric.upper()} by {group.replace('_', ' ')}: too few answers to compare"
+        ax.set_title(title)
+        ax.margins(x=0.15)
+    return ax
+
+
+def plot_drivers(table: pd.DataFrame, k: int = 10, *, title: str | None = None, ax=None):
+    """The ``k`` strongest terms per side of a :func:`crmlib.feedback.drivers` table, by z.
+
+    Terms in a script without a font are left out (the x-label says how many).
+    """
+    with use_indic_fonts() as fonts:
+        drawable = table[table["term"].map(fonts.can_draw)]
+        hidden = len(table) - len(drawable)
+        a = drawable[drawable["z"] > 0].head(k)
+        b = drawable[drawable["z"] < 0].tail(k)
+        t = pd.concat([b, a]).reset_index(drop=True)
+        side_a = table.attrs.get("group_a", "detractor")
+        side_b = table.attrs.get("group_b", "promoter")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 0.32 * max(len(t), 4) + 1.5))
+        colours = [GROUP_COLOURS.get(s, "#7f7f7f") for s in t["side"]]
+        ax.barh(np.arange(len(t)), t["z"], color=colours)
+        ax.set_yticks(np.arange(len(t)), [f"{w}  ({ca}/{cb})" for w, ca, cb
+                                          in zip(t["term"], t["count_a"], t["count_b"])])
+        ax.axvline(0, color="black", lw=0.6)
+        xlabel = f"z-score of weighted log-odds (> 0: {side_a}s, < 0: {side_b}s)"
+        if hidden:
+            xlabel += f"; {hidden} terms in scripts without a font are in the table"
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(f"term (uses by {side_a}s/{side_b}s)")
+        if title is None:
+            top_a = ", ".join(a["term"].head(3)) or "nothing distinctive"
+            top_b = ", ".join(b["term"].iloc[::-1].head(3)) or "nothing distinctive"
+            title = f"{side_a.title()}s mention {top_a}; {side_b}s mention {top_b}"
+        ax.set_title(title)
+    return ax
+
+
+def plot_themes(result, *, title: str | None = None, ax=None):
+    """Share of comments per theme, labelled by the theme's top terms and languages."""
+    s = result.summary.sort_values("share")
+    with use_indic_fonts() as fonts:
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 0.5 * len(s) + 1.5))
+        labels = [f"{r.theme}: {r.label if fonts.can_draw(r.label) else '(see table)'}"
+                  for r in s.itertuples()]
+        ax.barh(np.arange(len(s)), 100 * s["share"], color="#6a51a3")
+        ax.set_yticks(np.arange(len(s)), labels)
+        for i, r in enumerate(s.itertuples()):
+            ax.annotate(r.languages, (100 * r.share, i), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize="x-small")
+        ax.set_xlabel("share of comments whose main theme it is (%)")
+        ax.set_ylabel("theme: top terms")
+        if title is None:
+            top = s.iloc[-1]
+            title = f"The largest theme ({top['share']:.0%} of comments) is theme {top['theme']}"
+        ax.set_title(title)
+        ax.margins(x=0.25)
+    return ax
+
+
+def plot_value_by_nps_group(table: pd.DataFrame, *, title: str | None = None, ax=None):
+    """Share of customer lifetime value held by detractors, passives and promoters."""
+    t = table.reset_index()
+    with use_indic_fonts():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3.5))
+        ax.bar(t["nps_group"], 100 * t["clv_share"],
+               color=[GROUP_COLOURS[g] for g in t["nps_group"]])
+        for i, r in t.iterrows():
+            ax.annotate(f"{r['customers']:,} customers", (i, 100 * r["clv_share"]),
+                        xytext=(0, 3), textcoords="offset points", ha="center",
+                        fontsize="small")
+        ax.set_xlabel("NPS group of the customer's latest answer")
+        ax.set_ylabel("share of predicted lifetime value (%)")
+        det = t.set_index("nps_group").loc["detractor", "clv_share"]
+        ax.set_title(title or f"Detractors hold {det:.0%} of the lifetime value of customers "
+                              "who answered")
+        ax.margins(y=0.15)
+    return ax

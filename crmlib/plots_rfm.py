@@ -1,0 +1,127 @@
+"""Figures for RFM segments: the R x F grid, segment size against revenue, migration, silhouettes.
+
+Each function draws on ``ax`` (a new figure when None), returns the Axes, and writes a title
+that states what the figure shows, computed from the data.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from crmlib.exceptions import DataError
+
+_UNITS = {"D": "days", "W": "weeks", "M": "months"}
+
+
+def _axes(ax, size=(7, 5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
+    """R x F table (R from bins at the top down to 1, F from 1 to bins) of customer counts or mean spend.
+
+    ``value`` is ``"customers"`` or the name of a numeric column to average (e.g. ``"mean_spend"``).
+    """
+    for col in ("R", "F"):
+        if col not in scored.columns:
+            raise DataError(f"column '{col}' missing: score the summary with crmlib.rfm.score() first.")
+    scale = scored.attrs.get("rfm_thresholds")
+    bins = scale.bins if scale is not None else int(max(scored["R"].max(), scored["F"].max()))
+    if value == "customers":
+        grid = pd.crosstab(scored["R"], scored["F"])
+    else:
+        if value not in scored.columns:
+            raise DataError(f"column '{value}' missing; pass value='customers' or a numeric column of the frame.")
+        grid = scored.pivot_table(index="R", columns="F", values=value, aggfunc="mean", observed=True)
+    grid = grid.reindex(index=range(bins, 0, -1), columns=range(1, bins + 1))
+    if value == "customers":
+        grid = grid.fillna(0).astype("int64")
+    return grid
+
+
+def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency: str = ""):
+    """Heatmap of the R x F grid: customer counts, or the mean of ``value`` per cell."""
+    ax = _axes(ax)
+    grid = rf_grid(scored, value)
+    if value == "customers":
+        total = grid.to_numpy().sum()
+        r, f = np.unravel_index(np.argmax(grid.to_numpy()), grid.shape)
+        share = grid.iat[r, f] / total if total else 0
+        title = f"The largest cell, R={grid.index[r]} F={grid.columns[f]}, holds {share:.0%} of customers"
+        sns.heatmap(grid, annot=True, fmt=",d", cmap="Blues", ax=ax, cbar_kws={"label": "customers"})
+    else:
+        arr = grid.to_numpy(dtype=float)
+        r, f = np.unravel_index(np.nanargmax(arr), arr.shape)
+        title = (f"Mean {value.replace('_', ' ')} peaks at R={grid.index[r]} F={grid.columns[f]} "
+                 f"({currency}{arr[r, f]:,.0f})")
+        sns.heatmap(grid, annot=True, fmt=",.0f", cmap="Greens", ax=ax,
+                    cbar_kws={"label": f"mean {value.replace('_', ' ')}{f' ({currency})' if currency else ''}"})
+    ax.set_title(title)
+    ax.set_xlabel("F score (1 = fewest purchases)")
+    ax.set_ylabel("R score (5 = most recent purchase)" if len(grid) == 5 else "R score (higher = more recent)")
+    return ax
+
+
+def segment_size_revenue(profile: pd.DataFrame, ax=None):
+    """Bars of each segment's share of customers and of revenue (from :func:`crmlib.rfm.profile`)."""
+    ax = _axes(ax, (8, 5.5))
+    rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
+    if rev not in profile.columns or "customer_share" not in profile.columns:
+        raise DataError("profile table needs 'customer_share' and 'revenue_share': build it with crmlib.rfm.profile().")
+    data = profile[["customer_share", rev]].rename(
+        columns={"customer_share": "share of customers", rev: "share of revenue"})
+    long = (data.rename_axis("segment").reset_index()
+            .melt(id_vars="segment", var_name="measure", value_name="share"))
+    long["share"] = 100 * long["share"]
+    sns.barplot(long, y="segment", x="share", hue="measure", ax=ax, palette=["#9ecae1", "#31a354"])
+    ratio = (profile[rev] / profile["customer_share"]).replace([np.inf, -np.inf], np.nan)
+    top = ratio.idxmax() if ratio.notna().any() else profile.index[0]
+    ax.set_title(f"{top}: {profile.at[top, 'customer_share']:.0%} of customers, "
+                 f"{profile.at[top, rev]:.0%} of revenue")
+    ax.set_xlabel("share (%)")
+    ax.set_ylabel("")
+    ax.legend(title="")
+    return ax
+
+
+def migration_heatmap(shares: pd.DataFrame, counts: pd.DataFrame | None = None, ax=None,
+                      focus: str = "Champions"):
+    """Heatmap of row shares of :func:`crmlib.rfm.migration` (each row sums to 100 %)."""
+    ax = _axes(ax, (10, 7))
+    pct = 100 * shares.astype(float)
+    annot = pct.round(0)
+    sns.heatmap(pct, annot=annot, fmt=".0f", cmap="Purples", vmin=0, vmax=100, ax=ax,
+                cbar_kws={"label": "% of the earlier segment"}, linewidths=0.5)
+    if focus in pct.index and focus in pct.columns and pct.loc[focus].notna().any():
+        stay = pct.at[focus, focus]
+        others = pct.loc[focus].drop(focus)
+        to = others.idxmax()
+        title = f"{stay:.0f}% of {focus} stayed {focus}; {others.max():.0f}% moved to {to}"
+    else:
+        off = pct.where(~np.equal.outer(pct.index.to_numpy(), pct.columns.to_numpy()))
+        stacked = off.stack()
+        if counts is not None:
+            stacked = stacked[counts.stack().reindex(stacked.index) > 0]
+        (a, b) = stacked.idxmax() if len(stacked) else (pct.index[0], pct.columns[0])
+        title = f"The largest move: {stacked.max():.0f}% of {a} became {b}" if len(stacked) else "Segment migration"
+    ax.set_title(title)
+    ax.set_xlabel("segment at the later date")
+    ax.set_ylabel("segment at the earlier date")
+    return ax
+
+
+def silhouette_by_k(clusters, ax=None):
+    """Silhouette per number of clusters for :func:`crmlib.rfm.cluster`, the chosen k marked."""
+    ax = _axes(ax, (6, 3.5))
+    s = clusters.silhouette
+    colors = ["#31a354" if k == clusters.k else "#bdbdbd" for k in s.index]
+    ax.bar(s.index.astype(str), s.to_numpy(), color=colors)
+    ax.set_title(f"k = {clusters.k} clusters separate customers best (silhouette {s[clusters.k]:.2f})")
+    ax.set_xlabel("number of clusters k")
+    ax.set_ylabel("mean silhouette (-1 to 1)")
+    return ax

@@ -1,0 +1,478 @@
+"""Keep personal data out of analytics: find PII columns, pseudonymise ids, redact free text.
+
+What counts as PII here is what identifies a person directly: names, email addresses, phone
+numbers, postal addresses, government ids and dates of birth. Analytics needs none of them:
+
+* identifiers are replaced by a **keyed hash** (HMAC-SHA256). The key comes from the
+  ``CRMLIB_SECRET`` environment variable (or the ``key`` argument). Without one a documented
+  default key is used and a :class:`PrivacyWarning` says so: pseudonyms made with a public key
+  can be reversed by anyone who can guess the inputs, so they are not secret.
+* emails and phone numbers inside free text (survey comments) are replaced by ``[email]`` and
+  ``[phone]``. Indian, Bangladeshi and international formats are recognised, also inside Hindi
+  and Bengali sentences and written with Devanagari or Bengali digits; amounts, dates, years
+  and short order numbers are left alone.
+* :func:`drop_pii` applies both to a whole table and records what it did in the table's ledger.
+
+>>> redact_text("Call me on +91 98765 43210 or mail ravi@example.com about order 4521")
+'Call me on [phone] or mail [email] about order 4521'
+>>> normalise_phone("098765-43210")
+'+919876543210'
+>>> normalise_phone("01712-345678", default_region="BD")
+'+8801712345678'
+>>> pseudonymise(["C000001"], key="k").tolist()
+['c_ab5eff3a38f4fc40']
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from crmlib.config import SECRET_ENV
+from crmlib.ledger import attach, ledger_of
+
+__all__ = [
+    "DEFAULT_KEY", "PII_KINDS", "PrivacyWarning", "drop_pii", "find_pii_columns", "normalise_email",
+    "normalise_phone", "pseudonymise", "redact", "redact_text",
+]
+
+#: The key used when neither ``key=`` nor ``CRMLIB_SECRET`` is given. It is public, so
+#: pseudonyms made with it are stable but NOT secret.
+DEFAULT_KEY = "crmlib-public-default-key"
+
+#: What :func:`find_pii_columns` can report, and what :func:`drop_pii` does with each kind.
+PII_KINDS = {
+    "name": "dropped",
+    "email": "dropped",
+    "phone": "dropped",
+    "address": "dropped",
+    "government_id": "dropped",
+    "birth_date": "dropped",
+    "free_text": "redacted (emails -> [email], phones -> [phone])",
+}
+
+
+class PrivacyWarning(UserWarning):
+    """Personal data may be less protected than intended (e.g. the public default key is in use)."""
+
+
+# ----------------------------------------------------------------------------- keyed hashing
+
+_warned_default_key = False
+
+
+def _resolve_key(key: str | bytes | None) -> bytes:
+    global _warned_default_key
+    if key is None:
+        key = os.environ.get(SECRET_ENV) or None
+    if key is None:
+        if not _warned_default_key:
+            _warned_default_key = True
+            warnings.warn(
+                f"crmlib is pseudonymising with its public default key, so the pseudonyms are "
+                f"stable but not secret: anyone can recompute them from a list of ids. Set the "
+                f"environment variable {SECRET_ENV} to a long random string (e.g. the output of "
+                f"`python -c \"import secrets; print(secrets.token_hex(32))\"`) or pass key=.",
+                PrivacyWarning, stacklevel=3,
+            )
+        key = DEFAULT_KEY
+    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+
+
+def pseudonymise(values, key: str | bytes | None = None, prefix: str = "c_") -> pd.Series:
+    """Replace identifiers by ``prefix + first 16 hex digits of HMAC-SHA256(key, str(value))``.
+
+    ``values`` may be a Series (the result keeps its index and name), an Index (the result is
+    indexed by the original values, handy for ``.map``) or any list/array (a RangeIndex).
+    Missing values stay missing. The key is ``key``, else the ``CRMLIB_SECRET`` environment
+    variable, else :data:`DEFAULT_KEY` with a :class:`PrivacyWarning` (once per process).
+    Equal inputs give equal pseudonyms, so joins across tables still work.
+
+    >>> pseudonymise(pd.Series(["a", None, "a"]), key="secret").tolist()
+    ['c_4048c44911916043', nan, 'c_4048c44911916043']
+    """
+    k = _resolve_key(key)
+    if isinstance(values, pd.Series):
+        s = values
+    elif isinstance(values, pd.Index):
+        s = pd.Series(values, index=values, name=values.name)
+    else:
+        s = pd.Series(list(values) if not isinstance(values, np.ndarray) else values)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    hashed = np.array(
+        [prefix + hmac.new(k, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:16] for u in uniques]
+        + [None],  # position -1: missing values
+        dtype=object,
+    )
+    out = hashed[codes] if len(uniques) else np.full(len(s), None, dtype=object)
+    dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else "str"
+    return pd.Series(out, index=s.index, name=s.name, dtype=dtype)
+
+
+# ----------------------------------------------------------------------------- patterns
+
+def _digit_table() -> dict[int, str]:
+    """Every Unicode decimal digit (Devanagari ०-९, Bengali ০-৯, Arabic-Indic, ...) -> ASCII."""
+    table = {}
+    for cp in range(0x0660, 0x10000):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Nd":
+            table[cp] = str(unicodedata.digit(ch))
+    return table
+
+
+_DIGITS = _digit_table()
+_SPACES = {0x00A0: " ", 0x2009: " ", 0x202F: " ", 0x2007: " "}
+_DASHES = {0x2010: "-", 0x2011: "-", 0x2012: "-", 0x2013: "-", 0x2212: "-"}
+_ASCII = {**_DIGITS, **_SPACES, **_DASHES}  # each maps one character to one: positions keep
+
+
+def _to_ascii(text: str) -> str:
+    return text.translate(_ASCII)
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,24}(?![A-Za-z0-9-])"
+)
+# a run of digits with single separators, optionally after "+"; validated by _is_phone
+_PHONE_RUN = re.compile(
+    r"(?<![0-9A-Za-z+/@._-])(?:\+ ?)?(?:\(\d{1,5}\)|\d)(?:[ .\-]?(?:\(\d{1,5}\)|\d)){5,}(?![0-9])"
+)
+_DATE = re.compile(r"(?:19|20)\d\d([-. ])\d{1,2}\1\d{1,2}|\d{1,2}([-. ])\d{1,2}\2(?:19|20)\d\d")
+_NANP = re.compile(r"\(?[2-9]\d\d\)?[ .-]?\d{3}[ .-]?\d{4}")
+
+
+def _is_phone(candidate: str) -> bool:
+    """Whether a digit run found in text is a phone number (rules, not a full numbering plan)."""
+    cand = candidate.strip()
+    if _DATE.fullmatch(cand):
+        return False
+    digits = re.sub(r"\D", "", cand)
+    n = len(digits)
+    separated = bool(re.search(r"[ .()\-]", cand))
+    if cand.startswith("+"):
+        return 8 <= n <= 15
+    if digits.startswith("00"):
+        return 10 <= n <= 17  # international call prefix
+    if n == 10:
+        # Indian mobile (6-9...), national number with trunk 0, or a US/Canada number
+        return digits[0] in "6789" or digits[0] == "0" and separated or bool(_NANP.fullmatch(cand))
+    if n == 11:
+        # trunk 0 + 10 digits (India landline/mobile, Bangladesh 01XXXXXXXXX, UK 07XXX), or 1-800-...
+        return digits[0] == "0" or digits[0] == "1" and separated
+    if n == 12:
+        return digits.startswith("91") and digits[2] in "6789"
+    if n == 13:
+        return digits.startswith("8801")
+    return False
+
+
+def _phone_spans(ascii_text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _PHONE_RUN.finditer(ascii_text):
+        if _is_phone(m.group()):
+            spans.append(m.span())
+            continue
+        # "₹500 9876543210": the run joined two numbers; try groups of space-separated parts
+        parts = [(p.start() + m.start(), p.end() + m.start()) for p in re.finditer(r"\S+", m.group())]
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                s, e = parts[i][0], parts[j - 1][1]
+                if _is_phone(ascii_text[s:e]):
+                    spans.append((s, e))
+                    i = j
+                    break
+            else:
+                i += 1
+    return spans
+
+
+def redact_text(text: str) -> str:
+    """Replace email addresses by ``[email]`` and phone numbers by ``[phone]``.
+
+    Recognised: Indian (+91 98765 43210, 098765-43210, 9876543210, +91-80-2345-6789),
+    Bangladeshi (+880 1712-345678, 01712345678), international (+44 20 7946 0958,
+    0049 30 1234567) and US-style ((212) 555-0123) numbers, with spaces, dashes, dots or
+    parentheses, in any script's digits. Left alone: amounts (₹1,00,000.50), dates
+    (2024-05-12), years and order numbers of a few digits.
+
+    >>> redact_text("मुझे ९८७६५ ४३२१० पर कॉल करें")
+    'मुझे [phone] पर कॉल करें'
+    >>> redact_text("₹1,00,000.50 paid on 2024-05-12 for order 88231")
+    '₹1,00,000.50 paid on 2024-05-12 for order 88231'
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    ascii_text = _to_ascii(text)
+    out, pos = [], 0
+    emails = [m.span() for m in _EMAIL.finditer(ascii_text)]
+    masked = list(ascii_text)
+    for s, e in emails:
+        masked[s:e] = "\x00" * (e - s)  # keep digits inside emails out of phone matching
+    spans = [(s, e, "[email]") for s, e in emails]
+    spans += [(s, e, "[phone]") for s, e in _phone_spans("".join(masked))]
+    for s, e, token in sorted(spans):
+        out.append(text[pos:s])
+        out.append(token)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_MAYBE_PII = re.compile(r"@|(?:\d\D?){7}")
+
+
+def redact(series: pd.Series) -> pd.Series:
+    """:func:`redact_text` over a Series; missing values stay missing, index and dtype are kept."""
+    s = series if isinstance(series, pd.Series) else pd.Series(series)
+    text = s.astype("str") if not isinstance(s.dtype, pd.StringDtype) else s
+    ascii_text = text.str.translate(_ASCII)
+    todo = ascii_text.str.contains(_MAYBE_PII, na=False).to_numpy()
+    if not todo.any():
+        return s.copy()
+    out = s.astype(object).copy()
+    uniques = pd.unique(text[todo])
+    mapping = {u: redact_text(u) for u in uniques}
+    out[todo] = text[todo].map(mapping).to_numpy(dtype=object)
+    return out.astype(s.dtype) if s.dtype != object else out
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+_EMAIL_ONLY = re.compile(_EMAIL.pattern)
+
+
+def normalise_email(s) -> str | None:
+    """Trimmed, lower-cased email address, or None when ``s`` is not one.
+
+    >>> normalise_email("  Ravi.Kumar@Example.COM ")
+    'ravi.kumar@example.com'
+    >>> normalise_email("not an email") is None
+    True
+    """
+    if not isinstance(s, str):
+        return None
+    t = s.strip()
+    if t.lower().startswith("mailto:"):
+        t = t[7:]
+    t = t.strip().lower()
+    if _EMAIL_ONLY.fullmatch(t) and ".." not in t:
+        return t
+    return None
+
+
+#: country calling code and the length of national significant numbers, per region
+_REGIONS = {
+    "IN": ("91", (10,)),
+    "BD": ("880", (8, 9, 10)),
+    "US": ("1", (10,)),
+    "CA": ("1", (10,)),
+    "GB": ("44", (9, 10)),
+}
+
+
+def _national_ok(cc: str, nsn: str) -> bool:
+    if cc == "91":
+        return len(nsn) == 10 and nsn[0] in "23456789"
+    if cc == "880":
+        if nsn.startswith("1"):
+            return len(nsn) == 10 and nsn[1] in "3456789"  # mobile: 1[3-9]XXXXXXXX
+        return 8 <= len(nsn) <= 10 and nsn[0] in "23456789"
+    if cc == "1":
+        return len(nsn) == 10 and nsn[0] in "23456789" and nsn[3] in "23456789"
+    if cc == "44":
+        return len(nsn) in (9, 10) and nsn[0] != "0"
+    return 4 <= len(nsn) <= 14 and nsn[0] != "0"
+
+
+_CODES = sorted({cc for cc, _ in _REGIONS.values()}, key=len, reverse=True)
+
+
+def normalise_phone(s, default_region: str = "IN") -> str | None:
+    """Phone number in E.164 (``+919876543210``), or None when it is not a valid number.
+
+    International input (``+``, or the ``00`` prefix) keeps its country code; national input
+    gets the code of ``default_region`` ("IN", "BD", "US", "CA" or "GB") after its trunk 0 is
+    removed. Numbers for India, Bangladesh, NANP and the UK are checked for length and leading
+    digits; other country codes only for an overall length of 8-15 digits. Integers are
+    accepted (a phone column read as numbers).
+
+    >>> normalise_phone("+91 98765 43210"), normalise_phone("9876543210")
+    ('+919876543210', '+919876543210')
+    >>> normalise_phone("+44 (0)20 7946 0958"), normalise_phone("12345") is None
+    ('+442079460958', True)
+    """
+    region = default_region.upper()
+    if region not in _REGIONS:
+        raise ValueError(f"default_region must be one of {', '.join(_REGIONS)}, not {default_region!r}")
+    if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+        s = str(int(s))
+    if not isinstance(s, str):
+        return None
+    t = _to_ascii(s).strip()
+    if not t or re.search(r"[^\d\s().+\-/]", t.replace("ext", "")):
+        return None
+    t = t.replace("(0)", "")
+    if t.count("+") > 1 or ("+" in t and not t.startswith("+")):
+        return None
+    digits = re.sub(r"\D", "", t)
+    if t.startswith("+") or digits.startswith("00"):
+        digits = digits[2:] if not t.startswith("+") else digits
+        if not 8 <= len(digits) <= 15:
+            return None
+        for cc in _CODES:
+            if digits.startswith(cc):
+                nsn = digits[len(cc):].lstrip("0") if cc in ("44",) else digits[len(cc):]
+                return f"+{cc}{nsn}" if _national_ok(cc, nsn) else None
+        return f"+{digits}" if digits[0] != "0" else None
+    cc, _lengths = _REGIONS[region]
+    if digits.startswith(cc) and _national_ok(cc, digits[len(cc):]) and len(digits) > 10:
+        return f"+{digits}"  # "919876543210": country code written without "+"
+    if cc == "1" and len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    nsn = digits[1:] if digits.startswith("0") else digits
+    return f"+{cc}{nsn}" if _national_ok(cc, nsn) else None
+
+
+# ----------------------------------------------------------------------------- detection
+
+def _norm_col(name) -> str:
+    return re.sub(r"[^0-9a-z\u0900-\u09ff]+", "_", str(name).strip().lower()).strip("_")
+
+
+_NAME_RULES = [
+    ("email", re.compile(r"^(?:e_?mail|mail|email_?(?:id|address|addr)|e_?mail_?address|"
+                         r"(?:customer|contact|user|client)_e_?mail|ईमेल|ई_मेल|ইমেইল|ই_মেইল)$")),
+    ("phone", re.compile(r"^(?:(?:customer_|contact_|alt_|alternate_|home_|work_|mobile_)?"
+                         r"(?:phone|mobile|mob|tel|telephone|cell|cellphone|whatsapp|msisdn)"
+                         r"(?:_?(?:no|num|number|nr))?|contact_?(?:no|number)|फोन|फ़ोन|मोबाइल|"
+                         r"फोन_नंबर|मोबाइल_नंबर|ফোন|মোবাইল|ফোন_নম্বর|মোবাইল_নম্বর)$")),
+    ("name", re.compile(r"^(?:(?:customer|contact|client|user|person|first|last|full|given|family|"
+                        r"middle|father|mother|sur|fore|nick)_?name|name|names|fname|lname|surname|"
+                        r"नाम|ग्राहक_का_नाम|নাম|গ্রাহকের_নাম)$")),
+    ("address", re.compile(r"^(?:(?:home|postal|billing|shipping|delivery|street|mailing|customer)_?)?"
+                           r"(?:address|addr)(?:_?(?:line)?_?\d)?$|^street$|^पता$|^ঠিকানা$")),
+    ("government_id", re.compile(r"^(?:aadhaar|aadhar|aadhaar_(?:no|number)|pan|pan_(?:no|number)|"
+                                 r"passport(?:_(?:no|number))?|nid|national_id|voter_id|ssn)$")),
+    ("birth_date", re.compile(r"^(?:dob|date_of_birth|birth_?date|birthday)$")),
+    ("free_text", re.compile(r"^(?:comments?|feedback|notes?|remarks?|message|review|free_?text|"
+                             r"verbatim|टिप्पणी|মন্তব্য)$")),
+]
+
+
+def _kind_by_name(column) -> str | None:
+    n = _norm_col(column)
+    for kind, rule in _NAME_RULES:
+        if rule.match(n):
+            return kind
+    return None
+
+
+def _kind_by_content(values: pd.Series, threshold: float) -> str | None:
+    if values.empty:
+        return None
+    if pd.api.types.is_integer_dtype(values.dtype):
+        text = values.astype("int64").astype(str)
+    elif pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        text = values.astype(str).str.strip()
+    else:
+        return None
+    ascii_text = text.str.translate(_ASCII)
+    if ascii_text.str.fullmatch(_EMAIL.pattern).mean() >= threshold:
+        return "email"
+    phone = ascii_text.map(lambda v: v.startswith("+") or _is_phone(v) if _PHONE_RUN.fullmatch(v) else False)
+    if phone.mean() >= threshold:
+        return "phone"
+    if not pd.api.types.is_integer_dtype(values.dtype):
+        embedded = ascii_text.str.contains(_EMAIL.pattern) | ascii_text.map(lambda v: bool(_phone_spans(v)))
+        if embedded.any() and text.str.contains(r"\s").mean() >= threshold:
+            return "free_text"
+    return None
+
+
+def find_pii_columns(df: pd.DataFrame, sample: int = 1000, threshold: float = 0.5) -> dict:
+    """PII columns of ``df`` and their kind, found by column name and by content.
+
+    By name (case and punctuation ignored; English, Hindi and Bengali words): ``name``,
+    ``first_name``, ``email``, ``e-mail``, ``phone``, ``mobile``, ``whatsapp``, ``address``,
+    ``aadhaar``, ``dob``, ``comment``, ``नाम``, ``ফোন``, ... By content, on up to ``sample``
+    non-missing values (a fixed-seed sample): a column where at least ``threshold`` of the
+    values are email addresses or phone numbers, or a text column (mostly several words)
+    in which some value holds an email or phone number (kind ``free_text``).
+    Kinds are the keys of :data:`PII_KINDS`.
+
+    >>> find_pii_columns(pd.DataFrame({"Full Name": ["A B"], "id": ["x@example.com"], "n": [3]}))
+    {'Full Name': 'name', 'id': 'email'}
+    """
+    found = {}
+    for col in df.columns:
+        kind = _kind_by_name(col)
+        if kind is None or kind == "free_text":
+            values = df[col].dropna()
+            if len(values) > sample:
+                values = values.sample(sample, random_state=0)
+            kind = _kind_by_content(values, threshold) or kind
+        if kind is not None:
+            found[col] = kind
+    return found
+
+
+def drop_pii(df: pd.DataFrame, keep_id: str = "customer_id", key: str | bytes | None = None) -> pd.DataFrame:
+    """A copy of ``df`` fit for analytics: PII columns dropped, the id pseudonymised if it is
+    PII itself, free text redacted.
+
+    * **dropped**: every column :func:`find_pii_columns` calls ``name``, ``email``, ``phone``,
+      ``address``, ``government_id`` or ``birth_date`` (except ``keep_id``);
+    * **masked**: ``keep_id`` when it looks like PII (e.g. customers keyed by email or phone):
+      replaced by :func:`pseudonymise` of the normalised value, so the same person keeps one
+      pseudonym across tables; ``free_text`` columns: emails and phones replaced by
+      ``[email]`` / ``[phone]``.
+
+    Each action is recorded in a copy of the frame's ledger (``df`` itself is not changed).
+
+    >>> out = drop_pii(pd.DataFrame({"customer_id": ["C1"], "name": ["Asha Rao"],
+    ...                              "comment": ["ring 9876543210"]}))
+    >>> out.to_dict("list")
+    {'customer_id': ['C1'], 'comment': ['ring [phone]']}
+    """
+    pii = find_pii_columns(df)
+    out = df.copy()
+    led = ledger_of(df)
+    led = copy.deepcopy(led) if led is not None else None
+    actions = []  # (reason, count, detail)
+    to_drop = []
+    for col, kind in pii.items():
+        present = int(df[col].notna().sum())
+        if col == keep_id:
+            if kind == "free_text":
+                continue
+            norm = {"email": normalise_email, "phone": normalise_phone}.get(kind)
+            values = df[col].map(lambda v: (norm(v) or v) if isinstance(v, str) else v) if norm else df[col]
+            out[col] = pseudonymise(values, key=key)
+            actions.append((f"'{col}' looks like PII ({kind})", present,
+                            "replaced by keyed pseudonyms (HMAC-SHA256)"))
+        elif kind == "free_text":
+            red = redact(df[col])
+            changed = int((red.fillna("").astype(str) != df[col].fillna("").astype(str)).sum())
+            out[col] = red
+            actions.append((f"email or phone in '{col}'", changed, "replaced by [email] / [phone]"))
+        else:
+            to_drop.append(col)
+            actions.append((f"PII column '{col}' ({kind}) removed", present, "column dropped"))
+    out = out.drop(columns=to_drop)
+    if led is not None:
+        for reason, count, detail in actions:
+            led.add(reason, count, action="changed", detail=detail)
+        attach(out, led)
+    return out
+

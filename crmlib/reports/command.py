@@ -1,0 +1,68 @@
+"""The ``crmlib report`` command: arguments and the function that runs them (wired in crmlib.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from crmlib import config
+from crmlib.exceptions import DataError
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``crmlib report NAME... --out DIR [-p key=value] [--grid F] [-j N]``."""
+    parser.add_argument("names", nargs="+", metavar="NAME",
+                        help="report names (notebooks/reports/NAME.ipynb) or paths to .ipynb files")
+    for name in ("transactions", "customers", "feedback"):
+        parser.add_argument(f"--{name}", metavar="FILE",
+                            help=f"{name} file, passed to reports that have a '{name}' parameter (default: demo data)")
+    parser.add_argument("--out", metavar="DIR", default=str(config.REPORTS_DIR),
+                        help="folder for the pages, executed notebooks and index.html (default: %(default)s)")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="set a notebook parameter; repeat a key for one report per value")
+    parser.add_argument("--grid", metavar="FILE.yaml",
+                        help="YAML grid: a mapping name -> list of values (all combinations) or a list of mappings")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="kernels to run at once (default 1)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="fail a report when one cell runs longer than this")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar over reports (default: only on a terminal)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only failures")
+
+
+def parse_params(pairs: list[str]) -> dict[str, object]:
+    """``["region=North", "region=South", "n=3"]`` -> ``{"region": ["North", "South"], "n": "3"}``."""
+    grouped: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise DataError(f"Parameter {pair!r} is not KEY=VALUE; write e.g. -p region=North.")
+        grouped.setdefault(key.strip(), []).append(value)
+    return {k: v if len(v) > 1 else v[0] for k, v in grouped.items()}
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run ``crmlib report``: 0 when every report ran, 1 when one failed, 2 for a bad request."""
+    from crmlib.reports.runner import run_reports
+
+    progress = False if args.quiet else args.progress
+    try:
+        batch = run_reports(
+            args.names,
+            args.out,
+            params=parse_params(args.param),
+            grid=args.grid,
+            inputs={"transactions": args.transactions, "customers": args.customers, "feedback": args.feedback},
+            jobs=args.jobs,
+            progress=progress,
+            timeout=args.timeout,
+        )
+    except DataError as exc:
+        print(f"crmlib report: error: {exc}", file=sys.stderr)
+        return 2
+    if args.quiet:
+        for r in batch.failed:
+            print(f"FAILED {r.describe_failure()}", file=sys.stderr)
+    else:
+        print(batch.summary(), file=sys.stdout if batch.ok else sys.stderr)
+    return 0 if batch.ok else 1

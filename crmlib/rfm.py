@@ -1,0 +1,619 @@
+"""RFM scores, named segments, k-means clusters, segment profiles and migration.
+
+Input is the canonical RFM summary of :func:`crmlib.summary.rfm_summary`: one row per
+customer indexed by ``customer_id`` with ``frequency`` (repeat purchase periods),
+``recency`` (age of the customer at the last purchase), ``T`` (age at the end of the
+observation) and ``monetary_value`` (mean of the repeat purchases), all times in the unit
+held in ``summary.attrs["freq"]``.
+
+What the three scores measure
+-----------------------------
+R
+    Time since the last purchase, ``T - recency``, in the summary's unit (days for
+    ``freq="D"``). Marketing's "recency" is this gap; the lifetimes ``recency`` column
+    is the customer's age at the last purchase, so it is not scored directly. A *smaller*
+    gap is better, so R is reversed: R = bins for the most recent buyers.
+F
+    ``frequency``, the number of repeat purchase periods (total purchases minus one). Any
+    customer who bought once has frequency 0 and gets F = 1.
+M
+    Mean spend per purchase. By the lifetimes convention ``monetary_value`` is the mean of
+    the *repeat* purchases and is 0 for one-time buyers, which would put every one-time
+    buyer in M = 1 whatever they spent. :func:`add_spend` adds ``mean_spend`` (mean over
+    all purchases, first one included) and ``revenue``; :func:`score` scores M on
+    ``mean_spend`` when that column is present and on ``monetary_value`` otherwise. The
+    column used is recorded in the thresholds (``RFMScale.monetary``).
+
+How ties are scored
+-------------------
+Most customers buy once, so F (and M on repeat spend) is mostly ties. Scores come from
+thresholds, not from row positions: the lowest score takes the values up to the 1/bins
+quantile *including every value equal to it*; the next score is cut the same way from
+the values left over, with the bins left over, and so on. Equal values therefore always
+get equal scores, the row order never matters, and a big block of ties (60 % one-time
+buyers) takes one score while the remaining scores spread evenly over the rest. When there
+are fewer distinct values than scores, the top scores stay empty. The thresholds are kept
+in ``scored.attrs["rfm_thresholds"]`` (an :class:`RFMScale`); ``score(later, thresholds=...)``
+scores a later period on the same scale, so that segments at two dates can be compared.
+
+>>> import pandas as pd
+>>> summary = pd.DataFrame(
+...     {"frequency": [0, 0, 0, 1, 2, 5], "recency": [0, 0, 10, 30, 50, 90],
+...      "T": [100, 20, 90, 60, 55, 95], "monetary_value": [0, 0, 0, 20.0, 35.0, 50.0]},
+...     index=pd.Index(list("abcdef"), name="customer_id"))
+>>> print(score(summary, bins=3)[["R", "F", "M"]].T.to_string())
+customer_id  a  b  c  d  e  f
+R            1  2  1  2  3  3
+F            1  1  1  2  2  3
+M            1  1  1  2  2  3
+
+Segment scheme
+--------------
+:func:`segment` names each customer from a *scheme*: a table of rectangles over the R x F
+grid, one row per rule with columns ``segment, r_min, r_max, f_min, f_max`` (inclusive).
+Every cell of the grid must be covered by exactly one rule; a gap or an overlap is refused
+with a :class:`~crmlib.exceptions.DataError` naming the cells, so no customer is ever filed
+under a catch-all "Others". The default scheme (``default_scheme()``, for 5 bins)::
+
+    segment             R     F     intent
+    Champions           5     4-5   bought recently, buy often: reward, ask for reviews, early access
+    Loyal               3-4   4-5   buy often, a little less recently: loyalty programme, upsell
+    Potential Loyalist  4-5   2-3   recent with a few repeat purchases: membership, recommendations
+    New                 5     1     first purchase just now: onboarding, second-purchase offer
+    Promising           4     1     recent one-time buyers: build awareness, free trials
+    Need Attention      3     3     middling on both: time-limited offers on their history
+    About to Sleep      3     1-2   few purchases and going quiet: reactivate before they lapse
+    At Risk             1-2   3-4   used to buy fairly often, long ago: personal win-back
+    Can't Lose Them     1-2   5     used to be the best customers, long gone: win back at any cost
+    Hibernating         2     1-2   few purchases, long ago: low-cost reminders
+    Lost                1     1-2   few purchases, longest ago: do not spend, or one last try
+
+Edit a copy of the table (``default_scheme().copy()``) to change the rules. For ``bins``
+other than 5 the default scheme is scaled: a cell (r, f) of the finer or coarser grid takes
+the rule of the 5-grid cell (ceil(5 r / bins), ceil(5 f / bins)); with fewer than 5 bins
+some segments vanish. A scheme written for 5 bins is refused for another number of bins.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from crmlib.exceptions import DataError
+
+THRESHOLDS_ATTR = "rfm_thresholds"
+SUMMARY_COLUMNS = ("frequency", "recency", "T")
+SCHEME_COLUMNS = ("segment", "r_min", "r_max", "f_min", "f_max")
+
+# segment, r_min, r_max, f_min, f_max, action, recommendation
+_DEFAULT_RULES = [
+    ("Champions", 5, 5, 4, 5, "reward",
+     "Reward them: early access, loyalty perks, ask for reviews and referrals; no discounts needed."),
+    ("Loyal", 3, 4, 4, 5, "retain",
+     "Keep them close: loyalty programme, upsell higher-value items, ask for feedback."),
+    ("Potential Loyalist", 4, 5, 2, 3, "cross-sell",
+     "Grow them: membership offers and recommendations from related categories."),
+    ("New", 5, 5, 1, 1, "onboard",
+     "Onboard: welcome series, help with the first order, an offer for a second purchase."),
+    ("Promising", 4, 4, 1, 1, "cross-sell",
+     "Build the habit: show the range, free trials or samples, no deep discounts."),
+    ("Need Attention", 3, 3, 3, 3, "retain",
+     "Time-limited offers based on past purchases before they drift away."),
+    ("About to Sleep", 3, 3, 1, 2, "win back",
+     "Reactivate early: popular products, a modest discount, reconnect by their channel."),
+    ("At Risk", 1, 2, 3, 4, "win back",
+     "Personal win-back: emails or calls on what they used to buy, renewal offers."),
+    ("Can't Lose Them", 1, 2, 5, 5, "win back",
+     "Former best customers: win them back at any cost, ask what went wrong, talk to them."),
+    ("Hibernating", 2, 2, 1, 2, "win back",
+     "Low-cost reminders of relevant products; do not overspend."),
+    ("Lost", 1, 1, 1, 2, "let go",
+     "Exclude from paid campaigns, or one last low-cost attempt; learn why they left."),
+]
+
+
+# --------------------------------------------------------------------------- scores
+
+
+@dataclass
+class RFMScale:
+    """Score thresholds learnt by :func:`score`, to score another period on the same scale.
+
+    ``r``, ``f`` and ``m`` hold ``bins - 1`` cut points each on a "higher is better" axis:
+    a value gets score ``1 + (number of cut points strictly below it)``. For R that axis is
+    minus the time since the last purchase, in the unit ``freq``; ``+inf`` marks an
+    unused top score.
+    """
+
+    bins: int
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    freq: str | None = None
+    monetary: str = "monetary_value"
+    n_customers: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        """The value range of every score, in the data's own units (for reports)."""
+        unit = {"D": "days", "W": "weeks", "M": "months"}.get(self.freq or "", "periods")
+        rows = []
+        for s in range(1, self.bins + 1):
+            rows.append({
+                "score": s,
+                f"time since last purchase ({unit})": _band_reversed(self.r, s),
+                "repeat purchases": _band(self.f, s),
+                f"spend ({self.monetary})": _band(self.m, s),
+            })
+        return pd.DataFrame(rows).set_index("score")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _band(cuts: np.ndarray, s: int) -> str:
+    """Values taking score ``s``: (cut[s-1], cut[s]] on a higher-is-better axis."""
+    lo = -np.inf if s == 1 else cuts[s - 2]
+    hi = np.inf if s == len(cuts) + 1 else cuts[s - 1]
+    if lo >= hi:
+        return "(empty)"
+    if np.isinf(lo):
+        return f"<= {_fmt(hi)}"
+    return f"> {_fmt(lo)}" if np.isinf(hi) else f"> {_fmt(lo)} to {_fmt(hi)}"
+
+
+def _band_reversed(cuts: np.ndarray, s: int) -> str:
+    """Band of score ``s`` on the original axis x when the cuts are on -x: [-cut[s], -cut[s-1])."""
+    hi = np.inf if s == 1 else -cuts[s - 2]
+    lo = -np.inf if s == len(cuts) + 1 else -cuts[s - 1]
+    if lo >= hi:
+        return "(empty)"
+    if np.isinf(hi):
+        return f">= {_fmt(lo)}"
+    return f"< {_fmt(hi)}" if np.isinf(lo) else f"{_fmt(lo)} to < {_fmt(hi)}"
+
+
+def _cut_points(values: np.ndarray, bins: int) -> np.ndarray:
+    """``bins - 1`` ascending cut points: each bin takes the next 1/(bins left) of the rest, ties kept."""
+    rest = np.sort(values)
+    cuts = []
+    for left in range(bins, 1, -1):
+        if rest.size == 0:
+            cuts.append(np.inf)
+            continue
+        q = np.quantile(rest, 1.0 / left, method="inverted_cdf")
+        cuts.append(float(q))
+        rest = rest[rest > q]
+    return np.asarray(cuts, dtype=float)
+
+
+def _assign(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    return 1 + np.searchsorted(cuts, values, side="left")
+
+
+def _check_summary(summary: pd.DataFrame, monetary: str) -> None:
+    if not isinstance(summary, pd.DataFrame):
+        raise DataError(f"score() needs the RFM summary DataFrame, got {type(summary).__name__}.")
+    need = [*SUMMARY_COLUMNS, monetary]
+    missing = [c for c in need if c not in summary.columns]
+    if missing:
+        raise DataError(
+            f"RFM summary: missing column(s) {missing}; it has {list(summary.columns)}. "
+            "Build it with crmlib.summary.rfm_summary(transactions).")
+    problems = []
+    for col in need:
+        x = pd.to_numeric(summary[col], errors="coerce")
+        bad = x.isna() | ~np.isfinite(x.astype(float).fillna(0))
+        if bad.any():
+            ex = list(summary.index[bad.to_numpy()][:5])
+            problems.append(f"column '{col}': {int(bad.sum())} missing or non-numeric values, "
+                            f"customers {ex}")
+    if not problems:
+        gap = summary["T"].astype(float) - summary["recency"].astype(float)
+        bad = gap < 0
+        if bad.any():
+            problems.append(f"rule T >= recency broken for {int(bad.sum())} customers, "
+                            f"e.g. {list(summary.index[bad.to_numpy()][:5])}")
+        bad = summary["frequency"].astype(float) < 0
+        if bad.any():
+            problems.append(f"column 'frequency' is negative for {int(bad.sum())} customers")
+    if problems:
+        raise DataError("RFM summary cannot be scored: " + "; ".join(problems)
+                        + ". Rebuild it with crmlib.summary.rfm_summary from clean transactions.")
+
+
+def _features(summary: pd.DataFrame, monetary: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    gap = summary["T"].astype(float).to_numpy() - summary["recency"].astype(float).to_numpy()
+    return -gap, summary["frequency"].astype(float).to_numpy(), summary[monetary].astype(float).to_numpy()
+
+
+def score(summary: pd.DataFrame, bins: int = 5, thresholds: RFMScale | None = None,
+          monetary: str | None = None) -> pd.DataFrame:
+    """The summary with integer columns ``R``, ``F``, ``M`` (1..bins, higher is better) added.
+
+    R scores the time since the last purchase (``T - recency``, reversed), F the repeat
+    purchases, M ``monetary`` (default: ``mean_spend`` if present, else ``monetary_value``).
+    Ties get equal scores and row order does not matter (see the module docstring). The
+    thresholds are in ``result.attrs["rfm_thresholds"]``; pass them back as ``thresholds``
+    to score a later period on the same scale (``bins`` and ``monetary`` then come from
+    them). The input is not modified.
+    """
+    if thresholds is not None:
+        bins, monetary = thresholds.bins, thresholds.monetary
+    elif monetary is None:
+        monetary = "mean_spend" if "mean_spend" in getattr(summary, "columns", []) else "monetary_value"
+    if not isinstance(bins, (int, np.integer)) or isinstance(bins, bool) or bins < 2:
+        raise DataError(f"bins must be an integer >= 2, got {bins!r}.")
+    _check_summary(summary, monetary)
+    freq = summary.attrs.get("freq")
+    if thresholds is not None and thresholds.freq and freq and thresholds.freq != freq:
+        raise DataError(
+            f"The thresholds were learnt on a summary in unit '{thresholds.freq}' but this summary "
+            f"is in '{freq}': rebuild it with rfm_summary(..., freq='{thresholds.freq}').")
+    r, f, m = _features(summary, monetary)
+    if thresholds is None:
+        thresholds = RFMScale(bins=int(bins), r=_cut_points(r, bins), f=_cut_points(f, bins),
+                              m=_cut_points(m, bins), freq=freq, monetary=monetary,
+                              n_customers=len(summary))
+    out = summary.copy()
+    for name, vals, cuts in (("R", r, thresholds.r), ("F", f, thresholds.f), ("M", m, thresholds.m)):
+        out[name] = _assign(vals, cuts).astype("int64")
+    out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    out.attrs[THRESHOLDS_ATTR] = thresholds
+    return out
+
+
+def thresholds_of(scored: pd.DataFrame) -> RFMScale:
+    """The :class:`RFMScale` that :func:`score` stored on ``scored``."""
+    scale = scored.attrs.get(THRESHOLDS_ATTR)
+    if scale is None:
+        raise DataError("This frame carries no RFM thresholds: score it with crmlib.rfm.score(summary).")
+    return scale
+
+
+def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end=None) -> pd.DataFrame:
+    """The summary with ``revenue`` and ``mean_spend`` added from the transactions.
+
+    ``revenue`` is the customer's net amount (returns included) up to ``observation_end``
+    (default: the last transaction); ``mean_spend = revenue / (frequency + 1)``, the mean over
+    all purchase periods of the summary, first one included. Customers of the summary without
+    transactions get 0.
+    """
+    for col in ("customer_id", "date", "amount"):
+        if col not in transactions.columns:
+            raise DataError(f"transactions: missing column '{col}'; read them with crmlib.io.read_transactions.")
+    tx = transactions
+    if observation_end is not None:
+        tx = tx[tx["date"] <= pd.Timestamp(observation_end)]
+    revenue = tx.groupby("customer_id")["amount"].sum()
+    out = summary.copy()
+    revenue.index = revenue.index.astype(str)
+    out["revenue"] = revenue.reindex(out.index.astype(str)).fillna(0.0).to_numpy(dtype=float)
+    out["mean_spend"] = out["revenue"] / (out["frequency"].astype(float) + 1.0)
+    return out
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def default_scheme(bins: int = 5) -> pd.DataFrame:
+    """The default segment rules for ``bins`` scores (see the module docstring)."""
+    df = pd.DataFrame([r[:5] for r in _DEFAULT_RULES], columns=list(SCHEME_COLUMNS))
+    if bins == 5:
+        return df
+    if not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise DataError(f"bins must be an integer >= 2, got {bins!r}.")
+
+    def lo(v):
+        return math.floor((v - 1) * bins / 5) + 1
+
+    def hi(v):
+        return math.floor(v * bins / 5)
+
+    scaled = pd.DataFrame({
+        "segment": df["segment"],
+        "r_min": df["r_min"].map(lo), "r_max": df["r_max"].map(hi),
+        "f_min": df["f_min"].map(lo), "f_max": df["f_max"].map(hi),
+    })
+    keep = (scaled["r_min"] <= scaled["r_max"]) & (scaled["f_min"] <= scaled["f_max"])
+    return scaled[keep].reset_index(drop=True)
+
+
+def playbook(segments=None) -> pd.DataFrame:
+    """Recommended action per default segment: ``segment, action, recommendation``.
+
+    ``action`` is one of reward, retain, cross-sell, onboard, win back, let go. With
+    ``segments`` (names or a Series of names) only those present are listed, in scheme order.
+    """
+    df = pd.DataFrame([(r[0], r[5], r[6]) for r in _DEFAULT_RULES],
+                      columns=["segment", "action", "recommendation"])
+    if segments is not None:
+        present = set(pd.Series(segments).astype(str))
+        df = df[df["segment"].isin(present)].reset_index(drop=True)
+    return df
+
+
+def _plain(v):
+    """A numpy scalar as the Python value, so messages read 6 rather than np.int64(6)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """Validate a scheme table; return it with integer bounds. Raises DataError naming bad cells."""
+    if not isinstance(scheme, pd.DataFrame):
+        raise DataError(f"A segment scheme is a DataFrame with columns {list(SCHEME_COLUMNS)}, "
+                        f"got {type(scheme).__name__}.")
+    missing = [c for c in SCHEME_COLUMNS if c not in scheme.columns]
+    if missing:
+        raise DataError(f"Segment scheme: missing column(s) {missing}; it needs {list(SCHEME_COLUMNS)} "
+                        "(bounds inclusive). Start from crmlib.rfm.default_scheme().copy().")
+    problems = []
+    bounds = {}
+    for col in SCHEME_COLUMNS[1:]:
+        x = pd.to_numeric(scheme[col], errors="coerce")
+        bad = x.isna() | (x != x.round()) | (x < 1) | (x > bins)
+        if bad.any():
+            rows = [f"{scheme['segment'].iloc[i]!r} ({_plain(scheme[col].iloc[i])!r})"
+                    for i in np.flatnonzero(bad.to_numpy())[:5]]
+            problems.append(f"column '{col}' must hold whole numbers 1..{bins}; bad in rows {', '.join(rows)}")
+        bounds[col] = x
+    if problems:
+        raise DataError("Segment scheme: " + "; ".join(problems) + ".")
+    s = scheme.copy()
+    for col, x in bounds.items():
+        s[col] = x.astype("int64")
+    bad = (s["r_min"] > s["r_max"]) | (s["f_min"] > s["f_max"])
+    if bad.any():
+        raise DataError("Segment scheme: rule min > max in rows for segment(s) "
+                        f"{list(s.loc[bad, 'segment'])}; bounds are inclusive, min <= max.")
+    cover: dict[tuple[int, int], list[str]] = {(r, f): [] for r in range(1, bins + 1) for f in range(1, bins + 1)}
+    for row in s.itertuples(index=False):
+        for r in range(row.r_min, row.r_max + 1):
+            for f in range(row.f_min, row.f_max + 1):
+                cover[(r, f)].append(str(row.segment))
+    gaps = [c for c, segs in cover.items() if not segs]
+    overlaps = {c: segs for c, segs in cover.items() if len(segs) > 1}
+    if gaps or overlaps:
+        msg = []
+        if gaps:
+            msg.append(f"{len(gaps)} cell(s) of the R x F grid covered by no rule: "
+                       + ", ".join(f"(R={r}, F={f})" for r, f in gaps[:10]) + (" ..." if len(gaps) > 10 else ""))
+        if overlaps:
+            msg.append(f"{len(overlaps)} cell(s) covered by more than one rule: "
+                       + ", ".join(f"(R={r}, F={f}) by {segs}" for (r, f), segs in list(overlaps.items())[:10])
+                       + (" ..." if len(overlaps) > 10 else ""))
+        raise DataError("Segment scheme: " + "; ".join(msg)
+                        + f". Every (R, F) cell in 1..{bins} x 1..{bins} must be covered by exactly one "
+                        "rule; change r_min/r_max/f_min/f_max so that the rules tile the grid.")
+    return s
+
+
+def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int | None = None) -> pd.Series:
+    """Segment name per customer (a categorical Series named ``segment``, indexed like ``scores``).
+
+    ``scores`` needs integer ``R`` and ``F`` columns (from :func:`score`). ``bins`` defaults to
+    the scale stored by :func:`score`, else 5. ``scheme`` defaults to :func:`default_scheme`
+    for that number of bins; any scheme is checked to cover each grid cell exactly once.
+    """
+    for col in ("R", "F"):
+        if col not in getattr(scores, "columns", []):
+            raise DataError(f"segment() needs column '{col}': score the summary first with crmlib.rfm.score().")
+    if bins is None:
+        scale = scores.attrs.get(THRESHOLDS_ATTR)
+        bins = scale.bins if scale is not None else 5
+    s = check_scheme(default_scheme(bins) if scheme is None else scheme, bins)
+    r = pd.to_numeric(scores["R"], errors="coerce")
+    f = pd.to_numeric(scores["F"], errors="coerce")
+    bad = r.isna() | f.isna() | ~r.between(1, bins) | ~f.between(1, bins)
+    if bad.any():
+        raise DataError(f"Columns 'R'/'F' must hold scores 1..{bins}; {int(bad.sum())} customers do not, "
+                        f"e.g. {list(scores.index[bad.to_numpy()][:5])}. Score with crmlib.rfm.score(bins={bins}).")
+    grid = np.empty((bins + 1, bins + 1), dtype=object)
+    for row in s.itertuples(index=False):
+        grid[row.r_min:row.r_max + 1, row.f_min:row.f_max + 1] = str(row.segment)
+    names = grid[r.to_numpy(dtype=int), f.to_numpy(dtype=int)]
+    order = list(dict.fromkeys(s["segment"].astype(str)))
+    return pd.Series(pd.Categorical(names, categories=order), index=scores.index, name="segment")
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@dataclass
+class RFMClusters:
+    """Result of :func:`cluster`: labels, the chosen k, silhouette per k, centres and words."""
+
+    labels: pd.Series
+    k: int
+    silhouette: pd.Series
+    centers: pd.DataFrame
+    descriptions: pd.Series
+
+    def named(self) -> pd.Series:
+        """Label per customer as text, e.g. ``"1: recent, frequent, high spend"``."""
+        return self.labels.map(lambda c: f"{c}: {self.descriptions[c]}").rename("cluster")
+
+
+def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
+    return high if z > cut else low if z < -cut else mid
+
+
+def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = None,
+            random_state: int = 0, sample_size: int = 2000) -> RFMClusters:
+    """k-means on log-scaled, standardised recency gap, frequency and spend; k by silhouette.
+
+    Features are ``log1p`` of the time since the last purchase, of ``frequency`` and of the
+    spend column (``mean_spend`` if present, else ``monetary_value``; negative spend counts
+    as 0), each standardised. For each k in ``k_range`` k-means is fitted and the silhouette
+    computed on a fixed random sample of ``sample_size`` customers (all of them when fewer),
+    which keeps large customer bases fast; the k with the highest silhouette wins and every
+    customer is assigned to the nearest centre of that fit. Clusters are numbered 1..k from the most valuable (highest mean
+    of standardised -gap, frequency and spend) down, and described in words against the
+    overall mean (more than half a standard deviation above or below), e.g.
+    ``"recent, frequent, high spend"``.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+
+    if monetary is None:
+        monetary = "mean_spend" if "mean_spend" in getattr(summary, "columns", []) else "monetary_value"
+    _check_summary(summary, monetary)
+    ks = [int(k) for k in k_range]
+    if not ks or min(ks) < 2:
+        raise DataError(f"k_range must hold numbers of clusters >= 2, got {list(k_range)}.")
+    neg_gap, freq, spend = _features(summary, monetary)
+    raw = np.column_stack([-neg_gap, freq, np.clip(spend, 0, None)])
+    X = StandardScaler().fit_transform(np.log1p(raw))
+    n_distinct = len(np.unique(X, axis=0))
+    ks = [k for k in ks if k < n_distinct]
+    if not ks:
+        raise DataError(f"Only {n_distinct} distinct customers (R/F/M points): too few to cluster "
+                        f"with k in {list(k_range)}.")
+    rng = np.random.default_rng(random_state)
+    idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
+    sil, fits = {}, {}
+    for k in ks:
+        km = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(X[idx])
+        fits[k] = km
+        sil[k] = float(silhouette_score(X[idx], km.labels_)) if len(np.unique(km.labels_)) > 1 else -1.0
+    best = max(sil, key=lambda k: (sil[k], -k))
+    km = fits[best]
+    assigned = km.predict(X)
+    zc = km.cluster_centers_
+    order = np.argsort(-(-zc[:, 0] + zc[:, 1] + zc[:, 2]), kind="stable")
+    relabel = {int(old): new + 1 for new, old in enumerate(order)}
+    labels = pd.Series([relabel[int(c)] for c in assigned], index=summary.index, name="cluster")
+    frame = pd.DataFrame(raw, index=summary.index, columns=["time_since_last", "frequency", "spend"])
+    centers = frame.groupby(labels.to_numpy()).mean()
+    centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
+    centers.index.name = "cluster"
+    words = {}
+    for old, new in relabel.items():
+        z = zc[old]
+        words[new] = ", ".join([
+            _words(z[0], "recent", "mid recency", "lapsed"),
+            _words(z[1], "one-off", "occasional", "frequent"),
+            _words(z[2], "low spend", "mid spend", "high spend"),
+        ])
+    desc = pd.Series(words, name="description").sort_index()
+    desc.index.name = "cluster"
+    centers["description"] = desc
+    return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
+                       centers=centers, descriptions=desc)
+
+
+# --------------------------------------------------------------------------- profile & migration
+
+
+def _nps(scores: pd.Series) -> float:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6) of the answers."""
+    x = pd.to_numeric(scores, errors="coerce").dropna()
+    if x.empty:
+        return float("nan")
+    try:  # prefer the feedback module's definition when it is there
+        from crmlib.feedback import nps as _fb_nps  # noqa: PLC0415
+    except ImportError:
+        _fb_nps = None
+    if _fb_nps is not None:
+        res = _fb_nps(x)
+        return float(getattr(res, "score", res))
+    return float(100.0 * ((x >= 9).mean() - (x <= 6).mean()))
+
+
+def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Series | None = None,
+            feedback: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per segment: size, revenue, means of recency/frequency/spend, and optionally CLV and NPS.
+
+    ``summary`` is a (scored) RFM summary; ``segments`` defaults to its ``segment`` column.
+    Revenue is the ``revenue`` column (see :func:`add_spend`); without it the revenue of the
+    repeat purchases, ``monetary_value * frequency``, is used and the column is called
+    ``repeat_revenue``. ``clv`` is a Series of predicted lifetime value indexed by customer id
+    (adds ``mean_predicted_clv``); ``feedback`` a frame with ``customer_id`` and ``nps``
+    (0-10) answers (adds ``nps`` and ``nps_responses``; customers of no segment are ignored).
+    Rows follow the segment order; segments with no customers are left out.
+    """
+    if segments is None:
+        if "segment" not in summary.columns:
+            raise DataError("profile() needs segments: pass segments=segment(scored) or add a 'segment' column.")
+        segments = summary["segment"]
+    seg = pd.Series(segments).reindex(summary.index)
+    if seg.isna().any():
+        raise DataError(f"{int(seg.isna().sum())} customers of the summary have no segment, "
+                        f"e.g. {list(summary.index[seg.isna().to_numpy()][:5])}.")
+    spend_col = "mean_spend" if "mean_spend" in summary.columns else "monetary_value"
+    rev_name = "revenue" if "revenue" in summary.columns else "repeat_revenue"
+    df = pd.DataFrame({
+        "segment": seg.to_numpy(),
+        "time_since_last": (summary["T"] - summary["recency"]).astype(float).to_numpy(),
+        "frequency": summary["frequency"].astype(float).to_numpy(),
+        "spend": summary[spend_col].astype(float).to_numpy(),
+        rev_name: (summary["revenue"] if rev_name == "revenue"
+                   else summary["monetary_value"] * summary["frequency"]).astype(float).to_numpy(),
+    }, index=summary.index)
+    g = df.groupby("segment", observed=True, sort=True)
+    out = pd.DataFrame({
+        "customers": g.size(),
+        rev_name: g[rev_name].sum(),
+        "mean_time_since_last": g["time_since_last"].mean(),
+        "mean_repeat_purchases": g["frequency"].mean(),
+        f"mean_{spend_col}": g["spend"].mean(),
+    })
+    out.insert(1, "customer_share", out["customers"] / out["customers"].sum())
+    total = out[rev_name].sum()
+    out.insert(3, f"{rev_name}_share", out[rev_name] / total if total else np.nan)
+    if clv is not None:
+        c = pd.to_numeric(pd.Series(clv), errors="coerce").reindex(summary.index)
+        out["mean_predicted_clv"] = c.groupby(df["segment"], observed=True).mean()
+    if feedback is not None:
+        for col in ("customer_id", "nps"):
+            if col not in feedback.columns:
+                raise DataError(f"feedback: missing column '{col}' needed for NPS by segment.")
+        fb = feedback[["customer_id", "nps"]].copy()
+        fb["segment"] = fb["customer_id"].map(seg)
+        fb = fb.dropna(subset=["segment", "nps"])
+        grouped = fb.groupby("segment", observed=True)["nps"]
+        out["nps"] = grouped.apply(_nps).reindex(out.index)
+        out["nps_responses"] = grouped.size().reindex(out.index).fillna(0).astype("int64")
+    if isinstance(seg.dtype, pd.CategoricalDtype):
+        out = out.reindex([c for c in seg.cat.categories if c in out.index])
+    out.index.name = "segment"
+    return out
+
+
+NEW, GONE = "(new)", "(gone)"
+
+
+def migration(before: pd.Series, after: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Segment transitions between two dates: (counts, row shares).
+
+    Rows are the segment at the earlier date, columns the segment at the later one. A customer
+    present only later is counted in row ``"(new)"``, one present only earlier in column
+    ``"(gone)"``; nobody is dropped. Row shares divide each row by its total (rows sum to 1).
+    """
+    for name, s in (("before", before), ("after", after)):
+        if not isinstance(s, pd.Series):
+            raise DataError(f"migration(): '{name}' must be a Series of segment names indexed by customer id.")
+        if s.index.has_duplicates:
+            raise DataError(f"migration(): '{name}' has duplicate customer ids, "
+                            f"e.g. {list(s.index[s.index.duplicated()][:5])}.")
+
+    def order(s):
+        return list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().astype(str).unique())
+
+    cats = list(dict.fromkeys(order(before) + order(after)))
+    idx = before.index.union(after.index)
+    b = before.astype(object).reindex(idx).fillna(NEW).astype(str)
+    a = after.astype(object).reindex(idx).fillna(GONE).astype(str)
+    rows = cats + [NEW]
+    cols = cats + [GONE]
+    counts = pd.crosstab(b, a).reindex(index=rows, columns=cols, fill_value=0).astype("int64")
+    counts.loc[NEW, GONE] = 0
+    counts.index.name, counts.columns.name = "segment before", "segment after"
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals.where(totals > 0), axis=0)
+    return counts, shares

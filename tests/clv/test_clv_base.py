@@ -1,0 +1,161 @@
+"""Invariants shared by every CLV model, input checks and errors."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib.clv import (BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD,
+                        ShiftedBetaGeo)
+from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
+
+from conftest import SURVIVAL_REGULAR, survival_to_cohort
+
+TRANSACTION_MODELS = [BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom]
+ALL_MODELS = TRANSACTION_MODELS + [GammaGamma, ShiftedBetaGeo]
+
+
+@pytest.fixture(scope="module")
+def datasets(cdnow_summary, cdnow_spend, donations):
+    return {
+        BetaGeo: cdnow_summary, ParetoNBD: cdnow_summary, ModifiedBetaGeo: cdnow_summary,
+        BetaGeoBetaBinom: donations, GammaGamma: cdnow_spend,
+        ShiftedBetaGeo: survival_to_cohort(SURVIVAL_REGULAR, 7),
+    }
+
+
+@pytest.fixture(scope="module", params=ALL_MODELS, ids=lambda m: m.__name__)
+def fitted(request, datasets):
+    data = datasets[request.param]
+    return request.param().fit(data), data
+
+
+def test_aic_bic_from_log_likelihood(fitted):
+    model, data = fitted
+    k = len(model.param_names)
+    assert model.aic_ == pytest.approx(2 * k - 2 * model.log_likelihood_)
+    assert model.bic_ == pytest.approx(k * np.log(model.n_customers_) - 2 * model.log_likelihood_)
+
+
+def test_summary_and_intervals(fitted):
+    model, _ = fitted
+    summary = model.summary
+    assert list(summary.columns) == ["coef", "se", "lower", "upper"]
+    assert list(summary.index) == list(model.param_names)
+    assert (summary["se"] > 0).all()
+    assert (summary["lower"] < summary["coef"]).all() and (summary["coef"] < summary["upper"]).all()
+    wide, narrow = model.confidence_intervals(0.99), model.confidence_intervals(0.5)
+    assert (wide["lower"] < narrow["lower"]).all() and (wide["upper"] > narrow["upper"]).all()
+    assert "<table" in model._repr_html_()
+
+
+def test_pickle_round_trip(fitted):
+    model, data = fitted
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_series_equal(again.params_, model.params_)
+    assert again.log_likelihood(data) == pytest.approx(model.log_likelihood(data))
+
+
+def test_weights_give_same_likelihood_as_repeated_rows(fitted):
+    model, data = fitted
+    cols = list(model.columns)
+    if "weight" in data.columns:
+        expanded = data.loc[data.index.repeat(data["weight"].astype(int)), cols]
+    else:
+        expanded = data[cols]
+    compressed = expanded.groupby(cols).size().rename("weight").reset_index()
+    assert model.log_likelihood(expanded) == pytest.approx(model.log_likelihood(compressed), rel=1e-12)
+    refit = type(model)().fit(compressed)
+    assert np.allclose(refit.params_, model.params_, rtol=1e-4)
+
+
+def test_not_fitted_error():
+    for cls in ALL_MODELS:
+        with pytest.raises(NotFittedError, match="fit"):
+            cls().summary
+
+
+@pytest.fixture(scope="module", params=TRANSACTION_MODELS, ids=lambda m: m.__name__)
+def transaction_model(request, datasets):
+    data = datasets[request.param]
+    return request.param().fit(data), data
+
+
+def test_probability_alive_in_unit_interval_and_aligned(transaction_model):
+    model, data = transaction_model
+    shuffled = data.sample(frac=1.0, random_state=3)
+    p = model.probability_alive(shuffled)
+    assert p.index.equals(shuffled.index)
+    assert p.between(0, 1).all()
+    assert np.allclose(p.sort_index(), model.probability_alive(data).sort_index())
+
+
+def test_expected_purchases_increase_in_t(transaction_model):
+    model, data = transaction_model
+    values = np.column_stack([model.expected_purchases(t, data) for t in (0, 1, 2, 5, 10, 40)])
+    assert np.allclose(values[:, 0], 0)
+    assert np.all(np.diff(values, axis=1) >= -1e-12)
+    new = model.expected_purchases_new_customer(np.array([1.0, 2.0, 5.0, 10.0, 40.0]))
+    assert np.all(np.diff(new) > 0)
+
+
+def test_sample_mean_matches_expected_purchases_of_new_customers(transaction_model):
+    """Monte Carlo: the mean repeat purchases of 200k simulated customers equals
+    E[X(T)]; tolerance 5 standard errors of the simulated mean."""
+    model, _ = transaction_model
+    T = 6 if model.discrete else 39.0
+    sim = model.sample(200_000, seed=11, T=T)
+    se = sim["frequency"].std() / np.sqrt(len(sim))
+    assert abs(sim["frequency"].mean() - model.expected_purchases_new_customer(T)) < 5 * se
+    assert (sim["recency"] <= sim["T"]).all() and ((sim["frequency"] == 0) == (sim["recency"] == 0)).all()
+
+
+def test_clv_discounts_and_checks_units(cdnow_summary, cdnow_spend):
+    bg = BetaGeo().fit(cdnow_summary)
+    gg = GammaGamma().fit(cdnow_spend)
+    data = cdnow_spend.head(20).copy()
+    data.attrs["freq"] = "W"
+    clv0 = bg.customer_lifetime_value(data, gg, horizon=52, discount_rate=0.0)
+    clv1 = bg.customer_lifetime_value(data, gg, horizon=52, discount_rate=0.01)
+    undiscounted = bg.expected_purchases(52, data) * gg.expected_spend(data)
+    assert np.allclose(clv0, undiscounted)
+    assert (clv1 <= clv0 + 1e-12).all() and (clv1 < clv0).any()
+    assert clv0.index.equals(data.index)
+    with pytest.raises(DataError, match="conflicts"):
+        bg.customer_lifetime_value(data, gg, horizon=12, discount_rate=0.01, freq="M")
+
+
+def _base_frame():
+    return pd.DataFrame({"frequency": [1, 0, 3], "recency": [5.0, 0.0, 10.0], "T": [20.0, 20.0, 20.0]})
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda d: d.iloc[:0], "empty"),
+    (lambda d: d.iloc[:1], "one customer"),
+    (lambda d: d.assign(frequency=0, recency=0.0), "nobody made a repeat purchase"),
+    (lambda d: d.assign(recency=[25.0, 0.0, 10.0]), "recency <= T"),
+    (lambda d: d.assign(frequency=[1, -2, 3]), "negative"),
+    (lambda d: d.drop(columns="T"), r"\['T'\] missing"),
+    (lambda d: d.assign(frequency=[1.5, 0, 3]), "whole number"),
+    (lambda d: d.assign(T=[20.0, np.nan, 20.0]), "not finite"),
+])
+@pytest.mark.parametrize("cls", [BetaGeo, ParetoNBD, ModifiedBetaGeo])
+def test_bad_data_raises_data_error(cls, change, match):
+    with pytest.raises(DataError, match=match):
+        cls().fit(change(_base_frame()))
+
+
+def test_error_names_rows():
+    data = _base_frame().assign(recency=[25.0, 0.0, 10.0])
+    data.index = ["c1", "c2", "c3"]
+    with pytest.raises(DataError, match="'c1'"):
+        BetaGeo().fit(data)
+
+
+def test_non_convergence_raises_convergence_error():
+    """Everyone bought every week and is still buying: no dropout at all, so b runs to infinity."""
+    data = pd.DataFrame({"frequency": [10, 20], "recency": [10.0, 20.0], "T": [10.0, 20.0],
+                         "weight": [500, 500]})
+    with pytest.raises(ConvergenceError, match="What to try"):
+        BetaGeo().fit(data)

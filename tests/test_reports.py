@@ -1,0 +1,285 @@
+"""The report runner: batches, refusals before any kernel starts, offline pages, the index.
+
+Uses the small notebooks in tests/notebooks/ (not the real report notebooks): ``tiny.ipynb``
+fails on purpose when ``region == "Nowhere"``; ``no_parameters.ipynb`` has no parameters cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import crmlib
+from crmlib.exceptions import DataError
+from crmlib.reports import (
+    add_report_arguments,
+    inspect_notebook,
+    parse_params,
+    plan_reports,
+    report_stem,
+    run_from_args,
+    run_reports,
+    update_index,
+)
+from crmlib.reports.params import coerce, combinations
+from crmlib.reports.runner import ReportResult, _base_kernel_manager_class
+
+NOTEBOOKS = Path(__file__).parent / "notebooks"
+TINY = NOTEBOOKS / "tiny.ipynb"
+GRID = "region: [North, South, East, Nowhere]\n"
+REGIONS = ["North", "South", "East", "Nowhere"]
+
+
+def _line_of(nb_path: Path, needle: str) -> tuple[int, int]:
+    """(1-based cell number, 1-based line) of the first line containing ``needle``."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for i, cell in enumerate(nb.cells, start=1):
+        for j, line in enumerate(cell.source.splitlines(), start=1):
+            if needle in line:
+                return i, j
+    raise AssertionError(needle)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmlib report")
+    add_report_arguments(parser)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The 'Done when' case: a grid of 4 reports, one failing, run through the command with -j 2."""
+    tmp = tmp_path_factory.mktemp("batch")
+    grid = tmp / "grid.yaml"
+    grid.write_text(GRID, encoding="utf-8")
+    data = tmp / "transactions.csv"
+    data.write_text("customer_id,date,amount\nA,2024-01-02,10.5\nB,2024-02-03,7\nA,2024-03-01,3\n", encoding="utf-8")
+    out = tmp / "reports"
+    args = _parser().parse_args(
+        [str(TINY), "--grid", str(grid), "--transactions", str(data), "--out", str(out), "-j", "2", "-p", "n_customers=30"]
+    )
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = run_from_args(args)
+    return {"code": code, "out": out, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "data": data}
+
+
+@pytest.mark.slow
+def test_grid_with_one_failing_report_runs_to_the_end_and_exits_non_zero(batch):
+    out = batch["out"]
+    assert batch["code"] == 1
+    cell, line = _line_of(TINY, "raise ValueError")
+    failed = "tiny__n_customers=30__region=Nowhere"
+    # the summary names the failed report, its cell, its line and the error line
+    assert f"FAILED {failed}: cell {cell}, line {line}: ValueError: no customers in region 'Nowhere'" in batch["stderr"]
+    assert "4 report(s): 3 ok, 1 failed" in batch["stderr"]
+    # not a terminal: no progress bar in the log
+    assert "report/s" not in batch["stderr"] and "%|" not in batch["stderr"]
+    for region in REGIONS:  # every report kept, the failed one too
+        stem = f"tiny__n_customers=30__region={region}"
+        assert (out / f"{stem}.html").is_file() and (out / f"{stem}.ipynb").is_file()
+    manifest = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert sorted(e["status"] for e in manifest.values()) == ["failed", "ok", "ok", "ok"]
+    bad = manifest[failed]
+    assert (bad["cell"], bad["line"]) == (cell, line)
+    assert bad["error"] == "ValueError: no customers in region 'Nowhere'"
+
+
+@pytest.mark.slow
+def test_index_lists_three_good_and_one_failed_with_its_error(batch):
+    page = (batch["out"] / "index.html").read_text(encoding="utf-8")
+    assert page.count('data-status="ok"') == 3 and page.count('data-status="failed"') == 1
+    assert "4 report(s): 3 ok, 1 failed." in page
+    row = next(r for r in page.split("<tr") if 'data-status="failed"' in r)
+    assert "no customers in region" in row and "region = &#x27;Nowhere&#x27;" in row
+    expected_fp = hashlib.sha256(
+        f"transactions:{hashlib.sha256(batch['data'].read_bytes()).hexdigest()}".encode()
+    ).hexdigest()[:12]
+    assert page.count(f"<code>{expected_fp}</code>") == 4  # the input fingerprint of every report
+    assert crmlib.__version__ in page and "2024-01-01 to 2024-06-30" in page
+    for href in re.findall(r'href="([^"]+)"', page):  # every link points to a file that exists
+        assert (batch["out"] / href).is_file(), href
+
+
+@pytest.mark.slow
+def test_reports_ran_in_this_interpreter_with_fixed_hash_seed_in_their_folder(batch):
+    nb = nbformat.read(batch["out"] / "tiny__n_customers=30__region=North.ipynb", as_version=4)
+    from crmlib.reports import read_records
+
+    recorded = read_records(nb)
+    assert Path(recorded["python"]).resolve() == Path(sys.executable).resolve()
+    assert recorded["hash_seed"] == "0"
+    assert Path(recorded["cwd"]).resolve() == batch["out"].resolve()
+    assert recorded["rows_read"] == 3  # --transactions reached the notebook
+
+
+@pytest.mark.slow
+def test_pages_are_offline_without_code_and_with_header_and_footer(batch):
+    out = batch["out"]
+    code = "\n".join(c.source for c in nbformat.read(TINY, as_version=4).cells if c.cell_type == "code")
+    for path in out.glob("tiny__*.html"):
+        page = path.read_text(encoding="utf-8")
+        # nothing fetched: no external script, stylesheet, image, font or module import
+        assert not re.search(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=[\"']?(https?:)?//", page, re.I)
+        assert not re.search(r"(@import|url\()\s*[\"']?(https?:)?//", page, re.I)
+        assert not re.search(r"import\(\s*[\"'](https?:)?//", page)
+        assert "<script" not in page  # require.js, MathJax, mermaid: all gone
+        # no code: no code line of the notebook appears, not even the parameters cell
+        for line in code.splitlines():
+            if len(line.strip()) > 12 and not line.lstrip().startswith("#"):
+                assert line.strip() not in page, line
+        body = page.split("<body", 1)[1]
+        assert 'class="highlight' not in body and "jp-InputPrompt" not in body and "jp-Editor" not in body
+        # header: title, parameters, data period; footer: provenance
+        assert "<h1>Tiny sales report</h1>" in page
+        assert "Data period: 2024-01-01 to 2024-06-30" in page or "Nowhere" in path.name
+        assert "<th>n_customers</th><td>30</td>" in page
+        assert "Provenance" in page and f"<td>{crmlib.__version__}</td>" in page and "tiny.ipynb" in page
+        assert page.count("<h1") == 1  # the notebook heading became the page title, not a second h1
+    good = (out / "tiny__n_customers=30__region=North.html").read_text(encoding="utf-8")
+    assert re.search(r'<img alt="Figure: Spend per customer" src="data:image/png;base64,[A-Za-z0-9+/=]{100,}"', good)
+    assert "Top customers" in good and "total spend:" in good
+    bad = (out / "tiny__n_customers=30__region=Nowhere.html").read_text(encoding="utf-8")
+    # the error at the top: before any notebook cell, with the traceback
+    assert bad.index("crmlib-error") < bad.index("jp-Cell ")
+    assert "ValueError: no customers in region &#x27;Nowhere&#x27;" in bad[: bad.index("jp-Cell ")]
+
+
+@pytest.mark.slow
+def test_same_grid_twice_gives_identical_tables(batch, tmp_path):
+    again = run_reports(
+        [TINY], tmp_path, params={"n_customers": "30", "region": REGIONS},
+        inputs={"transactions": batch["data"]}, jobs=2, progress=False,
+    )
+    assert [r.status for r in again.reports] == ["ok", "ok", "ok", "failed"]
+
+    def tables(path: Path) -> list[str]:
+        nb = nbformat.read(path, as_version=4)
+        found = []
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                found += [str(out.get("data", {}).get(k)) for k in ("text/html", "text/plain") if k in out.get("data", {})]
+                if out.get("output_type") == "stream":
+                    found.append(out["text"])
+        return found
+
+    for r in again.reports:
+        first = tables(batch["out"] / r.notebook_path.name)
+        assert first == tables(r.notebook_path)
+        if r.ok:
+            assert any("<table" in t for t in first)  # there was a table to compare
+
+
+def test_bad_requests_are_refused_before_any_kernel_starts(monkeypatch, tmp_path, capsys):
+    import papermill
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(papermill, "execute_notebook", no_kernel)
+    with pytest.raises(DataError, match=r"has no parameter 'regoin'.*region=\"North\".*n_customers=40"):
+        run_reports([TINY], tmp_path, params={"regoin": "North"})
+    with pytest.raises(DataError, match=r"'n_customers' must be int \(default 40\), got 'many'.*scale=1.0"):
+        run_reports([TINY], tmp_path, params={"n_customers": ["10", "many"]})
+    with pytest.raises(DataError, match=r"no cell is tagged 'parameters'"):
+        run_reports([NOTEBOOKS / "no_parameters.ipynb"], tmp_path)
+    with pytest.raises(DataError, match=r"missing\.csv does not exist"):
+        run_reports([TINY], tmp_path, inputs={"transactions": tmp_path / "missing.csv"})
+    with pytest.raises(DataError, match=r"nosuch\.csv does not exist"):
+        run_reports([TINY], tmp_path, params={"transactions": str(tmp_path / "nosuch.csv")})
+    with pytest.raises(DataError, match=r"no_such_report.*does not exist"):
+        run_reports(["no_such_report"], tmp_path)
+    # the command: exit code 2 and one line on stderr, no traceback
+    code = run_from_args(_parser().parse_args([str(TINY), "--out", str(tmp_path), "-p", "scale=big"]))
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("crmlib report: error: Report 'tiny': parameter 'scale' must be float")
+    assert not list(tmp_path.glob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("n_customers", "12", 12),
+        ("n_customers", 12, 12),
+        ("scale", "2.5", 2.5),
+        ("scale", 3, 3.0),
+        ("show_figure", "no", False),
+        ("show_figure", "TRUE", True),
+        ("region", "Süd-Ost", "Süd-Ost"),
+        ("transactions", "None", None),
+        ("transactions", "data.csv", "data.csv"),
+    ],
+)
+def test_values_are_typed_like_the_default(name, value, expected):
+    spec = inspect_notebook(TINY)
+    got = coerce(spec, name, value)
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(("name", "value"), [("n_customers", "3.5"), ("n_customers", True), ("scale", "x"),
+                                             ("show_figure", "maybe"), ("region", True), ("region", [1])])
+def test_values_of_the_wrong_type_are_refused(name, value):
+    with pytest.raises(DataError, match="its parameters"):
+        coerce(inspect_notebook(TINY), name, value)
+
+
+def test_grids_expand_in_a_stable_order():
+    assert combinations({"a": ["1", "2"], "b": "x"}, {"c": [True, False]}) == [
+        {"a": "1", "b": "x", "c": True}, {"a": "1", "b": "x", "c": False},
+        {"a": "2", "b": "x", "c": True}, {"a": "2", "b": "x", "c": False},
+    ]
+    assert combinations(None, [{"a": 1}, {"a": 2, "b": 3}]) == [{"a": 1}, {"a": 2, "b": 3}]
+    assert combinations(None, None) == [{}]
+    with pytest.raises(DataError, match="both with -p and in the grid"):
+        combinations({"a": "1"}, {"a": [2]})
+    assert parse_params(["region=North", "region=South", "q=a=b"]) == {"region": ["North", "South"], "q": "a=b"}
+    with pytest.raises(DataError, match="KEY=VALUE"):
+        parse_params(["region"])
+
+
+def test_plans_are_named_by_sorted_parameters():
+    plans = plan_reports([TINY], params={"scale": "2", "region": ["North", "South West"]})
+    assert [p.stem for p in plans] == ["tiny__region=North__scale=2.0", "tiny__region=South-West__scale=2.0"]
+    assert report_stem("x", {"p": "a/b:c?"}) == "x__p=b-c"
+    assert len(report_stem("x", {"p": "y" * 400})) < 160
+    with pytest.raises(DataError, match="same file"):
+        plan_reports([TINY], params={"region": ["a b", "a/b"]})
+
+
+def test_kernel_is_this_interpreter_even_with_another_python3_kernelspec(tmp_path, monkeypatch):
+    """A global 'python3' kernelspec pointing elsewhere must not be used (issue 6 item 7)."""
+    spec_dir = tmp_path / "kernels" / "python3"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(
+        json.dumps({"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    "display_name": "Other", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    km = _base_kernel_manager_class()(kernel_name="python3")
+    assert km.kernel_spec.argv[0] == sys.executable
+
+
+def test_index_accumulates_runs_and_forgets_deleted_pages(tmp_path):
+    def result(stem, status="ok"):
+        (tmp_path / f"{stem}.html").write_text("<html></html>", encoding="utf-8")
+        return ReportResult(name="tiny", stem=stem, parameters={"region": stem}, status=status,
+                            html_path=tmp_path / f"{stem}.html", notebook_path=tmp_path / f"{stem}.ipynb",
+                            error=None if status == "ok" else "ValueError: x", cell=3, line=1)
+
+    update_index(tmp_path, [result("a"), result("b", "failed")])
+    update_index(tmp_path, [result("c")])
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="report"') == 3 and "cell 3, line 1: ValueError: x" in page
+    (tmp_path / "a.html").unlink()
+    update_index(tmp_path, [result("b")])  # b now ok: the newest run of a report wins
+    manifest = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert sorted(manifest) == ["b", "c"] and manifest["b"]["status"] == "ok"

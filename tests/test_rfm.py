@@ -1,0 +1,312 @@
+"""Tests for crmlib.rfm: scores, segment schemes, clusters, profiles and migration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crmlib import rfm
+from crmlib.exceptions import DataError
+
+SEGMENTS = ["Champions", "Loyal", "Potential Loyalist", "New", "Promising", "Need Attention",
+            "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost"]
+
+
+def make_summary(freq, recency, T, monetary, ids=None, unit="D") -> pd.DataFrame:
+    n = len(freq)
+    ids = ids if ids is not None else [f"c{i:04d}" for i in range(n)]
+    df = pd.DataFrame({"frequency": np.asarray(freq, float), "recency": np.asarray(recency, float),
+                       "T": np.asarray(T, float), "monetary_value": np.asarray(monetary, float)},
+                      index=pd.Index(ids, name="customer_id", dtype="string"))
+    df.attrs["freq"] = unit
+    return df
+
+
+def random_summary(n=2000, seed=42, one_time_share=0.6) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    repeat = rng.random(n) > one_time_share
+    freq = np.where(repeat, rng.geometric(0.3, n), 0)
+    T = rng.integers(30, 365, n).astype(float)
+    rec = np.where(repeat, np.floor(T * rng.random(n)), 0.0)
+    mon = np.where(repeat, np.round(rng.gamma(2.0, 25.0, n), 2), 0.0)
+    return make_summary(freq, rec, T, mon)
+
+
+# Summaries with many ties: few distinct values for every column.
+@st.composite
+def summaries(draw):
+    n = draw(st.integers(1, 40))
+    freq = draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    T = draw(st.lists(st.integers(0, 20), min_size=n, max_size=n))
+    gaps = [draw(st.integers(0, t)) for t in T]
+    mon = draw(st.lists(st.sampled_from([0.0, 9.99, 10.0, 25.5, 100.0]), min_size=n, max_size=n))
+    return make_summary(freq, [t - g for t, g in zip(T, gaps)], T, mon)
+
+
+# ---------------------------------------------------------------- score properties (hypothesis)
+
+
+@given(summaries(), st.integers(2, 7))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_scores_are_in_1_to_bins_and_equal_values_get_equal_scores(summary, bins):
+    scored = rfm.score(summary, bins=bins)
+    gap = summary["T"] - summary["recency"]
+    for col, basis in (("R", gap), ("F", summary["frequency"]), ("M", summary["monetary_value"])):
+        assert scored[col].between(1, bins).all()
+        assert (scored.groupby(basis.to_numpy())[col].nunique() == 1).all(), col
+    # scores are monotone: more recent -> R not lower, more purchases -> F not lower
+    order = np.argsort(gap.to_numpy(), kind="stable")
+    assert (np.diff(scored["R"].to_numpy()[order]) <= 0).all()
+    order = np.argsort(summary["frequency"].to_numpy(), kind="stable")
+    assert (np.diff(scored["F"].to_numpy()[order]) >= 0).all()
+
+
+@given(summaries(), st.integers(2, 7), st.randoms(use_true_random=False))
+@settings(max_examples=150, deadline=None)
+def test_scores_unchanged_under_row_shuffle(summary, bins, rnd):
+    perm = list(range(len(summary)))
+    rnd.shuffle(perm)
+    a = rfm.score(summary, bins=bins)[["R", "F", "M"]]
+    b = rfm.score(summary.iloc[perm], bins=bins)[["R", "F", "M"]]
+    pd.testing.assert_frame_equal(a, b.loc[a.index])
+
+
+@given(summaries(), st.sampled_from([2, 3, 4, 5, 6, 8]))
+@settings(max_examples=150, deadline=None)
+def test_every_customer_in_exactly_one_segment(summary, bins):
+    seg = rfm.segment(rfm.score(summary, bins=bins))
+    assert len(seg) == len(summary)
+    assert seg.index.equals(summary.index)
+    assert seg.notna().all()
+    assert set(seg.astype(str)) <= set(SEGMENTS)
+
+
+# ---------------------------------------------------------------- scores on realistic data
+
+
+def test_one_time_buyers_take_f1_and_repeaters_spread_over_the_rest():
+    summary = random_summary()
+    scored = rfm.score(summary)
+    one_time = summary["frequency"] == 0
+    assert (scored.loc[one_time, "F"] == 1).all()
+    assert (scored.loc[~one_time, "F"] >= 2).all()
+    # the repeat buyers fill the four remaining scores (geometric frequencies have enough distinct values)
+    assert set(scored.loc[~one_time, "F"]) == {2, 3, 4, 5}
+    # R has few ties, so its five scores hold about a fifth of customers each (+/- one tie block)
+    shares = scored["R"].value_counts(normalize=True)
+    assert shares.between(0.17, 0.23).all()
+
+
+def test_thresholds_score_a_later_period_on_the_same_scale():
+    summary = random_summary()
+    scored = rfm.score(summary)
+    scale = rfm.thresholds_of(scored)
+    assert scale.bins == 5 and len(scale.f) == 4 and scale.freq == "D"
+    again = rfm.score(summary, thresholds=scale)
+    pd.testing.assert_frame_equal(again[["R", "F", "M"]], scored[["R", "F", "M"]])
+    # a later snapshot: everyone 60 days older, nobody bought; R can only fall, F and M are unchanged
+    later = summary.assign(T=summary["T"] + 60)
+    later.attrs["freq"] = "D"
+    moved = rfm.score(later, thresholds=scale)
+    assert (moved["R"] <= scored["R"]).all() and (moved["R"] < scored["R"]).any()
+    pd.testing.assert_series_equal(moved["F"], scored["F"])
+    # values beyond the learnt range get the end scores
+    extreme = make_summary([1000, 0], [5000, 0], [5000, 10_000], [1e6, 0], ids=["x", "y"])
+    ext = rfm.score(extreme, thresholds=scale)
+    assert ext.loc["x", ["R", "F", "M"]].tolist() == [5, 5, 5]
+    assert ext.loc["y", ["R", "F", "M"]].tolist() == [1, 1, 1]
+    table = scale.table()
+    assert list(table.index) == [1, 2, 3, 4, 5] and table.shape[1] == 3
+
+
+def test_thresholds_from_another_time_unit_are_refused():
+    scale = rfm.thresholds_of(rfm.score(random_summary()))
+    weekly = random_summary()
+    weekly.attrs["freq"] = "W"
+    with pytest.raises(DataError, match="unit 'D'.*freq='D'"):
+        rfm.score(weekly, thresholds=scale)
+
+
+def test_score_prefers_mean_spend_over_repeat_monetary_value():
+    summary = make_summary([0, 0, 2, 3], [0, 0, 5, 8], [10, 10, 10, 10], [0, 0, 20.0, 30.0])
+    summary["mean_spend"] = [500.0, 5.0, 20.0, 30.0]
+    scored = rfm.score(summary, bins=4)
+    assert rfm.thresholds_of(scored).monetary == "mean_spend"
+    assert scored["M"].tolist() == [4, 1, 2, 3]
+    assert rfm.score(summary, bins=4, monetary="monetary_value")["M"].tolist()[:2] == [1, 1]
+
+
+def test_add_spend_counts_all_purchases_and_returns():
+    tx = pd.DataFrame({
+        "customer_id": pd.array(["a", "a", "a", "b", "c"], dtype="string"),
+        "date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-12", "2024-01-05", "2024-03-01"]),
+        "amount": [100.0, 50.0, -30.0, 40.0, 999.0],
+    })
+    summary = make_summary([1, 0], [9, 0], [30, 26], [50.0, 0.0], ids=["a", "b"])
+    out = rfm.add_spend(summary, tx, observation_end="2024-01-31")
+    assert out["revenue"].tolist() == [120.0, 40.0]  # c's purchase is after the observation end
+    assert out["mean_spend"].tolist() == [60.0, 40.0]  # a: 120 over 2 purchase days
+    assert "revenue" not in summary.columns  # the input is not modified
+
+
+@pytest.mark.parametrize("bad, needle", [
+    (lambda s: s.drop(columns="T"), r"missing column\(s\) \['T'\]"),
+    (lambda s: s.assign(recency=s["T"] + 1), "T >= recency"),
+    (lambda s: s.assign(frequency=np.nan), "column 'frequency': 5 missing"),
+])
+def test_bad_summary_raises_data_error_naming_the_problem(bad, needle):
+    summary = make_summary([0, 1, 2, 0, 3], [0, 2, 3, 0, 4], [5, 5, 5, 5, 5], [0, 1, 2, 0, 3])
+    with pytest.raises(DataError, match=needle):
+        rfm.score(bad(summary))
+
+
+# ---------------------------------------------------------------- schemes
+
+
+def test_default_scheme_names_the_classic_cells():
+    cells = pd.DataFrame({"R": [5, 1, 1, 5, 4, 3, 2, 3, 5, 1], "F": [5, 5, 3, 1, 1, 3, 1, 1, 2, 1]},
+                         index=pd.Index(list("abcdefghij"), name="customer_id"))
+    seg = rfm.segment(cells)
+    assert seg.astype(str).tolist() == ["Champions", "Can't Lose Them", "At Risk", "New", "Promising",
+                                        "Need Attention", "Hibernating", "About to Sleep",
+                                        "Potential Loyalist", "Lost"]
+    assert list(seg.cat.categories) == SEGMENTS
+
+
+@pytest.mark.parametrize("bins", range(2, 11))
+def test_scaled_default_scheme_tiles_the_grid(bins):
+    scheme = rfm.check_scheme(rfm.default_scheme(bins), bins)
+    area = ((scheme["r_max"] - scheme["r_min"] + 1) * (scheme["f_max"] - scheme["f_min"] + 1)).sum()
+    assert area == bins * bins
+
+
+def test_scheme_with_a_gap_is_refused_naming_the_cell():
+    scheme = rfm.default_scheme()
+    scheme = scheme[scheme["segment"] != "New"]  # New is the single cell R=5, F=1
+    cells = pd.DataFrame({"R": [5], "F": [1]})
+    with pytest.raises(DataError, match=r"covered by no rule: \(R=5, F=1\)"):
+        rfm.segment(cells, scheme=scheme)
+
+
+def test_scheme_with_an_overlap_is_refused_naming_cell_and_segments():
+    scheme = rfm.default_scheme().copy()
+    scheme.loc[scheme["segment"] == "Champions", "r_min"] = 4  # now overlaps Loyal at R=4, F=4..5
+    with pytest.raises(DataError) as err:
+        rfm.segment(pd.DataFrame({"R": [1], "F": [1]}), scheme=scheme)
+    msg = str(err.value)
+    assert "(R=4, F=4) by ['Champions', 'Loyal']" in msg and "(R=4, F=5)" in msg
+
+
+def test_scheme_with_bounds_outside_the_grid_is_refused():
+    scheme = rfm.default_scheme().copy()
+    scheme.loc[0, "f_max"] = 6
+    with pytest.raises(DataError, match=r"'f_max' must hold whole numbers 1..5.*'Champions' \(6\)"):
+        rfm.check_scheme(scheme)
+
+
+def test_a_custom_three_segment_scheme_works():
+    scheme = pd.DataFrame({"segment": ["active", "lapsing", "gone"], "r_min": [3, 2, 1], "r_max": [3, 2, 1],
+                           "f_min": [1, 1, 1], "f_max": [3, 3, 3]})
+    scored = rfm.score(random_summary(300), bins=3)
+    seg = rfm.segment(scored, scheme=scheme)
+    assert (seg.astype(str) == scored["R"].map({3: "active", 2: "lapsing", 1: "gone"})).all()
+
+
+def test_playbook_covers_every_default_segment_with_an_action():
+    book = rfm.playbook()
+    assert book["segment"].tolist() == SEGMENTS
+    assert {"reward", "retain", "win back", "cross-sell"} <= set(book["action"])
+    assert rfm.playbook(["Lost", "Champions"])["segment"].tolist() == ["Champions", "Lost"]
+
+
+# ---------------------------------------------------------------- clustering
+
+
+def test_cluster_picks_k_by_silhouette_on_separated_groups_and_describes_them():
+    rng = np.random.default_rng(42)
+    n = 150
+    # three groups, well apart on the log scale: best (recent, frequent, big spenders),
+    # middling, and lapsed one-off small spenders
+    gap = np.concatenate([rng.uniform(1, 3, n), rng.uniform(25, 35, n), rng.uniform(300, 400, n)])
+    freq = np.concatenate([rng.integers(18, 25, n), rng.integers(3, 5, n), np.zeros(n)])
+    spend = np.concatenate([rng.uniform(900, 1100, n), rng.uniform(80, 120, n), rng.uniform(4, 6, n)])
+    T = gap + 400
+    summary = make_summary(freq, T - gap, T, spend)
+    res = rfm.cluster(summary, k_range=range(2, 7))
+    assert res.k == 3
+    assert res.silhouette.idxmax() == 3 and res.silhouette[3] > 0.7
+    # clusters are numbered from the most valuable, so group i is cluster i + 1
+    truth = np.repeat([1, 2, 3], n)
+    assert (res.labels.to_numpy() == truth).all()
+    assert res.descriptions[1] == "recent, frequent, high spend"
+    assert res.descriptions[3] == "lapsed, one-off, low spend"
+    assert res.centers.loc[1, "customers"] == n
+    assert res.named().iloc[0] == "1: recent, frequent, high spend"
+
+
+def test_cluster_refuses_too_few_distinct_customers():
+    summary = make_summary([0, 0, 0], [0, 0, 0], [5, 5, 5], [1, 1, 1])
+    with pytest.raises(DataError, match="too few to cluster"):
+        rfm.cluster(summary)
+
+
+# ---------------------------------------------------------------- profile
+
+
+def test_profile_adds_up_and_uses_clv_and_nps():
+    summary = make_summary([0, 2, 4, 0], [0, 10, 20, 0], [30, 30, 30, 100], [0, 10, 20, 0],
+                           ids=["a", "b", "c", "d"])
+    summary["revenue"] = [5.0, 30.0, 100.0, 15.0]
+    summary["mean_spend"] = summary["revenue"] / (summary["frequency"] + 1)
+    seg = pd.Series(pd.Categorical(["x", "y", "y", "x"], categories=["y", "x"]), index=summary.index)
+    clv = pd.Series({"a": 1.0, "b": 10.0, "c": 30.0, "d": 3.0})
+    fb = pd.DataFrame({"customer_id": ["a", "b", "b", "c", "zz"], "nps": [10, 0, 9, 10, 10]})
+    prof = rfm.profile(summary, seg, clv=clv, feedback=fb)
+    assert prof.index.tolist() == ["y", "x"]
+    assert prof["customers"].tolist() == [2, 2]
+    assert prof["revenue"].tolist() == [130.0, 20.0]
+    assert prof["revenue_share"].sum() == pytest.approx(1.0)
+    assert prof.at["y", "revenue_share"] == pytest.approx(130 / 150)
+    assert prof.at["x", "mean_time_since_last"] == pytest.approx(65.0)
+    assert prof.at["y", "mean_predicted_clv"] == pytest.approx(20.0)
+    # y: answers 0, 9, 10 -> 2 promoters, 1 detractor of 3 = +33.3; x: one promoter = +100; 'zz' unknown
+    assert prof.at["y", "nps"] == pytest.approx(100 / 3)
+    assert prof.at["x", "nps"] == pytest.approx(100.0)
+    assert prof["nps_responses"].tolist() == [3, 1]
+
+
+def test_profile_without_revenue_names_it_repeat_revenue():
+    summary = make_summary([0, 2], [0, 10], [30, 30], [0, 10.0], ids=["a", "b"])
+    prof = rfm.profile(summary, pd.Series(["x", "y"], index=summary.index))
+    assert prof.loc["y", "repeat_revenue"] == 20.0 and "revenue" not in prof.columns
+
+
+# ---------------------------------------------------------------- migration
+
+
+def test_migration_counts_add_up_and_keep_new_and_gone_customers():
+    before = pd.Series({"a": "Champions", "b": "Champions", "c": "At Risk", "d": "Lost", "e": "Champions"})
+    after = pd.Series({"a": "Champions", "b": "At Risk", "c": "Lost", "e": "At Risk", "f": "New"})
+    counts, shares = rfm.migration(before, after)
+    assert counts.to_numpy().sum() == 6  # union of customers: a..f
+    assert counts.loc["Champions", "At Risk"] == 2 and counts.loc["Champions", "Champions"] == 1
+    assert counts.loc["Lost", "(gone)"] == 1 and counts.loc["(new)", "New"] == 1
+    assert counts.sum(axis=1).loc[["Champions", "At Risk", "Lost"]].tolist() == [3, 1, 1]
+    assert shares.loc["Champions", "At Risk"] == pytest.approx(2 / 3)
+    assert shares.dropna(how="all").sum(axis=1).to_numpy() == pytest.approx(1.0)
+
+
+def test_migration_on_scored_snapshots_on_one_scale():
+    summary = random_summary(500)
+    scored = rfm.score(summary)
+    later = summary.assign(T=summary["T"] + 90)
+    later.attrs["freq"] = "D"
+    later_scored = rfm.score(later, thresholds=rfm.thresholds_of(scored))
+    counts, shares = rfm.migration(rfm.segment(scored), rfm.segment(later_scored))
+    assert counts.to_numpy().sum() == 500
+    assert counts.loc["(new)"].sum() == 0 and counts["(gone)"].sum() == 0
+    # without purchases nobody becomes more recent: nobody moves into Champions from elsewhere
+    assert counts["Champions"].drop("Champions").sum() == 0
