@@ -19,7 +19,7 @@ from crmlib.summary import rfm_summary
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"audiences", "clv", "config", "datasets", "feedback", "io", "ledger", "plots",
+_SUBMODULES = {"audiences", "basket", "clv", "config", "datasets", "feedback", "io", "ledger", "plots",
                "privacy", "reports", "rfm", "summary"}
 
 
