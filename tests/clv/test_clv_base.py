@@ -10,7 +10,7 @@ from crmlib.clv import (BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, 
                         ShiftedBetaGeo)
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 
-from conftest import SURVIVAL_REGULAR, survival_to_cohort
+from clv_published import SURVIVAL_REGULAR, survival_to_cohort
 
 TRANSACTION_MODELS = [BetaGeo, ParetoNBD, ModifiedBetaGeo, BetaGeoBetaBinom]
 ALL_MODELS = TRANSACTION_MODELS + [GammaGamma, ShiftedBetaGeo]

@@ -7,7 +7,7 @@ import pytest
 from crmlib.clv import ShiftedBetaGeo
 from crmlib.exceptions import DataError
 
-from conftest import SURVIVAL_HIGH_END, SURVIVAL_REGULAR, survival_to_cohort
+from clv_published import SURVIVAL_HIGH_END, SURVIVAL_REGULAR, survival_to_cohort
 
 
 @pytest.mark.parametrize("survival, alpha, beta", [
