@@ -44,8 +44,17 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     return grid
 
 
-def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency: str = ""):
-    """Heatmap of the R x F grid: customer counts, or the mean of ``value`` per cell."""
+_LABELS = {"mean_spend": "spend per purchase", "monetary_value": "spend per repeat purchase",
+           "revenue": "revenue per customer"}
+
+
+def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency: str = "",
+               min_customers: int | None = None):
+    """Heatmap of the R x F grid: customer counts, or the mean of ``value`` per cell.
+
+    For means, cells with fewer than ``min_customers`` customers (default: 1 % of customers,
+    at least 10) are left blank, since a mean of a handful of customers says little.
+    """
     ax = _axes(ax)
     grid = rf_grid(scored, value)
     if value == "customers":
@@ -55,15 +64,23 @@ def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency
         title = f"The largest cell, R={grid.index[r]} F={grid.columns[f]}, holds {share:.0%} of customers"
         sns.heatmap(grid, annot=True, fmt=",d", cmap="Blues", ax=ax, cbar_kws={"label": "customers"})
     else:
+        label = _LABELS.get(value, value.replace("_", " "))
+        unit = f" ({currency})" if currency else ""
+        counts = rf_grid(scored, "customers")
+        floor = max(10, int(0.01 * len(scored))) if min_customers is None else min_customers
+        grid = grid.where(counts >= floor)
         arr = grid.to_numpy(dtype=float)
-        r, f = np.unravel_index(np.nanargmax(arr), arr.shape)
-        title = (f"Mean {value.replace('_', ' ')} peaks at R={grid.index[r]} F={grid.columns[f]} "
-                 f"({currency}{arr[r, f]:,.0f})")
+        if np.isnan(arr).all():
+            title = f"Too few customers per cell to compare mean {label}"
+        else:
+            r, f = np.unravel_index(np.nanargmax(arr), arr.shape)
+            title = (f"Mean {label} is highest at R={grid.index[r]} F={grid.columns[f]} "
+                     f"({currency}{arr[r, f]:,.0f}; cells of {floor}+ customers)")
         sns.heatmap(grid, annot=True, fmt=",.0f", cmap="Greens", ax=ax,
-                    cbar_kws={"label": f"mean {value.replace('_', ' ')}{f' ({currency})' if currency else ''}"})
+                    cbar_kws={"label": f"mean {label}{unit}"})
     ax.set_title(title)
     ax.set_xlabel("F score (1 = fewest purchases)")
-    ax.set_ylabel("R score (5 = most recent purchase)" if len(grid) == 5 else "R score (higher = more recent)")
+    ax.set_ylabel(f"R score ({len(grid)} = most recent purchase)")
     return ax
 
 
@@ -79,8 +96,8 @@ def segment_size_revenue(profile: pd.DataFrame, ax=None):
             .melt(id_vars="segment", var_name="measure", value_name="share"))
     long["share"] = 100 * long["share"]
     sns.barplot(long, y="segment", x="share", hue="measure", ax=ax, palette=["#9ecae1", "#31a354"])
-    ratio = (profile[rev] / profile["customer_share"]).replace([np.inf, -np.inf], np.nan)
-    top = ratio.idxmax() if ratio.notna().any() else profile.index[0]
+    gap = profile[rev] - profile["customer_share"]
+    top = gap.idxmax() if gap.notna().any() else profile.index[0]
     ax.set_title(f"{top}: {profile.at[top, 'customer_share']:.0%} of customers, "
                  f"{profile.at[top, rev]:.0%} of revenue")
     ax.set_xlabel("share (%)")
@@ -91,9 +108,15 @@ def segment_size_revenue(profile: pd.DataFrame, ax=None):
 
 def migration_heatmap(shares: pd.DataFrame, counts: pd.DataFrame | None = None, ax=None,
                       focus: str = "Champions"):
-    """Heatmap of row shares of :func:`crmlib.rfm.migration` (each row sums to 100 %)."""
+    """Heatmap of row shares of :func:`crmlib.rfm.migration` (each row sums to 100 %).
+
+    With ``counts``, rows and columns without any customer are left out.
+    """
     ax = _axes(ax, (10, 7))
     pct = 100 * shares.astype(float)
+    if counts is not None:  # leave out segments empty at both dates
+        pct = pct.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
+        counts = counts.loc[pct.index, pct.columns]
     annot = pct.round(0)
     sns.heatmap(pct, annot=annot, fmt=".0f", cmap="Purples", vmin=0, vmax=100, ax=ax,
                 cbar_kws={"label": "% of the earlier segment"}, linewidths=0.5)

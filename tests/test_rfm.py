@@ -310,3 +310,97 @@ def test_migration_on_scored_snapshots_on_one_scale():
     assert counts.loc["(new)"].sum() == 0 and counts["(gone)"].sum() == 0
     # without purchases nobody becomes more recent: nobody moves into Champions from elsewhere
     assert counts["Champions"].drop("Champions").sum() == 0
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_segment_figures_state_their_finding():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlib import plots_rfm
+
+    summary = random_summary(1000)
+    summary["mean_spend"] = summary["monetary_value"] + 10
+    scored = rfm.score(summary)
+    scored["segment"] = rfm.segment(scored)
+    grid = plots_rfm.rf_grid(scored)
+    assert grid.index.tolist() == [5, 4, 3, 2, 1] and grid.to_numpy().sum() == 1000
+    ax = plots_rfm.rf_heatmap(scored)
+    r, f = np.unravel_index(np.argmax(grid.to_numpy()), grid.shape)
+    assert f"R={grid.index[r]} F={grid.columns[f]}" in ax.get_title()
+    ax = plots_rfm.rf_heatmap(scored, "mean_spend")
+    assert ax.get_title().startswith("Mean spend per purchase is highest")
+    prof = rfm.profile(scored)
+    ax = plots_rfm.segment_size_revenue(prof)
+    top = (prof["repeat_revenue_share"] - prof["customer_share"]).idxmax()
+    assert ax.get_title().startswith(f"{top}:") and ax.get_xlabel() == "share (%)"
+    before = rfm.segment(scored)
+    after = before.copy()
+    champs = before.index[before == "Champions"]
+    after[champs[: len(champs) // 4]] = "At Risk"
+    counts, shares = rfm.migration(before, after)
+    ax = plots_rfm.migration_heatmap(shares, counts)
+    moved = len(champs) // 4
+    stay = 100 * (len(champs) - moved) / len(champs)
+    assert ax.get_title() == f"{stay:.0f}% of Champions stayed Champions; {100 - stay:.0f}% moved to At Risk"
+    assert "(new)" not in [t.get_text() for t in ax.get_yticklabels()]  # empty rows are left out
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- the segment report
+
+
+def _run_report(tmp_path, monkeypatch, **params):
+    import nbformat
+    import papermill
+
+    from crmlib.config import report_notebook
+
+    monkeypatch.setenv("CRMLIB_SECRET", "report-test-secret")
+    files = tmp_path / "files"
+    out = tmp_path / "segments.ipynb"
+    papermill.execute_notebook(str(report_notebook("segments")), str(out), parameters={**params, "output_dir": str(files)},
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    return nbformat.read(out, as_version=4), files
+
+
+@pytest.mark.slow
+def test_segment_report_renders_on_simulated_crm_data_and_writes_files_without_pii(tmp_path, monkeypatch):
+    from crmlib.datasets import make_crm_dataset
+
+    data = make_crm_dataset(n_customers=400, seed=3)
+    paths = data.write(tmp_path / "data")
+    nb, files = _run_report(tmp_path, monkeypatch, **{k: str(v) for k, v in paths.items()})
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert images >= 4
+    written = {p.name for p in files.iterdir()}
+    assert "user_data_import.csv" in written and "user_data_import.manifest.json" in written
+    assert any(n.endswith("_hashed_email.csv") for n in written)
+    raw = [str(v).strip().lower() for v in pd.concat([data.customers["email"], data.customers["phone"],
+                                                       data.customers["name"]]).dropna() if str(v).strip()]
+    ids = set(data.customers["customer_id"].astype(str))
+    for p in files.iterdir():
+        text = p.read_text(encoding="utf-8").lower()
+        assert not any(v in text for v in raw), p.name
+        assert not any(i.lower() in text for i in ids), p.name
+    # the notebook itself shows no raw PII either
+    import nbformat
+
+    shown = nbformat.writes(nb).lower()
+    assert not any(v in shown for v in raw if "@" in v)
+
+
+@pytest.mark.slow
+def test_segment_report_renders_on_cdnow_master(tmp_path, monkeypatch):
+    nb, files = _run_report(tmp_path, monkeypatch, dataset="cdnow_master")
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    written = {p.name for p in files.iterdir()}
+    # CDNOW has no customers file: id audiences only, no hashed emails or phones
+    assert written and all("hashed" not in n for n in written)
+    user_data = pd.read_csv(files / "user_data_import.csv")
+    assert len(user_data) == 23570  # customers in CDNOW master (Fader & Hardie's CDNOW data notes)
