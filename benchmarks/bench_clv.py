@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def time_crmlib(data, model: str, repeat: int) -> dict:
         "predict_s": statistics.median(preds),
         "params": {k: float(v) for k, v in fitted.params_.items()},
         "rows": len(df),
+        "_fitted": fitted,
     }
 
 
@@ -188,6 +190,7 @@ def bench_size(n: int, seed: int, timeout: float, weighted: bool) -> dict:
         data = {k: npz[k] for k in npz.files}
     repeat = 3 if n <= 100_000 else 1
     result = {"n": n, "seed": seed, "repeat": repeat, "date": harness.machine_info()["date"],
+              "load_before": os.getloadavg()[0],
               "distinct_rows": harness.distinct_rows(data["frequency"], data["recency"], data["T"]),
               "models": {}}
     for model in MODELS:
@@ -206,14 +209,15 @@ def bench_size(n: int, seed: int, timeout: float, weighted: bool) -> dict:
             out = Path(tmp) / "pred.npz"
             pred = lifetimes_predict(path, model, ours["params"], timeout, out)
             if not pred.get("timed_out"):
-                fitted_ours = MODELS[model][0]().fit(_frame(data, model))
-                mine = crmlib_predict(fitted_ours, model, _frame(data, model))
+                mine = crmlib_predict(ours.pop("_fitted"), model, _frame(data, model))
                 with np.load(out) as theirs_pred:
                     entry["prediction_rel_diff"] = {k: max_relative_difference(mine[k], theirs_pred[k]) for k in mine}
+        ours.pop("_fitted", None)
         entry["lifetimes_predict"] = pred
         print(f"; predict crmlib {ours['predict_s']:.3f} s, lifetimes "
               + harness.format_seconds(pred.get("seconds"), pred.get("timed_out", False), timeout), flush=True)
         result["models"][model] = entry
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -229,6 +233,13 @@ def render(results: dict) -> str:
         f"- lifetimes {versions.get('lifetimes', '?')}: numpy {versions.get('lifetimes_numpy', '?')}, "
         f"pandas {versions.get('lifetimes_pandas', '?')}, scipy 1.11 (benchmarks/.venv-lifetimes)",
         f"- timeout per lifetimes run: {results['timeout']:.0f} s",
+    ]
+    loads = [size[k] for size in results["sizes"].values() for k in ("load_before", "load_after") if k in size]
+    if loads:
+        lines.append(f"- 1-minute load average during the runs: {min(loads):.1f} to {max(loads):.1f} "
+                     f"(on {machine['cores']} cores; above {machine['cores']} means other jobs shared the CPU "
+                     "and both libraries' times are inflated)")
+    lines += [
         "",
         "### Fit time (one row per customer for both libraries)",
         "",
@@ -296,7 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-weighted", action="store_true", help="skip the lifetimes runs with weights by hand")
     parser.add_argument("--no-cdnow", action="store_true", help="skip the agreement check on CDNOW")
     parser.add_argument("--no-write", action="store_true", help="print the tables, leave README.md alone")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite README.md from benchmarks/.cache/results.json without running anything")
     args = parser.parse_args(argv)
+    if args.render_only:
+        table = render(json.loads((CACHE / "results.json").read_text()))
+        README.write_text(harness.replace_results(README.read_text(), table))
+        print(table)
+        return 0
     sizes = [10_000] if args.quick else args.sizes
 
     lifetimes_python()

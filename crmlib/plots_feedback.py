@@ -250,7 +250,8 @@ def plot_themes(result, *, title: str | None = None, ax=None):
         ax.set_ylabel("theme: top terms")
         if title is None:
             top = s.iloc[-1]
-            title = f"The largest theme ({top['share']:.0%} of comments) is theme {top['theme']}"
+            name = top["label"] if fonts.can_draw(top["label"]) else f"theme {top['theme']}"
+            title = f"The largest theme, {name}, holds {top['share']:.0%} of the comments"
         ax.set_title(title)
         ax.margins(x=0.25)
     return ax

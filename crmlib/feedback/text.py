@@ -185,72 +185,98 @@ class Themes:
     reconstruction_err: float
 
     def representative(self, k: int = 3, extra: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The ``k`` comments most typical of each theme (highest weight share), redacted.
+        """The ``k`` distinct comments most typical of each theme (highest weight share), redacted.
 
         ``extra`` (indexed like the input comments) adds columns such as nps or channel.
         """
         a = self.assignments.join(self.comments.rename("comment"))
         if extra is not None:
             a = a.join(extra)
-        a = a.sort_values(["theme", "weight"], ascending=[True, False], kind="stable")
+        a = a[a["theme"] > 0].sort_values(["theme", "weight"], ascending=[True, False], kind="stable")
+        a = a.drop_duplicates(["theme", "comment"])
         out = a.groupby("theme", sort=True).head(k).merge(
             self.summary[["theme", "label"]], on="theme", how="left")
         cols = ["theme", "label", "weight", "language", "comment"]
         return out[cols + [c for c in out.columns if c not in cols]].reset_index(drop=True)
 
 
-def themes(texts, n_themes: int = 6, *, n_terms: int = 8, min_df: int = 2, max_df: float = 0.5,
-           random_state: int = 0, redact: bool = True, drop_negations: bool = False) -> Themes:
+def _nmf(shown: pd.Series, k: int, stop, *, n_terms, min_df, max_df, random_state):
+    """TF-IDF + NMF on one set of comments: (top-term rows, doc-theme weights, error)."""
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=_analyzer(stop), min_df=min_df, max_df=max_df,
+                          sublinear_tf=True)
+    x = vec.fit_transform(shown.fillna(""))  # ValueError when the vocabulary is empty
+    distinct = len(pd.unique(shown.fillna("")))
+    k = max(1, min(k, distinct - 1, x.shape[1] - 1))
+    model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=2000)
+    w = model.fit_transform(x)
+    vocab = np.asarray(vec.get_feature_names_out())
+    rows = [(t, r + 1, vocab[j], float(comp[j]))
+            for t, comp in enumerate(model.components_)
+            for r, j in enumerate(np.argsort(comp)[::-1][:n_terms])]
+    return rows, w, float(model.reconstruction_err_)
+
+
+def themes(texts, n_themes: int = 6, *, by_language: bool = True, n_terms: int = 8,
+           min_df: int = 2, max_df: float = 0.5, min_comments: int = 20, random_state: int = 0,
+           redact: bool = True, drop_negations: bool = False) -> Themes:
     """Topics of the comments by TF-IDF + non-negative matrix factorisation (scikit-learn).
 
     The vectoriser uses :func:`tokenize` (so Hindi and Bengali words stay whole) and the three
     stopword lists; NMF is initialised with NNDSVDa and a fixed ``random_state`` so a report
-    gives the same themes on the same data. Mixed-language comments form themes by language
-    as well as by subject; ``summary['languages']`` says which.
+    gives the same themes on the same data. With ``by_language`` (the default) each language
+    with at least ``min_comments`` comments gets its own model and a share of the ``n_themes``
+    in proportion to its comments (at least one): words of different languages never share a
+    document, so one joint model spends its themes on the largest language. Comments of a
+    language with too few comments, and mixed-script ones, get theme 0 ("unassigned").
     """
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     raw = pd.Series(texts)
     keep = raw.notna() & (raw.astype("string").str.strip() != "")
     raw = raw[keep]
     shown = redact_comments(raw) if redact else raw.astype("string")
-    stop = stopwords(drop_negations=drop_negations)
-    vec = TfidfVectorizer(analyzer=_analyzer(stop), min_df=min_df, max_df=max_df,
-                          sublinear_tf=True)
-    try:
-        x = vec.fit_transform(shown.fillna(""))
-    except ValueError as err:  # empty vocabulary
-        raise DataError(f"Too little comment text to find themes ({len(raw)} non-empty "
-                        f"comments; {err}). Lower min_df or pass more comments.") from None
-    k = max(1, min(n_themes, x.shape[0] - 1, x.shape[1] - 1))
-    model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=400)
-    w = model.fit_transform(x)
-    vocab = np.asarray(vec.get_feature_names_out())
-    rows = []
-    for t, comp in enumerate(model.components_):
-        for r, j in enumerate(np.argsort(comp)[::-1][:n_terms]):
-            rows.append((t + 1, r + 1, vocab[j], float(comp[j])))
-    terms = pd.DataFrame(rows, columns=["theme", "rank", "term", "weight"])
-    total = w.sum(axis=1)
-    share = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
-    main = share.argmax(axis=1) + 1
     langs = shown.map(language)
-    assign = pd.DataFrame({"theme": np.where(total > 0, main, 0),
-                           "weight": share.max(axis=1), "language": langs.to_numpy()},
+    stop = stopwords(drop_negations=drop_negations)
+    if by_language:
+        sizes = langs[langs.isin(["en", "hi", "bn"])].value_counts()
+        sizes = sizes[sizes >= min_comments]
+    else:
+        sizes = pd.Series({"all": len(shown)})
+    if sizes.empty:
+        raise DataError(f"Too few comments to find themes: {len(raw)} non-empty comments, and "
+                        f"no language has {min_comments}. Pass more comments or lower min_comments.")
+    quota = {lang: max(1, int(round(n_themes * n / sizes.sum()))) for lang, n in sizes.items()}
+    rows, err, next_id = [], 0.0, 1
+    assign = pd.DataFrame({"theme": 0, "weight": 0.0, "language": langs.to_numpy()},
                           index=raw.index)
+    for lang in sizes.index:
+        mask = (langs == lang).to_numpy() if by_language else np.ones(len(shown), bool)
+        try:
+            part_rows, w, e = _nmf(shown[mask], quota[lang], stop, n_terms=n_terms,
+                                   min_df=min_df, max_df=max_df, random_state=random_state)
+        except ValueError:  # empty vocabulary for this language: leave its comments unassigned
+            continue
+        rows += [(t + next_id, r, term, wt) for t, r, term, wt in part_rows]
+        total = w.sum(axis=1)
+        share = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
+        assign.loc[mask, "theme"] = np.where(total > 0, share.argmax(axis=1) + next_id, 0)
+        assign.loc[mask, "weight"] = share.max(axis=1)
+        next_id += w.shape[1]
+        err += e
+    terms = pd.DataFrame(rows, columns=["theme", "rank", "term", "weight"])
     labels = terms[terms["rank"] <= 3].groupby("theme")["term"].agg(" · ".join)
     counted = assign[assign["theme"] > 0]
-    summ = pd.DataFrame({"theme": np.arange(1, k + 1)})
+    summ = pd.DataFrame({"theme": np.arange(1, next_id)})
     summ["label"] = summ["theme"].map(labels)
     summ["comments"] = summ["theme"].map(counted["theme"].value_counts()).fillna(0).astype(int)
-    summ["share"] = summ["comments"] / max(len(counted), 1)
+    summ["share"] = summ["comments"] / max(len(assign), 1)
     mix = counted.groupby("theme")["language"].agg(
         lambda s: ", ".join(f"{LANGUAGE_NAMES[lang]} {p:.0%}"
                             for lang, p in s.value_counts(normalize=True).items() if p >= 0.05))
     summ["languages"] = summ["theme"].map(mix).fillna("")
     summ["top_terms"] = summ["theme"].map(terms.groupby("theme")["term"].agg(", ".join))
-    return Themes(terms, summ, assign, shown.rename("comment"), float(model.reconstruction_err_))
+    return Themes(terms, summ, assign, shown.rename("comment"), err)
 
 
 def comments_table(feedback: pd.DataFrame, *, text_col: str = "comment", n: int = 10,

@@ -129,8 +129,11 @@ def footer_html(provenance: dict[str, Any]) -> str:
 def render(nb, *, title: str, parameters: dict, data_period: str | None, provenance: dict, error: dict | None = None) -> str:
     """The HTML page of an executed notebook."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     exporter = HTMLExporter(
+        # pygments' stylesheet is for code cells, which a report page does not show
+        config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}),
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=True,

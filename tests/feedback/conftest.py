@@ -65,3 +65,17 @@ def make_transactions(n_customers: int = 150, seed: int = 7) -> pd.DataFrame:
 @pytest.fixture
 def corpus() -> pd.DataFrame:
     return make_corpus()
+
+
+@pytest.fixture
+def feedback_csv(tmp_path):
+    path = tmp_path / "feedback.csv"
+    make_corpus().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def transactions_csv(tmp_path):
+    path = tmp_path / "transactions.csv"
+    make_transactions().to_csv(path, index=False)
+    return path
