@@ -1,0 +1,69 @@
+"""Runs notebooks/reports/feedback.ipynb with papermill on small files made here."""
+
+import json
+
+import nbformat
+import papermill
+import pytest
+
+from crmlib import config
+
+NOTEBOOK = config.report_notebook("feedback")
+
+
+def _outputs(nb) -> tuple[str, str]:
+    """(all text/HTML/markdown outputs, all stream output) of an executed notebook."""
+    shown, streams = [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                streams.append(out["text"])
+            for kind in ("text/html", "text/markdown", "text/plain"):
+                if kind in out.get("data", {}):
+                    shown.append(out["data"][kind])
+    return "\n".join(shown), "\n".join(streams)
+
+
+def test_notebook_is_committed_clean_with_one_parameters_cell():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for name in ("feedback", "customers", "transactions", "period", "min_responses", "n_themes"):
+        assert f"{name} = " in tagged[0].source
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def _run(tmp_path, **params):
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=params, cwd=str(tmp_path),
+                               kernel_name="python3", progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.mark.slow
+def test_report_runs_on_a_feedback_file_alone(tmp_path, feedback_csv):
+    nb = _run(tmp_path, feedback=str(feedback_csv), min_responses=10)
+    shown, streams = _outputs(nb)
+    assert "segments and lifetime value are skipped" in shown
+    assert "Glyph" not in streams and "Traceback" not in streams
+    # themes and driver terms in all three languages, shown in HTML tables
+    for word in ("डिलीवरी", "ডেলিভারি", "refund"):
+        assert word in shown, word
+    # no PII: the planted email and phone never appear, the redaction marks do
+    assert "example.com" not in shown and "98765" not in shown and "C0001" not in shown
+    assert "[phone]" in shown
+
+
+@pytest.mark.slow
+def test_report_with_transactions_shows_segments_and_value(tmp_path, feedback_csv,
+                                                            transactions_csv):
+    nb = _run(tmp_path, feedback=str(feedback_csv), transactions=str(transactions_csv),
+              min_responses=10)
+    shown, _ = _outputs(nb)
+    assert "skipped: " not in shown
+    assert "BG/NBD x Gamma-Gamma" in shown  # lifetime value was computed
+    assert "clv_share" in shown  # the value held by detractors, passives and promoters
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert images >= 7
+    json.dumps(nb)  # the executed notebook is valid JSON for nbconvert

@@ -1,0 +1,76 @@
+"""Tests for crmlib.plots_feedback: Indic font set-up and feedback figures."""
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from crmlib import plots_feedback as pf  # noqa: E402
+from crmlib.feedback import drivers, nps_by, nps_category, themes  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_bundled_fonts_cover_devanagari_and_bengali():
+    assert pf._covers(str(pf.FONTS_DIR / "Lohit-Devanagari.ttf"), "डिलीवरी गुणवत्ता")
+    assert pf._covers(str(pf.FONTS_DIR / "Lohit-Bengali.ttf"), "ডেলিভারি")
+    assert not pf._covers(str(pf.FONTS_DIR / "Lohit-Bengali.ttf"), "डि")
+    support = pf.indic_fonts()
+    assert {"hi", "bn"} <= support.scripts  # system fonts, else the bundled Lohit
+
+
+def test_use_indic_fonts_is_scoped_and_draws_without_missing_glyphs(tmp_path):
+    before = list(mpl.rcParams["font.family"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" would fail here
+        with pf.use_indic_fonts() as fonts:
+            assert len(mpl.rcParams["font.family"]) >= 3
+            fig, ax = plt.subplots()
+            ax.set_title("डिलीवरी गुणवत्ता / ডেলিভারি / delivery")
+            fig.savefig(tmp_path / "fonts.png")
+    assert list(mpl.rcParams["font.family"]) == before
+    assert fonts.can_draw("डिलीवरी ডেলিভারি delivery")
+
+
+def test_figures_render_without_warnings(corpus, tmp_path):
+    table = drivers(corpus["comment"], nps_category(corpus["nps"]))
+    found = themes(corpus["comment"], n_themes=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        axes = [pf.plot_trend(nps_by(corpus, period="M", min_n=40)),
+                pf.plot_by_group(nps_by(corpus, by="channel", min_n=30), "channel"),
+                pf.plot_drivers(table, k=5), pf.plot_themes(found)]
+        for i, ax in enumerate(axes):
+            ax.figure.savefig(tmp_path / f"fig{i}.png")
+    trend, groups = axes[0], axes[1]
+    assert trend.get_ylabel().startswith("NPS (points")
+    # small cells are drawn hollow and labelled, not as facts
+    notes = [t.get_text() for t in groups.texts]
+    assert any("too few" in s for s in notes) and any("too few" not in s for s in notes)
+    labels = [t.get_text() for t in axes[2].get_yticklabels()]
+    scripts = {pf.language(s.split()[0]) for s in labels}
+    assert {"hi", "bn"} <= scripts  # Indic terms are drawn when a font covers them
+
+
+def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, tmp_path):
+    """No Indic font at all: Indic terms are left out of figures, never drawn as boxes."""
+    monkeypatch.setattr(pf, "indic_fonts", lambda: pf.FontSupport({}))
+    table = drivers(corpus["comment"], nps_category(corpus["nps"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = pf.plot_drivers(table, k=8)
+        ax.figure.savefig(tmp_path / "latin.png")
+        th = pf.plot_themes(themes(corpus["comment"], n_themes=4))
+        th.figure.savefig(tmp_path / "themes.png")
+    labels = " ".join(t.get_text() for t in ax.get_yticklabels())
+    assert labels and all(pf.language(w) in ("en", "unknown") for w in labels.split())
+    assert "in the table" in ax.get_xlabel()
+    assert "(see table)" in " ".join(t.get_text() for t in th.get_yticklabels())
