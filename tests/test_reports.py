@@ -154,6 +154,7 @@ def test_pages_are_offline_without_code_and_with_header_and_footer(batch):
     first_cell = bad.index('<div class="jp-Cell')
     assert bad.index('<section class="crmlib-error"') < first_cell
     assert "ValueError: no customers in region 'Nowhere'" in bad[:first_cell]
+    assert "Top customers" not in bad  # cells after the failing one did not run and are not shown
 
 
 @pytest.mark.slow

@@ -31,7 +31,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
-    """``["region=North", "region=South", "n=3"]`` -> ``{"region": ["North", "South"], "n": "3"}``."""
+    """Group ``-p`` values; a repeated key gives a list (one report per value).
+
+    >>> parse_params(["region=North", "region=South", "n=3"])
+    {'region': ['North', 'South'], 'n': '3'}
+    """
     grouped: dict[str, list[str]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")

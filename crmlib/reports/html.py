@@ -34,8 +34,9 @@ def prepare(nb, title: str | None = None):
     """A copy of ``nb`` ready for the page.
 
     Drops parameter cells, papermill's error markers, recorded values, stderr streams (warnings
-    are for the analyst, kept in the executed notebook) and the first heading when it is the page
-    title; gives every image the nearest heading above it as alternative text.
+    are for the analyst, kept in the executed notebook), the first heading when it is the page
+    title, and every cell after a failed one (they did not run); gives every image the nearest
+    heading above it as alternative text.
     """
     nb = copy.deepcopy(nb)
     cells, heading, title_done = [], None, title is None
@@ -65,6 +66,8 @@ def prepare(nb, title: str | None = None):
                 outputs.append(out)
             cell.outputs = outputs
         cells.append(cell)
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            break
     nb.cells = cells
     return nb
 
@@ -102,7 +105,7 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
             '<section class="crmlib-error" role="alert"><strong>This report failed</strong> at '
             f"{html.escape(where)}: {html.escape(error.get('error', ''))}"
             f"<pre>{html.escape(error.get('traceback', ''))}</pre>"
-            "<p>The outputs below were produced before the failure.</p></section>"
+            "<p>Below: what the report showed up to the failure; later cells did not run.</p></section>"
         )
     parts.append("</header>")
     return "\n".join(parts)

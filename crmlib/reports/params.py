@@ -26,6 +26,7 @@ INPUT_PARAMETERS = ("transactions", "customers", "feedback")
 OUTPUT_DIR_PARAMETER = "output_dir"
 
 _NO_DEFAULT = object()  # a default that is not a Python literal, e.g. ``config.DEMO_DIR / "x.csv"``
+_FAIL = object()  # a value that could not be typed
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,6 @@ def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
     return out
 
 
-_FAIL = object()
-
 
 def combinations(params: dict[str, Any] | None, grid) -> list[dict[str, Any]]:
     """Every combination of ``params`` and ``grid``, in a stable order.
@@ -241,7 +240,11 @@ def read_grid(path: str | Path):
 
 
 def report_stem(name: str, parameters: dict[str, Any]) -> str:
-    """File stem of a report: notebook name + sorted ``key=value`` pairs, safe for any file system."""
+    """File stem of a report: notebook name + sorted ``key=value`` pairs, safe for any file system.
+
+    >>> report_stem("segments", {"region": "North East", "top_n": 10})
+    'segments__region=North-East__top_n=10'
+    """
     parts = [name] + [f"{k}={_short(v)}" for k, v in sorted(parameters.items())]
     stem = "__".join(re.sub(r"[^\w.=+-]+", "-", p, flags=re.ASCII).strip("-") for p in parts)
     if len(stem) > 150:  # long values (paths, lists): keep it readable and unique

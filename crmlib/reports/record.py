@@ -8,6 +8,9 @@ Keys the runner uses:
 - ``data_period``: shown in the page header and in the index, e.g. ``"1997-01-01 to 1998-06-30"``;
   a pair ``(start, end)`` of dates or strings is written that way.
 - ``title``: overrides the page title (default: the notebook's first markdown heading).
+- ``inputs``: ``{name: path}`` of the files the notebook really read (e.g. CDNOW chosen by a
+  ``dataset`` parameter); the runner fingerprints these instead of the files it inferred from
+  the parameters.
 
 Other keys are kept in the index manifest (``index.json``) under ``recorded``.
 """

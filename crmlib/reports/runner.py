@@ -250,6 +250,9 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) ->
     if error and not error.get("cell") and kernel_log.strip():  # the kernel itself failed: show why
         error["traceback"] += "\n\nKernel log (last lines):\n" + "\n".join(kernel_log.splitlines()[-20:])
     recorded = read_records(nb)
+    if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats our guess
+        read = {k: Path(v) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
+        fp, inputs = fingerprint(read)
     title = str(recorded.get("title") or plan.spec.title)
     result = ReportResult(
         name=plan.name,
@@ -267,7 +270,7 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) ->
         fingerprint=fp,
         inputs=inputs,
         run_at=run_at,
-        recorded={k: v for k, v in recorded.items() if k not in {"title", "data_period"}},
+        recorded={k: v for k, v in recorded.items() if k not in {"title", "data_period", "inputs"}},
     )
     provenance = {
         "notebook": str(plan.spec.path.name),
