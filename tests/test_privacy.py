@@ -1,0 +1,291 @@
+"""crmlib.privacy: keyed pseudonyms, redaction of emails/phones in free text, PII columns."""
+
+import hashlib
+import hmac
+import warnings
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlib import privacy
+from crmlib.ledger import Ledger, attach, ledger_of
+from crmlib.privacy import (PrivacyWarning, drop_pii, find_pii_columns, normalise_email, normalise_phone,
+                            pseudonymise, redact, redact_text)
+
+
+def hand_hmac(key: str, value: str) -> str:
+    return "c_" + hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+@pytest.fixture
+def no_env_key(monkeypatch):
+    monkeypatch.delenv("CRMLIB_SECRET", raising=False)
+    monkeypatch.setattr(privacy, "_warned_default_key", False)
+
+
+# ----------------------------------------------------------------------------- pseudonymise
+
+def test_pseudonymise_is_hmac_sha256_of_the_text():
+    out = pseudonymise(pd.Series(["C000001", "C000002"]), key="s3cret")
+    assert out.tolist() == [hand_hmac("s3cret", "C000001"), hand_hmac("s3cret", "C000002")]
+    assert pseudonymise([7], key="k", prefix="u_").iloc[0] == "u_" + hand_hmac("k", "7")[2:]
+
+
+def test_pseudonymise_keeps_index_name_and_missing_values():
+    s = pd.Series(["a", None, "a", "b"], index=[10, 11, 12, 13], name="customer_id")
+    out = pseudonymise(s, key="k")
+    assert out.index.tolist() == [10, 11, 12, 13] and out.name == "customer_id"
+    assert out.isna().tolist() == [False, True, False, False]
+    assert out[10] == out[12] != out[13]
+    by_index = pseudonymise(pd.Index(["a", "b"], name="customer_id"), key="k")
+    assert by_index.index.tolist() == ["a", "b"] and by_index["b"] == out[13]
+    assert pseudonymise([], key="k").empty
+
+
+def test_default_key_warns_once_and_is_documented(no_env_key):
+    with pytest.warns(PrivacyWarning, match="CRMLIB_SECRET"):
+        first = pseudonymise(["x"])
+    assert first.iloc[0] == hand_hmac(privacy.DEFAULT_KEY, "x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pseudonymise(["y"])  # once per process: no second warning
+
+
+def test_env_key_is_used_without_warning(no_env_key, monkeypatch):
+    monkeypatch.setenv("CRMLIB_SECRET", "from-env")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = pseudonymise(["x"])
+    assert out.iloc[0] == hand_hmac("from-env", "x")
+    assert pseudonymise(["x"], key="param").iloc[0] == hand_hmac("param", "x")  # parameter wins
+
+
+# ----------------------------------------------------------------------------- redact_text
+
+PHONES = [
+    ("Call me on +91 98765 43210 please", "Call me on [phone] please"),
+    ("my no. 098765-43210", "my no. [phone]"),
+    ("9876543210", "[phone]"),
+    ("office +91-80-2345-6789 (landline)", "office [phone] (landline)"),
+    ("landline 080 2345 6789", "landline [phone]"),
+    ("ring 919876543210", "ring [phone]"),
+    ("Dhaka: +880 1712-345678", "Dhaka: [phone]"),
+    ("01712345678 is my number", "[phone] is my number"),
+    ("London +44 20 7946 0958", "London [phone]"),
+    ("+44 (0)20 7946 0958", "[phone]"),
+    ("NY (212) 555-0123 or 212.555.0123", "NY [phone] or [phone]"),
+    ("toll free 1-800-555-0199", "toll free [phone]"),
+    ("Berlin 0049 30 1234567", "Berlin [phone]"),
+    ("Paris +33 6 12 34 56 78", "Paris [phone]"),
+    ("+14155550123", "[phone]"),
+    ("मुझे +91 98765 43210 पर कॉल करें", "मुझे [phone] पर कॉल करें"),
+    ("मेरा नंबर ९८७६५४३२१० है", "मेरा नंबर [phone] है"),
+    ("मुझे ९८७६५ ४३२१० पर कॉल करें", "मुझे [phone] पर कॉल करें"),
+    ("আমাকে ০১৭১২-৩৪৫৬৭৮ নম্বরে ফোন করুন", "আমাকে [phone] নম্বরে ফোন করুন"),
+    ("আমার নম্বর +৮৮০ ১৭১২-৩৪৫৬৭৮", "আমার নম্বর [phone]"),
+    ("paid ₹500 9876543210 call", "paid ₹500 [phone] call"),
+]
+EMAILS = [
+    ("mail ravi.kumar@example.com now", "mail [email] now"),
+    ("Contact: A.B+crm@sub.example.co.in.", "Contact: [email]."),
+    ("मेरा ईमेल asha_rao99@example.org है", "मेरा ईमेल [email] है"),
+    ("আমার ইমেইল rahim.hossain@example.com", "আমার ইমেইল [email]"),
+    ("ravi9876543210@example.com", "[email]"),
+    ("both x@example.com and 9876543210", "both [email] and [phone]"),
+]
+LEFT_ALONE = [
+    "Paid ₹1,00,000.50 for the sofa",
+    "₹ 12,34,567 in total",
+    "Rs. 25000.00 refund",
+    "1,234,567.89 dollars",
+    "ordered on 2024-05-12, delivered 12.05.2024 and 12-05-2024",
+    "05/12/2024 10:30",
+    "from 2024-05-12 to 2025-01-01",
+    "customer since 2019",
+    "order 88231 and order #A-12345-77",
+    "pin code 560001",
+    "1234567 units",
+    "10000 20000 30000",
+    "pi is 3.14159265",
+    "ऑर्डर ४५२१ का बिल ₹१,४९९ था",
+    "অর্ডার ৮৮২৩১ এর বিল ছিল ৳১,২০০",
+    "",
+]
+
+
+@pytest.mark.parametrize("text, expected", PHONES + EMAILS)
+def test_redact_text_removes_emails_and_phones(text, expected):
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_redact_text_leaves_amounts_dates_years_and_short_ids(text):
+    assert redact_text(text) == text
+
+
+def test_redact_text_passes_non_text_through():
+    assert redact_text(None) is None
+    assert pd.isna(redact_text(float("nan")))
+
+
+WORDS = st.sampled_from(["call", "me", "मुझे", "पर", "कॉल", "करें", "আমাকে", "ফোন", "করুন", "now", "।", "."])
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+BENGALI = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=st.lists(WORDS, max_size=4), after=st.lists(WORDS, max_size=4),
+       first=st.sampled_from("6789"), rest=st.integers(0, 10**9 - 1), style=st.integers(0, 5),
+       script=st.sampled_from([None, DEVANAGARI, BENGALI]))
+def test_any_indian_mobile_in_any_sentence_is_redacted(before, after, first, rest, style, script):
+    d = f"{first}{rest:09d}"
+    phone = [d, f"+91 {d[:5]} {d[5:]}", f"0{d[:5]}-{d[5:]}", f"+91-{d}", f"91{d}", f"{d[:3]} {d[3:6]} {d[6:]}"][style]
+    if script:
+        phone = phone.translate(script)
+    text = " ".join(before + [phone] + after)
+    out = redact_text(text)
+    assert "[phone]" in out and phone not in out
+    assert out == " ".join(before + ["[phone]"] + after)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rupees=st.integers(0, 9_999_999), paise=st.integers(0, 99), day=st.dates(), sep=st.sampled_from("-./"))
+def test_amounts_and_dates_are_never_redacted(rupees, paise, day, sep):
+    grouped = f"{rupees:,}"  # 1,234,567
+    text = (f"paid ₹{grouped}.{paise:02d} or Rs {rupees}.{paise:02d} on {day.isoformat()} "
+            f"({day.day:02d}{sep}{day.month:02d}{sep}{day.year})")
+    assert redact_text(text) == text
+
+
+def test_redact_series_keeps_index_missing_values_and_untouched_rows():
+    s = pd.Series(["ok", None, "call 9876543210", "mail a@example.com"], index=[5, 6, 7, 8], dtype="str")
+    out = redact(s)
+    assert out.index.tolist() == [5, 6, 7, 8]
+    assert out.tolist()[0] == "ok" and pd.isna(out[6])
+    assert out[7] == "call [phone]" and out[8] == "mail [email]"
+    assert s[7] == "call 9876543210"  # input unchanged
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+@pytest.mark.parametrize("raw, region, expected", [
+    ("+91 98765 43210", "IN", "+919876543210"),
+    ("098765-43210", "IN", "+919876543210"),
+    ("9876543210", "IN", "+919876543210"),
+    (9876543210, "IN", "+919876543210"),
+    ("919876543210", "IN", "+919876543210"),
+    ("०९८७६५४३२१०", "IN", "+919876543210"),
+    ("+91-80-2345-6789", "IN", "+918023456789"),
+    ("080 2345 6789", "IN", "+918023456789"),
+    ("01712345678", "BD", "+8801712345678"),
+    ("+880 1712-345678", "IN", "+8801712345678"),
+    ("০১৭১২-৩৪৫৬৭৮", "BD", "+8801712345678"),
+    ("(212) 555-0123", "US", "+12125550123"),
+    ("1-212-555-0123", "US", "+12125550123"),
+    ("07700 900123", "GB", "+447700900123"),
+    ("+44 (0)20 7946 0958", "IN", "+442079460958"),
+    ("0044 20 7946 0958", "IN", "+442079460958"),
+    ("+33 6 12 34 56 78", "IN", "+33612345678"),
+    ("12345", "IN", None),
+    ("+91 12345 67890", "IN", None),   # Indian numbers do not start with 1
+    ("01012345678", "BD", None),       # Bangladeshi mobiles are 013-019
+    ("98765 43210 x", "IN", None),
+    ("", "IN", None),
+    (None, "IN", None),
+])
+def test_normalise_phone(raw, region, expected):
+    assert normalise_phone(raw, default_region=region) == expected
+
+
+def test_normalise_phone_rejects_unknown_region():
+    with pytest.raises(ValueError, match="default_region"):
+        normalise_phone("9876543210", default_region="XX")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  Ravi.Kumar@Example.COM ", "ravi.kumar@example.com"),
+    ("mailto:asha@example.org", "asha@example.org"),
+    ("a.b+tag@sub.example.co.in", "a.b+tag@sub.example.co.in"),
+    ("not an email", None),
+    ("a@b", None),
+    ("two@@example.com", None),
+    ("a..b@example.com", None),
+    (None, None),
+])
+def test_normalise_email(raw, expected):
+    assert normalise_email(raw) == expected
+
+
+# ----------------------------------------------------------------------------- detection and dropping
+
+def test_find_pii_columns_by_name():
+    cols = ["Name", "first_name", "Surname", "E-Mail", "email_address", "Mobile No.", "whatsapp",
+            "Tel", "Address Line 1", "dob", "Aadhaar", "नाम", "फोन", "ইমেইল", "comment",
+            "product_name", "city", "amount", "order_id", "channel"]
+    df = pd.DataFrame({c: ["x"] for c in cols})
+    found = find_pii_columns(df)
+    assert found == {
+        "Name": "name", "first_name": "name", "Surname": "name", "E-Mail": "email", "email_address": "email",
+        "Mobile No.": "phone", "whatsapp": "phone", "Tel": "phone", "Address Line 1": "address",
+        "dob": "birth_date", "Aadhaar": "government_id", "नाम": "name", "फोन": "phone", "ইমেইল": "email",
+        "comment": "free_text",
+    }
+
+
+def test_find_pii_columns_by_content():
+    n = 40
+    df = pd.DataFrame({
+        "contact": ["+91 98765 43210", "01712345678", "98765-43210", "+44 20 7946 0958"] * (n // 4),
+        "login": [f"user{i}@example.com" for i in range(n)],
+        "ph": [9876543210 + i for i in range(n)],
+        "remarks_2": ["great service"] * (n - 1) + ["call me at 9876543210 now"],
+        "order_id": [f"O{i:07d}" for i in range(n)],
+        "amount": [1499.5] * n,
+        "city": ["Pune"] * n,
+        "year": [2024] * n,
+        "pin": [560001] * n,
+        "when": ["2024-05-12"] * n,
+    })
+    assert find_pii_columns(df) == {"contact": "phone", "login": "email", "ph": "phone", "remarks_2": "free_text"}
+
+
+def test_find_pii_columns_threshold_and_sample():
+    df = pd.DataFrame({"x": ["a@example.com"] * 3 + ["plain"] * 7})
+    assert find_pii_columns(df) == {}
+    assert find_pii_columns(df, threshold=0.3) == {"x": "email"}
+    big = pd.DataFrame({"x": [f"u{i}@example.com" for i in range(5000)]})
+    assert find_pii_columns(big, sample=50) == {"x": "email"}
+
+
+def test_drop_pii_drops_masks_and_records_in_ledger():
+    df = pd.DataFrame({
+        "customer_id": ["C1", "C2", "C3"],
+        "name": ["Asha Rao", "Rahim Hossain", None],
+        "email": ["asha@example.com", None, None],
+        "phone": ["9876543210", "01712345678", "+91 98765 43211"],
+        "city": ["Pune", "Dhaka", "Kolkata"],
+        "comment": ["call 98765 43210", "fine", None],
+    })
+    attach(df, Ledger(source="customers.csv", table="customers", rows_read=3))
+    out = drop_pii(df, key="k")
+    assert list(out.columns) == ["customer_id", "city", "comment"]
+    assert out["customer_id"].tolist() == ["C1", "C2", "C3"]  # not PII: kept as is
+    assert out["comment"].tolist()[:2] == ["call [phone]", "fine"] and pd.isna(out["comment"][2])
+    entries = {e.reason: e for e in ledger_of(out).entries}
+    assert entries["PII column 'name' (name) removed"].rows == 2
+    assert entries["PII column 'email' (email) removed"].rows == 1
+    assert entries["PII column 'phone' (phone) removed"].rows == 3
+    assert entries["email or phone in 'comment'"].rows == 1
+    assert all(e.action == "changed" for e in entries.values())
+    assert ledger_of(df).entries == [] and "name" in df.columns  # input untouched
+
+
+def test_drop_pii_pseudonymises_an_id_that_is_an_email():
+    df = pd.DataFrame({"customer_id": ["Asha@Example.com ", "asha@example.com", "rahim@example.org"],
+                       "amount": [1.0, 2.0, 3.0]})
+    out = drop_pii(df, key="k")
+    ids = out["customer_id"].tolist()
+    assert ids[0] == ids[1] == hand_hmac("k", "asha@example.com") != ids[2]
+    assert find_pii_columns(out) == {}
