@@ -3,6 +3,7 @@
 Non-contractual (buy till you die): :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`,
 :class:`ModifiedBetaGeo` (MBG/NBD), :class:`BetaGeoBetaBinom` (BG/BB, discrete opportunities).
 Spend: :class:`GammaGamma`. Contractual retention: :class:`ShiftedBetaGeo` (sBG).
+One call for a value per customer: :func:`predicted_clv`.
 """
 
 from crmlib.clv.beta_geo import BetaGeo
@@ -12,8 +13,9 @@ from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
 from crmlib.clv.pareto_nbd import ParetoNBD
 from crmlib.clv.shifted_beta_geo import ShiftedBetaGeo
 from crmlib.clv.validation import calibration_holdout, compare_models, tracking, tracking_inputs
+from crmlib.clv.value import predicted_clv
 
 __all__ = [
     "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
-    "calibration_holdout", "compare_models", "tracking", "tracking_inputs",
+    "calibration_holdout", "compare_models", "predicted_clv", "tracking", "tracking_inputs",
 ]

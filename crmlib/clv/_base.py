@@ -30,7 +30,8 @@ WEIGHT = "weight"
 
 def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray) -> str:
     bad = np.flatnonzero(mask)
-    shown = ", ".join(f"{index[i]!r}: {values[i]!r}" for i in bad[:3])
+    plain = [v.item() if isinstance(v, np.generic) else v for v in values[bad[:3]]]
+    shown = ", ".join(f"{index[i]!r}: {v!r}" for i, v in zip(bad[:3], plain))
     return f"{bad.size} row(s), first {shown}"
 
 

@@ -338,12 +338,11 @@ def customer_value(transactions: pd.DataFrame, *, observation_end=None, horizon_
 
     Segments come from :func:`crmlib.rfm.score` and :func:`crmlib.rfm.segment`; ``clv`` is the
     discounted value of the next ``horizon_weeks`` from BG/NBD purchases times Gamma-Gamma
-    spend (:mod:`crmlib.clv`), discounted at ``annual_discount`` a year converted to a weekly
-    rate. When a model cannot be fitted the table has no ``clv`` column and
+    spend (:func:`crmlib.clv.predicted_clv`), discounted at ``annual_discount`` a year. When a model cannot be fitted the table has no ``clv`` column and
     ``attrs['clv_note']`` says why, so a report can still show segments.
     """
     from crmlib import rfm
-    from crmlib.clv import BetaGeo, GammaGamma
+    from crmlib.clv import predicted_clv
     from crmlib.exceptions import ConvergenceError
     from crmlib.summary import rfm_summary
 
@@ -351,13 +350,9 @@ def customer_value(transactions: pd.DataFrame, *, observation_end=None, horizon_
     out = summary.copy()
     out["segment"] = rfm.segment(rfm.score(summary))
     try:
-        bg = BetaGeo().fit(summary)
-        gg = GammaGamma().fit(summary)
-        weekly = (1 + annual_discount) ** (1 / 52) - 1
-        out["clv"] = bg.customer_lifetime_value(summary, gg, horizon=horizon_weeks,
-                                                discount_rate=weekly).to_numpy()
-        out.attrs["clv_note"] = (f"BG/NBD x Gamma-Gamma, next {horizon_weeks} weeks, "
-                                 f"{annual_discount:.0%} a year discount")
+        clv = predicted_clv(summary, horizon_days=7 * horizon_weeks, annual_discount=annual_discount)
+        out["clv"] = clv.to_numpy()
+        out.attrs["clv_note"] = clv.attrs["note"]
     except (ConvergenceError, DataError) as err:
         out.attrs["clv_note"] = f"lifetime value left out: {str(err).splitlines()[0]}"
     return out
