@@ -327,6 +327,29 @@ def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledge
     return frame[~mask], rows[~mask]
 
 
+def _copy_text(out: pd.DataFrame, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """Copy the optional text columns present in ``frame``; channels are lower-cased."""
+    for col in columns:
+        if col in frame.columns:
+            out[col] = _as_text(frame[col])
+    if "channel" in out.columns:
+        out["channel"] = out["channel"].str.lower()
+
+
+def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: str, late=None,
+                   drop_duplicates: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop, and count, rows without a customer id, rows after the observation end, exact duplicates."""
+    out, rows = _drop(out, rows, out["customer_id"].isna().to_numpy(), ledger, "no customer_id", why_id)
+    if late is not None:
+        end = pd.Timestamp(late)
+        out, rows = _drop(out, rows, (out["date"] > end).to_numpy(), ledger, "date after observation end",
+                          f"after {end.date()}")
+    if drop_duplicates:
+        out, rows = _drop(out, rows, out.duplicated(keep="first").to_numpy(), ledger, "exact duplicate row",
+                          "the same values in every column as an earlier row")
+    return out, rows
+
+
 def _new_ledger(src: _Source, table: str) -> Ledger:
     return Ledger(source=src.name, table=table, rows_read=len(src.frame))
 
@@ -375,23 +398,9 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
         out["quantity"] = qty
     _raise(src, problems, "Fix these values in the file (or pass columns= if a column was misread) "
                           "and load it again.")
-    for col in ("order_id", "category", "channel"):
-        if col in frame.columns:
-            out[col] = _as_text(frame[col])
-    if "channel" in out.columns:
-        out["channel"] = out["channel"].str.lower()
-
-    no_id = out["customer_id"].isna().to_numpy()
-    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be attributed to a customer")
-    if observation_end is not None:
-        end = pd.Timestamp(observation_end)
-        late = (out["date"] > end).to_numpy()
-        out, rows = _drop(out, rows, late, ledger, "date after observation end",
-                          f"after {end.date()}")
-    if drop_duplicates:
-        dup = out.duplicated(keep="first").to_numpy()
-        out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
-                          "the same values in every column as an earlier row")
+    _copy_text(out, frame, ("order_id", "category", "channel"))
+    out, rows = _drop_unusable(out, rows, ledger, "cannot be attributed to a customer", late=observation_end,
+                               drop_duplicates=drop_duplicates)
     out["is_return"] = (out["amount"] < 0).to_numpy()
     ledger.add("return or refund (negative amount)", int(out["is_return"].sum()), action="flagged",
                detail="kept; netted against same-day purchases in rfm_summary",
@@ -425,17 +434,11 @@ def read_customers(source, columns: dict | None = None) -> pd.DataFrame:
         out["signup_date"], problem = _parse_dates(src, "signup_date", required=False)
         problems.append(problem)
     _raise(src, problems, "Fix these values in the file and load it again.")
-    for col in ("city", "loyalty_tier", "name", "email", "phone"):
-        if col in frame.columns:
-            out[col] = _as_text(frame[col])
+    _copy_text(out, frame, ("city", "loyalty_tier", "name", "email", "phone"))
     extra = [c for c in frame.columns if c not in out.columns]
     for col in extra:  # other columns stay, so nothing the user had disappears silently
         out[col] = frame[col].to_numpy()
-    no_id = out["customer_id"].isna().to_numpy()
-    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be linked to transactions")
-    dup = out.duplicated(keep="first").to_numpy()
-    out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
-                      "the same values in every column as an earlier row")
+    out, rows = _drop_unusable(out, rows, ledger, "cannot be linked to transactions")
     repeated = out["customer_id"].duplicated(keep=False).to_numpy()
     if repeated.any():
         idx = np.flatnonzero(repeated)
@@ -474,16 +477,8 @@ def read_feedback(source, columns: dict | None = None, redact: bool = True) -> p
                                                                      f"expected whole numbers {lo}-{hi}")]
         out[col] = vals.round().astype("Int64")
     _raise(src, problems, "Fix these values in the file and load it again.")
-    for col in ("channel", "comment"):
-        if col in frame.columns:
-            out[col] = _as_text(frame[col])
-    if "channel" in out.columns:
-        out["channel"] = out["channel"].str.lower()
-    no_id = out["customer_id"].isna().to_numpy()
-    out, rows = _drop(out, rows, no_id, ledger, "no customer_id", "cannot be linked to a customer")
-    dup = out.duplicated(keep="first").to_numpy()
-    out, rows = _drop(out, rows, dup, ledger, "exact duplicate row",
-                      "the same values in every column as an earlier row")
+    _copy_text(out, frame, ("channel", "comment"))
+    out, rows = _drop_unusable(out, rows, ledger, "cannot be linked to a customer")
     if redact and "comment" in out.columns:
         from crmlib.privacy import redact as _redact_series
 
