@@ -27,7 +27,7 @@ demo: setup
 	$(BIN)/crmlib demo
 
 test: setup system-deps
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
