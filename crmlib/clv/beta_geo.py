@@ -71,29 +71,25 @@ class BetaGeo(TransactionModel):
         x = np.asarray(arrays[0], dtype=float)
         active_x = (ux + s) > 0
         bx_x = np.where(active_x, b + ux + s - 1, 1.0)
-        per_x = np.column_stack([
-            gammaln(r + ux) - gammaln(a + b + ux + s) + gammaln(b + ux + s),  # a1 + a2 parts
-            np.where(active_x, np.log(a) - np.log(bx_x), -np.inf),
-        ])[ix]
+        # one-dimensional takes: indexing rows of a 2-d level table is ~10x slower
+        head = (gammaln(r + ux) - gammaln(a + b + ux + s) + gammaln(b + ux + s))[ix]
         log_T = np.log(alpha + uT)[iT]
         log_tx = np.log(alpha + utx)[itx]
         rx = r + x
         a3 = -rx * log_T
-        a4 = per_x[:, 1] - rx * log_tx
+        a4 = np.where(active_x, np.log(a) - np.log(bx_x), -np.inf)[ix] - rx * log_tx
         lse = np.logaddexp(a3, a4)
         const = -gammaln(r) + r * np.log(alpha) + gammaln(a + b) - gammaln(b)
-        ll = const + per_x[:, 0] + lse
+        ll = const + head + lse
         if not gradient:
             return ll, None
         w4 = np.exp(a4 - lse)
         w3 = 1.0 - w4
-        dx = np.column_stack([digamma(r + ux), digamma(a + b + ux + s), digamma(b + ux + s),
-                              np.where(active_x, 1.0 / bx_x, 0.0)])[ix]
-        dr = dx[:, 0] - digamma(r) + np.log(alpha) - w3 * log_T - w4 * log_tx
+        dr = (digamma(r + ux)[ix] - digamma(r) + np.log(alpha)) - w3 * log_T - w4 * log_tx
         dalpha = r / alpha - rx * (w3 / (alpha + uT)[iT] + w4 / (alpha + utx)[itx])
-        common = digamma(a + b) - dx[:, 1]
+        common = digamma(a + b) - digamma(a + b + ux + s)[ix]
         da = common + w4 / a
-        db = common + dx[:, 2] - digamma(b) - w4 * dx[:, 3]
+        db = common + (digamma(b + ux + s) - digamma(b))[ix] - w4 * np.where(active_x, 1.0 / bx_x, 0.0)[ix]
         return ll, np.column_stack([dr, dalpha, da, db])
 
     def _p_alive(self, params, x, tx, T):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from crmlib.clv._base import BaseModel, check_columns, check_rule
+from crmlib.clv._base import BaseModel, check_columns, check_rule, levels, memo
 from crmlib.exceptions import DataError
 
 COLUMNS = ("frequency", "monetary_value")
@@ -49,6 +49,35 @@ class GammaGamma(BaseModel):
         px = p * x
         return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
                 + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + m * x))
+
+    _compress = False  # spend amounts are continuous: nearly every row is distinct
+
+    def _total(self, params, arrays, w):
+        """Weighted log-likelihood and exact gradient from sums over rows that do not change
+        with the parameters (cached for the fit) and terms per distinct frequency; only
+        log(v + m x) and 1 / (v + m x) are computed per row at each evaluation."""
+        p, q, v = params
+        x, m = arrays
+        (ux,), ix = levels(arrays, 0)
+
+        def data_sums():
+            logm = np.log(m)
+            return (np.bincount(ix, weights=w, minlength=ux.size), float(w.sum()),
+                    float(np.einsum("i,i,i->", w, x, logm)), float(np.einsum("i,i->", w, logm)),
+                    w * x)
+        wx_level, wsum, s_xlogm, s_logm, wx = memo(arrays, "gamma-gamma sums", data_sums)
+        vm = v + m * x
+        lvm = np.log(vm)
+        inv = 1.0 / vm
+        s1, s2 = np.einsum("i,i->", wx, lvm), np.einsum("i,i->", w, lvm)
+        s3, s4 = np.einsum("i,i->", wx, inv), np.einsum("i,i->", w, inv)
+        pu = p * ux
+        total = (wx_level @ (gammaln(pu + q) - gammaln(pu) + pu * np.log(ux))
+                 + wsum * (q * np.log(v) - gammaln(q)) + p * s_xlogm - s_logm - p * s1 - q * s2)
+        dp = wx_level @ (ux * (digamma(pu + q) - digamma(pu) + np.log(ux))) + s_xlogm - s1
+        dq = wx_level @ digamma(pu + q) + wsum * (np.log(v) - digamma(q)) - s2
+        dv = wsum * q / v - p * s3 - q * s4
+        return total, np.array([dp, dq, dv])
 
     def _grad(self, params, arrays):
         p, q, v = params

@@ -9,38 +9,45 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1
 
-from crmlib.clv._base import TransactionModel
+from crmlib.clv._base import TransactionModel, levels
 
 
-def _log_a0(params, x, tx, T):
+def _log_a0(params, arrays):
     """log of the A0 term: an integral over the unobserved dropout time in (t_x, T].
 
     The Gaussian hypergeometric functions are used after Euler's transformation,
     2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z), with c = a + 1, so the power
     factor is taken in log space; the difference of the two terms uses log1p(-exp(.)).
+    ``arrays`` holds x, t_x and T. Each term depends on the data only through (x, t_x) or
+    (x, T), so it is evaluated once per distinct pair (a few thousand when times are whole
+    days, against about 10^5 distinct histories for 10^6 customers) and spread to the rows.
     """
     r, alpha, s, beta = params
     big, small = max(alpha, beta), min(alpha, beta)
+    (x1, tx1), i1 = levels(arrays, 0, 1)
+    (x2, T2), i2 = levels(arrays, 0, 2)
+    l1 = _a0_term(r, s, alpha, beta, big, small, x1, tx1)[i1]
+    l2 = _a0_term(r, s, alpha, beta, big, small, x2, T2)[i2]
+    with np.errstate(divide="ignore"):
+        return l1 + np.log(-np.expm1(np.minimum(l2 - l1, 0.0)))
+
+
+def _a0_term(r, s, alpha, beta, big, small, x, t):
+    """log of one of the two terms of A0, at times ``t`` for frequencies ``x``."""
     m = s + 1 if alpha >= beta else r + x  # the "b" argument
     a_ = r + s + x
     c = a_ + 1
-
-    def term(t):
-        z = (big - small) / (big + t)
-        log1mz = np.log(small + t) - np.log(big + t)
-        with np.errstate(all="ignore"):
-            f = hyp2f1(1.0, c - m, c, z)
-        return (c - a_ - m) * log1mz + np.log(f) - a_ * np.log(big + t)
-
-    l1, l2 = term(tx), term(T)
-    with np.errstate(divide="ignore"):
-        return l1 + np.log(-np.expm1(np.minimum(l2 - l1, 0.0)))
+    z = (big - small) / (big + t)
+    log1mz = np.log(small + t) - np.log(big + t)
+    with np.errstate(all="ignore"):
+        f = hyp2f1(1.0, c - m, c, z)
+    return (c - a_ - m) * log1mz + np.log(f) - a_ * np.log(big + t)
 
 
 def _log_odds_dead(params, x, tx, T):
     r, alpha, s, beta = params
     return (np.log(s) - np.log(r + s + x) + (r + x) * np.log(alpha + T) + s * np.log(beta + T)
-            + _log_a0(params, x, tx, T))
+            + _log_a0(params, [x, tx, T]))
 
 
 def _log_rel(t, base, power):
@@ -66,10 +73,13 @@ class ParetoNBD(TransactionModel):
 
     def _loglik(self, params, arrays):
         r, alpha, s, beta = params
-        x, tx, T = arrays
-        head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        dead = np.log(s) - np.log(r + s + x) + _log_a0(params, x, tx, T)
+        (ux,), ix = levels(arrays, 0)
+        (uT,), iT = levels(arrays, 2)
+        x = np.asarray(arrays[0], dtype=float)
+        # terms of x alone or T alone on their distinct values (few), spread by 1-d takes
+        head = -gammaln(r) + r * np.log(alpha) + s * np.log(beta) + gammaln(r + ux)[ix]
+        alive = -(r + x) * np.log(alpha + uT)[iT] - s * np.log(beta + uT)[iT]
+        dead = (np.log(s) - np.log(r + s + ux))[ix] + _log_a0(params, arrays)
         return head + np.logaddexp(alive, dead)
 
     def _p_alive(self, params, x, tx, T):
