@@ -327,6 +327,22 @@ def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledge
     return frame[~mask], rows[~mask]
 
 
+def as_date(value, what: str = "observation_end") -> pd.Timestamp:
+    """A date argument as a Timestamp at midnight, or a DataError saying what was wrong."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise DataError(f"{what}={value!r} is not a date; give it as YYYY-MM-DD, e.g. '2025-06-30'.") from None
+    if pd.isna(stamp):
+        raise DataError(f"{what} is empty; give a date as YYYY-MM-DD.")
+    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
+
+
+def after_end(dates: pd.Series, end) -> np.ndarray:
+    """True for dates on a day after ``end``: the whole end day (any time of it) is inside the period."""
+    return (pd.to_datetime(dates).dt.normalize() > as_date(end)).to_numpy()
+
+
 def _copy_text(out: pd.DataFrame, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
     """Copy the optional text columns present in ``frame``; channels are lower-cased."""
     for col in columns:
@@ -341,9 +357,8 @@ def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: 
     """Drop, and count, rows without a customer id, rows after the observation end, exact duplicates."""
     out, rows = _drop(out, rows, out["customer_id"].isna().to_numpy(), ledger, "no customer_id", why_id)
     if late is not None:
-        end = pd.Timestamp(late)
-        out, rows = _drop(out, rows, (out["date"] > end).to_numpy(), ledger, "date after observation end",
-                          f"after {end.date()}")
+        out, rows = _drop(out, rows, after_end(out["date"], late), ledger, "date after observation end",
+                          f"after {as_date(late).date()}")
     if drop_duplicates:
         out, rows = _drop(out, rows, out.duplicated(keep="first").to_numpy(), ledger, "exact duplicate row",
                           "the same values in every column as an earlier row")

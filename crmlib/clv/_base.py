@@ -5,9 +5,12 @@ vectorised log-likelihood over *distinct* histories with a weight each. This bas
 
 * validates the input (columns present, numeric, finite, non-negative, model rules),
 * compresses identical rows into one row with a weight (so the cost of a fit grows with the
-  number of distinct histories, not with customers),
+  number of distinct histories, not with customers), by hashing each column and combining the
+  integer codes (:func:`group_rows`),
 * maximises the weighted log-likelihood over log-parameters with ``scipy.optimize.minimize``
-  (L-BFGS-B), using the leaf's exact gradient when it has one,
+  (L-BFGS-B), using the leaf's exact gradient when it has one. During a fit the columns come as
+  a :class:`Columns`, which caches data-only terms: a leaf evaluates functions of ``x`` or ``T``
+  alone once per distinct value (:func:`levels`) rather than once per history,
 * estimates the covariance from a central-difference Hessian of the gradient and gives standard
   errors on the natural scale by the delta method.
 
@@ -462,6 +465,9 @@ class TransactionModel(BaseModel):
 
     columns = ("frequency", "recency", "T")
     discrete = False  # True for BG/BB, where times count purchase opportunities
+    # True when _conditional and _p_alive are cheap per row (they group what is expensive
+    # themselves); otherwise predictions are computed once per distinct history.
+    _row_predictions = False
 
     def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
         name = type(self).__name__
@@ -509,16 +515,26 @@ class TransactionModel(BaseModel):
         params = self._p()
         self._check_data(data)
         tt = _as_t(t, len(data), type(self).__name__)
-        frame = data.assign(_t=tt)
-        values = unique_apply(frame, self.columns + ("_t",),
-                              lambda x, tx, T, t_: self._conditional(params, x, tx, T, t_))
+        if self._row_predictions:
+            arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
+            with np.errstate(all="ignore"):
+                values = self._conditional(params, *arrays, tt)
+        else:
+            frame = data.assign(_t=tt)
+            values = unique_apply(frame, self.columns + ("_t",),
+                                  lambda x, tx, T, t_: self._conditional(params, x, tx, T, t_))
         return self._series(values, data, "expected_purchases")
 
     def probability_alive(self, data: pd.DataFrame) -> pd.Series:
         """Probability that each customer is still active at the end of observation ``T``."""
         params = self._p()
         self._check_data(data)
-        values = unique_apply(data, self.columns, lambda x, tx, T: self._p_alive(params, x, tx, T))
+        if self._row_predictions:
+            arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
+            with np.errstate(all="ignore"):
+                values = self._p_alive(params, *arrays)
+        else:
+            values = unique_apply(data, self.columns, lambda x, tx, T: self._p_alive(params, x, tx, T))
         return self._series(values, data, "probability_alive")
 
     def expected_purchases_new_customer(self, t) -> np.ndarray | float:

@@ -7,7 +7,7 @@ each repeat purchase they drop out with probability ``p ~ Beta(a, b)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, expit, gammaln
 
 from crmlib.clv._base import TransactionModel, beta_expectation, levels
 
@@ -36,19 +36,11 @@ class BetaGeo(TransactionModel):
     """
 
     param_names = ("r", "alpha", "a", "b")
+    _row_predictions = True  # closed-form P(alive); the quadrature groups by (x, T, t) itself
     _shift = 0  # MBG/NBD: 1 (dropout also possible right after the first purchase)
 
     def _initial(self, table):
         return np.array([0.5, max(float(table["T"].mean()) / 5, 0.1), 1.0, 2.0])
-
-    def _parts(self, params, x, tx, T):
-        r, alpha, a, b = params
-        s = self._shift
-        a3 = -(r + x) * np.log(alpha + T)
-        active = (x + s) > 0
-        bx = np.where(active, b + x + s - 1, 1.0)
-        a4 = np.where(active, np.log(a) - np.log(bx) - (r + x) * np.log(alpha + tx), -np.inf)
-        return a3, a4, bx, active
 
     def _loglik(self, params, arrays):
         return self._loglik_grad(params, arrays, gradient=False)[0]
@@ -93,16 +85,23 @@ class BetaGeo(TransactionModel):
         return ll, np.column_stack([dr, dalpha, da, db])
 
     def _p_alive(self, params, x, tx, T):
-        a3, a4, _, _ = self._parts(params, x, tx, T)
-        return np.exp(a3 - np.logaddexp(a3, a4))
+        """1 / (1 + odds of having dropped out), the odds in one log: FHL (2005) eq. 11."""
+        r, alpha, a, b = params
+        s = self._shift
+        active = (x + s) > 0
+        bx = np.where(active, b + x + s - 1, 1.0)
+        log_odds = np.log(a / bx) + (r + x) * np.log((alpha + T) / (alpha + tx))
+        return np.where(active, expit(-log_odds), 1.0)
 
     def _conditional(self, params, x, tx, T, t):
         r, alpha, a, b = params
-        shape, scale = r + x, alpha + T
         alive = self._p_alive(params, x, tx, T)
-        mean = beta_expectation(a, b + x + self._shift,
-                                lambda p, rows: _h(p, scale[rows], shape[rows], t[rows]))
-        return alive * mean
+        # the mean of a live customer depends on (x, T, t) only: one quadrature per distinct triple
+        (ux, uT, ut), codes = levels([x, T, t], 0, 1, 2)
+        shape, scale = r + ux, alpha + uT
+        mean = beta_expectation(a, b + ux + self._shift,
+                                lambda p, rows: _h(p, scale[rows], shape[rows], ut[rows]))
+        return alive * mean[codes]
 
     def _unconditional(self, params, t):
         r, alpha, a, b = params

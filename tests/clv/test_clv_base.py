@@ -159,3 +159,94 @@ def test_non_convergence_raises_convergence_error():
                          "weight": [500, 500]})
     with pytest.raises(ConvergenceError, match="What to try"):
         BetaGeo().fit(data)
+
+
+# ---------------------------------------------------------------- speed-ups (issue 4) keep the maths
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from crmlib.clv._base import Columns, compress, group_rows, unique_apply  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.0, 2.5, -0.0]),
+                          st.sampled_from([1.0, 7.0, 39.0]), st.sampled_from([0.0, 1.0, 2.0, 3.5])),
+                min_size=1, max_size=40))
+def test_compress_equals_sorted_groupby_sum(rows):
+    """compress (hash factorisation) gives the rows and weights of pandas' sorted groupby-sum,
+    groups with total weight 0 dropped; group_rows labels equal rows alike and others apart."""
+    data = pd.DataFrame(rows, columns=["frequency", "recency", "T", "weight"]).astype(float)
+    cols = ("frequency", "recency", "T")
+    expected = data.groupby(list(cols), sort=True, as_index=False)["weight"].sum()
+    expected = expected[expected["weight"] > 0].reset_index(drop=True)
+    got = compress(data, cols)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    codes, first = group_rows([data[c].to_numpy() for c in cols])
+    keys = list(map(tuple, data[list(cols)].to_numpy()))
+    assert len(set(codes)) == len(set(keys)) == first.size
+    assert all((codes[i] == codes[j]) == (keys[i] == keys[j]) for i in range(len(keys)) for j in range(len(keys)))
+    assert all(keys[first[codes[i]]] == keys[i] for i in range(len(keys)))
+
+
+def test_unique_apply_spreads_values_back_to_rows():
+    data = pd.DataFrame({"a": [3.0, 1.0, 3.0, 2.0], "b": [0.0, 5.0, 0.0, 5.0]})
+    calls = []
+
+    def func(a, b):
+        calls.append(a.size)
+        return a * 10 + b
+
+    assert unique_apply(data, ("a", "b"), func).tolist() == [30.0, 15.0, 30.0, 25.0]
+    assert calls == [3]
+
+
+@pytest.mark.parametrize("cls", [BetaGeo, ModifiedBetaGeo, GammaGamma])
+def test_exact_gradient_matches_finite_differences(cls, datasets):
+    """The one-pass likelihood and gradient (per distinct value, or from cached data sums for
+    gamma-gamma) equal the weighted per-row log-likelihood and a central difference of it.
+    Tolerance 1e-6 relative: the central difference with step 1e-6 is good to about 1e-8."""
+    data = datasets[cls]
+    model = cls()
+    table = model._prepare(data, fitting=True)
+    arrays = Columns(table[c].to_numpy() for c in model.columns)
+    w = table["weight"].to_numpy()
+    params = cls().fit(data).params_.to_numpy() * 1.07  # away from the optimum: gradient not 0
+    total, grad = model._total(params, arrays, w)
+    assert total == pytest.approx(float(w @ model._loglik(params, list(arrays))), rel=1e-12)
+    h = 1e-6
+    numeric = [(w @ model._loglik(params * np.exp(h * e), list(arrays))
+                - w @ model._loglik(params * np.exp(-h * e), list(arrays))) / (2 * h) / params[i]
+               for i, e in enumerate(np.eye(params.size))]
+    assert np.allclose(grad, numeric, rtol=1e-6, atol=1e-6 * np.abs(grad).max())
+
+
+@pytest.mark.parametrize("cls", TRANSACTION_MODELS)
+def test_customers_observed_for_zero_time_contribute_nothing(cls, datasets):
+    """Customers whose first purchase fell on the last day (T == 0, so frequency == recency == 0)
+    are accepted: nothing could be observed of them, so their likelihood is 1 (log 0), the fit is
+    unchanged, and they are certainly alive (BG/NBD, Pareto/NBD) or alive with the probability
+    of not dropping out at once (MBG/NBD: b / (a + b); BG/BB, alive at the next opportunity:
+    delta / (gamma + delta))."""
+    data = datasets[cls]
+    cols = list(cls.columns) + (["weight"] if "weight" in data.columns else [])
+    new = pd.DataFrame({"frequency": [0.0, 0.0], "recency": [0.0, 0.0], "T": [0.0, 0.0]},
+                       index=["new1", "new2"])
+    if "weight" in cols:
+        new["weight"] = [3.0, 4.0]
+    base = cls().fit(data[cols])
+    extended = cls().fit(pd.concat([data[cols], new]))
+    assert base.log_likelihood(new) == pytest.approx(0.0, abs=1e-9)
+    assert extended.log_likelihood_ == pytest.approx(base.log_likelihood_, abs=1e-6)
+    assert np.allclose(extended.params_, base.params_, rtol=1e-4)
+    alive = base.probability_alive(new).to_numpy()
+    if cls is ModifiedBetaGeo:
+        a, b = base.params_[["a", "b"]]
+        assert np.allclose(alive, b / (a + b))
+    elif cls is BetaGeoBetaBinom:
+        gamma, delta = base.params_[["gamma", "delta"]]
+        assert np.allclose(alive, delta / (gamma + delta))
+    else:
+        assert np.allclose(alive, 1.0)
+    ahead = base.expected_purchases(6 if cls.discrete else 10.0, new)
+    assert np.all(np.isfinite(ahead)) and np.all(ahead > 0)

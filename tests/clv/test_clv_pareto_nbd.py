@@ -42,3 +42,22 @@ def test_pareto_nbd_recovers_simulated_parameters():
     model = ParetoNBD().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
+
+
+@pytest.mark.parametrize("params", [dict(r=0.553, alpha=10.578, s=0.606, beta=11.669),
+                                    dict(r=0.553, alpha=14.0, s=0.606, beta=11.669)],
+                         ids=["alpha<beta", "alpha>beta"])
+def test_a0_per_distinct_pair_equals_per_row(params, cdnow_summary):
+    """A0 is evaluated once per distinct (x, t_x) and (x, T) pair and spread to the rows (issue 4);
+    the result equals the row-by-row evaluation exactly (same arithmetic on the same values)."""
+    from crmlib.clv.pareto_nbd import _a0_term, _log_a0
+
+    p = np.array(list(params.values()))
+    x, tx, T = (cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    r, alpha, s, beta = p
+    big, small = max(alpha, beta), min(alpha, beta)
+    l1 = _a0_term(r, s, alpha, beta, big, small, x, tx)
+    l2 = _a0_term(r, s, alpha, beta, big, small, x, T)
+    with np.errstate(divide="ignore"):
+        per_row = l1 + np.log(-np.expm1(np.minimum(l2 - l1, 0.0)))
+    np.testing.assert_array_equal(_log_a0(p, [x, tx, T]), per_row)
