@@ -27,10 +27,15 @@ How rows are counted:
 
 from __future__ import annotations
 
+import bz2
 import csv
 import difflib
+import gzip
 import io as _io
+import lzma
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +45,14 @@ import pandas as pd
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger, attach
 
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".dat", ""}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 #: Other names for canonical columns, tried when the canonical name is absent.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_id": ("customerid", "customer", "cust_id", "custid", "client_id", "user_id",
-                    "customer_no", "customer_number", "member_id"),
+    # most specific first: a file with "Customer" (a name) and "Customer Number" keys on the number
+    "customer_id": ("customerid", "cust_id", "custid", "customer_no", "customer_number", "client_id",
+                    "user_id", "member_id", "customer"),
     "date": ("order_date", "invoice_date", "invoicedate", "transaction_date", "purchase_date",
              "response_date", "survey_date", "created_at", "timestamp", "datetime"),
     "amount": ("revenue", "sales", "order_value", "value", "total", "dollar_value", "net_amount",
@@ -132,13 +137,48 @@ def _read(source, table: str) -> _Source:
     return src
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+def _decompress(path: Path, raw: bytes) -> bytes:
+    """The bytes of a .gz, .bz2, .xz or single-file .zip export; other files as they are."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.decompress(raw)
+    if suffix == ".bz2":
+        return bz2.decompress(raw)
+    if suffix == ".xz":
+        return lzma.decompress(raw)
+    if suffix == ".zip":
+        with zipfile.ZipFile(_io.BytesIO(raw)) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+            if len(members) != 1:
+                raise DataError(f"{path.name}: a zip file must hold exactly one table, it holds "
+                                f"{len(members)}: {', '.join(members[:5])}. Unzip it and pass one file.")
+            return archive.read(members[0])
+    return raw
+
+
+def _decode(raw: bytes) -> tuple[str, list[str]]:
+    """Text and notes: UTF-16 by its byte-order mark; else UTF-8 (with or without BOM), line by line,
+    with cp1252 (then Latin-1) only for the lines that are not UTF-8, so one stray byte does not
+    turn a file of Hindi or Bengali comments into mojibake."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16"), ["read as UTF-16 (Excel's Unicode Text export)"]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    lines, fallback = [], []
+    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
         try:
-            return raw.decode(encoding), encoding
+            lines.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
         except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                lines.append(line.decode("latin-1"))
+            fallback.append(number)
+    shown = ", ".join(map(str, fallback[:5])) + (", ..." if len(fallback) > 5 else "")
+    return "".join(lines), [f"{len(fallback)} line(s) are not UTF-8 and were read as cp1252 (lines {shown}); "
+                            "save the file as UTF-8 to be sure of their characters"]
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -154,22 +194,27 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_text(path: Path) -> _Source:
-    text, encoding = _decode(path.read_bytes())
+    text, notes = _decode(_decompress(path, path.read_bytes()))
     if not text.strip():
         raise DataError(f"{path}: the file holds only blank lines. Export the table again.")
-    notes = []
-    if encoding != "utf-8-sig":
-        notes.append(f"the file is not UTF-8; read as {encoding}")
     delimiter = _sniff_delimiter(text)
     try:
-        frame = pd.read_csv(_io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skipinitialspace=True, skip_blank_lines=True)
+        # blank lines are kept here and dropped below, so that row numbers stay those of the file;
+        # index_col=False keeps a trailing delimiter on data rows from shifting every column
+        with warnings.catch_warnings():  # pandas warns that the empty trailing field is not kept
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(_io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                                skipinitialspace=True, skip_blank_lines=False, index_col=False)
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = f" at row {m.group(1)}: it has {m.group(2)} fields" if m else f": {exc}"
         raise DataError(f"{path.name}: rows have different numbers of fields (delimiter {delimiter!r})"
                         f"{where}. Quote values that contain the delimiter, or fix that row.") from None
     src = _Source(frame, path.name, True, notes)
+    blank = (frame == "").all(axis=1).to_numpy()
+    if blank.any():
+        src.frame, src.rows = frame[~blank], src.rows[~blank]
+        src.notes.append(f"{int(blank.sum())} blank line(s) skipped")
     src.delimiter = delimiter
     return src
 
@@ -190,20 +235,24 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                 f"file does not have. Its columns are: {', '.join(map(repr, frame.columns))}.")
         frame = frame.rename(columns=columns)
     wanted = schema.required + schema.optional
-    renamed = {}
-    for col in frame.columns:
-        n = _norm(col)
-        if n in wanted and n != col:
-            renamed[col] = n
-    frame = frame.rename(columns=renamed)
+    frame = frame.rename(columns={c: _norm(c) for c in frame.columns if _norm(c) in wanted and _norm(c) != c})
     for target in wanted:
         if target in frame.columns:
             continue
-        for col in frame.columns:
-            if _norm(col) in ALIASES.get(target, ()) and col not in wanted:
-                frame = frame.rename(columns={col: target})
-                src.notes.append(f"column {col!r} used as {target!r}")
+        normed = {_norm(c): c for c in frame.columns if c not in wanted}
+        for alias in ALIASES.get(target, ()):  # in order of preference
+            if alias in normed:
+                frame = frame.rename(columns={normed[alias]: target})
+                src.notes.append(f"column {normed[alias]!r} used as {target!r}")
                 break
+    counts = pd.Series(frame.columns).value_counts()
+    clashes = [c for c in counts.index[counts > 1] if c in wanted]
+    if clashes:
+        originals = {c: [o for o in src.frame.columns if _norm(o) == c or (columns or {}).get(o) == c]
+                     for c in clashes}
+        raise DataError(f"{src.name} ({schema.table}): " + "; ".join(
+            f"columns {', '.join(map(repr, originals[c]))} would all be {c!r}" for c in clashes)
+            + ". Keep one of them, or rename the others with columns={...}.")
     missing = [c for c in schema.required if c not in frame.columns]
     if missing:
         parts = []
@@ -236,6 +285,10 @@ def _raise(src: _Source, problems: list[str | None], what_to_do: str) -> None:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(series):  # ids from Parquet or Excel: 1.0 is the id "1"
+        whole = series.dropna()
+        if (whole == whole.round()).all():
+            series = series.astype("Int64")
     out = series.astype("string").str.strip()
     return out.mask(out.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>"]))
 
@@ -248,39 +301,60 @@ _DATE_FORMATS = (
 _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
+_TZ_SUFFIX = re.compile(r"(?<=\d)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_PARTIAL_DATE = re.compile(r"^\d{4}([-/.]\d{1,2})?$")
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%d", "#").replace("%m", "%d").replace("#", "%m")
+
+
 def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, str | None]:
+    """Dates in one format per column, chosen among common ones on the distinct values.
+
+    Times are kept; a time-zone offset is dropped and the local time kept (the business day is
+    the customer's), with a note. Years or year-months alone are not dates.
+    """
     raw = src.frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = pd.to_datetime(raw).dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        parsed = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
         bad = parsed.isna().to_numpy() if required else np.zeros(len(raw), bool)
         return parsed.astype("datetime64[ns]"), _problem(src, column, bad, raw.astype(str).to_numpy(),
                                                          "are missing; expected a date")
     text = _as_text(raw)
     present = text.notna().to_numpy()
     values = text.to_numpy(dtype=object)
-    best, best_ok, best_fmt = None, -1, None
-    sample = text[present]
+    given = text[present]
+    has_time = given.str.contains(r"\d:\d\d", regex=True)  # an offset only ever follows a time
+    cleaned = given.where(~has_time, given.str.replace(_TZ_SUFFIX, "", regex=True))
+    if (cleaned != given).any():
+        src.notes.append(f"time-zone offsets in {column!r} were dropped; the local times are kept")
+    uniq = pd.Series(cleaned.unique())
+    uniq = uniq[~uniq.str.match(_PARTIAL_DATE)]
+    best, best_ok, best_fmt = None, 0, None
     for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
         try:
-            parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+            parsed = pd.to_datetime(uniq, format=fmt, errors="coerce")
         except (ValueError, TypeError):
             continue
         ok = int(parsed.notna().sum())
         if ok > best_ok:
             best, best_ok, best_fmt = parsed, ok, fmt
-        if ok == len(sample):
+        if ok == len(uniq):
             break
     full = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     if best is not None:
-        full[present] = best.astype("datetime64[ns]")
-    if best_fmt and best_fmt.startswith(("%d/%m", "%m/%d")) and best_ok == len(sample):
-        other = best_fmt.replace("%d/%m", "#").replace("%m/%d", "%d/%m").replace("#", "%m/%d")
-        if pd.to_datetime(sample, format=other, errors="coerce").notna().all():
-            src.notes.append(f"dates in {column!r} such as {sample.iloc[0]!r} fit both day-first and "
+        lookup = pd.Series(best.to_numpy(dtype="datetime64[ns]"), index=uniq.to_numpy())
+        full[present] = cleaned.map(lookup).to_numpy(dtype="datetime64[ns]")
+    if best_fmt and best_fmt[:2] in ("%d", "%m") and best_ok == len(uniq):
+        other = _swap_day_month(best_fmt)
+        if pd.to_datetime(uniq, format=other, errors="coerce").notna().all():
+            src.notes.append(f"dates in {column!r} such as {uniq.iloc[0]!r} fit both day-first and "
                              f"month-first; read as {best_fmt!r}")
     unparsed = present & full.isna().to_numpy()
-    problems = [_problem(src, column, unparsed, values,
-                         "are not dates; expected e.g. 2024-01-31, 31/01/2024 or 31 Jan 2024")]
+    example = (f"expected dates in the format of the rest of the column ({best_fmt})" if best_fmt
+               else "expected full dates such as 2024-01-31, 31/01/2024 or 31 Jan 2024")
+    problems = [_problem(src, column, unparsed, values, f"are not dates; {example}")]
     if required:
         problems.append(_problem(src, column, ~present, values, "are empty; expected a date"))
     return full, "; ".join(p for p in problems if p) or None
@@ -289,12 +363,24 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
 _CURRENCY = re.compile(r"(?i)(₹|\$|€|£|৳|\brs\.?|\binr\b|\busd\b|\beur\b|\bgbp\b|\btk\.?|\bbdt\b)")
 
 
-def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None) -> tuple[pd.Series, np.ndarray]:
-    """Numbers from text with currency symbols and separators; returns (values, not_a_number mask)."""
+_DECIMAL_POINT = re.compile(r"^[-+]?(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d*)?([eE][-+]?\d+)?$"
+                            r"|^[-+]?\.\d+$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+)(,\d*)?$")
+_NUMBER_WORDS = re.compile(r"(?i)^[-+]?(inf|infinity|nan)$")
+
+
+def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None):
+    """Numbers from text with currency symbols and separators.
+
+    One convention per column (decimal point or decimal comma, chosen from the values and the
+    delimiter); a value written in another convention, or with misplaced separators such as
+    ``1,2,3``, is not a number rather than a silently wrong one. Returns (values, not-a-number
+    mask, the convention in words).
+    """
     raw = src.frame[column]
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         vals = pd.to_numeric(raw, errors="coerce").astype("float64")
-        return vals, np.zeros(len(raw), bool)
+        return vals, np.zeros(len(raw), bool), "numbers"
     text = _as_text(raw)
     s = text.str.replace(_CURRENCY, "", regex=True).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
     negative = s.str.match(r"^\(.*\)$") | s.str.endswith("-")
@@ -306,19 +392,22 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
             (dot_decimal.fillna(False) & s.str.contains(",", regex=False).fillna(False)).any())
         if getattr(src, "delimiter", ",") == ";" and bool(s.str.contains(r",[0-9]{1,2}$").fillna(False).any()):
             decimal_comma = True
+    words = s.str.match(_NUMBER_WORDS).fillna(False)
+    grammar = _DECIMAL_COMMA if decimal_comma else _DECIMAL_POINT
+    wellformed = (s.str.match(grammar).fillna(False) | words).to_numpy()
     if decimal_comma:
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         s = s.str.replace(",", "", regex=False)
-    vals = pd.to_numeric(s.where(s.str.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(inf|nan)$",
-                                             case=False).fillna(False)), errors="coerce")
-    vals = vals.astype("float64")
+    vals = pd.to_numeric(s.where(wellformed), errors="coerce").astype("float64")
     lowered = s.str.lower()
-    vals[lowered.isin(["inf", "+inf", "infinity"]).fillna(False)] = np.inf
+    vals[lowered.isin(["inf", "+inf", "infinity", "+infinity"]).fillna(False)] = np.inf
     vals[lowered.isin(["-inf", "-infinity"]).fillna(False)] = -np.inf
     vals = vals.where(~negative.fillna(False), -vals.abs())
     not_number = (text.notna() & vals.isna() & ~lowered.isin(["nan"]).fillna(False)).to_numpy()
-    return vals, not_number
+    style = ("decimal comma, thousands grouped by points as in 1.234.567,89" if decimal_comma else
+             "decimal point, thousands grouped by commas as in 1,234,567.89 or 12,34,567.89")
+    return vals, not_number, style
 
 
 def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledger, reason: str,
@@ -352,6 +441,16 @@ def _copy_text(out: pd.DataFrame, frame: pd.DataFrame, columns: tuple[str, ...])
         out["channel"] = out["channel"].str.lower()
 
 
+_DUP = "__duplicate_row"
+
+
+def _start(src: _Source, **columns) -> pd.DataFrame:
+    """The canonical frame being built, with the file's own exact-duplicate flags alongside."""
+    out = pd.DataFrame(columns)
+    out[_DUP] = src.frame.astype(str).duplicated(keep="first").to_numpy()
+    return out
+
+
 def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: str, late=None,
                    drop_duplicates: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
     """Drop, and count, rows without a customer id, rows after the observation end, exact duplicates."""
@@ -359,10 +458,10 @@ def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: 
     if late is not None:
         out, rows = _drop(out, rows, after_end(out["date"], late), ledger, "date after observation end",
                           f"after {as_date(late).date()}")
-    if drop_duplicates:
-        out, rows = _drop(out, rows, out.duplicated(keep="first").to_numpy(), ledger, "exact duplicate row",
-                          "the same values in every column as an earlier row")
-    return out, rows
+    if drop_duplicates:  # judged on every column of the file, so line items that differ elsewhere stay
+        out, rows = _drop(out, rows, out[_DUP].to_numpy(), ledger, "exact duplicate row",
+                          "the same values in every column of the file as an earlier row")
+    return out.drop(columns=_DUP), rows
 
 
 def _new_ledger(src: _Source, table: str) -> Ledger:
@@ -393,21 +492,21 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
 
     ids = _as_text(frame["customer_id"])
     dates, date_problem = _parse_dates(src, "date", required=True)
-    amounts, not_number = _parse_numbers(src, "amount")
+    amounts, not_number, style = _parse_numbers(src, "amount")
     raw_amount = frame["amount"].astype(str).to_numpy()
     missing_amount = (_as_text(frame["amount"]).isna().to_numpy()) if frame["amount"].dtype == object \
         else frame["amount"].isna().to_numpy()
     nan_amount = (amounts.isna().to_numpy() & ~not_number) | missing_amount
     inf_amount = np.isinf(amounts.to_numpy(dtype=float, na_value=np.nan))
-    out = pd.DataFrame({"customer_id": ids, "date": dates, "amount": amounts})
+    out = _start(src, customer_id=ids, date=dates, amount=amounts)
     problems = [date_problem,
                 _problem(src, "amount", not_number & ~missing_amount, raw_amount,
-                         "are not numbers; expected amounts such as 1234.50, ₹1,00,000.50 or 12,50"),
+                         f"are not numbers in this column's format ({style})"),
                 _problem(src, "amount", nan_amount & ~not_number, raw_amount,
                          "are empty or NaN; every transaction needs an amount"),
                 _problem(src, "amount", inf_amount, raw_amount, "are infinite")]
     if "quantity" in frame.columns:
-        qty, bad_qty = _parse_numbers(src, "quantity")
+        qty, bad_qty, _ = _parse_numbers(src, "quantity")
         problems.append(_problem(src, "quantity", bad_qty, frame["quantity"].astype(str).to_numpy(),
                                  "are not numbers"))
         out["quantity"] = qty
@@ -428,6 +527,9 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
 
 
 def _with_notes(frame: pd.DataFrame, src: _Source, ledger: Ledger) -> pd.DataFrame:
+    unused = [c for c in src.frame.columns if c not in frame.columns]
+    if unused:
+        src.notes.append(f"column(s) not used: {', '.join(map(repr, unused))}")
     ledger.notes.extend(src.notes)
     return attach(frame, ledger)
 
@@ -443,7 +545,7 @@ def read_customers(source, columns: dict | None = None) -> pd.DataFrame:
     _canonical_columns(src, CUSTOMERS, columns)
     ledger = _new_ledger(src, "customers")
     frame, rows = src.frame, src.rows
-    out = pd.DataFrame({"customer_id": _as_text(frame["customer_id"])})
+    out = _start(src, customer_id=_as_text(frame["customer_id"]))
     problems = []
     if "signup_date" in frame.columns:
         out["signup_date"], problem = _parse_dates(src, "signup_date", required=False)
@@ -451,7 +553,7 @@ def read_customers(source, columns: dict | None = None) -> pd.DataFrame:
     _raise(src, problems, "Fix these values in the file and load it again.")
     _copy_text(out, frame, ("city", "loyalty_tier", "name", "email", "phone"))
     extra = [c for c in frame.columns if c not in out.columns]
-    for col in extra:  # other columns stay, so nothing the user had disappears silently
+    for col in extra:  # other columns stay: drop_pii and the reports decide what is shown
         out[col] = frame[col].to_numpy()
     out, rows = _drop_unusable(out, rows, ledger, "cannot be linked to transactions")
     repeated = out["customer_id"].duplicated(keep=False).to_numpy()
@@ -477,12 +579,12 @@ def read_feedback(source, columns: dict | None = None, redact: bool = True) -> p
     ledger = _new_ledger(src, "feedback")
     frame, rows = src.frame, src.rows
     dates, date_problem = _parse_dates(src, "date", required=True)
-    out = pd.DataFrame({"customer_id": _as_text(frame["customer_id"]), "date": dates})
+    out = _start(src, customer_id=_as_text(frame["customer_id"]), date=dates)
     problems = [date_problem]
     for col, (lo, hi) in SCORE_RANGES.items():
         if col not in frame.columns:
             continue
-        vals, not_number = _parse_numbers(src, col)
+        vals, not_number, _ = _parse_numbers(src, col)
         raw = frame[col].astype(str).to_numpy()
         v = vals.to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):

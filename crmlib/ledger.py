@@ -28,7 +28,7 @@ class LedgerEntry:
     rows: int
     action: str  # "dropped", "flagged" or "changed"
     detail: str = ""
-    examples: list[int] = field(default_factory=list)  # spreadsheet row numbers (header = row 1)
+    examples: list = field(default_factory=list)  # spreadsheet row numbers (header = row 1) or index labels
 
 
 @dataclass
@@ -47,7 +47,8 @@ class Ledger:
             raise ValueError(f"action must be dropped, flagged or changed, not {action!r}")
         if count:
             self.entries.append(
-                LedgerEntry(reason, int(count), action, detail, [int(r) for r in list(rows)[:5]])
+                LedgerEntry(reason, int(count), action, detail,
+                            [r.item() if hasattr(r, "item") else r for r in list(rows)[:5]])
             )
 
     @property

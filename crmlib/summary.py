@@ -15,7 +15,8 @@ Time is measured in the unit ``freq`` and the unit travels with the result in ``
 
 Returns and refunds: a day counts as a purchase when it holds at least one transaction that is not
 a return (amount >= 0; zero-amount purchases count, as in the published CDNOW summaries), and its
-value is the day's net amount, same-day returns included. A day with only returns is not a purchase,
+value is the day's net amount, same-day returns included. A day with only returns, or whose returns
+outweigh its purchases, is not a purchase,
 and a return on a later day does not lower the value of earlier purchases. Customers with no
 purchase day, and (with ``calibration_end``)
 customers whose first purchase falls after the calibration period, are left out and counted in the
@@ -56,6 +57,8 @@ def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
     day["is_purchase"] = day["amount"] >= 0
     daily = day.groupby(["customer_id", "day"], sort=True, observed=True).agg(
         amount=("amount", "sum"), is_purchase=("is_purchase", "any")).reset_index()
+    # a day whose returns outweigh its purchases is a net return, not a purchase
+    daily["is_purchase"] &= daily["amount"] >= 0
     return daily
 
 

@@ -194,3 +194,95 @@ def test_amounts_round_trip_through_thousands_separators(rows, symbol):
     tx = read_transactions(frame, drop_duplicates=False)
     assert np.allclose(tx["amount"], [r[1] / 100 for r in rows])
     assert not any(math.isnan(v) for v in tx["amount"])
+
+
+# ------------------------------------------------------------------ found in review
+
+@pytest.mark.parametrize("values, bad", [(["1.234.567,89", "10.50"], "'10.50'"), (["1,234", "12,5"], "'12,5'"),
+                                         (["1,00,000.50", "2,50"], "'2,50'"), (["1,2,3"], "'1,2,3'")])
+def test_amounts_in_two_conventions_are_refused_not_misread(values, bad):
+    frame = pd.DataFrame({"customer_id": ["a"] * len(values), "date": "2024-01-01", "amount": values})
+    msg = error_of(read_transactions, frame)
+    assert bad in msg and "this column's format" in msg
+
+
+def test_line_items_differing_in_another_column_are_not_duplicates(tmp_path):
+    path = write(tmp_path, "items.csv", "customer_id,date,amount,sku\na,2024-01-05,10,SKU1\na,2024-01-05,10,SKU2\n"
+                                        "a,2024-01-05,5,SKU3\na,2024-01-05,5,SKU3\n")
+    tx = read_transactions(path)
+    assert tx["amount"].sum() == 25
+    assert [e.rows for e in ledger_of(tx).entries if e.reason == "exact duplicate row"] == [1]
+    assert any("'sku'" in n for n in ledger_of(tx).notes)  # the column left out is named
+
+
+def test_observation_end_keeps_its_whole_day(tmp_path):
+    path = write(tmp_path, "t.csv", "customer_id,date,amount\na,2024-01-29 10:00,20\na,2024-01-30 09:00,5\n")
+    tx = read_transactions(path, observation_end="2024-01-29")
+    assert tx["amount"].tolist() == [20.0]
+    assert "not a date" in error_of(read_transactions, path, observation_end="2024-13-01")
+
+
+def test_one_stray_cp1252_byte_does_not_garble_the_utf8_lines(tmp_path):
+    text = "customer_id,date,nps,comment\na,2024-01-01,9,डिलीवरी समय पर\nb,2024-01-02,3,caf\xe9 was late\n"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(text.replace("caf\xe9", "CAFE").encode("utf-8").replace(b"CAFE", b"caf\xe9"))
+    fb = read_feedback(path)
+    assert fb["comment"].tolist() == ["डिलीवरी समय पर", "café was late"]
+    assert any("line(s) are not UTF-8" in n and "lines 3" in n for n in ledger_of(fb).notes)
+
+
+def test_utf16_and_compressed_exports(tmp_path):
+    import gzip
+    content = "customer_id\tdate\tamount\nC1\t2024-03-05\t₹1,200\n"
+    (tmp_path / "u16.txt").write_bytes(content.encode("utf-16"))
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(content.encode("utf-8")))
+    for name in ("u16.txt", "t.csv.gz"):
+        assert read_transactions(tmp_path / name)["amount"].tolist() == [1200.0]
+
+
+def test_time_zone_offsets_keep_the_local_time():
+    tx = read_transactions(pd.DataFrame({"customer_id": ["a", "b"], "amount": [1, 2],
+                                         "date": ["2024-01-05T02:00:00+05:30", "2024-01-06T10:00:00Z"]}))
+    assert tx["date"].tolist() == [pd.Timestamp("2024-01-05 02:00"), pd.Timestamp("2024-01-06 10:00")]
+    assert any("time-zone" in n for n in ledger_of(tx).notes)
+
+
+def test_two_columns_for_one_name_are_refused(tmp_path):
+    path = write(tmp_path, "two.csv", "customer_id,Customer ID,date,amount\na,b,2024-01-01,1\n")
+    msg = error_of(read_transactions, path)
+    assert "'customer_id'" in msg and "'Customer ID'" in msg
+
+
+def test_the_most_specific_alias_wins(tmp_path):
+    path = write(tmp_path, "al.csv", "Customer,Customer Number,Order Date,Revenue\nAsha Rao,C001,2024-01-01,5\n")
+    tx = read_transactions(path)
+    assert tx["customer_id"].tolist() == ["C001"]
+
+
+def test_dataframe_with_text_index_reports_labels():
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "date": "2024-01-01", "amount": [5, -2]}, index=["o1", "o2"])
+    entry = next(e for e in ledger_of(read_transactions(frame)).entries if e.action == "flagged")
+    assert entry.examples == ["o2"]
+
+
+def test_trailing_delimiter_and_blank_lines_keep_columns_and_row_numbers(tmp_path):
+    path = write(tmp_path, "tr.csv", "customer_id,date,amount\na,2024-01-05,10,\n\nb,2024-01-06,x,\n")
+    msg = error_of(read_transactions, path)
+    assert "row 4: 'x'" in msg
+
+
+def test_year_month_alone_is_not_a_date():
+    assert "not dates" in error_of(read_transactions, pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["2024-01-05", "2024-02"], "amount": [1, 2]}))
+
+
+def test_ambiguous_dashed_dates_are_noted():
+    tx = read_transactions(pd.DataFrame({"customer_id": ["a"], "date": ["01-02-2024"], "amount": [1]}))
+    assert tx["date"].iloc[0] == pd.Timestamp("2024-02-01")
+    assert any("day-first" in n for n in ledger_of(tx).notes)
+
+
+def test_whole_number_float_ids_read_as_integers(tmp_path):
+    pd.DataFrame({"customer_id": [1.0, 2.0], "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                  "amount": [1.0, 2.0]}).to_parquet(tmp_path / "f.parquet")
+    assert read_transactions(tmp_path / "f.parquet")["customer_id"].tolist() == ["1", "2"]

@@ -96,3 +96,10 @@ def test_summary_invariants(rows):
     assert s["frequency"].sum() <= len(tx) - len(s)
     shuffled = rfm_summary(tx.sample(frac=1, random_state=1), observation_end="2025-01-01")
     pd.testing.assert_frame_equal(s, shuffled)
+
+
+def test_a_day_whose_returns_outweigh_its_purchases_is_no_purchase():
+    tx = tx_frame([("a", "2024-01-01", 50), ("a", "2024-01-10", 10), ("a", "2024-01-10", -100),
+                   ("a", "2024-01-20", 30)])
+    row = rfm_summary(tx, observation_end="2024-01-31").loc["a"]
+    assert row["frequency"] == 1 and row["monetary_value"] == 30
