@@ -48,7 +48,6 @@ from crmlib.exceptions import DataError
 
 KINDS = {"ids": "user_id", "hashed_email": "hashed_email", "hashed_phone": "hashed_phone"}
 DIMENSION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HASHING_RULES = {
     "ids": "user_id = crmlib.privacy.pseudonymise(customer_id): keyed HMAC-SHA256 with the secret "
            "in CRMLIB_SECRET; not reversible without the key.",
@@ -158,8 +157,8 @@ def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: s
             skipped[f"no {raw_col}"] = int(blank.sum())
         raw = raw[~blank]
         if kind == "hashed_email":
-            norm = _normalise(privacy.normalise_email, raw)
-            ok = norm.map(lambda s: isinstance(s, str) and bool(_EMAIL.match(s)))
+            norm = _normalise(privacy.normalise_email, raw)  # None unless a valid address
+            ok = norm.map(lambda s: isinstance(s, str))
         else:
             norm = _normalise(privacy.normalise_phone, raw, default_region=default_region)
             ok = norm.map(lambda s: isinstance(s, str) and bool(re.fullmatch(r"\+[1-9]\d{6,14}", s)))
@@ -225,23 +224,14 @@ def export_audiences(customers: pd.DataFrame | None, segments: pd.Series, direct
     return pd.DataFrame(rows)
 
 
-def _last_purchase_from_summary(scored: pd.DataFrame) -> pd.Series | None:
-    end, freq = scored.attrs.get("observation_end"), scored.attrs.get("freq")
-    if end is None or freq != "D":
-        return None
-    gap = (scored["T"] - scored["recency"]).astype(float).round().astype("int64")
-    return pd.Timestamp(end).normalize() - pd.to_timedelta(gap, unit="D")
-
-
 def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = None,
                      customers: pd.DataFrame | None = None, last_purchase: pd.Series | None = None,
                      clv: pd.Series | None = None, key: str | bytes | None = None) -> pd.DataFrame:
     """Write a user-data import CSV, one row per pseudonymised customer; return the frame written.
 
     ``scored`` is the output of :func:`crmlib.rfm.score` (indexed by customer id, columns
-    ``R, F, M``); ``segments`` defaults to its ``segment`` column. ``last_purchase`` (dates
-    indexed by customer id, e.g. :func:`crmlib.summary.last_purchase`) defaults, for a daily
-    summary that records its ``observation_end``, to that date minus ``T - recency`` days.
+    ``R, F, M``); ``segments`` defaults to its ``segment`` column. ``last_purchase`` holds dates
+    indexed by customer id: pass :func:`crmlib.summary.last_purchase` of the transactions.
     ``loyalty_tier`` comes from ``customers`` when it has that column, ``predicted_clv`` from
     ``clv``. Columns that are unknown are left out rather than written empty. A manifest is
     written beside the file.
@@ -265,8 +255,6 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
         "f_score": scored["F"].to_numpy(dtype="int64"),
         "m_score": scored["M"].to_numpy(dtype="int64"),
     })
-    if last_purchase is None:
-        last_purchase = _last_purchase_from_summary(scored)
     if last_purchase is not None:
         lp = pd.Series(pd.to_datetime(pd.Series(last_purchase)))
         lp.index = lp.index.astype(str)

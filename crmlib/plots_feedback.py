@@ -174,8 +174,10 @@ def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, 
         for i, row in t.iterrows():
             grey = bool(row["too_few"])
             colour = "grey" if grey else "#2c7fb8"
-            ax.errorbar(row["score"], i, xerr=[[row["score"] - row["lower"]],
-                                               [row["upper"] - row["score"]]],
+            # bars never negative, even for an interval that missed its estimate
+            left = max(0.0, row["score"] - row["lower"]) if pd.notna(row["lower"]) else 0.0
+            right = max(0.0, row["upper"] - row["score"]) if pd.notna(row["upper"]) else 0.0
+            ax.errorbar(row["score"], i, xerr=[[left], [right]],
                         fmt="o", color=colour, mfc="white" if grey else colour, capsize=3)
             ax.annotate(f"n={row['n']}" + (" (too few)" if grey else ""), (row["upper"], i),
                         xytext=(5, 0), textcoords="offset points", va="center",

@@ -7,10 +7,11 @@ numbers, postal addresses, government ids and dates of birth. Analytics needs no
   ``CRMLIB_SECRET`` environment variable (or the ``key`` argument). Without one a documented
   default key is used and a :class:`PrivacyWarning` says so: pseudonyms made with a public key
   can be reversed by anyone who can guess the inputs, so they are not secret.
-* emails and phone numbers inside free text (survey comments) are replaced by ``[email]`` and
-  ``[phone]``. Indian, Bangladeshi and international formats are recognised, also inside Hindi
-  and Bengali sentences and written with Devanagari or Bengali digits; amounts, dates, years
-  and short order numbers are left alone.
+* emails, phone numbers and Indian government ids inside free text (survey comments) are
+  replaced by ``[email]``, ``[phone]`` and ``[id]``. Indian, Bangladeshi and international phone
+  formats are recognised, also inside Hindi and Bengali sentences, written with Devanagari or
+  Bengali digits, or inside links such as ``wa.me/919812345678``; Aadhaar numbers and PAN are
+  the ids. Amounts, dates, years and short order numbers are left alone.
 * :func:`drop_pii` applies both to a whole table and records what it did in the table's ledger.
 
 >>> redact_text("Call me on +91 98765 43210 or mail ravi@example.com about order 4521")
@@ -56,7 +57,7 @@ PII_KINDS = {
     "address": "dropped",
     "government_id": "dropped",
     "birth_date": "dropped",
-    "free_text": "redacted (emails -> [email], phones -> [phone])",
+    "free_text": "redacted (emails -> [email], phones -> [phone], Aadhaar/PAN -> [id])",
 }
 
 
@@ -143,10 +144,16 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
-# a run of digits with single separators, optionally after "+"; validated by _is_phone
+# a run of digits with single separators, optionally after "+"; validated by _is_phone. A "/"
+# may come before it: "9876543210/9123456780" (two numbers) and "wa.me/919812345678" (a link).
 _PHONE_RUN = re.compile(
-    r"(?<![0-9A-Za-z+/@._-])(?:\+ ?)?(?:\(\d{1,5}\)|\d)(?:[ .\-]?(?:\(\d{1,5}\)|\d)){5,}(?![0-9])"
+    r"(?<![0-9A-Za-z+@._-])(?:\+ ?)?(?:\(\d{1,5}\)|\d)(?:[ .\-]?(?:\(\d{1,5}\)|\d)){5,}(?![0-9])"
 )
+# Indian government ids. Aadhaar: 12 digits, the first 2-9, run together or in groups of 4
+# (UIDAI; the Verhoeff check digit is not tested, so a mistyped number is still caught).
+# PAN: 5 letters, 4 digits, 1 letter (Income Tax Department), e.g. ABCDE1234F.
+_AADHAAR = re.compile(r"(?<![0-9A-Za-z])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![0-9A-Za-z])")
+_PAN = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{5}\d{4}[A-Za-z](?![0-9A-Za-z])")
 _DATE = re.compile(r"(?:19|20)\d\d([-. ])\d{1,2}\1\d{1,2}|\d{1,2}([-. ])\d{1,2}\2(?:19|20)\d\d")
 _NANP = re.compile(r"\(?[2-9]\d\d\)?[ .-]?\d{3}[ .-]?\d{4}")
 
@@ -197,14 +204,31 @@ def _phone_spans(ascii_text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def redact_text(text: str) -> str:
-    """Replace email addresses by ``[email]`` and phone numbers by ``[phone]``.
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
 
-    Recognised: Indian (+91 98765 43210, 098765-43210, 9876543210, +91-80-2345-6789),
+
+def _id_spans(ascii_text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Aadhaar and PAN numbers that do not overlap ``taken`` (emails and phones found first)."""
+    spans = []
+    for rule in (_AADHAAR, _PAN):
+        for m in rule.finditer(ascii_text):
+            if not _overlaps(m.span(), taken + spans):
+                spans.append(m.span())
+    return spans
+
+
+def redact_text(text: str) -> str:
+    """Replace email addresses by ``[email]``, phone numbers by ``[phone]``, Aadhaar and PAN by ``[id]``.
+
+    Recognised phones: Indian (+91 98765 43210, 098765-43210, 9876543210, +91-80-2345-6789),
     Bangladeshi (+880 1712-345678, 01712345678), international (+44 20 7946 0958,
     0049 30 1234567) and US-style ((212) 555-0123) numbers, with spaces, dashes, dots or
-    parentheses, in any script's digits. Left alone: amounts (₹1,00,000.50), dates
-    (2024-05-12), years and order numbers of a few digits.
+    parentheses, in any script's digits, also after a "/" (``wa.me/919812345678``,
+    ``9876543210/9123456780``). Ids: Aadhaar (12 digits, first 2-9, run together or as
+    4-4-4) and PAN (``ABCDE1234F``). A 12-digit run that is a phone (``919812345678``) counts
+    as a phone. Left alone: amounts (₹1,00,000.50), dates (2024-05-12), years and order
+    numbers of a few digits.
 
     >>> redact_text("मुझे ९८७६५ ४३२१० पर कॉल करें")
     'मुझे [phone] पर कॉल करें'
@@ -220,7 +244,9 @@ def redact_text(text: str) -> str:
     for s, e in emails:
         masked[s:e] = "\x00" * (e - s)  # keep digits inside emails out of phone matching
     spans = [(s, e, "[email]") for s, e in emails]
-    spans += [(s, e, "[phone]") for s, e in _phone_spans("".join(masked))]
+    phones = _phone_spans("".join(masked))
+    spans += [(s, e, "[phone]") for s, e in phones]
+    spans += [(s, e, "[id]") for s, e in _id_spans(ascii_text, emails + phones)]
     for s, e, token in sorted(spans):
         out.append(text[pos:s])
         out.append(token)
@@ -229,7 +255,7 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
-_MAYBE_PII = re.compile(r"@|(?:\d\D?){7}")
+_MAYBE_PII = re.compile(r"@|(?:\d\D?){7}|[A-Za-z]{5}\d{4}[A-Za-z]")
 
 
 def redact(series: pd.Series) -> pd.Series:
@@ -249,9 +275,6 @@ def redact(series: pd.Series) -> pd.Series:
 
 # ----------------------------------------------------------------------------- normalisation
 
-_EMAIL_ONLY = re.compile(_EMAIL.pattern)
-
-
 def normalise_email(s) -> str | None:
     """Trimmed, lower-cased email address, or None when ``s`` is not one.
 
@@ -266,7 +289,7 @@ def normalise_email(s) -> str | None:
     if t.lower().startswith("mailto:"):
         t = t[7:]
     t = t.strip().lower()
-    if _EMAIL_ONLY.fullmatch(t) and ".." not in t:
+    if _EMAIL.fullmatch(t) and ".." not in t:
         return t
     return None
 
@@ -304,8 +327,9 @@ def normalise_phone(s, default_region: str = "IN") -> str | None:
     International input (``+``, or the ``00`` prefix) keeps its country code; national input
     gets the code of ``default_region`` ("IN", "BD", "US", "CA" or "GB") after its trunk 0 is
     removed. Numbers for India, Bangladesh, NANP and the UK are checked for length and leading
-    digits; other country codes only for an overall length of 8-15 digits. Integers are
-    accepted (a phone column read as numbers).
+    digits; other country codes only for an overall length of 8-15 digits. Integers and
+    whole-number floats are accepted (a phone column read as numbers; 9876543210.0 when it
+    has blanks).
 
     >>> normalise_phone("+91 98765 43210"), normalise_phone("9876543210")
     ('+919876543210', '+919876543210')
@@ -315,6 +339,8 @@ def normalise_phone(s, default_region: str = "IN") -> str | None:
     region = default_region.upper()
     if region not in _REGIONS:
         raise ValueError(f"default_region must be one of {', '.join(_REGIONS)}, not {default_region!r}")
+    if isinstance(s, (float, np.floating)) and np.isfinite(s) and float(s).is_integer():
+        s = int(s)
     if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
         s = str(int(s))
     if not isinstance(s, str):
@@ -378,11 +404,28 @@ def _kind_by_name(column) -> str | None:
     return None
 
 
+def _whole_numbers(values: pd.Series) -> pd.Series | None:
+    """Float values as integer text ("9876543210") when every one is a whole number, else None.
+
+    A phone column with blanks is float64 once it has been through numpy (a DataFrame built
+    from numbers and NaN, parquet, Excel): 9876543210.0 must be checked like 9876543210.
+    """
+    x = values.astype(float).to_numpy()
+    if not np.isfinite(x).all() or (x != np.floor(x)).any() or (np.abs(x) >= 2**63).any():
+        return None
+    return pd.Series(x.astype("int64"), index=values.index).astype(str)
+
+
 def _kind_by_content(values: pd.Series, threshold: float) -> str | None:
     if values.empty:
         return None
+    numeric = False
     if pd.api.types.is_integer_dtype(values.dtype):
-        text = values.astype("int64").astype(str)
+        text, numeric = values.astype("int64").astype(str), True
+    elif pd.api.types.is_float_dtype(values.dtype):
+        text, numeric = _whole_numbers(values), True
+        if text is None:
+            return None
     elif pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
         text = values.astype(str).str.strip()
     else:
@@ -393,8 +436,9 @@ def _kind_by_content(values: pd.Series, threshold: float) -> str | None:
     phone = ascii_text.map(lambda v: v.startswith("+") or _is_phone(v) if _PHONE_RUN.fullmatch(v) else False)
     if phone.mean() >= threshold:
         return "phone"
-    if not pd.api.types.is_integer_dtype(values.dtype):
-        embedded = ascii_text.str.contains(_EMAIL.pattern) | ascii_text.map(lambda v: bool(_phone_spans(v)))
+    if not numeric:
+        embedded = ascii_text.str.contains(_EMAIL.pattern) | ascii_text.map(
+            lambda v: bool(_phone_spans(v) or _id_spans(v, [])))
         if embedded.any() and text.str.contains(r"\s").mean() >= threshold:
             return "free_text"
     return None

@@ -83,6 +83,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.io import after_end
 
 THRESHOLDS_ATTR = "rfm_thresholds"
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
@@ -195,6 +196,11 @@ def _assign(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     return 1 + np.searchsorted(cuts, values, side="left")
 
 
+def spend_column(summary: pd.DataFrame) -> str:
+    """The spend column to use: ``mean_spend`` (see :func:`add_spend`) if present, else ``monetary_value``."""
+    return "mean_spend" if "mean_spend" in getattr(summary, "columns", []) else "monetary_value"
+
+
 def _check_summary(summary: pd.DataFrame, monetary: str) -> None:
     if not isinstance(summary, pd.DataFrame):
         raise DataError(f"score() needs the RFM summary DataFrame, got {type(summary).__name__}.")
@@ -245,7 +251,7 @@ def score(summary: pd.DataFrame, bins: int = 5, thresholds: RFMScale | None = No
     if thresholds is not None:
         bins, monetary = thresholds.bins, thresholds.monetary
     elif monetary is None:
-        monetary = "mean_spend" if "mean_spend" in getattr(summary, "columns", []) else "monetary_value"
+        monetary = spend_column(summary)
     if not isinstance(bins, (int, np.integer)) or isinstance(bins, bool) or bins < 2:
         raise DataError(f"bins must be an integer >= 2, got {bins!r}.")
     _check_summary(summary, monetary)
@@ -278,17 +284,28 @@ def thresholds_of(scored: pd.DataFrame) -> RFMScale:
 def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end=None) -> pd.DataFrame:
     """The summary with ``revenue`` and ``mean_spend`` added from the transactions.
 
-    ``revenue`` is the customer's net amount (returns included) up to ``observation_end``
-    (default: the last transaction); ``mean_spend = revenue / (frequency + 1)``, the mean over
-    all purchase periods of the summary, first one included. Customers of the summary without
-    transactions get 0.
+    ``revenue`` is the customer's net amount (returns included) up to and including the day
+    ``observation_end``; ``mean_spend = revenue / (frequency + 1)``, the mean over all purchase
+    periods of the summary, first one included. ``observation_end`` defaults to the end of the
+    period the summary counts: ``summary.attrs["calibration_end"]`` for a summary with a
+    holdout (so holdout purchases never enter calibration spend), else
+    ``summary.attrs["observation_end"]``, else the last transaction. Customers of the summary
+    without transactions get 0.
     """
     for col in ("customer_id", "date", "amount"):
         if col not in transactions.columns:
             raise DataError(f"transactions: missing column '{col}'; read them with crmlib.io.read_transactions.")
+    calibration_end = summary.attrs.get("calibration_end")
+    if observation_end is None:
+        observation_end = calibration_end if calibration_end is not None else summary.attrs.get("observation_end")
+    elif calibration_end is not None and pd.Timestamp(observation_end) > pd.Timestamp(calibration_end):
+        raise DataError(
+            f"add_spend(observation_end={str(observation_end)!r}): the summary counts purchases only up to its "
+            f"calibration_end {pd.Timestamp(calibration_end).date()}, so spend after it would be divided by "
+            "calibration purchases. Leave observation_end out (it defaults to calibration_end).")
     tx = transactions
     if observation_end is not None:
-        tx = tx[tx["date"] <= pd.Timestamp(observation_end)]
+        tx = tx[~after_end(tx["date"], observation_end)]
     revenue = tx.groupby("customer_id")["amount"].sum()
     out = summary.copy()
     revenue.index = revenue.index.astype(str)
@@ -337,11 +354,6 @@ def playbook(segments=None) -> pd.DataFrame:
     return df
 
 
-def _plain(v):
-    """A numpy scalar as the Python value, so messages read 6 rather than np.int64(6)."""
-    return v.item() if isinstance(v, np.generic) else v
-
-
 def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """Validate a scheme table; return it with integer bounds. Raises DataError naming bad cells."""
     if not isinstance(scheme, pd.DataFrame):
@@ -357,8 +369,8 @@ def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
         x = pd.to_numeric(scheme[col], errors="coerce")
         bad = x.isna() | (x != x.round()) | (x < 1) | (x > bins)
         if bad.any():
-            rows = [f"{scheme['segment'].iloc[i]!r} ({_plain(scheme[col].iloc[i])!r})"
-                    for i in np.flatnonzero(bad.to_numpy())[:5]]
+            values = scheme[col].tolist()  # Python scalars: messages read 6, not np.int64(6)
+            rows = [f"{scheme['segment'].iloc[i]!r} ({values[i]!r})" for i in np.flatnonzero(bad.to_numpy())[:5]]
             problems.append(f"column '{col}' must hold whole numbers 1..{bins}; bad in rows {', '.join(rows)}")
         bounds[col] = x
     if problems:
@@ -462,7 +474,7 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     from threadpoolctl import threadpool_limits
 
     if monetary is None:
-        monetary = "mean_spend" if "mean_spend" in getattr(summary, "columns", []) else "monetary_value"
+        monetary = spend_column(summary)
     _check_summary(summary, monetary)
     ks = [int(k) for k in k_range]
     if not ks or min(ks) < 2:
@@ -514,32 +526,23 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
 # --------------------------------------------------------------------------- profile & migration
 
 
-def _nps(scores: pd.Series) -> float:
-    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6) of the answers."""
-    x = pd.to_numeric(scores, errors="coerce").dropna()
-    if x.empty:
-        return float("nan")
-    try:  # prefer the feedback module's definition when it is there
-        from crmlib.feedback import nps as _fb_nps  # noqa: PLC0415
-    except ImportError:
-        _fb_nps = None
-    if _fb_nps is not None:
-        res = _fb_nps(x)
-        return float(getattr(res, "score", res))
-    return float(100.0 * ((x >= 9).mean() - (x <= 6).mean()))
-
-
 def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Series | None = None,
-            feedback: pd.DataFrame | None = None) -> pd.DataFrame:
+            nps: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per segment: size, revenue, means of recency/frequency/spend, and optionally CLV and NPS.
 
     ``summary`` is a (scored) RFM summary; ``segments`` defaults to its ``segment`` column.
     Revenue is the ``revenue`` column (see :func:`add_spend`); without it the revenue of the
     repeat purchases, ``monetary_value * frequency``, is used and the column is called
     ``repeat_revenue``. ``clv`` is a Series of predicted lifetime value indexed by customer id
-    (adds ``mean_predicted_clv``); ``feedback`` a frame with ``customer_id`` and ``nps``
-    (0-10) answers (adds ``nps`` and ``nps_responses``; customers of no segment are ignored).
-    Rows follow the segment order; segments with no customers are left out.
+    (adds ``mean_predicted_clv``). ``nps`` is the NPS per segment as computed by
+    :mod:`crmlib.feedback` (which owns the NPS definition and sits above this module)::
+
+        answers = crmlib.feedback.join_value(feedback, scored)      # adds 'segment'
+        profile(scored, nps=crmlib.feedback.nps_by(answers, by="segment"))
+
+    a table with columns ``segment``, ``score`` and ``n`` (adds ``nps`` and ``nps_responses``;
+    answers of customers in no segment are ignored). Rows follow the segment order; segments
+    with no customers are left out.
     """
     if segments is None:
         if "segment" not in summary.columns:
@@ -549,7 +552,7 @@ def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Se
     if seg.isna().any():
         raise DataError(f"{int(seg.isna().sum())} customers of the summary have no segment, "
                         f"e.g. {list(summary.index[seg.isna().to_numpy()][:5])}.")
-    spend_col = "mean_spend" if "mean_spend" in summary.columns else "monetary_value"
+    spend_col = spend_column(summary)
     rev_name = "revenue" if "revenue" in summary.columns else "repeat_revenue"
     df = pd.DataFrame({
         "segment": seg.to_numpy(),
@@ -573,16 +576,15 @@ def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Se
     if clv is not None:
         c = pd.to_numeric(pd.Series(clv), errors="coerce").reindex(summary.index)
         out["mean_predicted_clv"] = c.groupby(df["segment"], observed=True).mean()
-    if feedback is not None:
-        for col in ("customer_id", "nps"):
-            if col not in feedback.columns:
-                raise DataError(f"feedback: missing column '{col}' needed for NPS by segment.")
-        fb = feedback[["customer_id", "nps"]].copy()
-        fb["segment"] = fb["customer_id"].map(seg)
-        fb = fb.dropna(subset=["segment", "nps"])
-        grouped = fb.groupby("segment", observed=True)["nps"]
-        out["nps"] = grouped.apply(_nps).reindex(out.index)
-        out["nps_responses"] = grouped.size().reindex(out.index).fillna(0).astype("int64")
+    if nps is not None:
+        missing = [c for c in ("segment", "score", "n") if c not in getattr(nps, "columns", [])]
+        if missing:
+            raise DataError(f"nps: missing column(s) {missing}; pass the table of "
+                            "crmlib.feedback.nps_by(answers, by='segment').")
+        table = nps.dropna(subset=["segment"]).assign(segment=lambda t: t["segment"].astype(str))
+        table = table.set_index("segment")
+        out["nps"] = table["score"].astype(float).reindex(out.index.astype(str)).to_numpy()
+        out["nps_responses"] = table["n"].reindex(out.index.astype(str)).fillna(0).astype("int64").to_numpy()
     if isinstance(seg.dtype, pd.CategoricalDtype):
         out = out.reindex([c for c in seg.cat.categories if c in out.index])
     out.index.name = "segment"

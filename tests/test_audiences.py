@@ -156,7 +156,8 @@ def test_user_data_import_one_row_per_pseudonymised_customer_without_pii(tmp_pat
     scored = scored_frame()
     clv = pd.Series(np.linspace(10, 400, len(scored)), index=scored.index)
     path = tmp_path / "user_data.csv"
-    out = audiences.user_data_import(scored, path, customers=customers, clv=clv)
+    last = pd.Timestamp("2024-06-30") - pd.to_timedelta(scored["T"] - scored["recency"], unit="D")
+    out = audiences.user_data_import(scored, path, customers=customers, clv=clv, last_purchase=last)
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert list(back.columns) == ["user_id", "segment", "r_score", "f_score", "m_score",
                                   "last_purchase_date", "loyalty_tier", "predicted_clv"]
@@ -180,7 +181,6 @@ def test_user_data_import_one_row_per_pseudonymised_customer_without_pii(tmp_pat
 
 def test_user_data_import_uses_given_last_purchase_and_leaves_out_unknown_columns(tmp_path):
     scored = scored_frame(5)
-    scored.attrs["observation_end"] = None
     out = audiences.user_data_import(scored, tmp_path / "u.csv")
     assert list(out.columns) == ["user_id", "segment", "r_score", "f_score", "m_score"]
     lp = pd.Series(pd.to_datetime(["2024-01-0%d" % i for i in range(1, 6)]), index=scored.index)

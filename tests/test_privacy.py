@@ -86,6 +86,17 @@ PHONES = [
     ("আমাকে ০১৭১২-৩৪৫৬৭৮ নম্বরে ফোন করুন", "আমাকে [phone] নম্বরে ফোন করুন"),
     ("আমার নম্বর +৮৮০ ১৭১২-৩৪৫৬৭৮", "আমার নম্বর [phone]"),
     ("paid ₹500 9876543210 call", "paid ₹500 [phone] call"),
+    ("call me on 9876543210/9123456780", "call me on [phone]/[phone]"),
+    ("wa.me/919812345678", "wa.me/[phone]"),
+    ("chat: https://wa.me/+919812345678?text=hi", "chat: https://wa.me/[phone]?text=hi"),
+]
+IDS = [
+    ("aadhaar 2345 6789 0123", "aadhaar [id]"),
+    ("आधार 2345-6789-0123 है", "आधार [id] है"),
+    ("my aadhaar is 234567890123.", "my aadhaar is [id]."),
+    ("আধার ২৩৪৫ ৬৭৮৯ ০১২৩", "আধার [id]"),
+    ("PAN ABCDE1234F please", "PAN [id] please"),
+    ("pan: abcde1234f", "pan: [id]"),
 ]
 EMAILS = [
     ("mail ravi.kumar@example.com now", "mail [email] now"),
@@ -111,11 +122,17 @@ LEFT_ALONE = [
     "pi is 3.14159265",
     "ऑर्डर ४५२१ का बिल ₹१,४९९ था",
     "অর্ডার ৮৮২৩১ এর বিল ছিল ৳১,২০০",
+    "invoice 2024/05/12 paid",
+    "order 123456789012 is not an Aadhaar: it starts with 1",
+    "1234 5678 9012 starts with 1 too",
+    "order ABC1234567 and SKU AB12345C",
+    "ref ABCDE12345F and ABCDEF1234G",
+    "items 2/3 and 10/20",
     "",
 ]
 
 
-@pytest.mark.parametrize("text, expected", PHONES + EMAILS)
+@pytest.mark.parametrize("text, expected", PHONES + EMAILS + IDS)
 def test_redact_text_removes_emails_and_phones(text, expected):
     assert redact_text(text) == expected
 
@@ -249,6 +266,27 @@ def test_find_pii_columns_by_content():
         "when": ["2024-05-12"] * n,
     })
     assert find_pii_columns(df) == {"contact": "phone", "login": "email", "ph": "phone", "remarks_2": "free_text"}
+
+
+def test_find_pii_columns_checks_whole_number_float_columns_as_integers():
+    """A phone column with blanks is float64 (DataFrame with NaN, parquet): it is still a phone."""
+    n = 20
+    df = pd.DataFrame({
+        "contact": [9876543210.0 + i if i % 4 else float("nan") for i in range(n)],
+        "price": [1499.5 + i for i in range(n)],
+        "qty": [float(i % 5) if i % 3 else float("nan") for i in range(n)],
+        "year": [2024.0] * n,
+        "notes_2": [None] * (n - 1) + ["call me, my aadhaar is 2345 6789 0123"],
+    })
+    assert find_pii_columns(df) == {"contact": "phone", "notes_2": "free_text"}
+    out = drop_pii(df)
+    assert "contact" not in out.columns and out["notes_2"].iloc[-1] == "call me, my aadhaar is [id]"
+    assert normalise_phone(9876543210.0) == "+919876543210" and normalise_phone(float("nan")) is None
+
+
+def test_redact_series_catches_ids_without_seven_digits():
+    s = pd.Series(["PAN ABCDE1234F", "fine"], dtype="string")
+    assert redact(s).tolist() == ["PAN [id]", "fine"]
 
 
 def test_find_pii_columns_threshold_and_sample():

@@ -302,3 +302,73 @@ def test_command_line_refuses_an_unknown_parameter_with_exit_code_2(tmp_path):
         'region="North", n_customers=40, scale=1.0, transactions=None, show_figure=True.'
     ]
     assert not any(tmp_path.iterdir())  # nothing written, no kernel started
+
+
+def _privacy_notebook(tmp_path) -> Path:
+    """A one-cell report that loads a customers file, as the real reports do."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("customers = None  # customers file")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Customer check"), params,
+                nbformat.v4.new_code_cell("from crmlib import io, privacy\n"
+                                          "table = io.read_customers(customers)\n"
+                                          "privacy.pseudonymise(table['customer_id']).tolist()")]
+    path = tmp_path / "customer_check.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_failed_report_pages_index_and_summary_hold_no_raw_email_or_phone(tmp_path, monkeypatch):
+    """A customers file keyed by email with a duplicate: the DataError quotes the email."""
+    monkeypatch.setenv("CRMLIB_SECRET", "report-test-secret")
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,city\nasha.rao@gmail.com,Pune\nasha.rao@gmail.com,Delhi\n"
+                         "9876543210,Pune\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch = run_reports([str(_privacy_notebook(tmp_path))], out, inputs={"customers": str(customers)},
+                        progress=False)
+    assert not batch.ok
+    (result,) = batch.reports
+    assert "rows share an id" in result.error and "[email]" in result.error
+    page = (out / f"{result.stem}.html").read_text(encoding="utf-8")
+    for text in (page, (out / "index.html").read_text(encoding="utf-8"),
+                 (out / "index.json").read_text(encoding="utf-8"), batch.summary()):
+        assert "asha.rao" not in text and "gmail" not in text
+    assert "rows share an id" in page and "[email]" in page  # the error is still explained
+    assert "Pseudonyms use crmlib" not in page  # CRMLIB_SECRET was set
+
+
+@pytest.mark.slow
+def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path, monkeypatch):
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,city\nC1,Pune\nC2,Delhi\n", encoding="utf-8")
+    notebook = str(_privacy_notebook(tmp_path))
+    monkeypatch.delenv("CRMLIB_SECRET", raising=False)
+    batch = run_reports([notebook], tmp_path / "public", inputs={"customers": str(customers)}, progress=False)
+    assert batch.ok, batch.summary()
+    page = batch.reports[0].html_path.read_text(encoding="utf-8")
+    header = page[page.index('<header class="crmlib-header"'):page.index("</header>")]
+    assert "Pseudonyms use crmlib" in header and "public default key: set CRMLIB_SECRET" in header
+    index = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    assert "1 of 1 report(s) ran without CRMLIB_SECRET" in index
+    manifest = json.loads((tmp_path / "public" / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert [e["default_key"] for e in manifest.values()] == [True]
+
+    monkeypatch.setenv("CRMLIB_SECRET", "report-test-secret")
+    batch = run_reports([notebook], tmp_path / "keyed", inputs={"customers": str(customers)}, progress=False)
+    assert batch.ok, batch.summary()
+    page = batch.reports[0].html_path.read_text(encoding="utf-8")
+    assert "public default key" not in page.split("Provenance")[0]
+    assert "CRMLIB_SECRET" not in (tmp_path / "keyed" / "index.html").read_text(encoding="utf-8")
+
+
+def test_failure_place_is_one_text_for_pages_index_and_summary():
+    from crmlib.reports.html import failure_place, header_html
+
+    assert failure_place(3, 2) == "cell 3, line 2" and failure_place(None, None) == "no cell"
+    assert "before any cell ran" in header_html("t", {}, None, {"error": "E: x"})
+    result = ReportResult(name="n", stem="s", parameters={}, status="failed", html_path=Path("s.html"),
+                          notebook_path=Path("s.ipynb"), error="ValueError: x", cell=4, line=1)
+    assert result.describe_failure() == "s: cell 4, line 1: ValueError: x"

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from crmlib import rfm
 from crmlib.exceptions import DataError
+from crmlib.feedback import nps_by
 
 SEGMENTS = ["Champions", "Loyal", "Potential Loyalist", "New", "Promising", "Need Attention",
             "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost"]
@@ -152,6 +153,38 @@ def test_add_spend_counts_all_purchases_and_returns():
     assert "revenue" not in summary.columns  # the input is not modified
 
 
+def test_add_spend_keeps_holdout_purchases_out_of_a_calibration_summary():
+    """Purchases of 100 and 10 before calibration_end and 500 after: calibration spend is 110
+    over 2 purchases (55), not 610 over 2 (305)."""
+    from crmlib.summary import rfm_summary
+
+    tx = pd.DataFrame({
+        "customer_id": pd.array(["a", "a", "a"], dtype="string"),
+        "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01"]),
+        "amount": [100.0, 10.0, 500.0],
+    })
+    tx["is_return"] = tx["amount"] < 0
+    summary = rfm_summary(tx, observation_end="2024-06-30", calibration_end="2024-03-01")
+    assert summary.at["a", "frequency"] == 1
+    out = rfm.add_spend(summary, tx)
+    assert out.at["a", "revenue"] == 110.0 and out.at["a", "mean_spend"] == 55.0
+    with pytest.raises(DataError, match="calibration_end 2024-03-01"):
+        rfm.add_spend(summary, tx, observation_end="2024-06-30")
+
+
+def test_add_spend_counts_the_whole_end_day_and_defaults_to_the_summary_end():
+    tx = pd.DataFrame({
+        "customer_id": pd.array(["a", "a", "a"], dtype="string"),
+        "date": pd.to_datetime(["2024-01-01 00:00", "2024-01-31 18:30", "2024-02-01 00:00"]),
+        "amount": [100.0, 20.0, 999.0],
+    })
+    summary = make_summary([1], [30], [30], [20.0], ids=["a"])
+    # a purchase at 18:30 on the end day is inside the period
+    assert rfm.add_spend(summary, tx, observation_end="2024-01-31").at["a", "revenue"] == 120.0
+    summary.attrs["observation_end"] = pd.Timestamp("2024-01-31")
+    assert rfm.add_spend(summary, tx).at["a", "revenue"] == 120.0
+
+
 @pytest.mark.parametrize("bad, needle", [
     (lambda s: s.drop(columns="T"), r"missing column\(s\) \['T'\]"),
     (lambda s: s.assign(recency=s["T"] + 1), "T >= recency"),
@@ -264,7 +297,8 @@ def test_profile_adds_up_and_uses_clv_and_nps():
     seg = pd.Series(pd.Categorical(["x", "y", "y", "x"], categories=["y", "x"]), index=summary.index)
     clv = pd.Series({"a": 1.0, "b": 10.0, "c": 30.0, "d": 3.0})
     fb = pd.DataFrame({"customer_id": ["a", "b", "b", "c", "zz"], "nps": [10, 0, 9, 10, 10]})
-    prof = rfm.profile(summary, seg, clv=clv, feedback=fb)
+    fb["segment"] = fb["customer_id"].map(seg)
+    prof = rfm.profile(summary, seg, clv=clv, nps=nps_by(fb, by="segment"))
     assert prof.index.tolist() == ["y", "x"]
     assert prof["customers"].tolist() == [2, 2]
     assert prof["revenue"].tolist() == [130.0, 20.0]
@@ -393,6 +427,20 @@ def test_segment_report_renders_on_simulated_crm_data_and_writes_files_without_p
 
     shown = nbformat.writes(nb).lower()
     assert not any(v in shown for v in raw if "@" in v)
+    assert "nps_responses" in shown  # NPS by segment, computed by crmlib.feedback
+
+
+def test_segment_report_writes_files_outside_the_source_tree_by_default():
+    """Run interactively (no output_dir from papermill), the files go to REPORTS_DIR/segments,
+    not into notebooks/reports/ beside the notebook."""
+    import nbformat
+
+    from crmlib.config import report_notebook
+    from crmlib.reports import inspect_notebook
+
+    assert inspect_notebook(report_notebook("segments")).parameters["output_dir"].default is None
+    code = "\n".join(c.source for c in nbformat.read(report_notebook("segments"), as_version=4).cells)
+    assert 'config.REPORTS_DIR / "segments"' in code
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.clv._base import check_columns
-from crmlib.exceptions import DataError
+from crmlib.exceptions import ConvergenceError, DataError
 
 HOLDOUT = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
 
@@ -94,7 +94,9 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
     ``models``: a dict name -> model, or a list of models (named by class). Unfitted models are
     fitted on ``data``. ``holdout`` (optional): rows with ``frequency, recency, T,
     frequency_holdout, duration_holdout``; then per-customer MAE and RMSE of predicted against
-    actual holdout purchases are added. Columns: params, log_likelihood, AIC, BIC[, MAE, RMSE].
+    actual holdout purchases are added. Columns: params, log_likelihood, AIC, BIC[, MAE, RMSE],
+    note. A model that does not converge on these data stays in the table with empty figures and
+    the reason in ``note`` (last), so one misspecified model does not stop a comparison.
     """
     if not isinstance(models, dict):
         models = {type(m).__name__: m for m in models}
@@ -103,7 +105,11 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
     rows = {}
     for name, model in models.items():
         if not hasattr(model, "params_"):
-            model.fit(data)
+            try:
+                model.fit(data)
+            except ConvergenceError as err:
+                rows[name] = {"params": model.n_params, "note": str(err).splitlines()[0]}
+                continue
         ll = model.log_likelihood(data)
         n = float(data["weight"].sum()) if "weight" in data.columns else float(len(data))
         k = model.n_params
@@ -114,7 +120,7 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
                      - holdout["frequency_holdout"].astype(float))
             row["MAE"] = float(error.abs().mean())
             row["RMSE"] = float(np.sqrt((error**2).mean()))
-        rows[name] = row
+        rows[name] = {**row, "note": ""}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "model"
-    return out.sort_values("BIC")
+    return out.sort_values("BIC", na_position="last")

@@ -22,10 +22,16 @@ Intervals
       var  = (p~ + d~ - (p~ - d~)**2) / n~
       CI   = nps~ -/+ z * sqrt(var), clipped to [-1, 1], times 100
 
+  The interval is centred on the adjusted ``nps~``, which is pulled towards 0, while the point
+  NPS reported is the plain sample NPS. For a handful of answers all on one side the sample NPS
+  can therefore fall outside the interval (``nps([10])``: 100 against [-46.0, 87.3]). crmlib
+  keeps Rocks' method and extends the bound on that side to the sample NPS
+  (``[-46.0, 100.0]``), so an interval always contains its own estimate; the extension only
+  happens for tiny groups (n of a few), which :func:`score_by` flags as too few anyway.
   ``T = z**2`` by default (``pseudo="z2"``, the analogue of Agresti-Coull: 3.84 at 95 %);
   ``pseudo=3`` gives the "+3" form that Lewis & Sauro (MeasuringU, 2021) found to cover well
   on real survey data. The point NPS reported is the plain sample NPS; only the interval uses
-  the adjusted counts.
+  the adjusted counts (see above for how the two are kept consistent).
 * CSAT (a proportion): Wilson score interval (Wilson 1927, JASA 22; see Agresti & Coull 1998,
   *The American Statistician* 52(2)).
 * CES (a mean of a 1-7 scale): Student t interval ``mean -/+ t(n-1) * s / sqrt(n)``.
@@ -47,8 +53,8 @@ import pandas as pd
 from scipy import stats
 
 from crmlib.exceptions import DataError
+from crmlib.io import SCORE_RANGES
 
-SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 NPS_GROUPS = ("detractor", "passive", "promoter")
 
 
@@ -84,7 +90,7 @@ class Score:
 
 def _clean(scores, metric: str, *, name: str | None = None) -> np.ndarray:
     """Scores as a float array without missing values; DataError for values off the scale."""
-    lo, hi = SCALES[metric]
+    lo, hi = SCORE_RANGES[metric]
     s = pd.Series(scores, copy=False)
     label = name or getattr(scores, "name", None) or metric
     num = pd.to_numeric(s, errors="coerce")
@@ -128,6 +134,12 @@ def nps_interval(x_det: float, x_pas: float, x_pro: float, confidence: float = 0
     """Adjusted-Wald interval (Rocks 2016) for the NPS from counts, in points.
 
     See the module docstring for the formula. ``pseudo`` is ``"z2"`` (T = z**2) or a number T.
+    The interval always contains the sample NPS ``100 * (x_pro - x_det) / n``: when the
+    adjusted interval misses it (a few answers, all promoters or all detractors) the bound on
+    that side is moved to it.
+
+    >>> [round(b, 1) for b in nps_interval(0, 0, 1)]  # one promoter: upper bound 87.3 -> 100
+    [-46.0, 100.0]
     """
     z = _z(confidence)
     t = z * z if pseudo == "z2" else float(pseudo)
@@ -137,7 +149,12 @@ def nps_interval(x_det: float, x_pas: float, x_pro: float, confidence: float = 0
     centre = p_pro - p_det
     var = (p_pro + p_det - centre**2) / n_adj
     half = z * math.sqrt(max(var, 0.0))
-    return 100 * max(-1.0, centre - half), 100 * min(1.0, centre + half)
+    lo, hi = max(-1.0, centre - half), min(1.0, centre + half)
+    n = x_det + x_pas + x_pro
+    if n > 0:
+        observed = (x_pro - x_det) / n
+        lo, hi = min(lo, observed), max(hi, observed)
+    return 100 * lo, 100 * hi
 
 
 def nps(scores, confidence: float = 0.95, pseudo="z2") -> Score:

@@ -19,6 +19,7 @@ import nbformat
 
 from crmlib import config
 from crmlib.exceptions import DataError
+from crmlib.reports.html import HEADING
 
 #: Parameters that name input files: passed from --transactions/--customers/--feedback and checked to exist.
 INPUT_PARAMETERS = ("transactions", "customers", "feedback")
@@ -108,9 +109,9 @@ def notebook_title(nb, fallback: str) -> str:
     """The text of the notebook's first markdown heading, else ``fallback``."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            m = re.search(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", cell.source, flags=re.M)
+            m = HEADING.search(cell.source)
             if m:
-                return m.group(1)
+                return m.group(2)
     return fallback
 
 

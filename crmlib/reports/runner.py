@@ -26,6 +26,7 @@ import nbformat
 
 import crmlib
 from crmlib import config
+from crmlib.config import SECRET_ENV
 from crmlib.reports import html as pages
 from crmlib.reports.params import INPUT_PARAMETERS, OUTPUT_DIR_PARAMETER, ReportPlan, plan_reports
 from crmlib.reports.record import read_records
@@ -58,16 +59,14 @@ class ReportResult:
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     run_at: str = ""
     recorded: dict[str, Any] = field(default_factory=dict)
+    default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
     def describe_failure(self) -> str:
-        where = f"cell {self.cell}" if self.cell else "no cell"
-        if self.line:
-            where += f", line {self.line}"
-        return f"{self.stem}: {where}: {self.error}"
+        return f"{self.stem}: {pages.failure_place(self.cell, self.line)}: {self.error}"
 
 
 @dataclass
@@ -138,6 +137,12 @@ def _base_kernel_manager_class():
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return ReportKernelManager
+
+
+def kernels_use_default_key() -> bool:
+    """Whether report kernels, started with this process's environment plus KERNEL_ENV, lack
+    CRMLIB_SECRET and so pseudonymise with crmlib's public default key."""
+    return not (os.environ.get(SECRET_ENV) or KERNEL_ENV.get(SECRET_ENV))
 
 
 def file_sha256(path: Path) -> str:
@@ -249,6 +254,9 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) ->
     error = _failure(nb, failure) if failure is not None else None
     if error and not error.get("cell") and kernel_log.strip():  # the kernel itself failed: show why
         error["traceback"] += "\n\nKernel log (last lines):\n" + "\n".join(kernel_log.splitlines()[-20:])
+    if error:  # a DataError quotes offending values (emails, phones): never onto a page or the index
+        error["error"], error["traceback"] = pages.redact_error(error["error"]), pages.redact_error(error["traceback"])
+    default_key = kernels_use_default_key()
     recorded = read_records(nb)
     if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats our guess
         read = {k: Path(v) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
@@ -271,6 +279,7 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) ->
         inputs=inputs,
         run_at=run_at,
         recorded={k: v for k, v in recorded.items() if k not in {"title", "data_period", "inputs"}},
+        default_key=default_key,
     )
     provenance = {
         "notebook": str(plan.spec.path.name),
@@ -281,16 +290,18 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) ->
         "run_at": run_at,
         "duration": duration,
         "status": result.status,
+        "pseudonym_key": "crmlib's public default key" if default_key else SECRET_ENV,
     }
     try:
         page = pages.render(
-            nb, title=title, parameters=params, data_period=result.data_period, provenance=provenance, error=error
+            nb, title=title, parameters=params, data_period=result.data_period, provenance=provenance, error=error,
+            default_key=default_key,
         )
     except Exception as exc:  # a page that cannot be rendered is a failed report, not a crashed batch
-        result.status, result.error = "failed", f"HTML export: {type(exc).__name__}: {exc}"
-        page = pages.header_html(title, params, result.data_period, {"error": result.error}) + pages.footer_html(
-            provenance
-        )
+        result.status, result.error = "failed", pages.redact_error(f"HTML export: {type(exc).__name__}: {exc}")
+        page = pages.header_html(
+            title, params, result.data_period, {"error": result.error}, default_key
+        ) + pages.footer_html(provenance)
     pages.write(html_path, page)
     return result
 
@@ -369,15 +380,16 @@ def index_html(entries: list[dict[str, Any]]) -> str:
     esc = _html.escape
     entries = sorted(entries, key=lambda e: (e["name"], e["stem"]))
     n_ok = sum(e["status"] == "ok" for e in entries)
+    on_default_key = sum(bool(e.get("default_key")) for e in entries)
+    notice = (f'<p class="key-notice" role="note"><strong>Note:</strong> {on_default_key} of {len(entries)} '
+              f"report(s) ran without {SECRET_ENV}. {esc(pages.DEFAULT_KEY_NOTICE)}</p>\n" if on_default_key else "")
     rows = []
     for e in entries:
         params = "<br>".join(f"{esc(k)} = {esc(repr(v))}" for k, v in sorted(e["parameters"].items())) or "defaults"
         if e["status"] == "ok":
             status = '<span class="ok">ok</span>'
         else:
-            where = f"cell {e['cell']}" if e.get("cell") else "no cell"
-            if e.get("line"):
-                where += f", line {e['line']}"
+            where = pages.failure_place(e.get("cell"), e.get("line"))
             status = f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
         rows.append(
             f'<tr class="report" data-status="{esc(e["status"])}">'
@@ -403,11 +415,12 @@ def index_html(entries: list[dict[str, Any]]) -> str:
   .failed {{ color: #b00020; font-weight: bold; }}
   .error {{ color: #b00020; font-size: 0.9em; max-width: 40em; }}
   .stem {{ color: #666; font-size: 0.85em; }}
+  .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
 </style>
 </head>
 <body>
 <h1>crmlib reports</h1>
-<p id="counts">{len(entries)} report(s): {n_ok} ok, {len(entries) - n_ok} failed.</p>
+{notice}<p id="counts">{len(entries)} report(s): {n_ok} ok, {len(entries) - n_ok} failed.</p>
 <table>
 <thead><tr><th>Report</th><th>Parameters</th><th>Data period</th><th>Status</th><th>Input fingerprint</th>
 <th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>

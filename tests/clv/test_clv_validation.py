@@ -55,7 +55,25 @@ def test_compare_models(cdnow_holdout):
     table = compare_models({"BG/NBD": BetaGeo(), "Pareto/NBD": ParetoNBD(),
                             "MBG/NBD": ModifiedBetaGeo()}, cdnow_holdout, holdout=cdnow_holdout)
     assert set(table.index) == {"BG/NBD", "Pareto/NBD", "MBG/NBD"}
-    assert list(table.columns) == ["params", "log_likelihood", "AIC", "BIC", "MAE", "RMSE"]
+    assert list(table.columns) == ["params", "log_likelihood", "AIC", "BIC", "MAE", "RMSE", "note"]
+    assert (table["note"] == "").all()
     assert np.allclose(table["AIC"], 2 * table["params"] - 2 * table["log_likelihood"])
     assert table["BIC"].is_monotonic_increasing
     assert (table["RMSE"] >= table["MAE"]).all() and (table["MAE"] > 0).all()
+
+
+def test_compare_models_keeps_going_past_a_model_that_does_not_converge():
+    """Demo data simulated with BG/NBD dropout (800 customers, seed 7, calibration as the CLV report
+    chooses it): Pareto/NBD's dropout parameters s and beta grow together along a flat ridge, so the
+    fit is not identified. The comparison reports that and still ranks the others."""
+    import crmlib
+    from crmlib import datasets, plots_clv
+    from crmlib.clv import BetaGeo, ParetoNBD, compare_models
+
+    tx = datasets.make_crm_dataset(800, seed=7).transactions
+    cal = plots_clv.fittable(crmlib.rfm_summary(tx, freq="W",
+                                                calibration_end=plots_clv.default_calibration_end(tx)))
+    table = compare_models({"BetaGeo": BetaGeo(), "ParetoNBD": ParetoNBD()}, cal, holdout=cal)
+    assert table.loc["BetaGeo", "note"] == "" and np.isfinite(table.loc["BetaGeo", "BIC"])
+    assert "did not converge" in table.loc["ParetoNBD", "note"]
+    assert np.isnan(table.loc["ParetoNBD", "BIC"]) and table.index[-1] == "ParetoNBD"

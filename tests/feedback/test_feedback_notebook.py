@@ -67,3 +67,18 @@ def test_report_with_transactions_shows_segments_and_value(tmp_path, feedback_cs
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 7
     json.dumps(nb)  # the executed notebook is valid JSON for nbconvert
+
+
+@pytest.mark.slow
+def test_report_runs_on_small_demo_with_one_answer_cities(tmp_path):
+    """make_crm_dataset(300, seed=3) has cities with a single promoter's answer; the city cell
+    used to fail with "'xerr' must not contain negative values"."""
+    from crmlib.datasets import make_crm_dataset
+
+    files = make_crm_dataset(n_customers=300, seed=3).write(tmp_path / "demo")
+    nb = _run(tmp_path, feedback=str(files["feedback"]), customers=str(files["customers"]),
+              transactions=str(files["transactions"]))
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    shown, _ = _outputs(nb)
+    assert "No customers file with cities" not in shown  # the city section really ran

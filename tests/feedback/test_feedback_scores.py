@@ -86,8 +86,24 @@ def test_nps_properties(answers, confidence):
     assert -100 <= r.lower <= r.upper <= 100
     assert r.promoters + r.passives + r.detractors == pytest.approx(1.0)
     assert r.score == pytest.approx(100 * (r.promoters - r.detractors))
-    if len(answers) >= 5:  # the adjusted centre is pulled toward 0, but the interval holds the NPS
-        assert r.lower - 1e-9 <= r.score <= r.upper + 1e-9 or abs(r.score) > 60
+    # the adjusted centre is pulled toward 0, but the interval always holds the sample NPS
+    assert r.lower - 1e-9 <= r.score <= r.upper + 1e-9
+
+
+@pytest.mark.parametrize("answers, lower, upper", [
+    ([10], -46.0, 100.0),        # adjusted Wald alone: [-46.0, 87.3], missing the NPS of 100
+    ([10, 10, 10], -10.5, 100.0),  # alone: upper 98.2
+    ([0], -100.0, 46.0),
+    ([3, 0, 6], -100.0, 10.5),
+])
+def test_nps_interval_holds_the_estimate_for_one_sided_small_groups(answers, lower, upper):
+    """Rocks (2016) adjusted Wald, with the bound on the side of the sample NPS moved to it.
+
+    The kept bounds are the adjusted-Wald ones (T = z**2 pseudo-answers), to 0.1 point.
+    """
+    r = nps(answers)
+    assert (round(r.lower, 1), round(r.upper, 1)) == (lower, upper)
+    assert r.lower <= r.score <= r.upper
 
 
 @settings(max_examples=60, deadline=None)

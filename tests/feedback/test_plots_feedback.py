@@ -74,3 +74,17 @@ def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, 
     assert labels and all(pf.language(w) in ("en", "unknown") for w in labels.split())
     assert "in the table" in ax.get_xlabel()
     assert "(see table)" in " ".join(t.get_text() for t in th.get_yticklabels())
+
+
+def test_plot_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_estimate():
+    """A group of one promoter used to give xerr < 0 ('xerr' must not contain negative values)."""
+    import pandas as pd
+
+    answers = pd.DataFrame({"city": ["Pune"] + ["Dhaka"] * 3 + ["Delhi"] * 40,
+                            "nps": [10] + [0, 0, 0] + [10, 9, 7, 5] * 10})
+    table = nps_by(answers, by="city", min_n=30)
+    assert (table["lower"] <= table["score"]).all() and (table["score"] <= table["upper"]).all()
+    # a table from elsewhere whose interval misses its estimate is drawn, not refused
+    table.loc[table["city"] == "Pune", "upper"] = 87.3
+    ax = pf.plot_by_group(table, "city")
+    assert len(ax.get_yticklabels()) == 3
