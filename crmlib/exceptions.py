@@ -30,10 +30,9 @@ class ConvergenceError(RuntimeError):
 
     def __init__(self, model_name: str, reason: str, hints: list[str] | None = None):
         tips = hints or [
-            "check the time unit: recency and T must be in the same unit (e.g. weeks), and T >= recency",
-            "check that enough customers bought more than once (frequency > 0)",
-            "try other starting values: fit(data, initial_params={...})",
-            "try a penalizer, e.g. Model(penalizer=0.001), to keep parameters finite",
+            f"try other starting values: {model_name}().fit(data, initial_params={{...}})",
+            f"try {model_name}(penalizer=0.001) to keep parameters finite; the penalty is on the "
+            "squared parameters, so its effect depends on the data's time and money units",
         ]
         lines = "\n".join(f"  - {t}" for t in tips)
         super().__init__(f"{model_name} did not converge: {reason}\nWhat to try:\n{lines}")

@@ -24,12 +24,21 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import linalg, optimize, stats
 from threadpoolctl import threadpool_limits
 
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 
 WEIGHT = "weight"
+FREQS = ("D", "W", "M")  # the time units of crmlib.summary.rfm_summary
+
+# A fitted parameter beyond exp(+-15) (3e-7 .. 3e6, after dividing a scale parameter by the
+# data's own scale) is taken as "ran off to a boundary": the shape parameters of these models
+# describe how customers differ, and a shape of 3e6 means a spread of 0.06% (everyone alike)
+# while 3e-7 puts nearly all customers at zero. Such a fit says the data cannot tell the model's
+# parameters apart, not that customers are that extreme. The published fits (CDNOW, donations,
+# sBG cohorts) all have |log| < 4, well inside.
+LOG_PARAM_LIMIT = 15.0
 
 
 def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray) -> str:
@@ -72,12 +81,26 @@ def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.Data
     return data
 
 
-def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col: str) -> None:
-    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``)."""
+def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col: str,
+               advice: str = "Fix or drop these rows and fit again.") -> None:
+    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``), and ``advice``."""
     if np.any(mask):
         raise DataError(f"{model}: rule '{rule}' broken in column '{col}': "
                         f"{_describe_rows(np.asarray(mask), data.index, data[col].to_numpy())}. "
-                        "Check the time unit and how the summary was built.")
+                        + advice)
+
+
+def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str = "customers") -> None:
+    """Raise DataError when the weights (customer counts) sum to less than ``minimum``."""
+    total = float(np.sum(w))
+    if total < minimum:
+        zero = int(np.sum(w == 0))
+        what = (f"only one {who.replace('customers', 'customer', 1)}" if total == 1 and not zero
+                else f"the {who} add up to {total:g}")
+        extra = f"; {zero} row(s) have weight 0 and count as no customer" if zero else ""
+        raise DataError(f"{model}: {what} (the sum of the 'weight' column, or one per row "
+                        f"without it){extra}; a fit needs at least {minimum:g}. Give each row "
+                        "the number of customers it stands for.")
 
 
 def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -171,20 +194,45 @@ def unique_apply(data: pd.DataFrame, columns: tuple[str, ...], func) -> np.ndarr
     return values[codes]
 
 
+def beta_rule(nodes: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss quadrature for p ~ Beta(a, b): nodes in (0, 1) and weights that sum to 1.
+
+    Golub-Welsch on the Jacobi matrix of the Jacobi polynomials P^(b-1, a-1), mapped to
+    p = (1 + x) / 2: the nodes are its eigenvalues and the weights the squared first components
+    of its unit eigenvectors, which sum to 1 by construction. ``scipy.special.roots_jacobi``
+    scales its weights by 2^(a+b-1) B(a, b), which overflows for b above about 1,020 (a
+    customer's frequency enters b), and its Newton refinement fails for b near 1e5. The
+    diagonal is written as one positive fraction, so nodes near 0 keep their relative accuracy.
+    """
+    al, be = b - 1.0, a - 1.0
+    s = al + be
+    k = np.arange(nodes, dtype=float)
+    m = 2 * k + s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diag = (4 * k**2 + 4 * k * (s + 1) + 2 * s * (be + 1)) / (2 * m * (m + 2))
+    diag[0] = (be + 1) / (s + 2)
+    k1, m1 = k[1:], m[1:]
+    # (k + s) / (m - 1) is 0/0 only at k = 1, s = -1, where it equals 1
+    ratio = np.where(m1 == 1, 1.0, (k1 + s) / np.where(m1 == 1, 1.0, m1 - 1))
+    off = np.sqrt(k1 * (k1 + al) * (k1 + be) * ratio / (m1**2 * (m1 + 1)))
+    p, vectors = linalg.eigh_tridiagonal(diag, off)
+    w = vectors[0] ** 2
+    return np.clip(p, 0.0, 1.0), w / w.sum()
+
+
 def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarray:
     """E[func(p, i)] for p ~ Beta(a, b[i]) by Gauss-Jacobi quadrature, one rule per distinct b.
 
     ``func(p, rows)`` gets an array of nodes (shape rows x nodes) and the row indices. The
     quadrature weight carries the Beta density exactly, so a < 1 or b < 1 (singular densities,
-    the cases where hypergeometric closed forms break down) are handled without special cases.
+    the cases where hypergeometric closed forms break down) are handled without special cases,
+    and so is a large b (frequencies in the thousands), see :func:`beta_rule`.
     """
     b = np.asarray(b, dtype=float)
     out = np.empty(b.shape, dtype=float)
     for value in np.unique(b):
         rows = np.flatnonzero(b == value)
-        x, w = special.roots_jacobi(nodes, value - 1.0, a - 1.0)
-        p = (1.0 + x) / 2.0
-        w = w / w.sum()
+        p, w = beta_rule(nodes, a, value)
         for start in range(0, rows.size, 8192):  # bounded memory: 8192 x nodes per block
             block = rows[start:start + 8192]
             out[block] = func(np.broadcast_to(p, (block.size, nodes)), block) @ w
@@ -203,6 +251,14 @@ class BaseModel:
 
     param_names: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    # What to check when a fit fails, specific to the model (the base adds starting values and
+    # the penalizer). Short imperative lines, shown as a checklist by ConvergenceError.
+    _hints: tuple[str, ...] = ()
+    # Parameters measured in the unit of a data column (a time or money scale): the limit on
+    # runaway parameters applies to them relative to that column's mean.
+    _scales: dict[str, str] = {}
+    # False for a model whose predictions do not depend on the time unit (spend per purchase)
+    _time_unit = True
 
     def __init__(self, penalizer: float = 0.0):
         self.penalizer = penalizer
@@ -294,7 +350,14 @@ class BaseModel:
         ``weight`` column counts identical customers.
         """
         name = type(self).__name__
+        freq = data_freq(data, name) if self._time_unit else None
         table = self._prepare(data, fitting=True)
+        if len(table) == 1:
+            row = table.iloc[0]
+            raise DataError(f"{name}: all {row[WEIGHT]:g} customers have the same history ("
+                            + ", ".join(f"{c}={row[c]:g}" for c in self.columns)
+                            + "); the parameters describe how customers differ, so a fit needs "
+                            "customers with different histories. Check how the summary was built.")
         arrays = Columns(table[c].to_numpy() for c in self.columns)
         w = table[WEIGHT].to_numpy()
         scale = float(w.sum())
@@ -316,31 +379,57 @@ class BaseModel:
             result = optimize.minimize(self._objective, logp0, args=(arrays, w, scale), jac=True,
                                        method="L-BFGS-B", bounds=[(-25.0, 25.0)] * x0.size,
                                        options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9})
-            self._finish_fit(name, result, data, table, arrays, w, scale)
+            self._finish_fit(name, result, freq, table, arrays, w, scale)
         return self
 
-    def _finish_fit(self, name, result, data, table, arrays, w, scale) -> None:
+    def _convergence_hints(self) -> list[str]:
+        name = type(self).__name__
+        return list(self._hints) + [
+            f"try other starting values: {name}().fit(data, initial_params={{...}}) with "
+            f"{list(self.param_names)}",
+            f"try {name}(penalizer=0.001) to keep parameters finite; the penalty is on the "
+            "squared parameters, so its effect depends on the time unit and money unit of the data",
+        ]
+
+    def _fail(self, reason: str):
+        return ConvergenceError(type(self).__name__, reason, self._convergence_hints())
+
+    def _log_scale(self, table: pd.DataFrame) -> np.ndarray:
+        """log of each parameter's reference scale: 0, or the log weighted mean of its column."""
+        out = np.zeros(len(self.param_names))
+        w = table[WEIGHT].to_numpy()
+        for i, p in enumerate(self.param_names):
+            if p in self._scales:
+                mean = float(np.average(table[self._scales[p]].to_numpy(), weights=w))
+                out[i] = math.log(mean) if mean > 0 else 0.0
+        return out
+
+    def _finish_fit(self, name, result, freq, table, arrays, w, scale) -> None:
         logp = result.x
         value = float(result.fun)  # L-BFGS-B returns the objective and gradient at result.x
         gnorm = float(np.max(np.abs(result.jac)))
         if not np.isfinite(value) or value >= 1e299:
-            raise ConvergenceError(name, "the log-likelihood is not finite at the optimum")
-        if np.any(np.abs(logp) >= 24.9):
-            raise ConvergenceError(name, "a parameter ran off to 0 or infinity "
-                                   f"({dict(zip(self.param_names, np.exp(logp).round(6)))})")
+            raise self._fail("the log-likelihood is not finite at the optimum")
+        runaway = np.abs(logp - self._log_scale(table)) > LOG_PARAM_LIMIT
+        if np.any(runaway):
+            shown = {p: float(f"{v:.4g}") for p, v in zip(self.param_names, np.exp(logp))}
+            names = [p for p, r in zip(self.param_names, runaway) if r]
+            raise self._fail(f"parameters not identified: {names} "
+                             f"ran off towards 0 or infinity ({shown}), so these data cannot tell "
+                             "the model's parameters apart")
         if not result.success and gnorm > 1e-4:
-            raise ConvergenceError(name, f"{result.message} (largest gradient {gnorm:.2g})")
+            raise self._fail(f"{result.message} (largest gradient {gnorm:.2g})")
         self.params_ = pd.Series(np.exp(logp), index=list(self.param_names), name="coef")
         ll_rows = self._loglik(self.params_.to_numpy(), arrays)
         self.log_likelihood_ = float(np.einsum("i,i->", w, ll_rows))
         self.n_customers_ = scale
         self.n_histories_ = len(table)
-        self.freq_ = data.attrs.get("freq") if hasattr(data, "attrs") else None
+        self.freq_ = freq
         self._covariance(logp, arrays, w)
         if not np.all(np.isfinite(self._se_log)):
             bad = [p for p, se in zip(self.param_names, self._se_log) if not np.isfinite(se)]
             del self.params_  # leave the model unfitted
-            raise ConvergenceError(name, "the optimiser stopped where the log-likelihood is not "
+            raise self._fail("the optimiser stopped where the log-likelihood is not "
                                    "curved like a maximum (Hessian not positive definite), so "
                                    f"{bad} are not identified by these data "
                                    f"(largest gradient {gnorm:.2g})")
@@ -388,6 +477,28 @@ class BaseModel:
         self._check_fitted()
         return self.params_.to_numpy()
 
+    def _check_freq(self, data: pd.DataFrame, freq: str | None = None) -> str | None:
+        """The time unit of ``data`` (``freq`` or ``data.attrs['freq']``), checked against the
+        unit the model was fitted in (``freq_``); DataError when two known units differ."""
+        name = type(self).__name__
+        given = data_freq(data, name)
+        if freq is not None:
+            _known_freq(freq, "freq", name)
+            if given is not None and freq != given:
+                raise DataError(f"{name}: freq={freq!r} conflicts with the data's time unit {given!r} "
+                                "(data.attrs['freq']); recency and T are counted in "
+                                f"{UNIT_NAMES[given]}, so give horizon and discount rate per "
+                                f"{UNIT_NAMES[given][:-1]}.")
+        unit = freq or given
+        fitted = getattr(self, "freq_", None) if self._time_unit else None
+        if fitted is not None and unit is not None and unit != fitted:
+            raise DataError(f"{name} was fitted on data counted in {UNIT_NAMES[fitted]} "
+                            f"(freq={fitted!r}) but these data are counted in {UNIT_NAMES[unit]} "
+                            f"(freq={unit!r}); its time-scale parameters and t or horizon would be "
+                            f"read in the wrong unit. Make the summary with rfm_summary(..., "
+                            f"freq={fitted!r}) or fit the model on data in {UNIT_NAMES[unit]}.")
+        return unit
+
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals on the log scale: columns ``lower`` and ``upper`` at ``level``."""
         self._check_fitted()
@@ -422,6 +533,7 @@ class BaseModel:
     def log_likelihood(self, data: pd.DataFrame) -> float:
         """Total log-likelihood of ``data`` under the fitted parameters."""
         params = self._p()
+        self._check_freq(data)
         table = self._prepare(data)
         arrays = Columns(table[c].to_numpy() for c in self.columns)
         return float(np.einsum("i,i->", table[WEIGHT].to_numpy(), self._loglik(params, arrays)))
@@ -444,14 +556,47 @@ class BaseModel:
         return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
 
 
-def _as_t(t, n: int, name: str) -> np.ndarray:
-    arr = np.asarray(t.to_numpy() if isinstance(t, pd.Series) else t, dtype=float)
+UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
+
+
+def _known_freq(value, where: str, name: str) -> None:
+    if value not in FREQS:
+        raise DataError(f"{name}: {where} is {value!r}, not a time unit crmlib knows; use 'D' "
+                        "(days), 'W' (weeks) or 'M' (months), as crmlib.summary.rfm_summary sets it.")
+
+
+def data_freq(data, name: str) -> str | None:
+    """``data.attrs['freq']`` (None when absent), checked to be "D", "W" or "M"."""
+    value = data.attrs.get("freq") if hasattr(data, "attrs") else None
+    if value is not None:
+        _known_freq(value, "data.attrs['freq']", name)
+    return value
+
+
+def _as_t(t, data: pd.DataFrame, name: str) -> np.ndarray:
+    """``t`` as one float per row of ``data``; a Series is matched to ``data`` by index label."""
+    n = len(data)
+    if isinstance(t, pd.Series):
+        if not t.index.equals(data.index):
+            if not t.index.is_unique:
+                raise DataError(f"{name}: t is a Series with repeated index labels "
+                                f"{t.index[t.index.duplicated()][:3].tolist()}; give one t per customer.")
+            missing = data.index[~data.index.isin(t.index)]
+            if len(missing):
+                raise DataError(f"{name}: t is a Series matched to the data by index, but "
+                                f"{len(missing)} label(s) of the data are not in it, first "
+                                f"{missing[:3].tolist()}; give a t for every customer.")
+            t = t.reindex(data.index)
+        t = t.to_numpy()
+    arr = np.asarray(t, dtype=float)
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
         raise DataError(f"{name}: t must be a number or one value per row ({n}), got shape {arr.shape}.")
-    if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-        raise DataError(f"{name}: t must be finite and >= 0, got {arr[~(arr >= 0)][:3].tolist()}.")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if np.any(bad):
+        raise DataError(f"{name}: t must be finite and >= 0; {int(bad.sum())} value(s) are not, "
+                        f"first {arr[bad][:3].tolist()}.")
     return arr
 
 
@@ -474,15 +619,27 @@ class TransactionModel(BaseModel):
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         tx = pd.to_numeric(data["recency"]).to_numpy(dtype=float)
         T = pd.to_numeric(data["T"]).to_numpy(dtype=float)
-        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency")
+        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency",
+                   "frequency counts repeat purchases (days with a purchase after the first); "
+                   "make sure it was not averaged or rescaled.")
         if self.discrete:
-            check_rule(T != np.round(T), data, "T (opportunities) is a whole number", name, "T")
-            check_rule(tx != np.round(tx), data, "recency is a whole number", name, "recency")
-            check_rule(x > tx, data, "frequency <= recency", name, "frequency")
+            opportunities = ("BG/BB counts purchase opportunities (e.g. years): build frequency, "
+                             "recency and T as whole numbers of opportunities.")
+            check_rule(T != np.round(T), data, "T (opportunities) is a whole number", name, "T",
+                       opportunities)
+            check_rule(tx != np.round(tx), data, "recency is a whole number", name, "recency",
+                       opportunities)
+            check_rule(x > tx, data, "frequency <= recency", name, "frequency",
+                       "at most one transaction per opportunity: recency is the opportunity of "
+                       "the last one, so it is at least frequency.")
         # T == 0 (first purchase at the end of observation) is allowed: such a customer has
         # frequency == recency == 0 and contributes log-likelihood 0 (nothing could be observed).
-        check_rule(tx > T, data, "recency <= T", name, "recency")
-        check_rule((x == 0) & (tx != 0), data, "recency == 0 when frequency == 0", name, "recency")
+        check_rule(tx > T, data, "recency <= T", name, "recency",
+                   "recency and T are both ages since the first purchase in one time unit; "
+                   "check that they were computed with the same unit and observation end.")
+        check_rule((x == 0) & (tx != 0), data, "recency == 0 when frequency == 0", name, "recency",
+                   "recency is the age at the last repeat purchase, so 0 without one; "
+                   "check how recency was computed.")
         return data
 
     def _check_degenerate(self, data: pd.DataFrame) -> None:
@@ -490,8 +647,7 @@ class TransactionModel(BaseModel):
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
              else np.ones(len(data)))
-        if w.sum() < 2:
-            raise DataError(f"{name}: only one customer in the data; a fit needs many customers.")
+        check_weight_total(w, name)
         if not np.any((x > 0) & (w > 0)):
             raise DataError(f"{name}: nobody made a repeat purchase (all frequency == 0), so the "
                             "purchase and dropout processes cannot be told apart. Use a longer "
@@ -501,20 +657,13 @@ class TransactionModel(BaseModel):
         name = type(self).__name__
         check_columns(data, self.columns, name)
 
-    def _check_freq(self, data: pd.DataFrame, freq: str | None) -> str | None:
-        data_freq = data.attrs.get("freq") if hasattr(data, "attrs") else None
-        if freq is not None and data_freq is not None and freq != data_freq:
-            raise DataError(f"freq={freq!r} conflicts with the data's time unit {data_freq!r} "
-                            "(data.attrs['freq']); recency and T are counted in "
-                            f"{data_freq!r}, so give horizon and discount rate per {data_freq!r}.")
-        return freq or data_freq
-
     # ---------------------------------------------------------------- predictions
     def expected_purchases(self, t, data: pd.DataFrame) -> pd.Series:
         """Expected repeat purchases in the next ``t`` time units (same unit as ``T``), per row."""
         params = self._p()
         self._check_data(data)
-        tt = _as_t(t, len(data), type(self).__name__)
+        self._check_freq(data)
+        tt = _as_t(t, data, type(self).__name__)
         if self._row_predictions:
             arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
             with np.errstate(all="ignore"):
@@ -529,6 +678,7 @@ class TransactionModel(BaseModel):
         """Probability that each customer is still active at the end of observation ``T``."""
         params = self._p()
         self._check_data(data)
+        self._check_freq(data)
         if self._row_predictions:
             arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
             with np.errstate(all="ignore"):
@@ -541,8 +691,10 @@ class TransactionModel(BaseModel):
         """Expected repeat purchases of a newly acquired customer in their first ``t`` time units."""
         params = self._p()
         arr = np.atleast_1d(np.asarray(t, dtype=float))
-        if np.any(arr < 0) or np.any(~np.isfinite(arr)):
-            raise DataError(f"t must be finite and >= 0, got {arr.tolist()[:5]}.")
+        bad = ~np.isfinite(arr) | (arr < 0)
+        if np.any(bad):
+            raise DataError(f"{type(self).__name__}: t must be finite and >= 0; {int(bad.sum())} "
+                            f"value(s) are not, first {arr[bad][:3].tolist()}.")
         out = self._unconditional(params, arr)
         return float(out[0]) if np.ndim(t) == 0 else out
 

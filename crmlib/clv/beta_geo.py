@@ -36,6 +36,15 @@ class BetaGeo(TransactionModel):
     """
 
     param_names = ("r", "alpha", "a", "b")
+    _scales = {"alpha": "T"}  # alpha is a time scale, in the unit of T
+    _hints = (
+        "check that enough customers made repeat purchases (frequency > 0): they show the "
+        "purchase rates, and when they stop buying shows the dropout",
+        "check that frequency, recency and T come from one rfm_summary, in one time unit",
+        "a parameter running off often means the data show little dropout (a, b) or little "
+        "spread in purchase rates (r, alpha): try a longer calibration period, or compare "
+        "with ParetoNBD",
+    )
     _row_predictions = True  # closed-form P(alive); the quadrature groups by (x, T, t) itself
     _shift = 0  # MBG/NBD: 1 (dropout also possible right after the first purchase)
 

@@ -24,6 +24,12 @@ class BetaGeoBetaBinom(TransactionModel):
 
     param_names = ("alpha", "beta", "gamma", "delta")
     discrete = True
+    _hints = (
+        "check that frequency, recency and T count purchase opportunities (e.g. years), "
+        "not days or weeks",
+        "check that the cohort was observed for several opportunities and that some customers "
+        "stopped transacting; with few opportunities the dropout cannot be estimated",
+    )
 
     def _initial(self, table):
         return np.array([1.0, 1.0, 1.0, 1.0])
@@ -68,7 +74,7 @@ class BetaGeoBetaBinom(TransactionModel):
 
     def _unconditional(self, params, t):
         al, be, ga, de = params
-        return al / (al + be) * self._future(params, np.zeros_like(t), np.floor(t))
+        return al / (al + be) * self._future(params, np.zeros_like(t), t)
 
     def _simulate(self, params, rng, n):
         al, be, ga, de = params

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from crmlib.clv._base import BaseModel, check_columns, check_rule, levels, memo
+from crmlib.clv._base import BaseModel, check_columns, check_rule, check_weight_total, levels, memo
 from crmlib.exceptions import DataError
 
 COLUMNS = ("frequency", "monetary_value")
@@ -25,19 +25,30 @@ class GammaGamma(BaseModel):
 
     param_names = ("p", "q", "v")
     columns = COLUMNS
+    _time_unit = False  # spend per purchase does not depend on the time unit
+    _scales = {"v": "monetary_value"}  # v is in money units
+    _hints = (
+        "check that monetary_value is the mean spend of each customer's repeat purchases, in "
+        "one currency, with refunds and free orders left out",
+        "check that spend varies between customers: when every customer spends the same, "
+        "the spread of spend (p, q) cannot be estimated",
+        "look for extreme monetary values (a few huge orders) and how they were recorded",
+    )
 
     def _validate(self, data):
         name = type(self).__name__
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         m = pd.to_numeric(data["monetary_value"]).to_numpy(dtype=float)
-        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency")
+        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency",
+                   "frequency counts repeat purchases; make sure it was not averaged or rescaled.")
         check_rule((x > 0) & (m <= 0), data, "monetary_value > 0 when frequency > 0", name,
-                   "monetary_value")
+                   "monetary_value",
+                   "Gamma-Gamma models positive spend: leave customers whose repeat purchases "
+                   "were free or refunded out of the spend fit (e.g. data[data.monetary_value > 0]).")
         repeat = data[x > 0]
-        w = repeat["weight"].sum() if "weight" in repeat.columns else len(repeat)
-        if w < 2:
-            raise DataError(f"{name}: fewer than two customers with frequency > 0 "
-                            f"({w:g}); spend per transaction cannot be modelled.")
+        w = (pd.to_numeric(repeat["weight"]).to_numpy(dtype=float) if "weight" in repeat.columns
+             else np.ones(len(repeat)))
+        check_weight_total(w, name, who="customers with frequency > 0")
         return repeat
 
     def _initial(self, table):

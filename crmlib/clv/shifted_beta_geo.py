@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, hyp2f1
 
-from crmlib.clv._base import BaseModel, check_columns, check_rule
+from crmlib.clv._base import BaseModel, check_columns, check_rule, check_weight_total
 from crmlib.exceptions import DataError
 
 COLUMNS = ("T", "churned")
@@ -26,6 +26,12 @@ class ShiftedBetaGeo(BaseModel):
 
     param_names = ("alpha", "beta")
     columns = COLUMNS
+    _hints = (
+        "check that T counts contract periods observed (1 = cancelled at or observed through the "
+        "first renewal) and that churned marks cancellations, not active customers",
+        "check that customers churn at different periods: when all churn at the same period "
+        "(or none survive the first), the spread of churn rates cannot be estimated",
+    )
 
     def _validate(self, data):
         name = type(self).__name__
@@ -34,12 +40,12 @@ class ShiftedBetaGeo(BaseModel):
         if churned.dtype != bool:
             values = pd.to_numeric(churned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             check_rule(~np.isin(values, [0.0, 1.0]), data, "churned is True/False (or 1/0)", name,
-                       "churned")
-        check_rule((T < 1) | (T != np.round(T)), data, "T is a whole number >= 1", name, "T")
+                       "churned", "Mark a cancelled contract True (or 1) and an active one False (or 0).")
+        check_rule((T < 1) | (T != np.round(T)), data, "T is a whole number >= 1", name, "T",
+                   "T counts the contract periods a customer was observed, from 1.")
         c = churned.astype(bool).to_numpy()
         w = pd.to_numeric(data["weight"]).to_numpy(dtype=float) if "weight" in data else np.ones(len(data))
-        if w.sum() < 2:
-            raise DataError(f"{name}: only one customer in the data; a fit needs a cohort.")
+        check_weight_total(w, name)
         if not np.any(c & (w > 0)):
             raise DataError(f"{name}: nobody churned, so the churn rate cannot be estimated; "
                             "observe the cohort for longer.")
@@ -59,6 +65,10 @@ class ShiftedBetaGeo(BaseModel):
         """Share of a new cohort still active after ``t`` periods (t = 0, 1, ...)."""
         a, b = self._p()
         t = np.atleast_1d(np.asarray(t, dtype=float))
+        bad = ~np.isfinite(t) | (t < 0)
+        if np.any(bad):
+            raise DataError(f"survival needs periods t >= 0 (0 = at acquisition), got "
+                            f"{t[bad][:3].tolist()}.")
         return pd.Series(np.exp(betaln(a, b + t) - betaln(a, b)), index=t, name="survival")
 
     def retention_rate(self, t) -> pd.Series:

@@ -121,6 +121,9 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
             row["MAE"] = float(error.abs().mean())
             row["RMSE"] = float(np.sqrt((error**2).mean()))
         rows[name] = {**row, "note": ""}
-    out = pd.DataFrame.from_dict(rows, orient="index")
+    columns = ["params", "log_likelihood", "AIC", "BIC"]
+    columns += ["MAE", "RMSE", "note"] if holdout is not None else ["note"]
+    # reindex: when every model failed, the figures' columns exist (empty) all the same
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
     out.index.name = "model"
     return out.sort_values("BIC", na_position="last")

@@ -18,6 +18,22 @@ from crmlib.summary import UNIT_DAYS
 YEAR_DAYS = 365.2425
 
 
+def periods_and_rate(horizon_days: float, annual_discount: float, freq: str) -> tuple[int, float]:
+    """The horizon in whole periods of ``freq`` and the discount rate per period.
+
+    >>> periods_and_rate(365, 0.10, "W")
+    (52, 0.0018283...)
+    >>> periods_and_rate(365, 0.10, "M")[0]
+    12
+    """
+    if freq not in UNIT_DAYS:
+        raise DataError(f"time unit {freq!r} is not one of 'D' (days), 'W' (weeks), 'M' (months).")
+    if not annual_discount > -1:
+        raise DataError(f"annual_discount must be above -1 (e.g. 0.10 for 10% a year), got {annual_discount!r}.")
+    unit = UNIT_DAYS[freq]
+    return max(1, round(horizon_days / unit)), (1 + annual_discount) ** (unit / YEAR_DAYS) - 1
+
+
 def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_discount: float = 0.10,
                   model=None, spend_model=None) -> pd.Series:
     """Discounted value of each customer's purchases over the next ``horizon_days``.
@@ -35,13 +51,14 @@ def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_disco
         # rescales), and 52 steps cost a seventh of 365.
         summary = summary.assign(recency=summary["recency"] / 7, T=summary["T"] / 7)
         summary.attrs["freq"] = freq = "W"
-    unit = UNIT_DAYS[freq]
-    horizon = max(1, round(horizon_days / unit))
-    rate = (1 + annual_discount) ** (unit / YEAR_DAYS) - 1
-    model = model if model is not None else BetaGeo().fit(summary)
+    horizon, rate = periods_and_rate(horizon_days, annual_discount, freq)
+    model = model if model is not None else BetaGeo()
+    if not hasattr(model, "params_"):
+        model.fit(summary)
     zero_spend = (summary["frequency"] > 0) & (summary["monetary_value"] <= 0)
-    if spend_model is None:  # Gamma-Gamma needs a positive mean spend; free repeat orders are left out
-        spend_model = GammaGamma().fit(summary[(summary["frequency"] > 0) & ~zero_spend])
+    spend_model = spend_model if spend_model is not None else GammaGamma()
+    if not hasattr(spend_model, "params_"):  # it needs a positive mean spend: free repeat orders left out
+        spend_model.fit(summary[(summary["frequency"] > 0) & ~zero_spend])
     value = model.customer_lifetime_value(summary, spend_model, horizon=horizon, discount_rate=rate)
     value.attrs["note"] = (f"{type(model).__name__} purchases x {type(spend_model).__name__} spend over the next "
                            f"{horizon} {dict(D='days', W='weeks', M='months')[freq]}, discounted at "

@@ -36,8 +36,8 @@ model = "BetaGeo"        # "BetaGeo" (BG/NBD), "ModifiedBetaGeo" (MBG/NBD) or "P
 time_unit = "W"          # "D" days, "W" weeks, "M" months (of 30.44 days): the unit of T, horizon and rate
 calibration_end = None   # YYYY-MM-DD; None: two thirds of the way through the data
 observation_end = None   # YYYY-MM-DD; None: the last transaction date
-horizon = 52             # CLV horizon, in time_unit periods
-discount_rate = 0.0019   # per time_unit period (0.0019 per week is about 10% a year)
+horizon_days = 365       # CLV horizon in days; converted to time_unit periods (52 weeks, 12 months)
+annual_discount = 0.10   # discount rate per year; converted to a rate per time_unit period
 currency = "INR"         # label for money axes
 top_n = 20               # rows in the top-customers table
 """, tags=["parameters"]),
@@ -46,13 +46,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from crmlib import clv, config, plots_clv, rfm
+from crmlib import ConvergenceError, clv, config, plots_clv, rfm
 from crmlib.io import read_transactions
 from crmlib.ledger import ledger_table
 from crmlib.reports import record
 from crmlib.summary import rfm_summary
 
 unit = plots_clv.unit_name(time_unit)
+horizon, rate = clv.periods_and_rate(horizon_days, annual_discount, time_unit)
 source = transactions if transactions is not None else config.DEMO_DIR / "transactions.csv"
 tx = read_transactions(source, observation_end=observation_end)
 end = pd.Timestamp(observation_end) if observation_end is not None else tx["date"].max()
@@ -78,6 +79,12 @@ cal_fit = plots_clv.fittable(calibration)
 candidates = {name: plots_clv.transaction_model(name) for name in plots_clv.TRANSACTION_MODELS}
 comparison = clv.compare_models(candidates, cal_fit[["frequency", "recency", "T"]], holdout=cal_fit)
 print(f"Chosen model: {model}; lowest BIC: {comparison.index[0]}.")
+failed = comparison.index[comparison["note"] != ""].tolist()
+for name in failed:
+    print(f"{name} could not be fitted on these data: {comparison.loc[name, 'note']}")
+holdout_model = model if model not in failed else comparison.index[0]
+if holdout_model != model:
+    print(f"The holdout check below uses {holdout_model}, the best model that could be fitted.")
 comparison.style.format(precision=3)
 """),
     md("""
@@ -88,9 +95,9 @@ close together the model ranks customers well; a gap in the right-hand groups me
 over- or under-predicted.
 """),
     code("""
-chosen_cal = candidates[model]
-holdout_table = clv.calibration_holdout(chosen_cal, cal_fit)
-plots_clv.calibration_holdout_figure(holdout_table, model, cal_fit["duration_holdout"].iloc[0], time_unit)
+holdout_table = clv.calibration_holdout(candidates[holdout_model], cal_fit)
+plots_clv.calibration_holdout_figure(holdout_table, holdout_model, cal_fit["duration_holdout"].iloc[0],
+                                     time_unit)
 plt.show()
 holdout_table.style.format({"actual": "{:.2f}", "predicted": "{:.2f}"})
 """),
@@ -104,7 +111,12 @@ shows the probability of being active, the second the purchases expected over th
 """),
     code("""
 fit_data = plots_clv.fittable(summary)
-chosen = plots_clv.transaction_model(model).fit(fit_data[["frequency", "recency", "T"]])
+try:
+    chosen = plots_clv.transaction_model(model).fit(fit_data[["frequency", "recency", "T"]])
+except ConvergenceError as err:
+    print(f"{model} could not be fitted on the whole period ({str(err).splitlines()[0]}); "
+          "the rest of the report uses BetaGeo.")
+    chosen = clv.BetaGeo().fit(fit_data[["frequency", "recency", "T"]])
 display(chosen)
 age = float(fit_data["T"].median())
 top_frequency = int(max(5, fit_data["frequency"].quantile(0.95)))
@@ -119,20 +131,26 @@ plt.show()
     md("""
 ## What customers are worth
 
-Spend per purchase comes from a gamma-gamma model fitted to the repeat buyers; each customer's
-lifetime value is their expected purchases in each of the next `horizon` periods, valued at their
-expected spend and discounted by `discount_rate` per period (a rate per week, day or month as set by
-`time_unit`, not per year). Values are usually very unequal: the histogram uses a log scale.
+Spend per purchase comes from a gamma-gamma model fitted to the repeat buyers who spent something;
+each customer's lifetime value is their expected purchases in each period of the next `horizon_days`,
+valued at their expected spend and discounted at `annual_discount` a year (converted to a rate per
+period, printed below). Values are usually very unequal: the histogram uses a log scale.
 """),
     code("""
-spend = clv.GammaGamma().fit(fit_data[["frequency", "monetary_value"]])
+repeat = fit_data[(fit_data["frequency"] > 0) & (fit_data["monetary_value"] > 0)]
+free = int(((fit_data["frequency"] > 0) & (fit_data["monetary_value"] <= 0)).sum())
+if free:
+    print(f"{free} repeat buyers whose repeat purchases were all free are left out of the spend model.")
+spend = clv.GammaGamma().fit(repeat[["frequency", "monetary_value"]])
 display(spend)
 customers = summary[["frequency", "recency", "T", "monetary_value"]].copy()
 customers["p_alive"] = chosen.probability_alive(customers)
-customers["expected_purchases"] = chosen.expected_purchases(horizon, customers)
+purchases_col = f"purchases_next_{horizon}_{unit}"
+customers[purchases_col] = chosen.expected_purchases(horizon, customers)
 customers["expected_spend"] = spend.expected_spend(customers)
-customers["clv"] = chosen.customer_lifetime_value(customers, spend_model=spend, horizon=horizon,
-                                                  discount_rate=discount_rate, freq=time_unit)
+value = clv.predicted_clv(customers, horizon_days, annual_discount, model=chosen, spend_model=spend)
+customers["clv"] = value
+print(f"Lifetime value: {value.attrs['note']} ({rate:.4%} per {unit.rstrip('s')}).")
 record(total_clv=float(customers["clv"].sum()), customers=len(customers))
 plots_clv.clv_distribution(customers["clv"], horizon, time_unit, currency)
 plt.show()
@@ -168,11 +186,13 @@ by_segment.style.format({"total": "{:,.0f}", "mean": "{:,.0f}", "customer_share"
 
 The customers with the highest expected value, shown by keyed pseudonym (the key is the
 `CRMLIB_SECRET` environment variable, so the same customer gets the same pseudonym in every report).
+Their exact purchase history is left out, so the table cannot be matched back to the transactions.
 """),
     code("""
-(plots_clv.top_customers(customers, by="clv", n=top_n)
- .style.format({"recency": "{:.1f}", "T": "{:.1f}", "monetary_value": "{:,.0f}", "p_alive": "{:.0%}",
-                "expected_purchases": "{:.2f}", "expected_spend": "{:,.0f}", "clv": "{:,.0f}"}))
+shown = customers[["segment", "p_alive", purchases_col, "expected_spend", "clv"]]
+(plots_clv.top_customers(shown, by="clv", n=top_n)
+ .style.format({"p_alive": "{:.0%}", purchases_col: "{:.1f}", "expected_spend": "{:,.0f}",
+                "clv": "{:,.0f}"}))
 """),
 ]
 

@@ -250,3 +250,174 @@ def test_customers_observed_for_zero_time_contribute_nothing(cls, datasets):
         assert np.allclose(alive, 1.0)
     ahead = base.expected_purchases(6 if cls.discrete else 10.0, new)
     assert np.all(np.isfinite(ahead)) and np.all(ahead > 0)
+
+
+# ---------------------------------------------------------------- review findings (time units, t, runaway fits)
+
+from crmlib.clv._base import LOG_PARAM_LIMIT, beta_rule, check_rule  # noqa: E402
+
+CDNOW = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
+
+
+def _weekly_fit():
+    data = BetaGeo().set_params(**CDNOW).sample(2000, seed=3, T=39.0).assign(monetary_value=20.0)
+    data.attrs["freq"] = "W"
+    return BetaGeo().fit(data), data
+
+
+def _in_unit(data, freq):
+    out = data.copy()
+    out.attrs["freq"] = freq
+    return out
+
+
+@pytest.mark.parametrize("predict", [
+    lambda m, d: m.expected_purchases(10, d),
+    lambda m, d: m.probability_alive(d),
+    lambda m, d: m.log_likelihood(d),
+    lambda m, d: m.customer_lifetime_value(d, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 10, 0.01),
+], ids=["expected_purchases", "probability_alive", "log_likelihood", "clv"])
+def test_model_time_unit_must_match_the_data(predict):
+    """A model fitted in weeks refuses a summary in days (it would be 5.7x off), naming both units."""
+    model, data = _weekly_fit()
+    assert model.freq_ == "W"
+    predict(model, _in_unit(data, "W"))  # the same unit works
+    data_days = _in_unit(data.assign(recency=data["recency"] * 7, T=data["T"] * 7), "D")
+    with pytest.raises(DataError, match=r"weeks \(freq='W'\).*days \(freq='D'\)"):
+        predict(model, data_days)
+
+
+def test_clv_freq_argument_checked_against_the_model():
+    model, data = _weekly_fit()
+    plain = data.copy()
+    plain.attrs.clear()
+    with pytest.raises(DataError, match="fitted on data counted in weeks"):
+        model.customer_lifetime_value(plain, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 10, 0.01,
+                                      freq="D")
+
+
+@pytest.mark.parametrize("where", ["data", "argument", "fit"])
+def test_unknown_time_unit_is_rejected(where):
+    model, data = _weekly_fit()
+    gg = GammaGamma().set_params(p=6.25, q=3.74, v=15.44)
+    with pytest.raises(DataError, match="'Y'.*'D' \\(days\\), 'W' \\(weeks\\) or 'M'"):
+        if where == "data":
+            model.expected_purchases(1, _in_unit(data, "Y"))
+        elif where == "argument":
+            model.customer_lifetime_value(data, gg, 10, 0.01, freq="Y")
+        else:
+            BetaGeo().fit(_in_unit(data, "Y"))
+
+
+def test_spend_model_has_no_time_unit():
+    """Gamma-Gamma spend per purchase does not depend on the time unit: no unit check."""
+    rng = np.random.default_rng(1)
+    spend = GammaGamma().set_params(p=6.25, q=3.74, v=15.44).sample(500, seed=2,
+                                                                     frequency=rng.integers(1, 6, 500))
+    model = GammaGamma().fit(_in_unit(spend, "W"))
+    assert model.expected_spend(_in_unit(spend, "D")).notna().all()
+
+
+def test_t_series_is_matched_by_index_not_position():
+    model = BetaGeo().set_params(**CDNOW)
+    data = pd.DataFrame({"frequency": [0.0, 10.0], "recency": [0.0, 30.0], "T": [39.0, 39.0]},
+                        index=["a", "b"])
+    by_label = model.expected_purchases(pd.Series([10.0, 1.0], index=["b", "a"]), data)
+    in_order = model.expected_purchases(np.array([1.0, 10.0]), data)
+    pd.testing.assert_series_equal(by_label, in_order)
+    with pytest.raises(DataError, match=r"1 label\(s\).*\['a'\]"):
+        model.expected_purchases(pd.Series([10.0], index=["b"]), data)
+
+
+@pytest.mark.parametrize("t, shown", [(np.inf, "inf"), (np.nan, "nan"), (-2.0, "-2.0")])
+def test_bad_t_values_are_listed(t, shown):
+    model = BetaGeo().set_params(**CDNOW)
+    with pytest.raises(DataError, match=rf"t must be finite and >= 0; 3 value\(s\).*\[{shown}"):
+        model.expected_purchases(t, _base_frame())
+    with pytest.raises(DataError, match=rf"first \[{shown}\]"):
+        model.expected_purchases_new_customer(t)
+
+
+def test_a_single_distinct_history_is_a_data_error():
+    """100 identical customers cannot show how customers differ: DataError before any fit."""
+    one = pd.DataFrame({"frequency": [2.0] * 100, "recency": [10.0] * 100, "T": [20.0] * 100})
+    for cls in (BetaGeo, ModifiedBetaGeo, ParetoNBD):
+        with pytest.raises(DataError, match="all 100 customers have the same history"):
+            cls().fit(one)
+    with pytest.raises(DataError, match=r"same history \(T=1, churned=1\)"):
+        ShiftedBetaGeo().fit(pd.DataFrame({"T": [1.0] * 10, "churned": [True] * 10}))
+
+
+def test_parameters_running_off_are_not_a_fit():
+    """Two histories only: the BG/NBD optimum has r and alpha near 1e10, which used to be
+    returned as a fit; now ConvergenceError says the parameters are not identified."""
+    two = pd.DataFrame({"frequency": [2.0] * 100 + [3.0] * 100, "recency": [10.0] * 200,
+                        "T": [20.0] * 200})
+    with pytest.raises(ConvergenceError, match="parameters not identified"):
+        BetaGeo().fit(two)
+    const = pd.DataFrame({"frequency": [1.0, 2, 3, 4] * 50, "monetary_value": [10.0] * 200})
+    with pytest.raises(ConvergenceError, match="parameters not identified"):
+        GammaGamma().fit(const)
+
+
+def test_published_fits_are_well_inside_the_runaway_limit(fitted):
+    """The runaway limit (|log parameter / scale| <= 15) leaves the published fits a margin of e^10."""
+    model, data = fitted
+    table = model._prepare(data)
+    margin = np.abs(np.log(model.params_.to_numpy()) - model._log_scale(table))
+    assert margin.max() < LOG_PARAM_LIMIT - 10
+
+
+@pytest.mark.parametrize("weights, shown", [([0.0, 0.0, 0.0], "add up to 0.*3 row\\(s\\) have weight 0"),
+                                            ([0.5, 1.0, 0.0], "add up to 1.5.*1 row\\(s\\) have weight 0")])
+def test_weight_totals_are_reported(weights, shown):
+    with pytest.raises(DataError, match=shown):
+        BetaGeo().fit(_base_frame().assign(weight=weights))
+    cohort = pd.DataFrame({"T": [1.0, 2.0, 3.0], "churned": [True, True, False], "weight": weights})
+    with pytest.raises(DataError, match=shown):
+        ShiftedBetaGeo().fit(cohort)
+
+
+def test_convergence_hints_are_per_model():
+    """Hints name the model's own columns and class; none suggests checking T >= recency
+    (always validated before a fit) or a class called Model."""
+    two = pd.DataFrame({"frequency": [2.0] * 100 + [3.0] * 100, "recency": [10.0] * 200,
+                        "T": [20.0] * 200})
+    const = pd.DataFrame({"frequency": [1.0, 2, 3, 4] * 50, "monetary_value": [10.0] * 200})
+    messages = {}
+    for cls, data in ((BetaGeo, two), (GammaGamma, const)):
+        with pytest.raises(ConvergenceError) as info:
+            cls().fit(data)
+        messages[cls] = str(info.value)
+    for cls, text in messages.items():
+        assert f"{cls.__name__}(penalizer=0.001)" in text and "time" in text
+        assert "Model(" not in text and "T >= recency" not in text
+    assert "monetary_value" in messages[GammaGamma] and "recency" not in messages[GammaGamma]
+    assert "repeat purchases" in messages[BetaGeo]
+    default = str(ConvergenceError("ShiftedBetaGeo", "test"))
+    assert "ShiftedBetaGeo(penalizer" in default and "recency" not in default
+
+
+def test_rule_errors_give_rule_specific_advice():
+    with pytest.raises(DataError, match="positive spend") as info:
+        GammaGamma().fit(pd.DataFrame({"frequency": [1.0, 2.0, 3.0], "monetary_value": [5.0, 0.0, 7.0]}))
+    assert "time unit" not in str(info.value)
+    with pytest.raises(DataError, match="cancelled contract True") as info:
+        ShiftedBetaGeo().fit(pd.DataFrame({"T": [1.0, 2.0], "churned": [2, 0]}))
+    assert "time unit" not in str(info.value)
+    with pytest.raises(DataError, match="same unit and observation end"):
+        BetaGeo().fit(_base_frame().assign(recency=[25.0, 0.0, 10.0]))
+    frame = pd.DataFrame({"x": [1, 2]})
+    with pytest.raises(DataError, match="rule 'x < 2'.*Do this."):
+        check_rule(frame["x"].to_numpy() >= 2, frame, "x < 2", "M", "x", "Do this.")
+
+
+@pytest.mark.parametrize("a, b", [(0.793, 2.426), (0.05, 0.3), (3.0, 0.02), (0.5, 0.5), (0.793, 1e5)])
+def test_beta_rule_integrates_beta_moments(a, b):
+    """The quadrature's weights sum to 1 and reproduce the Beta mean and variance (exact for
+    polynomials: 1e-12 relative), including b = 1e5 where roots_jacobi's weights overflow."""
+    p, w = beta_rule(96, a, b)
+    assert np.all((p >= 0) & (p <= 1)) and w.sum() == pytest.approx(1.0, rel=1e-14)
+    mean = a / (a + b)
+    assert w @ p == pytest.approx(mean, rel=1e-12)
+    assert w @ (p - mean) ** 2 == pytest.approx(a * b / ((a + b) ** 2 * (a + b + 1)), rel=1e-10)

@@ -6,7 +6,7 @@ import pytest
 from scipy import integrate, stats
 from scipy.special import hyp2f1
 
-from crmlib.clv import BetaGeo, ModifiedBetaGeo
+from crmlib.clv import BetaGeo, GammaGamma, ModifiedBetaGeo
 
 
 def test_bgnbd_matches_fader_hardie_lee_2005_cdnow(cdnow_summary):
@@ -113,3 +113,42 @@ def test_grouped_predictions_equal_per_history_formulas(cls, params, cdnow_summa
                                                        for c in ("frequency", "recency", "T")), t)
     assert np.allclose(model.probability_alive(data), alive, rtol=1e-12, atol=0)
     assert np.allclose(model.expected_purchases(t, data), expected, rtol=1e-12, atol=1e-300)
+
+
+def _mpmath_expected(cls, params, x, tx, T, t):
+    """E[X(t) | x, t_x, T] by mpmath quadrature (40 digits) of the Beta-mixed mean of a live
+    customer, times P(alive) (FHL 2005 eq. 11); the Beta(a, b + x) density is concentrated near
+    p = 0 for large x, so the integral is split at 1/(b+x) and 10/(b+x)."""
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    r, alpha, a, b = map(mp.mpf, params)
+    b = b + (1 if cls is ModifiedBetaGeo else 0)
+    x, tx, T, t = map(mp.mpf, (x, tx, T, t))
+    log_beta = mp.log(mp.beta(a, b + x))
+
+    def mean(p):
+        return ((1 - (1 + p * t / (alpha + T)) ** (-(r + x))) / p
+                * mp.exp((a - 1) * mp.log(p) + (b + x - 1) * mp.log1p(-p) - log_beta))
+
+    live = mp.quad(mean, [0, 1 / (b + x), 10 / (b + x), 1])
+    alive = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x))
+    return float(live * alive)
+
+
+@pytest.mark.parametrize("cls", [BetaGeo, ModifiedBetaGeo])
+@pytest.mark.parametrize("x, tx", [(500, 51.5), (1030, 51.9), (3000, 51.95), (10000, 51.99)])
+def test_expected_purchases_finite_for_thousands_of_purchases(cls, x, tx):
+    """Frequencies above ~1,020 made the quadrature weights overflow (NaN predictions). Checked
+    against mpmath quadrature; the reviewer's case (x=1030) is about 404 purchases in 26 weeks.
+    Tolerance 1e-9 relative: the 96-node rule is exact to rounding for this smooth integrand."""
+    params = (0.243, 4.414, 0.793, 2.426)
+    model = cls().set_params(**dict(zip(cls.param_names, params)))
+    row = pd.DataFrame({"frequency": [float(x)], "recency": [tx], "T": [52.0]})
+    got = model.expected_purchases(26.0, row).iloc[0]
+    assert got == pytest.approx(_mpmath_expected(cls, params, x, tx, 52.0, 26.0), rel=1e-9)
+    if x == 1030 and cls is BetaGeo:
+        assert got == pytest.approx(404.4, abs=0.05)
+    clv = model.customer_lifetime_value(row.assign(monetary_value=10.0),
+                                        GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 4, 0.0)
+    assert np.isfinite(clv.iloc[0]) and clv.iloc[0] > 0

@@ -46,3 +46,14 @@ def test_bgbb_recovers_simulated_parameters():
     model = BetaGeoBetaBinom().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
+
+
+def test_new_customer_horizon_must_be_whole_like_expected_purchases():
+    """t counts opportunities: 2.5 is refused by both predictions (it used to be floored to 2)."""
+    model = BetaGeoBetaBinom().set_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    row = pd.DataFrame({"frequency": [1.0], "recency": [1.0], "T": [6.0]})
+    with pytest.raises(DataError, match=r"must be whole, got \[2.5\]"):
+        model.expected_purchases(2.5, row)
+    with pytest.raises(DataError, match=r"must be whole, got \[2.5\]"):
+        model.expected_purchases_new_customer(2.5)
+    assert model.expected_purchases_new_customer(2.0) < model.expected_purchases_new_customer(3.0)

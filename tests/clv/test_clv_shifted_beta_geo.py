@@ -52,3 +52,12 @@ def test_sbg_recovers_simulated_parameters():
     model = ShiftedBetaGeo().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
+
+
+@pytest.mark.parametrize("t", [-1, np.inf, np.nan])
+def test_survival_needs_t_at_least_zero(t):
+    """survival(-1) used to return 1.238, a share above one."""
+    model = ShiftedBetaGeo().set_params(alpha=0.668, beta=3.806)
+    with pytest.raises(DataError, match="t >= 0"):
+        model.survival([0, t])
+    assert model.survival(0).iloc[0] == pytest.approx(1.0)

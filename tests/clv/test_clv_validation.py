@@ -77,3 +77,15 @@ def test_compare_models_keeps_going_past_a_model_that_does_not_converge():
     assert table.loc["BetaGeo", "note"] == "" and np.isfinite(table.loc["BetaGeo", "BIC"])
     assert "did not converge" in table.loc["ParetoNBD", "note"]
     assert np.isnan(table.loc["ParetoNBD", "BIC"]) and table.index[-1] == "ParetoNBD"
+
+
+def test_compare_models_when_every_model_fails():
+    """Two distinct histories cannot identify BG/NBD or MBG/NBD: the table still has every column
+    (empty figures) and the reasons, instead of a KeyError on 'BIC'."""
+    two = pd.DataFrame({"frequency": [2.0] * 100 + [3.0] * 100, "recency": [10.0] * 200,
+                        "T": [20.0] * 200})
+    table = compare_models([BetaGeo(), ModifiedBetaGeo()], two)
+    assert list(table.columns) == ["params", "log_likelihood", "AIC", "BIC", "note"]
+    assert set(table.index) == {"BetaGeo", "ModifiedBetaGeo"}
+    assert table["BIC"].isna().all()
+    assert table["note"].str.contains("did not converge").all()

@@ -43,3 +43,23 @@ def test_needs_the_time_unit(transactions):
     summary.attrs.clear()
     with pytest.raises(DataError, match="time unit"):
         predicted_clv(summary)
+
+
+def test_unfitted_models_are_fitted_here(transactions):
+    """The docstring promises models are fitted unless already fitted: unfitted ones passed in
+    (Pareto/NBD and Gamma-Gamma) are fitted on the summary, giving the same value as fitting first."""
+    from crmlib.clv import ParetoNBD
+
+    weeks = rfm_summary(transactions, freq="W")
+    value = predicted_clv(weeks, model=ParetoNBD(), spend_model=GammaGamma())
+    fitted = ParetoNBD().fit(weeks)
+    again = predicted_clv(weeks, model=fitted)
+    np.testing.assert_allclose(value.to_numpy(), again.to_numpy(), rtol=1e-9)
+    assert "ParetoNBD purchases" in value.attrs["note"]
+
+
+def test_a_model_fitted_in_weeks_refuses_a_daily_summary(transactions):
+    weeks, days = rfm_summary(transactions, freq="W"), rfm_summary(transactions, freq="D")
+    model = BetaGeo().fit(weeks)
+    with pytest.raises(DataError, match="fitted on data counted in weeks"):
+        predicted_clv(days, model=model)
