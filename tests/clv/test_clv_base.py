@@ -421,3 +421,24 @@ def test_beta_rule_integrates_beta_moments(a, b):
     mean = a / (a + b)
     assert w @ p == pytest.approx(mean, rel=1e-12)
     assert w @ (p - mean) ** 2 == pytest.approx(a * b / ((a + b) ** 2 * (a + b + 1)), rel=1e-10)
+
+
+def test_a_parameter_with_a_huge_log_scale_standard_error_is_not_a_fit(monkeypatch):
+    """A maximum so flat that a 95% interval spans more than e^19 is reported as not identified."""
+    import crmlib.clv._base as base
+    from crmlib import ConvergenceError
+    from crmlib.clv import BetaGeo
+
+    data = BetaGeo().set_params(r=0.25, alpha=4.0, a=0.8, b=2.5).sample(3000, seed=3, T=39.0)
+    real = base.TransactionModel._covariance
+
+    def flat_a(self, logp, arrays, w):
+        real(self, logp, arrays, w)
+        self._se_log = self._se_log.copy()
+        self._se_log[2] = base.MAX_SE_LOG + 1  # pretend the curvature in a is nearly zero
+
+    monkeypatch.setattr(base.TransactionModel, "_covariance", flat_a)
+    model = BetaGeo()
+    with pytest.raises(ConvergenceError, match=r"\['a'\] are not identified"):
+        model.fit(data)
+    assert not hasattr(model, "params_")
