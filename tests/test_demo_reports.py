@@ -30,6 +30,16 @@ def test_every_report_renders_on_demo_data(demo):
 
 
 @pytest.mark.slow
+def test_feedback_report_shows_themes_in_three_languages(demo):
+    _, _, out = demo
+    page = (out / "feedback.html").read_text(encoding="utf-8")
+    themes = page[page.index("Themes"):page.index("Representative comments")]
+    for language in ("English", "Hindi", "Bengali"):
+        assert f"{language} 100%" in themes, language
+    assert re.search(r"[\u0900-\u097F]", themes) and re.search(r"[\u0980-\u09FF]", themes)
+
+
+@pytest.mark.slow
 def test_no_generated_page_contains_planted_pii(demo):
     data, _, out = demo
     planted = data.pii_values()
