@@ -14,10 +14,10 @@ import pandas as pd
 import seaborn as sns
 
 from crmlib import clv
+from crmlib.clv._data import UNIT_NAMES
 from crmlib.exceptions import DataError
 from crmlib.privacy import pseudonymise
 
-UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 #: The buy-till-you-die models the report can use, by the name a user passes as ``model``.
 TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
 
@@ -130,11 +130,11 @@ def frequency_recency_heatmap(grid: pd.DataFrame, freq: str, ax=None) -> plt.Fig
     if what == "probability_alive":
         title = (f"A customer with {grid.index[0]} repeat purchases is {top.iloc[-1]:.0%} likely active if "
                  f"the last was recent, {top.iloc[1]:.0%} if it was {T - grid.columns[1]:.0f} {unit} ago")
-        label, fmt = "P(active)", ".0%"
+        label = "P(active)"
     else:
         title = (f"Recent frequent buyers are expected to buy {np.nanmax(grid.to_numpy()):.1f} times "
                  f"in the next {t:g} {unit}; lapsed ones hardly at all")
-        label, fmt = f"Expected purchases in {t:g} {unit}", ".1f"
+        label = f"Expected purchases in {t:g} {unit}"
     with sns.axes_style("white"):
         fig, ax = _axes(ax, (9, 5.5))
         sns.heatmap(grid, cmap="viridis", ax=ax, cbar_kws={"label": label},

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, expit, gammaln
 
-from crmlib.clv._base import TransactionModel, beta_expectation, levels
+from crmlib.clv._base import TransactionModel
+from crmlib.clv._data import beta_expectation, levels
 
 
 def _h(p: np.ndarray, scale: np.ndarray, shape: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from crmlib.clv._base import BaseModel, check_columns, check_rule, check_weight_total, levels, memo
+from crmlib.clv._base import BaseModel
+from crmlib.clv._data import check_columns, check_rule, check_weight_total, levels, memo
 from crmlib.exceptions import DataError
 
 COLUMNS = ("frequency", "monetary_value")

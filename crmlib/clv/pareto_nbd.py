@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1, logsumexp, roots_legendre
 
-from crmlib.clv._base import TransactionModel, levels
+from crmlib.clv._base import TransactionModel
+from crmlib.clv._data import levels
 
 
 # Above this value of r + s + x, or of max(alpha, beta) / min(alpha, beta), the hypergeometric

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, hyp2f1
 
-from crmlib.clv._base import BaseModel, check_columns, check_rule, check_weight_total
+from crmlib.clv._base import BaseModel
+from crmlib.clv._data import check_rule, check_weight_total
 from crmlib.exceptions import DataError
 
 COLUMNS = ("T", "churned")

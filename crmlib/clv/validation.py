@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.clv._base import check_columns
+from crmlib.clv._data import check_columns
 from crmlib.exceptions import ConvergenceError, DataError
 
 HOLDOUT = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")

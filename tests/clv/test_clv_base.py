@@ -166,7 +166,7 @@ def test_non_convergence_raises_convergence_error():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from crmlib.clv._base import Columns, compress, group_rows, unique_apply  # noqa: E402
+from crmlib.clv._data import Columns, compress, group_rows, unique_apply  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
@@ -254,7 +254,8 @@ def test_customers_observed_for_zero_time_contribute_nothing(cls, datasets):
 
 # ---------------------------------------------------------------- review findings (time units, t, runaway fits)
 
-from crmlib.clv._base import LOG_PARAM_LIMIT, beta_rule, check_rule  # noqa: E402
+from crmlib.clv._base import LOG_PARAM_LIMIT  # noqa: E402
+from crmlib.clv._data import beta_rule, check_rule  # noqa: E402
 
 CDNOW = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 

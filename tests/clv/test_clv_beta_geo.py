@@ -85,7 +85,7 @@ def test_bgnbd_recovers_simulated_parameters():
 def _per_history_reference(model, x, tx, T, t):
     """The formulas evaluated row by row, as before the speed-up (issue 4): FHL (2005) eq. 11
     for P(alive) with logaddexp, and one Gauss-Jacobi quadrature per row for the live mean."""
-    from crmlib.clv._base import beta_expectation
+    from crmlib.clv._data import beta_expectation
     from crmlib.clv.beta_geo import _h
 
     r, alpha, a, b = model.params_.to_numpy()

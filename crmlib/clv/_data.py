@@ -1,0 +1,258 @@
+"""Data-side helpers of the lifetime-value models: input checks, time units, compression of
+identical histories, per-distinct-value caching, and the quadrature over a beta distribution.
+
+They hold no model state; :mod:`crmlib.clv._base` builds the estimators on them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import linalg
+
+from crmlib.exceptions import DataError
+
+WEIGHT = "weight"
+FREQS = ("D", "W", "M")  # the time units of crmlib.summary.rfm_summary
+
+
+def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray) -> str:
+    bad = np.flatnonzero(mask)
+    plain = [v.item() if isinstance(v, np.generic) else v for v in values[bad[:3]]]
+    shown = ", ".join(f"{index[i]!r}: {v!r}" for i, v in zip(bad[:3], plain))
+    return f"{bad.size} row(s), first {shown}"
+
+
+def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.DataFrame:
+    """Check that ``data`` is a non-empty DataFrame with numeric, finite, non-negative ``columns``.
+
+    All problems are collected and raised together as one :class:`DataError`.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"{model} needs a pandas DataFrame with columns {list(columns)}, "
+                        f"got {type(data).__name__}.")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise DataError(f"{model}: column(s) {missing} missing; the data has {list(data.columns)}. "
+                        f"Build the summary with crmlib.summary.rfm_summary or rename the columns.")
+    if len(data) == 0:
+        raise DataError(f"{model}: the data is empty (0 customers); fit needs customers.")
+    problems = []
+    for col in columns + ((WEIGHT,) if WEIGHT in data.columns else ()):
+        raw = data[col]
+        if raw.dtype == bool or str(raw.dtype) == "boolean":
+            continue
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            problems.append(f"column '{col}': {_describe_rows(bad, data.index, raw.to_numpy())} "
+                            "are missing or not finite numbers")
+            continue
+        neg = values < 0
+        if neg.any():
+            problems.append(f"column '{col}': {_describe_rows(neg, data.index, values)} are negative")
+    if problems:
+        raise DataError(f"{model}: " + "; ".join(problems) + ". Fix or drop these rows and fit again.")
+    return data
+
+
+def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col: str,
+               advice: str = "Fix or drop these rows and fit again.") -> None:
+    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``), and ``advice``."""
+    if np.any(mask):
+        raise DataError(f"{model}: rule '{rule}' broken in column '{col}': "
+                        f"{_describe_rows(np.asarray(mask), data.index, data[col].to_numpy())}. "
+                        + advice)
+
+
+def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str = "customers") -> None:
+    """Raise DataError when the weights (customer counts) sum to less than ``minimum``."""
+    total = float(np.sum(w))
+    if total < minimum:
+        zero = int(np.sum(w == 0))
+        what = (f"only one {who.replace('customers', 'customer', 1)}" if total == 1 and not zero
+                else f"the {who} add up to {total:g}")
+        extra = f"; {zero} row(s) have weight 0 and count as no customer" if zero else ""
+        raise DataError(f"{model}: {what} (the sum of the 'weight' column, or one per row "
+                        f"without it){extra}; a fit needs at least {minimum:g}. Give each row "
+                        "the number of customers it stands for.")
+
+
+def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Label the distinct rows of equal-length 1-d ``arrays`` (hashing, no row sort).
+
+    Returns ``(codes, first)``: ``codes[i]`` numbers row ``i``'s group in the lexicographic order
+    of the distinct rows, and ``first[g]`` is the position of one row of group ``g``. Each column
+    is factorised on its own and the integer codes are combined pairwise, so the cost grows
+    linearly with the rows (``np.unique(axis=0)`` sorts whole rows and is about ten times slower).
+    """
+    codes, n_groups = None, 0
+    for arr in arrays:
+        col, uniq = pd.factorize(np.asarray(arr), sort=True)
+        if codes is None:
+            codes, n_groups = col.astype(np.int64), len(uniq)
+            continue
+        key = codes * len(uniq) + col  # < n_groups * n_levels <= n**2: no overflow below 3e9 rows
+        size = n_groups * len(uniq)
+        if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
+            present = np.zeros(size, dtype=np.int64)
+            present[key] = 1
+            renumber = np.cumsum(present) - 1
+            codes, n_groups = renumber[key], int(renumber[-1]) + 1
+        else:
+            codes, uniq_keys = pd.factorize(key, sort=True)
+            codes, n_groups = codes.astype(np.int64), len(uniq_keys)
+    codes = np.asarray(codes, dtype=np.int64)
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # the first row of each group
+    return codes, first
+
+
+class Columns(list):
+    """The columns of a table of distinct histories, with memoised data-only terms.
+
+    A list (so ``x, tx, T = arrays`` works) that also caches, for one fit, the groupings of
+    columns and any term that does not depend on the parameters (``log(m)``, distinct values of
+    ``x``), so that each evaluation of the likelihood only computes what the parameters change.
+    """
+
+    def __init__(self, arrays):
+        super().__init__(arrays)
+        self._memo = {}
+
+    def memo(self, key, func):
+        if key not in self._memo:
+            self._memo[key] = func()
+        return self._memo[key]
+
+
+def memo(arrays, key, func):
+    """``func()``, cached in ``arrays`` when it is a :class:`Columns`."""
+    return arrays.memo(key, func) if isinstance(arrays, Columns) else func()
+
+
+def levels(arrays, *which: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the columns ``which`` of ``arrays``: ``(values, codes)``.
+
+    ``values`` lists the distinct values column by column; ``f(*values)[codes]`` spreads a
+    function of them back to every row. Cached for the fit when ``arrays`` is a :class:`Columns`.
+    """
+    def compute():
+        codes, first = group_rows([arrays[i] for i in which])
+        return [np.asarray(arrays[i])[first] for i in which], codes
+    return memo(arrays, ("levels",) + which, compute)
+
+
+def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Group identical rows of ``columns``; the ``weight`` column counts them (or sums given weights).
+
+    Rows come out in the lexicographic order of ``columns``; groups whose weights sum to 0 are dropped.
+    """
+    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns]
+    w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
+         else np.ones(len(data)))
+    codes, first = group_rows(arrays)
+    total = np.bincount(codes, weights=w, minlength=first.size)
+    keep = total > 0
+    out = pd.DataFrame({c: arr[first[keep]] for c, arr in zip(columns, arrays)})
+    out[WEIGHT] = total[keep]
+    return out
+
+
+def unique_apply(data: pd.DataFrame, columns: tuple[str, ...], func) -> np.ndarray:
+    """Evaluate ``func(arrays...)`` once per distinct row of ``columns`` and spread back to all rows."""
+    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns]
+    if len(data) < 2:
+        return np.asarray(func(*arrays), dtype=float)
+    codes, first = group_rows(arrays)
+    values = np.asarray(func(*(arr[first] for arr in arrays)), dtype=float)
+    return values[codes]
+
+
+def beta_rule(nodes: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss quadrature for p ~ Beta(a, b): nodes in (0, 1) and weights that sum to 1.
+
+    Golub-Welsch on the Jacobi matrix of the Jacobi polynomials P^(b-1, a-1), mapped to
+    p = (1 + x) / 2: the nodes are its eigenvalues and the weights the squared first components
+    of its unit eigenvectors, which sum to 1 by construction. ``scipy.special.roots_jacobi``
+    scales its weights by 2^(a+b-1) B(a, b), which overflows for b above about 1,020 (a
+    customer's frequency enters b), and its Newton refinement fails for b near 1e5. The
+    diagonal is written as one positive fraction, so nodes near 0 keep their relative accuracy.
+    """
+    al, be = b - 1.0, a - 1.0
+    s = al + be
+    k = np.arange(nodes, dtype=float)
+    m = 2 * k + s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diag = (4 * k**2 + 4 * k * (s + 1) + 2 * s * (be + 1)) / (2 * m * (m + 2))
+    diag[0] = (be + 1) / (s + 2)
+    k1, m1 = k[1:], m[1:]
+    # (k + s) / (m - 1) is 0/0 only at k = 1, s = -1, where it equals 1
+    ratio = np.where(m1 == 1, 1.0, (k1 + s) / np.where(m1 == 1, 1.0, m1 - 1))
+    off = np.sqrt(k1 * (k1 + al) * (k1 + be) * ratio / (m1**2 * (m1 + 1)))
+    p, vectors = linalg.eigh_tridiagonal(diag, off)
+    w = vectors[0] ** 2
+    return np.clip(p, 0.0, 1.0), w / w.sum()
+
+
+def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarray:
+    """E[func(p, i)] for p ~ Beta(a, b[i]) by Gauss-Jacobi quadrature, one rule per distinct b.
+
+    ``func(p, rows)`` gets an array of nodes (shape rows x nodes) and the row indices. The
+    quadrature weight carries the Beta density exactly, so a < 1 or b < 1 (singular densities,
+    the cases where hypergeometric closed forms break down) are handled without special cases,
+    and so is a large b (frequencies in the thousands), see :func:`beta_rule`.
+    """
+    b = np.asarray(b, dtype=float)
+    out = np.empty(b.shape, dtype=float)
+    for value in np.unique(b):
+        rows = np.flatnonzero(b == value)
+        p, w = beta_rule(nodes, a, value)
+        for start in range(0, rows.size, 8192):  # bounded memory: 8192 x nodes per block
+            block = rows[start:start + 8192]
+            out[block] = func(np.broadcast_to(p, (block.size, nodes)), block) @ w
+    return out
+
+
+UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
+
+
+def _known_freq(value, where: str, name: str) -> None:
+    if value not in FREQS:
+        raise DataError(f"{name}: {where} is {value!r}, not a time unit crmlib knows; use 'D' "
+                        "(days), 'W' (weeks) or 'M' (months), as crmlib.summary.rfm_summary sets it.")
+
+
+def data_freq(data, name: str) -> str | None:
+    """``data.attrs['freq']`` (None when absent), checked to be "D", "W" or "M"."""
+    value = data.attrs.get("freq") if hasattr(data, "attrs") else None
+    if value is not None:
+        _known_freq(value, "data.attrs['freq']", name)
+    return value
+
+
+def _as_t(t, data: pd.DataFrame, name: str) -> np.ndarray:
+    """``t`` as one float per row of ``data``; a Series is matched to ``data`` by index label."""
+    n = len(data)
+    if isinstance(t, pd.Series):
+        if not t.index.equals(data.index):
+            if not t.index.is_unique:
+                raise DataError(f"{name}: t is a Series with repeated index labels "
+                                f"{t.index[t.index.duplicated()][:3].tolist()}; give one t per customer.")
+            missing = data.index[~data.index.isin(t.index)]
+            if len(missing):
+                raise DataError(f"{name}: t is a Series matched to the data by index, but "
+                                f"{len(missing)} label(s) of the data are not in it, first "
+                                f"{missing[:3].tolist()}; give a t for every customer.")
+            t = t.reindex(data.index)
+        t = t.to_numpy()
+    arr = np.asarray(t, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise DataError(f"{name}: t must be a number or one value per row ({n}), got shape {arr.shape}.")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if np.any(bad):
+        raise DataError(f"{name}: t must be finite and >= 0; {int(bad.sum())} value(s) are not, "
+                        f"first {arr[bad][:3].tolist()}.")
+    return arr
