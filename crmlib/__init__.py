@@ -7,7 +7,8 @@ Everything public is one step from here:
 * the RFM summary: :func:`rfm_summary`;
 * errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
-  ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``.
+  ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
+  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas).
 """
 
 import importlib
@@ -20,7 +21,7 @@ from crmlib.summary import rfm_summary
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "datasets", "feedback", "io", "ledger", "plots",
-               "privacy", "reports", "rfm", "summary"}
+               "privacy", "reports", "rfm", "spark", "summary"}
 
 
 def __getattr__(name):
