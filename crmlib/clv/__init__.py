@@ -13,9 +13,9 @@ from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
 from crmlib.clv.pareto_nbd import ParetoNBD
 from crmlib.clv.shifted_beta_geo import ShiftedBetaGeo
 from crmlib.clv.validation import calibration_holdout, compare_models, tracking, tracking_inputs
-from crmlib.clv.value import periods_and_rate, predicted_clv
+from crmlib.clv.value import periods_and_rate, predicted_clv, spend_data
 
 __all__ = [
     "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
-    "calibration_holdout", "compare_models", "periods_and_rate", "predicted_clv", "tracking", "tracking_inputs",
+    "calibration_holdout", "compare_models", "periods_and_rate", "predicted_clv", "spend_data", "tracking", "tracking_inputs",
 ]

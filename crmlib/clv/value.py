@@ -34,6 +34,17 @@ def periods_and_rate(horizon_days: float, annual_discount: float, freq: str) -> 
     return max(1, round(horizon_days / unit)), (1 + annual_discount) ** (unit / YEAR_DAYS) - 1
 
 
+def spend_data(summary: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The customers a Gamma-Gamma spend model can learn from, and how many repeat buyers are not.
+
+    Gamma-Gamma needs a positive mean spend per repeat purchase, so repeat buyers whose repeat
+    purchases were all free (``monetary_value`` 0) are left out and counted.
+    """
+    repeat = summary["frequency"] > 0
+    free = repeat & (summary["monetary_value"] <= 0)
+    return summary[repeat & ~free], int(free.sum())
+
+
 def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_discount: float = 0.10,
                   model=None, spend_model=None) -> pd.Series:
     """Discounted value of each customer's purchases over the next ``horizon_days``.
@@ -55,14 +66,14 @@ def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_disco
     model = model if model is not None else BetaGeo()
     if not hasattr(model, "params_"):
         model.fit(summary)
-    zero_spend = (summary["frequency"] > 0) & (summary["monetary_value"] <= 0)
+    paying, free = spend_data(summary)
     spend_model = spend_model if spend_model is not None else GammaGamma()
-    if not hasattr(spend_model, "params_"):  # it needs a positive mean spend: free repeat orders left out
-        spend_model.fit(summary[(summary["frequency"] > 0) & ~zero_spend])
+    if not hasattr(spend_model, "params_"):
+        spend_model.fit(paying)
     value = model.customer_lifetime_value(summary, spend_model, horizon=horizon, discount_rate=rate)
     value.attrs["note"] = (f"{type(model).__name__} purchases x {type(spend_model).__name__} spend over the next "
                            f"{horizon} {dict(D='days', W='weeks', M='months')[freq]}, discounted at "
                            f"{annual_discount:.0%} a year"
-                           + (f"; {int(zero_spend.sum())} repeat buyers with no spend left out of the spend "
-                              "model" if zero_spend.any() else ""))
+                           + (f"; {free} repeat buyers with no spend left out of the spend model"
+                              if free else ""))
     return value

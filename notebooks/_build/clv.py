@@ -137,8 +137,7 @@ valued at their expected spend and discounted at `annual_discount` a year (conve
 period, printed below). Values are usually very unequal: the histogram uses a log scale.
 """),
     code("""
-repeat = fit_data[(fit_data["frequency"] > 0) & (fit_data["monetary_value"] > 0)]
-free = int(((fit_data["frequency"] > 0) & (fit_data["monetary_value"] <= 0)).sum())
+repeat, free = clv.spend_data(fit_data)
 if free:
     print(f"{free} repeat buyers whose repeat purchases were all free are left out of the spend model.")
 spend = clv.GammaGamma().fit(repeat[["frequency", "monetary_value"]])

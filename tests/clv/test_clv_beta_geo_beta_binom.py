@@ -24,7 +24,7 @@ def test_conditional_expectation_equals_paper_closed_form(donations):
     """FHS (2010) eq. 13 (valid for gamma != 1) against our summation over future opportunities."""
     model = BetaGeoBetaBinom().fit(donations)
     al, be, ga, de = model.params_
-    x, tx, n, t = donations["frequency"], donations["recency"], 6.0, 5
+    x, n, t = donations["frequency"], 6.0, 5
     ll = np.array([model.log_likelihood(donations.iloc[[i]].assign(weight=1)) for i in range(len(donations))])
     closed = (np.exp(betaln(al + x + 1, be + n - x) - betaln(al, be) - ll) * de / (ga - 1)
               * np.exp(gammaln(ga + de) - gammaln(1 + de))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from crmlib import DataError, datasets, rfm_summary
-from crmlib.clv import BetaGeo, GammaGamma, predicted_clv
+from crmlib.clv import BetaGeo, GammaGamma, predicted_clv, spend_data
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,12 @@ def test_a_model_fitted_in_weeks_refuses_a_daily_summary(transactions):
     model = BetaGeo().fit(weeks)
     with pytest.raises(DataError, match="fitted on data counted in weeks"):
         predicted_clv(days, model=model)
+
+
+def test_spend_data_leaves_out_repeat_buyers_who_paid_nothing(transactions):
+    summary = rfm_summary(transactions, freq="W")
+    summary.loc[summary.index[summary["frequency"] > 0][:2], "monetary_value"] = 0.0
+    paying, free = spend_data(summary)
+    assert free == 2
+    assert (paying["frequency"] > 0).all() and (paying["monetary_value"] > 0).all()
+    assert len(paying) == int((summary["frequency"] > 0).sum()) - 2
