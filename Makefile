@@ -28,12 +28,14 @@ demo: setup
 
 test: setup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks/teaching
 
 lab: setup
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: setup
 	$(BIN)/python benchmarks/bench_clv.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/index.json data/demo
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/index.json reports/*/ data/demo

@@ -49,11 +49,12 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    """Write the demo data under the working folder, then every report on exactly those files."""
     from crmlib import config, datasets, reports
 
-    out = args.out or config.REPORTS_DIR
-    paths = datasets.write_demo(config.DEMO_DIR, n_customers=args.customers, seed=args.seed)
-    print(f"demo data written to {config.DEMO_DIR}: {', '.join(p.name for p in paths.values())}")
+    out = args.out or config.reports_dir()
+    paths = datasets.write_demo(config.demo_dir(), n_customers=args.customers, seed=args.seed)
+    print(f"demo data written to {config.demo_dir()}: {', '.join(p.name for p in paths.values())}")
     result = reports.run_reports(
         [name for name, _ in DEMO_REPORTS], out_dir=out,
         inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs)
@@ -81,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_report)
 
     demo = sub.add_parser("demo", help="build the demo data and write every report")
-    demo.add_argument("--out", metavar="DIR", help="where reports go (default: reports/)")
+    demo.add_argument("--out", metavar="DIR",
+                      help="where reports go (default: reports/ in the working folder; data go to data/demo/)")
     demo.add_argument("--customers", type=int, default=2000, help="demo customers (default 2000)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")

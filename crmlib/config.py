@@ -1,35 +1,69 @@
-"""Every path crmlib uses, in one place.
+"""Every path crmlib uses, in one place: what ships inside the package, and where output goes.
 
-The repository layout is::
+Shipped with the package (read with :mod:`importlib.resources`, so an installed wheel has them)::
 
-    data/       bundled input data (CDNOW) and the generated demo data (data/demo/)
-    notebooks/  reports/ (parameterised report notebooks) and teaching/
-    reports/    generated HTML and executed notebooks (not committed)
+    crmlib/notebooks/    the report notebooks (overview, segments, clv, feedback)
+    crmlib/data/cdnow/   the CDNOW data of Fader, Hardie & Lee (2005)
+    crmlib/data/*.yaml   what the demo data are generated from
+    crmlib/fonts/        the Lohit Devanagari and Bengali fonts
+    crmlib/templates/    the HTML page template
 
-Paths resolve relative to the repository when crmlib runs from a checkout, and
-can be moved with the ``CRMLIB_HOME`` environment variable.
+Generated files go under the *working folder*: the ``CRMLIB_HOME`` environment variable when it
+is set, else the current directory at the time of use (never the installation)::
+
+    data/demo/   the demo data written by ``crmlib demo``
+    reports/     pages, executed notebooks and index.html
+
+``DEMO_DIR`` and ``REPORTS_DIR`` are read at the moment they are used, so a program that changes
+directory (or sets ``CRMLIB_HOME``) after importing crmlib writes where it now is.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = Path(os.environ.get("CRMLIB_HOME", PACKAGE_DIR.parent)).resolve()
-
-DATA_DIR = ROOT / "data"
-DEMO_DIR = DATA_DIR / "demo"
-CDNOW_DIR = DATA_DIR / "cdnow"
-NOTEBOOKS_DIR = ROOT / "notebooks"
-REPORT_NOTEBOOKS_DIR = NOTEBOOKS_DIR / "reports"
-TEACHING_NOTEBOOKS_DIR = NOTEBOOKS_DIR / "teaching"
-REPORTS_DIR = ROOT / "reports"
-
+#: Environment variable that moves generated data and reports away from the current directory.
+HOME_ENV = "CRMLIB_HOME"
 #: Name of the environment variable holding the key for pseudonymising identifiers.
 SECRET_ENV = "CRMLIB_SECRET"
 
+PACKAGE_DIR = Path(str(resources.files("crmlib"))).resolve()
+PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
+CDNOW_DIR = PACKAGE_DATA_DIR / "cdnow"
+REPORT_NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
+FONTS_DIR = PACKAGE_DIR / "fonts"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+#: The reports crmlib ships, in reading order (the index lists them in this order).
+REPORTS = ("overview", "segments", "clv", "feedback")
+
+
+def home() -> Path:
+    """The working folder for generated files: ``$CRMLIB_HOME``, else the current directory."""
+    return Path(os.environ.get(HOME_ENV) or os.getcwd()).resolve()
+
+
+def demo_dir() -> Path:
+    """Where ``crmlib demo`` writes the demo data: ``HOME/data/demo``."""
+    return home() / "data" / "demo"
+
+
+def reports_dir() -> Path:
+    """Where reports go unless ``--out`` says otherwise: ``HOME/reports``."""
+    return home() / "reports"
+
 
 def report_notebook(name: str) -> Path:
-    """Path of the report notebook ``notebooks/reports/NAME.ipynb``."""
+    """Path of the shipped report notebook ``crmlib/notebooks/NAME.ipynb``."""
     return REPORT_NOTEBOOKS_DIR / f"{name}.ipynb"
+
+
+def __getattr__(name: str) -> Path:
+    # DEMO_DIR and REPORTS_DIR follow the working folder at the moment they are read.
+    if name == "DEMO_DIR":
+        return demo_dir()
+    if name == "REPORTS_DIR":
+        return reports_dir()
+    raise AttributeError(f"module 'crmlib.config' has no attribute {name!r}")

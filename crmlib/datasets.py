@@ -1,6 +1,6 @@
 """Data to learn and test with: the real CDNOW transactions and a simulated, linked CRM data set.
 
-:func:`load_cdnow` reads the CDNOW files bundled in ``data/cdnow/`` (Fader, Hardie & Lee 2005;
+:func:`load_cdnow` reads the CDNOW files shipped in ``crmlib/data/cdnow/`` (Fader, Hardie & Lee 2005;
 see the README there) as canonical transactions.
 
 :func:`make_crm_dataset` simulates customers, transactions and survey feedback whose true
@@ -45,7 +45,7 @@ import pandas as pd
 import yaml
 from scipy import special, stats
 
-from crmlib.config import CDNOW_DIR, DEMO_DIR, PACKAGE_DIR
+from crmlib.config import CDNOW_DIR, PACKAGE_DATA_DIR, demo_dir
 from crmlib.ledger import Ledger, attach
 from crmlib.privacy import normalise_phone
 
@@ -162,7 +162,7 @@ class CRMDataset:
 
 @cache
 def _resource(name: str) -> dict:
-    with open(PACKAGE_DIR / "data" / name, encoding="utf-8") as f:
+    with open(PACKAGE_DATA_DIR / name, encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 
@@ -473,6 +473,8 @@ def expected_repeat_purchases(t_weeks, r: float, alpha: float, a: float, b: floa
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, t / (alpha + t)))
 
 
-def write_demo(directory=DEMO_DIR, n_customers: int = 2000, seed: int = 42) -> dict[str, Path]:
-    """Write the demo data set (``make demo``) to ``directory``; return the file paths by name."""
+def write_demo(directory=None, n_customers: int = 2000, seed: int = 42) -> dict[str, Path]:
+    """Write the demo data set (``crmlib demo``) to ``directory`` (default: ``data/demo`` under the
+    working folder, :func:`crmlib.config.demo_dir`); return the file paths by name."""
+    directory = demo_dir() if directory is None else directory
     return make_crm_dataset(n_customers=n_customers, seed=seed).write(directory)

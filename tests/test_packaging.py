@@ -21,7 +21,8 @@ def _req(spec: str) -> tuple[str, str]:
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_req(s) for s in project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = dict(_req(s) for s in project["dependencies"] + extras["lab"] + extras["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = dict(_req(s) for s in env["dependencies"] if isinstance(s, str))
     listed.pop("python"), listed.pop("pip")

@@ -19,7 +19,7 @@ from typing import Any
 from crmlib import config, privacy
 from crmlib.reports.record import RECORD_MIME
 
-TEMPLATE_DIR = config.PACKAGE_DIR / "templates"
+TEMPLATE_DIR = config.TEMPLATES_DIR
 TEMPLATE_NAME = "crmlib_report"
 
 #: Cells that are plumbing, not report: papermill's parameter cells and its error markers.

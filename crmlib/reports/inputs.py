@@ -1,0 +1,146 @@
+"""The one rule for which files a report reads: resolve, check, load and record its inputs.
+
+Every report notebook loads its data with :func:`load_inputs`, and the runner checks a request
+with :func:`check_request` before any kernel starts, so both follow the same rule:
+
+* a report uses exactly the files it is given (``--transactions``, ``--customers``,
+  ``--feedback``, or the notebook parameters of the same names) - never demo data as a fallback;
+  demo data reach a report only through ``crmlib demo`` or ``crmlib report --demo``, which pass
+  the demo files like any others;
+* a report missing an input it needs stops with one line naming the input and the flag;
+* an optional input that is not given leaves its section out, and :meth:`Inputs.left_out` writes
+  the sentence that says which input would enable it;
+* the files read are recorded (:func:`crmlib.reports.record`) so the page and the index name them.
+
+``dataset="cdnow_master"`` or ``"cdnow_sample"`` stands for the CDNOW transactions shipped with
+crmlib (no personal data), for reports that want a real public data set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crmlib.exceptions import DataError
+
+#: The input files a report can take, in the order they are listed.
+INPUT_NAMES = ("transactions", "customers", "feedback")
+#: Inputs each shipped report cannot run without; the others are optional.
+REQUIRED = {
+    "overview": ("transactions",),
+    "segments": ("transactions",),
+    "clv": ("transactions",),
+    "feedback": ("feedback",),
+}
+#: Bundled data sets a ``dataset`` parameter may name, standing for the transactions input.
+DATASETS = {"cdnow_master": "CDNOW_master.txt", "cdnow_sample": "CDNOW_sample.txt"}
+
+
+def _flag(name: str) -> str:
+    return f"--{name} FILE"
+
+
+def missing_message(report: str, name: str) -> str:
+    """The one line a report missing a required input stops with."""
+    extra = " (or -p dataset=cdnow_master for the bundled CDNOW data)" if name == "transactions" else ""
+    return (f"The {report} report needs a {name} file: pass {_flag(name)}{extra}; "
+            f"'crmlib report {report} --demo' runs it on the demo data.")
+
+
+def check_request(report: str, given: dict[str, Any]) -> None:
+    """Refuse, before any kernel starts, a request that lacks an input the report needs.
+
+    ``given`` maps parameter names to the values passed (``None`` or absent: not given).
+
+    >>> check_request("clv", {"transactions": "orders.csv"})
+    >>> check_request("clv", {})
+    Traceback (most recent call last):
+    ...
+    crmlib.exceptions.DataError: The clv report needs a transactions file: ...
+    """
+    for name in REQUIRED.get(report, ()):
+        if given.get(name) is None and not (name == "transactions" and given.get("dataset")):
+            raise DataError(missing_message(report, name))
+
+
+def _checked_path(name: str, value) -> Path:
+    path = Path(str(value)).expanduser()
+    if path.is_dir():
+        raise DataError(f"The {name} input {path} is a folder; pass a file ({_flag(name)}).")
+    if not path.is_file():
+        raise DataError(f"The {name} input {path} does not exist; check the path given to --{name}.")
+    return path.resolve()
+
+
+def _load_dataset(dataset: str, observation_end) -> tuple[pd.DataFrame, Path]:
+    from crmlib import config, datasets, io
+    from crmlib.ledger import ledger_of
+
+    if dataset not in DATASETS:
+        raise DataError(f"dataset={dataset!r} is not a bundled data set; use one of {sorted(DATASETS)}.")
+    tx = datasets.load_cdnow(dataset.removeprefix("cdnow_"))
+    if observation_end is not None:
+        late = io.after_end(tx["date"], observation_end)
+        ledger = ledger_of(tx)
+        tx = tx[~late].copy()
+        ledger.add("date after observation end", int(late.sum()), action="dropped")
+        tx.attrs["ledger"] = ledger
+    return tx, config.CDNOW_DIR / DATASETS[dataset]
+
+
+@dataclass
+class Inputs:
+    """The loaded inputs of one report run; ``None`` for an input that was not given."""
+
+    report: str
+    transactions: pd.DataFrame | None = None
+    customers: pd.DataFrame | None = None
+    feedback: pd.DataFrame | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def frames(self) -> list[pd.DataFrame]:
+        """The loaded tables, for the data-quality ledger."""
+        return [f for f in (self.transactions, self.customers, self.feedback) if f is not None]
+
+    def left_out(self, name: str, what: str) -> str:
+        """The sentence a page shows where a section needs the optional input ``name``."""
+        return (f"No {name} file was given, so {what} is left out; "
+                f"run the report with {_flag(name)} to include it.")
+
+
+def load_inputs(report: str, *, transactions=None, customers=None, feedback=None, dataset=None,
+                observation_end=None, record: bool = True) -> Inputs:
+    """Load exactly the inputs given to ``report``, refuse missing required ones, record the files.
+
+    Transactions after ``observation_end`` are dropped and counted in the ledger. Customers and
+    feedback are read as they are (comments redacted as they are read).
+    """
+    from crmlib import io
+
+    given = {"transactions": transactions, "customers": customers, "feedback": feedback, "dataset": dataset}
+    check_request(report, given)
+    out = Inputs(report)
+    if transactions is not None and dataset is not None:
+        raise DataError(f"The {report} report was given both a transactions file and dataset={dataset!r}; "
+                        "pass one of them.")
+    if dataset is not None:
+        out.transactions, out.files["transactions"] = _load_dataset(dataset, observation_end)
+    loaders = {"transactions": lambda p: io.read_transactions(p, observation_end=observation_end),
+               "customers": io.read_customers, "feedback": io.read_feedback}
+    for name, value in given.items():
+        if name in loaders and value is not None:
+            path = _checked_path(name, value)
+            setattr(out, name, loaders[name](path))
+            out.files[name] = path
+    if record:
+        from crmlib.reports.record import record as record_facts
+
+        record_facts(inputs={k: str(v) for k, v in out.files.items()})
+    return out
+
+
+__all__ = ["DATASETS", "INPUT_NAMES", "REQUIRED", "Inputs", "check_request", "load_inputs", "missing_message"]
