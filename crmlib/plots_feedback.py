@@ -1,13 +1,11 @@
 """Feedback figures (score trends, groups, driver terms, themes, value by NPS group) and the
 font set-up that lets matplotlib draw Devanagari and Bengali.
 
-Fonts: matplotlib's default DejaVu Sans has no Indic glyphs. :func:`indic_fonts` looks for
-installed fonts that cover each script (Lohit, Noto Sans Devanagari/Bengali, Mukta, ... found
-by their character maps, not by name) and otherwise registers the Lohit fonts shipped in
-``crmlib/fonts`` (SIL Open Font License). :func:`use_indic_fonts` is a context manager that
-sets a per-glyph fallback list in ``font.family`` (matplotlib >= 3.6) for the figures made
-inside it; nothing changes at import. matplotlib >= 3.11 shapes both scripts (conjuncts,
-reordered vowel signs) through libraqm; older versions draw the letters unshaped.
+Fonts live in :mod:`crmlib.indic_fonts` (re-exported here: :func:`indic_fonts`,
+:func:`use_indic_fonts`, :class:`FontSupport`, ``FONTS_DIR``): installed fonts that really
+draw each script, else the Lohit fonts shipped in ``crmlib/fonts``, never matplotlib's "Last
+Resort" placeholder font; nothing changes at import. matplotlib >= 3.11 shapes both scripts
+(conjuncts, reordered vowel signs) through libraqm; older versions draw the letters unshaped.
 
 Every figure function here makes its figure inside :func:`use_indic_fonts`. When a script
 still has no font, words in that script are left out of the figure (and its note says so)
@@ -16,90 +14,17 @@ instead of being drawn as boxes; show them with an HTML table, which the browser
 
 from __future__ import annotations
 
-import contextlib
-import functools
-from dataclasses import dataclass
-from pathlib import Path
-
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlib.feedback.text import language
+# re-exported: notebooks call pf.indic_fonts() and pf.use_indic_fonts()
+from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fonts  # noqa: F401
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-_PROBE = {"hi": "\u0915\u094d\u0937", "bn": "\u0995\u09cd\u09b7"}  # क्ष, ক্ষ: letter + virama
-_PREFERRED = ("Noto Sans Devanagari", "Noto Sans Bengali", "Lohit Devanagari", "Lohit Bengali")
 METRIC_LABEL = {"nps": "NPS (points, -100 to 100)", "csat": "CSAT (% answering 4-5 of 5)",
                 "ces": "CES (mean effort score, 1-7)"}
 GROUP_COLOURS = {"detractor": "#c0392b", "passive": "#95a5a6", "promoter": "#27ae60"}
-
-
-@dataclass(frozen=True)
-class FontSupport:
-    """Which font families draw which scripts ('hi' Devanagari, 'bn' Bengali)."""
-
-    families: dict
-
-    @property
-    def scripts(self) -> set[str]:
-        return {"en", *self.families}
-
-    def can_draw(self, text) -> bool:
-        """True when every letter of ``text`` is in a script with a font."""
-        lang = language(text)
-        if lang == "mixed":
-            return all(language(w) in self.scripts for w in str(text).split())
-        return lang in self.scripts or lang == "unknown"
-
-
-def _covers(path: str, text: str) -> bool:
-    try:
-        from matplotlib.ft2font import FT2Font
-
-        cmap = FT2Font(path).get_charmap()
-    except Exception:  # unreadable font file: not a candidate
-        return False
-    return all(ord(ch) in cmap for ch in text)
-
-
-@functools.lru_cache(maxsize=1)
-def indic_fonts() -> FontSupport:
-    """Installed font families covering Devanagari and Bengali; bundled Lohit as a fallback."""
-    from matplotlib import font_manager
-
-    found: dict[str, str] = {}
-    entries = sorted(font_manager.fontManager.ttflist,
-                     key=lambda f: (f.name not in _PREFERRED, f.name))
-    for script, probe in _PROBE.items():
-        for f in entries:
-            if f.style == "normal" and _covers(f.fname, probe):
-                found[script] = f.name
-                break
-    for script, fname in (("hi", "Lohit-Devanagari.ttf"), ("bn", "Lohit-Bengali.ttf")):
-        path = FONTS_DIR / fname
-        if script not in found and path.exists():
-            font_manager.fontManager.addfont(str(path))
-            found[script] = font_manager.FontProperties(fname=str(path)).get_name()
-    return FontSupport(found)
-
-
-@contextlib.contextmanager
-def use_indic_fonts():
-    """Context in which new figures fall back to Devanagari and Bengali fonts glyph by glyph.
-
-    Yields the :class:`FontSupport` in force. Outside the context rcParams are as before.
-
-    >>> with use_indic_fonts() as fonts:
-    ...     "en" in fonts.scripts
-    True
-    """
-    support = indic_fonts()
-    base = mpl.rcParams["font.sans-serif"][:1] or ["DejaVu Sans"]
-    families = list(dict.fromkeys([*base, "DejaVu Sans", *support.families.values()]))
-    with mpl.rc_context({"font.family": families}):
-        yield support
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
+import crmlib.indic_fonts as indic  # noqa: E402
 from crmlib import plots_feedback as pf  # noqa: E402
 from crmlib.feedback import drivers, nps_by, nps_category, themes  # noqa: E402
 
@@ -20,11 +21,12 @@ def _close_figures():
 
 
 def test_bundled_fonts_cover_devanagari_and_bengali():
-    assert pf._covers(str(pf.FONTS_DIR / "Lohit-Devanagari.ttf"), "डिलीवरी गुणवत्ता")
-    assert pf._covers(str(pf.FONTS_DIR / "Lohit-Bengali.ttf"), "ডেলিভারি")
-    assert not pf._covers(str(pf.FONTS_DIR / "Lohit-Bengali.ttf"), "डि")
+    assert indic.covers(pf.FONTS_DIR / "Lohit-Devanagari.ttf", "डिलीवरी गुणवत्ता")
+    assert indic.covers(pf.FONTS_DIR / "Lohit-Bengali.ttf", "ডেলিভারি")
+    assert not indic.covers(pf.FONTS_DIR / "Lohit-Bengali.ttf", "डि")
     support = pf.indic_fonts()
     assert {"hi", "bn"} <= support.scripts  # system fonts, else the bundled Lohit
+    assert not any(indic.is_placeholder(name) for name in support.families.values())
 
 
 def test_use_indic_fonts_is_scoped_and_draws_without_missing_glyphs(tmp_path):
@@ -32,7 +34,8 @@ def test_use_indic_fonts_is_scoped_and_draws_without_missing_glyphs(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font" would fail here
         with pf.use_indic_fonts() as fonts:
-            assert len(mpl.rcParams["font.family"]) >= 3
+            assert len(mpl.rcParams["font.family"]) >= 3  # DejaVu Sans, Devanagari, Bengali
+            assert not any(indic.is_placeholder(f) for f in mpl.rcParams["font.family"])
             fig, ax = plt.subplots()
             ax.set_title("डिलीवरी गुणवत्ता / ডেলিভারি / delivery")
             fig.savefig(tmp_path / "fonts.png")
@@ -62,7 +65,7 @@ def test_figures_render_without_warnings(corpus, tmp_path):
 
 def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, tmp_path):
     """No Indic font at all: Indic terms are left out of figures, never drawn as boxes."""
-    monkeypatch.setattr(pf, "indic_fonts", lambda: pf.FontSupport({}))
+    monkeypatch.setattr(indic, "indic_fonts", lambda: pf.FontSupport({}))
     table = drivers(corpus["comment"], nps_category(corpus["nps"]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
