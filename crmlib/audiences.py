@@ -9,7 +9,9 @@ Customer-list audiences (:func:`export`)
 
     * ``"ids"`` -> ``user_id``: keyed pseudonyms from :func:`crmlib.privacy.pseudonymise`
       (HMAC-SHA256 with the key in ``CRMLIB_SECRET``), for platforms that match on your own
-      user id;
+      user id. Without ``CRMLIB_SECRET`` crmlib's public default key is used: the pseudonyms can
+      then be re-identified by anyone who has crmlib, and the manifest says so in ``hashing``
+      and ``warning`` (``re_identifiable: true``);
     * ``"hashed_email"`` -> ``hashed_email``: hex SHA-256 of the email normalised by
       :func:`crmlib.privacy.normalise_email` (surrounding spaces trimmed, lowercased);
     * ``"hashed_phone"`` -> ``hashed_phone``: hex SHA-256 of the phone in E.164 form
@@ -29,7 +31,13 @@ User-data import (:func:`user_data_import`)
     platforms accept as custom dimension names (letters, digits and ``_``, starting with a
     letter, at most 40 characters): ``user_id, segment, r_score, f_score, m_score,
     last_purchase_date, loyalty_tier, predicted_clv`` (the last three when known). No names,
-    emails or phones; duplicate keys are refused.
+    emails or phones; duplicate keys are refused. Its manifest describes the pseudonyms as the
+    audience manifests do.
+
+Row order
+    Every file lists its rows in the order of the pseudonym or hash it holds, never in the
+    order of raw customer ids or of the input: two files made with different secrets cannot be
+    matched row by row, and a file's order says nothing about the customers.
 """
 
 from __future__ import annotations
@@ -49,8 +57,8 @@ from crmlib.exceptions import DataError
 KINDS = {"ids": "user_id", "hashed_email": "hashed_email", "hashed_phone": "hashed_phone"}
 DIMENSION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 HASHING_RULES = {
-    "ids": "user_id = crmlib.privacy.pseudonymise(customer_id): keyed HMAC-SHA256 with the secret "
-           "in CRMLIB_SECRET; not reversible without the key.",
+    # {pseudonyms}: crmlib.privacy.pseudonym_note(key), which depends on the key in use
+    "ids": "user_id = crmlib.privacy.pseudonymise(customer_id): {pseudonyms}",
     "hashed_email": "hashed_email = hex SHA-256 (UTF-8) of the email trimmed and lowercased "
                     "(crmlib.privacy.normalise_email); unkeyed, as ad platforms expect.",
     "hashed_phone": "hashed_phone = hex SHA-256 (UTF-8) of the phone in E.164 form (+, country code, number; "
@@ -121,6 +129,16 @@ def manifest_path(path) -> Path:
     return p.with_name(p.stem + ".manifest.json")
 
 
+def _pseudonym_fields(key) -> dict:
+    """Manifest fields on the pseudonyms made with ``key``: how they are made, whether anyone
+    can re-identify them (the public default key), and then what to do."""
+    fields = {"hashing": HASHING_RULES["ids"].format(pseudonyms=privacy.pseudonym_note(key)),
+              "re_identifiable": privacy.using_default_key(key)}
+    if fields["re_identifiable"]:
+        fields["warning"] = privacy.default_key_warning(key)
+    return fields
+
+
 def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: str = "ids",
            path=None, key: str | bytes | None = None, default_region: str = "IN",
            phone_format: str = "e164", observation_end=None) -> dict:
@@ -128,8 +146,9 @@ def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: s
 
     ``segments`` is a Series of segment names indexed by customer id; ``customers`` the
     customers table (``customer_id`` plus ``email`` / ``phone``; may be None for
-    ``kind="ids"``). Writes ``path`` (one column, see the module docstring, rows sorted so the
-    order reveals nothing) and the manifest beside it; returns the manifest as a dict.
+    ``kind="ids"``). Writes ``path`` (one column, see the module docstring, rows sorted by the
+    value written so the order reveals nothing) and the manifest beside it; returns the manifest
+    as a dict.
     """
     if kind not in KINDS:
         raise DataError(f"kind must be one of {list(KINDS)}, got {kind!r}.")
@@ -173,8 +192,8 @@ def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: s
         skipped["duplicate (same value as another customer)"] = before - len(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False)
-    rules = HASHING_RULES[kind].format(
-        region=default_region, digits=", '+' removed" if phone_format == "digits" else "")
+    rules = (_pseudonym_fields(key) if kind == "ids" else {"hashing": HASHING_RULES[kind].format(
+        region=default_region, digits=", '+' removed" if phone_format == "digits" else "")})
     manifest = {
         "file": path.name,
         "kind": kind,
@@ -185,7 +204,7 @@ def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: s
         "skipped": skipped,
         "created": date.today().isoformat(),
         "observation_end": None if observation_end is None else str(pd.Timestamp(observation_end).date()),
-        "hashing": rules,
+        **rules,
         "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
     if kind != "ids":
@@ -233,8 +252,9 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
     ``R, F, M``); ``segments`` defaults to its ``segment`` column. ``last_purchase`` holds dates
     indexed by customer id: pass :func:`crmlib.summary.last_purchase` of the transactions.
     ``loyalty_tier`` comes from ``customers`` when it has that column, ``predicted_clv`` from
-    ``clv``. Columns that are unknown are left out rather than written empty. A manifest is
-    written beside the file.
+    ``clv``. Columns that are unknown are left out rather than written empty. Rows are sorted
+    by ``user_id``, not by customer id or input order (which two files made with different
+    secrets would share). A manifest is written beside the file.
     """
     for col in ("R", "F", "M"):
         if col not in scored.columns:
@@ -275,6 +295,8 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
     pii = privacy.find_pii_columns(out)
     if pii:
         raise DataError(f"user-data import would hold PII in column(s) {pii}; remove them before exporting.")
+    # by pseudonym, not by raw id: the input order is shared by every file made from this table
+    out = out.sort_values("user_id", kind="stable").reset_index(drop=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False)
@@ -283,8 +305,8 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
         "created": date.today().isoformat(),
         "observation_end": None if scored.attrs.get("observation_end") is None
         else str(pd.Timestamp(scored.attrs["observation_end"]).date()),
-        "hashing": HASHING_RULES["ids"],
+        **_pseudonym_fields(key),
         "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
-    manifest_path(path).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    manifest_path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return out

@@ -4,9 +4,12 @@ What counts as PII here is what identifies a person directly: names, email addre
 numbers, postal addresses, government ids and dates of birth. Analytics needs none of them:
 
 * identifiers are replaced by a **keyed hash** (HMAC-SHA256). The key comes from the
-  ``CRMLIB_SECRET`` environment variable (or the ``key`` argument). Without one a documented
-  default key is used and a :class:`PrivacyWarning` says so: pseudonyms made with a public key
-  can be reversed by anyone who can guess the inputs, so they are not secret.
+  ``CRMLIB_SECRET`` environment variable (or the ``key`` argument). Without one crmlib's public
+  :data:`DEFAULT_KEY` is used, and then the pseudonyms protect nothing: anyone who has crmlib
+  can hash every plausible customer id and re-identify the customers. A
+  :class:`DefaultKeyWarning` says so the first time a process pseudonymises with it;
+  :func:`default_key_warning` gives the same text for a command line to print, and
+  :func:`pseudonym_note` the sentence that files describing pseudonyms carry.
 * emails, phone numbers and Indian government ids inside free text (survey comments) are
   replaced by ``[email]``, ``[phone]`` and ``[id]``. Indian, Bangladeshi and international phone
   formats are recognised, also inside Hindi and Bengali sentences, written with Devanagari or
@@ -41,8 +44,9 @@ from crmlib.config import SECRET_ENV
 from crmlib.ledger import attach, ledger_of
 
 __all__ = [
-    "DEFAULT_KEY", "PII_KINDS", "PrivacyWarning", "drop_pii", "find_pii_columns", "normalise_email",
-    "normalise_phone", "pseudonymise", "redact", "redact_text",
+    "DEFAULT_KEY", "PII_KINDS", "DefaultKeyWarning", "PrivacyWarning", "default_key_warning", "drop_pii",
+    "find_pii_columns", "normalise_email", "normalise_phone", "pseudonym_note", "pseudonymise", "redact",
+    "redact_text", "using_default_key",
 ]
 
 #: The key used when neither ``key=`` nor ``CRMLIB_SECRET`` is given. It is public, so
@@ -62,30 +66,96 @@ PII_KINDS = {
 
 
 class PrivacyWarning(UserWarning):
-    """Personal data may be less protected than intended (e.g. the public default key is in use)."""
+    """Personal data may be less protected than intended."""
+
+
+class DefaultKeyWarning(PrivacyWarning):
+    """Pseudonyms are being made with crmlib's public default key, so they can be re-identified.
+
+    A :class:`PrivacyWarning`, hence a ``UserWarning``. crmlib issues it once per process and adds
+    no warning filter; an application that has told the user already can filter it out itself.
+    """
 
 
 # ----------------------------------------------------------------------------- keyed hashing
 
-_warned_default_key = False
+_warned_default_key = False  # a DefaultKeyWarning was issued in this process
+
+
+def _key_source(key: str | bytes | None) -> tuple[bytes, str]:
+    """The key as bytes and where it came from: ``"argument"``, ``"environment"`` or ``"default"``.
+
+    A given key (argument or ``CRMLIB_SECRET``) that equals :data:`DEFAULT_KEY` counts as the
+    default: it is just as public.
+    """
+    source = "argument"
+    if key is None or (isinstance(key, (str, bytes)) and not key):
+        key, source = os.environ.get(SECRET_ENV) or None, "environment"
+    if key is None:
+        key, source = DEFAULT_KEY, "default"
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    return raw, "default" if raw == DEFAULT_KEY.encode("utf-8") else source
+
+
+def using_default_key(key: str | bytes | None = None) -> bool:
+    """Whether pseudonyms made with ``key`` (None: the ``CRMLIB_SECRET`` environment variable)
+    would use crmlib's public default key, and so could be re-identified by anyone.
+
+    >>> using_default_key("a-long-random-secret")
+    False
+    >>> using_default_key(DEFAULT_KEY)
+    True
+    """
+    return _key_source(key)[1] == "default"
+
+
+def default_key_warning(key: str | bytes | None = None) -> str | None:
+    """The warning to show a user when pseudonyms would use the public default key, else None.
+
+    A command line prints it once (to stderr); :func:`pseudonymise` issues the same text as a
+    :class:`DefaultKeyWarning`. It says what is wrong and how to fix it.
+
+    >>> default_key_warning("a-long-random-secret") is None
+    True
+    >>> print(default_key_warning(DEFAULT_KEY))  # doctest: +ELLIPSIS
+    crmlib is pseudonymising customer ids with its public default key ... set CRMLIB_SECRET ...
+    """
+    if not using_default_key(key):
+        return None
+    return (f"crmlib is pseudonymising customer ids with its public default key ({SECRET_ENV} is not "
+            f"set). Anyone who has crmlib can re-identify these pseudonyms by hashing every plausible "
+            f"customer id. To fix it, set {SECRET_ENV} to a long random secret, e.g. export "
+            f"{SECRET_ENV}=$(python -c \"import secrets; print(secrets.token_hex(32))\"), keep it "
+            f"private and the same across runs, make the files again and delete those written with "
+            f"the default key.")
+
+
+def pseudonym_note(key: str | bytes | None = None) -> str:
+    """How pseudonyms made with ``key`` are protected, for manifests and any text describing them.
+
+    >>> pseudonym_note("s3cret")  # doctest: +ELLIPSIS
+    'keyed HMAC-SHA256 with the secret given as key=; without that secret ... cannot be recomputed ...'
+    >>> "re-identified by anyone who has crmlib" in pseudonym_note(DEFAULT_KEY)
+    True
+    """
+    source = _key_source(key)[1]
+    if source == "default":
+        return (f"HMAC-SHA256 with crmlib's PUBLIC default key ({SECRET_ENV} was not set): these "
+                f"pseudonyms are NOT protected and can be re-identified by anyone who has crmlib, by "
+                f"hashing every plausible customer id. Set {SECRET_ENV} to a long random secret, make "
+                f"the file again and delete this one.")
+    where = f"the environment variable {SECRET_ENV}" if source == "environment" else "key="
+    return (f"keyed HMAC-SHA256 with the secret given as {where}; without that secret the pseudonyms "
+            f"cannot be recomputed from customer ids, so keep it private.")
 
 
 def _resolve_key(key: str | bytes | None) -> bytes:
     global _warned_default_key
-    if key is None:
-        key = os.environ.get(SECRET_ENV) or None
-    if key is None:
-        if not _warned_default_key:
-            _warned_default_key = True
-            warnings.warn(
-                f"crmlib is pseudonymising with its public default key, so the pseudonyms are "
-                f"stable but not secret: anyone can recompute them from a list of ids. Set the "
-                f"environment variable {SECRET_ENV} to a long random string (e.g. the output of "
-                f"`python -c \"import secrets; print(secrets.token_hex(32))\"`) or pass key=.",
-                PrivacyWarning, stacklevel=3,
-            )
-        key = DEFAULT_KEY
-    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    raw, source = _key_source(key)
+    if source == "default" and not _warned_default_key:
+        _warned_default_key = True
+        warnings.warn(default_key_warning(raw), DefaultKeyWarning, stacklevel=3)
+    return raw
 
 
 def pseudonymise(values, key: str | bytes | None = None, prefix: str = "c_") -> pd.Series:
@@ -94,7 +164,8 @@ def pseudonymise(values, key: str | bytes | None = None, prefix: str = "c_") -> 
     ``values`` may be a Series (the result keeps its index and name), an Index (the result is
     indexed by the original values, handy for ``.map``) or any list/array (a RangeIndex).
     Missing values stay missing. The key is ``key``, else the ``CRMLIB_SECRET`` environment
-    variable, else :data:`DEFAULT_KEY` with a :class:`PrivacyWarning` (once per process).
+    variable, else :data:`DEFAULT_KEY` with a :class:`DefaultKeyWarning` (once per process):
+    such pseudonyms can be re-identified by anyone who has crmlib, see :func:`pseudonym_note`.
     Equal inputs give equal pseudonyms, so joins across tables still work.
 
     >>> pseudonymise(pd.Series(["a", None, "a"]), key="secret").tolist()
@@ -504,7 +575,7 @@ def drop_pii(df: pd.DataFrame, keep_id: str = "customer_id", key: str | bytes | 
             values = df[col].map(lambda v: (norm(v) or v) if isinstance(v, str) else v) if norm else df[col]
             out[col] = pseudonymise(values, key=key)
             actions.append((f"'{col}' looks like PII ({kind})", present,
-                            "replaced by keyed pseudonyms (HMAC-SHA256)"))
+                            "replaced by pseudonyms: " + pseudonym_note(key)))
         elif kind == "free_text":
             red = redact(df[col])
             changed = int((red.fillna("").astype(str) != df[col].fillna("").astype(str)).sum())

@@ -163,20 +163,25 @@ def test_user_data_import_one_row_per_pseudonymised_customer_without_pii(tmp_pat
                                   "last_purchase_date", "loyalty_tier", "predicted_clv"]
     assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", c) for c in back.columns)
     assert len(back) == len(scored) and not back["user_id"].duplicated().any()
-    assert back["user_id"].tolist() == privacy.pseudonymise(list(scored.index), key=KEY).tolist()
-    assert back["r_score"].astype(int).tolist() == scored["R"].tolist()
-    assert back.loc[0, "loyalty_tier"] == "gold"  # C1
-    assert back.loc[10, "loyalty_tier"] == ""  # C11 is not in the customers table
+    pid = dict(zip(scored.index, privacy.pseudonymise(list(scored.index), key=KEY)))
+    assert back["user_id"].tolist() == sorted(pid.values())  # rows in pseudonym order
+    by_id = back.set_index("user_id")
+    assert by_id.loc[[pid[c] for c in scored.index], "r_score"].astype(int).tolist() == scored["R"].tolist()
+    assert by_id.loc[pid["C1"], "loyalty_tier"] == "gold"
+    assert by_id.loc[pid["C11"], "loyalty_tier"] == ""  # C11 is not in the customers table
     # last purchase = observation end - (T - recency) days
     gap = int(scored["T"].iloc[0] - scored["recency"].iloc[0])
-    assert back.loc[0, "last_purchase_date"] == (pd.Timestamp("2024-06-30") - pd.Timedelta(days=gap)).strftime("%Y-%m-%d")
-    assert float(back.loc[len(back) - 1, "predicted_clv"]) == pytest.approx(400.0)
+    assert by_id.loc[pid["C1"], "last_purchase_date"] == (
+        pd.Timestamp("2024-06-30") - pd.Timedelta(days=gap)).strftime("%Y-%m-%d")
+    assert float(by_id.loc[pid["C40"], "predicted_clv"]) == pytest.approx(400.0)
     text = path.read_text()
     assert not re.search(r"\bC\d+\b", text)  # no raw customer ids
     assert_no_raw_pii(text, customers)
     assert privacy.find_pii_columns(out) == {}
     manifest = json.loads(audiences.manifest_path(path).read_text())
     assert manifest["rows"] == len(scored) and manifest["key"] == "user_id"
+    assert manifest["re_identifiable"] is False and "warning" not in manifest
+    assert "CRMLIB_SECRET" in manifest["hashing"] and "cannot be recomputed" in manifest["hashing"]
 
 
 def test_user_data_import_uses_given_last_purchase_and_leaves_out_unknown_columns(tmp_path):
@@ -185,9 +190,75 @@ def test_user_data_import_uses_given_last_purchase_and_leaves_out_unknown_column
     assert list(out.columns) == ["user_id", "segment", "r_score", "f_score", "m_score"]
     lp = pd.Series(pd.to_datetime(["2024-01-0%d" % i for i in range(1, 6)]), index=scored.index)
     out = audiences.user_data_import(scored, tmp_path / "u.csv", last_purchase=lp)
-    assert out["last_purchase_date"].tolist()[:2] == ["2024-01-01", "2024-01-02"]
+    dates = out.set_index("user_id")["last_purchase_date"]
+    assert dates[privacy.pseudonymise(["C1", "C2"], key=KEY)].tolist() == ["2024-01-01", "2024-01-02"]
 
 
 def test_user_data_import_refuses_unscored_input(tmp_path):
     with pytest.raises(DataError, match="needs column 'R'"):
         audiences.user_data_import(pd.DataFrame({"frequency": [1]}), tmp_path / "u.csv")
+
+
+# ---------------------------------------------------------------- issue 10: public key, row order
+
+@pytest.fixture
+def public_key(monkeypatch):
+    """No CRMLIB_SECRET: crmlib's public default key, and its warning not yet given."""
+    monkeypatch.delenv("CRMLIB_SECRET", raising=False)
+    monkeypatch.setattr(privacy, "_warned_default_key", False)
+
+
+def test_manifests_say_default_key_ids_can_be_re_identified(tmp_path, segments, public_key):
+    """Issue 10: with the public key, 13 of 13 audience ids were reversed by enumerating plausible
+    ids, yet the manifests said 'not reversible without the key'. Now they say who can
+    re-identify the ids and how to fix it, and the first pseudonym made warns on the terminal."""
+    with pytest.warns(privacy.DefaultKeyWarning, match="CRMLIB_SECRET"):
+        audience = audiences.export(None, segments, "Champions", kind="ids", path=tmp_path / "a.csv")
+    user_data = audiences.user_data_import(scored_frame(5), tmp_path / "u.csv")
+    manifests = [audience, json.loads(audiences.manifest_path(tmp_path / "u.csv").read_text())]
+    for m in manifests:
+        assert m["re_identifiable"] is True
+        assert "re-identified by anyone who has crmlib" in m["hashing"] and "Set CRMLIB_SECRET" in m["hashing"]
+        assert "not reversible" not in json.dumps(m)
+        assert m["warning"] == privacy.default_key_warning()
+    assert len(user_data) == 5
+
+
+def _raw_order(path, ids, key):
+    """The raw customer ids in the order a file lists their pseudonyms."""
+    back = dict(zip(privacy.pseudonymise(list(ids), key=key), ids))
+    return [back[u] for u in pd.read_csv(path, dtype=str)["user_id"]]
+
+
+def test_user_data_rows_are_in_pseudonym_order_not_raw_id_order(tmp_path, monkeypatch):
+    """Issue 10: the user-data file listed rows in raw-id order, so two files made with different
+    secrets could be matched row by row. Rows now follow the pseudonym, which the key scrambles,
+    and do not depend on the input order."""
+    scored = scored_frame()
+    ids = list(scored.index)
+    files = {}
+    for key in ("first-secret", "second-secret"):
+        monkeypatch.setenv("CRMLIB_SECRET", key)
+        files[key] = tmp_path / f"{key}.csv"
+        out = audiences.user_data_import(scored, files[key])
+        assert out["user_id"].is_monotonic_increasing and out.index.equals(pd.RangeIndex(len(out)))
+    first, second = (_raw_order(files[k], ids, k) for k in files)
+    assert sorted(first) == sorted(ids) and first != ids and second != ids and first != second
+    a, b = (pd.read_csv(f, dtype=str) for f in files.values())
+    assert not (a.drop(columns="user_id") == b.drop(columns="user_id")).all(axis=None)
+    shuffled = scored.sample(frac=1.0, random_state=7)
+    audiences.user_data_import(shuffled, tmp_path / "shuffled.csv")
+    assert (tmp_path / "shuffled.csv").read_bytes() == files["second-secret"].read_bytes()
+
+
+@pytest.mark.parametrize("kind", list(audiences.KINDS))
+def test_audience_rows_are_in_the_order_of_the_value_written(tmp_path, customers, segments, kind):
+    """Every audience kind lists its rows sorted by the pseudonym or hash, whatever the order of
+    customers and segments given."""
+    path = tmp_path / "a.csv"
+    audiences.export(customers, segments, "Champions", kind=kind, path=path)
+    column = pd.read_csv(path, dtype=str)[audiences.KINDS[kind]]
+    assert column.tolist() == sorted(column)
+    flipped = tmp_path / "b.csv"
+    audiences.export(customers.iloc[::-1], segments.iloc[::-1], "Champions", kind=kind, path=flipped)
+    assert flipped.read_bytes() == path.read_bytes()

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from crmlib import privacy
 from crmlib.ledger import Ledger, attach, ledger_of
-from crmlib.privacy import (PrivacyWarning, drop_pii, find_pii_columns, normalise_email, normalise_phone,
-                            pseudonymise, redact, redact_text)
+from crmlib.privacy import (DefaultKeyWarning, PrivacyWarning, default_key_warning, drop_pii, find_pii_columns,
+                            normalise_email, normalise_phone, pseudonym_note, pseudonymise, redact, redact_text,
+                            using_default_key)
 
 
 def hand_hmac(key: str, value: str) -> str:
@@ -51,6 +52,70 @@ def test_default_key_warns_once_and_is_documented(no_env_key):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pseudonymise(["y"])  # once per process: no second warning
+
+
+def test_default_key_warning_is_its_own_class_issued_once_without_touching_filters(no_env_key):
+    """Issue 10: the first pseudonym made with the public key in a process raises a
+    DefaultKeyWarning (a UserWarning) that says the ids can be re-identified and how to fix it;
+    crmlib adds no warning filter to do so."""
+    assert issubclass(DefaultKeyWarning, PrivacyWarning) and issubclass(DefaultKeyWarning, UserWarning)
+    filters = list(warnings.filters)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # count every issue, not Python's once-per-location
+        pseudonymise(["x"])
+        pseudonymise(pd.Index(["y"]))
+    assert [w.category for w in caught] == [DefaultKeyWarning]
+    text = str(caught[0].message)
+    assert text == default_key_warning()
+    assert "re-identify" in text and "Anyone who has crmlib" in text and "set CRMLIB_SECRET" in text
+    assert caught[0].filename == __file__  # points at the caller, not inside crmlib
+    assert list(warnings.filters) == filters
+
+
+def test_using_default_key_follows_argument_environment_and_default(no_env_key, monkeypatch):
+    assert using_default_key() and default_key_warning() is not None
+    assert using_default_key(privacy.DEFAULT_KEY) and using_default_key("")  # an empty key is no key
+    assert not using_default_key("param") and default_key_warning("param") is None
+    monkeypatch.setenv("CRMLIB_SECRET", "from-env")
+    assert not using_default_key() and default_key_warning() is None
+    monkeypatch.setenv("CRMLIB_SECRET", privacy.DEFAULT_KEY)  # the public key, set by hand, is no secret
+    assert using_default_key()
+    with pytest.warns(DefaultKeyWarning):
+        pseudonymise(["x"])
+
+
+def test_pseudonym_note_says_whether_the_ids_can_be_re_identified(no_env_key, monkeypatch):
+    public = pseudonym_note()
+    assert "re-identified by anyone who has crmlib" in public and "Set CRMLIB_SECRET" in public
+    assert "not reversible" not in public
+    assert "cannot be recomputed" in pseudonym_note("k") and "key=" in pseudonym_note("k")
+    monkeypatch.setenv("CRMLIB_SECRET", "from-env")
+    assert "environment variable CRMLIB_SECRET" in pseudonym_note()
+    assert "re-identified" not in pseudonym_note()
+
+
+def test_default_key_pseudonyms_are_reversed_by_enumerating_ids(no_env_key):
+    """Why the public key is called out: hashing every plausible id (C1..C5000) reverses every
+    pseudonym made with it, as the issue-10 review did for 13 of 13 audience ids; a secret key
+    leaves the same enumeration with nothing."""
+    customers = [f"C{i}" for i in (7, 42, 313, 2024, 4999)]
+    candidates = [f"C{i}" for i in range(1, 5001)]
+    with pytest.warns(DefaultKeyWarning):
+        table = dict(zip(pseudonymise(candidates, key=privacy.DEFAULT_KEY), candidates))
+    public = pseudonymise(customers, key=privacy.DEFAULT_KEY)
+    assert [table.get(p) for p in public] == customers
+    secret = pseudonymise(customers, key="a-long-random-secret")
+    assert not set(secret) & set(table)
+
+
+def test_drop_pii_ledger_says_when_pseudonyms_use_the_public_key(no_env_key):
+    df = pd.DataFrame({"customer_id": ["asha@example.com", "rahim@example.org"], "amount": [1.0, 2.0]})
+    attach(df, Ledger(source="orders.csv", table="orders", rows_read=2))
+    with pytest.warns(DefaultKeyWarning):
+        public = drop_pii(df)
+    detail = ledger_of(public).entries[0].detail
+    assert "re-identified by anyone who has crmlib" in detail and "CRMLIB_SECRET" in detail
+    assert "re-identified" not in ledger_of(drop_pii(df, key="k")).entries[0].detail
 
 
 def test_env_key_is_used_without_warning(no_env_key, monkeypatch):

@@ -3,7 +3,8 @@
 A leaf model declares its parameter names, the columns it reads, starting values and a
 vectorised log-likelihood over *distinct* histories with a weight each. This base:
 
-* validates the input (columns present, numeric, finite, non-negative, model rules),
+* validates the input (columns present, numeric, finite, non-negative, model rules) with one
+  check, :meth:`BaseModel._check_input`, that ``fit`` and every prediction method run,
 * compresses identical rows into one row with a weight (so the cost of a fit grows with the
   number of distinct histories, not with customers), by hashing each column and combining the
   integer codes (:func:`group_rows`),
@@ -103,10 +104,16 @@ class BaseModel:
     _compress = True
 
     # ----------------------------------------------------------------- fitting
+    def _check_input(self, data: pd.DataFrame) -> pd.DataFrame:
+        """The one check of a model's input, run by ``fit`` and by every method that reads data:
+        the columns are present, numeric, finite and non-negative, and the leaf's rules hold
+        (``_validate``, e.g. recency <= T). Raises DataError naming the column, rows and values;
+        returns what ``_validate`` returns (the rows a fit learns from)."""
+        check_columns(data, self.columns, type(self).__name__)
+        return self._validate(data)
+
     def _prepare(self, data: pd.DataFrame, fitting: bool = False) -> pd.DataFrame:
-        name = type(self).__name__
-        check_columns(data, self.columns, name)
-        data = self._validate(data)
+        data = self._check_input(data)
         if fitting:
             self._check_degenerate(data)
         if self._compress:
@@ -384,6 +391,7 @@ class TransactionModel(BaseModel):
     _row_predictions = False
 
     def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Rules of a purchase history, checked by fit and by every prediction (``_check_input``)."""
         name = type(self).__name__
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         tx = pd.to_numeric(data["recency"]).to_numpy(dtype=float)
@@ -400,15 +408,21 @@ class TransactionModel(BaseModel):
                        opportunities)
             check_rule(x > tx, data, "frequency <= recency", name, "frequency",
                        "at most one transaction per opportunity: recency is the opportunity of "
-                       "the last one, so it is at least frequency.")
+                       "the last one, so it is at least frequency.", others=("recency",))
         # T == 0 (first purchase at the end of observation) is allowed: such a customer has
         # frequency == recency == 0 and contributes log-likelihood 0 (nothing could be observed).
         check_rule(tx > T, data, "recency <= T", name, "recency",
                    "recency and T are both ages since the first purchase in one time unit; "
-                   "check that they were computed with the same unit and observation end.")
+                   "check that they were computed with the same unit and observation end.",
+                   others=("T",))
         check_rule((x == 0) & (tx != 0), data, "recency == 0 when frequency == 0", name, "recency",
                    "recency is the age at the last repeat purchase, so 0 without one; "
-                   "check how recency was computed.")
+                   "check how recency was computed.", others=("frequency",))
+        # a repeat purchase comes after the first one (on a later day, or a later opportunity)
+        check_rule((x > 0) & (tx == 0), data, "recency > 0 when frequency > 0", name, "recency",
+                   "recency is the age at the last repeat purchase, which comes after the "
+                   "first purchase; check how recency was computed (not rounded down to whole "
+                   "periods).", others=("frequency",))
         return data
 
     def _check_degenerate(self, data: pd.DataFrame) -> None:
@@ -422,16 +436,16 @@ class TransactionModel(BaseModel):
                             "purchase and dropout processes cannot be told apart. Use a longer "
                             "calibration period or check that repeat purchases were counted.")
 
-    def _check_data(self, data: pd.DataFrame) -> None:
-        name = type(self).__name__
-        check_columns(data, self.columns, name)
-
     # ---------------------------------------------------------------- predictions
     def expected_purchases(self, t, data: pd.DataFrame) -> pd.Series:
         """Expected repeat purchases in the next ``t`` time units (same unit as ``T``), per row."""
         params = self._p()
-        self._check_data(data)
+        self._check_input(data)
         self._check_freq(data)
+        return self._series(self._expected(params, t, data), data, "expected_purchases")
+
+    def _expected(self, params: np.ndarray, t, data: pd.DataFrame) -> np.ndarray:
+        """:meth:`expected_purchases` of checked ``data``, as an array."""
         tt = _as_t(t, data, type(self).__name__)
         if self._row_predictions:
             arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
@@ -441,12 +455,12 @@ class TransactionModel(BaseModel):
             frame = data.assign(_t=tt)
             values = unique_apply(frame, self.columns + ("_t",),
                                   lambda x, tx, T, t_: self._conditional(params, x, tx, T, t_))
-        return self._series(values, data, "expected_purchases")
+        return values
 
     def probability_alive(self, data: pd.DataFrame) -> pd.Series:
         """Probability that each customer is still active at the end of observation ``T``."""
         params = self._p()
-        self._check_data(data)
+        self._check_input(data)
         self._check_freq(data)
         if self._row_predictions:
             arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
@@ -478,7 +492,8 @@ class TransactionModel(BaseModel):
         period ``k`` (from ``k - 1`` to ``k``) are discounted by ``(1 + discount_rate) ** -k`` and
         valued at ``spend_model.expected_spend(data)``.
         """
-        self._check_fitted()
+        params = self._p()
+        self._check_input(data)
         self._check_freq(data, freq)
         if int(horizon) != horizon or horizon < 1:
             raise DataError(f"horizon must be a whole number of periods >= 1, got {horizon!r}.")
@@ -487,8 +502,8 @@ class TransactionModel(BaseModel):
         spend = spend_model.expected_spend(data).to_numpy()
         value = np.zeros(len(data))
         previous = np.zeros(len(data))
-        for k in range(1, int(horizon) + 1):
-            current = self.expected_purchases(k, data).to_numpy()
+        for k in range(1, int(horizon) + 1):  # data checked once above, not once per period
+            current = self._expected(params, k, data)
             value += (current - previous) / (1.0 + discount_rate) ** k
             previous = current
         return self._series(value * spend, data, "clv")

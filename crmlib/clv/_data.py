@@ -16,11 +16,20 @@ WEIGHT = "weight"
 FREQS = ("D", "W", "M")  # the time units of crmlib.summary.rfm_summary
 
 
-def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray) -> str:
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _describe_rows(mask: np.ndarray, index: pd.Index, values: np.ndarray,
+                   others: dict[str, np.ndarray] | None = None) -> str:
+    """``"2 row(s), first 'c1': 25.0 (T=20.0), 'c7': 3.0 (T=1.0)"``: the count of rows where
+    ``mask`` is True and the first three, by index label, with their value and ``others``."""
     bad = np.flatnonzero(mask)
-    plain = [v.item() if isinstance(v, np.generic) else v for v in values[bad[:3]]]
-    shown = ", ".join(f"{index[i]!r}: {v!r}" for i, v in zip(bad[:3], plain))
-    return f"{bad.size} row(s), first {shown}"
+    shown = []
+    for i in bad[:3]:
+        extra = ", ".join(f"{name}={_plain(col[i])!r}" for name, col in (others or {}).items())
+        shown.append(f"{index[i]!r}: {_plain(values[i])!r}" + (f" ({extra})" if extra else ""))
+    return f"{bad.size} row(s), first {', '.join(shown)}"
 
 
 def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.DataFrame:
@@ -52,16 +61,18 @@ def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.Data
         if neg.any():
             problems.append(f"column '{col}': {_describe_rows(neg, data.index, values)} are negative")
     if problems:
-        raise DataError(f"{model}: " + "; ".join(problems) + ". Fix or drop these rows and fit again.")
+        raise DataError(f"{model}: " + "; ".join(problems) + ". Fix or drop these rows and try again.")
     return data
 
 
 def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col: str,
-               advice: str = "Fix or drop these rows and fit again.") -> None:
-    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``), and ``advice``."""
+               advice: str = "Fix or drop these rows and try again.", others: tuple[str, ...] = ()) -> None:
+    """Raise DataError naming the rows where ``mask`` is True (a broken ``rule``), their values
+    in ``col`` and in the columns ``others`` the rule compares it with, and ``advice``."""
     if np.any(mask):
+        shown = {c: data[c].to_numpy() for c in others}
         raise DataError(f"{model}: rule '{rule}' broken in column '{col}': "
-                        f"{_describe_rows(np.asarray(mask), data.index, data[col].to_numpy())}. "
+                        f"{_describe_rows(np.asarray(mask), data.index, data[col].to_numpy(), shown)}. "
                         + advice)
 
 

@@ -1,6 +1,7 @@
 """Invariants shared by every CLV model, input checks and errors."""
 
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -443,3 +444,97 @@ def test_a_parameter_with_a_huge_log_scale_standard_error_is_not_a_fit(monkeypat
     with pytest.raises(ConvergenceError, match=r"\['a'\] are not identified"):
         model.fit(data)
     assert not hasattr(model, "params_")
+
+
+# ---------------------------------------------------------------- predictions check their input as fit does
+
+import inspect  # noqa: E402
+
+from crmlib.clv._base import TransactionModel  # noqa: E402
+
+
+def _history():
+    """Three valid histories, whole numbers so that BG/BB (opportunities) accepts them too."""
+    return pd.DataFrame({"frequency": [1, 0, 3], "recency": [2.0, 0.0, 5.0], "T": [6.0, 6.0, 6.0],
+                         "monetary_value": [20.0, 0.0, 30.0]}, index=["c1", "c2", "c3"])
+
+
+def _row_c1(**cells):
+    def change(d):
+        d = d.astype({c: float for c in cells})
+        for c, v in cells.items():
+            d.loc["c1", c] = v
+        return d
+    return change
+
+
+# (change to customer c1, the column the error names, what it says); for BG/BB a repeat purchase
+# at recency 0 breaks "frequency <= recency", which it checks first
+BAD_HISTORIES = {
+    "recency > T": (_row_c1(recency=25.0), "recency", r"'recency <= T'.*'c1': 25\.0 \(T=6\.0\)"),
+    "negative recency": (_row_c1(recency=-1.0), "recency", r"'c1': -1\.0 are negative"),
+    "negative T": (_row_c1(T=-6.0), "T", r"'c1': -6\.0 are negative"),
+    "recency without a repeat purchase": (_row_c1(frequency=0.0), "recency",
+                                          r"'recency == 0 when frequency == 0'.*'c1': 2\.0 \(frequency=0\.0\)"),
+    "repeat purchase at recency 0": (_row_c1(recency=0.0), "recency|frequency",
+                                     r"'(recency > 0 when frequency > 0|frequency <= recency)'.*'c1'"),
+    "missing T": (_row_c1(T=np.nan), "T", r"'c1': nan are missing or not finite"),
+    "fractional frequency": (_row_c1(frequency=1.5), "frequency", r"'frequency is a whole number'.*'c1': 1\.5"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_HISTORIES))
+def test_predictions_refuse_what_fit_refuses(published_model, prediction, bad):
+    """Issue 10: probability_alive accepted recency > T and other histories that fit refuses.
+    Every method reading a summary now runs fit's own check and raises the same DataError,
+    naming the column, the customer and the value."""
+    change, column, shown = BAD_HISTORIES[bad]
+    prediction(published_model, _history())  # the valid histories are predicted
+    data = change(_history())
+    with pytest.raises(DataError) as refused_by_fit:
+        type(published_model)().fit(data)
+    with pytest.raises(DataError) as refused:
+        prediction(published_model, data)
+    assert str(refused.value) == str(refused_by_fit.value)
+    assert re.search(rf"column '({column})'", str(refused.value))
+    assert re.search(shown, str(refused.value))
+
+
+def test_every_method_reading_data_is_listed(prediction_methods):
+    """The invariant above runs on every public method of a transaction model that takes
+    ``data``, so a new prediction method cannot skip the check unnoticed."""
+    for cls in TRANSACTION_MODELS:
+        reading = {name for name, f in inspect.getmembers(cls, inspect.isfunction)
+                   if not name.startswith("_") and "data" in inspect.signature(f).parameters}
+        assert reading - {"fit"} == set(prediction_methods), cls.__name__
+
+
+def test_the_check_is_the_one_fit_runs(monkeypatch):
+    """One shared check, not copies: fit and the predictions all go through _check_input."""
+    model = BetaGeo().set_params(**CDNOW)
+    calls = []
+    real = TransactionModel._check_input
+
+    def spy(self, data):
+        calls.append(len(data))
+        return real(self, data)
+
+    monkeypatch.setattr(TransactionModel, "_check_input", spy)
+    data = _history()
+    model.probability_alive(data)
+    model.expected_purchases(1, data)
+    model.customer_lifetime_value(data, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 12, 0.01)
+    model.log_likelihood(data)
+    assert calls == [3, 3, 3, 3]  # the CLV checks once, not once per period
+    with pytest.raises(DataError):
+        BetaGeo().fit(data.iloc[:1])
+    assert calls[-1] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="GammaGamma.expected_spend (crmlib/clv/gamma_gamma.py) checks "
+                   "columns only, not the rules fit applies (monetary_value > 0 when frequency > 0)")
+def test_expected_spend_refuses_what_fit_refuses():
+    gg = GammaGamma().set_params(p=6.25, q=3.74, v=15.44)
+    data = pd.DataFrame({"frequency": [1.0, 2.0, 3.0], "monetary_value": [5.0, 0.0, 7.0]})
+    with pytest.raises(DataError, match="monetary_value > 0 when frequency > 0"):
+        gg.expected_spend(data)
