@@ -1,15 +1,28 @@
-"""The data-quality ledger: every row that a loader drops, flags or changes, with its reason.
+"""The data-quality ledger: every row that a loader drops, flags, keeps with a note or changes.
 
 A ledger travels with the loaded DataFrame in ``df.attrs["ledger"]``; :func:`ledger_of`
 reads it back. Notebooks show it so that nothing is lost silently.
 
+An entry's ``action`` is one of :data:`ACTIONS`:
+
+* ``dropped``: the rows are not in the table; only these count in :attr:`Ledger.rows_dropped`;
+* ``flagged``: kept and marked for analysis (a return, a zero amount);
+* ``kept``: kept as they are, though a reader could expect otherwise (exact duplicate rows
+  that are probably real repeat purchases);
+* ``changed``: kept with a value changed (a phone number redacted from a comment).
+
+So every row read is either in the table or counted as dropped:
+``rows_read == len(table) + rows_dropped``.
+
 >>> led = Ledger(source="orders.csv", table="transactions", rows_read=10)
 >>> led.add("exact duplicate row", 2, action="dropped", rows=[4, 7])
->>> led.rows_kept
-8
+>>> led.add("zero amount", 1, action="flagged", rows=[9])
+>>> led.rows_kept, led.rows_dropped
+(8, 2)
 >>> print(led.to_frame()[["reason", "rows", "action"]].to_string(index=False))
              reason  rows  action
 exact duplicate row     2 dropped
+        zero amount     1 flagged
 """
 
 from __future__ import annotations
@@ -21,12 +34,15 @@ import pandas as pd
 
 ATTR = "ledger"
 
+#: What a ledger entry can say happened to its rows.
+ACTIONS = ("dropped", "flagged", "kept", "changed")
+
 
 @dataclass
 class LedgerEntry:
     reason: str
     rows: int
-    action: str  # "dropped", "flagged" or "changed"
+    action: str  # one of ACTIONS
     detail: str = ""
     examples: list = field(default_factory=list)  # spreadsheet row numbers (header = row 1) or index labels
 
@@ -42,9 +58,12 @@ class Ledger:
     notes: list[str] = field(default_factory=list)  # how the file was read (encoding, column names)
 
     def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=()) -> None:
-        """Record ``count`` rows dropped, flagged or changed for ``reason`` (no-op when 0)."""
-        if action not in {"dropped", "flagged", "changed"}:
-            raise ValueError(f"action must be dropped, flagged or changed, not {action!r}")
+        """Record ``count`` rows dropped, flagged, kept or changed for ``reason`` (no-op when 0);
+        ``rows`` are their row numbers, of which the first five are kept as examples."""
+        if action not in ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
+        if count < 0:
+            raise ValueError(f"count must be 0 or more, not {count}")
         if count:
             self.entries.append(
                 LedgerEntry(reason, int(count), action, detail,
@@ -53,10 +72,12 @@ class Ledger:
 
     @property
     def rows_dropped(self) -> int:
+        """Rows read but not in the table."""
         return sum(e.rows for e in self.entries if e.action == "dropped")
 
     @property
     def rows_kept(self) -> int:
+        """Rows in the table: those read minus those dropped (flagged, kept and changed rows stay)."""
         return self.rows_read - self.rows_dropped
 
     def to_frame(self) -> pd.DataFrame:

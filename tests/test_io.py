@@ -161,13 +161,13 @@ def test_ledger_counts_every_dropped_and_flagged_row(tmp_path):
     tx = read_transactions(path, observation_end="2024-12-31")
     ledger = ledger_of(tx)
     counts = {e.reason: (e.rows, e.action, e.examples) for e in ledger.entries}
-    assert counts["exact duplicate row"] == (1, "dropped", [3])
+    assert counts["exact duplicate row"] == (1, "kept", [3])  # no transaction id: two real purchases
     assert counts["no customer_id"] == (1, "dropped", [4])
     assert counts["date after observation end"] == (1, "dropped", [7])
     assert counts["return or refund (negative amount)"] == (1, "flagged", [5])
     assert counts["zero amount"] == (1, "flagged", [6])
-    assert ledger.rows_read == 6 and ledger.rows_kept == len(tx) == 3
-    assert tx["is_return"].tolist() == [False, True, False]
+    assert ledger.rows_read == 6 and ledger.rows_kept == len(tx) == 4
+    assert tx["is_return"].tolist() == [False, False, True, False]
 
 
 def test_feedback_comments_are_redacted_on_read_and_counted(tmp_path):
@@ -191,7 +191,7 @@ def test_amounts_round_trip_through_thousands_separators(rows, symbol):
         return f"{sign}{symbol}{abs(cents) / 100:,.2f}"
     frame = pd.DataFrame({"customer_id": [r[0] for r in rows], "date": "2024-01-01",
                           "amount": [fmt(r[1]) for r in rows]})
-    tx = read_transactions(frame, drop_duplicates=False)
+    tx = read_transactions(frame, duplicates="keep")
     assert np.allclose(tx["amount"], [r[1] / 100 for r in rows])
     assert not any(math.isnan(v) for v in tx["amount"])
 
@@ -210,8 +210,9 @@ def test_line_items_differing_in_another_column_are_not_duplicates(tmp_path):
     path = write(tmp_path, "items.csv", "customer_id,date,amount,sku\na,2024-01-05,10,SKU1\na,2024-01-05,10,SKU2\n"
                                         "a,2024-01-05,5,SKU3\na,2024-01-05,5,SKU3\n")
     tx = read_transactions(path)
-    assert tx["amount"].sum() == 25
-    assert [e.rows for e in ledger_of(tx).entries if e.reason == "exact duplicate row"] == [1]
+    assert tx["amount"].sum() == 30  # the repeated SKU3 line is kept: no order id to call it a copy
+    assert [(e.rows, e.action) for e in ledger_of(tx).entries if e.reason == "exact duplicate row"] == [(1, "kept")]
+    assert read_transactions(path, duplicates="drop")["amount"].sum() == 25
     assert any("'sku'" in n for n in ledger_of(tx).notes)  # the column left out is named
 
 
