@@ -287,3 +287,229 @@ def test_whole_number_float_ids_read_as_integers(tmp_path):
     pd.DataFrame({"customer_id": [1.0, 2.0], "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
                   "amount": [1.0, 2.0]}).to_parquet(tmp_path / "f.parquet")
     assert read_transactions(tmp_path / "f.parquet")["customer_id"].tolist() == ["1", "2"]
+
+
+# ------------------------------------------------------------------ issues 9 and 10
+
+LOADERS = {"transactions": (read_transactions, "customer_id,date,amount\nC1,2024-01-01,5\nC2,{},10\n", "date"),
+           "customers": (read_customers, "customer_id,signup_date\nC1,2024-01-01\nC2,{}\n", "signup_date"),
+           "feedback": (read_feedback, "customer_id,date,nps\nC1,2024-01-01,9\nC2,{},10\n", "date")}
+
+
+@pytest.mark.parametrize("table", LOADERS)
+@pytest.mark.parametrize("value", ["2300-01-05", "9999-12-31", "1500-01-01", "1899-12-31", "0001-01-01"])
+def test_dates_outside_1900_2100_are_refused_not_wrapped(tmp_path, table, value):
+    """pandas 3 parses to microseconds; a cast to nanoseconds used to wrap 2300-01-05 to 1715-06-17."""
+    load, text, column = LOADERS[table]
+    msg = error_of(load, write(tmp_path, "d.csv", text.format(value)))
+    assert "d.csv" in msg and f"'{column}'" in msg and f"row 3: '{value}'" in msg
+    assert "1900-01-01 to 2100-12-31" in msg
+
+
+def test_dates_at_the_ends_of_the_range_are_read_as_nanosecond_dates(tmp_path):
+    tx = read_transactions(write(tmp_path, "e.csv", "customer_id,date,amount\na,1900-01-01,1\n"
+                                                    "b,2100-12-31 23:59:59,2\n"))
+    assert tx["date"].dtype == "datetime64[ns]"
+    assert tx["date"].tolist() == [pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31 23:59:59")]
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_out_of_range_datetimes_from_parquet_and_dataframes_are_a_data_error(tmp_path, unit):
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "1500-01-01", "2262-04-12"]).as_unit(unit)) \
+        if unit != "us" else pd.Series([pd.Timestamp("2024-01-01"), pd.Timestamp("1500-01-01"),
+                                        pd.Timestamp("2262-04-12")]).astype("datetime64[us]")
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c"], "date": dates, "amount": [1.0, 2.0, 3.0]})
+    msg = error_of(read_transactions, frame)
+    assert "index 1: '1500-01-01'" in msg and "index 2: '2262-04-12'" in msg
+    frame.to_parquet(tmp_path / "old.parquet")
+    msg = error_of(read_transactions, tmp_path / "old.parquet")
+    assert "old.parquet" in msg and "row 3: '1500-01-01'" in msg
+
+
+def test_time_zone_aware_datetimes_keep_local_time_as_ns():
+    frame = pd.DataFrame({"customer_id": ["a"], "amount": [1.0],
+                          "date": [pd.Timestamp("2024-01-05 02:00", tz="Asia/Kolkata")]})
+    tx = read_transactions(frame)
+    assert tx["date"].dtype == "datetime64[ns]" and tx["date"].iloc[0] == pd.Timestamp("2024-01-05 02:00")
+
+
+def workbook(path, sheets):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+HEADER = ["customer_id", "date", "amount"]
+
+
+def test_a_workbook_with_several_sheets_is_refused_naming_them(tmp_path):
+    path = workbook(tmp_path / "book.xlsx", {"Jan": [HEADER, ["a", "2024-01-05", 10]],
+                                              "Feb": [HEADER, ["b", "2024-02-05", 20], ["c", "2024-02-06", 5]],
+                                              "Notes": []})
+    msg = error_of(read_transactions, path)
+    assert "book.xlsx" in msg and "'Jan' (1 row(s)), 'Feb' (2 row(s))" in msg and "'Notes'" not in msg
+    assert "sheet='Jan'" in msg
+    tx = read_transactions(path, sheet="Feb")
+    assert tx["amount"].tolist() == [20.0, 5.0]
+    led = ledger_of(tx)
+    assert led.source == "book.xlsx [sheet 'Feb']" and led.rows_read == 2
+    assert "read sheet 'Feb' of 3; not read: 'Jan', 'Notes' (empty)" in led.notes
+    assert read_transactions(path, sheet=0)["customer_id"].tolist() == ["a"]
+    assert "'Jan', 'Feb', 'Notes'" in error_of(read_transactions, path, sheet="Mar")
+    assert "position" in error_of(read_transactions, path, sheet=5)
+
+
+def test_a_workbook_with_one_sheet_of_data_is_read_and_its_blank_rows_skipped(tmp_path):
+    path = workbook(tmp_path / "one.xlsx", {"Data": [HEADER, ["a", "2024-01-05", 10], [], ["b", "2024-01-06", 5]],
+                                             "Empty": []})
+    tx = read_transactions(path)
+    assert tx["amount"].tolist() == [10.0, 5.0]
+    assert any("blank" in n for n in ledger_of(tx).notes)
+    assert "Excel" in error_of(read_transactions, write(tmp_path, "t.csv", "customer_id,date,amount\na,2024-01-01,1\n"),
+                               sheet="Data")
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e20", "1e400", "Infinity", "99999999999999999999999"])
+def test_feedback_scores_that_overflow_are_a_data_error_naming_the_row(tmp_path, value):
+    """The cast to integers used to run before the range check: OverflowError or TypeError."""
+    path = write(tmp_path, "f.csv", f"customer_id,date,nps,csat\na,2024-01-01,9,4\nb,2024-01-02,{value},{value}\n")
+    msg = error_of(read_feedback, path)
+    assert "'nps'" in msg and "'csat'" in msg and f"row 3: '{value}'" in msg
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "-1e999", "9" * 400])
+def test_amounts_and_quantities_that_overflow_are_a_data_error(tmp_path, value):
+    path = write(tmp_path, "q.csv", f"customer_id,date,amount,quantity\na,2024-01-01,5,1\nb,2024-01-02,{value},{value}\n")
+    msg = error_of(read_transactions, path)
+    assert "'amount'" in msg and "'quantity'" in msg and "row 3" in msg and "too large" in msg
+    assert len(msg) < 700  # long values are cut
+
+
+def test_huge_float_ids_from_parquet_stay_text(tmp_path):
+    frame = pd.DataFrame({"customer_id": [1e20, np.inf], "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                          "amount": [1.0, 2.0]})
+    assert read_transactions(frame)["customer_id"].tolist() == ["1e+20", "inf"]
+
+
+# ------------------------------------------------------------------ duplicates
+
+def test_duplicate_rows_without_a_transaction_id_are_kept_and_counted(tmp_path):
+    path = write(tmp_path, "log.csv", "customer_id,date,amount\na,2024-01-01,10\na,2024-01-01,10\n"
+                                      "a,2024-01-01,10\nb,2024-01-02,4\n")
+    tx = read_transactions(path)
+    assert tx["amount"].sum() == 34
+    entry = next(e for e in ledger_of(tx).entries if e.reason == "exact duplicate row")
+    assert (entry.rows, entry.action, entry.examples) == (2, "kept", [3, 4])
+    assert "no transaction id" in entry.detail and "duplicates='drop'" in entry.detail
+    dropped = read_transactions(path, duplicates="drop")
+    assert dropped["amount"].sum() == 14 and ledger_of(dropped).rows_dropped == 2
+
+
+def test_a_repeated_transaction_id_with_an_identical_row_is_dropped(tmp_path):
+    path = write(tmp_path, "orders.csv", "Invoice,customer_id,date,amount\n"
+                                         "1001,a,2024-01-01,10\n1001,a,2024-01-01,10\n"  # exported twice
+                                         ",b,2024-01-02,4\n,b,2024-01-02,4\n"            # no id: kept
+                                         "1002,c,2024-01-03,7\n")
+    tx = read_transactions(path)
+    entries = {e.action: (e.rows, e.examples) for e in ledger_of(tx).entries if e.reason == "exact duplicate row"}
+    assert entries == {"dropped": (1, [3]), "kept": (1, [5])}
+    assert tx["amount"].sum() == 25 and len(tx) == ledger_of(tx).rows_kept == 4
+    assert len(read_transactions(path, duplicates="keep")) == 5
+    assert "'auto', 'keep', 'drop'" in error_of(read_transactions, path, duplicates="yes")
+
+
+def test_cdnow_read_through_the_loader_keeps_its_255_duplicate_rows():
+    """CDNOW (Fader, Hardie & Lee 2005) has no transaction id: its 255 identical rows are real
+    purchases. Kept, the loader's revenue equals the file's total to the cent."""
+    from crmlib.config import CDNOW_DIR
+
+    raw = pd.read_csv(CDNOW_DIR / "CDNOW_master.txt", sep=r"\s+", header=None, skiprows=1, dtype=str,
+                      names=["customer_id", "date", "quantity", "amount"])
+    tx = read_transactions(raw)
+    entry = next(e for e in ledger_of(tx).entries if e.reason == "exact duplicate row")
+    assert (entry.rows, entry.action) == (255, "kept") and len(tx) == len(raw) == 69659
+    assert tx["amount"].sum() == pytest.approx(raw["amount"].astype(float).sum(), abs=0.005)
+    lost = read_transactions(raw, duplicates="drop")
+    assert tx["amount"].sum() - lost["amount"].sum() == pytest.approx(4333, abs=1)
+
+
+# ------------------------------------------------------------------ file-level guards
+
+def test_zip_bomb_is_refused_quickly_without_holding_it(tmp_path):
+    import time
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    parts = [packer.compress(b"customer_id,date,amount\n")]
+    parts += [packer.compress(b"0" * (1 << 24)) for _ in range(8)]  # 128 MiB of zeros in ~130 KB
+    (tmp_path / "bomb.csv.gz").write_bytes(b"".join(parts) + packer.flush())
+    started = time.perf_counter()
+    msg = error_of(read_transactions, tmp_path / "bomb.csv.gz")
+    assert time.perf_counter() - started < 10
+    assert "bomb.csv.gz" in msg and "zip bombs" in msg and "CRMLIB_MAX_DECOMPRESSED_BYTES" in msg
+
+
+def test_decompressed_size_limit_can_be_set(tmp_path, monkeypatch):
+    import gzip
+    import zipfile
+
+    content = ("customer_id,date,amount\n" + "a,2024-01-01,1\n" * 200).encode()
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress(content))
+    with zipfile.ZipFile(tmp_path / "t.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("t.csv", content)
+    monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "1000")
+    for name in ("t.csv.gz", "t.zip"):
+        assert "more than 1,000 bytes" in error_of(read_transactions, tmp_path / name)
+    monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "1_000_000")
+    assert len(read_transactions(tmp_path / "t.csv.gz")) == 200
+    monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "lots")
+    assert "positive whole number" in error_of(read_transactions, tmp_path / "t.zip")
+
+
+def test_a_repeated_header_is_refused_when_used_and_noted_when_not(tmp_path):
+    msg = error_of(read_transactions, write(tmp_path, "aa.csv", "customer_id,date,amount,amount\na,2024-01-01,1,2\n"))
+    assert "aa.csv" in msg and "the header 'amount' appears 2 times (columns 3, 4" in msg
+    assert "'Revenue' appears 2 times" in error_of(
+        read_transactions, write(tmp_path, "rv.csv", "customer_id,date,Revenue,Revenue\na,2024-01-01,1,2\n"))
+    assert "'amount' appears 2 times" in error_of(
+        read_transactions, pd.DataFrame([["a", "2024-01-01", 1, 2]], columns=["customer_id", "date", "amount", "amount"]))
+    tx = read_transactions(write(tmp_path, "x.csv", "customer_id,date,amount,note,note\na,2024-01-01,1,x,y\n"))
+    assert any("'note' appears 2 times" in n for n in ledger_of(tx).notes)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_read(tmp_path, encoding):
+    path = tmp_path / "u.txt"
+    path.write_bytes("customer_id\tdate\tamount\nC1\t2024-03-05\t₹1,200\nC2\t2024-03-06\t5\n".encode(encoding))
+    tx = read_transactions(path)
+    assert tx["amount"].tolist() == [1200.0, 5.0]
+    assert any("without a byte-order mark" in n for n in ledger_of(tx).notes)
+
+
+def test_binary_file_with_a_text_name_is_refused(tmp_path):
+    frame = pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1]})
+    frame.to_excel(tmp_path / "real.xlsx", index=False)
+    (tmp_path / "renamed.csv").write_bytes((tmp_path / "real.xlsx").read_bytes())
+    msg = error_of(read_transactions, tmp_path / "renamed.csv")
+    assert "renamed.csv" in msg and "Excel" in msg
+
+
+def test_a_folder_is_named_as_such(tmp_path):
+    (tmp_path / "orders.csv").write_text("customer_id,date,amount\n")
+    msg = error_of(read_transactions, tmp_path)
+    assert "is a directory (a folder), not a file" in msg and "'orders.csv'" in msg and "does not exist" not in msg
+
+
+def test_values_shown_in_messages_are_redacted():
+    msg = error_of(read_customers, pd.DataFrame({"customer_id": ["ravi@example.com", "ravi@example.com"],
+                                                 "city": ["Pune", "Delhi"]}))
+    assert "ravi@example.com" not in msg and "[email]" in msg
+    msg = error_of(read_transactions, pd.DataFrame({"customer_id": ["a"], "date": ["+91 98765 43210"], "amount": [1]}))
+    assert "98765" not in msg and "[phone]" in msg
