@@ -5,6 +5,8 @@ Everything public is one step from here:
 * loading: :func:`read_transactions`, :func:`read_customers`, :func:`read_feedback`,
   :func:`ledger_of` (the data-quality ledger that travels with loaded data);
 * the RFM summary: :func:`rfm_summary`;
+* the per-customer table every report uses (summary, RFM segment, P(alive), CLV, CLV decile):
+  :func:`customer_table` (from ``crmlib.customers``, imported on first use);
 * errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
   ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
@@ -20,15 +22,19 @@ from crmlib.summary import rfm_summary
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"audiences", "basket", "clv", "config", "datasets", "feedback", "io", "ledger", "plots",
-               "privacy", "reports", "rfm", "spark", "summary"}
+_SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "io", "ledger",
+               "plots", "privacy", "reports", "rfm", "spark", "summary"}
+# Public functions of submodules that pull in scipy: imported on first use, like the submodules.
+_LAZY = {"customer_table": "customers"}
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"crmlib.{name}")
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"crmlib.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'crmlib' has no attribute {name!r}")
 
 
-__all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "__version__", "ledger_of",
-           "read_customers", "read_feedback", "read_transactions", "rfm_summary"]
+__all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "__version__", "customer_table",
+           "ledger_of", "read_customers", "read_feedback", "read_transactions", "rfm_summary"]

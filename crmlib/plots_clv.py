@@ -1,5 +1,8 @@
 """Figures and tables for the customer-lifetime-value report (``notebooks/reports/clv.ipynb``).
 
+The per-customer values themselves (model choice, P(alive), CLV, ``clv_decile``) come from
+:func:`crmlib.customer_table`; this module draws them.
+
 Each figure function returns a matplotlib Figure whose title states what the data show, with
 labelled axes and units; tables are plain DataFrames. Time units are the summary's ``freq``
 ("D", "W", "M") and are named in every label. Customer ids leave this module only pseudonymised.
@@ -13,13 +16,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from crmlib import clv
 from crmlib.clv._data import UNIT_NAMES
+# Model choice and the decile table moved to crmlib.customers (one per-customer table for every
+# report); the names stay importable from here for existing callers.
+from crmlib.customers import TRANSACTION_MODELS, clv_deciles, fittable, transaction_model  # noqa: F401
 from crmlib.exceptions import DataError
 from crmlib.privacy import pseudonymise
-
-#: The buy-till-you-die models the report can use, by the name a user passes as ``model``.
-TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
 
 
 def unit_name(freq: str | None) -> str:
@@ -31,14 +33,6 @@ def unit_name(freq: str | None) -> str:
     if freq not in UNIT_NAMES:
         raise DataError(f"time unit {freq!r} is not one of {sorted(UNIT_NAMES)} ('D' days, 'W' weeks, 'M' months).")
     return UNIT_NAMES[freq]
-
-
-def transaction_model(name: str):
-    """A new, unfitted model from its class name (one of :data:`TRANSACTION_MODELS`)."""
-    if name not in TRANSACTION_MODELS:
-        raise DataError(f"model={name!r} is not a transaction model the CLV report knows; "
-                        f"use one of {list(TRANSACTION_MODELS)}.")
-    return getattr(clv, name)()
 
 
 def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
@@ -54,15 +48,6 @@ def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
     start = pd.Timestamp(transactions["date"].min())
     end = pd.Timestamp(observation_end) if observation_end is not None else pd.Timestamp(transactions["date"].max())
     return (start + (end - start) * fraction).normalize()
-
-
-def fittable(summary: pd.DataFrame) -> pd.DataFrame:
-    """The customers a model can learn from: ``T > 0`` (those who first bought on the last day
-    have no history yet). The ledger of the summary keeps counting everyone."""
-    keep = summary["T"] > 0
-    out = summary[keep]
-    out.attrs = dict(summary.attrs)
-    return out
 
 
 # --------------------------------------------------------------------------- model checks
@@ -149,25 +134,6 @@ def frequency_recency_heatmap(grid: pd.DataFrame, freq: str, ax=None) -> plt.Fig
 
 
 # --------------------------------------------------------------------------- CLV
-def clv_deciles(values: pd.Series) -> pd.DataFrame:
-    """Customers ranked by CLV in ten equal groups, top first: customers, mean, min, max, share of
-    total CLV and cumulative share.
-
-    >>> t = clv_deciles(pd.Series(np.arange(1.0, 101.0)))
-    >>> int(t.loc[1, "customers"]), round(float(t.loc[1, "share"]), 3), round(float(t["cumulative_share"].iloc[-1]), 3)
-    (10, 0.189, 1.0)
-    """
-    v = pd.Series(values, dtype=float)
-    if v.isna().any() or len(v) < 10:
-        raise DataError(f"clv_deciles needs at least 10 non-missing values, got {int(v.notna().sum())} of {len(v)}.")
-    rank = v.rank(method="first", ascending=False)
-    decile = np.ceil(rank * 10 / len(v)).astype(int).rename("decile")
-    out = v.groupby(decile).agg(customers="size", mean="mean", min="min", max="max")
-    out["share"] = v.groupby(decile).sum() / v.sum()
-    out["cumulative_share"] = out["share"].cumsum()
-    return out
-
-
 def clv_distribution(values: pd.Series, horizon: int, freq: str, currency: str = "", ax=None) -> plt.Figure:
     """Histogram of CLV on a log scale, titled with the share held by the top 10%."""
     v = pd.Series(values, dtype=float)

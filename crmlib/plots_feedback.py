@@ -84,13 +84,22 @@ def plot_trend(table: pd.DataFrame, *, title: str | None = None, ax=None):
     return ax
 
 
-def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, ax=None):
+def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, ax=None, order=None):
     """Score and interval per group (channel, segment, CLV decile ...), best at the top.
 
-    Groups with too few answers are drawn as hollow grey points, labelled with their n.
+    ``order`` lists the groups from top to bottom instead; a ``clv_decile`` column is drawn in
+    decile order by default (decile 1, the most valuable customers, at the top). Groups with
+    too few answers are drawn as hollow grey points, labelled with their n.
     """
     metric = table["metric"].iloc[0]
-    t = table.sort_values("score", ascending=True, na_position="first").reset_index(drop=True)
+    if order is None and group == "clv_decile":
+        order = sorted(table[group].dropna().unique())
+    if order is not None:  # first in ``order`` drawn at the top, i.e. last in y
+        position = table[group].map({g: i for i, g in enumerate(order)})
+        t = table.assign(_pos=position).sort_values("_pos", ascending=False, na_position="first")
+        t = t.drop(columns="_pos").reset_index(drop=True)
+    else:
+        t = table.sort_values("score", ascending=True, na_position="first").reset_index(drop=True)
     labels = [str(g) for g in t[group]]
     y = np.arange(len(t))
     with use_indic_fonts() as fonts:
@@ -114,7 +123,7 @@ def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, 
         ax.set_xlabel(METRIC_LABEL[metric])
         ax.set_ylabel(group.replace("_", " "))
         if title is None:
-            ok = t[~t["too_few"]]
+            ok = t[~t["too_few"]].sort_values("score", na_position="first")
             if len(ok) >= 2:
                 hi, lo = ok.iloc[-1], ok.iloc[0]
                 title = (f"{metric.upper()} by {group.replace('_', ' ')}: highest {hi[group]} "

@@ -54,6 +54,7 @@ def test_deciles_add_up_and_are_ordered():
     assert table["customers"].sum() == 1003 and table["customers"].max() - table["customers"].min() <= 1
     assert table["share"].sum() == pytest.approx(1.0)
     assert (table["min"].iloc[:-1].to_numpy() >= table["max"].iloc[1:].to_numpy()).all()
+    assert table.index[0] == 1 and table.loc[1, "max"] == values.max()  # decile 1: the most valuable
     with pytest.raises(DataError, match="at least 10"):
         plots_clv.clv_deciles(pd.Series([1.0, 2.0]))
 
@@ -105,3 +106,10 @@ def test_fittable_drops_customers_without_history():
     summary.attrs["freq"] = "W"
     out = plots_clv.fittable(summary)
     assert len(out) == 1 and out.attrs["freq"] == "W"
+
+
+def test_model_choice_helpers_live_in_customers_and_stay_importable_here():
+    from crmlib import customers
+
+    for name in ("TRANSACTION_MODELS", "transaction_model", "fittable", "clv_deciles"):
+        assert getattr(plots_clv, name) is getattr(customers, name)

@@ -1,15 +1,18 @@
 """Predicted lifetime value in one call, with the calendar conversions written out.
 
-Reports that need a value per customer (segments, feedback) call :func:`predicted_clv` instead of
-fitting and discounting by hand. The horizon is given in days and the discount rate per year; both
-are converted to the summary's own time unit with the unit lengths of :mod:`crmlib.summary`
-(a week is 7 days, a month 365.2425 / 12 days, a year 365.2425 days).
+Reports do not fit and discount by hand: :func:`crmlib.customer_table` chooses the model and
+values every customer with :func:`discounted_purchases`, as :func:`predicted_clv` does. The
+horizon is given in days and the discount rate per year; both are converted to the summary's own
+time unit with the unit lengths of :mod:`crmlib.summary` (a week is 7 days, a month 365.2425 / 12
+days, a year 365.2425 days).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from crmlib.clv._data import UNIT_NAMES, group_rows
 from crmlib.clv.beta_geo import BetaGeo
 from crmlib.clv.gamma_gamma import GammaGamma
 from crmlib.exceptions import DataError
@@ -45,6 +48,82 @@ def spend_data(summary: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return summary[repeat & ~free], int(free.sum())
 
 
+def valuation_steps(horizon_days: float, annual_discount: float, freq: str) -> tuple[int, float, float]:
+    """How a value over ``horizon_days`` is summed for data in ``freq``: the number of steps, the
+    length of a step in periods of ``freq`` and the discount rate per step. Days go in weeks.
+
+    >>> valuation_steps(365, 0.10, "D")[:2], valuation_steps(365, 0.10, "M")[:2]
+    ((52, 7.0), (12, 1.0))
+    """
+    step = "W" if freq == "D" else freq
+    steps, rate = periods_and_rate(horizon_days, annual_discount, step)
+    return steps, UNIT_DAYS[step] / UNIT_DAYS[freq], rate
+
+
+def discounted_purchases(model, data: pd.DataFrame, horizon_days: float = 365,
+                         annual_discount: float = 0.10) -> pd.Series:
+    """Expected purchases over the next ``horizon_days``, each discounted to today.
+
+    Purchases expected in step ``k`` (from ``k - 1`` to ``k`` steps ahead) are discounted by
+    ``(1 + rate) ** -k``. A step is one period of the data's time unit (``data.attrs['freq']``),
+    except for days: a daily summary is valued in weekly steps (a week is 7 of its days), which
+    costs a seventh of 365 daily steps and changes the value by well under 1%. ``attrs`` hold
+    ``horizon`` (in the data's unit: 364 days, 52 weeks or 12 months for a year), ``rate`` (per
+    period of the data's unit) and ``step`` ("W" for daily data, else the data's unit).
+
+    >>> from crmlib.clv import BetaGeo
+    >>> bg = BetaGeo().set_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    >>> data = bg.sample(5, seed=1, T=39.0)
+    >>> data.attrs["freq"] = "W"
+    >>> value = discounted_purchases(bg, data, horizon_days=364, annual_discount=0.0)
+    >>> bool(np.allclose(value, bg.expected_purchases(52, data))), value.attrs["horizon"]
+    (True, 52.0)
+    """
+    freq = data.attrs.get("freq") or getattr(model, "freq_", None)
+    if freq not in UNIT_DAYS:
+        raise DataError("discounted_purchases needs the data's time unit in data.attrs['freq'] "
+                        "('D', 'W' or 'M'); make the summary with crmlib.rfm_summary.")
+    steps, length, step_rate = valuation_steps(horizon_days, annual_discount, freq)
+    value = _discounted_histories(model, data, np.arange(1, steps + 1) * length, step_rate)
+    out = pd.Series(value, index=data.index, name="discounted_purchases")
+    out.attrs.update(horizon=steps * length, rate=periods_and_rate(horizon_days, annual_discount, freq)[1],
+                     step="W" if freq == "D" else freq)
+    return out
+
+
+def _discounted_histories(model, data: pd.DataFrame, ends: np.ndarray, step_rate: float) -> np.ndarray:
+    """Discounted purchases per row, the steps ending at ``ends``. Expected purchases are computed
+    once per distinct history (frequency, recency, T), for all steps in one call per block of steps
+    (a call costs about the same for one step as for many)."""
+    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in ("frequency", "recency", "T")]
+    if len(data) == 0:
+        return np.zeros(0)
+    codes, first = group_rows(arrays)
+    n = first.size
+    histories = pd.DataFrame({c: a[first] for c, a in zip(("frequency", "recency", "T"), arrays)})
+    histories.attrs["freq"] = data.attrs.get("freq")
+    cumulative = np.empty((len(ends), n))
+    block = max(1, 2_000_000 // n)  # at most about two million rows per call
+    for start in range(0, len(ends), block):
+        t = ends[start:start + block]
+        stacked = histories.iloc[np.tile(np.arange(n), len(t))].reset_index(drop=True)
+        stacked.attrs = histories.attrs
+        expected = model.expected_purchases(np.repeat(t, n), stacked).to_numpy()
+        cumulative[start:start + len(t)] = expected.reshape(len(t), n)
+    increments = np.diff(cumulative, axis=0, prepend=0.0)
+    discount = (1.0 + step_rate) ** -np.arange(1, len(ends) + 1)
+    return (discount @ increments)[codes]
+
+
+def value_note(model, spend_model, horizon: float, freq: str, annual_discount: float, free: int = 0) -> str:
+    """How a lifetime value was made, in one sentence (without a full stop)."""
+    steps = " in weekly steps" if freq == "D" else ""
+    return (f"{type(model).__name__} purchases x {type(spend_model).__name__} spend over the next "
+            f"{horizon:g} {UNIT_NAMES[freq]}{steps}, discounted at {annual_discount:.0%} a year"
+            + (f"; {free} repeat buyer{'s' if free != 1 else ''} with no spend left out of the spend model"
+               if free else ""))
+
+
 def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_discount: float = 0.10,
                   model=None, spend_model=None) -> pd.Series:
     """Discounted value of each customer's purchases over the next ``horizon_days``.
@@ -52,17 +131,17 @@ def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_disco
     ``summary`` is an RFM summary from :func:`crmlib.summary.rfm_summary` (it carries its time unit).
     ``model`` (default: BG/NBD) and ``spend_model`` (default: Gamma-Gamma) are fitted here unless
     already fitted ones are passed. The result is named ``clv``; ``attrs["note"]`` says how it was made.
+    Reports do not call this with the defaults: :func:`crmlib.customer_table` chooses the model
+    (lowest BIC of those that can be fitted) and never uses one that could not be fitted.
     """
     freq = summary.attrs.get("freq")
     if freq not in UNIT_DAYS:
         raise DataError("predicted_clv needs the summary's time unit in summary.attrs['freq'] "
                         "('D', 'W' or 'M'); make the summary with crmlib.rfm_summary.")
     if freq == "D" and model is None:
-        # Value is summed in weekly steps: BG/NBD is unchanged by a change of time unit (only alpha
-        # rescales), and 52 steps cost a seventh of 365.
+        # BG/NBD is unchanged by a change of time unit (only alpha rescales): fit it in weeks.
         summary = summary.assign(recency=summary["recency"] / 7, T=summary["T"] / 7)
         summary.attrs["freq"] = freq = "W"
-    horizon, rate = periods_and_rate(horizon_days, annual_discount, freq)
     model = model if model is not None else BetaGeo()
     if not hasattr(model, "params_"):
         model.fit(summary)
@@ -70,10 +149,8 @@ def predicted_clv(summary: pd.DataFrame, horizon_days: float = 365, annual_disco
     spend_model = spend_model if spend_model is not None else GammaGamma()
     if not hasattr(spend_model, "params_"):
         spend_model.fit(paying)
-    value = model.customer_lifetime_value(summary, spend_model, horizon=horizon, discount_rate=rate)
-    value.attrs["note"] = (f"{type(model).__name__} purchases x {type(spend_model).__name__} spend over the next "
-                           f"{horizon} {dict(D='days', W='weeks', M='months')[freq]}, discounted at "
-                           f"{annual_discount:.0%} a year"
-                           + (f"; {free} repeat buyers with no spend left out of the spend model"
-                              if free else ""))
+    purchases = discounted_purchases(model, summary, horizon_days, annual_discount)
+    value = (purchases * spend_model.expected_spend(summary)).rename("clv")
+    value.attrs = {"note": value_note(model, spend_model, purchases.attrs["horizon"], freq, annual_discount,
+                                      free)}
     return value

@@ -292,33 +292,39 @@ def ces_by(feedback: pd.DataFrame, by=None, period: str | None = None, **kw) -> 
 
 def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
                columns=("segment", "clv"), n_deciles: int = 10) -> pd.DataFrame:
-    """Feedback rows with the customer's RFM ``segment`` and ``clv`` (and a ``clv_decile``).
+    """Feedback rows with the customer's RFM ``segment``, ``clv`` and ``clv_decile``.
 
-    ``customers`` is indexed by ``customer_id`` (an RFM summary with a ``segment`` column from
-    :mod:`crmlib.rfm` and optionally a ``clv`` column from :mod:`crmlib.clv`). Decile 10 holds
-    the most valuable tenth of the customers who answered. Feedback from customers missing in
-    ``customers`` keeps NA in the new columns.
+    ``customers`` is indexed by ``customer_id``: the table of :func:`crmlib.customer_table` (or
+    any table with a ``segment`` and/or ``clv`` column). ``clv_decile`` numbers the customers of
+    that table by CLV, **1 = the most valuable tenth**, 10 = the least, exactly as
+    ``customer_table`` and the CLV report's decile table do: deciles are taken over every customer
+    of the table, not only over those who answered, so decile 1 here is decile 1 there. The
+    table's own ``clv_decile`` is used when it has one (and ``n_deciles`` is 10); otherwise it is
+    computed from ``clv`` by :func:`crmlib.customers.value_deciles`. Feedback from customers
+    missing in ``customers`` keeps NA in the new columns.
     """
+    from crmlib.customers import value_deciles
+
     if "customer_id" not in feedback.columns:
         raise DataError("Feedback has no column 'customer_id', which is needed to join it to "
                         "customer value. Load it with crmlib.io.read_feedback.")
-    cols = [c for c in columns if c in customers.columns]
+    cols = [c for c in columns if c in customers.columns and c != "clv_decile"]
     if not cols:
         raise DataError(f"The customer table has none of the columns {list(columns)}; it has "
-                        f"{list(customers.columns)}. Add segments with crmlib.rfm.segment "
-                        "or a 'clv' column with crmlib.clv.")
+                        f"{list(customers.columns)}. Build it with crmlib.customer_table(transactions), "
+                        "which adds 'segment' and 'clv'.")
     table = customers[cols].copy()
+    if "clv" in cols:
+        own = "clv_decile" in customers.columns and n_deciles == 10
+        table["clv_decile"] = (customers["clv_decile"] if own
+                               else value_deciles(customers["clv"], n_deciles)).astype("Int64")
     table.index = table.index.astype("string")
     out = feedback.copy()
     ids = out["customer_id"].astype("string")
-    for c in cols:
+    for c in table.columns:
         out[c] = ids.map(table[c]).to_numpy()
-    if "clv" in cols:
-        clv = pd.to_numeric(out["clv"], errors="coerce")
-        per_customer = clv.groupby(ids).first().dropna()
-        ranks = per_customer.rank(method="first")
-        dec = np.ceil(ranks * n_deciles / len(ranks)).astype("int64") if len(ranks) else ranks
-        out["clv_decile"] = ids.map(dec).astype("Int64").to_numpy()
+    if "clv_decile" in table.columns:
+        out["clv_decile"] = out["clv_decile"].astype("Int64")
     return out
 
 
@@ -351,25 +357,18 @@ def value_at_risk(feedback: pd.DataFrame, *, clv_col: str = "clv") -> pd.DataFra
 
 def customer_value(transactions: pd.DataFrame, *, observation_end=None, horizon_weeks: int = 52,
                    annual_discount: float = 0.10) -> pd.DataFrame:
-    """RFM summary (weeks) of ``transactions`` with ``segment`` and, when the models fit, ``clv``.
+    """Deprecated: call :func:`crmlib.customer_table`, the one per-customer table of every report.
 
-    Segments come from :func:`crmlib.rfm.score` and :func:`crmlib.rfm.segment`; ``clv`` is the
-    discounted value of the next ``horizon_weeks`` from BG/NBD purchases times Gamma-Gamma
-    spend (:func:`crmlib.clv.predicted_clv`), discounted at ``annual_discount`` a year. When a model cannot be fitted the table has no ``clv`` column and
-    ``attrs['clv_note']`` says why, so a report can still show segments.
+    Returns ``customer_table(transactions, observation_end=observation_end, freq="W",
+    horizon_days=7 * horizon_weeks, annual_discount=annual_discount)``: segments, and ``clv`` with
+    ``clv_decile`` (1 = most valuable) when the models can be fitted (``attrs['clv_note']`` says
+    why not).
     """
-    from crmlib import rfm
-    from crmlib.clv import predicted_clv
-    from crmlib.exceptions import ConvergenceError
-    from crmlib.summary import rfm_summary
+    import warnings
 
-    summary = rfm_summary(transactions, observation_end=observation_end, freq="W")
-    out = summary.copy()
-    out["segment"] = rfm.segment(rfm.score(summary))
-    try:
-        clv = predicted_clv(summary, horizon_days=7 * horizon_weeks, annual_discount=annual_discount)
-        out["clv"] = clv.to_numpy()
-        out.attrs["clv_note"] = clv.attrs["note"]
-    except (ConvergenceError, DataError) as err:
-        out.attrs["clv_note"] = f"lifetime value left out: {str(err).splitlines()[0]}"
-    return out
+    from crmlib.customers import customer_table
+
+    warnings.warn("crmlib.feedback.customer_value is deprecated: use crmlib.customer_table(transactions), "
+                  "the per-customer table every report shares.", DeprecationWarning, stacklevel=2)
+    return customer_table(transactions, observation_end=observation_end, freq="W",
+                          horizon_days=7 * horizon_weeks, annual_discount=annual_discount)

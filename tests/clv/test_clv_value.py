@@ -5,6 +5,7 @@ import pytest
 
 from crmlib import DataError, datasets, rfm_summary
 from crmlib.clv import BetaGeo, GammaGamma, predicted_clv, spend_data
+from crmlib.clv.value import discounted_purchases, valuation_steps
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,27 @@ def test_spend_data_leaves_out_repeat_buyers_who_paid_nothing(transactions):
     assert free == 2
     assert (paying["frequency"] > 0).all() and (paying["monetary_value"] > 0).all()
     assert len(paying) == int((summary["frequency"] > 0).sum()) - 2
+
+
+def test_a_model_fitted_in_days_is_valued_in_weekly_steps(transactions):
+    """A daily summary with a model fitted in days: 52 weekly steps of 7 days (not 365 daily ones),
+    the same value as in weeks. Tolerance 1e-5: two separate fits, each converged to about 1e-7."""
+    days, weeks = rfm_summary(transactions, freq="D"), rfm_summary(transactions, freq="W")
+    value = predicted_clv(days, model=BetaGeo().fit(days))
+    np.testing.assert_allclose(value.to_numpy(), predicted_clv(weeks).to_numpy(), rtol=1e-5)
+    assert "364 days in weekly steps" in value.attrs["note"]
+    assert valuation_steps(365, 0.10, "D")[:2] == (52, 7.0)
+
+
+def test_discounted_purchases_is_the_sum_over_steps_per_customer(transactions):
+    """Expected purchases are computed once per distinct history for all steps at once; the sum
+    equals the step-by-step one of customer_lifetime_value with a spend of 1 per purchase."""
+    months = rfm_summary(transactions, freq="M")
+    bg = BetaGeo().fit(months)
+    value = discounted_purchases(bg, months, horizon_days=365, annual_discount=0.10)
+    rate = value.attrs["rate"]
+    hand = np.zeros(len(months))
+    for k in range(1, 13):
+        hand += (bg.expected_purchases(k, months) - bg.expected_purchases(k - 1, months)).to_numpy() / (1 + rate) ** k
+    np.testing.assert_allclose(value.to_numpy(), hand, rtol=1e-12)
+    assert value.attrs["horizon"] == 12 and value.index.equals(months.index)

@@ -150,9 +150,11 @@ def test_join_value_and_value_at_risk(corpus):
                               "clv": np.arange(len(ids), dtype=float) + 1.0},
                              index=pd.Index(ids, name="customer_id"))
     joined = join_value(corpus, customers)
-    assert joined["clv_decile"].between(1, 10).all()
-    top = joined.loc[joined["clv_decile"] == 10, "clv"].min()
-    assert top > joined.loc[joined["clv_decile"] == 9, "clv"].max()
+    assert joined["clv_decile"].between(1, 10).all() and str(joined["clv_decile"].dtype) == "Int64"
+    # decile 1 is the most valuable tenth, as in the CLV report and crmlib.customer_table
+    top = joined.loc[joined["clv_decile"] == 1, "clv"].min()
+    assert top > joined.loc[joined["clv_decile"] == 2, "clv"].max()
+    assert joined.loc[joined["clv_decile"] == 1, "clv"].max() == customers["clv"].max()
     seg = nps_by(joined, by="segment", min_n=5)
     assert set(seg["segment"]) == {"Champions", "At risk"}
     v = value_at_risk(joined)
@@ -166,3 +168,59 @@ def test_join_value_and_value_at_risk(corpus):
     assert v.loc["detractor", "customers"] == n_det
     with pytest.raises(DataError, match="segment"):
         join_value(corpus, customers[[]])
+
+
+def test_join_value_uses_the_deciles_of_the_whole_customer_table(corpus):
+    """Deciles number all customers of the table (decile 1 here is decile 1 in the CLV report),
+    not only those who answered; a table's own clv_decile is taken as it is."""
+    from crmlib.customers import value_deciles
+
+    ids = sorted(corpus["customer_id"].unique())
+    silent = [f"Z{i:04d}" for i in range(len(ids))]  # customers who never answered, all worth more
+    clv = pd.Series(np.r_[np.arange(len(ids)) + 1.0, np.arange(len(ids)) + 1000.0],
+                    index=pd.Index(ids + silent, name="customer_id"), name="clv")
+    joined = join_value(corpus, clv.to_frame())
+    assert joined["clv_decile"].min() == 6  # the answering half is the less valuable half
+    expected = value_deciles(clv)
+    assert (joined["clv_decile"] == joined["customer_id"].map(expected)).all()
+    own = clv.to_frame().assign(clv_decile=pd.array([3] * len(clv), dtype="Int64"))
+    assert (join_value(corpus, own)["clv_decile"] == 3).all()
+
+
+def test_nps_by_clv_decile_plots_in_decile_order(corpus):
+    """plot_by_group draws clv_decile 1 (most valuable) at the top and 10 at the bottom, whatever
+    their scores; other groups stay sorted by score, or follow order=."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots_feedback import plot_by_group
+
+    ids = sorted(corpus["customer_id"].unique())
+    customers = pd.DataFrame({"clv": np.arange(len(ids), dtype=float)}, index=pd.Index(ids, name="customer_id"))
+    table = nps_by(join_value(corpus, customers), by="clv_decile", min_n=5)
+    ax = plot_by_group(table, "clv_decile")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [str(d) for d in range(10, 0, -1)]  # y grows upwards: decile 1 on top
+    plt.close(ax.figure)
+    by_channel = nps_by(corpus, by="channel", min_n=5)
+    ax = plot_by_group(by_channel, "channel")
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown == list(by_channel.sort_values("score")["channel"])
+    plt.close(ax.figure)
+    ax = plot_by_group(by_channel, "channel", order=["web", "app"])
+    assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["app", "web"]
+    plt.close(ax.figure)
+
+
+def test_customer_value_is_deprecated_for_customer_table():
+    from crmlib import customer_table, datasets
+    from crmlib.feedback import customer_value
+
+    tx = datasets.make_crm_dataset(300, seed=5).transactions
+    with pytest.warns(DeprecationWarning, match="customer_table"):
+        old = customer_value(tx, horizon_weeks=26)
+    new = customer_table(tx, freq="W", horizon_days=182)
+    pd.testing.assert_frame_equal(old, new)
+    assert old.attrs["horizon"] == 26

@@ -1,0 +1,236 @@
+"""The per-customer table every report uses, computed once: :func:`customer_table`.
+
+One row per customer (indexed by ``customer_id``) with, in this order:
+
+* the canonical summary ``frequency, recency, T, monetary_value`` in the unit ``freq``, exactly as
+  :func:`crmlib.summary.rfm_summary` makes them (``recency`` is the buy-till-you-die age at the
+  last purchase), and ``revenue, mean_spend`` from :func:`crmlib.rfm.add_spend`;
+* ``days_since_last_purchase``: the one meaning of "recency" in reports, in whole days;
+* the RFM scores ``R, F, M`` (and ``RFM``) of :func:`crmlib.rfm.score` and the ``segment`` of
+  :func:`crmlib.rfm.segment`. They are scored on the summary in days whatever ``freq`` is, so a
+  customer's segment never depends on the time unit (scored in weeks, rounding in ``T - recency``
+  would split ties between customers whose gaps are the same number of days);
+* ``p_alive``, ``expected_purchases`` (over the horizon), ``expected_spend``, ``clv`` and
+  ``clv_decile`` (1 = the most valuable tenth, 10 = the least) when the models can be fitted.
+
+How the transaction model is chosen (``model="auto"``): BG/NBD, MBG/NBD and Pareto/NBD are fitted
+on the whole period and the lowest BIC among those that converged with identified parameters is
+used. A model that cannot be fitted is reported in ``attrs`` and never used for predictions; when
+none can be fitted the prediction columns are left out and ``attrs`` say why, the segments stay.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib import clv, rfm
+from crmlib.clv.value import discounted_purchases, periods_and_rate, spend_data, valuation_steps, value_note
+from crmlib.exceptions import ConvergenceError, DataError
+from crmlib.summary import UNIT_DAYS, rfm_summary
+
+#: The buy-till-you-die models a report can use, by the name a user passes as ``model``.
+TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
+#: Columns of :func:`crmlib.clv.compare_models` without a holdout.
+COMPARISON_COLUMNS = ["params", "log_likelihood", "AIC", "BIC", "note"]
+_PREDICTIONS = "P(alive), expected purchases and lifetime value are left out"
+
+
+def transaction_model(name: str):
+    """A new, unfitted model from its class name (one of :data:`TRANSACTION_MODELS`)."""
+    if name not in TRANSACTION_MODELS:
+        raise DataError(f"model={name!r} is not a transaction model crmlib reports know; "
+                        f"use 'auto' or one of {list(TRANSACTION_MODELS)}.")
+    return getattr(clv, name)()
+
+
+def fittable(summary: pd.DataFrame) -> pd.DataFrame:
+    """The customers a model can learn from: ``T > 0`` (those who first bought on the last day
+    have no history yet). The ledger of the summary keeps counting everyone."""
+    out = summary[summary["T"] > 0]
+    out.attrs = dict(summary.attrs)
+    return out
+
+
+# --------------------------------------------------------------------------- deciles
+def value_deciles(values: pd.Series, n: int = 10) -> pd.Series:
+    """Decile of each value, 1 = the highest tenth, ``n`` = the lowest; NA where the value is.
+
+    Groups are equal in size (they differ by at most one); equal values are split in row order.
+
+    >>> value_deciles(pd.Series([5.0, 50.0, None, 20.0]), n=3).tolist()
+    [3, 1, <NA>, 2]
+    """
+    v = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
+    known = v.dropna()
+    rank = known.rank(method="first", ascending=False)
+    decile = np.ceil(rank * n / len(known)) if len(known) else rank
+    return decile.reindex(v.index).astype("Int64").rename("clv_decile")
+
+
+def clv_deciles(values: pd.Series) -> pd.DataFrame:
+    """Customers ranked by CLV in ten equal groups, decile 1 the most valuable: customers, mean,
+    min, max, share of total CLV and cumulative share (the numbering of ``clv_decile``).
+
+    >>> t = clv_deciles(pd.Series(np.arange(1.0, 101.0)))
+    >>> int(t.loc[1, "customers"]), round(float(t.loc[1, "share"]), 3), round(float(t["cumulative_share"].iloc[-1]), 3)
+    (10, 0.189, 1.0)
+    """
+    v = pd.Series(values, dtype=float)
+    if v.isna().any() or len(v) < 10:
+        raise DataError(f"clv_deciles needs at least 10 non-missing values, got {int(v.notna().sum())} of {len(v)}.")
+    decile = value_deciles(v).astype("int64").rename("decile")
+    out = v.groupby(decile).agg(customers="size", mean="mean", min="min", max="max")
+    out["share"] = v.groupby(decile).sum() / v.sum()
+    out["cumulative_share"] = out["share"].cumsum()
+    return out
+
+
+# --------------------------------------------------------------------------- model choice
+def _why(name: str, err) -> str:
+    """First line of an error (or of its message), without the model name it starts with."""
+    line = str(err).splitlines()[0]
+    for prefix in (f"{name}: ", f"{name} "):
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return line
+
+
+def _comparison(fitted: dict, failed: dict, data: pd.DataFrame) -> pd.DataFrame:
+    """:func:`crmlib.clv.compare_models` of the fitted models, then one row per failed one."""
+    rows = pd.DataFrame({"params": [transaction_model(n).n_params for n in failed],
+                         "note": list(failed.values())},
+                        index=pd.Index(list(failed), name="model")).reindex(columns=COMPARISON_COLUMNS)
+    if not fitted:
+        return rows
+    table = clv.compare_models(fitted, data)
+    return pd.concat([table, rows]) if failed else table
+
+
+def _reason(model, best: str | None, comparison: pd.DataFrame, failed: dict) -> str:
+    """The sentence saying which model is used and why (``attrs['model_reason']``)."""
+    lost = "; ".join(f"{n} could not be fitted ({_why(n, line)})" for n, line in failed.items())
+    if best is None and model != "auto":
+        return (f"{model}, the model asked for, could not be fitted ({_why(model, failed[model])}), so "
+                f"{_PREDICTIONS}. Pass model='auto' to try the other models.")
+    if best is None:
+        return f"No transaction model could be fitted, so {_PREDICTIONS}: {lost}."
+    bic = comparison.loc[best, "BIC"]
+    if model != "auto":
+        return f"{best}: the model asked for (model={model!r}); it fitted, BIC {bic:,.1f}."
+    n_fitted = len(comparison) - len(failed)
+    which = (f"lowest BIC ({bic:,.1f}) of the {n_fitted} models that could be fitted" if n_fitted > 1
+             else f"the only one of the {len(comparison)} models tried that could be fitted (BIC {bic:,.1f})")
+    return f"{best}: {which}" + (f"; {lost}" if lost else "") + "."
+
+
+def choose_model(summary: pd.DataFrame, model: str | None = "auto"):
+    """Fit the transaction model(s) on ``summary`` and pick the one to predict with.
+
+    ``model`` is "auto" (every model of :data:`TRANSACTION_MODELS`; the lowest BIC among those
+    that converge with identified parameters), one of those names (used if it fits, never
+    replaced by another) or None (no model). Returns ``(fitted model or None, reason, comparison)``:
+    the reason is a plain sentence, the comparison the table of :func:`crmlib.clv.compare_models`
+    with a row for each model that could not be fitted (empty figures, the error in ``note``).
+    """
+    if model is None:
+        return None, f"No transaction model was asked for (model=None), so {_PREDICTIONS}.", \
+            pd.DataFrame(columns=COMPARISON_COLUMNS).rename_axis("model")
+    names = TRANSACTION_MODELS if model == "auto" else (model,)
+    data = fittable(summary)[["frequency", "recency", "T"]]
+    fitted, failed = {}, {}
+    for name in names:
+        try:
+            fitted[name] = transaction_model(name).fit(data)
+        except (ConvergenceError, DataError) as err:
+            failed[name] = str(err).splitlines()[0]
+    comparison = _comparison(fitted, failed, data)
+    best = comparison.index[0] if fitted else None  # compare_models sorts by BIC
+    return (fitted[best] if best else None), _reason(model, best, comparison, failed), comparison
+
+
+def fit_spend(summary: pd.DataFrame):
+    """Gamma-Gamma fitted on the repeat buyers who paid (:func:`crmlib.clv.spend_data`).
+
+    Returns ``(fitted model or None, repeat buyers left out for paying nothing, reason it failed)``.
+    """
+    paying, free = spend_data(summary)
+    try:
+        spend = clv.GammaGamma().fit(paying[["frequency", "monetary_value"]])
+        spend.expected_spend(paying.head(1))  # refuses q <= 1 (an infinite mean spend)
+    except (ConvergenceError, DataError) as err:
+        return None, free, f"the Gamma-Gamma spend model could not be fitted ({_why('GammaGamma', err)})"
+    return spend, free, ""
+
+
+# --------------------------------------------------------------------------- the table
+def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.DataFrame:
+    """Summary in ``freq`` with spend, days since the last purchase, scores and segment."""
+    if freq not in UNIT_DAYS:
+        raise DataError(f"freq={freq!r} is not a time unit crmlib knows; use 'D' (days), 'W' (weeks) "
+                        "or 'M' (months of 30.436875 days).")
+    days = rfm.add_spend(rfm_summary(transactions, observation_end=observation_end, freq="D"), transactions)
+    scored = rfm.score(days, bins=bins)
+    if scheme is not None and not isinstance(scheme, pd.DataFrame):
+        scheme = pd.DataFrame(scheme, columns=list(rfm.SCHEME_COLUMNS))
+    out = days.copy()  # the same division rfm_summary(freq=freq) makes: equal to the last bit
+    out["recency"] = days["recency"] / UNIT_DAYS[freq]
+    out["T"] = days["T"] / UNIT_DAYS[freq]
+    out["days_since_last_purchase"] = (days["T"] - days["recency"]).astype("int64")
+    for col in ("R", "F", "M", "RFM"):
+        out[col] = scored[col]
+    out["segment"] = rfm.segment(scored, scheme=scheme, bins=bins)
+    out.attrs.update(freq=freq, rfm_thresholds=scored.attrs[rfm.THRESHOLDS_ATTR])
+    return out
+
+
+def _predict(out: pd.DataFrame, model, spend: bool, horizon_days: float, annual_discount: float) -> None:
+    """Add the model's columns to ``out`` in place, and ``clv_note``."""
+    if model is None:
+        out.attrs["clv_note"] = out.attrs["model_reason"]
+        return
+    out["p_alive"] = model.probability_alive(out)
+    out["expected_purchases"] = model.expected_purchases(out.attrs["horizon"], out)
+    spend_model, free, why = fit_spend(out) if spend else (None, 0, "spend=False was asked for")
+    out.attrs["fitted_model"], out.attrs["spend_model"] = model, spend_model
+    if spend_model is None:
+        out.attrs["clv_note"] = f"Lifetime value left out: {why}."
+        return
+    out["expected_spend"] = spend_model.expected_spend(out)
+    out["clv"] = discounted_purchases(model, out, horizon_days, annual_discount) * out["expected_spend"]
+    out["clv_decile"] = value_deciles(out["clv"])
+    out.attrs["clv_note"] = value_note(model, spend_model, out.attrs["horizon"], out.attrs["freq"],
+                                       annual_discount, free) + "."
+
+
+def customer_table(transactions: pd.DataFrame, *, observation_end=None, freq: str = "W", bins: int = 5,
+                   scheme=None, model: str | None = "auto", horizon_days: float = 365,
+                   annual_discount: float = 0.10, spend: bool = True) -> pd.DataFrame:
+    """The per-customer table of every report: summary, scores, segment, P(alive), CLV, decile.
+
+    ``transactions`` are canonical transactions (``customer_id, date, amount``); purchases after
+    ``observation_end`` (default: the last transaction) are left out. ``freq`` ("D", "W", "M") is
+    the unit of ``recency``, ``T``, the horizon and the models; it changes no segment. ``bins`` and
+    ``scheme`` (a table or a list of ``[segment, r_min, r_max, f_min, f_max]`` rows) go to
+    :func:`crmlib.rfm.segment`. ``model`` is "auto", a name of :data:`TRANSACTION_MODELS` or None
+    (see :func:`choose_model`). ``expected_purchases`` and ``clv`` cover the next
+    ``horizon_days`` (in weekly steps for days), discounted at ``annual_discount`` a year;
+    ``spend=False`` leaves out the spend model and so ``expected_spend``, ``clv`` and ``clv_decile``.
+
+    Columns are listed in the module docstring. ``attrs``: ``freq``, ``observation_end``,
+    ``ledger`` (:func:`crmlib.ledger_of`), ``rfm_thresholds`` (scores learnt in days), ``model``
+    (name used, or None), ``model_reason`` (a sentence), ``comparison`` (fit statistics of every
+    model tried), ``fitted_model`` and ``spend_model`` (the fitted models, or None),
+    ``clv_note`` (how the value was made, or why it is left out), ``horizon`` (in periods of
+    ``freq``) and ``rate`` (discount rate per period of ``freq``).
+    """
+    if model is not None and model != "auto":
+        transaction_model(model)  # an unknown name is refused before any work
+    out = _scored(transactions, observation_end, freq, bins, scheme)
+    steps, length, _ = valuation_steps(horizon_days, annual_discount, freq)
+    chosen, reason, comparison = choose_model(out, model)
+    out.attrs.update(model=type(chosen).__name__ if chosen is not None else None, model_reason=reason,
+                     comparison=comparison, fitted_model=chosen, spend_model=None,
+                     horizon=steps * length, rate=periods_and_rate(horizon_days, annual_discount, freq)[1])
+    _predict(out, chosen, spend, horizon_days, annual_discount)
+    return out
