@@ -431,8 +431,8 @@ def test_segment_report_renders_on_simulated_crm_data_and_writes_files_without_p
 
 
 def test_segment_report_writes_files_outside_the_source_tree_by_default():
-    """Run interactively (no output_dir from papermill), the files go to REPORTS_DIR/segments,
-    not into notebooks/reports/ beside the notebook."""
+    """Run interactively (no output_dir from papermill), the files go to reports/segments under the working folder,
+    not into the package folder beside the notebook."""
     import nbformat
 
     from crmlib.config import report_notebook
@@ -440,7 +440,7 @@ def test_segment_report_writes_files_outside_the_source_tree_by_default():
 
     assert inspect_notebook(report_notebook("segments")).parameters["output_dir"].default is None
     code = "\n".join(c.source for c in nbformat.read(report_notebook("segments"), as_version=4).cells)
-    assert 'config.REPORTS_DIR / "segments"' in code
+    assert 'config.reports_dir() / "segments"' in code
 
 
 @pytest.mark.slow

@@ -108,7 +108,7 @@ class Inputs:
 
     def left_out(self, name: str, what: str) -> str:
         """The sentence a page shows where a section needs the optional input ``name``."""
-        return (f"No {name} file was given, so {what} is left out; "
+        return (f"No {name} file was given, so {what} cannot be shown; "
                 f"run the report with {_flag(name)} to include it.")
 
 
