@@ -30,6 +30,28 @@ def test_every_report_renders_on_demo_data(demo):
 
 
 @pytest.mark.slow
+def test_reports_agree_on_segments_and_model(demo):
+    """One per-customer table feeds every report: the same data give the same segment counts and
+    the same lifetime-value model in the segment, CLV and feedback reports."""
+    _, batch, _ = demo
+    recorded = {r.name: r.recorded for r in batch.reports if r.name in {"segments", "clv", "feedback"}}
+    assert len(recorded) == 3
+    counts = {name: rec["segment_counts"] for name, rec in recorded.items()}
+    assert counts["segments"] == counts["clv"] == counts["feedback"]
+    assert sum(counts["segments"].values()) == 800
+    assert len({rec["model"] for rec in recorded.values()}) == 1
+
+
+@pytest.mark.slow
+def test_reports_name_exactly_their_input_files(demo):
+    """Each report lists the files it was given, and a report given only transactions reads nothing else."""
+    _, batch, _ = demo
+    given = {r.name: sorted(r.inputs) for r in batch.reports}
+    assert given == {"overview": ["customers", "transactions"], "segments": ["customers", "feedback", "transactions"],
+                     "clv": ["transactions"], "feedback": ["customers", "feedback", "transactions"]}
+
+
+@pytest.mark.slow
 def test_feedback_report_shows_themes_in_three_languages(demo):
     _, _, out = demo
     page = (out / "feedback.html").read_text(encoding="utf-8")
