@@ -112,6 +112,13 @@ class GammaGamma(BaseModel):
                             "check for extreme monetary values.")
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         m = pd.to_numeric(data["monetary_value"]).to_numpy(dtype=float)
+        # Zero spend is allowed here (free repeat purchases pull the estimate towards 0), though fit
+        # learns only from paying customers; negative, missing or infinite values are not.
+        bad = ~np.isfinite(x) | (x < 0) | ((x > 0) & ~(np.isfinite(m) & (m >= 0)))
+        if bad.any():
+            rows = data.index[bad]
+            raise DataError(f"GammaGamma.expected_spend: {int(bad.sum())} row(s) need frequency >= 0 and, when "
+                            f"frequency > 0, a finite monetary_value >= 0; first: {list(rows[:5])}.")
         m = np.where(x > 0, m, 0.0)
         return self._series(p * (v + x * m) / (p * x + q - 1), data, "expected_spend")
 

@@ -531,10 +531,14 @@ def test_the_check_is_the_one_fit_runs(monkeypatch):
     assert calls[-1] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="GammaGamma.expected_spend (crmlib/clv/gamma_gamma.py) checks "
-                   "columns only, not the rules fit applies (monetary_value > 0 when frequency > 0)")
-def test_expected_spend_refuses_what_fit_refuses():
+def test_expected_spend_shrinks_free_repeat_buyers_and_refuses_impossible_values():
+    """Prediction, unlike fit, accepts a zero mean spend (free repeat purchases: reports value every
+    customer) and pulls it below the population mean; negative or infinite spend is refused."""
     gg = GammaGamma().set_params(p=6.25, q=3.74, v=15.44)
-    data = pd.DataFrame({"frequency": [1.0, 2.0, 3.0], "monetary_value": [5.0, 0.0, 7.0]})
-    with pytest.raises(DataError, match="monetary_value > 0 when frequency > 0"):
-        gg.expected_spend(data)
+    data = pd.DataFrame({"frequency": [0.0, 2.0, 3.0], "monetary_value": [0.0, 0.0, 7.0]})
+    spend = gg.expected_spend(data)
+    population = 6.25 * 15.44 / (3.74 - 1)
+    assert spend.iloc[0] == pytest.approx(population) and 0 < spend.iloc[1] < population
+    for bad in (-1.0, np.inf, np.nan):
+        with pytest.raises(DataError, match="monetary_value"):
+            gg.expected_spend(data.assign(monetary_value=[0.0, bad, 7.0]))
