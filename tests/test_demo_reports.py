@@ -83,3 +83,17 @@ def test_no_generated_page_contains_planted_pii(demo):
 def test_segment_report_renders_on_cdnow_master(tmp_path):
     batch = reports.run_reports(["segments"], out_dir=tmp_path, params={"dataset": ["cdnow_master"]})
     assert batch.ok, batch.summary()
+
+
+@pytest.mark.slow
+def test_clv_report_finishes_on_240_customers_over_one_year(tmp_path):
+    """Small real-sized data: the report fits what it can, says which model it uses and why, and
+    never predicts with a model that could not be fitted (it used to stop with NotFittedError)."""
+    data = datasets.make_crm_dataset(n_customers=240, seed=11, start="2025-01-01", end="2025-12-31")
+    paths = data.write(tmp_path / "data")
+    batch = reports.run_reports(["clv"], out_dir=tmp_path / "out", inputs={"transactions": str(paths["transactions"])})
+    assert batch.ok, batch.summary()
+    text = re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "clv.html").read_text(encoding="utf-8"))
+    model = batch.reports[0].recorded["model"]
+    assert model in {"BetaGeo", "ModifiedBetaGeo", "ParetoNBD"}
+    assert re.search(rf"{model}: lowest BIC", text)
