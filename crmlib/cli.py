@@ -98,9 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"crmlib {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("crmlib: interrupted", file=sys.stderr)
-        return 130
+    except OSError as exc:  # a path that cannot be read or written: one line, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"crmlib {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while reports run (crmlib.reports.Interrupted)
+        describe = getattr(exc, "describe", None)
+        print(f"crmlib {args.command}: {describe() if describe else 'stopped by Ctrl-C'}", file=sys.stderr)
+        return getattr(exc, "exit_status", 130)
 
 
 if __name__ == "__main__":

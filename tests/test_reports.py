@@ -145,6 +145,10 @@ def test_pages_are_offline_without_code_and_with_header_and_footer(batch):
         assert "Data period: 2024-01-01 to 2024-06-30" in page or "Nowhere" in path.name
         assert "<th>n_customers</th><td>30</td>" in page
         assert "Provenance" in page and f"<td>{crmlib.__version__}</td>" in page and "tiny.ipynb" in page
+        # the input file named in the header (name, size, short hash) and in the footer (path, bytes, hash)
+        size, digest = batch["data"].stat().st_size, hashlib.sha256(batch["data"].read_bytes()).hexdigest()
+        assert f"Input files: transactions: transactions.csv ({size} B, sha256 {digest[:12]})" in page
+        assert f"<th>Input transactions</th><td>{batch['data'].resolve()} ({size} bytes, sha256 {digest})</td>" in page
         assert page.count("<h1") == 1  # the notebook heading became the page title, not a second h1
     good = (out / "tiny__n_customers=30__region=North.html").read_text(encoding="utf-8")
     assert re.search(r'<img alt="Figure: Spend per customer" src="data:image/png;base64,[A-Za-z0-9+/=]{100,}"', good)
@@ -341,13 +345,15 @@ def test_failed_report_pages_index_and_summary_hold_no_raw_email_or_phone(tmp_pa
 
 
 @pytest.mark.slow
-def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path, monkeypatch):
+def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path, monkeypatch, capsys):
     customers = tmp_path / "customers.csv"
     customers.write_text("customer_id,city\nC1,Pune\nC2,Delhi\n", encoding="utf-8")
     notebook = str(_privacy_notebook(tmp_path))
     monkeypatch.delenv("CRMLIB_SECRET", raising=False)
     batch = run_reports([notebook], tmp_path / "public", inputs={"customers": str(customers)}, progress=False)
     assert batch.ok, batch.summary()
+    warned = [line for line in capsys.readouterr().err.splitlines() if "CRMLIB_SECRET" in line]
+    assert len(warned) == 1 and warned[0].startswith("crmlib report: warning: ")  # one line, at the start
     page = batch.reports[0].html_path.read_text(encoding="utf-8")
     header = page[page.index('<header class="crmlib-header"'):page.index("</header>")]
     assert "Pseudonyms use crmlib" in header and "public default key: set CRMLIB_SECRET" in header
@@ -359,6 +365,7 @@ def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path
     monkeypatch.setenv("CRMLIB_SECRET", "report-test-secret")
     batch = run_reports([notebook], tmp_path / "keyed", inputs={"customers": str(customers)}, progress=False)
     assert batch.ok, batch.summary()
+    assert "CRMLIB_SECRET" not in capsys.readouterr().err
     page = batch.reports[0].html_path.read_text(encoding="utf-8")
     assert "public default key" not in page.split("Provenance")[0]
     assert "CRMLIB_SECRET" not in (tmp_path / "keyed" / "index.html").read_text(encoding="utf-8")
@@ -372,3 +379,84 @@ def test_failure_place_is_one_text_for_pages_index_and_summary():
     result = ReportResult(name="n", stem="s", parameters={}, status="failed", html_path=Path("s.html"),
                           notebook_path=Path("s.ipynb"), error="ValueError: x", cell=4, line=1)
     assert result.describe_failure() == "s: cell 4, line 1: ValueError: x"
+
+
+def test_numbers_beyond_the_limit_are_refused_with_the_way_to_raise_it(monkeypatch):
+    """Issue 10.4: -p bins=99999999999999999999999 ran for minutes and used 3 GB."""
+    spec = inspect_notebook("segments")
+    for value in ("99999999999999999999999", "9" * 5000, "-2000000"):
+        with pytest.raises(DataError, match=r"'bins' = .* beyond the limit of 1,000,000 .* CRMLIB_MAX_PARAMETER"):
+            coerce(spec, "bins", value)
+    for value in ("inf", "nan"):
+        with pytest.raises(DataError, match="give a finite number"):
+            coerce(spec, "annual_discount", value)
+    assert coerce(spec, "bins", "1000000") == 1_000_000
+    monkeypatch.setenv("CRMLIB_MAX_PARAMETER", "1e9")
+    assert coerce(spec, "bins", "20000000") == 20_000_000
+
+
+def test_a_list_for_a_parameter_defaulting_to_none_is_parsed_or_refused_by_name():
+    """Issue 10.4: -p scheme='[unclosed' said "DataFrame constructor not properly called!"."""
+    spec = inspect_notebook("segments")
+    with pytest.raises(DataError, match=r"parameter 'scheme' looks like a list but is not one .*'\[unclosed'"):
+        coerce(spec, "scheme", "[unclosed")
+    with pytest.raises(DataError, match=r"parameter 'scheme' looks like a mapping"):
+        coerce(spec, "scheme", "{a: 1")
+    rows = '[["Champions", 4, 5, 4, 5], ["Others", 1, 5, 1, 5]]'
+    assert coerce(spec, "scheme", rows) == [["Champions", 4, 5, 4, 5], ["Others", 1, 5, 1, 5]]
+    assert coerce(spec, "scheme", "None") is None
+
+
+def test_report_names_in_any_script_give_distinct_files(tmp_path):
+    """Issue 10.4: two report names in Devanagari were written to the same file."""
+    names = []
+    for name in ("बिक्री", "ग्राहक", "বিক্রি"):  # sales, customers (Hindi); sales (Bengali)
+        path = tmp_path / f"{name}.ipynb"
+        path.write_bytes(TINY.read_bytes())
+        names.append(path)
+    stems = [p.stem for p in plan_reports(names, params={"region": "उत्तर"})]
+    assert stems == ["बिक्री__region=उत्तर", "ग्राहक__region=उत्तर", "বিক্রি__region=उत्तर"]
+    assert report_stem("x", {"p": "नमस्ते दुनिया"}) == "x__p=नमस्ते-दुनिया"  # vowel signs kept
+    assert report_stem("?!", {}).startswith("report-")  # never an empty name
+    long = report_stem("x", {"p": "क" * 200})
+    assert len(long.encode()) <= 150 and long != report_stem("x", {"p": "क" * 201})
+
+
+def test_index_lists_reports_in_reading_order_with_their_input_files(tmp_path):
+    """Issue 9.2: overview, segments, clv, feedback, retention, then others by name."""
+    data = tmp_path / "orders.csv"
+    data.write_text("customer_id,date,amount\nA,2024-01-02,10\n", encoding="utf-8")
+    from crmlib.reports.runner import fingerprint
+
+    fp, inputs = fingerprint({"transactions": data})
+    assert inputs == {"transactions": {"name": "orders.csv", "path": str(data), "size": data.stat().st_size,
+                                       "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}}
+    results = []
+    for name in ("zeta", "feedback", "clv", "alpha", "retention", "segments", "overview"):
+        (tmp_path / f"{name}.html").write_text("<html></html>", encoding="utf-8")
+        results.append(ReportResult(name=name, stem=name, parameters={}, status="ok",
+                                    html_path=tmp_path / f"{name}.html", notebook_path=tmp_path / f"{name}.ipynb",
+                                    fingerprint=fp, inputs=inputs))
+    update_index(tmp_path, results)
+    order = ["overview", "segments", "clv", "feedback", "retention", "alpha", "zeta"]
+    assert list(json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["reports"]) == order
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<div class="stem">(\w+)', page) == order
+    named = f"transactions: orders.csv ({data.stat().st_size} B, sha256 {inputs['transactions']['sha256'][:12]})"
+    assert page.count(named) == 7
+
+
+def test_a_report_uses_only_the_files_it_is_given_never_demo_data(tmp_path, monkeypatch):
+    """Issue 10.5: input_files fell back to config.DEMO_DIR for an input that was not given."""
+    from crmlib.reports.runner import input_files
+
+    monkeypatch.setenv("CRMLIB_HOME", str(tmp_path))
+    demo = tmp_path / "data" / "demo"
+    demo.mkdir(parents=True)
+    (demo / "transactions.csv").write_text("customer_id,date,amount\nA,2024-01-02,10\n", encoding="utf-8")
+    (plan,) = plan_reports([TINY])
+    assert input_files(plan) == {}
+    mine = tmp_path / "mine.csv"
+    mine.write_bytes((demo / "transactions.csv").read_bytes())
+    (plan,) = plan_reports([TINY], inputs={"transactions": mine})
+    assert input_files(plan) == {"transactions": mine.resolve()}

@@ -5,21 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crmlib import config
 from crmlib.exceptions import DataError
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``crmlib report NAME... --out DIR [-p key=value] [--grid F] [-j N]``."""
     parser.add_argument("names", nargs="+", metavar="NAME",
-                        help="report names (notebooks/reports/NAME.ipynb) or paths to .ipynb files")
+                        help="report names (overview, segments, clv, feedback) or paths to .ipynb files")
     for name in ("transactions", "customers", "feedback"):
         parser.add_argument(f"--{name}", metavar="FILE",
-                            help=f"{name} file, passed to reports that have a '{name}' parameter (default: demo data)")
-    parser.add_argument("--out", metavar="DIR", default=str(config.REPORTS_DIR),
-                        help="folder for the pages, executed notebooks and index.html (default: %(default)s)")
+                            help=f"{name} file, passed to reports that have a '{name}' parameter (no default: "
+                                 "a report reads only the files it is given)")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help="folder for the pages, executed notebooks and index.html "
+                             "(default: reports/ in the working folder)")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="set a notebook parameter; repeat a key for one report per value")
+                        help="set a notebook parameter; repeat a key for one report per value; numbers "
+                             "beyond 1,000,000 are refused unless CRMLIB_MAX_PARAMETER raises the limit")
     parser.add_argument("--grid", metavar="FILE.yaml",
                         help="YAML grid: a mapping name -> list of values (all combinations) or a list of mappings")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="kernels to run at once (default 1)")
@@ -46,8 +48,9 @@ def parse_params(pairs: list[str]) -> dict[str, object]:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    """Run ``crmlib report``: 0 when every report ran, 1 when one failed, 2 for a bad request."""
-    from crmlib.reports.runner import run_reports
+    """Run ``crmlib report``: 0 when every report ran, 1 when one failed, 2 for a bad request,
+    130 after Ctrl-C and 143 after SIGTERM (one line on stderr says what was left)."""
+    from crmlib.reports.runner import Interrupted, run_reports
 
     progress = False if args.quiet else args.progress
     try:
@@ -62,8 +65,18 @@ def run_from_args(args: argparse.Namespace) -> int:
             timeout=args.timeout,
         )
     except DataError as exc:
-        print(f"crmlib report: error: {exc}", file=sys.stderr)
+        print(f"crmlib report: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path that turned bad while the batch was set up
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"crmlib report: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        print(f"crmlib report: {exc.describe()}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:  # Ctrl-C while the request was being checked
+        print("crmlib report: stopped by Ctrl-C before any report ran", file=sys.stderr)
+        return 130
     if args.quiet:
         for r in batch.failed:
             print(f"FAILED {r.describe_failure()}", file=sys.stderr)

@@ -3,21 +3,36 @@
 The page uses the template in ``crmlib/templates/crmlib_report`` (the JupyterLab look without
 require.js, MathJax, mermaid.js or widgets from a CDN) and adds a header (title, parameters,
 data period, the error when the run failed, and a notice when pseudonyms used the public
-default key) and a footer with provenance. Error messages and tracebacks pass through
-:func:`crmlib.privacy.redact_text` before they reach a page: a DataError quotes the offending
-values, which may be emails or phone numbers.
+default key, the input files) and a footer with provenance. Error messages, tracebacks and
+printed output of a failed run pass through :func:`redact_error` before they reach a page, the
+index or the executed notebook: a DataError quotes the offending values, which may be emails,
+phone numbers, ids or names; each is shown only as its kind and row.
+
+Every file is written under a unique temporary name in its folder and moved into place with
+:func:`os.replace` (:func:`write`), so a reader or a killed run never sees half a page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
+import json
+import os
 import re
+import secrets
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import crmlib
 from crmlib import config, privacy
 from crmlib.reports.record import RECORD_MIME
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; batches into one folder must not overlap there
+    fcntl = None
 
 TEMPLATE_DIR = config.TEMPLATES_DIR
 TEMPLATE_NAME = "crmlib_report"
@@ -39,10 +54,107 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+#: A value quoted after its row in a message, e.g. ``row 4: 'Priya Sharma'`` (crmlib.io's format).
+_ROW_VALUE = re.compile(r"""(\b(?:row|index|line)\s+[^\s:,;()]+:\s*)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
+#: Quoted values that cannot identify anyone: short numbers, dates, and the words for missing or infinite.
+_HARMLESS = re.compile(
+    r"[+-]?\d{1,6}(?:[.,]\d{1,4})?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?"
+    r"|(?i:[+-]?(?:nan|inf|infinity)|none|null|n/a|na)|"
+)
+_TOKEN = re.compile(r"\[(email|phone|id)\]")
+
+
+def value_kind(value: str) -> str:
+    """What a value quoted in an error message is, shown instead of the value when it could be personal.
+
+    >>> [value_kind(v) for v in ["Priya Sharma", "priya@example.com", "+91 98765 43210", "1234 5678 9012"]]
+    ['[text]', '[email]', '[phone]', '[number]']
+    >>> value_kind("12"), value_kind("2024-13-45")
+    ("'12'", "'2024-13-45'")
+    """
+    if _HARMLESS.fullmatch(value.strip()):
+        return repr(value)
+    kinds = _TOKEN.findall(privacy.redact_text(value))
+    if kinds:
+        return "[" + " and ".join(dict.fromkeys(kinds)) + "]"
+    if len(re.findall(r"\d", privacy.redact_text(value))) >= 7 and not re.search(r"[^\W\d_]", value):
+        return "[number]"
+    return "[text]"
+
+
+def _kind_of_quoted(m: re.Match) -> str:
+    quoted = m.group(2)
+    body = quoted[1:-1].replace("\\" + quoted[0], quoted[0]).replace("\\\\", "\\")
+    return m.group(1) + value_kind(body)
+
+
 def redact_error(text: str | None) -> str | None:
-    """An error message or traceback fit for a page: ANSI colours removed, emails, phones and
-    ids replaced by ``[email]``, ``[phone]``, ``[id]`` (see :func:`crmlib.privacy.redact_text`)."""
-    return privacy.redact_text(strip_ansi(text)) if isinstance(text, str) else text
+    """An error message, traceback or printed output fit for a page, the index or a kept notebook:
+    ANSI colours removed, each value quoted after its row (``row 4: 'Priya Sharma'``) replaced by its
+    kind (``row 4: [text]``, see :func:`value_kind`), and emails, phones and ids anywhere else replaced
+    by ``[email]``, ``[phone]``, ``[id]`` (see :func:`crmlib.privacy.redact_text`).
+
+    >>> redact_error("DataError: f.csv: column 'date': 2 value(s) are not dates (row 2: 'Priya Sharma', row 3: '7')")
+    "DataError: f.csv: column 'date': 2 value(s) are not dates (row 2: [text], row 3: '7')"
+    """
+    if not isinstance(text, str):
+        return text
+    return privacy.redact_text(_ROW_VALUE.sub(_kind_of_quoted, strip_ansi(text)))
+
+
+def scrub_error(ename: str, evalue: str, traceback: list[str]) -> tuple[str, list[str]]:
+    """The value and traceback of a failed cell fit to keep: a DataError keeps only its first line,
+    redacted (names in free text cannot be found by patterns, so nothing else of it is copied);
+    any other error is redacted whole (:func:`redact_error`)."""
+    raw = strip_ansi(evalue or "")
+    lines = raw.splitlines()
+    shown = redact_error(lines[0] if lines else "") if ename == "DataError" else redact_error(raw)
+    kept = []
+    for item in traceback or []:
+        item = strip_ansi(item)
+        if ename == "DataError" and raw:
+            item = item.replace(raw, shown)
+            for extra in (ln for ln in lines[1:] if ln.strip()):
+                item = item.replace(extra, "")
+        kept.append(redact_error(item))
+    return shown, kept
+
+
+def scrub_notebook(nb) -> None:
+    """Redact, in place, every error output (value and traceback) and printed output of ``nb``:
+    what a failed report keeps in its executed notebook (:func:`scrub_error`, :func:`redact_error`)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "error":
+                out["evalue"], out["traceback"] = scrub_error(out.get("ename", ""), out.get("evalue", ""),
+                                                              out.get("traceback", []))
+            elif kind == "stream":
+                out["text"] = redact_error(out.get("text", ""))
+            elif "text/plain" in out.get("data", {}) and "Traceback" in str(out["data"]["text/plain"]):
+                out["data"]["text/plain"] = redact_error(str(out["data"]["text/plain"]))
+
+
+def human_size(n_bytes: int | None) -> str:
+    """``1234567`` -> ``'1.2 MB'``.
+
+    >>> human_size(532), human_size(12_345), human_size(4_100_000)
+    ('532 B', '12.3 kB', '4.1 MB')
+    """
+    if n_bytes is None:
+        return "size unknown"
+    size = float(n_bytes)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+
+
+def file_summary(info: dict[str, Any]) -> str:
+    """One input file as pages and the index name it: ``orders.csv (12.3 kB, sha256 1a2b3c4d5e6f)``."""
+    name = info.get("name") or Path(str(info.get("path", ""))).name
+    return f"{name} ({human_size(info.get('size'))}, sha256 {str(info.get('sha256', ''))[:12]})"
 
 
 def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell") -> str:
@@ -115,15 +227,17 @@ def _show(value: Any) -> str:
 
 
 def header_html(title: str, parameters: dict[str, Any], data_period: str | None, error: dict | None,
-                default_key: bool = False) -> str:
-    """The page header: title, the default-key notice, parameters, data period, and the error box
-    of a failed run (the error as given: the runner redacts it, see :func:`redact_error`)."""
+                default_key: bool = False, inputs: dict[str, dict] | None = None) -> str:
+    """The page header: title, the default-key notice, data period, input files, parameters, and the
+    error box of a failed run (the error as given: the runner redacts it, see :func:`redact_error`)."""
     parts = [f'<header class="crmlib-header"><h1>{html.escape(title)}</h1>']
     if default_key:
         parts.append('<p class="crmlib-key-notice" role="note" style="background: #fff3cd; '
                      'border: 1px solid #e0a800; padding: 0.5em 1em;"><strong>Note:</strong> '
                      f"{html.escape(DEFAULT_KEY_NOTICE)}</p>")
     parts.append(f'<p class="crmlib-period">Data period: {html.escape(data_period or "not recorded")}</p>')
+    files = "; ".join(f"{name}: {file_summary(info)}" for name, info in sorted((inputs or {}).items()))
+    parts.append(f'<p class="crmlib-inputs">Input files: {html.escape(files or "none recorded")}</p>')
     if parameters:
         parts.append("<details open><summary>Parameters</summary>")
         parts.append(_table(sorted(parameters.items())) + "</details>")
@@ -146,7 +260,8 @@ def footer_html(provenance: dict[str, Any]) -> str:
         ("Parameters", ", ".join(f"{k}={v!r}" for k, v in sorted(provenance.get("parameters", {}).items())) or "defaults"),
     ]
     for name, info in sorted(provenance.get("inputs", {}).items()):
-        rows.append((f"Input {name}", f"{info['path']} (sha256 {info['sha256'][:16]})"))
+        size = f"{info['size']:,} bytes" if isinstance(info.get("size"), int) else "size unknown"
+        rows.append((f"Input {name}", f"{info.get('path')} ({size}, sha256 {info.get('sha256')})"))
     if provenance.get("pseudonym_key"):
         rows.append(("Pseudonym key", provenance["pseudonym_key"]))
     rows += [
@@ -177,7 +292,7 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
     )
     resources = {
         "metadata": {"name": title},
-        "crmlib_header": header_html(title, parameters, data_period, error, default_key),
+        "crmlib_header": header_html(title, parameters, data_period, error, default_key, provenance.get("inputs")),
         "crmlib_footer": footer_html(provenance),
     }
     page_nb = prepare(nb, title)
@@ -187,8 +302,191 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
 
 
 def write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically: a unique temporary file in the same folder, then
+    :func:`os.replace`. Concurrent writers never share a temporary name; readers see the old file
+    or the new one, never a part."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    tmp = temporary_name(path)
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:  # "x": fails rather than share a name
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
+
+
+def temporary_name(path: Path, suffix: str = ".tmp") -> Path:
+    """A name no other process or thread uses, hidden beside ``path``: ``.NAME.PID.RANDOM.tmp``."""
+    path = Path(path)
+    return path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(6)}{suffix}")
+
+
+# ----------------------------------------------------------------------------- the index
+
+MANIFEST = "index.json"
+INDEX = "index.html"
+#: Held (flock, exclusive) while the index is read, merged and written, and while pages move into place.
+LOCK = ".index.lock"
+
+
+@contextlib.contextmanager
+def index_lock(out: Path):
+    """Hold the exclusive lock on ``OUT/.index.lock`` (blocking): one writer of the index at a time,
+    across threads and processes."""
+    with open(Path(out) / LOCK, "a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _entry(result, out: Path) -> dict[str, Any]:
+    entry = asdict(result)
+    entry["html_path"] = os.path.relpath(result.html_path, out)
+    entry["notebook_path"] = os.path.relpath(result.notebook_path, out)
+    entry["crmlib_version"] = crmlib.__version__
+    return json.loads(json.dumps(entry, default=str))
+
+
+def _interrupted_entry(result, old: dict | None, out: Path) -> dict[str, Any]:
+    """The entry of a report whose run was stopped: the previous entry when its page is still there
+    (the page on disk is that run's), marked interrupted; else an entry without a page."""
+    if old and old.get("html_path") and (out / old["html_path"]).is_file():
+        previous = old.get("previous_status") if old["status"] == "interrupted" else old["status"]
+        return {**old, "status": "interrupted", "previous_status": previous, "interrupted_at": result.run_at}
+    entry = _entry(result, out)
+    entry.update(status="interrupted", previous_status=None, interrupted_at=result.run_at,
+                 html_path=None, notebook_path=None, run_at=None, fingerprint=None, inputs={})
+    return entry
+
+
+def _still_true(entry: dict[str, Any], out: Path) -> bool:
+    """An entry stays while its page is on disk; an interrupted report without a page has none to lose."""
+    if entry.get("html_path"):
+        return (out / entry["html_path"]).is_file()
+    return entry.get("status") == "interrupted"
+
+
+def merge_index(out: Path, results: list) -> Path:
+    """Merge ``results`` into index.json and rewrite index.html; the caller holds :func:`index_lock`."""
+    manifest_path = out / MANIFEST
+    entries: dict[str, Any] = {}
+    if manifest_path.is_file():
+        try:
+            entries = json.loads(manifest_path.read_text(encoding="utf-8")).get("reports", {})
+        except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
+            entries = {}  # a damaged manifest is rebuilt from this run rather than stopping it
+    for r in results:
+        stopped = r.status == "interrupted"
+        entries[r.stem] = _interrupted_entry(r, entries.get(r.stem), out) if stopped else _entry(r, out)
+    entries = {k: v for k, v in entries.items() if _still_true(v, out)}
+    ordered = {e["stem"]: e for e in sorted(entries.values(), key=reading_order)}
+    write(manifest_path, json.dumps({"reports": ordered}, indent=2, ensure_ascii=False))
+    return write(out / INDEX, index_html(list(ordered.values())))
+
+
+def update_index(out: Path, results: list) -> Path:
+    """Merge ``results`` into ``OUT/index.json`` (one entry per report file, in reading order) and
+    rewrite ``OUT/index.html``, under the exclusive lock on ``OUT/.index.lock``."""
+    out = Path(out)
+    with index_lock(out):
+        return merge_index(out, results)
+
+
+#: The order of the index: the shipped reports as a reader takes them, then any other by name.
+READING_ORDER = tuple(dict.fromkeys((*config.REPORTS, "retention")))
+
+
+def reading_order(entry: dict[str, Any]) -> tuple:
+    """Sort key of an index entry: :data:`READING_ORDER`, then report name, then file stem."""
+    name = entry.get("name", "")
+    rank = READING_ORDER.index(name) if name in READING_ORDER else len(READING_ORDER)
+    return rank, name, entry.get("stem", "")
+
+
+def _index_status(e: dict[str, Any]) -> str:
+    esc = html.escape
+    if e["status"] == "ok":
+        return '<span class="ok">ok</span>'
+    if e["status"] == "interrupted":
+        if e.get("html_path"):
+            note = (f"the run started {e.get('interrupted_at')} was stopped; the page is from the run at "
+                    f"{e.get('run_at')} ({e.get('previous_status')})")
+        else:
+            note = f"the run started {e.get('interrupted_at')} was stopped before its page was written"
+        return f'<span class="interrupted">interrupted</span><div class="note">{esc(note)}</div>'
+    where = failure_place(e.get("cell"), e.get("line"))
+    return f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
+
+
+def _index_row(e: dict[str, Any]) -> str:
+    esc = html.escape
+    params = "<br>".join(f"{esc(k)} = {esc(repr(v))}" for k, v in sorted(e["parameters"].items())) or "defaults"
+    title = esc(e.get("title") or e["name"])
+    if e.get("html_path"):
+        title = f'<a href="{esc(e["html_path"])}">{title}</a>'
+    notebook = f' · <a href="{esc(e["notebook_path"])}">notebook</a>' if e.get("notebook_path") else ""
+    files = "<br>".join(f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items()))
+    duration = f"{float(e.get('duration') or 0):.1f} s" if e.get("run_at") else ""
+    return (
+        f'<tr class="report" data-status="{esc(e["status"])}">'
+        f'<td>{title}<div class="stem">{esc(e["stem"])}{notebook}</div></td>'
+        f"<td>{params}</td><td>{files or 'none'}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
+        f"<td>{_index_status(e)}</td><td><code>{esc(str(e.get('fingerprint') or 'none'))}</code></td>"
+        f"<td>{esc(str(e.get('crmlib_version')))}</td><td>{esc(str(e.get('run_at') or ''))}</td>"
+        f"<td>{duration}</td></tr>"
+    )
+
+
+def index_html(entries: list[dict[str, Any]]) -> str:
+    """The index page: one row per report, in reading order (:func:`reading_order`), with its
+    parameters, input files (name, size, short hash), data period, status, fingerprint, version, run time."""
+    entries = sorted(entries, key=reading_order)
+    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
+    stopped = f", {counts['interrupted']} interrupted" if counts["interrupted"] else ""
+    on_default_key = sum(bool(e.get("default_key")) for e in entries)
+    notice = (f'<p class="key-notice" role="note"><strong>Note:</strong> {on_default_key} of {len(entries)} '
+              f"report(s) ran without {config.SECRET_ENV}. {html.escape(DEFAULT_KEY_NOTICE)}</p>\n"
+              if on_default_key else "")
+    rows = "\n".join(_index_row(e) for e in entries)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>crmlib reports</title>
+<style>
+  body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+  table {{ border-collapse: collapse; width: 100%; font-size: 0.92em; }}
+  th, td {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }}
+  th {{ background: #f3f3f3; }}
+  .ok {{ color: #1b5e20; font-weight: bold; }}
+  .failed {{ color: #b00020; font-weight: bold; }}
+  .interrupted {{ color: #8a5a00; font-weight: bold; }}
+  .error, .note {{ font-size: 0.9em; max-width: 40em; }}
+  .error {{ color: #b00020; }}
+  .stem {{ color: #666; font-size: 0.85em; }}
+  .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
+</style>
+</head>
+<body>
+<h1>crmlib reports</h1>
+{notice}<p id="counts">{len(entries)} report(s): {counts['ok']} ok, {counts['failed']} failed{stopped}.</p>
+<table>
+<thead><tr><th>Report</th><th>Parameters</th><th>Input files</th><th>Data period</th><th>Status</th>
+<th>Input fingerprint</th><th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<p>Input files: name, size and the first 12 hex digits of the file's SHA-256. Input fingerprint: the
+first 12 hex digits of a SHA-256 over all of a report's input files; equal fingerprints mean the same
+data. An <em>interrupted</em> report was stopped while it ran; its page, if any, is the previous run's.</p>
+</body>
+</html>
+"""

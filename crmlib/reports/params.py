@@ -10,7 +10,10 @@ import ast
 import datetime as dt
 import hashlib
 import itertools
+import math
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +22,18 @@ import nbformat
 
 from crmlib import config
 from crmlib.exceptions import DataError
-from crmlib.reports.html import HEADING
+from crmlib.reports.html import HEADING, temporary_name
 
 #: Parameters that name input files: passed from --transactions/--customers/--feedback and checked to exist.
 INPUT_PARAMETERS = ("transactions", "customers", "feedback")
 #: Parameter that, when a notebook declares it, receives the report's own folder for extra files.
 OUTPUT_DIR_PARAMETER = "output_dir"
+
+#: Largest magnitude a numeric parameter may take (also numbers inside list or dict values).
+#: A typo such as ``-p bins=99999999999999999999999`` would otherwise run for minutes and fill
+#: memory. Raise it with the environment variable below, e.g. ``CRMLIB_MAX_PARAMETER=1e9``.
+MAX_MAGNITUDE = 1_000_000
+MAX_MAGNITUDE_ENV = "CRMLIB_MAX_PARAMETER"
 
 _NO_DEFAULT = object()  # a default that is not a Python literal, e.g. ``config.DEMO_DIR / "x.csv"``
 _FAIL = object()  # a value that could not be typed
@@ -71,9 +80,11 @@ class ReportPlan:
 
 
 def resolve_notebook(name: str | Path) -> Path:
-    """``NAME`` -> notebooks/reports/NAME.ipynb; a path ending in .ipynb is taken as it is."""
+    """``NAME`` -> crmlib/notebooks/NAME.ipynb; a path ending in .ipynb is taken as it is."""
     text = str(name)
-    path = Path(text) if text.endswith(".ipynb") else config.report_notebook(text)
+    path = Path(text).expanduser() if text.endswith(".ipynb") else config.report_notebook(text)
+    if path.is_dir():
+        raise DataError(f"Report {text!r}: {path} is a folder, not a notebook; pass an .ipynb file.")
     if not path.is_file():
         known = sorted(p.stem for p in config.REPORT_NOTEBOOKS_DIR.glob("*.ipynb"))
         raise DataError(
@@ -83,12 +94,31 @@ def resolve_notebook(name: str | Path) -> Path:
     return path.resolve()
 
 
+def read_notebook(path: Path):
+    """Read a notebook file; refuse an empty, unreadable or invalid one with one line."""
+    try:
+        if path.stat().st_size == 0:
+            raise DataError(f"Report {path.stem!r} ({path}): the notebook file is empty (0 bytes).")
+        nb = nbformat.read(path, as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("it has no list of cells")
+    except DataError:
+        raise
+    except OSError as exc:
+        raise DataError(f"Report {path.stem!r} ({path}): cannot be read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # not JSON, not a notebook, a wrong nbformat version
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise DataError(f"Report {path.stem!r} ({path}): not a valid Jupyter notebook ({reason}); "
+                        "open and save it in Jupyter, or pass another .ipynb file.") from None
+    return nb
+
+
 def inspect_notebook(name: str | Path) -> NotebookSpec:
     """Read a notebook's ``parameters`` cell; refuse a notebook that has none."""
     from papermill.translators import PythonTranslator
 
     path = resolve_notebook(name)
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise DataError(
@@ -99,7 +129,7 @@ def inspect_notebook(name: str | Path) -> NotebookSpec:
     for p in PythonTranslator.inspect(cells[0]):
         try:
             default = ast.literal_eval(p.default)
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             default = _NO_DEFAULT
         found[p.name] = Parameter(p.name, p.default, default, p.inferred_type_name)
     return NotebookSpec(path.stem, path, found, notebook_title(nb, path.stem))
@@ -121,7 +151,11 @@ _INT = re.compile(r"^[+-]?\d+$")
 
 
 def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
-    """Type ``value`` (a string from ``-p`` or a YAML scalar) like the default of parameter ``name``."""
+    """Type ``value`` (a string from ``-p`` or a YAML scalar) like the default of parameter ``name``.
+
+    A parameter whose default is None takes a string, a number, None, or a list/mapping written as
+    ``[...]``/``{...}``. Numbers must be finite and within :func:`max_magnitude`.
+    """
     if name not in spec.parameters:
         raise DataError(
             f"Report {spec.name!r} has no parameter {name!r}; "
@@ -143,7 +177,10 @@ def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             out = value
         elif text is not None and _INT.match(text):
-            out = int(text)
+            try:
+                out = int(text)
+            except ValueError:  # more digits than Python converts: far beyond any limit
+                raise _beyond_limit(spec, name, text) from None
     elif kind is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out = float(value)
@@ -168,12 +205,14 @@ def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
                 parsed = None
         if isinstance(parsed, (list, tuple) if kind is not dict else dict):
             out = list(parsed) if kind is list else parsed
-    else:  # default None or not a literal: a string, a number or None
+    else:  # default None or not a literal: a string, a number, None, or a list/dict literal
         if value is None or (text is not None and text in {"None", "null", ""}):
             out = None
+        elif text is not None and text[:1] in "[{":
+            out = _literal(spec, name, text)
         elif isinstance(value, dt.date):
             out = value.isoformat()
-        elif isinstance(value, (str, int, float)):
+        elif isinstance(value, (str, int, float, list, dict)) and not isinstance(value, bool):
             out = value
     if out is _FAIL:
         want = kind.__name__ if kind else "str or None"
@@ -181,8 +220,77 @@ def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
             f"Report {spec.name!r}: parameter {name!r} must be {want} (default {param.source}), "
             f"got {value!r}; its parameters (with defaults) are: {spec.describe_parameters()}."
         )
+    _check_magnitude(spec, name, out)
     return out
 
+
+def _literal(spec: NotebookSpec, name: str, text: str) -> Any:
+    """A ``[...]`` or ``{...}`` value for a parameter whose default is None, parsed as YAML (which
+    reads Python and JSON lists too); refused with the parameter's name when it does not parse."""
+    import yaml
+
+    kind = "list" if text.startswith("[") else "mapping"
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise DataError(
+            f"Report {spec.name!r}: parameter {name!r} looks like a {kind} but is not one ({reason}): "
+            f"{text[:60]!r}; close every bracket and quote, e.g. -p {name}='[a, b]', "
+            f"or leave it out for the default {spec.parameters[name].source}."
+        ) from None
+    if not isinstance(parsed, (list, dict)):
+        raise DataError(f"Report {spec.name!r}: parameter {name!r} looks like a {kind} but reads as "
+                        f"{type(parsed).__name__}: {text[:60]!r}.")
+    return parsed
+
+
+def max_magnitude() -> float:
+    """The largest magnitude a numeric parameter may take: ``$CRMLIB_MAX_PARAMETER`` or :data:`MAX_MAGNITUDE`."""
+    raw = os.environ.get(MAX_MAGNITUDE_ENV, "").strip()
+    if not raw:
+        return MAX_MAGNITUDE
+    try:
+        limit = float(raw)
+    except ValueError:
+        raise DataError(f"{MAX_MAGNITUDE_ENV}={raw!r} is not a number; set it to e.g. 1e9.") from None
+    return limit if limit > 0 else MAX_MAGNITUDE
+
+
+def _numbers(value: Any):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _numbers(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v)
+
+
+def _check_magnitude(spec: NotebookSpec, name: str, value: Any) -> None:
+    """Refuse NaN, infinity and numbers beyond :func:`max_magnitude`, naming how to raise the limit."""
+    limit = max_magnitude()
+    for number in _numbers(value):
+        if isinstance(number, float) and not math.isfinite(number):
+            raise DataError(f"Report {spec.name!r}: parameter {name!r} is {number!r}; give a finite number.")
+        if abs(number) > limit:
+            huge = isinstance(number, int) and number.bit_length() > 256  # str() refuses > 4300 digits
+            shown = f"a number of about {int(number.bit_length() * 0.30103)} digits" if huge else str(number)
+            raise _beyond_limit(spec, name, shown, limit)
+
+
+def _beyond_limit(spec: NotebookSpec, name: str, shown: str, limit: float | None = None) -> DataError:
+    limit = max_magnitude() if limit is None else limit
+    shown = shown if len(shown) <= 30 else f"{shown[:27]}..."
+    words = f"{limit:,.0f}" if limit < 1e15 and limit == int(limit) else f"{limit:g}"
+    return DataError(
+        f"Report {spec.name!r}: parameter {name!r} = {shown} is beyond the limit of {words} for numeric "
+        f"parameters (default {spec.parameters[name].source}); if you really need it, set the "
+        f"environment variable {MAX_MAGNITUDE_ENV} to a larger limit (e.g. {MAX_MAGNITUDE_ENV}=1e9) and run again."
+    )
 
 
 def combinations(params: dict[str, Any] | None, grid) -> list[dict[str, Any]]:
@@ -243,15 +351,31 @@ def read_grid(path: str | Path):
 def report_stem(name: str, parameters: dict[str, Any]) -> str:
     """File stem of a report: notebook name + sorted ``key=value`` pairs, safe for any file system.
 
+    Letters and digits of every script are kept (two Hindi report names give two files); other
+    characters become ``-``; a stem longer than 150 bytes is cut and ends in a hash of the whole.
+
     >>> report_stem("segments", {"region": "North East", "top_n": 10})
     'segments__region=North-East__top_n=10'
+    >>> report_stem("बिक्री", {"क्षेत्र": "उत्तर"})
+    'बिक्री__क्षेत्र=उत्तर'
     """
     parts = [name] + [f"{k}={_short(v)}" for k, v in sorted(parameters.items())]
-    stem = "__".join(re.sub(r"[^\w.=+-]+", "-", p, flags=re.ASCII).strip("-") for p in parts)
-    if len(stem) > 150:  # long values (paths, lists): keep it readable and unique
+    cleaned = [_safe(p) for p in parts]
+    if not cleaned[0]:  # a name of symbols only: named by its hash
+        cleaned[0] = "report-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    stem = "__".join(cleaned).lstrip(".")
+    if len(stem.encode()) > 150:  # long values (paths, lists): keep it readable and unique
         digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
-        stem = f"{stem[:130]}~{digest}"
+        cut = stem.encode()[:130].decode("utf-8", errors="ignore")
+        stem = f"{cut}~{digest}"
     return stem
+
+
+def _safe(part: str) -> str:
+    """Keep letters, marks and digits of any script and ``._=+-``; each other run becomes ``-``."""
+    part = unicodedata.normalize("NFC", part)
+    kept = "".join(c if c in "._=+-" or unicodedata.category(c)[0] in "LMN" else "\0" for c in part)
+    return re.sub("\0+", "-", kept).strip("-")
 
 
 def _short(value: Any) -> str:
@@ -299,8 +423,39 @@ def plan_reports(names, *, params=None, grid=None, inputs=None) -> list[ReportPl
     return plans
 
 
+def check_out_dir(out_dir: str | Path) -> Path:
+    """The output folder, created if missing; refused with one line when it is a file, cannot be
+    created or cannot be written (a file is written and removed to know)."""
+    out = Path(out_dir).expanduser()
+    if out.exists() and not out.is_dir():
+        raise DataError(f"Output folder {out} is a file; give --out a folder (it is created when missing).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"Output folder {out} cannot be created ({exc.strerror or exc}); "
+                        "give --out a folder you can write to.") from None
+    probe = temporary_name(out / "write-test")
+    try:
+        open(probe, "x").close()
+    except OSError as exc:
+        raise DataError(f"Output folder {out} is not writable ({exc.strerror or exc}); "
+                        "give --out a folder you can write to.") from None
+    finally:
+        probe.unlink(missing_ok=True)
+    return out.resolve()
+
+
 def _existing_file(name: str, value: Any) -> Path:
+    """The absolute path of an input file that exists and can be read; else one line saying why."""
     path = Path(str(value)).expanduser()
+    if path.is_dir():
+        raise DataError(f"Input {name!r}: {path} is a folder, not a file; pass the {name} file inside it.")
     if not path.is_file():
         raise DataError(f"Input {name!r}: file {path} does not exist; check the path (relative to {Path.cwd()}).")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise DataError(f"Input {name!r}: file {path} cannot be read ({exc.strerror or exc}); "
+                        "check its permissions.") from None
     return path.resolve()

@@ -1,42 +1,89 @@
 """Run a batch of report notebooks with papermill, write their pages, and keep the index.
 
 For each planned report the runner writes ``OUT/STEM.ipynb`` (executed notebook) and
-``OUT/STEM.html`` (the page), even when the notebook fails, then records the run in
-``OUT/index.json`` and rewrites ``OUT/index.html`` from it. A failing report never stops the others.
+``OUT/STEM.html`` (the page), even when the notebook fails, and records the run in
+``OUT/index.json`` and ``OUT/index.html``. A failing report never stops the others.
+
+Safe to kill and to run side by side:
+
+* a report's notebook and page are written under temporary names and moved into place with
+  :func:`os.replace` only when the run is complete, together with its index entry; a killed run
+  leaves the previous page and its entry as they were;
+* the index is read, merged and written under an exclusive lock on ``OUT/.index.lock``, so
+  batches writing into one folder at once lose no entry;
+* SIGTERM and Ctrl-C stop a batch at once: the kernels are killed, reports not started are
+  dropped, and a report that was running is marked ``interrupted`` in the index (its previous
+  page, if any, stays and is named as such). :func:`run_reports` then raises
+  :class:`Interrupted`, whose ``exit_status`` is 130 (Ctrl-C) or 143 (SIGTERM).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
-import html as _html
 import json
+import logging
 import os
+import queue
 import re
+import signal
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 import crmlib
-from crmlib import config
+from crmlib import config, privacy
 from crmlib.config import SECRET_ENV
 from crmlib.reports import html as pages
-from crmlib.reports.params import INPUT_PARAMETERS, OUTPUT_DIR_PARAMETER, ReportPlan, plan_reports
+from crmlib.reports.html import INDEX, LOCK, MANIFEST, index_html, index_lock, merge_index, update_index
+from crmlib.reports.params import (
+    INPUT_PARAMETERS,
+    OUTPUT_DIR_PARAMETER,
+    ReportPlan,
+    check_out_dir,
+    plan_reports,
+    read_notebook,
+)
 from crmlib.reports.record import read_records
 
 #: Set in every report kernel's environment so that runs repeat exactly and draw without a display.
 #: The inline backend is headless like Agg and, unlike Agg, puts each figure in the notebook as a PNG.
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
 KERNEL_NAME = "python3"
-MANIFEST = "index.json"
-INDEX = "index.html"
+#: Seconds a stopped batch waits for its report threads to clean up after their kernels were killed.
+STOP_GRACE = 3.0
+
+
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C (SIGINT) or SIGTERM; ``batch`` holds what was done, ``exit_status``
+    is what a command exits with (128 + the signal number)."""
+
+    def __init__(self, signum: int = signal.SIGINT, batch: BatchResult | None = None):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
+        self.batch = batch
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+    def describe(self) -> str:
+        """One line: what stopped the batch and what it left, e.g. for ``crmlib report``."""
+        what = "Ctrl-C" if self.signum == signal.SIGINT else signal.Signals(self.signum).name
+        if self.batch is None:
+            return f"stopped by {what} before any report ran"
+        counts = self.batch.counts()
+        return (f"stopped by {what}: {counts['ok'] + counts['failed']} report(s) finished, "
+                f"{counts['interrupted']} interrupted (previous pages kept), {self.batch.not_started} not started; "
+                f"index: {self.batch.index_path}")
 
 
 @dataclass
@@ -46,17 +93,17 @@ class ReportResult:
     name: str  # notebook name
     stem: str  # file stem of the outputs
     parameters: dict[str, Any]
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "interrupted"
     html_path: Path
     notebook_path: Path
     title: str = ""
-    error: str | None = None  # e.g. "ValueError: no customers in region 'Nowhere'"
+    error: str | None = None  # first line, redacted, e.g. "ValueError: no customers in region 'Nowhere'"
     cell: int | None = None  # 1-based position of the failing cell in the report notebook
     line: int | None = None  # line of the failing cell
     duration: float = 0.0  # seconds
     data_period: str | None = None
     fingerprint: str | None = None
-    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> name, path, size, sha256
     run_at: str = ""
     recorded: dict[str, Any] = field(default_factory=dict)
     default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
@@ -66,6 +113,8 @@ class ReportResult:
         return self.status == "ok"
 
     def describe_failure(self) -> str:
+        if self.status == "interrupted":
+            return f"{self.stem}: interrupted"
         return f"{self.stem}: {pages.failure_place(self.cell, self.line)}: {self.error}"
 
 
@@ -75,25 +124,101 @@ class BatchResult:
 
     reports: list[ReportResult]
     index_path: Path
+    not_started: int = 0  # reports dropped because the batch was stopped
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.reports)
+        return all(r.ok for r in self.reports) and not self.not_started
 
     @property
     def failed(self) -> list[ReportResult]:
         return [r for r in self.reports if not r.ok]
 
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r.status == s for r in self.reports) for s in ("ok", "failed", "interrupted")}
+
     def summary(self) -> str:
-        n_ok = sum(r.ok for r in self.reports)
-        lines = [f"{len(self.reports)} report(s): {n_ok} ok, {len(self.failed)} failed; index: {self.index_path}"]
+        c = self.counts()
+        stopped = f", {c['interrupted']} interrupted" if c["interrupted"] else ""
+        lines = [f"{len(self.reports)} report(s): {c['ok']} ok, {c['failed']} failed{stopped}; "
+                 f"index: {self.index_path}"]
         lines += [f"FAILED {r.describe_failure()}" for r in self.failed]
         return "\n".join(lines)
 
 
-def _kernel_manager_class(log_file: Path):
-    """A kernel manager class whose kernels write their own stdout/stderr to ``log_file``."""
-    return type("ReportKernelManager", (_base_kernel_manager_class(),), {"log_file": str(log_file)})
+class _Batch:
+    """What the threads of one batch share: the stop flag, the kernels to kill, the reports running."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.stop = threading.Event()
+        self.commit = threading.Lock()  # held while a report moves its files into place
+        self._lock = threading.Lock()
+        self._kernels: set = set()
+        self.running: dict[str, ReportResult] = {}  # started, not yet in place
+
+    def begin(self, result: ReportResult) -> bool:
+        """Register a report as running; False when the batch is already stopping."""
+        with self.commit:
+            if self.stop.is_set():
+                return False
+            self.running[result.stem] = result
+            return True
+
+    def kernel_started(self, km) -> None:
+        with self._lock:
+            self._kernels.add(km)
+            stopping = self.stop.is_set()
+        if stopping:
+            _kill(km)
+
+    def kernel_done(self, km) -> None:
+        with self._lock:
+            self._kernels.discard(km)
+
+    def halt(self) -> list[ReportResult]:
+        """Stop: no report moves into place after this; kill every kernel; the reports caught running."""
+        with self.commit:
+            self.stop.set()
+            caught = list(self.running.values())
+        with self._lock:
+            kernels = list(self._kernels)
+        for km in kernels:
+            _kill(km)
+        return caught
+
+
+#: Report threads are named so; their papermill log lines (e.g. "Kernel died while waiting for execute
+#: reply" after a stop) are dropped: the runner tells what happened on pages, the index and stderr.
+THREAD_PREFIX = "crmlib-report-"
+
+
+def _from_report_thread(record: logging.LogRecord) -> bool:
+    return not record.threadName.startswith(THREAD_PREFIX)
+
+
+class _Stopped(Exception):
+    """The batch was stopped while this report ran."""
+
+
+def _kill(km) -> None:
+    """Kill a kernel and its process group (jupyter_client starts each kernel in a new session)."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        if os.name == "posix" and os.getpgid(proc.pid) == proc.pid:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kernel_manager_class(log_file: Path, batch: _Batch | None = None):
+    """A kernel manager class whose kernels write their own stdout/stderr to ``log_file`` and are
+    registered with ``batch`` so that a stopped batch can kill them."""
+    return type("ReportKernelManager", (_base_kernel_manager_class(),), {"log_file": str(log_file), "batch": batch})
 
 
 @functools.cache
@@ -118,6 +243,7 @@ def _base_kernel_manager_class():
 
     class ReportKernelManager(AsyncKernelManager):
         log_file: str | None = None
+        batch: _Batch | None = None
 
         @default("kernel_spec_manager")
         def _own_kernel_spec_manager(self):
@@ -130,19 +256,38 @@ def _base_kernel_manager_class():
             return await super()._async_pre_start_kernel(**kw)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            if not self.log_file:
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-            with open(self.log_file, "ab") as log:  # the kernel process keeps its own copy
-                kw["stdout"] = kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with contextlib.ExitStack() as stack:
+                if self.log_file:  # the kernel process keeps its own copy of the file
+                    log = stack.enter_context(open(self.log_file, "ab"))
+                    kw["stdout"] = kw["stderr"] = log
+                launched = await super()._async_launch_kernel(kernel_cmd, **kw)
+            if self.batch is not None:
+                self.batch.kernel_started(self)
+            return launched
+
+        async def _async_cleanup_resources(self, *args, **kw):
+            if self.batch is not None:
+                self.batch.kernel_done(self)
+            return await super()._async_cleanup_resources(*args, **kw)
 
     return ReportKernelManager
 
 
 def kernels_use_default_key() -> bool:
     """Whether report kernels, started with this process's environment plus KERNEL_ENV, lack
-    CRMLIB_SECRET and so pseudonymise with crmlib's public default key."""
-    return not (os.environ.get(SECRET_ENV) or KERNEL_ENV.get(SECRET_ENV))
+    CRMLIB_SECRET (or have the public key itself) and so pseudonymise with crmlib's public default key."""
+    secret = KERNEL_ENV.get(SECRET_ENV) or os.environ.get(SECRET_ENV) or None
+    using = getattr(privacy, "using_default_key", None)
+    return bool(using(secret)) if using is not None else secret is None
+
+
+def default_key_warning() -> str | None:
+    """The one line a batch prints on stderr when its kernels use the public default key, else None."""
+    if not kernels_use_default_key():
+        return None
+    make = getattr(privacy, "default_key_warning", None)
+    text = make(KERNEL_ENV.get(SECRET_ENV) or os.environ.get(SECRET_ENV) or None) if make else None
+    return "crmlib report: warning: " + " ".join((text or pages.DEFAULT_KEY_NOTICE).split())
 
 
 def file_sha256(path: Path) -> str:
@@ -154,24 +299,26 @@ def file_sha256(path: Path) -> str:
 
 
 def input_files(plan: ReportPlan) -> dict[str, Path]:
-    """The input files a report reads: those passed, else the demo files its ``None`` defaults stand for."""
+    """The input files a report is given: ``--transactions``/``--customers``/``--feedback`` and the
+    input parameters set on the command line or grid. Nothing else: no demo data stand in for a
+    file not given. (What the notebook records with ``record(inputs=...)`` replaces this after the run.)"""
     files = {}
     for key in INPUT_PARAMETERS:
         if key not in plan.spec.parameters:
             continue
         value = plan.parameters.get(key) or plan.inputs.get(key)
-        if value is None:
-            default = plan.spec.parameters[key].default
-            value = default if isinstance(default, str) and default else config.DEMO_DIR / f"{key}.csv"
-        path = Path(value)
-        if path.is_file():
-            files[key] = path.resolve()
+        if value:
+            files[key] = Path(value).expanduser().resolve()
     return files
 
 
-def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str, str]]]:
-    """One short hash over all input files, and each file's path and sha256."""
-    info = {k: {"path": str(p), "sha256": file_sha256(p)} for k, p in sorted(files.items())}
+def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """One short hash over all input files, and for each input its file ``name``, ``path``, ``size``
+    (bytes) and ``sha256``. Raises OSError when a file cannot be read."""
+    info = {
+        k: {"name": p.name, "path": str(p), "size": p.stat().st_size, "sha256": file_sha256(p)}
+        for k, p in sorted(files.items())
+    }
     if not info:
         return None, info
     joined = "\n".join(f"{k}:{v['sha256']}" for k, v in info.items())
@@ -179,13 +326,17 @@ def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str,
 
 
 def _failure(nb, exc) -> dict[str, Any]:
-    """Cell (1-based, as in the report notebook), line and error line of a failed run."""
+    """Cell (1-based, as in the report notebook), line, error line and traceback of a failed run,
+    redacted (:func:`crmlib.reports.html.scrub_error`): the error is the first line only."""
     from papermill.exceptions import PapermillExecutionError
 
     if not isinstance(exc, PapermillExecutionError):
-        text = str(exc).strip().splitlines()
-        return {"error": f"{type(exc).__name__}: {text[0] if text else ''}", "traceback": "\n".join(text)}
-    traceback = pages.strip_ansi("\n".join(exc.traceback))
+        ename = type(exc).__name__
+        shown, lines = pages.scrub_error(ename, str(exc).strip(), [str(exc).strip()])
+        first = (shown.splitlines() or [""])[0]
+        return {"error": f"{ename}: {first}", "traceback": "\n".join(lines)}
+    shown, lines = pages.scrub_error(exc.ename, exc.evalue, exc.traceback)
+    traceback = "\n".join(lines)
     position, cell_no = 0, None
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -196,114 +347,147 @@ def _failure(nb, exc) -> dict[str, Any]:
             cell_no = position
             break
     m = re.search(r"Cell In\[\d+\], line (\d+)", traceback)
+    first = (shown.splitlines() or [""])[0]
     return {
-        "error": f"{exc.ename}: {exc.evalue}".strip(),
+        "error": f"{exc.ename}: {first}".strip(),
         "cell": cell_no,
         "line": int(m.group(1)) if m else None,
         "traceback": traceback,
     }
 
 
-def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None) -> ReportResult:
-    """Execute one planned report and write its notebook and page; never raises for a failing notebook."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
-    nb_path = out_dir / f"{plan.stem}.ipynb"
-    html_path = out_dir / f"{plan.stem}.html"
+
+def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None,
+            batch: _Batch | None = None) -> ReportResult:
+    """Execute one planned report, move its notebook and page into place and add it to the index;
+    never raises for a failing notebook. Returns status "interrupted" when ``batch`` was stopped."""
+    out_dir = Path(out_dir)
+    batch = batch or _Batch(out_dir)
+    result = ReportResult(
+        name=plan.name, stem=plan.stem, parameters=dict(plan.parameters), status="interrupted",
+        html_path=out_dir / f"{plan.stem}.html", notebook_path=out_dir / f"{plan.stem}.ipynb",
+        title=plan.spec.title, run_at=_now(), default_key=kernels_use_default_key(),
+    )
+    if not batch.begin(result):
+        return result
+    tmp_nb = pages.temporary_name(result.notebook_path, ".tmp.ipynb")
+    try:
+        try:
+            nb, page = _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch)
+        except _Stopped:
+            result.status = "interrupted"
+            return result
+        nbformat.write(nb, tmp_nb)
+        with batch.commit:
+            if batch.stop.is_set():
+                result.status = "interrupted"
+                return result
+            with index_lock(out_dir):
+                os.replace(tmp_nb, result.notebook_path)
+                pages.write(result.html_path, page)
+                merge_index(out_dir, [result])
+            batch.running.pop(plan.stem, None)
+        return result
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+
+
+def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
+    """Execute the notebook into ``tmp_nb``; fill ``result``; return the (redacted) notebook and page."""
     params = dict(plan.parameters)
     params.update({k: str(v) for k, v in plan.inputs.items()})
-    if OUTPUT_DIR_PARAMETER in plan.spec.parameters and OUTPUT_DIR_PARAMETER not in params:
-        extra = out_dir / plan.stem
-        extra.mkdir(parents=True, exist_ok=True)
-        params[OUTPUT_DIR_PARAMETER] = str(extra)
-    fp, inputs = fingerprint(input_files(plan))
-    run_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    for stale in (nb_path, html_path):
-        stale.unlink(missing_ok=True)
+    error = None
+    try:
+        result.fingerprint, result.inputs = fingerprint(input_files(plan))
+        if OUTPUT_DIR_PARAMETER in plan.spec.parameters and OUTPUT_DIR_PARAMETER not in params:
+            extra = out_dir / plan.stem
+            extra.mkdir(parents=True, exist_ok=True)
+            params[OUTPUT_DIR_PARAMETER] = str(extra)
+    except OSError as exc:
+        error = {"error": pages.redact_error(f"Input or output file: {exc.strerror or exc}: {exc.filename}"),
+                 "traceback": ""}
     start = time.perf_counter()
-    failure = None
+    failure, kernel_log = (None, "") if error else _execute(plan, params, tmp_nb, out_dir, timeout, batch)
+    result.duration = round(time.perf_counter() - start, 2)
+    if batch.stop.is_set():  # stopped while it ran: nothing of this run will be kept
+        raise _Stopped
+    try:
+        nb = nbformat.read(tmp_nb, as_version=4)
+    except (OSError, ValueError):  # not written: the kernel never started
+        nb = read_notebook(plan.spec.path)
+    if failure is not None:
+        pages.scrub_notebook(nb)  # the executed notebook keeps no personal data of a failed run
+        error = _failure(nb, failure)
+        if not error.get("cell") and kernel_log.strip():  # the kernel itself failed: show why
+            tail = "\n".join(kernel_log.splitlines()[-20:])
+            error["traceback"] += "\n\nKernel log (last lines):\n" + pages.redact_error(tail)
+    recorded = read_records(nb)
+    if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats the files given
+        read = {k: Path(str(v)) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
+        with contextlib.suppress(OSError):
+            result.fingerprint, result.inputs = fingerprint(read)
+    result.title = str(recorded.get("title") or plan.spec.title)
+    result.data_period = recorded.get("data_period")
+    result.recorded = {k: v for k, v in recorded.items() if k not in {"title", "data_period", "inputs"}}
+    result.status = "failed" if error else "ok"
+    if error:
+        result.error, result.cell, result.line = error["error"], error.get("cell"), error.get("line")
+    return nb, _page(nb, result, params, error, plan)
+
+
+def _execute(plan, params, tmp_nb, out_dir, timeout, batch) -> tuple[Exception | None, str]:
+    """Run the notebook with papermill into ``tmp_nb``: the exception it ended with, and the kernel's log."""
+    import papermill
+
     log_fd, log_name = tempfile.mkstemp(prefix=f"crmlib-kernel-{plan.stem[:40]}-", suffix=".log")
     os.close(log_fd)
+    failure = None
     try:
         papermill.execute_notebook(
             str(plan.spec.path),
-            str(nb_path),
+            str(tmp_nb),
             parameters=params,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
             execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(Path(log_name)),
+            kernel_manager_class=_kernel_manager_class(Path(log_name), batch),
             # the kernel's working directory, set without papermill's process-wide chdir
             resources={"metadata": {"path": str(out_dir)}},
         )
-    except PapermillExecutionError as exc:
+    except Exception as exc:  # a failing cell, a dead kernel, a timeout: the report fails, the batch goes on
         failure = exc
-    except Exception as exc:  # kernel died, timeout, ...: the report fails, the batch goes on
-        failure = exc
-    duration = time.perf_counter() - start
-    kernel_log = Path(log_name).read_text(encoding="utf-8", errors="replace")
-    Path(log_name).unlink(missing_ok=True)
-    if nb_path.is_file():
-        nb = nbformat.read(nb_path, as_version=4)
-    else:
-        nb = nbformat.read(plan.spec.path, as_version=4)
-        nbformat.write(nb, nb_path)
-    error = _failure(nb, failure) if failure is not None else None
-    if error and not error.get("cell") and kernel_log.strip():  # the kernel itself failed: show why
-        error["traceback"] += "\n\nKernel log (last lines):\n" + "\n".join(kernel_log.splitlines()[-20:])
-    if error:  # a DataError quotes offending values (emails, phones): never onto a page or the index
-        error["error"], error["traceback"] = pages.redact_error(error["error"]), pages.redact_error(error["traceback"])
-    default_key = kernels_use_default_key()
-    recorded = read_records(nb)
-    if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats our guess
-        read = {k: Path(v) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
-        fp, inputs = fingerprint(read)
-    title = str(recorded.get("title") or plan.spec.title)
-    result = ReportResult(
-        name=plan.name,
-        stem=plan.stem,
-        parameters=dict(plan.parameters),
-        status="failed" if error else "ok",
-        html_path=html_path,
-        notebook_path=nb_path,
-        title=title,
-        error=error["error"] if error else None,
-        cell=error.get("cell") if error else None,
-        line=error.get("line") if error else None,
-        duration=round(duration, 2),
-        data_period=recorded.get("data_period"),
-        fingerprint=fp,
-        inputs=inputs,
-        run_at=run_at,
-        recorded={k: v for k, v in recorded.items() if k not in {"title", "data_period", "inputs"}},
-        default_key=default_key,
-    )
+    finally:
+        kernel_log = Path(log_name).read_text(encoding="utf-8", errors="replace")
+        Path(log_name).unlink(missing_ok=True)
+    return failure, kernel_log
+
+
+def _page(nb, result: ReportResult, params: dict, error: dict | None, plan: ReportPlan) -> str:
     provenance = {
         "notebook": str(plan.spec.path.name),
         "parameters": params,
-        "inputs": inputs,
-        "fingerprint": fp,
+        "inputs": result.inputs,
+        "fingerprint": result.fingerprint,
         "crmlib_version": crmlib.__version__,
-        "run_at": run_at,
-        "duration": duration,
+        "run_at": result.run_at,
+        "duration": result.duration,
         "status": result.status,
-        "pseudonym_key": "crmlib's public default key" if default_key else SECRET_ENV,
+        "pseudonym_key": "crmlib's public default key" if result.default_key else SECRET_ENV,
     }
     try:
-        page = pages.render(
-            nb, title=title, parameters=params, data_period=result.data_period, provenance=provenance, error=error,
-            default_key=default_key,
-        )
+        return pages.render(nb, title=result.title, parameters=params, data_period=result.data_period,
+                            provenance=provenance, error=error, default_key=result.default_key)
     except Exception as exc:  # a page that cannot be rendered is a failed report, not a crashed batch
-        result.status, result.error = "failed", pages.redact_error(f"HTML export: {type(exc).__name__}: {exc}")
-        page = pages.header_html(
-            title, params, result.data_period, {"error": result.error}, default_key
-        ) + pages.footer_html(provenance)
-    pages.write(html_path, page)
-    return result
+        result.status = "failed"
+        result.error = pages.redact_error(f"HTML export: {type(exc).__name__}: {exc}".splitlines()[0])
+        provenance["status"] = "failed"
+        return pages.header_html(result.title, params, result.data_period, {"error": result.error},
+                                 result.default_key, result.inputs) + pages.footer_html(provenance)
 
 
 def run_reports(
@@ -316,120 +500,124 @@ def run_reports(
     progress: bool | None = None,
     timeout: float | None = None,
 ) -> BatchResult:
-    """Run report notebooks into ``out_dir`` (default ``crmlib.config.REPORTS_DIR``).
+    """Run report notebooks into ``out_dir`` (default ``crmlib.config.reports_dir()``).
 
-    ``names``: report names (notebooks/reports/NAME.ipynb) or paths to .ipynb files.
+    ``names``: report names (crmlib/notebooks/NAME.ipynb) or paths to .ipynb files.
     ``params``: name -> value, or name -> list of values (one report per value).
     ``grid``: name -> list of values (their product), a list of mappings, or a YAML file path.
-    ``inputs``: ``transactions``/``customers``/``feedback`` -> file, passed to notebooks that declare them.
+    ``inputs``: ``transactions``/``customers``/``feedback`` -> file, passed to notebooks that declare
+    them; a report reads only the files given here or as parameters.
     ``jobs``: kernels run at once. ``progress``: tqdm bar; None shows it only on a terminal.
     ``timeout``: seconds a single cell may run (None: no limit).
 
-    The whole request is checked first (:func:`crmlib.reports.params.plan_reports`); a bad request
-    raises :class:`crmlib.exceptions.DataError` before any kernel starts. A failing notebook does
-    not raise: its result has ``status == "failed"`` and ``BatchResult.ok`` is False.
+    The whole request is checked first (:func:`crmlib.reports.params.plan_reports`, the output
+    folder); a bad request raises :class:`crmlib.exceptions.DataError` before any kernel starts.
+    A failing notebook does not raise: its result has ``status == "failed"`` and ``BatchResult.ok``
+    is False. Ctrl-C or SIGTERM raise :class:`Interrupted` once the kernels are killed and the
+    index is updated (see the module docstring).
     """
+    with _sigterm_interrupts():
+        plans = plan_reports(names, params=params, grid=grid, inputs=inputs)
+        out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
+        warning = default_key_warning()
+        if warning:
+            print(warning, file=sys.stderr)
+        return _run_batch(plans, _Batch(out), jobs, progress, timeout)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """While a batch runs in the main thread, SIGTERM raises :class:`Interrupted` like Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run_batch(plans: list[ReportPlan], batch: _Batch, jobs: int, progress: bool | None, timeout) -> BatchResult:
     from tqdm.auto import tqdm
 
-    plans = plan_reports(names, params=params, grid=grid, inputs=inputs)
-    out = Path(out_dir if out_dir is not None else config.REPORTS_DIR).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    results: dict[str, ReportResult] = {}
-    bar = tqdm(
-        total=len(plans), desc="reports", unit="report", disable=None if progress is None else not progress,
-        file=sys.stderr, dynamic_ncols=True, leave=True,
-    )
-    with bar, ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        futures = {pool.submit(run_one, plan, out, timeout=timeout): plan for plan in plans}
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.stem] = result
-            bar.set_postfix_str(f"{result.stem} {result.status}", refresh=False)
-            bar.update(1)
-    ordered = [results[p.stem] for p in plans]
-    index_path = update_index(out, ordered)
-    return BatchResult(ordered, index_path)
+    out, results = batch.out, {}
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    for plan in plans:
+        todo.put(plan)
+
+    def work():  # daemon threads: a stopped batch never waits for a report to finish
+        while not batch.stop.is_set():
+            try:
+                plan = todo.get_nowait()
+            except queue.Empty:
+                return
+            done.put(_run_safely(plan, out, timeout, batch))
+
+    bar = tqdm(total=len(plans), desc="reports", unit="report", disable=None if progress is None else not progress,
+               file=sys.stderr, dynamic_ncols=True, leave=True)
+    papermill_log = logging.getLogger("papermill")
+    if _from_report_thread not in papermill_log.filters:
+        papermill_log.addFilter(_from_report_thread)
+    threads = [threading.Thread(target=work, name=f"{THREAD_PREFIX}{i}", daemon=True)
+               for i in range(max(1, min(int(jobs), len(plans))))]
+    try:
+        for t in threads:
+            t.start()
+        while len(results) < len(plans):
+            with contextlib.suppress(queue.Empty):
+                result = done.get(timeout=0.2)
+                results[result.stem] = result
+                bar.set_postfix_str(f"{result.stem} {result.status}", refresh=False)
+                bar.update(1)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM through _sigterm_interrupts
+        bar.close()
+        raise _stop(batch, threads, plans, results, done, getattr(exc, "signum", signal.SIGINT)) from None
+    except BaseException:
+        batch.halt()
+        raise
+    finally:
+        bar.close()
+    return BatchResult([results[p.stem] for p in plans], out / INDEX)
 
 
-def _entry(result: ReportResult, out: Path) -> dict[str, Any]:
-    entry = asdict(result)
-    entry["html_path"] = os.path.relpath(result.html_path, out)
-    entry["notebook_path"] = os.path.relpath(result.notebook_path, out)
-    entry["crmlib_version"] = crmlib.__version__
-    return json.loads(json.dumps(entry, default=str))
+def _stop(batch: _Batch, threads, plans, results, done, signum) -> Interrupted:
+    """Kill the kernels, mark the reports caught running as interrupted, and say what was left."""
+    caught = batch.halt()
+    for r in caught:
+        r.status = "interrupted"
+    with contextlib.suppress(OSError):
+        update_index(batch.out, caught)
+    deadline = time.monotonic() + STOP_GRACE  # let report threads remove their temporary files
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    with contextlib.suppress(queue.Empty):
+        while True:  # reports that finished while the batch was stopping
+            result = done.get_nowait()
+            results.setdefault(result.stem, result)
+    finished = {**{r.stem: r for r in caught}, **{s: r for s, r in results.items() if r.status != "interrupted"}}
+    ordered = [finished[p.stem] for p in plans if p.stem in finished]
+    return Interrupted(signum, BatchResult(ordered, batch.out / INDEX, not_started=len(plans) - len(ordered)))
 
 
-def update_index(out: Path, results: list[ReportResult]) -> Path:
-    """Merge ``results`` into ``OUT/index.json`` (one entry per report file) and rewrite ``OUT/index.html``."""
-    manifest_path = out / MANIFEST
-    entries: dict[str, Any] = {}
-    if manifest_path.is_file():
-        try:
-            entries = json.loads(manifest_path.read_text(encoding="utf-8")).get("reports", {})
-        except (json.JSONDecodeError, AttributeError):
-            entries = {}  # a damaged manifest is rebuilt from this run rather than stopping it
-    for r in results:
-        entries[r.stem] = _entry(r, out)
-    entries = {k: v for k, v in entries.items() if (out / v["html_path"]).is_file()}
-    pages.write(manifest_path, json.dumps({"reports": entries}, indent=2, sort_keys=True, ensure_ascii=False))
-    return pages.write(out / INDEX, index_html(list(entries.values())))
+def _run_safely(plan, out, timeout, batch) -> ReportResult:
+    """:func:`run_one`, with an unexpected error turned into a failed report rather than a lost thread."""
+    try:
+        return run_one(plan, out, timeout=timeout, batch=batch)
+    except Exception as exc:
+        error = pages.redact_error(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        return ReportResult(name=plan.name, stem=plan.stem, parameters=dict(plan.parameters), status="failed",
+                            html_path=out / f"{plan.stem}.html", notebook_path=out / f"{plan.stem}.ipynb",
+                            error=error, run_at=_now())
 
 
-def index_html(entries: list[dict[str, Any]]) -> str:
-    """The index page: one row per report with parameters, data period, status, fingerprint, version, run time."""
-    esc = _html.escape
-    entries = sorted(entries, key=lambda e: (e["name"], e["stem"]))
-    n_ok = sum(e["status"] == "ok" for e in entries)
-    on_default_key = sum(bool(e.get("default_key")) for e in entries)
-    notice = (f'<p class="key-notice" role="note"><strong>Note:</strong> {on_default_key} of {len(entries)} '
-              f"report(s) ran without {SECRET_ENV}. {esc(pages.DEFAULT_KEY_NOTICE)}</p>\n" if on_default_key else "")
-    rows = []
-    for e in entries:
-        params = "<br>".join(f"{esc(k)} = {esc(repr(v))}" for k, v in sorted(e["parameters"].items())) or "defaults"
-        if e["status"] == "ok":
-            status = '<span class="ok">ok</span>'
-        else:
-            where = pages.failure_place(e.get("cell"), e.get("line"))
-            status = f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
-        rows.append(
-            f'<tr class="report" data-status="{esc(e["status"])}">'
-            f'<td><a href="{esc(e["html_path"])}">{esc(e.get("title") or e["name"])}</a>'
-            f'<div class="stem">{esc(e["stem"])} · <a href="{esc(e["notebook_path"])}">notebook</a></div></td>'
-            f"<td>{params}</td><td>{esc(str(e.get('data_period') or ''))}</td><td>{status}</td>"
-            f"<td><code>{esc(str(e.get('fingerprint') or 'none'))}</code></td>"
-            f"<td>{esc(str(e.get('crmlib_version')))}</td><td>{esc(str(e.get('run_at')))}</td>"
-            f"<td>{float(e.get('duration') or 0):.1f} s</td></tr>"
-        )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>crmlib reports</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-  table {{ border-collapse: collapse; width: 100%; font-size: 0.92em; }}
-  th, td {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }}
-  th {{ background: #f3f3f3; }}
-  .ok {{ color: #1b5e20; font-weight: bold; }}
-  .failed {{ color: #b00020; font-weight: bold; }}
-  .error {{ color: #b00020; font-size: 0.9em; max-width: 40em; }}
-  .stem {{ color: #666; font-size: 0.85em; }}
-  .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
-</style>
-</head>
-<body>
-<h1>crmlib reports</h1>
-{notice}<p id="counts">{len(entries)} report(s): {n_ok} ok, {len(entries) - n_ok} failed.</p>
-<table>
-<thead><tr><th>Report</th><th>Parameters</th><th>Data period</th><th>Status</th><th>Input fingerprint</th>
-<th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-<p>Input fingerprint: the first 12 hex digits of a SHA-256 over the report's input files; equal
-fingerprints mean the same data. Each report's footer lists its files.</p>
-</body>
-</html>
-"""
+__all__ = [
+    "INDEX", "KERNEL_ENV", "LOCK", "MANIFEST", "BatchResult", "Interrupted", "ReportResult", "default_key_warning",
+    "fingerprint", "index_html", "index_lock", "input_files", "kernels_use_default_key", "run_one",
+    "run_reports", "update_index",
+]
