@@ -10,6 +10,10 @@ phone numbers, ids or names; each is shown only as its kind and row.
 
 Every file is written under a unique temporary name in its folder and moved into place with
 :func:`os.replace` (:func:`write`), so a reader or a killed run never sees half a page.
+
+The index of a folder (``index.json`` and ``index.html``, :func:`update_index`) lists one entry per
+report in reading order (:data:`READING_ORDER`); it is read, merged and written under an exclusive
+lock on ``OUT/.index.lock``, so batches writing into one folder at once lose no entry.
 """
 
 from __future__ import annotations

@@ -82,8 +82,8 @@ class Interrupted(KeyboardInterrupt):
             return f"stopped by {what} before any report ran"
         counts = self.batch.counts()
         return (f"stopped by {what}: {counts['ok'] + counts['failed']} report(s) finished, "
-                f"{counts['interrupted']} interrupted (previous pages kept), {self.batch.not_started} not started; "
-                f"index: {self.batch.index_path}")
+                f"{counts['interrupted']} interrupted (previous pages, if any, kept), "
+                f"{self.batch.not_started} not started; index: {self.batch.index_path}")
 
 
 @dataclass
