@@ -54,3 +54,28 @@ def test_validate_feedback_score_out_of_range(tmp_path):
     out = crmlib("validate", "--feedback", path)
     assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1
     assert "'nps'" in out.stderr and "'12'" in out.stderr
+
+
+def test_report_without_a_needed_input_stops_before_any_kernel(tmp_path):
+    out = crmlib("report", "clv", "--out", tmp_path / "out", cwd=tmp_path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip().count("\n") == 0
+    assert "needs a transactions file: pass --transactions FILE" in out.stderr
+    assert not (tmp_path / "out" / "clv.html").exists()
+
+
+def test_demo_flag_refuses_files_of_your_own(tmp_path):
+    out = crmlib("report", "segments", "--demo", "--transactions", tmp_path / "x.csv", cwd=tmp_path)
+    assert out.returncode == 2 and "--demo runs the reports on the demo data alone" in out.stderr
+
+
+@pytest.mark.slow
+def test_demo_flag_runs_on_the_demo_files_of_the_working_folder_with_a_currency(tmp_path):
+    from crmlib import datasets
+
+    home = tmp_path / "home"
+    datasets.make_crm_dataset(n_customers=200, seed=5).write(home / "data" / "demo")
+    out = crmlib("report", "overview", "--demo", "--currency", "USD", "--out", "pages", cwd=home)
+    assert out.returncode == 0, out.stderr
+    page = (home / "pages" / "overview.html").read_text(encoding="utf-8")
+    assert "USD" in page and "transactions.csv" in page and "customers.csv" in page

@@ -16,6 +16,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{name}", metavar="FILE",
                             help=f"{name} file, passed to reports that have a '{name}' parameter (no default: "
                                  "a report reads only the files it is given)")
+    parser.add_argument("--demo", action="store_true",
+                        help="run on the demo data in data/demo/ of the working folder (written first when "
+                             "missing), instead of files of your own")
+    parser.add_argument("--currency", metavar="CODE",
+                        help="currency of the amounts, e.g. INR or USD, for money labels (default: plain amounts)")
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="folder for the pages, executed notebooks and index.html "
                              "(default: reports/ in the working folder)")
@@ -47,6 +52,24 @@ def parse_params(pairs: list[str]) -> dict[str, object]:
     return {k: v if len(v) > 1 else v[0] for k, v in grouped.items()}
 
 
+def _inputs(args: argparse.Namespace) -> dict[str, object]:
+    """The input files of the request: the user's own, or with ``--demo`` the demo files alone."""
+    given = {name: getattr(args, name) for name in ("transactions", "customers", "feedback")}
+    if not getattr(args, "demo", False):
+        return given
+    if any(v is not None for v in given.values()):
+        raise DataError("--demo runs the reports on the demo data alone; leave out --transactions, "
+                        "--customers and --feedback, or leave out --demo.")
+    from crmlib import config, datasets
+
+    folder = config.demo_dir()
+    paths = {name: folder / f"{name}.csv" for name in given}
+    if not all(p.is_file() for p in paths.values()):
+        paths = datasets.write_demo(folder)
+        print(f"demo data written to {folder}", file=sys.stderr)
+    return {k: str(v) for k, v in paths.items()}
+
+
 def run_from_args(args: argparse.Namespace) -> int:
     """Run ``crmlib report``: 0 when every report ran, 1 when one failed, 2 for a bad request,
     130 after Ctrl-C and 143 after SIGTERM (one line on stderr says what was left)."""
@@ -54,15 +77,17 @@ def run_from_args(args: argparse.Namespace) -> int:
 
     progress = False if args.quiet else args.progress
     try:
+        inputs = _inputs(args)
         batch = run_reports(
             args.names,
             args.out,
             params=parse_params(args.param),
             grid=args.grid,
-            inputs={"transactions": args.transactions, "customers": args.customers, "feedback": args.feedback},
+            inputs=inputs,
             jobs=args.jobs,
             progress=progress,
             timeout=args.timeout,
+            options={"currency": args.currency},
         )
     except DataError as exc:
         print(f"crmlib report: error: {' '.join(str(exc).split())}", file=sys.stderr)

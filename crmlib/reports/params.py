@@ -73,6 +73,7 @@ class ReportPlan:
     parameters: dict[str, Any]  # the values chosen on the command line or grid (name the report)
     inputs: dict[str, Path] = field(default_factory=dict)  # input-file parameters actually passed
     stem: str = ""
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. currency: passed, not naming the report
 
     @property
     def name(self) -> str:
@@ -384,12 +385,16 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def plan_reports(names, *, params=None, grid=None, inputs=None) -> list[ReportPlan]:
+def plan_reports(names, *, params=None, grid=None, inputs=None, options=None) -> list[ReportPlan]:
     """Check the whole request and return one :class:`ReportPlan` per report; start no kernel.
 
-    Refused with :class:`DataError`: a missing notebook, a notebook without a ``parameters``
-    cell, an unknown parameter, a value of the wrong type, an input file that does not exist.
+    ``options`` (e.g. ``{"currency": "INR"}``) are passed to the notebooks that declare them and
+    do not name the report files. Refused with :class:`DataError`: a missing notebook, a notebook
+    without a ``parameters`` cell, an unknown parameter, a value of the wrong type, an input file
+    that does not exist, a shipped report without an input it needs (:mod:`crmlib.reports.inputs`).
     """
+    from crmlib.reports.inputs import check_request
+
     if isinstance(names, (str, Path)):
         names = [names]
     if not names:
@@ -412,7 +417,11 @@ def plan_reports(names, *, params=None, grid=None, inputs=None) -> list[ReportPl
             passed = {
                 k: _existing_file(k, v) for k, v in inputs.items() if k in spec.parameters and k not in typed
             }
-            plan = ReportPlan(spec, typed, passed, report_stem(spec.name, typed))
+            if spec.path.parent == config.REPORT_NOTEBOOKS_DIR:
+                check_request(spec.name, {**typed, **passed})
+            shared = {k: coerce(spec, k, v) for k, v in (options or {}).items()
+                      if v is not None and k in spec.parameters and k not in typed}
+            plan = ReportPlan(spec, typed, passed, report_stem(spec.name, typed), shared)
             if plan.stem in seen:
                 raise DataError(
                     f"Two reports would be written to the same file {plan.stem}.html "

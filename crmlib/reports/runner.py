@@ -398,6 +398,7 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None,
 def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
     """Execute the notebook into ``tmp_nb``; fill ``result``; return the (redacted) notebook and page."""
     params = dict(plan.parameters)
+    params.update(plan.options)
     params.update({k: str(v) for k, v in plan.inputs.items()})
     error = None
     try:
@@ -499,6 +500,7 @@ def run_reports(
     jobs: int = 1,
     progress: bool | None = None,
     timeout: float | None = None,
+    options: dict[str, Any] | None = None,
 ) -> BatchResult:
     """Run report notebooks into ``out_dir`` (default ``crmlib.config.reports_dir()``).
 
@@ -509,6 +511,7 @@ def run_reports(
     them; a report reads only the files given here or as parameters.
     ``jobs``: kernels run at once. ``progress``: tqdm bar; None shows it only on a terminal.
     ``timeout``: seconds a single cell may run (None: no limit).
+    ``options``: e.g. ``{"currency": "INR"}``, passed to the notebooks that declare them.
 
     The whole request is checked first (:func:`crmlib.reports.params.plan_reports`, the output
     folder); a bad request raises :class:`crmlib.exceptions.DataError` before any kernel starts.
@@ -517,7 +520,7 @@ def run_reports(
     index is updated (see the module docstring).
     """
     with _sigterm_interrupts():
-        plans = plan_reports(names, params=params, grid=grid, inputs=inputs)
+        plans = plan_reports(names, params=params, grid=grid, inputs=inputs, options=options)
         out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
         warning = default_key_warning()
         if warning:
