@@ -61,6 +61,8 @@ def _demo(args: argparse.Namespace) -> int:
     extra = reports.run_reports(["segments"], out_dir=out, params={"dataset": ["cdnow_master"]},
                                 jobs=1)
     ok = result.ok and extra.ok
+    for failed in result.failed + extra.failed:
+        print(f"FAILED {failed.describe_failure()}", file=sys.stderr)
     print(f"reports written to {out}; open {result.index_path}")
     return 0 if ok else 1
 
