@@ -62,8 +62,9 @@ def cohort_table(transactions: pd.DataFrame, period: str = "M", value: str = "cu
     purchase in period ``c + k``; ``"share"`` divides by the cohort's size (column 0 is 1);
     ``"revenue"`` is the cohort's net amount in that period, returns included. Cells after
     ``observation_end`` (default: the last transaction) are missing, not 0. ``attrs``: ``period``,
-    ``value``, ``cohort_size``, ``observation_end`` and ``last_period_complete`` (False when the
-    observation ends inside its last period, whose cells then count part of a period).
+    ``value``, ``cohort_size`` (cohort -> customers; :func:`cohort_sizes` gives it as a Series),
+    ``observation_end`` and ``last_period_complete`` (False when the observation ends inside its
+    last period, whose cells then count part of a period).
 
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"], "amount": [5.0, 7.0, 3.0, 2.0, 4.0],
     ...                    "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-01-20",
@@ -107,9 +108,18 @@ def cohort_table(transactions: pd.DataFrame, period: str = "M", value: str = "cu
     table.columns = pd.RangeIndex(table.shape[1], name="periods_since_acquisition")
     size.index = table.index
     table, size = table[size.to_numpy() > 0], size[size > 0]  # a period without acquisitions has no cohort
-    table.attrs.update(period=period, value=value, cohort_size=size.rename("customers"), observation_end=end,
+    # attrs hold plain values only: pandas compares attrs when it combines frames, and a Series there fails
+    table.attrs.update(period=period, value=value, cohort_size=dict(zip(table.index, size.tolist())),
+                       observation_end=end,
                        last_period_complete=bool((end + pd.Timedelta(days=1)).to_period(period).ordinal > last))
     return table
+
+
+def cohort_sizes(cohorts: pd.DataFrame) -> pd.Series:
+    """Customers acquired in each cohort of a :func:`cohort_table`, indexed like its rows."""
+    if "cohort_size" not in cohorts.attrs:
+        raise DataError("cohort_sizes needs a table made by crmlib.retention.cohort_table.")
+    return pd.Series(cohorts.attrs["cohort_size"], dtype="int64").reindex(cohorts.index).rename("customers")
 
 
 def first_period_trend(cohorts: pd.DataFrame) -> dict:
@@ -148,7 +158,7 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
 def _counts(cohorts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     if cohorts.attrs.get("value") != "customers":
         raise DataError("This needs a cohort table of customer counts: cohort_table(transactions, value='customers').")
-    return cohorts, cohorts.attrs["cohort_size"]
+    return cohorts, cohort_sizes(cohorts)
 
 
 # --------------------------------------------------------------------------- sBG projection
@@ -252,6 +262,7 @@ def churn_risk(table: pd.DataFrame, inactive_days: int, alive_below: float = 0.5
         why = table.attrs.get("model_reason", "")
         raise DataError(f"churn_risk needs the columns {missing} of crmlib.customer_table; {why}".strip())
     out = table[need].copy()
+    out.attrs = {}  # not the models and tables of customer_table's attrs
     out["likely_lost"] = out["p_alive"] < alive_below
     out["inactive"] = out["days_since_last_purchase"] > inactive_days
     out["flagged_by"] = np.select([out["likely_lost"] & out["inactive"], out["likely_lost"], out["inactive"]],

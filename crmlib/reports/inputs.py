@@ -34,6 +34,7 @@ REQUIRED = {
     "segments": ("transactions",),
     "clv": ("transactions",),
     "feedback": ("feedback",),
+    "retention": ("transactions",),
 }
 #: Bundled data sets a ``dataset`` parameter may name, standing for the transactions input.
 DATASETS = {"cdnow_master": "CDNOW_master.txt", "cdnow_sample": "CDNOW_sample.txt"}
