@@ -194,5 +194,12 @@ def use_indic_fonts():
         _register(path)  # again, in case matplotlib rebuilt its font list since
     base = mpl.rcParams["font.sans-serif"][:1] or ["DejaVu Sans"]
     families = list(dict.fromkeys([*base, "DejaVu Sans", *support.families.values()]))
-    with mpl.rc_context({"font.family": families}):
+    # Only font.family is set and restored: rc_context would also restore every other rcParam,
+    # switching interactive mode back off when a kernel's first figure is made inside the context
+    # (later figures then stay hidden until plt.show()).
+    before = list(mpl.rcParams["font.family"])
+    mpl.rcParams["font.family"] = families
+    try:
         yield support
+    finally:
+        mpl.rcParams["font.family"] = before

@@ -240,3 +240,24 @@ def test_stale_font_cache_still_ends_with_lohit_registered(tmp_path):
     assert {s: os.path.realpath(p) for s, p in out["files"].items()} == {
         s: os.path.realpath(indic.bundled_font(s)) for s in ("hi", "bn")}
     assert out["drawn"] == {"hi": ["Lohit-Devanagari.ttf"], "bn": ["Lohit-Bengali.ttf"]}
+
+
+def test_the_context_restores_only_the_font_family():
+    """Leaving the context must not reset other settings: restoring every rcParam switched
+    interactive mode off when a kernel's first figure was made inside it (later figures hid)."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from crmlib.indic_fonts import use_indic_fonts
+
+    was = mpl.is_interactive()
+    family = list(mpl.rcParams["font.family"])
+    try:
+        plt.ion()
+        with use_indic_fonts():
+            mpl.rcParams["font.size"] = 17.0  # a change made inside by the caller stays theirs
+        assert mpl.is_interactive() and mpl.rcParams["font.size"] == 17.0
+        assert list(mpl.rcParams["font.family"]) == family
+    finally:
+        mpl.rcParams["font.size"] = mpl.rcParamsDefault["font.size"]
+        mpl.interactive(was)
