@@ -131,7 +131,8 @@ def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None):
     if kind == "roc":
         ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="chance (0.5)")
         rx, ry = float(flagged[~y].mean()), rule["recall"]
-        ax.set(xlabel="false-positive rate: active customers flagged (%)", ylabel="true-positive rate: churners caught (%)")
+        ax.set(xlabel="false-positive rate: active customers flagged (%)",
+               ylabel="true-positive rate: churners caught (%)")
     else:
         ax.axhline(comparison.churn_rate, color="0.6", linestyle=":", label=f"chance ({comparison.churn_rate:.3f})")
         rx, ry = rule["recall"], rule["precision"]

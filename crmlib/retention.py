@@ -314,7 +314,8 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
 
     cutoff = pd.Timestamp(cutoff)
     base = customer_table(transactions, observation_end=cutoff, freq="D", model=None, spend=False)
-    out = pd.DataFrame({"purchases": base["frequency"] + 1, "days_since_last_purchase": base["days_since_last_purchase"],
+    out = pd.DataFrame({"purchases": base["frequency"] + 1,
+                        "days_since_last_purchase": base["days_since_last_purchase"],
                         "tenure_days": base["T"], "revenue": base["revenue"], "mean_spend": base["mean_spend"],
                         "mean_gap_days": (base["recency"] / base["frequency"]).where(base["frequency"] > 0)},
                        index=base.index)
@@ -524,27 +525,36 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
     if 0 < scores.loc[repeat, "churned"].mean() < 1:
-        metrics["roc_auc_repeat_buyers"] = [_auc(scores["churned"].to_numpy(bool)[repeat], scores[c].to_numpy(float)[repeat])
-                                            for c in metrics.index]
+        y = scores["churned"].to_numpy(bool)[repeat]
+        metrics["roc_auc_repeat_buyers"] = [_auc(y, scores[c].to_numpy(float)[repeat]) for c in metrics.index]
     if P_ALIVE in scores.columns and (~repeat).any() and np.allclose(scores.loc[~repeat, P_ALIVE], 0.0):
         notes.append(f"Under {table.attrs['model']}, P(alive) is 1 for every customer who has bought only once "
                      f"({(~repeat).mean():.0%} of the test customers), so it cannot rank them; "
                      "compare the ROC AUC among repeat buyers.")
+    return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,
+                           _differences(metrics, boot, metric), train, test, int(window_days), len(y_train), models,
+                           notes)
+
+
+def _differences(metrics: pd.DataFrame, boot: dict, metric: str) -> pd.DataFrame:
+    """The better supervised model minus each unsupervised baseline, with paired bootstrap intervals."""
     best = metrics.loc[list(SUPERVISED), metric].idxmax()
-    j = {c: i for i, c in enumerate(scores.columns.drop("churned"))}
+    j = {c: i for i, c in enumerate(metrics.index)}
     rows = {}
-    for against in (c for c in (P_ALIVE, INACTIVITY) if c in scores.columns):
+    for against in (c for c in (P_ALIVE, INACTIVITY) if c in j):
         diff = boot[metric][:, j[best]] - boot[metric][:, j[against]]
         rows[against] = {"model": best, "value": float(metrics.loc[best, metric] - metrics.loc[against, metric]),
                          "low": float(np.nanpercentile(diff, 2.5)), "high": float(np.nanpercentile(diff, 97.5))}
-    differences = pd.DataFrame.from_dict(rows, orient="index").rename_axis("against")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("against")
+
+
+def _rule(scores: pd.DataFrame, inactive_days: int) -> dict:
+    """Share flagged, precision and recall of "no purchase for more than ``inactive_days`` days"."""
     flagged = scores[INACTIVITY] > inactive_days
     churned = scores["churned"].astype(bool)
-    rule = {"inactive_days": inactive_days, "flagged_share": float(flagged.mean()),
+    return {"inactive_days": int(inactive_days), "flagged_share": float(flagged.mean()),
             "precision": float(churned[flagged].mean()) if flagged.any() else np.nan,
             "recall": float(flagged[churned].mean()) if churned.any() else np.nan}
-    return ChurnComparison(metrics, scores, importance, rule, metrics[metric].idxmax(), metric, differences, train, test,
-                           int(window_days), len(y_train), models, notes)
 
 
 def _labelled(transactions, feedback, cutoff, window_days) -> tuple[pd.DataFrame, pd.Series]:
@@ -662,16 +672,17 @@ def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None
                    f"cohorts this share {move}{slope}.")
     if projection is not None:
         a = projection.attrs
-        last = projection.index[-1]
+        last, unseen = projection.index[-1], len(projection) - a["fit_periods"] - 1
         out.append(f"Fitted to the first {a['fit_periods']} {unit}s of the {a['cohort']} cohort ({a['cohort_size']:,} "
                    f"customers), the sBG model projects {projection['projected'].iloc[-1]:.1%} of it active in {unit} "
-                   f"{last}; {projection['actual'].iloc[-1]:.1%} were, and over the {len(projection) - a['fit_periods'] - 1} "
+                   f"{last}; {projection['actual'].iloc[-1]:.1%} were, and over the {unseen} "
                    f"{unit}s it did not see the projection is off by {100 * a['mae']:.1f} points on average "
                    f"({'too high' if a['bias'] > 0 else 'too low'} by {100 * abs(a['bias']):.1f} points net).")
     if risk is not None:
         both = float((risk["flagged_by"] == "both").mean())
         out.append(f"{risk['likely_lost'].mean():.0%} of customers have P(alive) below {risk.attrs['alive_below']:.0%} "
-                   f"and {risk['inactive'].mean():.0%} have not bought for more than {risk.attrs['inactive_days']} days; "
+                   f"and {risk['inactive'].mean():.0%} have not bought for more than "
+                   f"{risk.attrs['inactive_days']} days; "
                    f"{both:.0%} are flagged by both.")
     if comparison is not None:
         out.append(comparison.finding)
