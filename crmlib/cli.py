@@ -16,6 +16,7 @@ DEMO_REPORTS = (
     ("segments", {}),
     ("clv", {}),
     ("feedback", {}),
+    ("retention", {}),
 )
 
 

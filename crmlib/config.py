@@ -2,7 +2,7 @@
 
 Shipped with the package (read with :mod:`importlib.resources`, so an installed wheel has them)::
 
-    crmlib/notebooks/    the report notebooks (overview, segments, clv, feedback)
+    crmlib/notebooks/    the report notebooks (overview, segments, clv, feedback, retention)
     crmlib/data/cdnow/   the CDNOW data of Fader, Hardie & Lee (2005)
     crmlib/data/*.yaml   what the demo data are generated from
     crmlib/fonts/        the Lohit Devanagari and Bengali fonts
@@ -37,7 +37,7 @@ FONTS_DIR = PACKAGE_DIR / "fonts"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 #: The reports crmlib ships, in reading order (the index lists them in this order).
-REPORTS = ("overview", "segments", "clv", "feedback")
+REPORTS = ("overview", "segments", "clv", "feedback", "retention")
 
 
 def home() -> Path:

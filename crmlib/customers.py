@@ -203,6 +203,18 @@ def _predict(out: pd.DataFrame, model, spend: bool, horizon_days: float, annual_
                                        annual_discount, free) + "."
 
 
+def comparison_of(table: pd.DataFrame) -> pd.DataFrame:
+    """The fit statistics of every model :func:`customer_table` tried, best first, as a table.
+
+    ``attrs["comparison"]`` holds them as a plain mapping (a DataFrame in ``attrs`` would make
+    ``pd.concat`` of two customer tables fail when it compares their attrs).
+    """
+    rows = table.attrs.get("comparison") or {}
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=COMPARISON_COLUMNS)
+    out.index.name = "model"
+    return out
+
+
 def customer_table(transactions: pd.DataFrame, *, observation_end=None, freq: str = "W", bins: int = 5,
                    scheme=None, model: str | None = "auto", horizon_days: float = 365,
                    annual_discount: float = 0.10, spend: bool = True) -> pd.DataFrame:
@@ -230,7 +242,7 @@ def customer_table(transactions: pd.DataFrame, *, observation_end=None, freq: st
     steps, length, _ = valuation_steps(horizon_days, annual_discount, freq)
     chosen, reason, comparison = choose_model(out, model)
     out.attrs.update(model=type(chosen).__name__ if chosen is not None else None, model_reason=reason,
-                     comparison=comparison, fitted_model=chosen, spend_model=None,
+                     comparison=comparison.to_dict(orient="index"), fitted_model=chosen, spend_model=None,
                      horizon=steps * length, rate=periods_and_rate(horizon_days, annual_discount, freq)[1])
     _predict(out, chosen, spend, horizon_days, annual_discount)
     return out

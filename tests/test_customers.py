@@ -13,7 +13,7 @@ import pytest
 
 from crmlib import ConvergenceError, clv, datasets, ledger_of, rfm_summary
 from crmlib.clv._base import BaseModel
-from crmlib.customers import (TRANSACTION_MODELS, clv_deciles, customer_table, fittable, transaction_model,
+from crmlib.customers import (TRANSACTION_MODELS, clv_deciles, comparison_of, customer_table, fittable, transaction_model,
                               value_deciles)
 from crmlib.exceptions import DataError
 from crmlib.summary import last_purchase
@@ -124,7 +124,7 @@ def test_value_deciles_keep_missing_values_missing():
 
 # --------------------------------------------------------------------------- model choice
 def test_auto_picks_the_lowest_bic_and_says_so(weekly):
-    comparison, a = weekly.attrs["comparison"], weekly.attrs
+    comparison, a = comparison_of(weekly), weekly.attrs
     assert set(comparison.index) == set(TRANSACTION_MODELS) and (comparison["note"] == "").all()
     bics = {name: transaction_model(name).fit(fittable(weekly)[["frequency", "recency", "T"]]).bic_
             for name in TRANSACTION_MODELS}
@@ -142,7 +142,7 @@ def test_a_model_that_cannot_be_fitted_is_never_used(small, monkeypatch):
     assert table.attrs["model"] not in (None, best)
     reason = table.attrs["model_reason"]
     assert f"{best} could not be fitted (did not converge: forced to fail by the test)" in reason
-    row = table.attrs["comparison"].loc[best]
+    row = comparison_of(table).loc[best]
     assert np.isnan(row["BIC"]) and "forced to fail" in row["note"]
     # asked for by name, it is reported and not replaced by another model
     named = customer_table(small, model=best)
@@ -160,7 +160,7 @@ def test_when_no_model_can_be_fitted_the_segments_remain(small, monkeypatch):
     reason = table.attrs["model_reason"]
     assert reason.startswith("No transaction model could be fitted")
     assert all(f"{n} could not be fitted" in reason for n in TRANSACTION_MODELS)
-    assert table.attrs["comparison"]["BIC"].isna().all() and len(table.attrs["comparison"]) == 3
+    assert comparison_of(table)["BIC"].isna().all() and len(comparison_of(table)) == 3
 
 
 def test_when_spend_cannot_be_fitted_clv_is_left_out_with_the_reason(small, monkeypatch):
@@ -185,7 +185,7 @@ def test_240_customers_over_one_year(small, freq):
     """The CLV report failed here with NotFittedError. Every model that fits is compared, those
     that do not are named with their reason, and the value comes from a model that fitted."""
     table = customer_table(small, freq=freq)
-    comparison, a = table.attrs["comparison"], table.attrs
+    comparison, a = comparison_of(table), table.attrs
     fitted = comparison.index[comparison["note"] == ""]
     assert len(table) == 240 and a["model"] in fitted
     assert comparison.loc[a["model"], "BIC"] == comparison.loc[fitted, "BIC"].min()
@@ -209,8 +209,17 @@ def test_cdnow_master_one_time_buyers_are_not_all_alive():
     tx = datasets.load_cdnow("master")
     table = customer_table(tx, freq="W")
     assert table.attrs["model"] == "ModifiedBetaGeo"
-    assert table.attrs["comparison"]["BIC"].idxmax() == "BetaGeo"
+    assert comparison_of(table)["BIC"].idxmax() == "BetaGeo"
     once = table.loc[(table["frequency"] == 0) & (table["T"] > 0), "p_alive"]
     assert len(once) > 12_000 and once.max() < 0.5 and once.nunique() > 1
     days = customer_table(tx, freq="D", model=None)
     pd.testing.assert_series_equal(days["segment"], table["segment"])
+
+
+def test_two_customer_tables_concatenate():
+    """attrs hold no DataFrame, so pandas can compare them when concatenating tables."""
+    tx = datasets.make_crm_dataset(n_customers=150, seed=4).transactions
+    a = customer_table(tx, model=None)
+    both = pd.concat([a, a])
+    assert len(both) == 2 * len(a)
+    assert list(comparison_of(a).columns) == ["params", "log_likelihood", "AIC", "BIC", "note"]

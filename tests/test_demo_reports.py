@@ -6,7 +6,7 @@ import pytest
 
 from crmlib import datasets, reports
 
-REPORTS = ["overview", "segments", "clv", "feedback"]
+REPORTS = ["overview", "segments", "clv", "feedback", "retention"]
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +34,10 @@ def test_reports_agree_on_segments_and_model(demo):
     """One per-customer table feeds every report: the same data give the same segment counts and
     the same lifetime-value model in the segment, CLV and feedback reports."""
     _, batch, _ = demo
-    recorded = {r.name: r.recorded for r in batch.reports if r.name in {"segments", "clv", "feedback"}}
-    assert len(recorded) == 3
+    recorded = {r.name: r.recorded for r in batch.reports if r.name in {"segments", "clv", "feedback", "retention"}}
+    assert len(recorded) == 4
     counts = {name: rec["segment_counts"] for name, rec in recorded.items()}
-    assert counts["segments"] == counts["clv"] == counts["feedback"]
+    assert counts["segments"] == counts["clv"] == counts["feedback"] == counts["retention"]
     assert sum(counts["segments"].values()) == 800
     assert len({rec["model"] for rec in recorded.values()}) == 1
 
@@ -48,7 +48,8 @@ def test_reports_name_exactly_their_input_files(demo):
     _, batch, _ = demo
     given = {r.name: sorted(r.inputs) for r in batch.reports}
     assert given == {"overview": ["customers", "transactions"], "segments": ["customers", "feedback", "transactions"],
-                     "clv": ["transactions"], "feedback": ["customers", "feedback", "transactions"]}
+                     "clv": ["transactions"], "feedback": ["customers", "feedback", "transactions"],
+                     "retention": ["feedback", "transactions"]}
 
 
 @pytest.mark.slow

@@ -67,7 +67,7 @@ def test_installed_wheel_runs_demo_and_own_files_from_an_empty_folder(installed,
     assert sorted(p.name for p in (work / "data" / "demo").iterdir()) == [
         "customers.csv", "feedback.csv", "transactions.csv"]
     index = json.loads((work / "reports" / "index.json").read_text(encoding="utf-8"))["reports"]
-    assert {e["name"] for e in index.values()} == {"overview", "segments", "clv", "feedback"}
+    assert {e["name"] for e in index.values()} == {"overview", "segments", "clv", "feedback", "retention"}
     assert all(e["status"] == "ok" for e in index.values()), [e.get("error") for e in index.values()]
 
     # the user's own file, after the demo has been run in the same folder: nothing of the demo joins in
