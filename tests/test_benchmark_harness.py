@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy import special
 
-from crmlib.config import ROOT
 
+ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("bench_harness", ROOT / "benchmarks" / "harness.py")
 harness = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(harness)

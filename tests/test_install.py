@@ -9,6 +9,7 @@ path, so anything crmlib needs at run time must be inside the wheel.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,8 +29,12 @@ def _run(cmd, cwd, env=None, timeout=900):
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("install")
-    dist = base / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist, ROOT], cwd=base)
+    dist, source = base / "dist", base / "source"
+    # build from a copy: setuptools writes build/ and *.egg-info into the tree it builds
+    top = {".git", ".venv", "build", "crmlib.egg-info", "reports", "data", "benchmarks", ".pytest_cache", ".hypothesis"}
+    shutil.copytree(ROOT, source, ignore=lambda folder, names: [
+        n for n in names if n == "__pycache__" or (Path(folder) == ROOT and n in top)])
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist, source], cwd=base)
     wheel = next(dist.glob("crmlib-*.whl"))
     venv = base / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=base)
