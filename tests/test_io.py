@@ -386,7 +386,8 @@ def test_feedback_scores_that_overflow_are_a_data_error_naming_the_row(tmp_path,
 
 @pytest.mark.parametrize("value", ["inf", "1e400", "-1e999", "9" * 400])
 def test_amounts_and_quantities_that_overflow_are_a_data_error(tmp_path, value):
-    path = write(tmp_path, "q.csv", f"customer_id,date,amount,quantity\na,2024-01-01,5,1\nb,2024-01-02,{value},{value}\n")
+    path = write(tmp_path, "q.csv", "customer_id,date,amount,quantity\na,2024-01-01,5,1\n"
+                                    f"b,2024-01-02,{value},{value}\n")
     msg = error_of(read_transactions, path)
     assert "'amount'" in msg and "'quantity'" in msg and "row 3" in msg and "too large" in msg
     assert len(msg) < 700  # long values are cut
@@ -478,8 +479,8 @@ def test_a_repeated_header_is_refused_when_used_and_noted_when_not(tmp_path):
     assert "aa.csv" in msg and "the header 'amount' appears 2 times (columns 3, 4" in msg
     assert "'Revenue' appears 2 times" in error_of(
         read_transactions, write(tmp_path, "rv.csv", "customer_id,date,Revenue,Revenue\na,2024-01-01,1,2\n"))
-    assert "'amount' appears 2 times" in error_of(
-        read_transactions, pd.DataFrame([["a", "2024-01-01", 1, 2]], columns=["customer_id", "date", "amount", "amount"]))
+    twice = pd.DataFrame([["a", "2024-01-01", 1, 2]], columns=["customer_id", "date", "amount", "amount"])
+    assert "'amount' appears 2 times" in error_of(read_transactions, twice)
     tx = read_transactions(write(tmp_path, "x.csv", "customer_id,date,amount,note,note\na,2024-01-01,1,x,y\n"))
     assert any("'note' appears 2 times" in n for n in ledger_of(tx).notes)
 
@@ -513,3 +514,16 @@ def test_values_shown_in_messages_are_redacted():
     assert "ravi@example.com" not in msg and "[email]" in msg
     msg = error_of(read_transactions, pd.DataFrame({"customer_id": ["a"], "date": ["+91 98765 43210"], "amount": [1]}))
     assert "98765" not in msg and "[phone]" in msg
+
+
+def test_delimiters_inside_quoted_comments_do_not_fool_the_sniffer(tmp_path):
+    """Found by the fuzz test: comments full of ';' and '|' made csv.Sniffer pick the wrong delimiter."""
+    path = write(tmp_path, "fb.csv", 'comment,date,customer_id\n"a;b;c|d|e;f",2024-01-01,C1\n'
+                                     '";;||;;",2024-01-02,C2\n"x; y | z",2024-01-03,C3\n')
+    assert read_feedback(path)["customer_id"].tolist() == ["C1", "C2", "C3"]
+
+
+def test_rows_of_spaces_only_are_blank_lines(tmp_path):
+    path = write(tmp_path, "sp.csv", 'customer_id,date,amount\na,2024-01-01,1\n" ", ," "\nb,2024-01-02,2\n')
+    tx = read_transactions(path)
+    assert len(tx) == ledger_of(tx).rows_read == 2 and "1 blank line(s) skipped" in ledger_of(tx).notes
