@@ -2,12 +2,10 @@
 
 :func:`rfm_summary` takes a pyspark DataFrame of canonical transactions (``customer_id``,
 ``date``, ``amount``) and returns the same pandas summary as :func:`crmlib.summary.rfm_summary`,
-with the same conventions (read that module's docstring): purchase days are days with at least one
-transaction of amount >= 0 and a net amount >= 0; ``frequency`` is purchase days minus one;
-``recency`` and ``T`` are in the unit ``freq``; ``monetary_value`` is the mean net amount of the
-repeat purchase days. All the work (days, customers, holdout) happens in Spark; only the summary,
-one row per customer, is brought back with ``toPandas()``. Tens of millions of transactions give a
-few million customers at most, which fit in memory.
+computed by the very SQL that DuckDB runs for it (:mod:`crmlib.summary_sql`, the one written
+definition of the rules; read :mod:`crmlib.summary` for them). All the work (days, customers,
+holdout) happens in Spark SQL; only the per-customer table is brought back with ``toPandas()``.
+Tens of millions of transactions give a few million customers at most, which fit in memory.
 
 pyspark is an optional dependency (``pip install 'crmlib[spark]'``); it is imported only when
 :func:`rfm_summary` is called. Usage, with a running SparkSession ``spark``::
@@ -22,15 +20,15 @@ in pandas.
 
 from __future__ import annotations
 
+import uuid
+
 import pandas as pd
 
+from crmlib import summary_sql
 from crmlib.exceptions import DataError
-from crmlib.ledger import Ledger, attach
 from crmlib.summary import UNIT_DAYS
 
 _COLUMNS = ("customer_id", "date", "amount")
-_OUTPUT = {"frequency": "int64", "recency": "float64", "T": "float64", "monetary_value": "float64"}
-_HOLDOUT = {"frequency_holdout": "int64", "monetary_value_holdout": "float64", "duration_holdout": "float64"}
 
 
 def _pyspark():
@@ -84,80 +82,26 @@ def rfm_summary(df, observation_end=None, freq: str = "D", calibration_end=None)
     if freq not in UNIT_DAYS:
         raise DataError(f"freq={freq!r} is not a time unit crmlib knows; use one of {sorted(UNIT_DAYS)} "
                         "('D' days, 'W' weeks of 7 days, 'M' months of 30.436875 days).")
-    unit = UNIT_DAYS[freq]
     if not isinstance(df, DataFrame):
         raise DataError(f"crmlib.spark.rfm_summary needs a pyspark DataFrame, not {type(df).__name__}; "
                         "for a pandas DataFrame use crmlib.summary.rfm_summary, or convert it with "
                         "spark.createDataFrame(transactions[['customer_id', 'date', 'amount']]).")
     _check(df, F)
-
-    # net amount per customer and day; a purchase day holds a non-return and does not net negative
-    daily = (df.select(F.col("customer_id").cast("string").alias("customer_id"),
-                       F.to_date("date").alias("day"),
-                       F.col("amount").cast("double").alias("amount"))
-             .groupBy("customer_id", "day")
-             .agg(F.sum("amount").alias("amount"), F.max(F.col("amount") >= 0).alias("has_purchase"))
-             .withColumn("is_purchase", F.col("has_purchase") & (F.col("amount") >= 0))
-             .drop("has_purchase")
-             .cache())
+    view = f"crmlib_tx_{uuid.uuid4().hex}"
+    tx = (df.select(F.col("customer_id").cast("string").alias("customer_id"),
+                    F.expr(summary_sql.day_number("date", "spark")).alias("day"),
+                    F.col("amount").cast("double").alias("amount"))
+          .cache())
+    tx.createOrReplaceTempView(view)
+    spark = df.sparkSession
     try:
-        return _summarise(daily, F, observation_end, freq, unit, calibration_end)
+        last = spark.sql(f"SELECT MAX(day) AS last FROM {view}").first()["last"]
+        end_day, cal_day = summary_sql.periods(observation_end, calibration_end, last)
+        sql = summary_sql.customers_sql(view, end_day=end_day, cal_day=cal_day, unit_days=UNIT_DAYS[freq],
+                                        holdout=calibration_end is not None)
+        customers = spark.sql(sql).toPandas()
     finally:
-        daily.unpersist()
-
-
-def _summarise(daily, F, observation_end, freq, unit, calibration_end) -> pd.DataFrame:
-    in_period = F.lit(True)
-    if observation_end is not None:
-        in_period = F.col("day") <= F.lit(pd.Timestamp(observation_end).date())
-    stats = daily.agg(
-        F.countDistinct("customer_id").alias("customers"),
-        F.max("day").alias("last_day"),
-        F.sum((~in_period).cast("long")).alias("late_days"),
-        F.countDistinct(F.when(F.col("is_purchase") & in_period, F.col("customer_id"))).alias("buyers"),
-    ).first()
-    end = pd.Timestamp(observation_end) if observation_end is not None else pd.Timestamp(stats["last_day"])
-    cal_end = pd.Timestamp(calibration_end) if calibration_end is not None else end
-    if cal_end > end:
-        raise DataError(f"calibration_end {cal_end.date()} is after observation_end {end.date()}; "
-                        "the holdout period must come after the calibration period.")
-
-    ledger = Ledger(source="<spark DataFrame>", table="rfm summary", rows_read=int(stats["customers"]))
-    if stats["late_days"]:
-        ledger.notes.append(f"{int(stats['late_days'])} customer-days after observation end {end.date()} left out")
-    ledger.add("no purchase day", stats["customers"] - stats["buyers"], action="dropped",
-               detail="only returns, or only transactions after observation end")
-
-    purchases = daily.filter(F.col("is_purchase") & in_period)
-    cal_day = F.lit(cal_end.date())
-    per = (purchases.filter(F.col("day") <= cal_day)
-           .groupBy("customer_id")
-           .agg(F.count(F.lit(1)).alias("days"), F.min("day").alias("first_day"),
-                F.max("day").alias("last_day"), F.sum("amount").alias("total"),
-                F.min_by("amount", "day").alias("first_amount")))
-    frequency = F.col("days") - 1
-    out = per.select(
-        "customer_id",
-        frequency.alias("frequency"),
-        (F.datediff("last_day", "first_day") / F.lit(unit)).alias("recency"),
-        (F.datediff(cal_day, "first_day") / F.lit(unit)).alias("T"),
-        F.when(frequency > 0, (F.col("total") - F.col("first_amount")) / frequency)
-         .otherwise(F.lit(0.0)).alias("monetary_value"),
-    )
-    columns = dict(_OUTPUT)
-    if calibration_end is not None:
-        hold = (purchases.filter(F.col("day") > cal_day).groupBy("customer_id")
-                .agg(F.count(F.lit(1)).alias("frequency_holdout"),
-                     F.avg("amount").alias("monetary_value_holdout")))
-        out = (out.join(hold, on="customer_id", how="left")
-               .fillna({"frequency_holdout": 0, "monetary_value_holdout": 0.0})
-               .withColumn("duration_holdout", F.lit((end - cal_end).days / unit)))
-        columns.update(_HOLDOUT)
-
-    result = out.orderBy("customer_id").toPandas()
-    result = result.astype({"customer_id": "string", **columns}).set_index("customer_id")[list(columns)]
-    ledger.add("first purchase after calibration end", stats["buyers"] - len(result), action="dropped",
-               detail=f"not yet a customer on {cal_end.date()}")
-    result.attrs.update(freq=freq, observation_end=end,
-                        calibration_end=cal_end if calibration_end is not None else None)
-    return attach(result, ledger)
+        spark.catalog.dropTempView(view)
+        tx.unpersist()
+    return summary_sql.summary_frame(customers, source="<spark DataFrame>", freq=freq, end_day=end_day,
+                                     cal_day=cal_day, calibration_end=calibration_end)
