@@ -1,0 +1,275 @@
+"""The summary's one SQL definition gives the same summary on every engine: the pandas reference
+below (the group-by crmlib used before the SQL), DuckDB on a frame, DuckDB on Parquet and CSV files,
+and Spark SQL (``local[2]``), on CDNOW and on generated logs with returns, zero amounts, duplicates
+and time zones. Bad files give one DataError naming file, column, rows and values.
+
+Day counts are integers divided by the same unit, so frequency, recency, T and the holdout duration
+agree exactly; money is a float sum taken in another order by each engine (pandas uses Kahan
+summation, DuckDB and Spark do not), so it is compared within 1e-9 (sums of at most a few thousand
+amounts below 10^5 round at ~1e-11).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib import DataError, ledger_of, read_transactions, rfm_summary
+from crmlib.datasets import load_cdnow, make_transactions
+from crmlib.ledger import Ledger, attach
+from crmlib.summary import UNIT_DAYS, _daily
+
+FHL = dict(observation_end="1998-06-30", freq="W", calibration_end="1997-09-30")  # Fader, Hardie & Lee 2005
+
+
+def reference_rfm_summary(transactions, observation_end=None, freq="D", calibration_end=None):
+    """The pandas implementation crmlib used before the SQL, kept as the reference."""
+    unit = UNIT_DAYS[freq]
+    ledger = Ledger(source=getattr(ledger_of(transactions), "source", "<transactions>"), table="rfm summary")
+    daily = _daily(transactions)
+    end = pd.Timestamp(observation_end) if observation_end is not None else daily["day"].max()
+    cal_end = pd.Timestamp(calibration_end) if calibration_end is not None else end
+    ledger.rows_read = int(daily["customer_id"].nunique())
+    late = daily["day"] > end
+    if late.any():
+        ledger.notes.append(f"{int(late.sum())} customer-days after observation end {end.date()} left out")
+    daily = daily[~late]
+    purchases = daily[daily["is_purchase"]]
+    ledger.add("no purchase day", ledger.rows_read - purchases["customer_id"].nunique(), action="dropped")
+    cal = purchases[purchases["day"] <= cal_end]
+    ledger.add("first purchase after calibration end",
+               purchases["customer_id"].nunique() - cal["customer_id"].nunique(), action="dropped")
+    g = cal.groupby("customer_id", sort=True)
+    frequency = (g.size() - 1).astype("int64")
+    monetary = np.where(frequency > 0, (g["amount"].sum() - g["amount"].first()) / frequency.clip(lower=1), 0.0)
+    out = pd.DataFrame({"frequency": frequency, "recency": (g["day"].max() - g["day"].min()).dt.days / unit,
+                        "T": (cal_end - g["day"].min()).dt.days / unit, "monetary_value": monetary})
+    out.index = out.index.astype("string").rename("customer_id")
+    if calibration_end is not None:
+        hg = purchases[purchases["day"] > cal_end].groupby("customer_id")
+        out["frequency_holdout"] = hg.size().reindex(out.index, fill_value=0).astype("int64")
+        out["monetary_value_holdout"] = hg["amount"].mean().reindex(out.index, fill_value=0.0)
+        out["duration_holdout"] = (end - cal_end).days / unit
+    out.attrs.update(freq=freq, observation_end=end, calibration_end=cal_end if calibration_end is not None else None)
+    return attach(out, ledger)
+
+
+def assert_same_summary(got, want):
+    assert list(got.columns) == list(want.columns)
+    assert got.index.name == "customer_id" and got.index.dtype == want.index.dtype
+    assert list(got.index) == list(want.index)  # same customers, same (sorted) order
+    for column in want.columns:
+        assert got[column].dtype == want[column].dtype, column
+        if column.startswith("frequency") or column in ("recency", "T", "duration_holdout"):
+            np.testing.assert_array_equal(got[column].to_numpy(), want[column].to_numpy(), err_msg=column)
+        else:
+            np.testing.assert_allclose(got[column].to_numpy(), want[column].to_numpy(), rtol=0, atol=1e-9,
+                                       err_msg=column)
+    for key in ("freq", "observation_end", "calibration_end"):
+        assert got.attrs[key] == want.attrs[key], key
+    assert_same_ledger(ledger_of(got), ledger_of(want), details=False)
+
+
+def assert_same_ledger(got, want, details=True):
+    assert got.rows_read == want.rows_read
+    keep = (lambda e: (e.reason, e.rows, e.action, e.detail)) if details else (lambda e: (e.reason, e.rows, e.action))
+    assert [keep(e) for e in got.entries] == [keep(e) for e in want.entries]
+    assert got.notes == want.notes
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return load_cdnow("master")
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory):
+    """A generated log (returns, zero amounts, duplicates with an order_id) plus hand-made edge
+    cases: a day whose returns outweigh its purchases, returns only, a zero-amount first purchase,
+    duplicates without an order_id, a row without a customer_id and a column crmlib does not use."""
+    path = make_transactions(20_000, tmp_path_factory.mktemp("log") / "log.parquet", seed=7, chunk_rows=8_000)
+    tx = pd.read_parquet(path)
+    extra = pd.DataFrame([
+        ("x1", "2023-02-01 10:00", 50.0), ("x1", "2023-03-01 09:00", 20.0), ("x1", "2023-03-01 18:00", -30.0),
+        ("x1", "2024-04-01 12:00", 40.0), ("x1", "2024-04-01 12:30", -10.0), ("x1", "2024-11-01 08:00", 25.0),
+        ("x2", "2023-06-01 10:00", -15.0), ("x3", "2024-10-01 10:00", 0.0), ("x3", "2024-10-10 10:00", 12.0),
+        ("x4", "2023-05-05 10:00", 9.5), ("x4", "2023-05-05 10:00", 9.5), ("x4", "2023-07-01 10:00", 3.0),
+        (None, "2023-07-01 10:00", 3.0),
+    ], columns=["customer_id", "date", "amount"]).assign(date=lambda d: pd.to_datetime(d["date"]))
+    extra["order_id"] = None
+    out = pd.concat([tx, extra], ignore_index=True).assign(note="x")
+    out.to_parquet(path)
+    return path
+
+
+def test_cdnow_master_duckdb_frame_equals_pandas_reference(cdnow):
+    """CDNOW master (Fader, Hardie & Lee 2005 setup: 39-week calibration, holdout to 1998-06-30)
+    and, without holdout, in days and months."""
+    got = rfm_summary(cdnow, **FHL)
+    assert len(got) == 23_570 and got["frequency_holdout"].sum() > 0
+    assert_same_summary(got, reference_rfm_summary(cdnow, **FHL))
+    assert got.attrs["transactions_ledger"] is ledger_of(cdnow)
+    for freq in ("D", "M"):
+        assert_same_summary(rfm_summary(cdnow, freq=freq), reference_rfm_summary(cdnow, freq=freq))
+
+
+def test_cdnow_master_files_equal_frame(cdnow, tmp_path):
+    """Parquet and CSV files of CDNOW master, read by DuckDB, equal the loaded frame's summary."""
+    canonical = cdnow[["customer_id", "date", "amount", "quantity"]].copy()
+    canonical.attrs = {}  # the ledger does not go into the files
+    canonical.to_parquet(tmp_path / "cdnow.parquet")
+    canonical.assign(date=canonical["date"].dt.strftime("%Y-%m-%d")).to_csv(tmp_path / "cdnow.csv", index=False)
+    want = reference_rfm_summary(cdnow, **FHL)
+    for name in ("cdnow.parquet", "cdnow.csv"):
+        got = rfm_summary(tmp_path / name, **FHL)
+        assert_same_summary(got, want)
+        assert ledger_of(got).source == name
+        loaded = read_transactions(tmp_path / name, observation_end=FHL["observation_end"])
+        assert_same_ledger(got.attrs["transactions_ledger"], ledger_of(loaded))
+        assert got.loc["00001", "frequency"] == want.loc["00001", "frequency"]  # leading zeros kept
+
+
+@pytest.mark.parametrize("args", [dict(), dict(observation_end="2024-06-30", calibration_end="2024-01-31", freq="W"),
+                                  dict(observation_end="2024-09-30", freq="M")])
+@pytest.mark.parametrize("duplicates", ["auto", "keep", "drop"])
+def test_generated_log_file_equals_loader_and_reference(log, args, duplicates):
+    got = rfm_summary(log, duplicates=duplicates, **args)
+    loaded = read_transactions(log, observation_end=args.get("observation_end"), duplicates=duplicates)
+    assert_same_summary(got, reference_rfm_summary(loaded, **args))
+    assert_same_summary(got, rfm_summary(loaded, **args))
+    assert_same_ledger(got.attrs["transactions_ledger"], ledger_of(loaded))
+    reasons = {(e.reason, e.action) for e in got.attrs["transactions_ledger"].entries}
+    assert {("no customer_id", "dropped"), ("return or refund (negative amount)", "flagged"),
+            ("zero amount", "flagged")} <= reasons
+    if not args:
+        assert got.loc["x1", "frequency"] == 2 and got.loc["x1", "monetary_value"] == pytest.approx(27.5)
+        assert "x2" not in got.index and got.loc["x3", "frequency"] == 1
+        assert got.loc["x4", "frequency"] == 1
+
+
+def test_glob_and_list_of_files_equal_one_frame(log, tmp_path):
+    tx = pd.read_parquet(log)
+    half = len(tx) // 2
+    tx.iloc[:half].to_parquet(tmp_path / "a.parquet")
+    tx.iloc[half:].to_parquet(tmp_path / "b.parquet")
+    loaded = pd.concat([read_transactions(tmp_path / "a.parquet"), read_transactions(tmp_path / "b.parquet")],
+                       ignore_index=True)
+    want = reference_rfm_summary(loaded, freq="W")
+    assert_same_summary(rfm_summary(str(tmp_path / "*.parquet"), freq="W"), want)
+    assert_same_summary(rfm_summary([tmp_path / "b.parquet", tmp_path / "a.parquet"], freq="W"), want)
+
+
+@pytest.fixture(scope="module")
+def zoned():
+    """Times near midnight in India: 23:30 and 00:30 local are two days (one day in UTC)."""
+    local = pd.to_datetime(["2024-01-01 23:30", "2024-01-02 00:30", "2024-01-05 12:00", "2024-01-01 05:00",
+                            "2024-01-03 23:59", "2024-01-04 00:01", "2024-01-04 00:02"])
+    return pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b", "b", "b"],
+                         "date": local.tz_localize("Asia/Kolkata"),
+                         "amount": [10.0, 20.0, 30.0, 5.0, 6.0, 7.0, -1.0]})
+
+
+def test_time_zones_give_the_local_day_on_frames_and_files(zoned, tmp_path):
+    want = reference_rfm_summary(zoned.assign(date=zoned["date"].dt.tz_localize(None)), observation_end="2024-01-10")
+    assert want.loc["a", "frequency"] == 2
+    assert_same_summary(rfm_summary(zoned, observation_end="2024-01-10"), want)
+    zoned.to_parquet(tmp_path / "zoned.parquet")
+    assert_same_summary(rfm_summary(tmp_path / "zoned.parquet", observation_end="2024-01-10"), want)
+    text = zoned.assign(date=zoned["date"].map(lambda t: t.isoformat()))  # '2024-01-01T23:30:00+05:30'
+    text.to_csv(tmp_path / "zoned.csv", index=False)
+    assert_same_summary(rfm_summary(tmp_path / "zoned.csv", observation_end="2024-01-10"), want)
+    loaded = read_transactions(tmp_path / "zoned.csv")
+    assert_same_summary(rfm_summary(tmp_path / "zoned.csv"), reference_rfm_summary(loaded))
+
+
+def test_bad_files_give_one_data_error_naming_file_column_rows_and_values(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,date,amount\na,2024-01-01,10\nb,2024-13-45,5\nc,2024-01-03,abc\n"
+                   "d,2300-01-01,1\ne,2024-01-04,\n")
+    with pytest.raises(DataError) as err:
+        rfm_summary(bad)
+    message = str(err.value)
+    assert "\n" not in message
+    for part in ("bad.csv: column 'date': 1 value(s) are not dates", "row 3: '2024-13-45'",
+                 "column 'amount': 1 value(s) are not numbers", "row 4: 'abc'", "row 5: '2300-01-01'",
+                 "column 'amount': 1 value(s) are empty or NaN", "row 6"):
+        assert part in message
+    messy = tmp_path / "messy.csv"
+    messy.write_text("Customer ID,Order Date,Revenue\na,2024-01-01,10\n")
+    with pytest.raises(DataError, match=r"crmlib's names .*'customer_id', 'date', 'amount' missing.*read_transactions"):
+        rfm_summary(messy)
+    with pytest.raises(DataError, match="no file matches"):
+        rfm_summary(str(tmp_path / "nothing-*.parquet"))
+    (tmp_path / "x.xlsx").write_bytes(b"x")
+    with pytest.raises(DataError, match="all of one kind"):
+        rfm_summary([bad, tmp_path / "x.xlsx"])
+    pd.DataFrame({"customer_id": [1.5], "date": pd.to_datetime(["2024-01-01"]), "amount": [1.0]}).to_parquet(
+        tmp_path / "float_ids.parquet")
+    with pytest.raises(DataError, match="customer_id' holds DOUBLE"):
+        rfm_summary(tmp_path / "float_ids.parquet")
+    ok = tmp_path / "ok.csv"
+    ok.write_text("customer_id,date,amount\na,2024-01-01,1\n")
+    with pytest.raises(DataError, match="calibration_end"):
+        rfm_summary(ok, observation_end="2024-01-01", calibration_end="2024-02-01")
+
+
+def test_frames_with_missing_values_are_refused():
+    tx = pd.DataFrame({"customer_id": ["a", None], "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                       "amount": [1.0, 2.0]})
+    with pytest.raises(DataError, match="column 'customer_id' is missing on 1 row"):
+        rfm_summary(tx)
+
+
+# ----------------------------------------------------------------------------- Spark
+
+spark_marks = [pytest.mark.slow,
+               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+               pytest.mark.filterwarnings("ignore:Could not serialize pd.DataFrame.attrs:UserWarning"),
+               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("crmlib-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", "4")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.mark.parametrize("args", [FHL, dict(freq="D")])
+def test_spark_equals_duckdb_on_cdnow_master(spark, cdnow, args):
+    from crmlib import spark as crmspark
+
+    got = crmspark.rfm_summary(spark.createDataFrame(cdnow[["customer_id", "date", "amount"]]), **args)
+    assert_same_summary(got, rfm_summary(cdnow, **args))
+
+
+def test_spark_equals_duckdb_file_on_generated_log(spark, log):
+    from crmlib import spark as crmspark
+
+    args = dict(observation_end="2024-06-30", calibration_end="2024-01-31", freq="W")
+    loaded = read_transactions(log, observation_end=args["observation_end"])
+    got = crmspark.rfm_summary(spark.createDataFrame(loaded[["customer_id", "date", "amount"]]), **args)
+    assert_same_summary(got, rfm_summary(log, **args))
+
+
+def test_spark_takes_the_day_in_the_session_time_zone(spark, zoned):
+    from crmlib import spark as crmspark
+
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Kolkata")
+    try:
+        got = crmspark.rfm_summary(spark.createDataFrame(zoned), observation_end="2024-01-10")
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    assert_same_summary(got, rfm_summary(zoned, observation_end="2024-01-10"))
+
+
+for _test in (test_spark_equals_duckdb_on_cdnow_master, test_spark_equals_duckdb_file_on_generated_log,
+              test_spark_takes_the_day_in_the_session_time_zone):
+    for _mark in spark_marks:
+        _mark(_test)
