@@ -160,7 +160,11 @@ class _Connection:
         self._tmp = tempfile.TemporaryDirectory(prefix="crmlib-duckdb-")
         self.con = duckdb.connect()
         self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
-        self.con.execute(f"SET enable_progress_bar = {str(_interactive()).lower()}")
+        if _interactive():  # off by default; in a kernel without ipywidgets even setting it fails
+            try:
+                self.con.execute("SET enable_progress_bar = true")
+            except duckdb.Error:
+                pass
         return self.con
 
     def __exit__(self, *exc):
