@@ -289,14 +289,17 @@ def _expressions(types: dict[str, str], files: list[str]) -> dict[str, str]:
         local = (f"CASE WHEN regexp_matches({raw}, '\\d:\\d\\d') THEN regexp_replace({raw}, "
                  f"'(\\d)\\s*(Z|UTC|GMT|[+-]\\d{{2}}:?\\d{{2}})$', '\\1', 'i') ELSE {raw} END")
         stamp = f"TRY_CAST({local} AS TIMESTAMP)"
-    out = {"id": ids, "stamp": stamp}
+    temporal = date_type.startswith(("TIMESTAMP", "DATE"))
+    out = {"id": ids, "stamp": stamp,
+           "date_blank": "date IS NULL" if temporal else "(date IS NULL OR trim(CAST(date AS VARCHAR)) = '')"}
     for column in ("amount", "quantity"):
         if column in types:
             kind = types[column]
             numeric = kind in _NUMERIC or kind.startswith("DECIMAL")
             out[column] = (f"CAST({column} AS DOUBLE)" if numeric
                            else f"TRY_CAST(trim(CAST({column} AS VARCHAR)) AS DOUBLE)")
-            out[f"{column}_blank"] = f"({column} IS NULL OR trim(CAST({column} AS VARCHAR)) = '')"
+            out[f"{column}_blank"] = (f"{column} IS NULL" if numeric
+                                      else f"({column} IS NULL OR trim(CAST({column} AS VARCHAR)) = '')")
     return out
 
 
@@ -305,8 +308,8 @@ def _rules(x: dict[str, str]) -> dict[tuple[str, str], str]:
     rules = {
         ("date", "are not dates; the SQL path reads ISO dates such as 2024-01-31 or 2024-01-31 10:00:00 "
                  "(load other formats with crmlib.read_transactions)"):
-            f"NOT (date IS NULL OR trim(CAST(date AS VARCHAR)) = '') AND {x['stamp']} IS NULL",
-        ("date", "are empty; expected a date"): "(date IS NULL OR trim(CAST(date AS VARCHAR)) = '')",
+            f"NOT {x['date_blank']} AND {x['stamp']} IS NULL",
+        ("date", "are empty; expected a date"): x["date_blank"],
         ("date", "are outside 1900-01-01 to 2100-12-31, the dates crmlib accepts; such a date is usually a typo "
                  "(2300 for 2030) or a placeholder (9999-12-31)"):
             f"(year({x['stamp']}) < 1900 OR year({x['stamp']}) > 2100)",
@@ -400,15 +403,23 @@ def files_summary(source, observation_end, freq: str, unit_days: float, calibrat
             FROM crmlib_raw""").df().iloc[0].fillna(0).to_dict()
         _refuse(con, rules, counts)
         quoted = ", ".join(f'"{c}"' for c in raw_columns)
-        con.execute(f"CREATE TEMP VIEW crmlib_clean AS SELECT filename, {quoted}, {x['id']} AS cid, {day} AS day, "
+        con.execute(f"CREATE TEMP VIEW crmlib_clean AS SELECT filename, file_row_number, {quoted}, {x['id']} AS cid, {day} AS day, "
                     f"{x['amount']} AS amt FROM crmlib_raw WHERE {kept}")
         with_id = '"order_id" IS NOT NULL' if "order_id" in types else "FALSE"
-        dups = {bool(k): (int(n), int(r), int(z)) for k, n, r, z in con.execute(f"""
-            SELECT {with_id} AS with_id, SUM(c - 1), SUM(CASE WHEN amt < 0 THEN c - 1 ELSE 0 END),
-                   SUM(CASE WHEN amt = 0 THEN c - 1 ELSE 0 END)
-            FROM (SELECT filename, {quoted}, ANY_VALUE(amt) AS amt, COUNT(*) AS c FROM crmlib_clean
-                  GROUP BY filename, {quoted} HAVING COUNT(*) > 1)
-            GROUP BY 1""").fetchall()}
+        # exact duplicates: rows whose 64-bit hash repeats are the few candidates, compared in full
+        row_hash = f"hash(filename, {quoted})"
+        con.execute(f"CREATE TEMP TABLE crmlib_repeats AS SELECT h FROM (SELECT {row_hash} AS h FROM crmlib_clean) "
+                    "GROUP BY h HAVING COUNT(*) > 1")
+        repeats = f"{row_hash} IN (SELECT h FROM crmlib_repeats)"
+        con.execute(f"""CREATE TEMP TABLE crmlib_copies AS
+            SELECT filename, file_row_number, {with_id} AS with_id, amt FROM (
+              SELECT filename, file_row_number, {quoted}, amt, row_number() OVER (
+                PARTITION BY filename, {quoted} ORDER BY file_row_number) AS copy
+              FROM crmlib_clean WHERE {repeats})
+            WHERE copy > 1""")
+        dups = {bool(k): (int(n), int(r), int(z)) for k, n, r, z in con.execute(
+            "SELECT with_id, COUNT(*), SUM(CASE WHEN amt < 0 THEN 1 ELSE 0 END), SUM(CASE WHEN amt = 0 THEN 1 ELSE 0 END) "
+            "FROM crmlib_copies GROUP BY 1").fetchall()}
         ledger = Ledger(source=label, table="transactions", rows_read=int(counts["rows_read"]))
         ledger.add("no customer_id", int(counts["no_id"]), action="dropped", detail="cannot be attributed to a customer")
         if end_day is not None:
@@ -426,11 +437,11 @@ def files_summary(source, observation_end, freq: str, unit_days: float, calibrat
             ledger.notes.append(f"column(s) not used: {_names(unused)}")
 
         relation = "(SELECT cid AS customer_id, day, amt AS amount FROM crmlib_clean)"
-        if any(dups.get(k, (0,))[0] for k in dropped):
-            once = {"drop": "TRUE", "auto": with_id}[duplicates]
-            relation = (f"(SELECT cid AS customer_id, day, amt AS amount FROM crmlib_clean WHERE NOT ({once}) "
-                        f"UNION ALL SELECT cid, day, amt FROM (SELECT DISTINCT filename, {quoted}, cid, day, amt "
-                        f"FROM crmlib_clean WHERE {once}))")
+        if any(dups.get(k, (0,))[0] for k in dropped):  # the later copies of the duplicates dropped
+            copies = "TRUE" if duplicates == "drop" else "with_id"
+            relation = ("(SELECT cid AS customer_id, day, amt AS amount FROM crmlib_clean ANTI JOIN "
+                        f"(SELECT filename, file_row_number FROM crmlib_copies WHERE {copies}) AS copies "
+                        "USING (filename, file_row_number))")
         last = int(counts["last_day"]) if counts["rows_read"] - counts["no_id"] - counts["late"] > 0 else None
         out = run(con, relation, label, observation_end, freq, unit_days, calibration_end, last)
     out.attrs["transactions_ledger"] = ledger
