@@ -33,14 +33,22 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     status = 0
     for name, load, path in given:
+        options = {"sheet": _sheet(args.sheet)} if args.sheet is not None else {}
+        if name == "transactions":
+            options["duplicates"] = args.duplicates
         try:
-            frame = load(path)
+            frame = load(path, **options)
         except DataError as exc:
             print(f"crmlib validate: {' '.join(str(exc).split())}", file=sys.stderr)
             status = 1
             continue
         print(ledger_of(frame))
     return status
+
+
+def _sheet(text: str) -> str | int:
+    """A workbook sheet given on the command line: a position from 0 when it is a number, else a name."""
+    return int(text) if text.strip().isdigit() else text
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -76,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--transactions", metavar="FILE")
     val.add_argument("--customers", metavar="FILE")
     val.add_argument("--feedback", metavar="FILE")
+    val.add_argument("--sheet", metavar="NAME",
+                     help="the sheet to read from workbooks with several (a name, or a position from 0)")
+    val.add_argument("--duplicates", choices=("auto", "keep", "drop"), default="auto",
+                     help="exact duplicate transaction rows: auto (dropped only where a transaction id "
+                          "repeats), keep, or drop (default auto)")
     val.set_defaults(func=_validate)
 
     rep = sub.add_parser("report", help="run report notebooks into HTML pages")

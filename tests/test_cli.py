@@ -79,3 +79,33 @@ def test_demo_flag_runs_on_the_demo_files_of_the_working_folder_with_a_currency(
     assert out.returncode == 0, out.stderr
     page = (home / "pages" / "overview.html").read_text(encoding="utf-8")
     assert "USD" in page and "transactions.csv" in page and "customers.csv" in page
+
+
+def test_validate_reads_the_sheet_asked_for_and_drops_duplicates_on_request(tmp_path):
+    import pandas as pd
+
+    book = tmp_path / "orders.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1]}).to_excel(writer, sheet_name="Jan", index=False)
+        pd.DataFrame({"customer_id": ["b", "b"], "date": ["2024-02-01"] * 2, "amount": [2, 2]}).to_excel(
+            writer, sheet_name="Feb", index=False)
+    refused = crmlib("validate", "--transactions", book)
+    assert refused.returncode == 1 and "sheet" in refused.stderr
+    by_name = crmlib("validate", "--transactions", book, "--sheet", "Feb")
+    assert by_name.returncode == 0 and "2 rows read, 2 kept" in by_name.stdout  # duplicates kept by default
+    dropped = crmlib("validate", "--transactions", book, "--sheet", "1", "--duplicates", "drop")
+    assert dropped.returncode == 0 and "2 rows read, 1 kept, 1 dropped" in dropped.stdout
+
+
+def test_default_key_warning_is_printed_once_per_process(monkeypatch, capsys, tmp_path):
+    from pathlib import Path
+
+    from crmlib.reports import runner
+
+    monkeypatch.delenv("CRMLIB_SECRET", raising=False)
+    monkeypatch.setattr(runner, "_PRINTED", set())
+    monkeypatch.setattr(runner, "_run_batch", lambda *args, **kw: None)  # no kernels: the warning is printed first
+    tiny = Path(__file__).parent / "notebooks" / "tiny.ipynb"
+    runner.run_reports([tiny], tmp_path)
+    runner.run_reports([tiny], tmp_path)
+    assert capsys.readouterr().err.count("public default key") == 1

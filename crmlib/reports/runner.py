@@ -281,6 +281,9 @@ def kernels_use_default_key() -> bool:
     return bool(using(secret)) if using is not None else secret is None
 
 
+_PRINTED: set[str] = set()
+
+
 def default_key_warning() -> str | None:
     """The one line a batch prints on stderr when its kernels use the public default key, else None."""
     if not kernels_use_default_key():
@@ -523,7 +526,8 @@ def run_reports(
         plans = plan_reports(names, params=params, grid=grid, inputs=inputs, options=options)
         out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
         warning = default_key_warning()
-        if warning:
+        if warning and warning not in _PRINTED:  # once per process, however many batches it runs
+            _PRINTED.add(warning)
             print(warning, file=sys.stderr)
         return _run_batch(plans, _Batch(out), jobs, progress, timeout)
 
