@@ -350,6 +350,9 @@ def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path
     customers.write_text("customer_id,city\nC1,Pune\nC2,Delhi\n", encoding="utf-8")
     notebook = str(_privacy_notebook(tmp_path))
     monkeypatch.delenv("CRMLIB_SECRET", raising=False)
+    from crmlib.reports import runner
+
+    monkeypatch.setattr(runner, "_PRINTED", set())  # the warning is printed once per process
     batch = run_reports([notebook], tmp_path / "public", inputs={"customers": str(customers)}, progress=False)
     assert batch.ok, batch.summary()
     warned = [line for line in capsys.readouterr().err.splitlines() if "CRMLIB_SECRET" in line]
