@@ -1,0 +1,218 @@
+"""Tables for people: the one way a report notebook shows a table.
+
+:func:`show` turns a frame into a pandas Styler a reader can use: no pandas row numbers (a meaningful
+index such as ``segment`` or ``model`` becomes an ordinary first column), human column names with
+units (:data:`LABELS`), numbers formatted by kind (counts with thousands separators, money with the
+currency, shares as %), text left-aligned, a dash for a missing value, and long tables cut to their
+top rows with a note saying so.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"segment": ["Champions", "Lost"], "customers": [1200, 35],
+...                       "customer_share": [0.25, None], "revenue": [10500.0, 80.0]})
+>>> styled = show(frame, currency="INR")
+>>> html = styled.to_html()
+>>> [label in html for label in ("Customers", "Share of customers", "Revenue (INR)")]
+[True, True, True]
+>>> "1,200" in html, "25.0%" in html, "INR 10,500" in html, "–" in html, ">0</th>" in html
+(True, True, True, True, False)
+>>> kind_of("clv_share", frame["customers"]), kind_of("revenue", frame["revenue"])
+('share', 'money')
+>>> label_of("p_alive")
+'P(alive)'
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+__all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "show"]
+
+#: What a missing value shows as.
+DASH = "–"
+
+#: The kinds of column :func:`show` knows how to format.
+KINDS = ("count", "money", "share", "number", "text")
+
+#: crmlib's common column names -> labels with units (shares are shown as %, money gets the currency).
+LABELS: dict[str, str] = {
+    # data quality ledger
+    "table": "Table", "source": "Source", "reason": "Reason", "rows": "Rows", "action": "Action",
+    "detail": "Detail", "example rows": "Example rows",
+    # per-customer table and segments
+    "customer": "Customer (pseudonym)", "customer_id": "Customer", "user_id": "Customer (pseudonym)",
+    "segment": "Segment", "customers": "Customers", "customer_share": "Share of customers",
+    "revenue": "Revenue", "revenue_share": "Share of revenue", "repeat_revenue": "Repeat revenue",
+    "frequency": "Repeat purchases", "recency": "Recency", "T": "Age", "purchases": "Purchases",
+    "monetary_value": "Mean repeat spend", "mean_spend": "Mean spend per purchase",
+    "days_since_last_purchase": "Days since last purchase",
+    "mean_days_since_last_purchase": "Mean days since last purchase",
+    "mean_time_since_last": "Mean days since last purchase",
+    "time_since_last": "Days since last purchase", "spend": "Spend per purchase",
+    "mean_repeat_purchases": "Mean repeat purchases", "mean_mean_spend": "Mean spend per purchase",
+    "mean_predicted_clv": "Mean lifetime value", "predicted_clv": "Lifetime value",
+    "R": "R score", "F": "F score", "M": "M score", "r_score": "R score", "f_score": "F score",
+    "m_score": "M score", "RFM": "RFM score", "score": "Score", "cluster": "Cluster",
+    "description": "Description", "action": "Action", "recommendation": "Recommendation",
+    "segment before": "Segment before", "segment after": "Segment now",
+    "last_purchase_date": "Last purchase", "loyalty_tier": "Loyalty tier", "city": "City",
+    "kind": "Kind", "file": "File", "skipped": "Skipped",
+    # lifetime value
+    "model": "Model", "params": "Parameters", "log_likelihood": "Log-likelihood", "note": "Note",
+    "MAE": "MAE (purchases)", "RMSE": "RMSE (purchases)",
+    "actual": "Actual purchases (mean)", "predicted": "Predicted purchases (mean)",
+    "p_alive": "P(alive)", "median_p_alive": "Median P(alive)",
+    "expected_purchases": "Expected purchases", "expected_spend": "Expected spend per purchase",
+    "clv": "Lifetime value", "clv_share": "Share of lifetime value", "clv_mean": "Mean lifetime value",
+    "clv_decile": "Lifetime-value decile", "decile": "Decile", "rank": "Rank",
+    "total": "Total", "mean": "Mean", "min": "Min", "max": "Max",
+    "share": "Share", "cumulative_share": "Cumulative share",
+    # feedback
+    "channel": "Channel", "metric": "Score", "n": "Answers", "lower": "Lower 95 %", "upper": "Upper 95 %",
+    "promoters": "Promoters", "passives": "Passives", "detractors": "Detractors",
+    "too_few": "Too few answers", "nps": "NPS", "csat": "CSAT", "ces": "CES",
+    "nps_responses": "NPS answers", "nps_group": "NPS group", "term": "Term", "z": "z (log-odds)",
+    "language": "Language", "side": "Side", "theme": "Theme", "label": "Label", "comments": "Comments",
+    "languages": "Languages", "top_terms": "Top terms", "comment": "Comment", "date": "Date",
+    # retention
+    "likely_lost_share": "Share likely lost (P(alive))", "inactive_share": "Share inactive (rule)",
+    "both_share": "Share flagged by both", "flagged_by": "Flagged by", "offer": "Offer",
+    "because": "Because", "roc_auc": "ROC AUC", "roc_auc_low": "ROC AUC, lower 95 %",
+    "roc_auc_high": "ROC AUC, upper 95 %", "average_precision": "Average precision",
+    "ap_low": "Average precision, lower 95 %", "ap_high": "Average precision, upper 95 %",
+    "brier": "Brier score", "roc_auc_repeat_buyers": "ROC AUC, repeat buyers",
+    "antecedent": "Baskets holding", "consequent": "Also hold", "support": "Share of baskets (support)",
+    "confidence": "Confidence", "lift": "Lift", "baskets": "Baskets", "category": "Category",
+    "second": "Second choice",
+    "spend (mean_spend)": "Spend per purchase", "spend (monetary_value)": "Mean repeat spend",
+    "count_a": "Uses by detractors", "count_b": "Uses by promoters",
+}
+
+_COUNT_NAMES = {"customers", "rows", "n", "baskets", "comments", "purchases", "skipped", "answers",
+                "transactions", "nps_responses", "promoters_n", "count", "params"}
+_MONEY = re.compile(r"(revenue|clv|spend|amount|monetary|value)(?!_share|_decile)")
+_SHARE = re.compile(r"(share|^p_alive$|_p_alive$|^confidence$|^support$|^promoters$|^passives$|^detractors$)")
+_FORMATS: dict[str, str] = {"count": "{:,.0f}", "share": "{:.1%}", "number": "{:,.2f}"}
+
+
+def label_of(name: object, *, currency: str | None = None, kind: str | None = None,
+             label: str | None = None) -> str:
+    """The human label of a column: ``label``, else :data:`LABELS`, else the name in words; money
+    gets the currency."""
+    text = str(name)
+    label = label or LABELS.get(text) or (text.replace("_", " ")[:1].upper() + text.replace("_", " ")[1:])
+    if kind == "money" and currency:
+        label += f" ({currency})"
+    return label
+
+
+def kind_of(name: object, column: pd.Series) -> str:
+    """'count', 'money', 'share', 'number' or 'text', from the column's name, else its dtype."""
+    dtype = column.dtype
+    if not (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+        return "text"
+    text = str(name)
+    if _SHARE.search(text):
+        return "share"
+    if _MONEY.search(text):
+        return "money"
+    if text in _COUNT_NAMES or pd.api.types.is_integer_dtype(dtype):
+        return "count"
+    return "number"
+
+
+def _money(currency: str | None, decimals: int) -> Callable[[float], str]:
+    prefix = f"{currency} " if currency else ""
+    return lambda x: f"{'-' if x < 0 else ''}{prefix}{abs(x):,.{decimals}f}"
+
+
+def _formatter(kind: str | Callable | None, column: pd.Series, currency: str | None):
+    if callable(kind) or (isinstance(kind, str) and "{" in kind):
+        return kind
+    if kind == "money":
+        values = pd.to_numeric(column, errors="coerce").abs()
+        return _money(currency, 2 if values.notna().any() and values.max() < 100 else 0)
+    if kind == "text":
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            return lambda v: f"{v:%Y-%m-%d}"
+        if pd.api.types.is_bool_dtype(column.dtype):
+            return lambda v: "yes" if v else "no"
+        return lambda v: str(v)
+    return _FORMATS.get(kind or "number", "{:,.2f}")
+
+
+def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = None,
+         kinds: Mapping[str, str | Callable] | None = None, currency: str | None = None,
+         max_rows: int | None = 25, note: str | None = None) -> Styler:
+    """``frame`` as a table for people (a pandas Styler a notebook displays).
+
+    - A pandas row number (an unnamed RangeIndex) is dropped; any other index (``segment``, ``model``,
+      a customer pseudonym) becomes the first columns.
+    - Columns are renamed by ``names`` (column -> label), else by :data:`LABELS`, else put in words;
+      a money column gets ``currency`` in its label and its cells. Each header keeps the data's
+      column name as its hover title, to match it with a CSV file.
+    - Cells are formatted by kind: ``kinds`` maps a column to one of :data:`KINDS`, a format string
+      such as ``"{:+.0f}"`` or a function; other columns take their kind from :func:`kind_of`.
+      Text is left-aligned, numbers right-aligned; a missing value shows as a dash, with a footnote.
+    - A table longer than ``max_rows`` (None: never) shows its top ``max_rows`` rows and says so;
+      ``note`` (Markdown-free text or HTML, e.g. a link to the full CSV) is added under the table.
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    frame = frame.copy()
+    unnamed = all(n is None for n in frame.index.names)
+    if unnamed and pd.api.types.is_integer_dtype(frame.index.dtype):  # pandas row numbers, even reordered
+        frame = frame.reset_index(drop=True)
+    else:
+        names_in = [n if n is not None else "" for n in frame.index.names]
+        frame.index = frame.index.set_names(names_in)
+        frame = frame.reset_index()
+    heading = frame.columns.name  # e.g. "cluster" of a crosstab: its columns read "Cluster 0", ...
+    if heading is not None and not all(isinstance(c, str) for c in frame.columns[frame.index.nlevels:]):
+        frame.columns = [c if i < frame.index.nlevels else f"{label_of(heading)} {c}"
+                         for i, c in enumerate(frame.columns)]
+    frame.columns = [str(c) for c in frame.columns]
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.head(max_rows)
+    frame = frame.reset_index(drop=True)
+    kinds = dict(kinds or {})
+    names = dict(names or {})
+    kind = {c: (kinds[c] if c in kinds else kind_of(c, frame[c])) for c in frame.columns}
+    styler = frame.style.hide(axis="index")
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            continue
+        styler = styler.format(_formatter(kind[c], frame[c], currency), subset=[c], na_rep=DASH)
+    styler = styler.format(lambda v: str(v), subset=[c for c in frame.columns
+                                                     if isinstance(frame[c].dtype, pd.CategoricalDtype)],
+                           na_rep=DASH)
+
+    def header(c: str) -> str:
+        shown = label_of(c, currency=currency, kind=kind[c] if isinstance(kind[c], str) else None, label=names.get(c))
+        return f'<span title="{_html.escape(c)}">{_html.escape(shown)}</span>'
+
+    styler = styler.format_index(header, axis=1, escape=None)
+    text = [c for c in frame.columns if kind[c] == "text"]
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    styles = [{"selector": "th", "props": [("text-align", "right")]},
+              {"selector": "caption", "props": [("caption-side", "bottom"), ("text-align", "left"),
+                                                ("font-size", "0.9em")]}]
+    styles += [{"selector": f"th.col_heading.col{i}", "props": [("text-align", "left")]}
+               for i, c in enumerate(frame.columns) if kind[c] == "text"]
+    styler = styler.set_table_styles(styles)
+    notes = []
+    if total > len(frame):
+        notes.append(f"The first {len(frame):,} of {total:,} rows.")
+    if frame.isna().to_numpy().any():
+        notes.append(f"{DASH} no value.")
+    if note:
+        notes.append(note)
+    if notes:
+        styler = styler.set_caption(" ".join(notes))
+    return styler

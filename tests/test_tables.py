@@ -1,0 +1,105 @@
+"""crmlib.reports.tables.show: tables for people (issue 11, point 2)."""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from crmlib.ledger import ledger_table
+from crmlib.reports.tables import DASH, LABELS, kind_of, show
+
+
+def _cells(styler) -> tuple[list[str], list[list[str]], str]:
+    """(header texts, body cell texts, caption) of the rendered table."""
+    page = styler.to_html()
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    strip = lambda s: re.sub(r"<[^>]+>", "", s).strip()  # noqa: E731
+    headers = [strip(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)]
+    rows = [[strip(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    caption = re.search(r"<caption>(.*?)</caption>", page, flags=re.S)
+    return headers, rows, caption.group(1) if caption else ""
+
+
+def _frame():
+    return pd.DataFrame({"segment": ["Champions", "Lost"], "customers": [12345, 7],
+                         "customer_share": [0.183, 0.0042], "revenue": [98765.4, np.nan],
+                         "mean_days_since_last_purchase": [12.3, 400.0]})
+
+
+def test_row_numbers_are_hidden_and_labels_applied():
+    headers, rows, _ = _cells(show(_frame()))
+    assert headers == ["Segment", "Customers", "Share of customers", "Revenue", "Mean days since last purchase"]
+    assert [r[0] for r in rows] == ["Champions", "Lost"]  # no 0, 1 before the segment
+    assert len(rows[0]) == 5
+
+
+def test_meaningful_index_becomes_a_column():
+    headers, rows, _ = _cells(show(_frame().set_index("segment")))
+    assert headers[0] == "Segment" and rows[1][0] == "Lost"
+
+
+def test_counts_shares_and_money_formatted_by_kind():
+    _, rows, _ = _cells(show(_frame(), currency="INR"))
+    assert rows[0][1] == "12,345" and rows[0][2] == "18.3%" and rows[1][2] == "0.4%"
+    assert rows[0][3] == "INR 98,765"
+    headers, rows, _ = _cells(show(_frame(), currency="INR"))
+    assert "Revenue (INR)" in headers
+    _, plain, _ = _cells(show(_frame()))
+    assert plain[0][3] == "98,765"
+
+
+def test_missing_values_show_a_dash_with_a_footnote():
+    frame = _frame().assign(nps=pd.array([5, pd.NA], dtype="Int64"), city=["Pune", None])
+    page = show(frame).to_html()
+    _, rows, caption = _cells(show(frame))
+    assert rows[1][3] == DASH and rows[1][-1] == DASH and rows[1][-2] == DASH
+    assert "nan" not in page.lower().replace("nans", "") and "&lt;NA&gt;" not in page and "<NA>" not in page
+    assert DASH in caption
+
+
+def test_long_table_is_cut_with_a_note():
+    frame = pd.DataFrame({"customers": range(100)})
+    _, rows, caption = _cells(show(frame, max_rows=10, note='Full table: <a href="x.csv">x.csv</a>'))
+    assert len(rows) == 10
+    assert "The first 10 of 100 rows." in caption and 'href="x.csv"' in caption
+    _, rows, caption = _cells(show(frame, max_rows=None))
+    assert len(rows) == 100 and caption == ""
+
+
+def test_names_and_kinds_override_and_text_is_left_aligned():
+    frame = pd.DataFrame({"term": ["late", "slow"], "z": [2.345, -1.5]})
+    styler = show(frame, names={"z": "Strength (z)"}, kinds={"z": "{:+.1f}"})
+    headers, rows, _ = _cells(styler)
+    assert headers == ["Term", "Strength (z)"] and rows[0] == ["late", "+2.3"]
+    assert "text-align: left" in styler.to_html()
+
+
+def test_kinds_inferred_from_names_and_dtypes():
+    assert kind_of("clv", pd.Series([1.0])) == "money"
+    assert kind_of("clv_share", pd.Series([0.1])) == "share"
+    assert kind_of("p_alive", pd.Series([0.5])) == "share"
+    assert kind_of("baskets", pd.Series([3])) == "count"
+    assert kind_of("lift", pd.Series([1.2])) == "number"
+    assert kind_of("segment", pd.Series(["a"])) == "text"
+    assert LABELS["clv"] == "Lifetime value" and LABELS["rows"] == "Rows"
+
+
+def test_ledger_table_without_row_numbers():
+    ledger = pd.DataFrame({"table": ["transactions"], "source": ["t.csv"], "reason": ["zero amount"],
+                           "rows": [1234], "action": ["flagged"], "detail": [""], "example rows": ["3, 7"]})
+    headers, rows, _ = _cells(show(ledger))
+    assert headers[:4] == ["Table", "Source", "Reason", "Rows"] and rows[0][0] == "transactions"
+    assert rows[0][3] == "1,234"
+    _, rows, _ = _cells(show(ledger_table()))  # no ledgers: an empty table, still without row numbers
+    assert rows == []
+
+
+def test_reordered_row_numbers_are_hidden_and_crosstab_columns_named():
+    frame = _frame().sort_values("customers")  # index 1, 0: still row numbers
+    _, rows, _ = _cells(show(frame))
+    assert rows[0][0] == "Lost"
+    crosstab = pd.crosstab(pd.Series(["a", "b", "a"], name="segment"), pd.Series([0, 1, 1], name="cluster"))
+    headers, rows, _ = _cells(show(crosstab))
+    assert headers == ["Segment", "Cluster 0", "Cluster 1"] and rows[0] == ["a", "1", "1"]
