@@ -1,9 +1,11 @@
 """Executed notebook -> one self-contained HTML page: no code, figures embedded, nothing fetched.
 
-The page uses the template in ``crmlib/templates/crmlib_report`` (the JupyterLab look without
-require.js, MathJax, mermaid.js or widgets from a CDN) and adds a header (title, parameters,
-data period, the error when the run failed, and a notice when pseudonyms used the public
-default key, the input files) and a footer with provenance. Error messages, tracebacks and
+The page uses the template in ``crmlib/templates/crmlib_report`` (the lab template's structure
+with crmlib's own few-kB stylesheet instead of JupyterLab's CSS; no require.js, MathJax, mermaid.js
+or widgets from a CDN) and adds a header (title, parameters, data period, the error when the run
+failed, shown once and without source lines, and a notice when pseudonyms used the public default
+key, the input files) and a footer: the files the report wrote beside its page, linked, and
+provenance. Table columns of numbers are marked for right alignment (:func:`mark_numeric_columns`). Error messages, tracebacks and
 printed output of a failed run pass through :func:`redact_error` before they reach a page, the
 index or the executed notebook: a DataError quotes the offending values, which may be emails,
 phone numbers, ids or names; each is shown only as its kind and row.
@@ -28,6 +30,7 @@ import secrets
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import crmlib
 from crmlib import config, privacy
@@ -172,11 +175,11 @@ def prepare(nb, title: str | None = None):
 
     Drops parameter cells, papermill's error markers, recorded values, stderr streams (warnings
     are for the analyst, kept in the executed notebook), the first heading when it is the page
-    title, and every cell after a failed one (they did not run); redacts the failed cell's error
-    (:func:`redact_error`); gives every image the nearest heading above it as alternative text.
+    title, and every cell after a failed one (they did not run) and the failed cell's error output (the
+    header shows the error once, :func:`header_html`); gives every image the nearest heading above it as alternative text.
     """
     nb = copy.deepcopy(nb)
-    cells, heading, title_done = [], None, title is None
+    cells, heading, title_done, failed = [], None, title is None, False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & HIDDEN_TAGS:
@@ -198,15 +201,15 @@ def prepare(nb, title: str | None = None):
                 data = out.get("data", {})
                 if RECORD_MIME in data:
                     continue
-                if out.get("output_type") == "error":  # the failing cell's traceback, shown on the page
-                    out["evalue"] = redact_error(out.get("evalue", ""))
-                    out["traceback"] = [redact_error(line) for line in out.get("traceback", [])]
+                if out.get("output_type") == "error":  # shown once, in the header's error box
+                    failed = True
+                    continue
                 if "image/png" in data or "image/jpeg" in data:
                     out.setdefault("metadata", {})["crmlib_alt"] = _alt(heading, data)
                 outputs.append(out)
             cell.outputs = outputs
         cells.append(cell)
-        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+        if failed:
             break
     nb.cells = cells
     return nb
@@ -250,15 +253,60 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
         parts.append(
             '<section class="crmlib-error" role="alert"><strong>This report failed</strong> at '
             f"{html.escape(where)}: {html.escape(error.get('error', ''))}"
-            f"<pre>{html.escape(error.get('traceback', ''))}</pre>"
+            f"{_traceback_block(error.get('traceback', ''))}"
             "<p>Below: what the report showed up to the failure; later cells did not run.</p></section>"
         )
     parts.append("</header>")
     return "\n".join(parts)
 
 
+#: A source line quoted in an IPython traceback (``     10 if x:``, ``---> 11     raise ...``) and
+#: the rule above it: the page shows where and what failed, not the code.
+_SOURCE_LINE = re.compile(r"^\s*(?:-*>\s*)?\d+(?:\s.*)?$|^-{20,}\s*$")
+
+
+def traceback_without_source(traceback: str) -> str:
+    r"""A traceback as a page shows it: frames and the error, without the quoted source lines.
+
+    >>> print(traceback_without_source("-" * 30 + "\nValueError  Traceback\nCell In[3], line 2\n"
+    ...                                "      1 x = 1\n----> 2 raise ValueError('no')\n\nValueError: no"))
+    ValueError  Traceback
+    Cell In[3], line 2
+    ValueError: no
+    """
+    kept = [ln for ln in str(traceback or "").splitlines() if ln.strip() and not _SOURCE_LINE.match(ln)]
+    return "\n".join(kept)
+
+
+def _traceback_block(traceback: str) -> str:
+    shown = traceback_without_source(traceback)
+    return f"<pre>{html.escape(shown)}</pre>" if shown else ""
+
+
+def _relative_href(path: str) -> str:
+    """A relative link to a file written beside the page: path segments percent-encoded, ``/`` kept."""
+    return html.escape(quote(path.replace(os.sep, "/"), safe="/=,+@~"), quote=True)
+
+
+def _file_link(f: dict[str, Any]) -> str:
+    """``<a href="stem/audience.csv">stem/audience.csv</a> (1.2 kB, 40 rows)``: one written file, linked."""
+    rows = f", {f['rows']:,} rows" if isinstance(f.get("rows"), int) else ""
+    return (f'<a href="{_relative_href(f["path"])}">{html.escape(f["path"])}</a> '
+            f'({human_size(f.get("size"))}{rows})')
+
+
+def files_html(files: list[dict[str, Any]] | None) -> str:
+    """The files a report wrote beside its page, each linked (relative) with its size and row count."""
+    if not files:
+        return ""
+    items = "".join(f"<li>{_file_link(f)}</li>" for f in files)
+    return ('<section class="crmlib-files"><strong>Files written by this report</strong>'
+            f"<ul>{items}</ul></section>")
+
+
 def footer_html(provenance: dict[str, Any]) -> str:
-    """The provenance footer: notebook, parameters, inputs and their hashes, crmlib version, run date."""
+    """The footer: the files the report wrote, linked (``provenance["files"]``, :func:`files_html`),
+    then provenance: notebook, parameters, inputs and their hashes, crmlib version, run date."""
     rows = [
         ("Notebook", provenance.get("notebook")),
         ("Parameters", ", ".join(f"{k}={v!r}" for k, v in sorted(provenance.get("parameters", {}).items())) or "defaults"),
@@ -275,7 +323,8 @@ def footer_html(provenance: dict[str, Any]) -> str:
         ("Run time", f"{provenance.get('duration', 0):.1f} s"),
         ("Status", provenance.get("status")),
     ]
-    return f'<footer class="crmlib-footer"><strong>Provenance</strong>{_table(rows)}</footer>'
+    return (f'<footer class="crmlib-footer">{files_html(provenance.get("files"))}'
+            f'<strong>Provenance</strong>{_table(rows)}</footer>')
 
 
 def render(nb, *, title: str, parameters: dict, data_period: str | None, provenance: dict, error: dict | None = None,
@@ -302,7 +351,57 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
     page_nb = prepare(nb, title)
     page_nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(page_nb, resources=resources)
-    return body
+    return mark_numeric_columns(body)
+
+
+#: A cell holding a number as tables show it: ``1,234``, ``-0.5``, ``12.3%``, ``₹1,200``, ``3.1e-05``.
+_NUMBER = re.compile(r"[-+−]?[$€£₹¥]?\s?[-+−]?(?:\d[\d,\u00a0\u202f]*)?\.?\d+(?:[eE][-+]?\d+)?\s?(?:%|pp|[kKMB]|[A-Z]{3})?")
+#: Cells that hold no value; they neither make a column numeric nor keep it from being numeric.
+_MISSING = {"", "-", "–", "—", "nan", "NaN", "<NA>", "None", "NaT", "n/a"}
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+
+
+def mark_numeric_columns(page: str) -> str:
+    """Add class ``num`` (right-aligned by the page's stylesheet) to the cells of every table column
+    whose body cells are all numbers or blanks; text columns stay left-aligned.
+
+    >>> mark_numeric_columns("<table><tr><th>name</th><th>spend</th></tr><tr><td>Asha</td><td>1,200.50</td></tr></table>")
+    '<table><tr><th>name</th><th class="num">spend</th></tr><tr><td>Asha</td><td class="num">1,200.50</td></tr></table>'
+    """
+    return _TABLE.sub(_mark_table, page)
+
+
+def _mark_table(m: re.Match) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(m.group(0), "html.parser")
+    table = soup.table
+    if table is None or table.find("table") is not None:  # nested tables: left as they are
+        return m.group(0)
+    rows = table.find_all("tr")
+    numeric: dict[int, bool] = {}
+    for row in rows:
+        for col, cell in _columns(row):
+            text = cell.get_text(" ", strip=True)
+            if cell.name == "td" and text not in _MISSING:
+                numeric[col] = numeric.get(col, True) and bool(_NUMBER.fullmatch(text))
+    cols = {c for c, ok in numeric.items() if ok}
+    if not cols:
+        return m.group(0)
+    for row in rows:
+        for col, cell in _columns(row):
+            if col in cols and int(cell.get("colspan", 1) or 1) == 1:
+                cell["class"] = [*cell.get("class", []), "num"]
+    return str(table)
+
+
+def _columns(row):
+    """(column position, cell) of each cell of a table row, counting colspans."""
+    col = 0
+    for cell in row.find_all(["th", "td"], recursive=False):
+        yield col, cell
+        span = str(cell.get("colspan", 1))
+        col += int(span) if span.isdigit() else 1
 
 
 def write(path: Path, text: str) -> Path:
@@ -437,10 +536,12 @@ def _index_row(e: dict[str, Any]) -> str:
     notebook = f' · <a href="{esc(e["notebook_path"])}">notebook</a>' if e.get("notebook_path") else ""
     files = "<br>".join(f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items()))
     duration = f"{float(e.get('duration') or 0):.1f} s" if e.get("run_at") else ""
+    written = "<br>".join(_file_link(f) for f in e.get("files") or []) or "none"
     return (
         f'<tr class="report" data-status="{esc(e["status"])}">'
         f'<td>{title}<div class="stem">{esc(e["stem"])}{notebook}</div></td>'
         f"<td>{params}</td><td>{files or 'none'}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
+        f'<td class="written">{written}</td>'
         f"<td>{_index_status(e)}</td><td><code>{esc(str(e.get('fingerprint') or 'none'))}</code></td>"
         f"<td>{esc(str(e.get('crmlib_version')))}</td><td>{esc(str(e.get('run_at') or ''))}</td>"
         f"<td>{duration}</td></tr>"
@@ -449,7 +550,8 @@ def _index_row(e: dict[str, Any]) -> str:
 
 def index_html(entries: list[dict[str, Any]]) -> str:
     """The index page: one row per report, in reading order (:func:`reading_order`), with its
-    parameters, input files (name, size, short hash), data period, status, fingerprint, version, run time."""
+    parameters, input files (name, size, short hash), data period, the files it wrote (linked), status,
+    fingerprint, version, run time."""
     entries = sorted(entries, key=reading_order)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
     stopped = f", {counts['interrupted']} interrupted" if counts["interrupted"] else ""
@@ -476,13 +578,14 @@ def index_html(entries: list[dict[str, Any]]) -> str:
   .error {{ color: #b00020; }}
   .stem {{ color: #666; font-size: 0.85em; }}
   .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
+  .written {{ font-size: 0.9em; overflow-wrap: anywhere; }}
 </style>
 </head>
 <body>
 <h1>crmlib reports</h1>
 {notice}<p id="counts">{len(entries)} report(s): {counts['ok']} ok, {counts['failed']} failed{stopped}.</p>
 <table>
-<thead><tr><th>Report</th><th>Parameters</th><th>Input files</th><th>Data period</th><th>Status</th>
+<thead><tr><th>Report</th><th>Parameters</th><th>Input files</th><th>Data period</th><th>Files written</th><th>Status</th>
 <th>Input fingerprint</th><th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>
 <tbody>
 {rows}

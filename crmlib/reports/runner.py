@@ -20,6 +20,7 @@ Safe to kill and to run side by side:
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import functools
 import hashlib
@@ -57,6 +58,12 @@ from crmlib.reports.record import read_records
 #: Set in every report kernel's environment so that runs repeat exactly and draw without a display.
 #: The inline backend is headless like Agg and, unlike Agg, puts each figure in the notebook as a PNG.
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+#: Added to every report kernel's command line: the inline backend draws figures as high-density
+#: PNGs ("retina": twice the pixels each way) and gives their display size in the output's metadata,
+#: so a page shows them at the usual size, sharp on high-density screens.
+KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
+#: At most this many files written by a report are listed on its page and in the index.
+MAX_LISTED_FILES = 200
 KERNEL_NAME = "python3"
 #: Seconds a stopped batch waits for its report threads to clean up after their kernels were killed.
 STOP_GRACE = 3.0
@@ -107,6 +114,7 @@ class ReportResult:
     run_at: str = ""
     recorded: dict[str, Any] = field(default_factory=dict)
     default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
+    files: list[dict[str, Any]] = field(default_factory=list)  # written beside the page: path (relative), size, rows
 
     @property
     def ok(self) -> bool:
@@ -238,7 +246,9 @@ def _base_kernel_manager_class():
     class OwnKernelSpecManager(KernelSpecManager):
         def get_kernel_spec(self, kernel_name):
             if kernel_name == KERNEL_NAME:
-                return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                spec = get_kernel_dict()
+                spec["argv"] = [*spec["argv"], *KERNEL_ARGS]
+                return KernelSpec(resource_dir=RESOURCES, **spec)
             return super().get_kernel_spec(kernel_name)
 
     class ReportKernelManager(AsyncKernelManager):
@@ -359,6 +369,34 @@ def _failure(nb, exc) -> dict[str, Any]:
     }
 
 
+def written_files(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
+    """The files a report wrote into its ``output_dir`` (hidden ones skipped), by path: each one's path
+    relative to ``out_dir`` (where the page is, so the path is the page's link), size, and row count
+    for a CSV (rows after the header)."""
+    files = []
+    with contextlib.suppress(OSError):
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            rel = path.relative_to(folder)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            info: dict[str, Any] = {"path": os.path.relpath(path, out_dir), "size": path.stat().st_size}
+            if path.suffix.lower() == ".csv":
+                info["rows"] = _csv_rows(path)
+            files.append(info)
+            if len(files) >= MAX_LISTED_FILES:
+                break
+    return files
+
+
+def _csv_rows(path: Path) -> int | None:
+    """Rows of a CSV file after its header (quoted line breaks counted right); None if unreadable."""
+    try:
+        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+    except (OSError, csv.Error):
+        return None
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -433,6 +471,9 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
         read = {k: Path(str(v)) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
         with contextlib.suppress(OSError):
             result.fingerprint, result.inputs = fingerprint(read)
+    if params.get(OUTPUT_DIR_PARAMETER) and OUTPUT_DIR_PARAMETER in plan.spec.parameters:
+        # a relative folder is relative to the kernel's working directory, out_dir
+        result.files = written_files(out_dir / Path(str(params[OUTPUT_DIR_PARAMETER])), out_dir)
     result.title = str(recorded.get("title") or plan.spec.title)
     result.data_period = recorded.get("data_period")
     result.recorded = {k: v for k, v in recorded.items() if k not in {"title", "data_period", "inputs"}}
@@ -482,6 +523,7 @@ def _page(nb, result: ReportResult, params: dict, error: dict | None, plan: Repo
         "duration": result.duration,
         "status": result.status,
         "pseudonym_key": "crmlib's public default key" if result.default_key else SECRET_ENV,
+        "files": result.files,
     }
     try:
         return pages.render(nb, title=result.title, parameters=params, data_period=result.data_period,
