@@ -21,20 +21,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]  # inside pyspark
 
 
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (SparkSession.builder.master("local[2]").appName("crmlib-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "4")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 def to_spark(spark, tx):
     return spark.createDataFrame(tx[["customer_id", "date", "amount"]])
 

@@ -227,20 +227,6 @@ spark_marks = [pytest.mark.slow,
                pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
 
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (SparkSession.builder.master("local[2]").appName("crmlib-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "4")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 @pytest.mark.parametrize("args", [FHL, dict(freq="D")])
 def test_spark_equals_duckdb_on_cdnow_master(spark, cdnow, args):
     from crmlib import spark as crmspark

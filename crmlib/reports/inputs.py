@@ -67,12 +67,19 @@ def check_request(report: str, given: dict[str, Any]) -> None:
             raise DataError(missing_message(report, name))
 
 
-def _checked_path(name: str, value) -> Path:
+def existing_file(name: str, value: Any) -> Path:
+    """The absolute path of an input file that exists and can be read; else one line saying why."""
     path = Path(str(value)).expanduser()
     if path.is_dir():
-        raise DataError(f"The {name} input {path} is a folder; pass a file ({_flag(name)}).")
+        raise DataError(f"Input {name!r}: {path} is a folder, not a file; pass the {name} file inside it.")
     if not path.is_file():
-        raise DataError(f"The {name} input {path} does not exist; check the path given to --{name}.")
+        raise DataError(f"Input {name!r}: file {path} does not exist; check the path (relative to {Path.cwd()}).")
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise DataError(f"Input {name!r}: file {path} cannot be read ({exc.strerror or exc}); "
+                        "check its permissions.") from None
     return path.resolve()
 
 
@@ -134,7 +141,7 @@ def load_inputs(report: str, *, transactions=None, customers=None, feedback=None
                "customers": io.read_customers, "feedback": io.read_feedback}
     for name, value in given.items():
         if name in loaders and value is not None:
-            path = _checked_path(name, value)
+            path = existing_file(name, value)
             setattr(out, name, loaders[name](path))
             out.files[name] = path
     if record:
@@ -144,4 +151,5 @@ def load_inputs(report: str, *, transactions=None, customers=None, feedback=None
     return out
 
 
-__all__ = ["DATASETS", "INPUT_NAMES", "REQUIRED", "Inputs", "check_request", "load_inputs", "missing_message"]
+__all__ = ["DATASETS", "INPUT_NAMES", "REQUIRED", "Inputs", "check_request", "existing_file", "load_inputs",
+           "missing_message"]

@@ -23,6 +23,7 @@ import nbformat
 from crmlib import config
 from crmlib.exceptions import DataError
 from crmlib.reports.html import HEADING, temporary_name
+from crmlib.reports.inputs import check_request, existing_file
 
 #: Parameters that name input files: passed from --transactions/--customers/--feedback and checked to exist.
 INPUT_PARAMETERS = ("transactions", "customers", "feedback")
@@ -393,7 +394,6 @@ def plan_reports(names, *, params=None, grid=None, inputs=None, options=None) ->
     without a ``parameters`` cell, an unknown parameter, a value of the wrong type, an input file
     that does not exist, a shipped report without an input it needs (:mod:`crmlib.reports.inputs`).
     """
-    from crmlib.reports.inputs import check_request
 
     if isinstance(names, (str, Path)):
         names = [names]
@@ -413,9 +413,9 @@ def plan_reports(names, *, params=None, grid=None, inputs=None, options=None) ->
             typed = {k: coerce(spec, k, v) for k, v in combo.items()}
             for key in INPUT_PARAMETERS:
                 if typed.get(key) is not None:
-                    typed[key] = str(_existing_file(key, typed[key]))
+                    typed[key] = str(existing_file(key, typed[key]))
             passed = {
-                k: _existing_file(k, v) for k, v in inputs.items() if k in spec.parameters and k not in typed
+                k: existing_file(k, v) for k, v in inputs.items() if k in spec.parameters and k not in typed
             }
             if spec.path.parent == config.REPORT_NOTEBOOKS_DIR:
                 check_request(spec.name, {**typed, **passed})
@@ -454,17 +454,3 @@ def check_out_dir(out_dir: str | Path) -> Path:
     return out.resolve()
 
 
-def _existing_file(name: str, value: Any) -> Path:
-    """The absolute path of an input file that exists and can be read; else one line saying why."""
-    path = Path(str(value)).expanduser()
-    if path.is_dir():
-        raise DataError(f"Input {name!r}: {path} is a folder, not a file; pass the {name} file inside it.")
-    if not path.is_file():
-        raise DataError(f"Input {name!r}: file {path} does not exist; check the path (relative to {Path.cwd()}).")
-    try:
-        with open(path, "rb") as fh:
-            fh.read(1)
-    except OSError as exc:
-        raise DataError(f"Input {name!r}: file {path} cannot be read ({exc.strerror or exc}); "
-                        "check its permissions.") from None
-    return path.resolve()
