@@ -486,6 +486,31 @@ def _names(names) -> str:
     return ", ".join(_show(n) for n in names)
 
 
+_NUMBER = re.compile(r"^[-+]?[\d.,]+$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def _data_like(header) -> list[str]:
+    """Where a header row holds values that no header would: a number, a date or an email address
+    ("a date in column 3"), counting columns from 1; empty when the row reads as column names.
+
+    >>> _data_like(["C001", "Rahul Sharma", "2024-01-05", "100.5"])
+    ['a date in column 3', 'a number in column 4']
+    >>> _data_like(["Customer", "Invoice Date", "Amount (INR)"])
+    []
+    """
+    found = []
+    for i, name in enumerate(header, start=1):
+        text = str(name).strip()
+        if _DATE_LIKE.match(text):
+            found.append(f"a date in column {i}")
+        elif _NUMBER.match(text) and any(ch.isdigit() for ch in text):
+            found.append(f"a number in column {i}")
+        elif "@" in text and "." in text.split("@")[-1]:
+            found.append(f"an email address in column {i}")
+    return found
+
+
 def _repeated_headers(src: _Source, schema: _Schema, columns: dict | None) -> None:
     """Refuse a header written twice (``amount,amount``) when crmlib would use it; note the others."""
     counts = Counter(src.header)
@@ -547,6 +572,12 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
             hint = (f" Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}."
                     if close else f" Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
             parts.append(f"required column {col!r} is missing.{hint}")
+        data_like = _data_like(src.header)
+        if data_like:  # the first row is data: it may hold a name, so none of it is repeated
+            raise DataError(
+                f"{src.name} ({schema.table}): the file seems to have no header row: its first row holds "
+                + ", ".join(data_like) + f", which look like data, not column names. Add a header row "
+                f"naming the columns ({', '.join(schema.required)} are required), or pass columns={{...}}.")
         raise DataError(f"{src.name} ({schema.table}): " + " ".join(parts)
                         + f" Found columns: {_names(frame.columns)}.")
     src.frame = frame

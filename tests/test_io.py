@@ -527,3 +527,16 @@ def test_rows_of_spaces_only_are_blank_lines(tmp_path):
     path = write(tmp_path, "sp.csv", 'customer_id,date,amount\na,2024-01-01,1\n" ", ," "\nb,2024-01-02,2\n')
     tx = read_transactions(path)
     assert len(tx) == ledger_of(tx).rows_read == 2 and "1 blank line(s) skipped" in ledger_of(tx).notes
+
+
+def test_headerless_file_is_named_as_such_and_its_first_row_is_not_repeated(tmp_path):
+    """A file without a header row: its first row is a customer's data (here a name), so the message
+    says the header is missing and where the data-like values are, and repeats none of the row."""
+    path = tmp_path / "orders.csv"
+    path.write_text("C001,Rahul Sharma,2024-01-05,100.5\nC002,Asha Rao,2024-01-06,20\n")
+    with pytest.raises(DataError) as err:
+        read_transactions(path)
+    message = str(err.value)
+    assert "orders.csv" in message and "no header row" in message
+    assert "a date in column 3" in message and "a number in column 4" in message
+    assert "Rahul" not in message and "C001" not in message and "100.5" not in message
