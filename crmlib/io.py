@@ -256,7 +256,23 @@ def _read(source, table: str, sheet=None) -> _Source:
 
 
 def _read_excel(path: Path, table: str, sheet) -> _Source:
-    """One sheet of a workbook: the only sheet with data, or the one ``sheet`` names."""
+    """One sheet of a workbook: the only sheet with data, or the one ``sheet`` names.
+
+    An .xlsx workbook is a zip archive: the sizes its members declare (which zipfile, and so the
+    Excel reader, never reads past) may add up to at most :func:`max_decompressed_bytes`, as for
+    any compressed export.
+    """
+    if zipfile.is_zipfile(path):
+        size = path.stat().st_size
+        limit, rule = max_decompressed_bytes(size)
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(m.file_size for m in archive.infolist())
+        if declared > limit:
+            raise DataError(
+                f"{path.name}: the workbook would expand to {declared:,} bytes from {size:,} bytes; crmlib "
+                f"stops a compressed file at {rule}, to guard against zip bombs. If this is a real workbook, "
+                f"set the environment variable {MAX_DECOMPRESSED_ENV} to the number of bytes to allow, or "
+                "save the sheet as CSV and pass that.")
     book = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
     names = list(book)
     with_data = [n for n in names if book[n].notna().any().any()]

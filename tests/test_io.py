@@ -540,3 +540,15 @@ def test_headerless_file_is_named_as_such_and_its_first_row_is_not_repeated(tmp_
     assert "orders.csv" in message and "no header row" in message
     assert "a date in column 3" in message and "a number in column 4" in message
     assert "Rahul" not in message and "C001" not in message and "100.5" not in message
+
+
+def test_workbook_that_would_expand_past_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """An .xlsx is a zip archive: a workbook bomb is refused from its members' declared sizes, as a
+    .zip export is, before the Excel reader holds any of it."""
+    frame = pd.DataFrame({"customer_id": ["a"] * 2000, "date": ["2024-01-05"] * 2000, "amount": [1.0] * 2000})
+    frame.to_excel(tmp_path / "big.xlsx", index=False)
+    monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "10000")
+    with pytest.raises(DataError, match=r"big\.xlsx: the workbook would expand to [\d,]+ bytes.*CRMLIB_MAX_DECOMPRESSED_BYTES"):
+        read_transactions(tmp_path / "big.xlsx")
+    monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "100000000")
+    assert len(read_transactions(tmp_path / "big.xlsx")) == 2000
