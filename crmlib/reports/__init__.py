@@ -13,11 +13,38 @@ Modules: :mod:`~crmlib.reports.params` (check and plan a request before any kern
 (the ``crmlib report`` command).
 """
 
-from crmlib.reports.command import add_report_arguments, parse_params, run_from_args
-from crmlib.reports.params import NotebookSpec, ReportPlan, inspect_notebook, plan_reports, report_stem
-from crmlib.reports.record import RECORD_MIME, read_records, record
-from crmlib.reports.inputs import Inputs, load_inputs
-from crmlib.reports.runner import BatchResult, Interrupted, ReportResult, run_reports, update_index
+import importlib
+
+#: Public name -> the submodule defining it. Imported on first use, so a report kernel that needs
+#: only ``record``, ``load_inputs`` or ``tables.show`` does not load papermill, nbconvert and
+#: nbformat (about 2 s per kernel); ``from crmlib.reports import run_reports`` works as before.
+_WHERE = {
+    "add_report_arguments": "command", "parse_params": "command", "run_from_args": "command",
+    "NotebookSpec": "params", "ReportPlan": "params", "inspect_notebook": "params",
+    "plan_reports": "params", "report_stem": "params",
+    "RECORD_MIME": "record", "read_records": "record", "record": "record",
+    "Inputs": "inputs", "load_inputs": "inputs",
+    "BatchResult": "runner", "Interrupted": "runner", "ReportResult": "runner",
+    "run_reports": "runner", "update_index": "runner",
+}
+
+
+_SUBMODULES = ("command", "html", "inputs", "params", "runner", "tables")
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"crmlib.reports.{name}")
+    if name not in _WHERE:
+        raise AttributeError(f"module 'crmlib.reports' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"crmlib.reports.{_WHERE[name]}"), name)
+    globals()[name] = value  # after the import, which bound the submodule 'record' to this name
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "RECORD_MIME",
