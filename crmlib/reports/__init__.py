@@ -29,7 +29,7 @@ _WHERE = {
 }
 
 
-_SUBMODULES = ("command", "html", "inputs", "params", "runner", "tables")
+_SUBMODULES = ("command", "files", "html", "inputs", "kernels", "params", "runner", "tables")
 
 
 def __getattr__(name: str):

@@ -4,6 +4,9 @@ For each planned report the runner writes ``OUT/STEM.ipynb`` (executed notebook)
 ``OUT/STEM.html`` (the page), even when the notebook fails, and records the run in
 ``OUT/index.json`` and ``OUT/index.html``. A failing report never stops the others.
 
+Kernels are started by :mod:`crmlib.reports.kernels`; the input and written files are described by
+:mod:`crmlib.reports.files`.
+
 Safe to kill and to run side by side:
 
 * a report's notebook and page are written under temporary names and moved into place with
@@ -20,11 +23,7 @@ Safe to kill and to run side by side:
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import functools
-import hashlib
-import json
 import logging
 import os
 import queue
@@ -41,30 +40,29 @@ from typing import Any
 import nbformat
 
 import crmlib
-from crmlib import config, privacy
+from crmlib import config
 from crmlib.config import SECRET_ENV
 from crmlib.reports import html as pages
 from crmlib.reports.html import INDEX, LOCK, MANIFEST, index_html, index_lock, merge_index, update_index
 from crmlib.reports.params import (
-    INPUT_PARAMETERS,
     OUTPUT_DIR_PARAMETER,
     ReportPlan,
     check_out_dir,
     plan_reports,
     read_notebook,
 )
+from crmlib.reports.files import fingerprint, input_files, written_files
+from crmlib.reports.kernels import (
+    KERNEL_ENV,
+    KERNEL_NAME,
+    _base_kernel_manager_class,
+    _kernel_manager_class,
+    _kill,
+    default_key_warning,
+    kernels_use_default_key,
+)
 from crmlib.reports.record import read_records
 
-#: Set in every report kernel's environment so that runs repeat exactly and draw without a display.
-#: The inline backend is headless like Agg and, unlike Agg, puts each figure in the notebook as a PNG.
-KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
-#: Added to every report kernel's command line: the inline backend draws figures as high-density
-#: PNGs ("retina": twice the pixels each way) and gives their display size in the output's metadata,
-#: so a page shows them at the usual size, sharp on high-density screens.
-KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
-#: At most this many files written by a report are listed on its page and in the index.
-MAX_LISTED_FILES = 200
-KERNEL_NAME = "python3"
 #: Seconds a stopped batch waits for its report threads to clean up after their kernels were killed.
 STOP_GRACE = 3.0
 
@@ -209,133 +207,7 @@ class _Stopped(Exception):
     """The batch was stopped while this report ran."""
 
 
-def _kill(km) -> None:
-    """Kill a kernel and its process group (jupyter_client starts each kernel in a new session)."""
-    proc = getattr(getattr(km, "provisioner", None), "process", None)
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        if os.name == "posix" and os.getpgid(proc.pid) == proc.pid:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _kernel_manager_class(log_file: Path, batch: _Batch | None = None):
-    """A kernel manager class whose kernels write their own stdout/stderr to ``log_file`` and are
-    registered with ``batch`` so that a stopped batch can kill them."""
-    return type("ReportKernelManager", (_base_kernel_manager_class(),), {"log_file": str(log_file), "batch": batch})
-
-
-@functools.cache
-def _base_kernel_manager_class():
-    """An AsyncKernelManager that always starts this interpreter's ipykernel, with KERNEL_ENV set.
-
-    ``python3`` is looked up in no kernelspec directory, so a stale global kernelspec can never
-    send reports to another Python: the kernel is ``sys.executable -m ipykernel_launcher``.
-    The kernel process's own messages (start-up warnings, crashes) go to ``log_file``, not to the
-    terminal where they would break the progress bar.
-    """
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class OwnKernelSpecManager(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            if kernel_name == KERNEL_NAME:
-                spec = get_kernel_dict()
-                spec["argv"] = [*spec["argv"], *KERNEL_ARGS]
-                return KernelSpec(resource_dir=RESOURCES, **spec)
-            return super().get_kernel_spec(kernel_name)
-
-    class ReportKernelManager(AsyncKernelManager):
-        log_file: str | None = None
-        batch: _Batch | None = None
-
-        @default("kernel_spec_manager")
-        def _own_kernel_spec_manager(self):
-            return OwnKernelSpecManager(data_dir=self.data_dir)
-
-        async def _async_pre_start_kernel(self, **kw):
-            env = dict(kw.pop("env", None) or os.environ)
-            env.update(KERNEL_ENV)
-            kw["env"] = env
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            with contextlib.ExitStack() as stack:
-                if self.log_file:  # the kernel process keeps its own copy of the file
-                    log = stack.enter_context(open(self.log_file, "ab"))
-                    kw["stdout"] = kw["stderr"] = log
-                launched = await super()._async_launch_kernel(kernel_cmd, **kw)
-            if self.batch is not None:
-                self.batch.kernel_started(self)
-            return launched
-
-        async def _async_cleanup_resources(self, *args, **kw):
-            if self.batch is not None:
-                self.batch.kernel_done(self)
-            return await super()._async_cleanup_resources(*args, **kw)
-
-    return ReportKernelManager
-
-
-def kernels_use_default_key() -> bool:
-    """Whether report kernels, started with this process's environment plus KERNEL_ENV, lack
-    CRMLIB_SECRET (or have the public key itself) and so pseudonymise with crmlib's public default key."""
-    secret = KERNEL_ENV.get(SECRET_ENV) or os.environ.get(SECRET_ENV) or None
-    using = getattr(privacy, "using_default_key", None)
-    return bool(using(secret)) if using is not None else secret is None
-
-
 _PRINTED: set[str] = set()
-
-
-def default_key_warning() -> str | None:
-    """The one line a batch prints on stderr when its kernels use the public default key, else None."""
-    if not kernels_use_default_key():
-        return None
-    make = getattr(privacy, "default_key_warning", None)
-    text = make(KERNEL_ENV.get(SECRET_ENV) or os.environ.get(SECRET_ENV) or None) if make else None
-    return "crmlib report: warning: " + " ".join((text or pages.DEFAULT_KEY_NOTICE).split())
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def input_files(plan: ReportPlan) -> dict[str, Path]:
-    """The input files a report is given: ``--transactions``/``--customers``/``--feedback`` and the
-    input parameters set on the command line or grid. Nothing else: no demo data stand in for a
-    file not given. (What the notebook records with ``record(inputs=...)`` replaces this after the run.)"""
-    files = {}
-    for key in INPUT_PARAMETERS:
-        if key not in plan.spec.parameters:
-            continue
-        value = plan.parameters.get(key) or plan.inputs.get(key)
-        if value:
-            files[key] = Path(value).expanduser().resolve()
-    return files
-
-
-def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """One short hash over all input files, and for each input its file ``name``, ``path``, ``size``
-    (bytes) and ``sha256``. Raises OSError when a file cannot be read."""
-    info = {
-        k: {"name": p.name, "path": str(p), "size": p.stat().st_size, "sha256": file_sha256(p)}
-        for k, p in sorted(files.items())
-    }
-    if not info:
-        return None, info
-    joined = "\n".join(f"{k}:{v['sha256']}" for k, v in info.items())
-    return hashlib.sha256(joined.encode()).hexdigest()[:12], info
 
 
 def _failure(nb, exc) -> dict[str, Any]:
@@ -367,34 +239,6 @@ def _failure(nb, exc) -> dict[str, Any]:
         "line": int(m.group(1)) if m else None,
         "traceback": traceback,
     }
-
-
-def written_files(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
-    """The files a report wrote into its ``output_dir`` (hidden ones skipped), by path: each one's path
-    relative to ``out_dir`` (where the page is, so the path is the page's link), size, and row count
-    for a CSV (rows after the header)."""
-    files = []
-    with contextlib.suppress(OSError):
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            rel = path.relative_to(folder)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            info: dict[str, Any] = {"path": os.path.relpath(path, out_dir), "size": path.stat().st_size}
-            if path.suffix.lower() == ".csv":
-                info["rows"] = _csv_rows(path)
-            files.append(info)
-            if len(files) >= MAX_LISTED_FILES:
-                break
-    return files
-
-
-def _csv_rows(path: Path) -> int | None:
-    """Rows of a CSV file after its header (quoted line breaks counted right); None if unreadable."""
-    try:
-        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
-    except (OSError, csv.Error):
-        return None
 
 
 def _now() -> str:
