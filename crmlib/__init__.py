@@ -23,7 +23,7 @@ from crmlib.summary import rfm_summary
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
-               "ledger", "plots", "plots_retention", "privacy", "reports", "retention", "rfm", "spark", "summary"}
+               "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "units"}
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
 

@@ -27,7 +27,8 @@ import pandas as pd
 from crmlib import clv, rfm
 from crmlib.clv.value import discounted_purchases, periods_and_rate, spend_data, valuation_steps, value_note
 from crmlib.exceptions import ConvergenceError, DataError
-from crmlib.summary import UNIT_DAYS, rfm_summary
+from crmlib.summary import rfm_summary
+from crmlib.units import UNIT_DAYS
 
 #: The buy-till-you-die models a report can use, by the name a user passes as ``model``.
 TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from crmlib import summary_sql
 from crmlib.exceptions import DataError
-from crmlib.summary import UNIT_DAYS
+from crmlib.units import UNIT_DAYS
 
 _COLUMNS = ("customer_id", "date", "amount")
 
