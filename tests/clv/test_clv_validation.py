@@ -67,12 +67,13 @@ def test_compare_models_keeps_going_past_a_model_that_does_not_converge():
     chooses it): Pareto/NBD's dropout parameters s and beta grow together along a flat ridge, so the
     fit is not identified. The comparison reports that and still ranks the others."""
     import crmlib
-    from crmlib import datasets, plots_clv
+    from crmlib import datasets
+    from crmlib.clv import default_calibration_end
+    from crmlib.customers import fittable
     from crmlib.clv import BetaGeo, ParetoNBD, compare_models
 
     tx = datasets.make_crm_dataset(800, seed=7).transactions
-    cal = plots_clv.fittable(crmlib.rfm_summary(tx, freq="W",
-                                                calibration_end=plots_clv.default_calibration_end(tx)))
+    cal = fittable(crmlib.rfm_summary(tx, freq="W", calibration_end=default_calibration_end(tx)))
     table = compare_models({"BetaGeo": BetaGeo(), "ParetoNBD": ParetoNBD()}, cal, holdout=cal)
     assert table.loc["BetaGeo", "note"] == "" and np.isfinite(table.loc["BetaGeo", "BIC"])
     assert "did not converge" in table.loc["ParetoNBD", "note"]
