@@ -56,7 +56,7 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
 
     ``transactions`` has ``customer_id`` and ``date``; purchases on one day count once (as in the
-    published CDNOW summaries). ``freq`` is a unit of :mod:`crmlib.units` ("D", "W" or "M", a
+    published CDNOW summaries) and rows flagged ``is_return`` are left out. ``freq`` is a unit of :mod:`crmlib.units` ("D", "W" or "M", a
     month of 30.436875 days); times are measured from ``start`` (default: the first date). Returns
     ``(first_purchase, actual)``: a Series of first-purchase times per customer and a Series of
     repeat transactions in each period, indexed by period end 1, 2, ... up to ``end`` (default:
@@ -67,6 +67,8 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
         if col not in transactions.columns:
             raise DataError(f"tracking_inputs: column '{col}' missing; got {list(transactions.columns)}.")
     unit = pd.Timedelta(days=units.days(units.check(freq, "tracking_inputs: freq")))
+    if "is_return" in transactions.columns:  # returns are not purchases (crmlib.summary's rule)
+        transactions = transactions[~transactions["is_return"].astype(bool)]
     days = transactions[["customer_id", "date"]].assign(date=pd.to_datetime(transactions["date"]).dt.normalize())
     days = days.drop_duplicates()
     start = pd.Timestamp(start) if start is not None else days["date"].min()
@@ -96,7 +98,7 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
     (the class name) and the ``freq`` and ``start`` of ``actual.attrs``.
 
     This is the tracking of Fader, Hardie & Lee (2005), "Counting your customers the easy way",
-    Marketing Science 24(2), figures 2 (per week) and 3 (cumulative), drawn by
+    Marketing Science 24(2), figures 2 and 3 (cumulative and weekly repeat transactions), drawn by
     :func:`crmlib.plots.clv.tracking`.
     """
     model._check_fitted()

@@ -25,7 +25,7 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
 
     ``table`` is :func:`crmlib.clv.tracking`'s. ``calibration_end`` (a date, or a time in periods
     since the table's start) draws a line where the calibration period ends, as in FHL (2005)
-    figures 2 (weekly) and 3 (cumulative).
+    figures 2 and 3.
     """
     for col in ("actual", "expected", "cumulative_actual", "cumulative_expected"):
         if col not in table.columns:
