@@ -56,11 +56,12 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
 
     ``transactions`` has ``customer_id`` and ``date``; purchases on one day count once (as in the
-    published CDNOW summaries) and rows flagged ``is_return`` are left out. ``freq`` is a unit of :mod:`crmlib.units` ("D", "W" or "M", a
-    month of 30.436875 days); times are measured from ``start`` (default: the first date). Returns
-    ``(first_purchase, actual)``: a Series of first-purchase times per customer and a Series of
-    repeat transactions in each period, indexed by period end 1, 2, ... up to ``end`` (default:
-    the last date); ``actual.attrs`` hold ``freq`` and ``start``.
+    published CDNOW summaries) and rows flagged ``is_return`` are left out. ``freq`` is a unit of
+    :mod:`crmlib.units` ("D", "W" or "M", a month of 30.436875 days); times are measured from
+    ``start`` (default: the first date). Returns ``(first_purchase, actual)``: a Series of
+    first-purchase times per customer and a Series of repeat transactions in each period, indexed
+    by period end 1, 2, ... up to ``end`` (default: the last date); ``actual.attrs`` hold ``freq``
+    and ``start``.
     """
     check_columns(transactions.assign(_=0), ("_",), "tracking_inputs")
     for col in ("customer_id", "date"):

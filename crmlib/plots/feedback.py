@@ -30,6 +30,7 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None):
     ok = t[~t["too_few"]]
     with use_indic_fonts():
         ax = style.axes(ax, (9, 4))
+        style.indic_text(ax)
         ax.fill_between(ok["period"], ok["lower"], ok["upper"], color="#2c7fb8", alpha=0.2,
                         label=f"{t.attrs.get('confidence', 0.95):.0%} interval")
         ax.plot(ok["period"], ok["score"], "o-", color="#2c7fb8", label=metric.upper())
@@ -67,6 +68,7 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
     y = np.arange(len(t))
     with use_indic_fonts() as fonts:
         ax = style.axes(ax, (8, 0.45 * len(t) + 1.6))
+        style.indic_text(ax)
         for i, row in t.iterrows():
             grey = bool(row["too_few"])
             colour = "grey" if grey else "#2c7fb8"
@@ -112,6 +114,7 @@ def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = No
         side_a = table.attrs.get("group_a", "detractor")
         side_b = table.attrs.get("group_b", "promoter")
         ax = style.axes(ax, (8, 0.32 * max(len(t), 4) + 1.5))
+        style.indic_text(ax)
         colours = [style.GROUP_COLOURS.get(s, "#7f7f7f") for s in t["side"]]
         ax.barh(np.arange(len(t)), t["z"], color=colours)
         ax.set_yticks(np.arange(len(t)), [f"{w}  ({ca}/{cb})" for w, ca, cb
@@ -135,6 +138,7 @@ def themes(result, *, ax=None, title: str | None = None):
     s = result.summary.sort_values("share")
     with use_indic_fonts() as fonts:
         ax = style.axes(ax, (9, 0.5 * len(s) + 1.5))
+        style.indic_text(ax)
         labels = [f"{r.theme}: {r.label if fonts.can_draw(r.label) else '(see table)'}"
                   for r in s.itertuples()]
         ax.barh(np.arange(len(s)), 100 * s["share"], color="#6a51a3")
@@ -158,6 +162,7 @@ def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None
     t = table.reset_index()
     with use_indic_fonts():
         ax = style.axes(ax, (7, 3.5))
+        style.indic_text(ax)
         ax.bar(t["nps_group"], 100 * t["clv_share"],
                color=[style.GROUP_COLOURS[g] for g in t["nps_group"]])
         for i, r in t.iterrows():

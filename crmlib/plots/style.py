@@ -13,6 +13,7 @@ placeholder; matplotlib >= 3.11 shapes both scripts through libraqm.
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -56,3 +57,17 @@ def time_label(freq: str, what: str) -> str:
 def money_label(what: str, currency: str = "") -> str:
     """An axis label for money: ``"Revenue (INR)"``, or ``"Revenue (currency units)"``."""
     return f"{what} ({currency or 'currency units'})"
+
+
+def indic_text(ax) -> None:
+    """Inside :func:`use_indic_fonts`: the title, axis labels and tick labels of ``ax`` use the
+    Indic fonts too.
+
+    These texts belong to the Axes from its creation (tick labels are even made again at drawing
+    time from the Axes' settings), so an Axes the caller made outside the fonts' context would
+    otherwise draw Devanagari and Bengali with a font that has no such letters.
+    """
+    family = list(mpl.rcParams["font.family"])
+    ax.tick_params(axis="both", labelfontfamily=family)
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontfamily(family)

@@ -4,10 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib.exceptions import DataError
-
 from crmlib.clv import (BetaGeo, ModifiedBetaGeo, ParetoNBD, calibration_holdout, compare_models,
                         tracking, tracking_inputs)
+from crmlib.exceptions import DataError
 
 
 def test_rebuilt_cdnow_summary_matches_published(cdnow_holdout, cdnow_summary):
