@@ -83,7 +83,7 @@ def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, 
     assert "(see table)" in " ".join(t.get_text() for t in th.get_yticklabels())
 
 
-def test_plot_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_estimate():
+def test_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_estimate():
     """A group of one promoter used to give xerr < 0 ('xerr' must not contain negative values)."""
     import pandas as pd
 
