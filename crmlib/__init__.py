@@ -10,7 +10,8 @@ Everything public is one step from here:
 * errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
   ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
-  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas).
+  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas), ``crmlib.units``
+  (days, weeks, months), ``crmlib.overview`` (the overview report's headline table).
 """
 
 import importlib

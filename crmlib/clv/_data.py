@@ -13,7 +13,7 @@ from scipy import linalg
 from crmlib.exceptions import DataError
 
 WEIGHT = "weight"
-from crmlib.units import FREQS, UNIT_NAMES  # the time units of crmlib.summary.rfm_summary
+from crmlib.units import FREQS, UNIT_NAMES  # noqa: F401  the time units of crmlib.summary.rfm_summary (UNIT_NAMES for _base)
 
 
 def _plain(v):
