@@ -10,7 +10,8 @@ Everything public is one step from here:
 * errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
   ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
-  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas).
+  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas), ``crmlib.units``
+  (days, weeks, months), ``crmlib.overview`` (the overview report's headline table).
 """
 
 import importlib
@@ -23,7 +24,7 @@ from crmlib.summary import rfm_summary
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
-               "ledger", "plots", "plots_retention", "privacy", "reports", "retention", "rfm", "spark", "summary"}
+               "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "units"}
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
 

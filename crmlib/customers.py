@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib import clv, rfm
+from crmlib import clv, rfm, units
 from crmlib.clv.value import discounted_purchases, periods_and_rate, spend_data, valuation_steps, value_note
 from crmlib.exceptions import ConvergenceError, DataError
-from crmlib.summary import UNIT_DAYS, rfm_summary
+from crmlib.summary import rfm_summary
+from crmlib.units import UNIT_DAYS
 
 #: The buy-till-you-die models a report can use, by the name a user passes as ``model``.
 TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
@@ -166,9 +167,7 @@ def fit_spend(summary: pd.DataFrame):
 # --------------------------------------------------------------------------- the table
 def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.DataFrame:
     """Summary in ``freq`` with spend, days since the last purchase, scores and segment."""
-    if freq not in UNIT_DAYS:
-        raise DataError(f"freq={freq!r} is not a time unit crmlib knows; use 'D' (days), 'W' (weeks) "
-                        "or 'M' (months of 30.436875 days).")
+    units.check(freq)
     days = rfm.add_spend(rfm_summary(transactions, observation_end=observation_end, freq="D"), transactions)
     scored = rfm.score(days, bins=bins)
     if scheme is not None and not isinstance(scheme, pd.DataFrame):

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crmlib.clv._data import UNIT_NAMES
 from crmlib.exceptions import DataError
 from crmlib.summary import _daily
+from crmlib.units import UNIT_NAMES
 
 #: Cohort periods and their names on axes.
 PERIOD_NAMES = {"W": UNIT_NAMES["W"], "M": UNIT_NAMES["M"], "Q": "quarters"}

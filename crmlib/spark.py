@@ -24,9 +24,9 @@ import uuid
 
 import pandas as pd
 
-from crmlib import summary_sql
+from crmlib import summary_sql, units
 from crmlib.exceptions import DataError
-from crmlib.summary import UNIT_DAYS
+from crmlib.units import UNIT_DAYS
 
 _COLUMNS = ("customer_id", "date", "amount")
 
@@ -79,9 +79,7 @@ def rfm_summary(df, observation_end=None, freq: str = "D", calibration_end=None)
     also has ``frequency_holdout``, ``monetary_value_holdout`` and ``duration_holdout``.
     """
     DataFrame, F = _pyspark()
-    if freq not in UNIT_DAYS:
-        raise DataError(f"freq={freq!r} is not a time unit crmlib knows; use one of {sorted(UNIT_DAYS)} "
-                        "('D' days, 'W' weeks of 7 days, 'M' months of 30.436875 days).")
+    units.check(freq)
     if not isinstance(df, DataFrame):
         raise DataError(f"crmlib.spark.rfm_summary needs a pyspark DataFrame, not {type(df).__name__}; "
                         "for a pandas DataFrame use crmlib.summary.rfm_summary, or convert it with "

@@ -40,18 +40,14 @@ import os
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib import units
 from crmlib.ledger import ledger_of
 
-#: Length of one time unit in days.
-UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.2425 / 12}
+from crmlib.units import UNIT_DAYS  # noqa: E402,F401  (re-exported: spark and older callers import it from here)
 
 
 def _unit_days(freq: str) -> float:
-    try:
-        return UNIT_DAYS[freq]
-    except KeyError:
-        raise DataError(f"freq={freq!r} is not a time unit crmlib knows; use 'D' (days), "
-                        "'W' (weeks of 7 days) or 'M' (months of 30.436875 days).") from None
+    return units.days(freq)
 
 
 def _daily(transactions: pd.DataFrame) -> pd.DataFrame:

@@ -203,7 +203,7 @@ from matplotlib import font_manager as fm
 rc, n = dict(mpl.rcParams), len(fm.fontManager.ttflist)
 listed = lambda: sorted({e.name for e in fm.fontManager.ttflist if "Lohit" in e.name})
 lohit_before = listed()
-import crmlib, crmlib.plots_feedback as pf
+import crmlib, crmlib.plots.style as pf
 import_changed_nothing = dict(mpl.rcParams) == rc and len(fm.fontManager.ttflist) == n
 support = pf.indic_fonts()
 with pf.use_indic_fonts():

@@ -355,18 +355,18 @@ def test_segment_figures_state_their_finding():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from crmlib import plots_rfm
+    from crmlib.plots import rfm as plots_rfm
 
     summary = random_summary(1000)
     summary["mean_spend"] = summary["monetary_value"] + 10
     scored = rfm.score(summary)
     scored["segment"] = rfm.segment(scored)
-    grid = plots_rfm.rf_grid(scored)
+    grid = rfm.rf_grid(scored)
     assert grid.index.tolist() == [5, 4, 3, 2, 1] and grid.to_numpy().sum() == 1000
     ax = plots_rfm.rf_heatmap(scored)
     r, f = np.unravel_index(np.argmax(grid.to_numpy()), grid.shape)
     assert f"R={grid.index[r]} F={grid.columns[f]}" in ax.get_title()
-    ax = plots_rfm.rf_heatmap(scored, "mean_spend")
+    ax = plots_rfm.rf_heatmap(scored, value="mean_spend")
     assert ax.get_title().startswith("Mean spend per purchase is highest")
     prof = rfm.profile(scored)
     ax = plots_rfm.segment_size_revenue(prof)
@@ -377,7 +377,7 @@ def test_segment_figures_state_their_finding():
     champs = before.index[before == "Champions"]
     after[champs[: len(champs) // 4]] = "At Risk"
     counts, shares = rfm.migration(before, after)
-    ax = plots_rfm.migration_heatmap(shares, counts)
+    ax = plots_rfm.migration_heatmap(shares, counts=counts)
     moved = len(champs) // 4
     stay = 100 * (len(champs) - moved) / len(champs)
     assert ax.get_title() == f"{stay:.0f}% of Champions stayed Champions; {100 - stay:.0f}% moved to At Risk"

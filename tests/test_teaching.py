@@ -24,7 +24,7 @@ LANGUAGES = ("en", "hi", "bn")
 # (brackets, hyphens, commas and spaces allowed), so that the two can never be swapped or left in English.
 SCRIPT = {"hi": re.compile(r"[\u0900-\u097F]"), "bn": re.compile(r"[\u0980-\u09FF]"), "en": re.compile(r"[A-Za-z]")}
 # A call that draws a figure: matplotlib/seaborn directly or one of crmlib's figure modules.
-FIGURE = re.compile(r"\bplt\.subplots\(|\bsns\.\w+\(|\bplots(?:_\w+)?\.\w+\(|\.plot(?:\.\w+)?\(")
+FIGURE = re.compile(r"\bplt\.subplots\(|\bsns\.\w+\(|\bplots(?:\.\w+)+\(|\.plot(?:\.\w+)?\(")
 # Code that writes a file; such a notebook must write into a temporary folder.
 WRITES = re.compile(r"\.to_csv\(|\.write_text\(|audiences\.export|user_data_import\(|open\([^)]*['\"]w")
 

@@ -3,7 +3,8 @@
 Non-contractual (buy till you die): :class:`BetaGeo` (BG/NBD), :class:`ParetoNBD`,
 :class:`ModifiedBetaGeo` (MBG/NBD), :class:`BetaGeoBetaBinom` (BG/BB, discrete opportunities).
 Spend: :class:`GammaGamma`. Contractual retention: :class:`ShiftedBetaGeo` (sBG).
-One call for a value per customer: :func:`predicted_clv`.
+One call for a value per customer: :func:`predicted_clv`. Checks on a holdout period
+(:mod:`crmlib.clv.validation`) and report tables (:mod:`crmlib.clv.tables`).
 """
 
 from crmlib.clv.beta_geo import BetaGeo
@@ -12,10 +13,14 @@ from crmlib.clv.gamma_gamma import GammaGamma
 from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
 from crmlib.clv.pareto_nbd import ParetoNBD
 from crmlib.clv.shifted_beta_geo import ShiftedBetaGeo
-from crmlib.clv.validation import calibration_holdout, compare_models, tracking, tracking_inputs
+from crmlib.clv.tables import clv_by_segment, frequency_recency_grid, top_customers
+from crmlib.clv.validation import (
+    calibration_holdout, compare_models, default_calibration_end, tracking, tracking_inputs,
+)
 from crmlib.clv.value import periods_and_rate, predicted_clv, spend_data
 
 __all__ = [
     "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
-    "calibration_holdout", "compare_models", "periods_and_rate", "predicted_clv", "spend_data", "tracking", "tracking_inputs",
+    "calibration_holdout", "clv_by_segment", "compare_models", "default_calibration_end", "frequency_recency_grid",
+    "periods_and_rate", "predicted_clv", "spend_data", "top_customers", "tracking", "tracking_inputs",
 ]

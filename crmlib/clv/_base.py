@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import optimize, stats
 from threadpoolctl import threadpool_limits
 
+from crmlib import units
 from crmlib.clv._data import (
     UNIT_NAMES, WEIGHT, Columns, _as_t, _known_freq, check_columns, check_rule, check_weight_total, compress, data_freq,
     unique_apply,
@@ -308,7 +309,7 @@ class BaseModel:
                 raise DataError(f"{name}: freq={freq!r} conflicts with the data's time unit {given!r} "
                                 "(data.attrs['freq']); recency and T are counted in "
                                 f"{UNIT_NAMES[given]}, so give horizon and discount rate per "
-                                f"{UNIT_NAMES[given][:-1]}.")
+                                f"{units.name(given, 1)}.")
         unit = freq or given
         fitted = getattr(self, "freq_", None) if self._time_unit else None
         if fitted is not None and unit is not None and unit != fitted:

@@ -13,7 +13,7 @@ from scipy import linalg
 from crmlib.exceptions import DataError
 
 WEIGHT = "weight"
-FREQS = ("D", "W", "M")  # the time units of crmlib.summary.rfm_summary
+from crmlib.units import FREQS, UNIT_NAMES  # noqa: F401  the time units of crmlib.summary.rfm_summary (UNIT_NAMES for _base)
 
 
 def _plain(v):
@@ -223,9 +223,6 @@ def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarr
             block = rows[start:start + 8192]
             out[block] = func(np.broadcast_to(p, (block.size, nodes)), block) @ w
     return out
-
-
-UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 
 def _known_freq(value, where: str, name: str) -> None:

@@ -6,9 +6,25 @@ import numpy as np
 import pandas as pd
 
 from crmlib.clv._data import check_columns
+from crmlib import units
 from crmlib.exceptions import ConvergenceError, DataError
 
 HOLDOUT = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
+
+
+def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
+                            observation_end=None) -> pd.Timestamp:
+    """The day ``fraction`` of the way from the first transaction to ``observation_end``.
+
+    >>> tx = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-31"])})
+    >>> default_calibration_end(tx, 0.5)
+    Timestamp('2024-01-16 00:00:00')
+    """
+    if not 0 < fraction < 1:
+        raise DataError(f"fraction must be between 0 and 1, got {fraction!r}.")
+    start = pd.Timestamp(transactions["date"].min())
+    end = pd.Timestamp(observation_end) if observation_end is not None else pd.Timestamp(transactions["date"].max())
+    return (start + (end - start) * fraction).normalize()
 
 
 def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
@@ -17,7 +33,9 @@ def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd
     ``data`` is a calibration/holdout summary (``crmlib.summary.rfm_summary(...,
     calibration_end=...)``) with ``frequency, recency, T, frequency_holdout, duration_holdout``;
     ``model`` is a fitted transaction model. Frequencies above ``max_frequency`` are pooled in
-    the last row (labelled ``"7+"`` by default). Columns: customers, actual, predicted.
+    the last row (labelled ``"7+"`` by default). Columns: customers, actual, predicted; ``attrs``
+    hold ``model`` (class name), ``freq`` and the holdout ``duration`` (None when it varies).
+    This is figure 4 of Fader, Hardie & Lee (2005), drawn by :func:`crmlib.plots.clv.calibration_holdout`.
     """
     check_columns(data, HOLDOUT, "calibration_holdout")
     predicted = model.expected_purchases(data["duration_holdout"], data)
@@ -28,6 +46,9 @@ def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd
                           "predicted": predicted.to_numpy()}, index=data.index)
     out = frame.groupby("frequency", observed=True).agg(
         customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    duration = data["duration_holdout"].astype(float)
+    out.attrs.update(model=type(model).__name__, freq=data.attrs.get("freq", getattr(model, "freq_", None)),
+                     duration=float(duration.iloc[0]) if duration.nunique() == 1 else None)
     return out
 
 
@@ -35,18 +56,20 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
 
     ``transactions`` has ``customer_id`` and ``date``; purchases on one day count once (as in the
-    published CDNOW summaries). ``freq`` is "D" (days) or "W" (weeks of 7 days); times are
-    measured from ``start`` (default: the first date). Returns ``(first_purchase, actual)``: a
-    Series of first-purchase times per customer and a Series of repeat transactions in each
-    period, indexed by period end 1, 2, ... up to ``end`` (default: the last date).
+    published CDNOW summaries) and rows flagged ``is_return`` are left out. ``freq`` is a unit of
+    :mod:`crmlib.units` ("D", "W" or "M", a month of 30.436875 days); times are measured from
+    ``start`` (default: the first date). Returns ``(first_purchase, actual)``: a Series of
+    first-purchase times per customer and a Series of repeat transactions in each period, indexed
+    by period end 1, 2, ... up to ``end`` (default: the last date); ``actual.attrs`` hold ``freq``
+    and ``start``.
     """
     check_columns(transactions.assign(_=0), ("_",), "tracking_inputs")
     for col in ("customer_id", "date"):
         if col not in transactions.columns:
             raise DataError(f"tracking_inputs: column '{col}' missing; got {list(transactions.columns)}.")
-    if freq not in ("D", "W"):
-        raise DataError(f"tracking_inputs: freq must be 'D' or 'W' (fixed-length periods), got {freq!r}.")
-    unit = pd.Timedelta(days=7 if freq == "W" else 1)
+    unit = pd.Timedelta(days=units.days(units.check(freq, "tracking_inputs: freq")))
+    if "is_return" in transactions.columns:  # returns are not purchases (crmlib.summary's rule)
+        transactions = transactions[~transactions["is_return"].astype(bool)]
     days = transactions[["customer_id", "date"]].assign(date=pd.to_datetime(transactions["date"]).dt.normalize())
     days = days.drop_duplicates()
     start = pd.Timestamp(start) if start is not None else days["date"].min()
@@ -59,7 +82,9 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     period = np.maximum(np.ceil((repeats - start) / unit).astype(int), 1)
     actual = period.value_counts().reindex(range(1, n_periods + 1), fill_value=0).sort_index()
     actual.index.name = "period"
-    return first_purchase.rename("first_purchase"), actual.rename("actual")
+    actual = actual.rename("actual")
+    actual.attrs.update(freq=freq, start=start)
+    return first_purchase.rename("first_purchase"), actual
 
 
 def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
@@ -70,7 +95,12 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
     ``actual``: repeat transactions of the cohort in each period, indexed by period end times
     (e.g. 1, 2, ..., 78 weeks). Expected cumulative repeats at time t are
     ``sum_i E[X(max(t - first_i, 0))]`` from ``model.expected_purchases_new_customer``.
-    Columns: actual, expected, cumulative_actual, cumulative_expected.
+    Columns: actual, expected, cumulative_actual, cumulative_expected; ``attrs`` hold ``model``
+    (the class name) and the ``freq`` and ``start`` of ``actual.attrs``.
+
+    This is the tracking of Fader, Hardie & Lee (2005), "Counting your customers the easy way",
+    Marketing Science 24(2), figures 2 and 3 (cumulative and weekly repeat transactions), drawn by
+    :func:`crmlib.plots.clv.tracking`.
     """
     model._check_fitted()
     first = np.asarray(first_purchase, dtype=float)
@@ -85,6 +115,7 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
                         "expected": np.diff(cumulative, prepend=0.0)}, index=actual.index)
     out["cumulative_actual"] = out["actual"].cumsum()
     out["cumulative_expected"] = cumulative
+    out.attrs.update(model=type(model).__name__, freq=actual.attrs.get("freq"), start=actual.attrs.get("start"))
     return out
 
 

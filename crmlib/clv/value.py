@@ -3,7 +3,7 @@
 Reports do not fit and discount by hand: :func:`crmlib.customer_table` chooses the model and
 values every customer with :func:`discounted_purchases`, as :func:`predicted_clv` does. The
 horizon is given in days and the discount rate per year; both are converted to the summary's own
-time unit with the unit lengths of :mod:`crmlib.summary` (a week is 7 days, a month 365.2425 / 12
+time unit with the unit lengths of :mod:`crmlib.units` (a week is 7 days, a month 365.2425 / 12
 days, a year 365.2425 days).
 """
 
@@ -16,9 +16,7 @@ from crmlib.clv._data import UNIT_NAMES, group_rows
 from crmlib.clv.beta_geo import BetaGeo
 from crmlib.clv.gamma_gamma import GammaGamma
 from crmlib.exceptions import DataError
-from crmlib.summary import UNIT_DAYS
-
-YEAR_DAYS = 365.2425
+from crmlib.units import UNIT_DAYS, YEAR_DAYS, periods, rate_per_period  # noqa: F401  (YEAR_DAYS kept importable here)
 
 
 def periods_and_rate(horizon_days: float, annual_discount: float, freq: str) -> tuple[int, float]:
@@ -29,12 +27,8 @@ def periods_and_rate(horizon_days: float, annual_discount: float, freq: str) -> 
     >>> periods_and_rate(365, 0.10, "M")[0]
     12
     """
-    if freq not in UNIT_DAYS:
-        raise DataError(f"time unit {freq!r} is not one of 'D' (days), 'W' (weeks), 'M' (months).")
-    if not annual_discount > -1:
-        raise DataError(f"annual_discount must be above -1 (e.g. 0.10 for 10% a year), got {annual_discount!r}.")
-    unit = UNIT_DAYS[freq]
-    return max(1, round(horizon_days / unit)), (1 + annual_discount) ** (unit / YEAR_DAYS) - 1
+    rate = rate_per_period(annual_discount, freq)
+    return periods(horizon_days, freq), rate
 
 
 def spend_data(summary: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -18,6 +18,7 @@ from crmlib.feedback.scores import (
     nps_category,
     nps_interval,
     score_by,
+    trend_title,
     value_at_risk,
     wilson_interval,
 )
@@ -37,6 +38,6 @@ __all__ = [
     "NEGATIONS", "Score", "Themes", "ces", "ces_by", "comments_table", "csat", "csat_by",
     "customer_value",
     "drivers", "join_value", "language", "nps", "nps_by", "nps_category", "nps_interval",
-    "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers",
+    "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers", "trend_title",
     "value_at_risk", "wilson_interval",
 ]

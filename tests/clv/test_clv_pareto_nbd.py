@@ -132,7 +132,8 @@ def _ridge_data():
     (after purchases), summarised weekly with the default calibration period."""
     import crmlib
     from crmlib import datasets
-    from crmlib.plots_clv import default_calibration_end, fittable
+    from crmlib.clv import default_calibration_end
+    from crmlib.customers import fittable
 
     tx = crmlib.read_transactions(datasets.make_crm_dataset(800, seed=7).transactions)
     return fittable(crmlib.rfm_summary(tx, freq="W", calibration_end=default_calibration_end(tx)))

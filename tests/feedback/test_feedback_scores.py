@@ -188,28 +188,28 @@ def test_join_value_uses_the_deciles_of_the_whole_customer_table(corpus):
 
 
 def test_nps_by_clv_decile_plots_in_decile_order(corpus):
-    """plot_by_group draws clv_decile 1 (most valuable) at the top and 10 at the bottom, whatever
+    """crmlib.plots.feedback.by_group draws clv_decile 1 (most valuable) at the top and 10 at the bottom, whatever
     their scores; other groups stay sorted by score, or follow order=."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from crmlib.plots_feedback import plot_by_group
+    from crmlib.plots.feedback import by_group
 
     ids = sorted(corpus["customer_id"].unique())
     customers = pd.DataFrame({"clv": np.arange(len(ids), dtype=float)}, index=pd.Index(ids, name="customer_id"))
     table = nps_by(join_value(corpus, customers), by="clv_decile", min_n=5)
-    ax = plot_by_group(table, "clv_decile")
+    ax = by_group(table, group="clv_decile")
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [str(d) for d in range(10, 0, -1)]  # y grows upwards: decile 1 on top
     plt.close(ax.figure)
     by_channel = nps_by(corpus, by="channel", min_n=5)
-    ax = plot_by_group(by_channel, "channel")
+    ax = by_group(by_channel, group="channel")
     shown = [t.get_text() for t in ax.get_yticklabels()]
     assert shown == list(by_channel.sort_values("score")["channel"])
     plt.close(ax.figure)
-    ax = plot_by_group(by_channel, "channel", order=["web", "app"])
+    ax = by_group(by_channel, group="channel", order=["web", "app"])
     assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["app", "web"]
     plt.close(ax.figure)
 

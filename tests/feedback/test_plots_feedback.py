@@ -1,4 +1,6 @@
-"""Tests for crmlib.plots_feedback: Indic font set-up and feedback figures."""
+"""Tests for crmlib.plots.feedback (and the Indic fonts of crmlib.plots.style): feedback figures.
+
+They stay next to the feedback corpus fixture (tests/feedback/conftest.py)."""
 
 import warnings
 
@@ -10,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import crmlib.indic_fonts as indic  # noqa: E402
-from crmlib import plots_feedback as pf  # noqa: E402
+from crmlib.feedback import language  # noqa: E402
+from crmlib.plots import feedback as pf  # noqa: E402
+from crmlib.plots import style  # noqa: E402
 from crmlib.feedback import drivers, nps_by, nps_category, themes  # noqa: E402
 
 
@@ -21,10 +25,10 @@ def _close_figures():
 
 
 def test_bundled_fonts_cover_devanagari_and_bengali():
-    assert indic.covers(pf.FONTS_DIR / "Lohit-Devanagari.ttf", "डिलीवरी गुणवत्ता")
-    assert indic.covers(pf.FONTS_DIR / "Lohit-Bengali.ttf", "ডেলিভারি")
-    assert not indic.covers(pf.FONTS_DIR / "Lohit-Bengali.ttf", "डि")
-    support = pf.indic_fonts()
+    assert indic.covers(style.FONTS_DIR / "Lohit-Devanagari.ttf", "डिलीवरी गुणवत्ता")
+    assert indic.covers(style.FONTS_DIR / "Lohit-Bengali.ttf", "ডেলিভারি")
+    assert not indic.covers(style.FONTS_DIR / "Lohit-Bengali.ttf", "डि")
+    support = style.indic_fonts()
     assert {"hi", "bn"} <= support.scripts  # system fonts, else the bundled Lohit
     assert not any(indic.is_placeholder(name) for name in support.families.values())
 
@@ -33,7 +37,7 @@ def test_use_indic_fonts_is_scoped_and_draws_without_missing_glyphs(tmp_path):
     before = list(mpl.rcParams["font.family"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font" would fail here
-        with pf.use_indic_fonts() as fonts:
+        with style.use_indic_fonts() as fonts:
             assert len(mpl.rcParams["font.family"]) >= 3  # DejaVu Sans, Devanagari, Bengali
             assert not any(indic.is_placeholder(f) for f in mpl.rcParams["font.family"])
             fig, ax = plt.subplots()
@@ -48,9 +52,9 @@ def test_figures_render_without_warnings(corpus, tmp_path):
     found = themes(corpus["comment"], n_themes=4)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        axes = [pf.plot_trend(nps_by(corpus, period="M", min_n=40)),
-                pf.plot_by_group(nps_by(corpus, by="channel", min_n=30), "channel"),
-                pf.plot_drivers(table, k=5), pf.plot_themes(found)]
+        axes = [pf.trend(nps_by(corpus, period="M", min_n=40)),
+                pf.by_group(nps_by(corpus, by="channel", min_n=30), group="channel"),
+                pf.drivers(table, k=5), pf.themes(found)]
         for i, ax in enumerate(axes):
             ax.figure.savefig(tmp_path / f"fig{i}.png")
     trend, groups = axes[0], axes[1]
@@ -59,27 +63,27 @@ def test_figures_render_without_warnings(corpus, tmp_path):
     notes = [t.get_text() for t in groups.texts]
     assert any("too few" in s for s in notes) and any("too few" not in s for s in notes)
     labels = [t.get_text() for t in axes[2].get_yticklabels()]
-    scripts = {pf.language(s.split()[0]) for s in labels}
+    scripts = {language(s.split()[0]) for s in labels}
     assert {"hi", "bn"} <= scripts  # Indic terms are drawn when a font covers them
 
 
 def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, tmp_path):
     """No Indic font at all: Indic terms are left out of figures, never drawn as boxes."""
-    monkeypatch.setattr(indic, "indic_fonts", lambda: pf.FontSupport({}))
+    monkeypatch.setattr(indic, "indic_fonts", lambda: style.FontSupport({}))
     table = drivers(corpus["comment"], nps_category(corpus["nps"]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ax = pf.plot_drivers(table, k=8)
+        ax = pf.drivers(table, k=8)
         ax.figure.savefig(tmp_path / "latin.png")
-        th = pf.plot_themes(themes(corpus["comment"], n_themes=4))
+        th = pf.themes(themes(corpus["comment"], n_themes=4))
         th.figure.savefig(tmp_path / "themes.png")
     labels = " ".join(t.get_text() for t in ax.get_yticklabels())
-    assert labels and all(pf.language(w) in ("en", "unknown") for w in labels.split())
+    assert labels and all(language(w) in ("en", "unknown") for w in labels.split())
     assert "in the table" in ax.get_xlabel()
     assert "(see table)" in " ".join(t.get_text() for t in th.get_yticklabels())
 
 
-def test_plot_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_estimate():
+def test_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_estimate():
     """A group of one promoter used to give xerr < 0 ('xerr' must not contain negative values)."""
     import pandas as pd
 
@@ -89,5 +93,5 @@ def test_plot_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their
     assert (table["lower"] <= table["score"]).all() and (table["score"] <= table["upper"]).all()
     # a table from elsewhere whose interval misses its estimate is drawn, not refused
     table.loc[table["city"] == "Pune", "upper"] = 87.3
-    ax = pf.plot_by_group(table, "city")
+    ax = pf.by_group(table, group="city")
     assert len(ax.get_yticklabels()) == 3

@@ -1,61 +1,31 @@
-"""Figures for RFM segments: the R x F grid, segment size against revenue, migration, silhouettes.
+"""Figures of RFM segments: the R x F grid, segment size against revenue, migration, silhouettes.
 
-Each function draws on ``ax`` (a new figure when None), returns the Axes, and writes a title
-that states what the figure shows, computed from the data.
+Each function draws on ``ax`` (a new figure when None), returns the Axes, and writes a title that
+states what the figure shows, computed from the data. The tables come from :mod:`crmlib.rfm`.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from crmlib.exceptions import DataError
-
-_UNITS = {"D": "days", "W": "weeks", "M": "months"}
-
-
-def _axes(ax, size=(7, 5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
-    """R x F table (R from bins at the top down to 1, F from 1 to bins) of customer counts or mean spend.
-
-    ``value`` is ``"customers"`` or the name of a numeric column to average (e.g. ``"mean_spend"``).
-    """
-    for col in ("R", "F"):
-        if col not in scored.columns:
-            raise DataError(f"column '{col}' missing: score the summary with crmlib.rfm.score() first.")
-    scale = scored.attrs.get("rfm_thresholds")
-    bins = scale.bins if scale is not None else int(max(scored["R"].max(), scored["F"].max()))
-    if value == "customers":
-        grid = pd.crosstab(scored["R"], scored["F"])
-    else:
-        if value not in scored.columns:
-            raise DataError(f"column '{value}' missing; pass value='customers' or a numeric column of the frame.")
-        grid = scored.pivot_table(index="R", columns="F", values=value, aggfunc="mean", observed=True)
-    grid = grid.reindex(index=range(bins, 0, -1), columns=range(1, bins + 1))
-    if value == "customers":
-        grid = grid.fillna(0).astype("int64")
-    return grid
-
+from crmlib.plots import style
+from crmlib.rfm import rf_grid
 
 _LABELS = {"mean_spend": "spend per purchase", "monetary_value": "spend per repeat purchase",
            "revenue": "revenue per customer"}
 
 
-def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency: str = "",
+def rf_heatmap(scored: pd.DataFrame, *, ax=None, value: str = "customers", currency: str = "",
                min_customers: int | None = None):
     """Heatmap of the R x F grid: customer counts, or the mean of ``value`` per cell.
 
     For means, cells with fewer than ``min_customers`` customers (default: 1 % of customers,
     at least 10) are left blank, since a mean of a handful of customers says little.
     """
-    ax = _axes(ax)
+    ax = style.axes(ax, (7, 5))
     grid = rf_grid(scored, value)
     if value == "customers":
         total = grid.to_numpy().sum()
@@ -84,9 +54,9 @@ def rf_heatmap(scored: pd.DataFrame, value: str = "customers", ax=None, currency
     return ax
 
 
-def segment_size_revenue(profile: pd.DataFrame, ax=None):
+def segment_size_revenue(profile: pd.DataFrame, *, ax=None):
     """Bars of each segment's share of customers and of revenue (from :func:`crmlib.rfm.profile`)."""
-    ax = _axes(ax, (8, 5.5))
+    ax = style.axes(ax, (8, 5.5))
     rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
     if rev not in profile.columns or "customer_share" not in profile.columns:
         raise DataError("profile table needs 'customer_share' and 'revenue_share': build it with crmlib.rfm.profile().")
@@ -106,13 +76,13 @@ def segment_size_revenue(profile: pd.DataFrame, ax=None):
     return ax
 
 
-def migration_heatmap(shares: pd.DataFrame, counts: pd.DataFrame | None = None, ax=None,
+def migration_heatmap(shares: pd.DataFrame, *, ax=None, counts: pd.DataFrame | None = None,
                       focus: str = "Champions"):
     """Heatmap of row shares of :func:`crmlib.rfm.migration` (each row sums to 100 %).
 
     With ``counts``, rows and columns without any customer are left out.
     """
-    ax = _axes(ax, (10, 7))
+    ax = style.axes(ax, (10, 7))
     pct = 100 * shares.astype(float)
     if counts is not None:  # leave out segments empty at both dates
         pct = pct.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
@@ -138,9 +108,9 @@ def migration_heatmap(shares: pd.DataFrame, counts: pd.DataFrame | None = None, 
     return ax
 
 
-def silhouette_by_k(clusters, ax=None):
+def silhouette_by_k(clusters, *, ax=None):
     """Silhouette per number of clusters for :func:`crmlib.rfm.cluster`, the chosen k marked."""
-    ax = _axes(ax, (6, 3.5))
+    ax = style.axes(ax, (6, 3.5))
     s = clusters.silhouette
     colors = ["#31a354" if k == clusters.k else "#bdbdbd" for k in s.index]
     ax.bar(s.index.astype(str), s.to_numpy(), color=colors)

@@ -8,26 +8,13 @@ them), labelled axes with units, and seaborn's colour-blind-safe palette. The nu
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from crmlib.exceptions import DataError
+from crmlib.plots import style
 from crmlib.retention import INACTIVITY, P_ALIVE, PERIOD_NAMES, ChurnComparison, cohort_sizes, curve_points
-
-PALETTE = "colorblind"
-
-
-def _axes(ax, size):
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def _percent(axis):
-    axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-
 
 def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = ""):
     """Heatmap of a :func:`crmlib.retention.cohort_table`: rows are acquisition cohorts, columns
@@ -43,7 +30,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         grid = grid.div(cohort_sizes(cohorts).to_numpy(), axis=0)
     if max_periods is not None:
         grid = grid.iloc[:, : max_periods + 1]
-    ax = _axes(ax, (min(16, 3 + 0.55 * grid.shape[1]), min(12, 2 + 0.35 * len(grid))))
+    ax = style.axes(ax, (min(16, 3 + 0.55 * grid.shape[1]), min(12, 2 + 0.35 * len(grid))))
     later = grid.iloc[:, 1:].to_numpy()
     vmax = float(np.nanmax(later)) if np.isfinite(later).any() else 1.0
     small = grid.shape[0] * grid.shape[1] <= 400
@@ -73,13 +60,13 @@ def retention_projection(projection: pd.DataFrame, *, ax=None):
     the cohort buying in each period; the periods the model was fitted on are shaded."""
     a = projection.attrs
     unit = PERIOD_NAMES[a["period"]]
-    ax = _axes(ax, (9, 4.5))
-    colors = sns.color_palette(PALETTE)
+    ax = style.axes(ax, (9, 4.5))
+    colors = style.colours()
     t = projection.index.to_numpy()
     ax.axvspan(t[0], a["fit_periods"], color="0.92", zorder=0, label=f"fitted on ({a['fit_periods']} {unit})")
     ax.plot(t, projection["actual"], marker="o", color=colors[0], label="actual share buying")
     ax.plot(t, projection["projected"], linestyle="--", color=colors[1], label="sBG projection")
-    _percent(ax.yaxis)
+    style.percent(ax.yaxis)
     ax.set_ylim(0, max(0.05, float(projection.loc[projection.index > 0, ["actual", "projected"]].max().max()) * 1.2))
     later = len(projection) - a["fit_periods"] - 1
     how = "overstates" if a["bias"] > 0 else "understates"
@@ -98,14 +85,14 @@ def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None):
         raise DataError("churn_risk_by_segment needs the table of crmlib.retention.churn_risk.")
     seg = risk["segment"].astype(str)
     order = risk.groupby(seg)["p_alive"].median().sort_values().index.tolist()
-    ax = _axes(ax, (9, 0.9 + 0.45 * len(order)))
-    sns.boxplot(x=risk["p_alive"], y=seg, order=order, ax=ax, color=sns.color_palette(PALETTE)[0],
+    ax = style.axes(ax, (9, 0.9 + 0.45 * len(order)))
+    sns.boxplot(x=risk["p_alive"], y=seg, order=order, ax=ax, color=style.colours()[0],
                 fliersize=2, width=0.6)
     inactive = risk.groupby(seg)["inactive"].mean()
     for i, name in enumerate(order):
         ax.text(1.02, i, f"{inactive[name]:.0%}", va="center", transform=ax.get_yaxis_transform(), fontsize=9)
     ax.text(1.02, -0.8, "inactive", transform=ax.get_yaxis_transform(), fontsize=9, va="center")
-    _percent(ax.xaxis)
+    style.percent(ax.xaxis)
     ax.set_xlim(0, 1)
     lost = (risk["p_alive"] < risk.attrs.get("alive_below", 0.5)).mean()
     ax.set_title(f"{order[0]} is most at risk (median P(alive) {risk.loc[seg == order[0], 'p_alive'].median():.0%}); "
@@ -121,8 +108,8 @@ def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None):
     points = curve_points(comparison, kind)
     m, rule = comparison.metrics, comparison.rule
     col = "roc_auc" if kind == "roc" else "average_precision"
-    ax = _axes(ax, (6.5, 5.5))
-    colors = dict(zip(m.index, sns.color_palette(PALETTE)))
+    ax = style.axes(ax, (6.5, 5.5))
+    colors = dict(zip(m.index, style.colours()))
     for name, part in points.groupby("score", sort=False):
         ax.plot(part["x"], part["y"], color=colors[name], label=f"{name} ({m.loc[name, col]:.3f})",
                 drawstyle="steps-post" if kind == "pr" else "default")
@@ -139,8 +126,8 @@ def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None):
         ax.set(xlabel="recall: churners caught (%)", ylabel="precision: flagged who churned (%)")
     ax.plot([rx], [ry], marker="X", markersize=9, color=colors[INACTIVITY], linestyle="none",
             label=f"inactive > {rule['inactive_days']} days")
-    _percent(ax.xaxis)
-    _percent(ax.yaxis)
+    style.percent(ax.xaxis)
+    style.percent(ax.yaxis)
     label = "ROC AUC" if kind == "roc" else "average precision"
     against = P_ALIVE if P_ALIVE in m.index else INACTIVITY
     ax.set_title(f"{comparison.winner[0].upper()}{comparison.winner[1:]} ranks churners best "
@@ -153,8 +140,8 @@ def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
     """Permutation importance of the gradient-boosting churn model: how much the ROC AUC drops on
     the test window when one feature is shuffled (bars with one standard deviation)."""
     imp = comparison.importance.head(top).iloc[::-1]
-    ax = _axes(ax, (8, 0.8 + 0.4 * len(imp)))
-    ax.barh(imp.index, imp["importance"], xerr=imp["std"], color=sns.color_palette(PALETTE)[2])
+    ax = style.axes(ax, (8, 0.8 + 0.4 * len(imp)))
+    ax.barh(imp.index, imp["importance"], xerr=imp["std"], color=style.colours()[2])
     name = imp.index[-1].replace("_", " ")
     ax.set_title(f"{name[0].upper()}{name[1:]} matters most to the churn model "
                  f"(ROC AUC drops {imp['importance'].iloc[-1]:.3f} without it)")

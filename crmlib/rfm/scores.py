@@ -1,4 +1,4 @@
-"""RFM scores, named segments, k-means clusters, segment profiles and migration.
+"""RFM scores, the segment scheme and the playbook of actions per segment.
 
 Input is the canonical RFM summary of :func:`crmlib.summary.rfm_summary`: one row per
 customer indexed by ``customer_id`` with ``frequency`` (repeat purchase periods),
@@ -84,6 +84,7 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 from crmlib.io import after_end
+from crmlib.units import UNIT_NAMES
 
 THRESHOLDS_ATTR = "rfm_thresholds"
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
@@ -140,7 +141,7 @@ class RFMScale:
 
     def table(self) -> pd.DataFrame:
         """The value range of every score, in the data's own units (for reports)."""
-        unit = {"D": "days", "W": "weeks", "M": "months"}.get(self.freq or "", "periods")
+        unit = UNIT_NAMES.get(self.freq or "", "periods")
         rows = []
         for s in range(1, self.bins + 1):
             rows.append({
@@ -430,201 +431,3 @@ def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int 
     names = grid[r.to_numpy(dtype=int), f.to_numpy(dtype=int)]
     order = list(dict.fromkeys(s["segment"].astype(str)))
     return pd.Series(pd.Categorical(names, categories=order), index=scores.index, name="segment")
-
-
-# --------------------------------------------------------------------------- clusters
-
-
-@dataclass
-class RFMClusters:
-    """Result of :func:`cluster`: labels, the chosen k, silhouette per k, centres and words."""
-
-    labels: pd.Series
-    k: int
-    silhouette: pd.Series
-    centers: pd.DataFrame
-    descriptions: pd.Series
-
-    def named(self) -> pd.Series:
-        """Label per customer as text, e.g. ``"1: recent, frequent, high spend"``."""
-        return self.labels.map(lambda c: f"{c}: {self.descriptions[c]}").rename("cluster")
-
-
-def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
-    return high if z > cut else low if z < -cut else mid
-
-
-def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = None,
-            random_state: int = 0, sample_size: int = 2000) -> RFMClusters:
-    """k-means on log-scaled, standardised recency gap, frequency and spend; k by silhouette.
-
-    Features are ``log1p`` of the time since the last purchase, of ``frequency`` and of the
-    spend column (``mean_spend`` if present, else ``monetary_value``; negative spend counts
-    as 0), each standardised. For each k in ``k_range`` k-means is fitted and the silhouette
-    computed on a fixed random sample of ``sample_size`` customers (all of them when fewer),
-    which keeps large customer bases fast; the k with the highest silhouette wins and every
-    customer is assigned to the nearest centre of that fit. Clusters are numbered 1..k from the most valuable (highest mean
-    of standardised -gap, frequency and spend) down, and described in words against the
-    overall mean (more than half a standard deviation above or below), e.g.
-    ``"recent, frequent, high spend"``.
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-    from sklearn.preprocessing import StandardScaler
-    from threadpoolctl import threadpool_limits
-
-    if monetary is None:
-        monetary = spend_column(summary)
-    _check_summary(summary, monetary)
-    ks = [int(k) for k in k_range]
-    if not ks or min(ks) < 2:
-        raise DataError(f"k_range must hold numbers of clusters >= 2, got {list(k_range)}.")
-    neg_gap, freq, spend = _features(summary, monetary)
-    raw = np.column_stack([-neg_gap, freq, np.clip(spend, 0, None)])
-    X = StandardScaler().fit_transform(np.log1p(raw))
-    n_distinct = len(np.unique(X, axis=0))
-    ks = [k for k in ks if k < n_distinct]
-    if not ks:
-        raise DataError(f"Only {n_distinct} distinct customers (R/F/M points): too few to cluster "
-                        f"with k in {list(k_range)}.")
-    rng = np.random.default_rng(random_state)
-    idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
-    sil, fits = {}, {}
-    # One thread: on a few thousand points OpenMP threads only add overhead, and on a busy
-    # machine (parallel report runs) they thrash - 24 s instead of 0.7 s for 2,000 customers.
-    with threadpool_limits(limits=1):
-        for k in ks:
-            km = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(X[idx])
-            fits[k] = km
-            sil[k] = float(silhouette_score(X[idx], km.labels_)) if len(np.unique(km.labels_)) > 1 else -1.0
-        best = max(sil, key=lambda k: (sil[k], -k))
-        km = fits[best]
-        assigned = km.predict(X)
-    zc = km.cluster_centers_
-    order = np.argsort(-(-zc[:, 0] + zc[:, 1] + zc[:, 2]), kind="stable")
-    relabel = {int(old): new + 1 for new, old in enumerate(order)}
-    labels = pd.Series([relabel[int(c)] for c in assigned], index=summary.index, name="cluster")
-    frame = pd.DataFrame(raw, index=summary.index, columns=["time_since_last", "frequency", "spend"])
-    centers = frame.groupby(labels.to_numpy()).mean()
-    centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
-    centers.index.name = "cluster"
-    words = {}
-    for old, new in relabel.items():
-        z = zc[old]
-        words[new] = ", ".join([
-            _words(z[0], "recent", "mid recency", "lapsed"),
-            _words(z[1], "one-off", "occasional", "frequent"),
-            _words(z[2], "low spend", "mid spend", "high spend"),
-        ])
-    desc = pd.Series(words, name="description").sort_index()
-    desc.index.name = "cluster"
-    centers["description"] = desc
-    return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
-                       centers=centers, descriptions=desc)
-
-
-# --------------------------------------------------------------------------- profile & migration
-
-
-def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Series | None = None,
-            nps: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per segment: size, revenue, means of recency/frequency/spend, and optionally CLV and NPS.
-
-    ``summary`` is a (scored) RFM summary; ``segments`` defaults to its ``segment`` column.
-    Revenue is the ``revenue`` column (see :func:`add_spend`); without it the revenue of the
-    repeat purchases, ``monetary_value * frequency``, is used and the column is called
-    ``repeat_revenue``. ``clv`` is a Series of predicted lifetime value indexed by customer id
-    (adds ``mean_predicted_clv``). ``nps`` is the NPS per segment as computed by
-    :mod:`crmlib.feedback` (which owns the NPS definition and sits above this module)::
-
-        answers = crmlib.feedback.join_value(feedback, scored)      # adds 'segment'
-        profile(scored, nps=crmlib.feedback.nps_by(answers, by="segment"))
-
-    a table with columns ``segment``, ``score`` and ``n`` (adds ``nps`` and ``nps_responses``;
-    answers of customers in no segment are ignored). Rows follow the segment order; segments
-    with no customers are left out.
-    """
-    if segments is None:
-        if "segment" not in summary.columns:
-            raise DataError("profile() needs segments: pass segments=segment(scored) or add a 'segment' column.")
-        segments = summary["segment"]
-    seg = pd.Series(segments).reindex(summary.index)
-    if seg.isna().any():
-        raise DataError(f"{int(seg.isna().sum())} customers of the summary have no segment, "
-                        f"e.g. {list(summary.index[seg.isna().to_numpy()][:5])}.")
-    spend_col = spend_column(summary)
-    rev_name = "revenue" if "revenue" in summary.columns else "repeat_revenue"
-    df = pd.DataFrame({
-        "segment": seg.to_numpy(),
-        "time_since_last": (summary["days_since_last_purchase"] if "days_since_last_purchase" in summary.columns
-                            else summary["T"] - summary["recency"]).astype(float).to_numpy(),
-        "frequency": summary["frequency"].astype(float).to_numpy(),
-        "spend": summary[spend_col].astype(float).to_numpy(),
-        rev_name: (summary["revenue"] if rev_name == "revenue"
-                   else summary["monetary_value"] * summary["frequency"]).astype(float).to_numpy(),
-    }, index=summary.index)
-    # "recency" in reports is days since the last purchase; a summary without that column gives
-    # the time since the last purchase in its own unit
-    recency_name = ("mean_days_since_last_purchase" if "days_since_last_purchase" in summary.columns
-                    else "mean_time_since_last")
-    g = df.groupby("segment", observed=True, sort=True)
-    out = pd.DataFrame({
-        "customers": g.size(),
-        rev_name: g[rev_name].sum(),
-        recency_name: g["time_since_last"].mean(),
-        "mean_repeat_purchases": g["frequency"].mean(),
-        f"mean_{spend_col}": g["spend"].mean(),
-    })
-    out.insert(1, "customer_share", out["customers"] / out["customers"].sum())
-    total = out[rev_name].sum()
-    out.insert(3, f"{rev_name}_share", out[rev_name] / total if total else np.nan)
-    if clv is not None:
-        c = pd.to_numeric(pd.Series(clv), errors="coerce").reindex(summary.index)
-        out["mean_predicted_clv"] = c.groupby(df["segment"], observed=True).mean()
-    if nps is not None:
-        missing = [c for c in ("segment", "score", "n") if c not in getattr(nps, "columns", [])]
-        if missing:
-            raise DataError(f"nps: missing column(s) {missing}; pass the table of "
-                            "crmlib.feedback.nps_by(answers, by='segment').")
-        table = nps.dropna(subset=["segment"]).assign(segment=lambda t: t["segment"].astype(str))
-        table = table.set_index("segment")
-        out["nps"] = table["score"].astype(float).reindex(out.index.astype(str)).to_numpy()
-        out["nps_responses"] = table["n"].reindex(out.index.astype(str)).fillna(0).astype("int64").to_numpy()
-    if isinstance(seg.dtype, pd.CategoricalDtype):
-        out = out.reindex([c for c in seg.cat.categories if c in out.index])
-    out.index.name = "segment"
-    return out
-
-
-NEW, GONE = "(new)", "(gone)"
-
-
-def migration(before: pd.Series, after: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Segment transitions between two dates: (counts, row shares).
-
-    Rows are the segment at the earlier date, columns the segment at the later one. A customer
-    present only later is counted in row ``"(new)"``, one present only earlier in column
-    ``"(gone)"``; nobody is dropped. Row shares divide each row by its total (rows sum to 1).
-    """
-    for name, s in (("before", before), ("after", after)):
-        if not isinstance(s, pd.Series):
-            raise DataError(f"migration(): '{name}' must be a Series of segment names indexed by customer id.")
-        if s.index.has_duplicates:
-            raise DataError(f"migration(): '{name}' has duplicate customer ids, "
-                            f"e.g. {list(s.index[s.index.duplicated()][:5])}.")
-
-    def order(s):
-        return list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().astype(str).unique())
-
-    cats = list(dict.fromkeys(order(before) + order(after)))
-    idx = before.index.union(after.index)
-    b = before.astype(object).reindex(idx).fillna(NEW).astype(str)
-    a = after.astype(object).reindex(idx).fillna(GONE).astype(str)
-    rows = cats + [NEW]
-    cols = cats + [GONE]
-    counts = pd.crosstab(b, a).reindex(index=rows, columns=cols, fill_value=0).astype("int64")
-    counts.loc[NEW, GONE] = 0
-    counts.index.name, counts.columns.name = "segment before", "segment after"
-    totals = counts.sum(axis=1)
-    shares = counts.div(totals.where(totals > 0), axis=0)
-    return counts, shares

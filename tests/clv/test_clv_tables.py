@@ -1,4 +1,5 @@
-"""Figures and tables of the CLV report (crmlib/plots_clv.py), on small simulated summaries."""
+"""Tables and figures of the CLV report (crmlib/clv/tables.py, clv.validation.default_calibration_end), on small
+simulated summaries."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from crmlib import plots_clv  # noqa: E402
+from crmlib import units  # noqa: E402
+from crmlib.clv import clv_by_segment, default_calibration_end, frequency_recency_grid, top_customers  # noqa: E402
+from crmlib.customers import clv_deciles, fittable, transaction_model  # noqa: E402
+from crmlib.plots import clv as plots_clv  # noqa: E402
 from crmlib.clv import BetaGeo  # noqa: E402
 from crmlib.exceptions import DataError  # noqa: E402
 
@@ -24,7 +28,7 @@ def fitted():
 
 
 def test_probability_alive_grid_has_the_bgnbd_shape(fitted):
-    grid = plots_clv.frequency_recency_grid(fitted, T=39.0, max_frequency=6, n_recency=6)
+    grid = frequency_recency_grid(fitted, T=39.0, max_frequency=6, n_recency=6)
     assert list(grid.index) == [6, 5, 4, 3, 2, 1, 0] and grid.columns[-1] == 39.0
     # impossible cells are empty, the rest are probabilities
     assert np.isnan(grid.loc[0].iloc[1:]).all() and np.isnan(grid.loc[6].iloc[0])
@@ -38,78 +42,70 @@ def test_probability_alive_grid_has_the_bgnbd_shape(fitted):
 
 def test_expected_purchases_grid_needs_horizon_and_grows_with_it(fitted):
     with pytest.raises(DataError, match="horizon"):
-        plots_clv.frequency_recency_grid(fitted, T=39.0, what="expected_purchases")
-    short = plots_clv.frequency_recency_grid(fitted, 39.0, "expected_purchases", t=10, max_frequency=3)
-    long = plots_clv.frequency_recency_grid(fitted, 39.0, "expected_purchases", t=52, max_frequency=3)
+        frequency_recency_grid(fitted, T=39.0, what="expected_purchases")
+    short = frequency_recency_grid(fitted, 39.0, "expected_purchases", t=10, max_frequency=3)
+    long = frequency_recency_grid(fitted, 39.0, "expected_purchases", t=52, max_frequency=3)
     both = ~np.isnan(short.to_numpy())
     assert (long.to_numpy()[both] > short.to_numpy()[both]).all()
-    fig = plots_clv.frequency_recency_heatmap(long, "W")
-    assert "52 weeks" in fig.axes[0].get_title() and "weeks" in fig.axes[0].get_xlabel()
-    plt.close(fig)
+    ax = plots_clv.frequency_recency_heatmap(long, freq="W")
+    assert "52 weeks" in ax.get_title() and "weeks" in ax.get_xlabel()
+    plt.close(ax.figure)
 
 
 def test_deciles_add_up_and_are_ordered():
     values = pd.Series(np.random.default_rng(42).lognormal(5, 1.5, 1003))
-    table = plots_clv.clv_deciles(values)
+    table = clv_deciles(values)
     assert table["customers"].sum() == 1003 and table["customers"].max() - table["customers"].min() <= 1
     assert table["share"].sum() == pytest.approx(1.0)
     assert (table["min"].iloc[:-1].to_numpy() >= table["max"].iloc[1:].to_numpy()).all()
     assert table.index[0] == 1 and table.loc[1, "max"] == values.max()  # decile 1: the most valuable
     with pytest.raises(DataError, match="at least 10"):
-        plots_clv.clv_deciles(pd.Series([1.0, 2.0]))
+        clv_deciles(pd.Series([1.0, 2.0]))
 
 
 def test_clv_distribution_title_states_the_top_decile_share():
     values = pd.Series([100.0] * 90 + [1000.0] * 10)  # top 10% hold 10,000 of 19,000
-    fig = plots_clv.clv_distribution(values, horizon=52, freq="W", currency="INR")
-    ax = fig.axes[0]
+    ax = plots_clv.clv_distribution(values, horizon=52, freq="W", currency="INR")
     assert "53%" in ax.get_title() and "INR" in ax.get_xlabel()
-    plt.close(fig)
+    plt.close(ax.figure)
 
 
 def test_clv_by_segment_shares_and_missing_segments():
     values = pd.Series([10.0, 30.0, 60.0], index=["a", "b", "c"])
     segments = pd.Series(["x", "x", "y"], index=["a", "b", "c"])
-    table = plots_clv.clv_by_segment(values, segments)
+    table = clv_by_segment(values, segments)
     assert list(table.index) == ["y", "x"]
     assert table.loc["y", "clv_share"] == pytest.approx(0.6)
     assert table.loc["x", "customer_share"] == pytest.approx(2 / 3)
-    fig = plots_clv.clv_by_segment_figure(table)
-    assert "'y' hold 60%" in fig.axes[0].get_title()
-    plt.close(fig)
+    ax = plots_clv.clv_by_segment(table)
+    assert "'y' hold 60%" in ax.get_title()
+    plt.close(ax.figure)
     with pytest.raises(DataError, match="no segment"):
-        plots_clv.clv_by_segment(values, segments.iloc[:2])
+        clv_by_segment(values, segments.iloc[:2])
 
 
 def test_top_customers_shows_only_pseudonyms():
     table = pd.DataFrame({"clv": [5.0, 50.0, 20.0], "email": ["a@x.in", "b@x.in", "c@x.in"],
                           "segment": ["Lost", "Champions", "Loyal"]},
                          index=pd.Index(["C001", "C002", "C003"], name="customer_id"))
-    top = plots_clv.top_customers(table, n=2, key="test-key")
+    top = top_customers(table, n=2, key="test-key")
     assert list(top["rank"]) == [1, 2] and list(top["clv"]) == [50.0, 20.0]
     assert "email" not in top.columns and list(top["segment"]) == ["Champions", "Loyal"]
     assert all(i.startswith("c_") and "C00" not in i for i in top.index)
-    assert top.index[0] == plots_clv.top_customers(table, n=1, key="test-key").index[0]
+    assert top.index[0] == top_customers(table, n=1, key="test-key").index[0]
 
 
 def test_calibration_end_and_model_names():
     tx = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-04-01", "2024-07-01"])})
-    assert plots_clv.default_calibration_end(tx) == pd.Timestamp("2024-05-01")
+    assert default_calibration_end(tx) == pd.Timestamp("2024-05-01")
     with pytest.raises(DataError, match="ParetoNBD"):
-        plots_clv.transaction_model("Pareto")
+        transaction_model("Pareto")
     with pytest.raises(DataError, match="time unit"):
-        plots_clv.unit_name("Q")
+        units.name("Q")
 
 
 def test_fittable_drops_customers_without_history():
     summary = pd.DataFrame({"frequency": [0, 1], "recency": [0.0, 2.0], "T": [0.0, 5.0]})
     summary.attrs["freq"] = "W"
-    out = plots_clv.fittable(summary)
+    out = fittable(summary)
     assert len(out) == 1 and out.attrs["freq"] == "W"
-
-
-def test_model_choice_helpers_live_in_customers_and_stay_importable_here():
-    from crmlib import customers
-
-    for name in ("TRANSACTION_MODELS", "transaction_model", "fittable", "clv_deciles"):
-        assert getattr(plots_clv, name) is getattr(customers, name)

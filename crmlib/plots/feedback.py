@@ -1,62 +1,26 @@
-"""Feedback figures (score trends, groups, driver terms, themes, value by NPS group) and the
-font set-up that lets matplotlib draw Devanagari and Bengali.
+"""Figures of feedback: score trends, scores by group, driver terms, themes, value by NPS group.
 
-Fonts live in :mod:`crmlib.indic_fonts` (re-exported here: :func:`indic_fonts`,
-:func:`use_indic_fonts`, :class:`FontSupport`, ``FONTS_DIR``): installed fonts that really
-draw each script, else the Lohit fonts shipped in ``crmlib/fonts``, never matplotlib's "Last
-Resort" placeholder font; nothing changes at import. matplotlib >= 3.11 shapes both scripts
-(conjuncts, reordered vowel signs) through libraqm; older versions draw the letters unshaped.
-
-Every figure function here makes its figure inside :func:`use_indic_fonts`. When a script
-still has no font, words in that script are left out of the figure (and its note says so)
-instead of being drawn as boxes; show them with an HTML table, which the browser shapes.
+Every function draws inside :func:`crmlib.plots.style.use_indic_fonts`, so Devanagari and Bengali
+labels are drawn with real fonts. When a script still has no font, words in that script are left
+out of the figure (and its note says so) instead of being drawn as boxes; show them with an HTML
+table, which the browser shapes. The titles' words come from :mod:`crmlib.feedback`
+(:func:`crmlib.feedback.trend_title`).
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from crmlib.feedback.text import language
-# re-exported: notebooks call pf.indic_fonts() and pf.use_indic_fonts()
-from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fonts  # noqa: F401
+from crmlib.feedback.scores import format_score, trend_title
+from crmlib.plots import style
+from crmlib.plots.style import use_indic_fonts
 
 METRIC_LABEL = {"nps": "NPS (points, -100 to 100)", "csat": "CSAT (% answering 4-5 of 5)",
                 "ces": "CES (mean effort score, 1-7)"}
-GROUP_COLOURS = {"detractor": "#c0392b", "passive": "#95a5a6", "promoter": "#27ae60"}
 
 
-# ----------------------------------------------------------------------------- helpers
-
-def _fmt(metric: str, v: float) -> str:
-    return f"{v:.1f}" if metric == "ces" else f"{v:.0f}"
-
-
-def _period_label(ts) -> str:
-    return pd.Timestamp(ts).strftime("%b %Y")
-
-
-def trend_title(table: pd.DataFrame) -> str:
-    """A title stating the trend of a score_by(..., period=) table over its reliable periods."""
-    metric = table["metric"].iloc[0].upper() if len(table) else "Score"
-    ok = table[~table["too_few"]].sort_values("period")
-    if len(ok) < 2:
-        return f"{metric}: too few answers per period to show a trend"
-    first, last = ok.iloc[0], ok.iloc[-1]
-    m = metric.lower()
-    overlap = not (first["upper"] < last["lower"] or last["upper"] < first["lower"])
-    verb = ("held steady at about" if overlap else
-            "rose from" if last["score"] > first["score"] else "fell from")
-    span = f"({_period_label(first['period'])} to {_period_label(last['period'])})"
-    if overlap:
-        return f"{metric} {verb} {_fmt(m, ok['score'].mean())} {span}; changes are within the noise"
-    return f"{metric} {verb} {_fmt(m, first['score'])} to {_fmt(m, last['score'])} {span}"
-
-
-# ----------------------------------------------------------------------------- figures
-
-def plot_trend(table: pd.DataFrame, *, title: str | None = None, ax=None):
+def trend(table: pd.DataFrame, *, ax=None, title: str | None = None):
     """Score per period with its interval band; periods with too few answers in grey.
 
     ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping.
@@ -65,8 +29,8 @@ def plot_trend(table: pd.DataFrame, *, title: str | None = None, ax=None):
     t = table.sort_values("period")
     ok = t[~t["too_few"]]
     with use_indic_fonts():
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9, 4))
+        ax = style.axes(ax, (9, 4))
+        style.indic_text(ax)
         ax.fill_between(ok["period"], ok["lower"], ok["upper"], color="#2c7fb8", alpha=0.2,
                         label=f"{t.attrs.get('confidence', 0.95):.0%} interval")
         ax.plot(ok["period"], ok["score"], "o-", color="#2c7fb8", label=metric.upper())
@@ -84,7 +48,7 @@ def plot_trend(table: pd.DataFrame, *, title: str | None = None, ax=None):
     return ax
 
 
-def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, ax=None, order=None):
+def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = None, order=None):
     """Score and interval per group (channel, segment, CLV decile ...), best at the top.
 
     ``order`` lists the groups from top to bottom instead; a ``clv_decile`` column is drawn in
@@ -103,8 +67,8 @@ def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, 
     labels = [str(g) for g in t[group]]
     y = np.arange(len(t))
     with use_indic_fonts() as fonts:
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.6))
+        ax = style.axes(ax, (8, 0.45 * len(t) + 1.6))
+        style.indic_text(ax)
         for i, row in t.iterrows():
             grey = bool(row["too_few"])
             colour = "grey" if grey else "#2c7fb8"
@@ -127,8 +91,8 @@ def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, 
             if len(ok) >= 2:
                 hi, lo = ok.iloc[-1], ok.iloc[0]
                 title = (f"{metric.upper()} by {group.replace('_', ' ')}: highest {hi[group]} "
-                         f"({_fmt(metric, hi['score'])}), lowest {lo[group]} "
-                         f"({_fmt(metric, lo['score'])})")
+                         f"({format_score(metric, hi['score'])}), lowest {lo[group]} "
+                         f"({format_score(metric, lo['score'])})")
             else:
                 title = f"{metric.upper()} by {group.replace('_', ' ')}: too few answers to compare"
         ax.set_title(title)
@@ -136,7 +100,7 @@ def plot_by_group(table: pd.DataFrame, group: str, *, title: str | None = None, 
     return ax
 
 
-def plot_drivers(table: pd.DataFrame, k: int = 10, *, title: str | None = None, ax=None):
+def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = None):
     """The ``k`` strongest terms per side of a :func:`crmlib.feedback.drivers` table, by z.
 
     Terms in a script without a font are left out (the x-label says how many).
@@ -149,9 +113,9 @@ def plot_drivers(table: pd.DataFrame, k: int = 10, *, title: str | None = None, 
         t = pd.concat([b, a]).reset_index(drop=True)
         side_a = table.attrs.get("group_a", "detractor")
         side_b = table.attrs.get("group_b", "promoter")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 0.32 * max(len(t), 4) + 1.5))
-        colours = [GROUP_COLOURS.get(s, "#7f7f7f") for s in t["side"]]
+        ax = style.axes(ax, (8, 0.32 * max(len(t), 4) + 1.5))
+        style.indic_text(ax)
+        colours = [style.GROUP_COLOURS.get(s, "#7f7f7f") for s in t["side"]]
         ax.barh(np.arange(len(t)), t["z"], color=colours)
         ax.set_yticks(np.arange(len(t)), [f"{w}  ({ca}/{cb})" for w, ca, cb
                                           in zip(t["term"], t["count_a"], t["count_b"])])
@@ -169,12 +133,12 @@ def plot_drivers(table: pd.DataFrame, k: int = 10, *, title: str | None = None, 
     return ax
 
 
-def plot_themes(result, *, title: str | None = None, ax=None):
+def themes(result, *, ax=None, title: str | None = None):
     """Share of comments per theme, labelled by the theme's top terms and languages."""
     s = result.summary.sort_values("share")
     with use_indic_fonts() as fonts:
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9, 0.5 * len(s) + 1.5))
+        ax = style.axes(ax, (9, 0.5 * len(s) + 1.5))
+        style.indic_text(ax)
         labels = [f"{r.theme}: {r.label if fonts.can_draw(r.label) else '(see table)'}"
                   for r in s.itertuples()]
         ax.barh(np.arange(len(s)), 100 * s["share"], color="#6a51a3")
@@ -193,14 +157,14 @@ def plot_themes(result, *, title: str | None = None, ax=None):
     return ax
 
 
-def plot_value_by_nps_group(table: pd.DataFrame, *, title: str | None = None, ax=None):
+def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None):
     """Share of customer lifetime value held by detractors, passives and promoters."""
     t = table.reset_index()
     with use_indic_fonts():
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 3.5))
+        ax = style.axes(ax, (7, 3.5))
+        style.indic_text(ax)
         ax.bar(t["nps_group"], 100 * t["clv_share"],
-               color=[GROUP_COLOURS[g] for g in t["nps_group"]])
+               color=[style.GROUP_COLOURS[g] for g in t["nps_group"]])
         for i, r in t.iterrows():
             ax.annotate(f"{r['customers']:,} customers", (i, 100 * r["clv_share"]),
                         xytext=(0, 3), textcoords="offset points", ha="center",

@@ -1,0 +1,73 @@
+"""The one style of crmlib's figures: palette, colours, the Axes helper, percent axes, unit
+labels and the fonts that draw Devanagari and Bengali.
+
+Every figure function in :mod:`crmlib.plots` has the signature ``f(data, *, ax=None, ...) ->
+Axes``: it draws on ``ax``, or on the Axes of a new figure sized for the picture
+(:func:`axes`), and returns the Axes. Multi-panel pictures are composed by the caller with
+``plt.subplots``. Nothing global changes: styles apply inside a function only.
+
+Fonts live in :mod:`crmlib.indic_fonts` (re-exported here): installed fonts that really draw each
+script, else the Lohit fonts shipped in ``crmlib/fonts``, never matplotlib's "Last Resort"
+placeholder; matplotlib >= 3.11 shapes both scripts through libraqm.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from crmlib import units
+# re-exported: notebooks call style.indic_fonts() and style.use_indic_fonts()
+from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fonts  # noqa: F401
+
+#: seaborn's colour-blind-safe palette, used by every figure.
+PALETTE = "colorblind"
+#: Colours of the NPS groups, the same in every feedback figure.
+GROUP_COLOURS = {"detractor": "#c0392b", "passive": "#95a5a6", "promoter": "#27ae60"}
+
+
+def colours(n: int | None = None) -> list:
+    """The first ``n`` colours of :data:`PALETTE` (all ten when None)."""
+    return sns.color_palette(PALETTE, n)
+
+
+def axes(ax, size: tuple[float, float]):
+    """``ax`` itself, or the Axes of a new figure of ``size`` inches (constrained layout)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def grid():
+    """The background of line and bar charts (a context manager: seaborn's whitegrid)."""
+    return sns.axes_style("whitegrid")
+
+
+def percent(axis) -> None:
+    """Label an axis holding shares (0-1) in percent."""
+    axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+
+
+def time_label(freq: str, what: str) -> str:
+    """An axis label for a time in the unit ``freq``, e.g. ``"Age (weeks)"``."""
+    return units.axis_label(freq, what)
+
+
+def money_label(what: str, currency: str = "") -> str:
+    """An axis label for money: ``"Revenue (INR)"``, or ``"Revenue (currency units)"``."""
+    return f"{what} ({currency or 'currency units'})"
+
+
+def indic_text(ax) -> None:
+    """Inside :func:`use_indic_fonts`: the title, axis labels and tick labels of ``ax`` use the
+    Indic fonts too.
+
+    These texts belong to the Axes from its creation (tick labels are even made again at drawing
+    time from the Axes' settings), so an Axes the caller made outside the fonts' context would
+    otherwise draw Devanagari and Bengali with a font that has no such letters.
+    """
+    family = list(mpl.rcParams["font.family"])
+    ax.tick_params(axis="both", labelfontfamily=family)
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontfamily(family)

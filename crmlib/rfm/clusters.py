@@ -1,0 +1,98 @@
+"""k-means clusters of customers on recency gap, frequency and spend, k chosen by silhouette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlib.exceptions import DataError
+from crmlib.rfm.scores import _check_summary, _features, spend_column
+
+@dataclass
+class RFMClusters:
+    """Result of :func:`cluster`: labels, the chosen k, silhouette per k, centres and words."""
+
+    labels: pd.Series
+    k: int
+    silhouette: pd.Series
+    centers: pd.DataFrame
+    descriptions: pd.Series
+
+    def named(self) -> pd.Series:
+        """Label per customer as text, e.g. ``"1: recent, frequent, high spend"``."""
+        return self.labels.map(lambda c: f"{c}: {self.descriptions[c]}").rename("cluster")
+
+
+def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
+    return high if z > cut else low if z < -cut else mid
+
+
+def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = None,
+            random_state: int = 0, sample_size: int = 2000) -> RFMClusters:
+    """k-means on log-scaled, standardised recency gap, frequency and spend; k by silhouette.
+
+    Features are ``log1p`` of the time since the last purchase, of ``frequency`` and of the
+    spend column (``mean_spend`` if present, else ``monetary_value``; negative spend counts
+    as 0), each standardised. For each k in ``k_range`` k-means is fitted and the silhouette
+    computed on a fixed random sample of ``sample_size`` customers (all of them when fewer),
+    which keeps large customer bases fast; the k with the highest silhouette wins and every
+    customer is assigned to the nearest centre of that fit. Clusters are numbered 1..k from the most valuable (highest mean
+    of standardised -gap, frequency and spend) down, and described in words against the
+    overall mean (more than half a standard deviation above or below), e.g.
+    ``"recent, frequent, high spend"``.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    if monetary is None:
+        monetary = spend_column(summary)
+    _check_summary(summary, monetary)
+    ks = [int(k) for k in k_range]
+    if not ks or min(ks) < 2:
+        raise DataError(f"k_range must hold numbers of clusters >= 2, got {list(k_range)}.")
+    neg_gap, freq, spend = _features(summary, monetary)
+    raw = np.column_stack([-neg_gap, freq, np.clip(spend, 0, None)])
+    X = StandardScaler().fit_transform(np.log1p(raw))
+    n_distinct = len(np.unique(X, axis=0))
+    ks = [k for k in ks if k < n_distinct]
+    if not ks:
+        raise DataError(f"Only {n_distinct} distinct customers (R/F/M points): too few to cluster "
+                        f"with k in {list(k_range)}.")
+    rng = np.random.default_rng(random_state)
+    idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
+    sil, fits = {}, {}
+    # One thread: on a few thousand points OpenMP threads only add overhead, and on a busy
+    # machine (parallel report runs) they thrash - 24 s instead of 0.7 s for 2,000 customers.
+    with threadpool_limits(limits=1):
+        for k in ks:
+            km = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(X[idx])
+            fits[k] = km
+            sil[k] = float(silhouette_score(X[idx], km.labels_)) if len(np.unique(km.labels_)) > 1 else -1.0
+        best = max(sil, key=lambda k: (sil[k], -k))
+        km = fits[best]
+        assigned = km.predict(X)
+    zc = km.cluster_centers_
+    order = np.argsort(-(-zc[:, 0] + zc[:, 1] + zc[:, 2]), kind="stable")
+    relabel = {int(old): new + 1 for new, old in enumerate(order)}
+    labels = pd.Series([relabel[int(c)] for c in assigned], index=summary.index, name="cluster")
+    frame = pd.DataFrame(raw, index=summary.index, columns=["time_since_last", "frequency", "spend"])
+    centers = frame.groupby(labels.to_numpy()).mean()
+    centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
+    centers.index.name = "cluster"
+    words = {}
+    for old, new in relabel.items():
+        z = zc[old]
+        words[new] = ", ".join([
+            _words(z[0], "recent", "mid recency", "lapsed"),
+            _words(z[1], "one-off", "occasional", "frequent"),
+            _words(z[2], "low spend", "mid spend", "high spend"),
+        ])
+    desc = pd.Series(words, name="description").sort_index()
+    desc.index.name = "cluster"
+    centers["description"] = desc
+    return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
+                       centers=centers, descriptions=desc)

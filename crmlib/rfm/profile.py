@@ -1,0 +1,136 @@
+"""Segment profiles (size, revenue, means, CLV and NPS per segment), the R x F grid of customers,
+and migration between two dates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.exceptions import DataError
+from crmlib.rfm.scores import spend_column
+
+
+def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Series | None = None,
+            nps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per segment: size, revenue, means of recency/frequency/spend, and optionally CLV and NPS.
+
+    ``summary`` is a (scored) RFM summary; ``segments`` defaults to its ``segment`` column.
+    Revenue is the ``revenue`` column (see :func:`add_spend`); without it the revenue of the
+    repeat purchases, ``monetary_value * frequency``, is used and the column is called
+    ``repeat_revenue``. ``clv`` is a Series of predicted lifetime value indexed by customer id
+    (adds ``mean_predicted_clv``). ``nps`` is the NPS per segment as computed by
+    :mod:`crmlib.feedback` (which owns the NPS definition and sits above this module)::
+
+        answers = crmlib.feedback.join_value(feedback, scored)      # adds 'segment'
+        profile(scored, nps=crmlib.feedback.nps_by(answers, by="segment"))
+
+    a table with columns ``segment``, ``score`` and ``n`` (adds ``nps`` and ``nps_responses``;
+    answers of customers in no segment are ignored). Rows follow the segment order; segments
+    with no customers are left out.
+    """
+    if segments is None:
+        if "segment" not in summary.columns:
+            raise DataError("profile() needs segments: pass segments=segment(scored) or add a 'segment' column.")
+        segments = summary["segment"]
+    seg = pd.Series(segments).reindex(summary.index)
+    if seg.isna().any():
+        raise DataError(f"{int(seg.isna().sum())} customers of the summary have no segment, "
+                        f"e.g. {list(summary.index[seg.isna().to_numpy()][:5])}.")
+    spend_col = spend_column(summary)
+    rev_name = "revenue" if "revenue" in summary.columns else "repeat_revenue"
+    df = pd.DataFrame({
+        "segment": seg.to_numpy(),
+        "time_since_last": (summary["days_since_last_purchase"] if "days_since_last_purchase" in summary.columns
+                            else summary["T"] - summary["recency"]).astype(float).to_numpy(),
+        "frequency": summary["frequency"].astype(float).to_numpy(),
+        "spend": summary[spend_col].astype(float).to_numpy(),
+        rev_name: (summary["revenue"] if rev_name == "revenue"
+                   else summary["monetary_value"] * summary["frequency"]).astype(float).to_numpy(),
+    }, index=summary.index)
+    # "recency" in reports is days since the last purchase; a summary without that column gives
+    # the time since the last purchase in its own unit
+    recency_name = ("mean_days_since_last_purchase" if "days_since_last_purchase" in summary.columns
+                    else "mean_time_since_last")
+    g = df.groupby("segment", observed=True, sort=True)
+    out = pd.DataFrame({
+        "customers": g.size(),
+        rev_name: g[rev_name].sum(),
+        recency_name: g["time_since_last"].mean(),
+        "mean_repeat_purchases": g["frequency"].mean(),
+        f"mean_{spend_col}": g["spend"].mean(),
+    })
+    out.insert(1, "customer_share", out["customers"] / out["customers"].sum())
+    total = out[rev_name].sum()
+    out.insert(3, f"{rev_name}_share", out[rev_name] / total if total else np.nan)
+    if clv is not None:
+        c = pd.to_numeric(pd.Series(clv), errors="coerce").reindex(summary.index)
+        out["mean_predicted_clv"] = c.groupby(df["segment"], observed=True).mean()
+    if nps is not None:
+        missing = [c for c in ("segment", "score", "n") if c not in getattr(nps, "columns", [])]
+        if missing:
+            raise DataError(f"nps: missing column(s) {missing}; pass the table of "
+                            "crmlib.feedback.nps_by(answers, by='segment').")
+        table = nps.dropna(subset=["segment"]).assign(segment=lambda t: t["segment"].astype(str))
+        table = table.set_index("segment")
+        out["nps"] = table["score"].astype(float).reindex(out.index.astype(str)).to_numpy()
+        out["nps_responses"] = table["n"].reindex(out.index.astype(str)).fillna(0).astype("int64").to_numpy()
+    if isinstance(seg.dtype, pd.CategoricalDtype):
+        out = out.reindex([c for c in seg.cat.categories if c in out.index])
+    out.index.name = "segment"
+    return out
+
+
+NEW, GONE = "(new)", "(gone)"
+
+
+def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
+    """R x F table (R from bins at the top down to 1, F from 1 to bins) of customer counts or mean spend.
+
+    ``value`` is ``"customers"`` or the name of a numeric column to average (e.g. ``"mean_spend"``).
+    """
+    for col in ("R", "F"):
+        if col not in scored.columns:
+            raise DataError(f"column '{col}' missing: score the summary with crmlib.rfm.score() first.")
+    scale = scored.attrs.get("rfm_thresholds")
+    bins = scale.bins if scale is not None else int(max(scored["R"].max(), scored["F"].max()))
+    if value == "customers":
+        grid = pd.crosstab(scored["R"], scored["F"])
+    else:
+        if value not in scored.columns:
+            raise DataError(f"column '{value}' missing; pass value='customers' or a numeric column of the frame.")
+        grid = scored.pivot_table(index="R", columns="F", values=value, aggfunc="mean", observed=True)
+    grid = grid.reindex(index=range(bins, 0, -1), columns=range(1, bins + 1))
+    if value == "customers":
+        grid = grid.fillna(0).astype("int64")
+    return grid
+
+
+def migration(before: pd.Series, after: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Segment transitions between two dates: (counts, row shares).
+
+    Rows are the segment at the earlier date, columns the segment at the later one. A customer
+    present only later is counted in row ``"(new)"``, one present only earlier in column
+    ``"(gone)"``; nobody is dropped. Row shares divide each row by its total (rows sum to 1).
+    """
+    for name, s in (("before", before), ("after", after)):
+        if not isinstance(s, pd.Series):
+            raise DataError(f"migration(): '{name}' must be a Series of segment names indexed by customer id.")
+        if s.index.has_duplicates:
+            raise DataError(f"migration(): '{name}' has duplicate customer ids, "
+                            f"e.g. {list(s.index[s.index.duplicated()][:5])}.")
+
+    def order(s):
+        return list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().astype(str).unique())
+
+    cats = list(dict.fromkeys(order(before) + order(after)))
+    idx = before.index.union(after.index)
+    b = before.astype(object).reindex(idx).fillna(NEW).astype(str)
+    a = after.astype(object).reindex(idx).fillna(GONE).astype(str)
+    rows = cats + [NEW]
+    cols = cats + [GONE]
+    counts = pd.crosstab(b, a).reindex(index=rows, columns=cols, fill_value=0).astype("int64")
+    counts.loc[NEW, GONE] = 0
+    counts.index.name, counts.columns.name = "segment before", "segment after"
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals.where(totals > 0), axis=0)
+    return counts, shares
