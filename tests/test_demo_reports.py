@@ -70,10 +70,11 @@ def test_no_generated_page_contains_planted_pii(demo):
         leaked = sorted(v for v in planted if v in text)
         assert not leaked, f"{page.name} shows PII: {leaked[:5]}"
         # emails in any spelling, and phone numbers written without separators
-        assert not re.search(r"[\w.+-]+@example\.(com|in|org)", text), page.name
-        digits = re.sub(r"[^0-9]", " ", text)
+        # (the substring test first: the regex alone takes seconds on a page of base64 figures)
+        assert "@example." not in text or not re.search(r"[\w.+-]+@example\.(com|in|org)", text), page.name
+        numbers = set(re.sub(r"[^0-9]", " ", text).split())  # split once, not once per phone
         phones = {re.sub(r"\D", "", v)[-10:] for v in planted if sum(ch.isdigit() for ch in v) >= 10}
-        assert not [p for p in phones if p in digits.split()], page.name
+        assert not phones & numbers, page.name
 
 
 @pytest.mark.slow
