@@ -106,3 +106,30 @@ def test_lighter_png_leaves_what_it_cannot_shrink_faithfully():
     photo = _b64(buffer.getvalue())
     assert lighter_png(photo) == photo  # 19,000 colours: 256 would differ by far more than the tolerance
     assert lighter_png("bm90IGEgUE5H") == "bm90IGEgUE5H"  # not an image: left as it is
+
+
+def test_page_figures_get_alt_text_and_png_ones_get_lighter():
+    """A rendered page: the PNG figure is the palette version at the same size, and an SVG figure
+    (a notebook may emit one) is embedded as an image with alternative text, as a PNG is."""
+    import nbformat
+
+    from crmlib.reports import html
+
+    png = _b64(_figure_png())
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#36c"/></svg>'
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## CSAT rose"),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": png, "text/plain": "<Figure size 400x300 with 1 Axes>"},
+            metadata={"image/png": {"width": 300, "height": 220}})]),
+        nbformat.v4.new_markdown_cell("## Spend by month"),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})]),
+    ])
+    page = html.render(nb, title="Figures", parameters={}, data_period=None, provenance={})
+    tags = _IMG.findall(page)
+    assert len(tags) == 2, tags
+    assert 'alt="Figure: CSAT rose"' in tags[0] and 'width="300"' in tags[0]
+    shown = Image.open(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", tags[0]).group(1))))
+    assert shown.mode == "P" and shown.size == Image.open(io.BytesIO(base64.b64decode(png))).size
+    assert 'alt="Figure: Spend by month"' in tags[1] and 'src="data:image/svg+xml;base64,' in tags[1]
+    assert "No description has been provided" not in page

@@ -210,7 +210,7 @@ def prepare(nb, title: str | None = None):
                 if out.get("output_type") == "error":  # shown once, in the header's error box
                     failed = True
                     continue
-                if "image/png" in data or "image/jpeg" in data:
+                if {"image/png", "image/jpeg", "image/svg+xml"} & set(data):
                     out.setdefault("metadata", {})["crmlib_alt"] = _alt(heading, data)
                 if "image/png" in data:
                     data["image/png"] = lighter_png(data["image/png"])
