@@ -6,8 +6,8 @@ the demo suite (``demo_suite`` in the root conftest.py: the five reports on demo
 report on CDNOW, their index.html). On each page: every image loaded, is drawn with at least 1.8
 image pixels per CSS pixel (sharp on high-density screens) and has alternative text; no console
 error, exception or error log entry; nothing requested from the network; no horizontal overflow in
-a 1280 px wide window (wide tables scroll inside their own output box); every relative link points
-to a file that exists. A last test plants each fault in a page and checks that the checks see it.
+a 1280 px wide window (wide tables scroll inside their own output box), nor in a 390 px one; every
+relative link points to a file that exists. A last test plants each fault in a page and checks that the checks see it.
 Needs Debian's ``chromium`` (the Makefile's set-up installs it); the protocol is spoken with
 ``websocket-client``, which Jupyter already installs.
 """
@@ -246,6 +246,26 @@ def test_every_demo_page_renders_clean_in_chromium(demo_suite, browser, stem):
         assert all(img["alt"].startswith("Figure: ") for img in facts["images"])
     if stem in {"segments", "retention"}:  # reports that write files link them from the page
         assert any(link["href"].startswith(f"{stem}/") for link in facts["links"])
+
+
+#: A phone held upright (CSS px): pages and index must not scroll sideways there either.
+PHONE_WIDTH = 390
+
+
+def test_demo_pages_fit_a_phone_width(demo_suite, browser):
+    """At 390 px only the wide tables and the index table scroll, inside their own box."""
+    browser.call("Emulation.setDeviceMetricsOverride", width=PHONE_WIDTH, height=900, deviceScaleFactor=1,
+                 mobile=False)
+    try:
+        widths = {}
+        for path in demo_suite.pages:
+            browser.open(path)
+            widths[path.name] = browser.evaluate(
+                "[window.innerWidth, document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+    assert all(inner == PHONE_WIDTH for inner, _, _ in widths.values()), widths
+    assert {name: w for name, w in widths.items() if w[1] > w[2]} == {}
 
 
 def test_page_checks_see_each_planted_fault(demo_suite, browser):

@@ -600,7 +600,7 @@ def _index_row(e: dict[str, Any]) -> str:
 def index_html(entries: list[dict[str, Any]]) -> str:
     """The index page: one row per report, in reading order (:func:`reading_order`), with its
     parameters, input files (name, size, short hash), data period, the files it wrote (linked), status,
-    fingerprint, version, run time."""
+    fingerprint, version, run time. The table scrolls sideways inside its box on a narrow window."""
     entries = sorted(entries, key=reading_order)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
     stopped = f", {counts['interrupted']} interrupted" if counts["interrupted"] else ""
@@ -628,11 +628,13 @@ def index_html(entries: list[dict[str, Any]]) -> str:
   .stem {{ color: #666; font-size: 0.85em; }}
   .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
   .written {{ font-size: 0.9em; overflow-wrap: anywhere; }}
+  .table-box {{ overflow-x: auto; }}  /* ten columns: on a narrow window the table scrolls, not the page */
 </style>
 </head>
 <body>
 <h1>crmlib reports</h1>
 {notice}<p id="counts">{len(entries)} report(s): {counts['ok']} ok, {counts['failed']} failed{stopped}.</p>
+<div class="table-box">
 <table>
 <thead><tr><th>Report</th><th>Parameters</th><th>Input files</th><th>Data period</th><th>Files written</th><th>Status</th>
 <th>Input fingerprint</th><th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>
@@ -640,6 +642,7 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 {rows}
 </tbody>
 </table>
+</div>
 <p>Input files: name, size and the first 12 hex digits of the file's SHA-256. Input fingerprint: the
 first 12 hex digits of a SHA-256 over all of a report's input files; equal fingerprints mean the same
 data. An <em>interrupted</em> report was stopped while it ran; its page, if any, is the previous run's.</p>
