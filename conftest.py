@@ -23,3 +23,30 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_suite(tmp_path_factory):
+    """The pages ``crmlib demo`` writes, built once per test session: the demo data (800 customers,
+    seed 7) and every report on exactly those files, then the segment report on CDNOW, into one
+    folder with one index.html. Several modules read it (test_demo_reports, test_browser,
+    test_pages); a run of the five reports costs about a minute on two cores, so it is not repeated.
+
+    Returns a namespace: ``data`` (the generated dataset), ``batch`` (the five demo reports),
+    ``cdnow`` (the CDNOW segment report), ``out`` (the reports folder), ``pages`` (every page's path,
+    index.html first).
+    """
+    from types import SimpleNamespace
+
+    from crmlib import datasets, reports
+    from crmlib.cli import DEMO_REPORTS
+
+    root = tmp_path_factory.mktemp("demo")
+    data = datasets.make_crm_dataset(n_customers=800, seed=7)
+    paths = data.write(root / "data")
+    out = root / "reports"
+    batch = reports.run_reports([name for name, _ in DEMO_REPORTS], out_dir=out,
+                                inputs={k: str(v) for k, v in paths.items()}, jobs=2)
+    cdnow = reports.run_reports(["segments"], out_dir=out, params={"dataset": ["cdnow_master"]}, jobs=1)
+    pages = [out / "index.html"] + [r.html_path for r in batch.reports + cdnow.reports]
+    return SimpleNamespace(data=data, batch=batch, cdnow=cdnow, out=out, pages=pages)

@@ -1,10 +1,15 @@
-"""Reports checked in a real browser (issue 6 item 8): headless Chromium driven over the DevTools protocol.
+"""Reports checked in a real browser (issue 6 item 8, issue 11 item 8): headless Chromium driven
+over the DevTools protocol, one browser for the module.
 
-Opens ``index.html`` and one report page from a fresh batch, asserts that every image loaded,
-that the page logged no console errors or exceptions and requested nothing from the network,
-and saves a screenshot of each under the test's temporary folder. Needs Debian's ``chromium``
-(the Makefile's set-up installs it); the protocol is spoken with ``websocket-client``, which
-Jupyter already installs.
+Opens ``index.html`` and the pages of a tiny batch (a good one and a failed one), then every page of
+the demo suite (``demo_suite`` in the root conftest.py: the five reports on demo data, the segment
+report on CDNOW, their index.html). On each page: every image loaded, is drawn with at least 1.8
+image pixels per CSS pixel (sharp on high-density screens) and has alternative text; no console
+error, exception or error log entry; nothing requested from the network; no horizontal overflow in
+a 1280 px wide window (wide tables scroll inside their own output box), nor in a 390 px one; every
+relative link points to a file that exists. A last test plants each fault in a page and checks that the checks see it.
+Needs Debian's ``chromium`` (the Makefile's set-up installs it); the protocol is spoken with
+``websocket-client``, which Jupyter already installs.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -95,7 +101,7 @@ class Browser:
         self.wait_for("Page.loadEventFired")
 
     def evaluate(self, expression: str):
-        return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"]["value"]
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
 
     def screenshot(self, path: Path) -> Path:
         data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
@@ -130,12 +136,13 @@ class Browser:
             self.proc.wait()
 
 
-@pytest.fixture
-def browser(tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One Chromium for every page of the module (a start costs about a second)."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     if binary is None:
         pytest.fail("headless Chromium is needed: apt-get install -y chromium (make setup does it)")
-    b = Browser(binary, tmp_path / "chromium-profile")
+    b = Browser(binary, tmp_path_factory.mktemp("chromium") / "profile")
     yield b
     b.close()
 
@@ -169,3 +176,121 @@ def test_index_and_report_render_in_chromium_offline(tmp_path, browser):
         assert shot.stat().st_size > 5_000
     # the failed page shows its error in the visible header
     assert "no customers in region" in browser.evaluate("document.querySelector('.crmlib-error').innerText")
+
+
+#: What the checks read from an open page: the window, the document's widths, every image and every
+#: link that is not to the web, an anchor or a data: URI (``a.href`` is resolved against the page).
+PAGE_FACTS = """(() => {
+  const d = document.documentElement;
+  return {
+    innerWidth: window.innerWidth, scrollWidth: d.scrollWidth, clientWidth: d.clientWidth,
+    images: Array.from(document.images).map(i => ({
+      loaded: i.complete && i.naturalWidth > 0, natural: i.naturalWidth,
+      shown: i.getBoundingClientRect().width, alt: i.getAttribute('alt') || '',
+      src: (i.getAttribute('src') || '').slice(0, 40)})),
+    links: Array.from(document.querySelectorAll('a[href]'))
+      .filter(a => !/^(https?:|#|data:)/i.test(a.getAttribute('href')))
+      .map(a => ({href: a.getAttribute('href'), url: a.href})),
+  };
+})()"""
+#: Width of the window the pages are checked in (CHROMIUM_FLAGS' --window-size).
+WINDOW_WIDTH = 1280
+#: Image pixels per CSS pixel a figure needs to look sharp on a 2x screen (retina PNGs give 2.0).
+MIN_DENSITY = 1.8
+
+
+def page_faults(browser: Browser) -> tuple[list[str], dict]:
+    """Everything wrong with the page open in ``browser``, one line each, and the facts read."""
+    facts = browser.evaluate(PAGE_FACTS)
+    faults = list(browser.problems())
+    if facts["scrollWidth"] > facts["clientWidth"]:
+        faults.append(f"page overflows sideways: scrollWidth {facts['scrollWidth']} > clientWidth {facts['clientWidth']}")
+    for n, img in enumerate(facts["images"], start=1):
+        if not img["loaded"]:
+            faults.append(f"image {n} did not load: {img['src']}")
+        elif img["shown"] and img["natural"] < MIN_DENSITY * img["shown"]:
+            faults.append(f"image {n} is soft: {img['natural']} px shown at {img['shown']:.0f} CSS px")
+        if not img["alt"].strip():
+            faults.append(f"image {n} has no alternative text")
+    for link in facts["links"]:
+        url = urllib.parse.urlsplit(link["url"])
+        target = Path(urllib.parse.unquote(url.path))
+        if url.scheme != "file" or not target.is_file():
+            faults.append(f"link to a missing file: {link['href']}")
+    return faults, facts
+
+
+DEMO_PAGES = ["index", "overview", "segments", "clv", "feedback", "retention", "segments__dataset=cdnow_master"]
+
+
+@pytest.mark.parametrize("stem", DEMO_PAGES)
+def test_every_demo_page_renders_clean_in_chromium(demo_suite, browser, stem):
+    """Issue 11.8: each page of the demo suite at 1280 px: images loaded, sharp and described, no
+    console errors, nothing from the network, no sideways scrolling, no dead relative link."""
+    path = demo_suite.out / f"{stem}.html"
+    assert path in demo_suite.pages
+    browser.open(path)
+    faults, facts = page_faults(browser)
+    assert faults == [], f"{stem}.html: {faults}"
+    assert facts["innerWidth"] == WINDOW_WIDTH
+    n_img = path.read_text(encoding="utf-8").count("<img ")
+    assert len(facts["images"]) == n_img  # every image of the file was seen
+    if stem == "index":
+        # the index links every page, its executed notebook and the files the reports wrote
+        hrefs = {link["href"] for link in facts["links"]}
+        assert {f"{s}.html" for s in DEMO_PAGES[1:]} <= hrefs
+        assert {f"{s}.ipynb" for s in DEMO_PAGES[1:]} <= hrefs
+        assert any(h.startswith("segments/") and h.endswith(".csv") for h in hrefs)
+    else:
+        assert n_img >= 3, f"{stem}.html shows {n_img} figures"
+        assert all(img["alt"].startswith("Figure: ") for img in facts["images"])
+    if stem in {"segments", "retention"}:  # reports that write files link them from the page
+        assert any(link["href"].startswith(f"{stem}/") for link in facts["links"])
+
+
+#: A phone held upright (CSS px): pages and index must not scroll sideways there either.
+PHONE_WIDTH = 390
+
+
+def test_demo_pages_fit_a_phone_width(demo_suite, browser):
+    """At 390 px only the wide tables and the index table scroll, inside their own box."""
+    browser.call("Emulation.setDeviceMetricsOverride", width=PHONE_WIDTH, height=900, deviceScaleFactor=1,
+                 mobile=False)
+    try:
+        widths = {}
+        for path in demo_suite.pages:
+            browser.open(path)
+            widths[path.name] = browser.evaluate(
+                "[window.innerWidth, document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+    assert all(inner == PHONE_WIDTH for inner, _, _ in widths.values()), widths
+    assert {name: w for name, w in widths.items() if w[1] > w[2]} == {}
+
+
+def test_page_checks_see_each_planted_fault(demo_suite, browser):
+    """The checks above can fail: plant a broken image, a soft one, a dead link and a too-wide block
+    in a demo page and each is reported."""
+    browser.open(demo_suite.out / "overview.html")
+    assert page_faults(browser)[0] == []
+    browser.evaluate("""(() => {
+      const main = document.querySelector('main') || document.body;
+      main.insertAdjacentHTML('beforeend',
+        '<img id="broken" src="no-such-figure.png" alt="Figure: missing">' +
+        '<img id="soft" width="600" alt="" src="' + document.images[0].src + '">' +
+        '<a href="segments/no-such-file.csv">gone</a>' +
+        '<div style="width: 2000px">too wide</div>');
+      document.getElementById('soft').style.width = (document.images[0].naturalWidth * 0.9) + 'px';
+      document.getElementById('soft').style.maxWidth = 'none';
+      console.error('planted error');
+    })()""")
+    # wait until the missing image has failed to load
+    browser.call("Runtime.evaluate", awaitPromise=True, expression="""new Promise(done => {
+      const img = document.getElementById('broken');
+      if (img.complete) done(); else img.addEventListener('error', () => done()); })""")
+    faults = "\n".join(page_faults(browser)[0])
+    assert "page overflows sideways" in faults
+    assert "did not load: no-such-figure.png" in faults
+    assert "is soft" in faults and "has no alternative text" in faults
+    assert "link to a missing file: segments/no-such-file.csv" in faults
+    assert "console.error: ['planted error']" in faults

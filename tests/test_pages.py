@@ -1,0 +1,135 @@
+"""Light, sharp report pages (issue 11 item 4), read from the files of the demo suite.
+
+Every page of the suite ``crmlib demo`` writes (``demo_suite`` in the root conftest.py) weighs at
+most 100 KB once its embedded figures are taken out; every figure is high-density (at least 1.8
+image pixels per CSS pixel of the width the page gives it, or SVG), has alternative text naming what
+it shows, and is a palette PNG (:func:`crmlib.reports.html.lighter_png`). What a browser does with
+the pages (images loaded, overflow, console) is in test_browser.py; that a failed report shows its
+error once, with cell and line and without source, is in test_reports.py
+(``test_failed_page_shows_the_error_once_without_source``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from crmlib.reports.html import PALETTE_TOLERANCE, lighter_png
+
+#: Issue 11.4: a page of the demo suite without its figures.
+PAGE_LIMIT = 100_000
+#: Image pixels per CSS pixel for a figure to be sharp on a 2x screen (retina PNGs have 2.0).
+MIN_DENSITY = 1.8
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,[A-Za-z0-9+/=]+")
+STEMS = ["index", "overview", "segments", "clv", "feedback", "retention", "segments__dataset=cdnow_master"]
+
+
+def _read(demo_suite, stem: str) -> str:
+    return (demo_suite.out / f"{stem}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_demo_page_weighs_at_most_100_kb_without_figures(demo_suite, stem):
+    page = _read(demo_suite, stem).encode()
+    figures = sum(len(uri) for uri in _DATA_URI.findall(page.decode()))
+    assert len(page) - figures <= PAGE_LIMIT, f"{stem}.html: {(len(page) - figures) / 1000:.0f} kB without figures"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS[1:])
+def test_demo_figures_are_high_density_light_and_described(demo_suite, stem):
+    tags = _IMG.findall(_read(demo_suite, stem))
+    assert len(tags) >= 3, f"{stem}.html shows {len(tags)} figures"
+    for n, tag in enumerate(tags, start=1):
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        assert alt and alt.group(1).startswith("Figure: ") and len(alt.group(1)) > 12, (stem, n, alt)
+        src = re.search(r'\bsrc="data:image/([\w.+-]+);base64,([A-Za-z0-9+/=]+)"', tag)
+        assert src, f"{stem}.html figure {n} is not embedded"
+        if src.group(1) == "svg+xml":
+            continue  # drawn at any density
+        assert src.group(1) == "png", (stem, n, src.group(1))
+        width = re.search(r'\bwidth="(\d+)"', tag)
+        assert width, f"{stem}.html figure {n} has no display width: shown at 1 image px per CSS px"
+        image = Image.open(io.BytesIO(base64.b64decode(src.group(2))))
+        assert image.width >= MIN_DENSITY * int(width.group(1)), (stem, n, image.width, width.group(1))
+        assert image.mode == "P", f"{stem}.html figure {n} is {image.mode}, not re-encoded by lighter_png"
+
+
+def _figure_png(**savefig) -> bytes:
+    """A small matplotlib chart as the inline backend's retina format writes it (RGBA, dpi 2x)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x = np.linspace(0, 10, 50)
+    ax.fill_between(x, np.sin(x) - 0.3, np.sin(x) + 0.3, alpha=0.2, label="95% interval")
+    ax.plot(x, np.sin(x), marker="o", label="CSAT")
+    ax.set_title("CSAT rose from 55 to 85")
+    ax.legend()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=144, bbox_inches="tight", **savefig)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def test_lighter_png_keeps_size_and_pixels_in_fewer_bytes():
+    raw = _figure_png()
+    before = Image.open(io.BytesIO(raw))
+    assert before.mode == "RGBA"
+    light = base64.b64decode(lighter_png(_b64(raw)))
+    after = Image.open(io.BytesIO(light))
+    assert after.mode == "P" and after.size == before.size
+    assert len(light) < 0.7 * len(raw)  # about 60% lighter on the demo figures
+    difference = ImageStat.Stat(ImageChops.difference(before.convert("RGB"), after.convert("RGB"))).mean
+    assert max(difference) <= PALETTE_TOLERANCE
+
+
+def test_lighter_png_leaves_what_it_cannot_shrink_faithfully():
+    transparent = _b64(_figure_png(transparent=True))
+    assert lighter_png(transparent) == transparent  # a palette would drop the transparency
+    noise = Image.fromarray(np.random.default_rng(42).integers(0, 256, (120, 160, 3), dtype=np.uint8))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    photo = _b64(buffer.getvalue())
+    assert lighter_png(photo) == photo  # 19,000 colours: 256 would differ by far more than the tolerance
+    assert lighter_png("bm90IGEgUE5H") == "bm90IGEgUE5H"  # not an image: left as it is
+
+
+def test_page_figures_get_alt_text_and_png_ones_get_lighter():
+    """A rendered page: the PNG figure is the palette version at the same size, and an SVG figure
+    (a notebook may emit one) is embedded as an image with alternative text, as a PNG is."""
+    import nbformat
+
+    from crmlib.reports import html
+
+    png = _b64(_figure_png())
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#36c"/></svg>'
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## CSAT rose"),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": png, "text/plain": "<Figure size 400x300 with 1 Axes>"},
+            metadata={"image/png": {"width": 300, "height": 220}})]),
+        nbformat.v4.new_markdown_cell("## Spend by month"),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})]),
+    ])
+    page = html.render(nb, title="Figures", parameters={}, data_period=None, provenance={})
+    tags = _IMG.findall(page)
+    assert len(tags) == 2, tags
+    assert 'alt="Figure: CSAT rose"' in tags[0] and 'width="300"' in tags[0]
+    shown = Image.open(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", tags[0]).group(1))))
+    assert shown.mode == "P" and shown.size == Image.open(io.BytesIO(base64.b64decode(png))).size
+    assert 'alt="Figure: Spend by month"' in tags[1] and 'src="data:image/svg+xml;base64,' in tags[1]
+    assert "No description has been provided" not in page
