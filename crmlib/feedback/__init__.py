@@ -40,3 +40,6 @@ __all__ = [
     "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers",
     "value_at_risk", "wilson_interval",
 ]
+from crmlib.feedback.trend import Change, Trend, last_change, score_trend, trend_title  # noqa: E402
+
+__all__ += ["Change", "Trend", "last_change", "score_trend", "trend_title"]
