@@ -427,7 +427,7 @@ def test_segment_report_renders_on_simulated_crm_data_and_writes_files_without_p
 
     shown = nbformat.writes(nb).lower()
     assert not any(v in shown for v in raw if "@" in v)
-    assert "nps_responses" in shown  # NPS by segment, computed by crmlib.feedback
+    assert "nps answers" in shown  # NPS by segment, computed by crmlib.feedback
 
 
 def test_segment_report_writes_files_outside_the_source_tree_by_default():
