@@ -23,7 +23,13 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 
-__all__ = ["as_markdown", "clv", "data_quality", "feedback", "overview", "retention", "segments", "top_share"]
+__all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "overview",
+           "retention", "segments", "top_share", "value_sentence"]
+
+#: The names the papers give crmlib's models, for prose.
+MODEL_NAMES = {"BetaGeo": "BG/NBD", "ModifiedBetaGeo": "MBG/NBD", "ParetoNBD": "Pareto/NBD",
+               "BetaGeoBetaBinom": "BG/BB", "GammaGamma": "Gamma-Gamma", "ShiftedBetaGeo": "sBG"}
+_UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 #: The share of customers the value-concentration sentence looks at (the top fifth).
 TOP = 0.2
@@ -65,11 +71,52 @@ def data_quality(ledger: pd.DataFrame) -> str:
     rows = int(top["rows"])
     verb = {"dropped": "were dropped", "changed": "were changed", "flagged": "were flagged (kept)",
             "kept": "were kept as they are"}[top["action"]]
-    detail = f" ({top['detail']})" if str(top.get("detail", "") or "").strip() else ""
     tail = ("" if top["action"] == "dropped" or not dropped else
             f"; {dropped:,} row{'s' if dropped != 1 else ''} were dropped in all")
     return (f"Biggest data-quality issue: {rows:,} {what} row{'s' if rows != 1 else ''} {verb} for "
-            f"\u201c{top['reason']}\u201d{detail}{tail}.")
+            f"\u201c{top['reason']}\u201d{tail} (the data-quality table gives the details).")
+
+
+def _chosen_why(a: dict) -> str:
+    comparison = a.get("comparison") or {}
+    bics = {k: v.get("BIC") for k, v in comparison.items() if v.get("BIC") is not None and pd.notna(v.get("BIC"))}
+    name = a.get("model")
+    if bics and min(bics, key=bics.get) == name:
+        return (f"the lowest BIC ({bics[name]:,.1f}) of the {len(bics)} models that could be fitted" if len(bics) > 1
+                else f"the only one of the {len(comparison)} models tried that could be fitted")
+    return "the model named in the report's settings"
+
+
+def model_sentence(table: pd.DataFrame) -> str:
+    """Which transaction model a per-customer table (:func:`crmlib.customer_table`) uses and why,
+    with the papers' model names."""
+    a = table.attrs
+    name = a.get("model")
+    comparison = a.get("comparison") or {}
+    failed = [MODEL_NAMES.get(k, k) for k, v in comparison.items()
+              if v.get("BIC") is None or not pd.notna(v.get("BIC"))]
+    lost = (f" {', '.join(failed)} could not be fitted (the table says why)." if failed else "")
+    if name is None:
+        return ("No purchase model could be fitted to these data, so the chance of being active, expected "
+                "purchases and lifetime value are left out." + lost)
+    return f"The {MODEL_NAMES.get(name, name)} model is used: {_chosen_why(a)}." + lost
+
+
+def value_sentence(table: pd.DataFrame, annual_discount: float | None = None) -> str:
+    """How the lifetime value of a per-customer table was made, in words (or why it is left out)."""
+    a = table.attrs
+    if "clv" not in table.columns:
+        return str(a.get("clv_note") or model_sentence(table))
+    unit = _UNIT_NAMES.get(a.get("freq"), "periods")
+    rate = a.get("rate")
+    discount = ""
+    if annual_discount is not None:
+        discount = f", discounted at {annual_discount:.0%} a year"
+        if rate is not None:
+            discount += f" ({rate:.2%} a {unit[:-1]})"
+    return (f"Lifetime value is each customer's expected purchases from the {MODEL_NAMES.get(a.get('model'), a.get('model'))} "
+            f"model over the next {a.get('horizon'):g} {unit}, valued at their expected spend per purchase from the "
+            f"Gamma-Gamma model{discount}.")
 
 
 # --------------------------------------------------------------------------- reports
@@ -144,21 +191,17 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
                 f"{a.get('model_reason', '')}".rstrip(": ")]
     from crmlib.clv.describe import describe
 
-    model_words = {"BetaGeo": "BG/NBD", "ModifiedBetaGeo": "MBG/NBD", "ParetoNBD": "Pareto/NBD"}
-    bics = {k: v.get("BIC") for k, v in (a.get("comparison") or {}).items() if pd.notna(v.get("BIC"))}
-    why = ("lowest BIC of the models that could be fitted" if bics and min(bics, key=bics.get) == name
-           else "the model named in the report's settings")
-    first = f"The {model_words.get(name, name)} model is used ({why})"
+    first = f"The {MODEL_NAMES.get(name, name)} model is used, {_chosen_why(a)}"
     if holdout is not None and name in holdout.index and "MAE" in holdout.columns and pd.notna(holdout.loc[name, "MAE"]):
-        first += (f"; refitted on the calibration period it misses each customer's holdout purchases by "
-                  f"{holdout.loc[name, 'MAE']:.2f} on average (mean absolute error)")
+        first += (f"; refitted on the calibration period alone, it missed each customer's purchases in the holdout "
+                  f"period by {holdout.loc[name, 'MAE']:.2f} on average (mean absolute error)")
     out = [first + "."]
     fitted = a.get("fitted_model")
     if fitted is not None:
         out.append(describe(fitted, a.get("freq"))[0])
     if "clv" in table.columns:
         horizon = a.get("horizon")
-        unit = {"D": "days", "W": "weeks", "M": "months"}.get(a.get("freq"), "periods")
+        unit = _UNIT_NAMES.get(a.get("freq"), "periods")
         out.append(f"Together the {len(table):,} customers are expected to be worth "
                    f"{_money(float(table['clv'].sum()), currency)} over the next {horizon:g} {unit} (discounted).")
         if deciles is not None and len(deciles) >= 2:

@@ -135,7 +135,7 @@ def test_overview_findings():
     assert words[1] == "60% of customers have bought only once; the repeat buyers made 4 repeat purchases each (median)."
     assert words[2] == "The top 20% of customers by revenue bring 92% of all revenue."
     assert words[3] == ("Biggest data-quality issue: 12 transactions rows were flagged (kept) for \u201czero amount\u201d; "
-                        "5 rows were dropped in all.")
+                        "5 rows were dropped in all (the data-quality table gives the details).")
     assert findings.data_quality(ledger.iloc[:0]).startswith("Nothing was dropped")
 
 
@@ -161,3 +161,43 @@ def test_retention_findings_reuse_summary_sentences():
     from crmlib import retention
     trend = {"cohorts": 0}
     assert findings.retention(trend) == retention.summary_sentences(trend)
+
+
+@pytest.fixture(scope="module")
+def demo_table():
+    from crmlib import datasets
+    from crmlib.customers import customer_table
+
+    tx = datasets.make_crm_dataset(300, seed=3).transactions
+    return customer_table(tx, freq="W")
+
+
+def test_clv_findings_quote_the_page_tables(demo_table):
+    from crmlib.customers import clv_deciles
+    from crmlib.plots_clv import clv_by_segment
+
+    table = demo_table
+    deciles = clv_deciles(table["clv"])
+    by_segment = clv_by_segment(table["clv"], table["segment"])
+    holdout = pd.DataFrame({"MAE": [0.4321]}, index=pd.Index([table.attrs["model"]], name="model"))
+    words = findings.clv(table, holdout=holdout, deciles=deciles, by_segment=by_segment, currency="INR")
+    assert words[0].startswith(f"The {findings.MODEL_NAMES[table.attrs['model']]} model is used, the lowest BIC")
+    assert "by 0.43 on average (mean absolute error)" in words[0]
+    assert words[1].startswith("An active customer buys about once every") and "weeks" in words[1]
+    assert f"INR {table['clv'].sum():,.0f} over the next 52 weeks" in words[2]
+    assert words[3] == f"The most valuable 20% of customers hold {deciles['cumulative_share'].iloc[1]:.0%} of that value."
+    top = by_segment.index[0]
+    assert words[4] == (f"{top} hold {by_segment['clv_share'].iloc[0]:.0%} of the value with "
+                        f"{by_segment['customer_share'].iloc[0]:.0%} of customers.")
+    assert "BetaGeo" not in " ".join(words) and "_" not in " ".join(words)
+
+
+def test_model_and_value_sentences_use_the_papers_names(demo_table):
+    name = findings.MODEL_NAMES[demo_table.attrs["model"]]
+    assert findings.model_sentence(demo_table).startswith(f"The {name} model is used: the lowest BIC")
+    value = findings.value_sentence(demo_table, 0.10)
+    assert value.startswith(f"Lifetime value is each customer's expected purchases from the {name} model over the "
+                            "next 52 weeks") and "discounted at 10% a year" in value
+    bare = demo_table.drop(columns=["clv"])
+    bare.attrs = dict(demo_table.attrs, model=None, comparison={})
+    assert findings.model_sentence(bare).startswith("No purchase model could be fitted")

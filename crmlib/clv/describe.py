@@ -43,7 +43,7 @@ from crmlib.exceptions import DataError
 
 __all__ = ["describe", "parameter_table", "readings"]
 
-_UNITS = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months")}
+_UNITS = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months"), "Q": ("quarter", "quarters")}
 
 
 def _unit(model, freq: str | None) -> tuple[str, str]:
@@ -162,12 +162,12 @@ _SBG_MEANING = {"alpha": "churn chance per period: first shape", "beta": "churn 
 
 
 def parameter_table(model, freq: str | None = None) -> pd.DataFrame:
-    """The fitted parameters for a page: ``parameter, value, lower, upper, meaning`` (95 % Wald
+    """The fitted parameters for a page: ``parameter, estimate, lower, upper, meaning`` (95 % Wald
     intervals when the model was fitted; a dash otherwise), no row numbers."""
     p = _params(model)
     one, _ = _unit(model, freq)
     meaning = _SBG_MEANING if type(model).__name__ == "ShiftedBetaGeo" else _MEANING
-    out = pd.DataFrame({"parameter": list(p.index), "value": p.to_numpy(dtype=float)})
+    out = pd.DataFrame({"parameter": list(p.index), "estimate": p.to_numpy(dtype=float)})
     try:
         ci = model.confidence_intervals(0.95)
         out["lower"], out["upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()

@@ -69,8 +69,8 @@ def test_fitted_model_table_has_intervals_and_meanings():
     data = m.set_params(r=0.5, alpha=5.0, a=0.8, b=2.5).sample(800, seed=42, T=52)
     fitted = BetaGeo().fit(data)
     table = parameter_table(fitted, "W")
-    assert list(table.columns) == ["parameter", "value", "lower", "upper", "meaning"]
-    assert (table["lower"] < table["value"]).all() and (table["value"] < table["upper"]).all()
+    assert list(table.columns) == ["parameter", "estimate", "lower", "upper", "meaning"]
+    assert (table["lower"] < table["estimate"]).all() and (table["estimate"] < table["upper"]).all()
     assert "weeks" in table.set_index("parameter").loc["alpha", "meaning"]
 
 
