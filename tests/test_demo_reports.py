@@ -98,7 +98,9 @@ def test_clv_report_finishes_on_240_customers_over_one_year(tmp_path):
     text = re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "clv.html").read_text(encoding="utf-8"))
     model = batch.reports[0].recorded["model"]
     assert model in {"BetaGeo", "ModifiedBetaGeo", "ParetoNBD"}
-    assert re.search(rf"{model}: lowest BIC", text)
+    from crmlib.findings import MODEL_NAMES
+
+    assert re.search(rf"The {re.escape(MODEL_NAMES[model])} model is used: the lowest BIC", text)
 
 
 #: A code name: lower-case words joined by underscores (``horizon_days``, ``clv_share``), not part of a

@@ -452,3 +452,8 @@ def test_segment_report_renders_on_cdnow_master(tmp_path, monkeypatch):
     assert written and all("hashed" not in n for n in written)
     user_data = pd.read_csv(files / "user_data_import.csv")
     assert len(user_data) == 23570  # customers in CDNOW master (Fader & Hardie's CDNOW data notes)
+    # one acquisition cohort (the first quarter of 1997): the page says what "New" and "Promising" mean here
+    import nbformat
+
+    shown = nbformat.writes(nb)
+    assert "single acquisition cohort" in shown and "segments.csv" in written
