@@ -10,7 +10,9 @@ Everything public is one step from here:
 * errors: :class:`DataError`, :class:`NotFittedError`, :class:`ConvergenceError`;
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
   ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
-  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas).
+  ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas),
+  ``crmlib.findings`` (the sentences each report opens with), ``crmlib.segment_words`` (segment
+  rules in words).
 """
 
 import importlib
@@ -24,6 +26,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
                "ledger", "plots", "plots_retention", "privacy", "reports", "retention", "rfm", "spark", "summary"}
+_SUBMODULES |= {"findings", "segment_words"}  # a report's opening sentences; segments in words
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
 
