@@ -201,3 +201,20 @@ def test_model_and_value_sentences_use_the_papers_names(demo_table):
     bare = demo_table.drop(columns=["clv"])
     bare.attrs = dict(demo_table.attrs, model=None, comparison={})
     assert findings.model_sentence(bare).startswith("No purchase model could be fitted")
+
+
+def test_issue_demo_data_csat_and_nps_rise():
+    """The demo data of issue 11 (``crmlib demo``: make_crm_dataset(2000, seed=42)): CSAT climbs from about 54
+    (March 2024) to the 80s, with end months whose intervals touch, which the end-point rule called
+    'held steady at about 64'. Judged on all 22 reliable months both scores rose."""
+    from crmlib import datasets
+
+    answers = datasets.make_crm_dataset(2000, seed=42).feedback
+    csat = score_trend(fb.csat_by(answers, period="M", min_n=30))
+    assert csat.direction == "rising" and csat.periods == 22 and csat.lower > 0, csat.sentence()
+    assert csat.sentence().startswith("CSAT rose by about") and "steady" not in csat.sentence()
+    nps = score_trend(fb.nps_by(answers, period="M", min_n=30))
+    assert nps.direction == "rising" and nps.sentence().startswith("NPS rose by about")
+    # the last month against the one before: a +11 point CSAT jump inside the noise is not called a rise
+    change = last_change(fb.csat_by(answers, period="M", min_n=30))
+    assert change.direction == "same" and "within the noise" in change.sentence()
