@@ -160,12 +160,12 @@ def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, curren
            f"({p.loc[big, 'customer_share']:.0%} of all) bringing {p.loc[big, rev]:.0%} of revenue."]
     best = p[rev].idxmax()
     if best != big:
-        out.append(f"{best} bring the most revenue: {p.loc[best, rev]:.0%} of it with "
+        out.append(f"The {best} segment brings the most revenue: {p.loc[best, rev]:.0%} of it with "
                    f"{p.loc[best, 'customer_share']:.0%} of customers.")
     gap = (p[rev] - p["customer_share"]).sort_values()
     under = gap.index[0]
     if under not in (big, best) and gap.iloc[0] < 0:
-        out.append(f"{under} are {p.loc[under, 'customer_share']:.0%} of customers but bring only "
+        out.append(f"The {under} segment holds {p.loc[under, 'customer_share']:.0%} of customers but brings only "
                    f"{p.loc[under, rev]:.0%} of revenue.")
     if table is not None and "revenue" in table.columns:
         share = top_share(table["revenue"])
@@ -174,7 +174,7 @@ def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, curren
     if "nps" in p.columns and "nps_responses" in p.columns and (p["nps_responses"] >= 30).sum() >= 2:
         known = p[p["nps_responses"] >= 30]
         hi, lo = known["nps"].idxmax(), known["nps"].idxmin()
-        out.append(f"NPS is highest among {hi} ({known.loc[hi, 'nps']:+.0f}) and lowest among {lo} "
+        out.append(f"NPS is highest in the {hi} segment ({known.loc[hi, 'nps']:+.0f}) and lowest in {lo} "
                    f"({known.loc[lo, 'nps']:+.0f}), of the segments with at least 30 answers.")
     return out[:5]
 
@@ -210,7 +210,8 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
         if by_segment is not None and len(by_segment):
             top = by_segment.sort_values("clv_share", ascending=False).iloc[0]
             seg = by_segment.sort_values("clv_share", ascending=False).index[0]
-            out.append(f"{seg} hold {top['clv_share']:.0%} of the value with {top['customer_share']:.0%} of customers.")
+            out.append(f"The {seg} segment holds {top['clv_share']:.0%} of the value with {top['customer_share']:.0%} "
+                       "of customers.")
     return out[:5]
 
 

@@ -148,7 +148,7 @@ def test_segments_findings_from_the_profile_table():
     prof = rfm.profile(t.assign(recency=0.0, T=0.0, monetary_value=0.0))
     words = findings.segments(prof, t)
     assert words[0] == "The largest segment is Lost: 4 customers (40% of all) bringing 4% of revenue."
-    assert words[1] == "Champions bring the most revenue: 92% of it with 20% of customers."
+    assert words[1] == "The Champions segment brings the most revenue: 92% of it with 20% of customers."
     assert "top 20% of customers by revenue bring 92%" in words[-1]
 
 
@@ -187,7 +187,7 @@ def test_clv_findings_quote_the_page_tables(demo_table):
     assert f"INR {table['clv'].sum():,.0f} over the next 52 weeks" in words[2]
     assert words[3] == f"The most valuable 20% of customers hold {deciles['cumulative_share'].iloc[1]:.0%} of that value."
     top = by_segment.index[0]
-    assert words[4] == (f"{top} hold {by_segment['clv_share'].iloc[0]:.0%} of the value with "
+    assert words[4] == (f"The {top} segment holds {by_segment['clv_share'].iloc[0]:.0%} of the value with "
                         f"{by_segment['customer_share'].iloc[0]:.0%} of customers.")
     assert "BetaGeo" not in " ".join(words) and "_" not in " ".join(words)
 
