@@ -520,7 +520,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     if "p_alive" in table.columns:
         scores[P_ALIVE] = 1.0 - table["p_alive"].reindex(scores.index).to_numpy()
     else:
-        notes.append(f"P(alive) left out: {table.attrs['model_reason']}")
+        from crmlib.findings import model_sentence
+
+        notes.append(f"P(alive) left out. {model_sentence(table)}")
     scores[INACTIVITY] = x_test["days_since_last_purchase"]
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
