@@ -11,7 +11,9 @@ Everything public is one step from here:
 * submodules, imported on first use: ``crmlib.privacy``, ``crmlib.datasets``, ``crmlib.rfm``,
   ``crmlib.audiences``, ``crmlib.clv``, ``crmlib.feedback``, ``crmlib.reports``, ``crmlib.plots``,
   ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas), ``crmlib.units``
-  (days, weeks, months), ``crmlib.overview`` (the overview report's headline table).
+  (days, weeks, months), ``crmlib.overview`` (the overview report's headline table),
+  ``crmlib.findings`` (the sentences each report opens with), ``crmlib.segment_words`` (segment
+  rules in words).
 """
 
 import importlib
@@ -25,6 +27,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
                "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "units"}
+_SUBMODULES |= {"findings", "segment_words"}  # a report's opening sentences; segments in words
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
 

@@ -520,7 +520,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     if "p_alive" in table.columns:
         scores[P_ALIVE] = 1.0 - table["p_alive"].reindex(scores.index).to_numpy()
     else:
-        notes.append(f"P(alive) left out: {table.attrs['model_reason']}")
+        from crmlib.findings import model_sentence
+
+        notes.append(f"P(alive) left out. {model_sentence(table)}")
     scores[INACTIVITY] = x_test["days_since_last_purchase"]
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
@@ -528,7 +530,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         y = scores["churned"].to_numpy(bool)[repeat]
         metrics["roc_auc_repeat_buyers"] = [_auc(y, scores[c].to_numpy(float)[repeat]) for c in metrics.index]
     if P_ALIVE in scores.columns and (~repeat).any() and np.allclose(scores.loc[~repeat, P_ALIVE], 0.0):
-        notes.append(f"Under {table.attrs['model']}, P(alive) is 1 for every customer who has bought only once "
+        from crmlib.findings import MODEL_NAMES
+
+        notes.append(f"Under the {MODEL_NAMES.get(table.attrs['model'], table.attrs['model'])} model, P(alive) is 1 for every customer who has bought only once "
                      f"({(~repeat).mean():.0%} of the test customers), so it cannot rank them; "
                      "compare the ROC AUC among repeat buyers.")
     return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,

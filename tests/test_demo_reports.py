@@ -1,5 +1,6 @@
 """End to end: the report suite runs on fresh demo data, and no generated page shows planted PII."""
 
+import html
 import re
 
 import pytest
@@ -95,4 +96,44 @@ def test_clv_report_finishes_on_240_customers_over_one_year(tmp_path):
     text = re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "clv.html").read_text(encoding="utf-8"))
     model = batch.reports[0].recorded["model"]
     assert model in {"BetaGeo", "ModifiedBetaGeo", "ParetoNBD"}
-    assert re.search(rf"{model}: lowest BIC", text)
+    from crmlib.findings import MODEL_NAMES
+
+    assert re.search(rf"The {re.escape(MODEL_NAMES[model])} model is used: the lowest BIC", text)
+
+
+#: A code name: lower-case words joined by underscores (``horizon_days``, ``clv_share``), not part of a
+#: file name (``user_data_import.csv``) or a path.
+_SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-]|\.\w)")
+
+
+def _prose(page: str) -> str:
+    """What a reader sees between the header (with its parameter table) and the footer, without the
+    body cells of data tables (pseudonyms, file kinds) but with their column headings."""
+    body = page[page.index("</header>"):page.rindex("<footer")]
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<tbody>.*?</tbody>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.slow
+def test_pages_open_with_a_summary_and_show_no_code_names(demo):
+    """Issue 11: every page opens with its findings, and no code name (parameter or column name)
+    appears in its prose or table headings; parameters are named only in the header's table."""
+    _, _, out = demo
+    for name in REPORTS:
+        page = (out / f"{name}.html").read_text(encoding="utf-8")
+        text = _prose(page)
+        headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+        assert headings and re.sub(r"<[^>]+>", "", headings[0]).strip().rstrip("¶").strip() == "Summary", name
+        summary = text[text.index("Summary"):]
+        assert re.search(r"\d", summary[:600]), name  # the findings carry numbers
+        assert _SNAKE.findall(text) == [], (name, _SNAKE.findall(text)[:10])
+
+
+@pytest.mark.slow
+def test_segment_page_links_its_tables_as_csv(demo):
+    _, _, out = demo
+    page = (out / "segments.html").read_text(encoding="utf-8")
+    assert 'href="segments/segments.csv"' in page and (out / "segments" / "segments.csv").is_file()
+    written = (out / "segments" / "segments.csv").read_text(encoding="utf-8").splitlines()
+    assert written[0].startswith("Segment,Rule,Customers")

@@ -91,4 +91,4 @@ def test_installed_wheel_runs_demo_and_own_files_from_an_empty_folder(installed,
         assert "my_orders.csv" in text, page.name
         assert not re.search(r"customers\.csv|feedback\.csv|data/demo", text), page.name
     segments = (out / "segments.html").read_text(encoding="utf-8")
-    assert "No feedback file was given" in segments and "nps_responses" not in segments  # no NPS column
+    assert "No feedback file was given" in segments and "NPS answers" not in segments  # no NPS column

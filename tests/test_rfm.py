@@ -427,7 +427,7 @@ def test_segment_report_renders_on_simulated_crm_data_and_writes_files_without_p
 
     shown = nbformat.writes(nb).lower()
     assert not any(v in shown for v in raw if "@" in v)
-    assert "nps_responses" in shown  # NPS by segment, computed by crmlib.feedback
+    assert "nps answers" in shown  # NPS by segment, computed by crmlib.feedback
 
 
 def test_segment_report_writes_files_outside_the_source_tree_by_default():
@@ -452,3 +452,8 @@ def test_segment_report_renders_on_cdnow_master(tmp_path, monkeypatch):
     assert written and all("hashed" not in n for n in written)
     user_data = pd.read_csv(files / "user_data_import.csv")
     assert len(user_data) == 23570  # customers in CDNOW master (Fader & Hardie's CDNOW data notes)
+    # one acquisition cohort (the first quarter of 1997): the page says what "New" and "Promising" mean here
+    import nbformat
+
+    shown = nbformat.writes(nb)
+    assert "single acquisition cohort" in shown and "segments.csv" in written

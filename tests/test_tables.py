@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from crmlib.ledger import ledger_table
@@ -103,3 +104,27 @@ def test_reordered_row_numbers_are_hidden_and_crosstab_columns_named():
     crosstab = pd.crosstab(pd.Series(["a", "b", "a"], name="segment"), pd.Series([0, 1, 1], name="cluster"))
     headers, rows, _ = _cells(show(crosstab))
     assert headers == ["Segment", "Cluster 0", "Cluster 1"] and rows[0] == ["a", "1", "1"]
+
+
+def test_long_table_writes_all_rows_to_a_linked_csv(tmp_path, monkeypatch):
+    """The cut note links the full table, written with the page's column labels and no row numbers."""
+    monkeypatch.chdir(tmp_path)  # the runner executes a notebook in the page's folder
+    frame = pd.DataFrame({"segment": [f"s{i}" for i in range(1234)], "customers": range(1234),
+                          "revenue_share": np.linspace(0, 1, 1234)})
+    _, rows, caption = _cells(show(frame, max_rows=20, csv=tmp_path / "segments", csv_name="segments.csv",
+                                   currency="INR"))
+    assert len(rows) == 20
+    assert caption == '20 of 1,234 rows shown; all rows: <a href="segments/segments.csv">segments.csv</a>.'
+    written = pd.read_csv(tmp_path / "segments" / "segments.csv")
+    assert list(written.columns) == ["Segment", "Customers", "Share of revenue"]
+    assert len(written) == 1234 and written["Customers"].iloc[-1] == 1233
+    _, _, caption = _cells(show(frame.head(3), csv=tmp_path / "short.csv"))
+    assert caption == 'As a CSV file: <a href="short.csv">short.csv</a>.'
+    with pytest.raises(ValueError, match="csv_name"):
+        show(frame, csv=tmp_path)
+
+
+def test_headers_carry_no_raw_column_names():
+    page = show(pd.DataFrame({"clv_share": [0.5], "nps_responses": [3]})).to_html()
+    assert "clv_share" not in page and "nps_responses" not in page
+    assert "Share of lifetime value" in page and "NPS answers" in page

@@ -18,7 +18,6 @@ from crmlib.feedback.scores import (
     nps_category,
     nps_interval,
     score_by,
-    trend_title,
     value_at_risk,
     wilson_interval,
 )
@@ -38,6 +37,9 @@ __all__ = [
     "NEGATIONS", "Score", "Themes", "ces", "ces_by", "comments_table", "csat", "csat_by",
     "customer_value",
     "drivers", "join_value", "language", "nps", "nps_by", "nps_category", "nps_interval",
-    "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers", "trend_title",
+    "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers",
     "value_at_risk", "wilson_interval",
 ]
+from crmlib.feedback.trend import Change, Trend, last_change, score_trend, trend_title  # noqa: E402
+
+__all__ += ["Change", "Trend", "last_change", "score_trend", "trend_title"]

@@ -288,34 +288,11 @@ def ces_by(feedback: pd.DataFrame, by=None, period: str | None = None, **kw) -> 
     return score_by(feedback, "ces", by, period, **kw)
 
 
-# ----------------------------------------------------------------------------- joined to value
-
 # --------------------------------------------------------------------------- words
 
 def format_score(metric: str, v: float) -> str:
     """A score as written in titles: CES with one decimal, NPS and CSAT whole."""
     return f"{v:.1f}" if metric == "ces" else f"{v:.0f}"
-
-
-def _period_label(ts) -> str:
-    return pd.Timestamp(ts).strftime("%b %Y")
-
-
-def trend_title(table: pd.DataFrame) -> str:
-    """A title stating the trend of a score_by(..., period=) table over its reliable periods."""
-    metric = table["metric"].iloc[0].upper() if len(table) else "Score"
-    ok = table[~table["too_few"]].sort_values("period")
-    if len(ok) < 2:
-        return f"{metric}: too few answers per period to show a trend"
-    first, last = ok.iloc[0], ok.iloc[-1]
-    m = metric.lower()
-    overlap = not (first["upper"] < last["lower"] or last["upper"] < first["lower"])
-    verb = ("held steady at about" if overlap else
-            "rose from" if last["score"] > first["score"] else "fell from")
-    span = f"({_period_label(first['period'])} to {_period_label(last['period'])})"
-    if overlap:
-        return f"{metric} {verb} {format_score(m, ok['score'].mean())} {span}; changes are within the noise"
-    return f"{metric} {verb} {format_score(m, first['score'])} to {format_score(m, last['score'])} {span}"
 
 
 def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,

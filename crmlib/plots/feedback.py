@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.feedback.scores import format_score, trend_title
+from crmlib.feedback.scores import format_score
+from crmlib.feedback.trend import trend_title
 from crmlib.plots import style
 from crmlib.plots.style import use_indic_fonts
 

@@ -24,8 +24,10 @@ top rows with a note saying so.
 from __future__ import annotations
 
 import html as _html
+import os
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -58,11 +60,14 @@ LABELS: dict[str, str] = {
     "R": "R score", "F": "F score", "M": "M score", "r_score": "R score", "f_score": "F score",
     "m_score": "M score", "RFM": "RFM score", "score": "Score", "cluster": "Cluster",
     "description": "Description", "action": "Action", "recommendation": "Recommendation",
+    "rule": "Rule", "median_days_since_last_purchase": "Median days since last purchase",
+    "median_repeat_purchases": "Median repeat purchases", "median_spend": "Median spend per purchase",
     "segment before": "Segment before", "segment after": "Segment now",
     "last_purchase_date": "Last purchase", "loyalty_tier": "Loyalty tier", "city": "City",
     "kind": "Kind", "file": "File", "skipped": "Skipped",
     # lifetime value
-    "model": "Model", "params": "Parameters", "log_likelihood": "Log-likelihood", "note": "Note",
+    "model": "Model", "params": "Parameters", "parameter": "Parameter", "estimate": "Estimate",
+    "meaning": "What it measures", "log_likelihood": "Log-likelihood", "note": "Note",
     "MAE": "MAE (purchases)", "RMSE": "RMSE (purchases)",
     "actual": "Actual purchases (mean)", "predicted": "Predicted purchases (mean)",
     "p_alive": "P(alive)", "median_p_alive": "Median P(alive)",
@@ -147,19 +152,25 @@ def _formatter(kind: str | Callable | None, column: pd.Series, currency: str | N
 
 def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = None,
          kinds: Mapping[str, str | Callable] | None = None, currency: str | None = None,
-         max_rows: int | None = 25, note: str | None = None) -> Styler:
+         max_rows: int | None = 25, note: str | None = None, csv: str | os.PathLike | None = None,
+         csv_name: str | None = None) -> Styler:
     """``frame`` as a table for people (a pandas Styler a notebook displays).
 
     - A pandas row number (an unnamed RangeIndex) is dropped; any other index (``segment``, ``model``,
       a customer pseudonym) becomes the first columns.
     - Columns are renamed by ``names`` (column -> label), else by :data:`LABELS`, else put in words;
-      a money column gets ``currency`` in its label and its cells. Each header keeps the data's
-      column name as its hover title, to match it with a CSV file.
+      a money column gets ``currency`` in its label and its cells.
     - Cells are formatted by kind: ``kinds`` maps a column to one of :data:`KINDS`, a format string
       such as ``"{:+.0f}"`` or a function; other columns take their kind from :func:`kind_of`.
       Text is left-aligned, numbers right-aligned; a missing value shows as a dash, with a footnote.
     - A table longer than ``max_rows`` (None: never) shows its top ``max_rows`` rows and says so;
-      ``note`` (Markdown-free text or HTML, e.g. a link to the full CSV) is added under the table.
+      ``note`` (Markdown-free text or HTML) is added under the table.
+    - ``csv`` writes every row to a CSV file and links it under the table ("20 of 1,234 rows shown;
+      all rows: segments.csv"): a path ending in ``.csv``, or a folder (created if needed) where the
+      file is called ``csv_name``. Give a report's ``output_dir`` so the runner lists the file with
+      the page. The CSV has the same column labels as the page, raw (unformatted) values and no row
+      numbers; the link is relative to the working directory, which is the page's folder when the
+      report runner executes the notebook.
     """
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
@@ -176,13 +187,19 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
         frame.columns = [c if i < frame.index.nlevels else f"{label_of(heading)} {c}"
                          for i, c in enumerate(frame.columns)]
     frame.columns = [str(c) for c in frame.columns]
+    kinds = dict(kinds or {})
+    names = dict(names or {})
+    kind = {c: (kinds[c] if c in kinds else kind_of(c, frame[c])) for c in frame.columns}
+    labels = {c: label_of(c, currency=currency, kind=kind[c] if isinstance(kind[c], str) else None,
+                          label=names.get(c)) for c in frame.columns}
+    csv_path = None
+    if csv is not None:
+        csv_path = _csv_path(csv, csv_name)
+        frame.rename(columns=labels).to_csv(csv_path, index=False)
     total = len(frame)
     if max_rows is not None and total > max_rows:
         frame = frame.head(max_rows)
     frame = frame.reset_index(drop=True)
-    kinds = dict(kinds or {})
-    names = dict(names or {})
-    kind = {c: (kinds[c] if c in kinds else kind_of(c, frame[c])) for c in frame.columns}
     styler = frame.style.hide(axis="index")
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
@@ -192,11 +209,7 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
                                                      if isinstance(frame[c].dtype, pd.CategoricalDtype)],
                            na_rep=DASH)
 
-    def header(c: str) -> str:
-        shown = label_of(c, currency=currency, kind=kind[c] if isinstance(kind[c], str) else None, label=names.get(c))
-        return f'<span title="{_html.escape(c)}">{_html.escape(shown)}</span>'
-
-    styler = styler.format_index(header, axis=1, escape=None)
+    styler = styler.format_index(lambda c: _html.escape(labels[c]), axis=1, escape=None)
     text = [c for c in frame.columns if kind[c] == "text"]
     if text:
         styler = styler.set_properties(subset=text, **{"text-align": "left"})
@@ -207,8 +220,15 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
                for i, c in enumerate(frame.columns) if kind[c] == "text"]
     styler = styler.set_table_styles(styles)
     notes = []
+    link = None
+    if csv_path is not None:
+        href = _html.escape(Path(os.path.relpath(csv_path)).as_posix(), quote=True)
+        link = f'<a href="{href}">{_html.escape(csv_path.name)}</a>'
     if total > len(frame):
-        notes.append(f"The first {len(frame):,} of {total:,} rows.")
+        notes.append(f"{len(frame):,} of {total:,} rows shown; all rows: {link}." if link
+                     else f"The first {len(frame):,} of {total:,} rows.")
+    elif link:
+        notes.append(f"As a CSV file: {link}.")
     if frame.isna().to_numpy().any():
         notes.append(f"{DASH} no value.")
     if note:
@@ -216,3 +236,14 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     if notes:
         styler = styler.set_caption(" ".join(notes))
     return styler
+
+
+def _csv_path(csv, csv_name: str | None) -> Path:
+    """The CSV file to write: ``csv`` itself when it ends in .csv, else ``csv / csv_name``."""
+    path = Path(csv)
+    if path.suffix.lower() != ".csv":
+        if not csv_name:
+            raise ValueError(f"show(csv={str(csv)!r}) is a folder: also pass csv_name='table.csv'.")
+        path = path / (csv_name if csv_name.lower().endswith(".csv") else csv_name + ".csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -62,8 +62,8 @@ def test_report_with_transactions_shows_segments_and_value(tmp_path, feedback_cs
               min_responses=10)
     shown, _ = _outputs(nb)
     assert "No transactions file was given" not in shown
-    assert "purchases x GammaGamma spend" in shown  # lifetime value was computed
-    assert "clv_share" in shown  # the value held by detractors, passives and promoters
+    assert "expected spend per purchase from the Gamma-Gamma model" in shown  # lifetime value was computed
+    assert "Share of lifetime value" in shown  # the value held by detractors, passives and promoters
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 7
     json.dumps(nb)  # the executed notebook is valid JSON for nbconvert

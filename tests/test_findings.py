@@ -1,0 +1,220 @@
+"""crmlib.findings: the sentences a report opens with (issue 11, point 1), on fixtures where the right
+sentence is known, and the trend judged on all periods (crmlib.feedback.trend)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib import feedback as fb
+from crmlib import findings, rfm
+from crmlib.feedback.trend import last_change, score_trend
+
+
+def _answers(shares, n=40, seed=42, start="2024-03-01", metric="csat"):
+    """Monthly survey answers: in month i a share shares[i] answer 4-5 (CSAT) or 9-10 (NPS)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, p in enumerate(shares):
+        month = pd.Timestamp(start) + pd.DateOffset(months=i)
+        good = rng.random(n) < p
+        if metric == "csat":
+            values = np.where(good, rng.integers(4, 6, n), rng.integers(1, 4, n))
+        else:
+            values = np.where(good, rng.integers(9, 11, n), rng.integers(0, 7, n))
+        rows += [{"customer_id": f"C{i}-{k}", "date": month + pd.Timedelta(days=int(k % 27)), metric: int(v)}
+                 for k, v in enumerate(values)]
+    return pd.DataFrame(rows)
+
+
+def _table(scores, half, start="2024-01-01", metric="nps", too_few=None):
+    k = len(scores)
+    t = pd.DataFrame({"period": pd.date_range(start, periods=k, freq="MS"), "metric": metric, "n": 100,
+                      "score": np.asarray(scores, float)})
+    t["lower"], t["upper"] = t["score"] - half, t["score"] + half
+    t["too_few"] = False if too_few is None else too_few
+    t.attrs.update(metric=metric, period="M", confidence=0.95, min_n=30)
+    return t
+
+
+def test_noise_only_is_not_called_a_rise():
+    """24 months of NPS around 30, each month off by less than its own interval: no clear change,
+    even though the last month is the highest of all."""
+    rng = np.random.default_rng(42)
+    scores = 30 + rng.normal(0, 4, 24)
+    scores[-1], scores[0] = 42, 22  # end points 20 points apart, inside the noise
+    trend = score_trend(_table(scores, half=12))
+    assert trend.direction == "flat"
+    assert trend.lower < 0 < trend.upper
+    assert trend.sentence().startswith("NPS shows no clear change from Jan 2024 to Dec 2025")
+    assert "rose" not in trend.sentence()
+
+
+def test_steady_rise_is_found_where_the_end_points_mislead():
+    """NPS up 1 point a month for 20 months, but the first month is high and the last low by chance:
+    end points alone would say 'held steady' (their intervals overlap); all periods say 'rose'."""
+    scores = 20 + np.arange(20.0)
+    scores[0], scores[-1] = 30.0, 28.0
+    table = _table(scores, half=8)
+    first, last = table.iloc[0], table.iloc[-1]
+    assert first["upper"] > last["lower"]  # end points overlap
+    trend = score_trend(table)
+    assert trend.direction == "rising"
+    assert 0.5 < trend.slope < 1.2 and trend.lower > 0  # the two odd end months pull it below 1
+    assert trend.sentence().startswith("NPS rose by about")
+    assert trend.title().startswith("NPS rose by about")
+
+
+def test_steady_fall_over_weeks():
+    table = _table(50 - 0.5 * np.arange(30.0), half=5)
+    table["period"] = pd.date_range("2025-01-06", periods=30, freq="W-MON")
+    table.attrs["period"] = "W"
+    trend = score_trend(table)
+    assert trend.direction == "falling" and trend.unit == "week"
+    assert trend.slope == pytest.approx(-0.5)
+    assert "fell by about 0.5 points a week" in trend.sentence()
+
+
+def test_demo_case_from_issue_csat_rising_55_to_85_is_not_held_steady():
+    """Issue 11: CSAT rising from about 55 (March 2024) to 85 (October 2025), about 40 answers a
+    month, was called 'held steady at about 64'. Judged on all 20 months it rose."""
+    table = fb.csat_by(_answers(np.linspace(0.55, 0.85, 20)), period="M", min_n=30)
+    trend = score_trend(table)
+    assert trend.direction == "rising", trend.sentence()
+    assert 0.8 < trend.slope < 2.5  # true slope 30 points / 19 months = 1.6
+    words = trend.sentence()
+    assert words.startswith("CSAT rose by about") and "percentage points a month" in words
+    assert "steady" not in words and "Mar 2024 to Oct 2025" in words
+    assert fb.score_trend(table).title() == fb.trend_title(table)
+
+
+def test_too_few_periods_and_greyed_periods_are_left_out():
+    table = _table([10.0, 40.0, 14.0, 16.0], half=5, too_few=[False, True, False, False])
+    trend = score_trend(table)
+    assert trend.periods == 3 and trend.slope == pytest.approx(2.0)
+    short = score_trend(_table([10.0, 20.0], half=5))
+    assert short.direction == "unknown" and "too few periods" in short.sentence()
+
+
+def test_last_change_is_a_rise_only_when_its_interval_excludes_zero():
+    same = last_change(_table([30.0, 38.0], half=8))  # difference 8, interval +/- 11.3
+    assert same.direction == "same" and "within the noise" in same.sentence()
+    assert "up" not in same.sentence().split(";")[1]
+    up = last_change(_table([30.0, 50.0], half=8))
+    assert up.direction == "up" and up.lower > 0
+    assert up.sentence() == "NPS was 50 in Feb 2024 (interval 42 to 58), up 20.0 points (interval 8.7 to 31.3) on Jan 2024."
+
+
+def test_feedback_findings_read_the_tables_the_page_shows():
+    answers = _answers([0.3] * 12, n=120, metric="nps", start="2025-01-01")
+    nps_trend = fb.nps_by(answers, period="M", min_n=30)
+    headline = [fb.nps(answers["nps"])]
+    words = findings.feedback(headline, nps_trend)
+    s = headline[0]
+    assert words[0] == (f"NPS is {s.score:+.0f} (95 % interval {s.lower:+.0f} to {s.upper:+.0f}) from 1,440 answers: "
+                        f"{s.promoters:.0%} promoters and {s.detractors:.0%} detractors.")
+    assert words[1].startswith("NPS shows no clear change from Jan 2025 to Dec 2025")
+    assert words[2].startswith("NPS was") and "Dec 2025" in words[2]
+    assert 3 <= len(words) <= 5
+
+
+def _customers():
+    """10 customers: 8 spend 10, 2 spend 460; 6 bought once."""
+    return pd.DataFrame({"frequency": [0, 0, 0, 0, 0, 0, 1, 3, 5, 9],
+                         "revenue": [10.0] * 8 + [460.0, 460.0]},
+                        index=pd.Index([f"c{i}" for i in range(10)], name="customer_id"))
+
+
+def test_overview_findings():
+    ledger = pd.DataFrame({"table": ["transactions", "transactions", "customers"],
+                           "source": ["t.csv", "t.csv", "c.csv"],
+                           "reason": ["missing date", "zero amount", "duplicate customer id"],
+                           "rows": [3, 12, 2], "action": ["dropped", "flagged", "dropped"],
+                           "detail": ["", "", "kept the first"], "example rows": ["", "", ""]})
+    words = findings.overview(_customers(), ledger, currency="INR")
+    assert words[0] == "10 customers made 28 purchases worth INR 1,000 in all (INR 100 per customer)."
+    assert words[1] == "60% of customers have bought only once; the repeat buyers made 4 repeat purchases each (median)."
+    assert words[2] == "The top 20% of customers by revenue bring 92% of all revenue."
+    assert words[3] == ("Biggest data-quality issue: 12 transactions rows were flagged (kept) for \u201czero amount\u201d; "
+                        "5 rows were dropped in all (the data-quality table gives the details).")
+    assert findings.data_quality(ledger.iloc[:0]).startswith("Nothing was dropped")
+
+
+def test_segments_findings_from_the_profile_table():
+    t = _customers()
+    t["days_since_last_purchase"] = [400, 300, 350, 20, 10, 200, 30, 15, 5, 2]
+    t["segment"] = pd.Categorical(["Lost", "Lost", "Lost", "New", "New", "Lost", "Loyal", "Loyal",
+                                   "Champions", "Champions"], categories=["Champions", "Loyal", "New", "Lost"])
+    t["mean_spend"] = t["revenue"] / (t["frequency"] + 1)
+    prof = rfm.profile(t.assign(recency=0.0, T=0.0, monetary_value=0.0))
+    words = findings.segments(prof, t)
+    assert words[0] == "The largest segment is Lost: 4 customers (40% of all) bringing 4% of revenue."
+    assert words[1] == "The Champions segment brings the most revenue: 92% of it with 20% of customers."
+    assert "top 20% of customers by revenue bring 92%" in words[-1]
+
+
+def test_top_share_counts_at_least_one_customer():
+    assert findings.top_share(pd.Series([5.0, 5.0, 5.0]), 0.2) == pytest.approx(1 / 3)
+    assert np.isnan(findings.top_share(pd.Series([], dtype=float)))
+
+
+def test_retention_findings_reuse_summary_sentences():
+    from crmlib import retention
+    trend = {"cohorts": 0}
+    assert findings.retention(trend) == retention.summary_sentences(trend)
+
+
+@pytest.fixture(scope="module")
+def demo_table():
+    from crmlib import datasets
+    from crmlib.customers import customer_table
+
+    tx = datasets.make_crm_dataset(300, seed=3).transactions
+    return customer_table(tx, freq="W")
+
+
+def test_clv_findings_quote_the_page_tables(demo_table):
+    from crmlib.customers import clv_deciles
+    from crmlib.clv import clv_by_segment
+
+    table = demo_table
+    deciles = clv_deciles(table["clv"])
+    by_segment = clv_by_segment(table["clv"], table["segment"])
+    holdout = pd.DataFrame({"MAE": [0.4321]}, index=pd.Index([table.attrs["model"]], name="model"))
+    words = findings.clv(table, holdout=holdout, deciles=deciles, by_segment=by_segment, currency="INR")
+    assert words[0].startswith(f"The {findings.MODEL_NAMES[table.attrs['model']]} model is used, the lowest BIC")
+    assert "by 0.43 on average (mean absolute error)" in words[0]
+    assert words[1].startswith("An active customer buys about once every") and "weeks" in words[1]
+    assert f"INR {table['clv'].sum():,.0f} over the next 52 weeks" in words[2]
+    assert words[3] == f"The most valuable 20% of customers hold {deciles['cumulative_share'].iloc[1]:.0%} of that value."
+    top = by_segment.index[0]
+    assert words[4] == (f"The {top} segment holds {by_segment['clv_share'].iloc[0]:.0%} of the value with "
+                        f"{by_segment['customer_share'].iloc[0]:.0%} of customers.")
+    assert "BetaGeo" not in " ".join(words) and "_" not in " ".join(words)
+
+
+def test_model_and_value_sentences_use_the_papers_names(demo_table):
+    name = findings.MODEL_NAMES[demo_table.attrs["model"]]
+    assert findings.model_sentence(demo_table).startswith(f"The {name} model is used: the lowest BIC")
+    value = findings.value_sentence(demo_table, 0.10)
+    assert value.startswith(f"Lifetime value is each customer's expected purchases from the {name} model over the "
+                            "next 52 weeks") and "discounted at 10% a year" in value
+    bare = demo_table.drop(columns=["clv"])
+    bare.attrs = dict(demo_table.attrs, model=None, comparison={})
+    assert findings.model_sentence(bare).startswith("No purchase model could be fitted")
+
+
+def test_issue_demo_data_csat_and_nps_rise():
+    """The demo data of issue 11 (``crmlib demo``: make_crm_dataset(2000, seed=42)): CSAT climbs from about 54
+    (March 2024) to the 80s, with end months whose intervals touch, which the end-point rule called
+    'held steady at about 64'. Judged on all 22 reliable months both scores rose."""
+    from crmlib import datasets
+
+    answers = datasets.make_crm_dataset(2000, seed=42).feedback
+    csat = score_trend(fb.csat_by(answers, period="M", min_n=30))
+    assert csat.direction == "rising" and csat.periods == 22 and csat.lower > 0, csat.sentence()
+    assert csat.sentence().startswith("CSAT rose by about") and "steady" not in csat.sentence()
+    nps = score_trend(fb.nps_by(answers, period="M", min_n=30))
+    assert nps.direction == "rising" and nps.sentence().startswith("NPS rose by about")
+    # the last month against the one before: a +11 point CSAT jump inside the noise is not called a rise
+    change = last_change(fb.csat_by(answers, period="M", min_n=30))
+    assert change.direction == "same" and "within the noise" in change.sentence()
