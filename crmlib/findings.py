@@ -133,7 +133,8 @@ def overview(table: pd.DataFrame, ledger: pd.DataFrame | None = None, *, currenc
     purchases = int((table["frequency"].astype(float) + 1).sum())
     revenue = float(table["revenue"].sum())
     out = [f"{n:,} customers made {purchases:,} purchases worth {_money(revenue, currency)} in all "
-           f"({_money(revenue / n if n else float('nan'), currency)} per customer)."]
+           f"({_money(revenue / n if n else float('nan'), currency)} per customer), counting a customer's "
+           "transactions of one day as one purchase, as every model here does."]
     once = float((table["frequency"] == 0).mean()) if n else float("nan")
     repeat = table.loc[table["frequency"] > 0, "frequency"]
     out.append(f"{once:.0%} of customers have bought only once; the repeat buyers made "

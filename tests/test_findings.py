@@ -131,7 +131,8 @@ def test_overview_findings():
                            "rows": [3, 12, 2], "action": ["dropped", "flagged", "dropped"],
                            "detail": ["", "", "kept the first"], "example rows": ["", "", ""]})
     words = findings.overview(_customers(), ledger, currency="INR")
-    assert words[0] == "10 customers made 28 purchases worth INR 1,000 in all (INR 100 per customer)."
+    assert words[0] == ("10 customers made 28 purchases worth INR 1,000 in all (INR 100 per customer), counting "
+                        "a customer's transactions of one day as one purchase, as every model here does.")
     assert words[1] == "60% of customers have bought only once; the repeat buyers made 4 repeat purchases each (median)."
     assert words[2] == "The top 20% of customers by revenue bring 92% of all revenue."
     assert words[3] == ("Biggest data-quality issue: 12 transactions rows were flagged (kept) for \u201czero amount\u201d; "
