@@ -19,11 +19,12 @@ from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 from crmlib.io import read_customers, read_feedback, read_transactions
 from crmlib.ledger import Ledger, ledger_of
 from crmlib.summary import rfm_summary
+from crmlib.txlog import TransactionLog
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
-               "ledger", "plots", "plots_retention", "privacy", "reports", "retention", "rfm", "spark", "summary"}
+               "ledger", "plots", "plots_retention", "privacy", "reports", "retention", "rfm", "spark", "summary", "txlog"}
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
 
@@ -37,4 +38,4 @@ def __getattr__(name):
 
 
 __all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "__version__", "customer_table",
-           "ledger_of", "read_customers", "read_feedback", "read_transactions", "rfm_summary"]
+           "ledger_of", "read_customers", "read_feedback", "read_transactions", "rfm_summary", "TransactionLog"]
