@@ -35,7 +35,7 @@ def unit_name(freq: str | None) -> str:
     return UNIT_NAMES[freq]
 
 
-def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
+def default_calibration_end(transactions, fraction: float = 2 / 3,
                             observation_end=None) -> pd.Timestamp:
     """The day ``fraction`` of the way from the first transaction to ``observation_end``.
 
@@ -45,8 +45,10 @@ def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
     """
     if not 0 < fraction < 1:
         raise DataError(f"fraction must be between 0 and 1, got {fraction!r}.")
-    start = pd.Timestamp(transactions["date"].min())
-    end = pd.Timestamp(observation_end) if observation_end is not None else pd.Timestamp(transactions["date"].max())
+    from crmlib.summary import date_range
+
+    start, last = date_range(transactions)  # a DataFrame or a crmlib.TransactionLog
+    end = pd.Timestamp(observation_end) if observation_end is not None else last
     return (start + (end - start) * fraction).normalize()
 
 

@@ -68,7 +68,7 @@ class TransactionLog:
                       else (str(source) if isinstance(source, (str, os.PathLike)) else f"{len(self.files)} files"))
         self._con = None
         self._conn = None
-        self.attrs: dict = {}
+        self._attrs: dict = {}
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -80,6 +80,12 @@ class TransactionLog:
         if self._con is None:
             self._read()
         return self._con
+
+    @property
+    def attrs(self) -> dict:
+        """As a loaded frame's attrs: ``"ledger"`` is what ``read_transactions`` would record."""
+        self.con
+        return self._attrs
 
     def close(self) -> None:
         if self._conn is not None:
@@ -168,7 +174,7 @@ class TransactionLog:
         unused = [c for c in raw_columns if c not in CANONICAL + ("is_return",)]
         if unused:
             ledger.notes.append(f"column(s) not used: {_names(unused)}")
-        self.attrs["ledger"] = ledger
+        self._attrs["ledger"] = ledger
         self.rows = rows or 0
         self.first_day, self.last_day = first, last
         self.first_date = to_timestamp(first) if first is not None else None

@@ -23,6 +23,7 @@ import contextlib
 import csv
 import datetime as dt
 import functools
+import glob
 import hashlib
 import json
 import logging
@@ -325,13 +326,25 @@ def input_files(plan: ReportPlan) -> dict[str, Path]:
     return files
 
 
+def _file_info(path: Path) -> dict[str, Any]:
+    """Name, path, size and sha256 of an input file; for a glob (a transactions log in several
+    files) the total size and one hash over the matched files' hashes, in name order."""
+    import glob
+
+    if not glob.has_magic(str(path)):
+        return {"name": path.name, "path": str(path), "size": path.stat().st_size, "sha256": file_sha256(path)}
+    found = [Path(p) for p in sorted(glob.glob(str(path)))]
+    if not found:
+        raise FileNotFoundError(2, "no file matches", str(path))
+    joined = "\n".join(f"{p.name}:{file_sha256(p)}" for p in found)
+    return {"name": path.name, "path": str(path), "size": sum(p.stat().st_size for p in found),
+            "sha256": hashlib.sha256(joined.encode()).hexdigest()}
+
+
 def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str, Any]]]:
     """One short hash over all input files, and for each input its file ``name``, ``path``, ``size``
     (bytes) and ``sha256``. Raises OSError when a file cannot be read."""
-    info = {
-        k: {"name": p.name, "path": str(p), "size": p.stat().st_size, "sha256": file_sha256(p)}
-        for k, p in sorted(files.items())
-    }
+    info = {k: _file_info(p) for k, p in sorted(files.items())}
     if not info:
         return None, info
     joined = "\n".join(f"{k}:{v['sha256']}" for k, v in info.items())
@@ -468,7 +481,8 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
             error["traceback"] += "\n\nKernel log (last lines):\n" + pages.redact_error(tail)
     recorded = read_records(nb)
     if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats the files given
-        read = {k: Path(str(v)) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
+        read = {k: Path(str(v)) for k, v in recorded["inputs"].items()
+                if Path(str(v)).is_file() or glob.has_magic(str(v))}
         with contextlib.suppress(OSError):
             result.fingerprint, result.inputs = fingerprint(read)
     if params.get(OUTPUT_DIR_PARAMETER) and OUTPUT_DIR_PARAMETER in plan.spec.parameters:
