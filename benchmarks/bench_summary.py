@@ -127,7 +127,8 @@ def _cell(r: dict | None, floor: float | None) -> tuple[str, str, str]:
     return f"{r['seconds']:.1f} s", f"{r['seconds'] / floor:.2f}x" if floor else "", peak
 
 
-def report(results: dict, loads: list[float], command: str) -> str:
+def report(results: dict, loads: list[float], command: str, floors: dict | None = None) -> str:
+    floors = floors or {}
     import duckdb
     import pandas as pd
 
@@ -140,7 +141,7 @@ def report(results: dict, loads: list[float], command: str) -> str:
              "method and size, each in its own subprocess; peak memory includes the interpreter and imports.", "",
              "| rows | customers | method | wall time | / bare DuckDB | peak memory |", "|---|---|---|---|---|---|"]
     for rows, by_method in results.items():
-        floor = by_method.get("bare DuckDB", {}).get("seconds")
+        floor = by_method.get("bare DuckDB", {}).get("seconds") or floors.get(rows)
         customers = next((r["customers"] for r in by_method.values() if "customers" in r), 0)
         for method, r in by_method.items():
             wall, ratio, peak = _cell(r, floor)
@@ -168,6 +169,7 @@ def main() -> None:
     parser.add_argument("--no-spark", action="store_true")
     parser.add_argument("--spark-rows", type=int, default=10_000_000)
     parser.add_argument("--no-readme", action="store_true", help="print the table, leave README.md alone")
+    parser.add_argument("--only", nargs="+", metavar="METHOD", help="run only these methods (e.g. lifetimes)")
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -185,6 +187,7 @@ def main() -> None:
             print(f"wrote {path} in {time.perf_counter() - started:.0f} s", flush=True)
         methods = ["crmlib", "bare DuckDB"] + (["lifetimes"] if lifetimes_ok else [])
         methods += ["Spark local[2]"] if not args.no_spark and rows == args.spark_rows else []
+        methods = [m for m in methods if not args.only or m in args.only]
         results[rows] = {}
         for method in methods:
             loads.append(os.getloadavg()[0])

@@ -1,26 +1,29 @@
 """A transaction log on disk that crmlib functions take in place of a DataFrame: :class:`TransactionLog`.
 
 ``TransactionLog("logs/*.parquet")`` names Parquet or CSV files (a path, a glob or a list) whose
-columns have crmlib's names. Nothing is read until a number is asked for; then the files are read
-once, out-of-core, by an embedded DuckDB, into one table of customer-days (net amount and row
-counts per customer and day) that stays inside DuckDB. Everything a report needs comes from that
-table, and only per-customer tables enter pandas:
+columns have crmlib's names. Nothing is read until a number is asked for; each question is then one
+out-of-core read of the files by an embedded DuckDB, and only per-customer tables enter pandas:
 
 * :func:`crmlib.rfm_summary`, :func:`crmlib.customer_table`, :func:`crmlib.summary.last_purchase`,
   :func:`crmlib.retention.cohort_table` and :func:`crmlib.summary.revenue` take a log as they take
   a frame, and give the same numbers as on ``read_transactions(path, observation_end=...)``;
 * :func:`crmlib.summary.date_range` and :func:`crmlib.summary.transaction_count` give the period
   and the number of transactions kept; ``log.attrs["ledger"]`` (so :func:`crmlib.ledger_of` and
-  :func:`crmlib.ledger_table`) holds what ``read_transactions`` would have recorded.
+  :func:`crmlib.ledger_table`) holds what ``read_transactions`` would have recorded. These come
+  from the first summary (or one read) and are kept.
 
-The single read (one scan, two hash aggregations). Rows are grouped by customer, day and a 64-bit
+One scan gives the summary and the loader's checks. Rows are grouped by customer, day and a 64-bit
 hash of the whole row (file name included), so the copies of an exact duplicate row fall in one
 group: its size minus one is the number of copies, and whether it has an ``order_id`` decides, as
-in :func:`crmlib.read_transactions`, whether copies are dropped. The groups are then summed per
-customer and day; the loader's checks (unparseable, empty or impossible values) are counted in the
-same scan, and only when one fails are the files read again to name rows and values. Two different
-rows of one customer on one day are taken for copies only if their 64-bit hashes collide (odds
-about 1 in 10^19 for a customer-day of a few rows).
+in :func:`crmlib.read_transactions`, whether copies are dropped. The groups are summed per customer
+and day, then run through the summary's SQL (:func:`crmlib.summary_sql.customers_sql`), which carries
+the counts of the checks (unparseable, empty or impossible values, missing ids, late rows, copies,
+returns, zero amounts) to each customer's row; they are summed in pandas. Only when a check fails
+are the files read again, to name rows and values. Two different rows of one customer on one day
+are taken for copies only if their 64-bit hashes collide (odds about 1 in 10^19 for a customer-day
+of a few rows). Without an ``observation_end`` the summary ends on the last day of any row (a quick
+look at the date column), checked against the last kept day (and summarised again in the rare case
+that the last rows had no customer id).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import pandas as pd
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
 
-_DAILY = "crmlib_daily"
+_ROWS, _DAYS = "crmlib_rows", "crmlib_days"
 
 
 class TransactionLog:
@@ -69,6 +72,7 @@ class TransactionLog:
         self._con = None
         self._conn = None
         self._attrs: dict = {}
+        self._facts = None
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -76,15 +80,15 @@ class TransactionLog:
     # ------------------------------------------------------------------ reading
     @property
     def con(self):
-        """The DuckDB connection holding the customer-day table (the files are read on first use)."""
+        """The DuckDB connection with the files as the view ``crmlib_raw`` (nothing read yet)."""
         if self._con is None:
-            self._read()
+            self._open()
         return self._con
 
     @property
     def attrs(self) -> dict:
         """As a loaded frame's attrs: ``"ledger"`` is what ``read_transactions`` would record."""
-        self.con
+        self._read()
         return self._attrs
 
     def close(self) -> None:
@@ -98,7 +102,7 @@ class TransactionLog:
         except Exception:  # interpreter shutdown
             pass
 
-    def _read(self) -> None:
+    def _open(self) -> None:
         from crmlib import summary_sql as sq
         from crmlib.summary_sql import day_number, to_day
 
@@ -106,99 +110,130 @@ class TransactionLog:
         con = conn.__enter__()
         try:
             types = sq._open(con, self.files)
-            raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
+            self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
+            self._has_order_id = "order_id" in types
             x = sq._expressions(types, self.files)
-            rules = sq._rules(x)
+            self._rules = sq._rules(x)
             day = day_number(x["stamp"], "duckdb")
-            quoted = ", ".join(f'"{c}"' for c in raw_columns)
-            with_id = '"order_id" IS NOT NULL' if "order_id" in types else "FALSE"
-            bad = " OR ".join(f"({c})" for c in rules.values())
+            quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
+            with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
+            bad = " OR ".join(f"({c})" for c in self._rules.values())
             # copies of a group that are dropped, by the rule for exact duplicates
-            dropped = {"drop": "n - 1", "keep": "0", "auto": "CASE WHEN with_id THEN n - 1 ELSE 0 END"}[self.duplicates]
-            con.execute(f"""CREATE TEMP TABLE {_DAILY} AS
-                SELECT cid, day, SUM(n) AS n, SUM(bad) AS bad,
-                       SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS dup_id,
-                       SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS dup_no_id,
-                       SUM(n - d) AS rows,
-                       SUM(CASE WHEN amt < 0 THEN n - d ELSE 0 END) AS returns,
-                       SUM(CASE WHEN amt = 0 THEN n - d ELSE 0 END) AS zeros,
-                       SUM(amt * (n - d)) AS amount
-                FROM (SELECT *, {dropped} AS d FROM (
-                    SELECT {x['id']} AS cid, {day} AS day, hash(filename, {quoted}) AS h,
-                           COUNT(*) AS n, SUM(CASE WHEN {bad} THEN 1 ELSE 0 END) AS bad,
-                           bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt
-                    FROM crmlib_raw GROUP BY 1, 2, 3))
-                GROUP BY cid, day""")
-            if con.execute(f"SELECT SUM(bad) FROM {_DAILY}").fetchone()[0]:
-                counts = con.execute("SELECT " + ", ".join(
-                    f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(rules.values()))
-                    + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
-                sq._refuse(con, rules, counts)
-            self._end_day = to_day(self.observation_end) if self.observation_end is not None else None
-            self._ledger(con, raw_columns, "order_id" in types)
+            self._dropped = {"drop": "(n - 1)", "keep": "0",
+                             "auto": "(CASE WHEN with_id THEN n - 1 ELSE 0 END)"}[self.duplicates]
+            # one row per group of identical rows (customer, day, hash of the row): written by _read
+            self._rows_sql = f"""CREATE TEMP TABLE {_ROWS} AS
+                SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n,
+                       SUM(CASE WHEN {bad} THEN 1 ELSE 0 END) AS bad,
+                       bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt
+                FROM crmlib_raw GROUP BY 1, 2, hash(filename, {quoted})"""
         except BaseException:
             conn.__exit__(None, None, None)
             raise
+        self._end_day = to_day(self.observation_end) if self.observation_end is not None else None
         self._conn, self._con = conn, con
 
     def kept(self, end_day: int | None = None) -> str:
-        """SQL condition of the customer-days kept (an id, on or before the log's observation end)."""
+        """SQL condition of the groups kept (an id, on or before the log's observation end)."""
+        self.con
         end = self._end_day if end_day is None else end_day
         return "cid IS NOT NULL" + (f" AND day <= {end}" if end is not None else "")
 
-    def _ledger(self, con, raw_columns: list[str], has_order_id: bool) -> None:
-        from crmlib.summary_sql import CANONICAL, _duplicates, to_timestamp
+    def _read(self) -> None:
+        """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
+        and the ledger from them (bad files are refused, naming rows and values)."""
+        from crmlib import summary_sql as sq
         from crmlib.io import _names
 
-        kept = self.kept()
+        if self._facts is not None:
+            return
+        con = self.con
+        con.execute(self._rows_sql)
+        kept, d = self.kept(), self._dropped
         late = f"cid IS NOT NULL AND day > {self._end_day}" if self._end_day is not None else "FALSE"
-        row = con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
+        row = con.execute(f"""SELECT SUM(n), SUM(bad), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
                    SUM(CASE WHEN {late} THEN n ELSE 0 END),
-                   SUM(CASE WHEN {kept} THEN dup_id ELSE 0 END), SUM(CASE WHEN {kept} THEN dup_no_id ELSE 0 END),
-                   SUM(CASE WHEN {kept} THEN returns ELSE 0 END), SUM(CASE WHEN {kept} THEN zeros ELSE 0 END),
-                   SUM(CASE WHEN {kept} THEN rows ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND with_id THEN n - 1 ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND NOT with_id THEN n - 1 ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND amt < 0 THEN n - {d} ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND amt = 0 THEN n - {d} ELSE 0 END),
+                   SUM(CASE WHEN {kept} THEN n - {d} ELSE 0 END),
                    MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
-            FROM {_DAILY}""").fetchone()
-        read, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, first, last = [
-            v if v is None else int(v) for v in row]
-        ledger = Ledger(source=self.label, table="transactions", rows_read=read or 0)
+            FROM {_ROWS}""").fetchone()
+        read, bad, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, first, last = [
+            0 if v is None else int(v) for v in row[:9]] + [None if v is None else int(v) for v in row[9:]]
+        if bad:
+            counts = con.execute("SELECT " + ", ".join(
+                f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
+                + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
+            sq._refuse(con, self._rules, counts)
+        ledger = Ledger(source=self.label, table="transactions", rows_read=read)
         ledger.add("no customer_id", no_id, action="dropped", detail="cannot be attributed to a customer")
         if self.observation_end is not None:
             ledger.add("date after observation end", late_rows, action="dropped",
                        detail=f"after {self.observation_end.date()}")
-        _duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, has_order_id)
+        sq._duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
         ledger.add("return or refund (negative amount)", returns, action="flagged",
                    detail="kept; netted against same-day purchases in rfm_summary")
         ledger.add("zero amount", zeros, action="flagged",
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
-        unused = [c for c in raw_columns if c not in CANONICAL + ("is_return",)]
+        unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]
         if unused:
             ledger.notes.append(f"column(s) not used: {_names(unused)}")
         self._attrs["ledger"] = ledger
-        self.rows = rows or 0
-        self.first_day, self.last_day = first, last
-        self.first_date = to_timestamp(first) if first is not None else None
-        self.last_date = to_timestamp(last) if last is not None else None
+        self._facts = {"rows": rows, "first": first, "last": last}
+
+    @property
+    def rows(self) -> int:
+        self._read()
+        return self._facts["rows"]
+
+    @property
+    def first_day(self) -> int | None:
+        self._read()
+        return self._facts["first"]
+
+    @property
+    def last_day(self) -> int | None:
+        self._read()
+        return self._facts["last"]
+
+    @property
+    def first_date(self):
+        from crmlib.summary_sql import to_timestamp
+
+        return None if self.first_day is None else to_timestamp(self.first_day)
+
+    @property
+    def last_date(self):
+        from crmlib.summary_sql import to_timestamp
+
+        return None if self.last_day is None else to_timestamp(self.last_day)
 
     # ------------------------------------------------------------------ what reports ask
     def __len__(self) -> int:
         """Transactions kept, as ``len(read_transactions(...))``."""
-        self.con
         return self.rows
 
-    def relation(self, end_day: int | None = None) -> str:
-        """The kept customer-days as the relation ``(customer_id, day, amount)`` of
-        :func:`crmlib.summary_sql.customers_sql` (a day's net amount is >= 0 exactly when it is a
-        purchase day, so one row per day gives the summary of the rows)."""
-        return f"(SELECT cid AS customer_id, day, amount FROM {_DAILY} WHERE {self.kept(end_day)})"
+    def relation(self, end_day: int | None = None, daily: bool = True) -> str:
+        """The kept transactions as the relation ``(customer_id, day, amount)``: one row per
+        customer-day, or (``daily=False``) per group of identical rows, whose amount (copies dropped
+        by the rule) has the sign of its rows, so that the summary's SQL finds a day's purchase as
+        on the rows."""
+        self._read()
+        rows = (f"(SELECT cid AS customer_id, day, amt * (n - {self._dropped}) AS amount FROM {_ROWS} "
+                f"WHERE {self.kept(end_day)})")
+        return f"(SELECT customer_id, day, SUM(amount) AS amount FROM {rows} GROUP BY 1, 2)" if daily else rows
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
-        """:func:`crmlib.rfm_summary` of the log."""
+        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
+        from crmlib.io import as_date
         from crmlib.summary_sql import run
 
-        con = self.con
         end = observation_end if observation_end is not None else self.observation_end
-        out = run(con, self.relation(), self.label, end, freq, unit_days, calibration_end, self.last_day)
+        end = as_date(end) if end is not None else None
+        out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
+                  self.last_day)
         out.attrs["transactions_ledger"] = self.attrs["ledger"]
         return out
 
