@@ -56,17 +56,9 @@ def _double(value: float) -> str:
     return f"CAST('{value!r}' AS DOUBLE)"
 
 
-def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
-                  carry: dict[str, str] | None = None) -> str:
+def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool) -> str:
     """One row per customer of the relation ``tx`` (see the module docstring); plain SQL that
-    DuckDB and Spark SQL both run.
-
-    ``carry`` maps further columns of ``tx`` to the aggregate ("SUM", "MIN" or "MAX") that takes
-    them through to the customer's row, unchanged by the rules (the counts of the loader's checks,
-    so that one scan gives the summary and its ledger)."""
-    carry = carry or {}
-    daily_carry = "".join(f", {f}({c}) AS {c}" for c, f in carry.items())
-    marked_carry = "".join(f", {c}" for c in carry)
+    DuckDB and Spark SQL both run."""
     unit = _double(unit_days)
     cal = f"buy = 1 AND day <= {cal_day}"
     hold = f"buy = 1 AND day > {cal_day}"
@@ -77,13 +69,13 @@ def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, hold
     return f"""
 WITH daily AS (
   SELECT customer_id, day, SUM(amount) AS amount,
-         MAX(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS has_purchase{daily_carry}
+         MAX(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS has_purchase
   FROM {tx}
   GROUP BY customer_id, day
 ), marked AS (
   SELECT customer_id, day, amount,
          CASE WHEN has_purchase = 1 AND amount >= 0 AND day <= {end_day} THEN 1 ELSE 0 END AS buy,
-         CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late{marked_carry}
+         CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late
   FROM daily
 ), per_customer AS (
   SELECT customer_id,
@@ -95,11 +87,11 @@ WITH daily AS (
          SUM(CASE WHEN {cal} THEN amount END) AS cal_total,
          MIN_BY(amount, CASE WHEN {cal} THEN day END) AS first_amount,
          SUM(CASE WHEN {hold} THEN 1 ELSE 0 END) AS hold_days,
-         SUM(CASE WHEN {hold} THEN amount END) AS hold_total{daily_carry}
+         SUM(CASE WHEN {hold} THEN amount END) AS hold_total
   FROM marked
   GROUP BY customer_id
 )
-SELECT customer_id, late_days, buy_days, cal_days{marked_carry},
+SELECT customer_id, late_days, buy_days, cal_days,
     cal_days - 1 AS frequency,
     CAST(last_day - first_day AS DOUBLE) / {unit} AS recency,
     CAST({cal_day} - first_day AS DOUBLE) / {unit} AS T,

@@ -119,3 +119,16 @@ def test_load_inputs_keeps_parquet_and_globs_on_disk_and_reads_exports_with_pand
     assert isinstance(load(tmp_path / "small.csv", out_of_core=True), TransactionLog)
     with pytest.raises(DataError, match="no file matches"):
         report_inputs.existing_file("transactions", str(tmp_path / "none*.parquet"))
+
+
+def test_report_fingerprint_of_a_glob_covers_every_file(tmp_path):
+    """The runner records a glob input as one entry: total size and one hash over its files."""
+    from crmlib.reports.runner import fingerprint
+
+    (tmp_path / "logs").mkdir()
+    for name, text in (("a.csv", "x\n1\n"), ("b.csv", "x\n2\n")):
+        (tmp_path / "logs" / name).write_text(text)
+    before, info = fingerprint({"transactions": tmp_path / "logs" / "*.csv"})
+    assert info["transactions"]["size"] == 8
+    (tmp_path / "logs" / "b.csv").write_text("x\n3\n")
+    assert fingerprint({"transactions": tmp_path / "logs" / "*.csv"})[0] != before
