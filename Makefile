@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test lab bench clean
+.PHONY: setup system-deps demo test lab bench bench-summary clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ lab: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_clv.py
+
+# RFM summary of 1M, 10M and 100M-row Parquet logs (written once to /tmp/large-bench): crmlib, the bare
+# DuckDB query, lifetimes (its own venv, see benchmarks/bench_summary.py) and Spark local[2] at 10M.
+bench-summary: setup
+	$(BIN)/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/index.json reports/*/ data/demo

@@ -1,26 +1,28 @@
-"""Time and peak memory of the RFM summary of a large Parquet log: crmlib's DuckDB path against pandas.
+"""Time and peak memory of the RFM summary of large Parquet logs: crmlib against the bare DuckDB query,
+lifetimes and Spark.
 
-Run from the repository root with the main venv:
+Run from the repository root (``make bench-summary`` runs the first line):
 
-    .venv/bin/python benchmarks/bench_summary.py                  # 10M rows (about 5 min here)
-    .venv/bin/python benchmarks/bench_summary.py --rows 2000000   # a smaller log
+    .venv/bin/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
+    .venv/bin/python benchmarks/bench_summary.py --rows 1000000 --no-lifetimes --no-spark   # a quick look
 
-The log is written once by ``crmlib.datasets.make_transactions(rows, path, seed=12)`` to
-benchmarks/.cache/ (gitignored). Each method then runs in its own subprocess, so that its peak
-memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the interpreter and imports,
-about 0.2 GB) is its own; wall time covers reading the file and summarising, not the imports:
+Logs are written once by ``crmlib.datasets.make_transactions(rows, path, seed=12)`` (in chunks) to
+``--dir`` (default /tmp/large-bench, outside the repository). Each method runs in its own subprocess,
+so that its peak memory (``ru_maxrss``, which includes the interpreter and imports, about 0.1-0.2 GB)
+is its own; wall time covers reading the file and summarising, not the imports:
 
-* ``crmlib file``: ``crmlib.rfm_summary(path, freq="W")``, DuckDB out-of-core with the loader's
-  checks (unparseable values, missing ids, exact duplicates, returns, zero amounts) in SQL;
-* ``rules only``: the same SQL (``crmlib.summary_sql.customers_sql``) straight on the file, with
-  none of the checks: the floor the checks add to;
-* ``read_parquet + rfm_summary``: ``pandas.read_parquet`` then ``crmlib.rfm_summary(frame)``
-  (DuckDB on the in-memory frame);
-* ``read_parquet + pandas``: ``pandas.read_parquet`` then the pandas group-by crmlib used before the
-  SQL (``reference_rfm_summary`` in tests/test_summary_sql.py).
+* ``crmlib``: ``crmlib.rfm_summary(path, freq="W")``: DuckDB, out-of-core, with the loader's checks
+  (unparseable values, missing ids, exact duplicates, returns, zero amounts) in the same scan
+  (:mod:`crmlib.txlog`);
+* ``bare DuckDB``: the summary's SQL (``crmlib.summary_sql.customers_sql``: frequency, recency, T,
+  monetary value per customer) straight on the file, with none of the checks: the floor;
+* ``lifetimes``: ``pandas.read_parquet`` + ``lifetimes.utils.summary_data_from_transaction_data``
+  (lifetimes 0.11.3, in its own venv ``--lifetimes-python``), stopped after ``--timeout`` seconds;
+  larger sizes are then not tried;
+* ``Spark local[2]``: ``crmlib.spark.rfm_summary(spark.read.parquet(path))``, at ``--spark-rows``
+  only (session start not timed).
 
-The results are written between the ``bench:summary`` markers of benchmarks/README.md (a section
-appended once, the rest of the file untouched).
+The results are written between the ``bench:summary`` markers of benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -39,40 +41,65 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 START, END = "<!-- bench:summary:start -->", "<!-- bench:summary:end -->"
-METHODS = ("crmlib file", "rules only", "read_parquet + rfm_summary", "read_parquet + pandas")
+LIFETIMES = """
+import json, resource, sys, time, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+start = time.perf_counter()
+tx = pd.read_parquet(sys.argv[1], columns=["customer_id", "date", "amount"])
+out = summary_data_from_transaction_data(tx, "customer_id", "date", monetary_value_col="amount", freq="W")
+print(json.dumps({"method": "lifetimes", "seconds": time.perf_counter() - start, "customers": len(out),
+                  "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}))
+"""
 
 
 def work(method: str, path: str) -> dict:
     """Run one method in this process; return its wall time, peak memory and customer count."""
-    import pandas as pd
-
     import crmlib
     from crmlib import summary_sql
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_summary_sql import reference_rfm_summary
+    if method == "Spark local[2]":
+        from pyspark.sql import SparkSession
 
+        from crmlib import spark as crmspark
+
+        from pyspark.sql import functions as F
+
+        # Spark cannot read pandas' nanosecond timestamps: read them as numbers, then as UTC times
+        session = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")
+                   .config("spark.ui.enabled", "false").config("spark.sql.legacy.parquet.nanosAsLong", "true")
+                   .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
     start = time.perf_counter()
-    if method == "crmlib file":
+    if method == "crmlib":
         out = crmlib.rfm_summary(path, freq="W")
-    elif method == "rules only":
+    elif method == "bare DuckDB":
         with summary_sql._Connection() as con:
             relation = (f"(SELECT customer_id, {summary_sql.day_number('date', 'duckdb')} AS day, amount "
                         f"FROM read_parquet('{path}'))")
             last = con.execute(f"SELECT MAX(day) FROM {relation}").fetchall()[0][0]
             out = summary_sql.run(con, relation, path, None, "W", 7.0, None, last)
-    elif method == "read_parquet + rfm_summary":
-        out = crmlib.rfm_summary(pd.read_parquet(path), freq="W")
     else:
-        out = reference_rfm_summary(pd.read_parquet(path), freq="W")
+        frame = session.read.parquet(path).withColumn("date", F.timestamp_seconds(F.col("date") / 1e9))
+        out = crmspark.rfm_summary(frame, freq="W")
     seconds = time.perf_counter() - start
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+    if method == "Spark local[2]":
+        peak_gb = float("nan")  # the JVM's memory is not this process's; see the README
     return {"method": method, "seconds": seconds, "peak_gb": peak_gb, "customers": len(out)}
 
 
-def measure(method: str, path: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--worker", method, str(path)], capture_output=True,
-                          text=True, cwd=ROOT, check=True)
+def measure(method: str, path: Path, timeout: float, python: str | None = None) -> dict:
+    """One method in its own subprocess; ``{"method", "timed_out": True}`` when stopped at ``timeout``."""
+    command = ([python, "-c", LIFETIMES, str(path)] if method == "lifetimes"
+               else [sys.executable, __file__, "--worker", method, str(path)])
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"method": method, "timed_out": True, "seconds": timeout}
+    if done.returncode:
+        return {"method": method, "failed": done.stderr.strip().splitlines()[-1:] or ["?"]}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -89,28 +116,36 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.1f} GiB memory, {platform.system()} {platform.release()}"
 
 
-def report(rows: int, results: list[dict], loads: list[float]) -> str:
+def _cell(r: dict | None, floor: float | None) -> tuple[str, str, str]:
+    if r is None:
+        return "not run", "", ""
+    if r.get("timed_out"):
+        return f"> {r['seconds']:.0f} s (stopped)", f"> {r['seconds'] / floor:.0f}x" if floor else "", ""
+    if r.get("failed"):
+        return f"failed: {r['failed'][0][:60]}", "", ""
+    peak = "" if r["peak_gb"] != r["peak_gb"] else f"{r['peak_gb']:.2f} GB"
+    return f"{r['seconds']:.1f} s", f"{r['seconds'] / floor:.2f}x" if floor else "", peak
+
+
+def report(results: dict, loads: list[float], command: str, floors: dict | None = None) -> str:
+    floors = floors or {}
     import duckdb
     import pandas as pd
 
-    floor = next(r["seconds"] for r in results if r["method"] == "rules only")
     lines = [START, "## RFM summary of a large Parquet log (issue 12)", "",
-             f"`.venv/bin/python benchmarks/bench_summary.py --rows {rows}` on {datetime.date.today()}, "
-             f"{machine()}; duckdb {duckdb.__version__}, pandas {pd.__version__}, Python {platform.python_version()}. "
-             f"Log: `make_transactions({rows:,}, seed=12)`, {results[0]['customers']:,} customers, weeks. "
+             f"`{command}` on {datetime.date.today()}, {machine()}; duckdb {duckdb.__version__}, pandas "
+             f"{pd.__version__}, Python {platform.python_version()}; lifetimes 0.11.3 in its own venv (numpy 1.26, "
+             f"pandas 1.5). Logs: `make_transactions(rows, seed=12)`, about one customer per 9 rows, weeks. "
              f"1-minute load average during the runs: {min(loads):.1f} to {max(loads):.1f} (2 cores; other "
-             "sessions shared the machine). One run per method, each in its own subprocess; peak memory "
-             "includes the interpreter and imports.", "",
-             "| method | wall time | / rules only | peak memory |", "|---|---|---|---|"]
-    for r in results:
-        lines.append(f"| {r['method']} | {r['seconds']:.1f} s | {r['seconds'] / floor:.2f}x | {r['peak_gb']:.2f} GB |")
-    lines += ["", "`crmlib file` does more than the others: it also checks every value, finds exact duplicate rows "
-              "(a 64-bit hash of each row, candidates compared in full) and drops the re-exported copies, as "
-              "`read_transactions` would; that is its cost over `rules only`. Its memory stays bounded (DuckDB "
-              "streams the file; only the per-customer table enters pandas), while both `read_parquet` methods "
-              "hold the whole log in memory, so theirs grows with the log; the file path should stay near this at 100M rows, which is not measured yet. "
-              "The issue's target (within 1.3x of the bare query) is missed by the checks; the rules alone are "
-              "the bare query. The lifetimes comparison of the issue is not measured yet.", END]
+             "sessions shared the machine, so times are inflated by up to the load above 1). One run per "
+             "method and size, each in its own subprocess; peak memory includes the interpreter and imports.", "",
+             "| rows | customers | method | wall time | / bare DuckDB | peak memory |", "|---|---|---|---|---|---|"]
+    for rows, by_method in results.items():
+        floor = by_method.get("bare DuckDB", {}).get("seconds") or floors.get(rows)
+        customers = next((r["customers"] for r in by_method.values() if "customers" in r), 0)
+        for method, r in by_method.items():
+            wall, ratio, peak = _cell(r, floor)
+            lines.append(f"| {rows:,} | {customers:,} | {method} | {wall} | {ratio} | {peak} |")
     return "\n".join(lines)
 
 
@@ -126,7 +161,15 @@ def write_readme(section: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000, 100_000_000])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/large-bench"))
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--lifetimes-python", default="/tmp/large-bench/lt/bin/python")
+    parser.add_argument("--no-lifetimes", action="store_true")
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--spark-rows", type=int, default=10_000_000)
+    parser.add_argument("--no-readme", action="store_true", help="print the table, leave README.md alone")
+    parser.add_argument("--only", nargs="+", metavar="METHOD", help="run only these methods (e.g. lifetimes)")
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -134,19 +177,31 @@ def main() -> None:
         return
     from crmlib.datasets import make_transactions
 
-    path = HERE / ".cache" / f"log_{args.rows}.parquet"
-    if not path.exists():
-        started = time.perf_counter()
-        make_transactions(args.rows, path, seed=12)
-        print(f"wrote {path} in {time.perf_counter() - started:.0f} s", flush=True)
-    results, loads = [], []
-    for method in METHODS:
-        loads.append(os.getloadavg()[0])
-        results.append(measure(method, path))
-        print(results[-1], flush=True)
+    results, loads, lifetimes_ok = {}, [], not args.no_lifetimes and Path(args.lifetimes_python).exists()
+    for rows in args.rows:
+        path = args.dir / f"log_{rows}.parquet"
+        if not path.exists():
+            args.dir.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            make_transactions(rows, path, seed=12)
+            print(f"wrote {path} in {time.perf_counter() - started:.0f} s", flush=True)
+        methods = ["crmlib", "bare DuckDB"] + (["lifetimes"] if lifetimes_ok else [])
+        methods += ["Spark local[2]"] if not args.no_spark and rows == args.spark_rows else []
+        methods = [m for m in methods if not args.only or m in args.only]
+        results[rows] = {}
+        for method in methods:
+            loads.append(os.getloadavg()[0])
+            r = measure(method, path, args.timeout, args.lifetimes_python)
+            results[rows][method] = r
+            print(rows, r, flush=True)
+            if method == "lifetimes" and (r.get("timed_out") or r.get("failed")):
+                lifetimes_ok = False  # a larger log would not finish either
     loads.append(os.getloadavg()[0])
-    section = report(args.rows, results, loads)
-    write_readme(section)
+    command = "python benchmarks/bench_summary.py " + " ".join(sys.argv[1:])
+    section = report(results, loads, command.strip())
+    (args.dir / "bench_summary.json").write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
+    if not args.no_readme:
+        write_readme(section + "\n" + END)
     print(section)
 
 

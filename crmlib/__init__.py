@@ -22,11 +22,12 @@ from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 from crmlib.io import read_customers, read_feedback, read_transactions
 from crmlib.ledger import Ledger, ledger_of
 from crmlib.summary import rfm_summary
+from crmlib.txlog import TransactionLog
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
-               "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "units"}
+               "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "txlog", "units"}
 _SUBMODULES |= {"findings", "segment_words"}  # a report's opening sentences; segments in words
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.
 _LAZY = {"customer_table": "customers"}
@@ -41,4 +42,4 @@ def __getattr__(name):
 
 
 __all__ = ["ConvergenceError", "DataError", "Ledger", "NotFittedError", "__version__", "customer_table",
-           "ledger_of", "read_customers", "read_feedback", "read_transactions", "rfm_summary"]
+           "ledger_of", "read_customers", "read_feedback", "read_transactions", "rfm_summary", "TransactionLog"]

@@ -165,10 +165,30 @@ def fit_spend(summary: pd.DataFrame):
 
 
 # --------------------------------------------------------------------------- the table
+def spend_summary(transactions, observation_end=None) -> pd.DataFrame:
+    """The summary in days up to ``observation_end`` with ``revenue`` and ``mean_spend``
+    (:func:`crmlib.rfm.add_spend`), from a DataFrame or a :class:`crmlib.TransactionLog`.
+
+    For a log, DuckDB sums each customer's net amount and only that per-customer table goes to
+    :func:`~crmlib.rfm.add_spend` (as one row per customer on the last day), so both give the same
+    numbers.
+    """
+    from crmlib.summary import revenue
+    from crmlib.txlog import TransactionLog
+
+    summary = rfm_summary(transactions, observation_end=observation_end, freq="D")
+    if not isinstance(transactions, TransactionLog):
+        return rfm.add_spend(summary, transactions, observation_end=observation_end)
+    end = summary.attrs["observation_end"]
+    spent = revenue(transactions, end)
+    per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": end, "amount": spent.to_numpy()})
+    return rfm.add_spend(summary, per_customer)
+
+
 def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.DataFrame:
     """Summary in ``freq`` with spend, days since the last purchase, scores and segment."""
     units.check(freq)
-    days = rfm.add_spend(rfm_summary(transactions, observation_end=observation_end, freq="D"), transactions)
+    days = spend_summary(transactions, observation_end=observation_end)
     scored = rfm.score(days, bins=bins)
     if scheme is not None and not isinstance(scheme, pd.DataFrame):
         scheme = pd.DataFrame(scheme, columns=list(rfm.SCHEME_COLUMNS))
@@ -214,12 +234,13 @@ def comparison_of(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def customer_table(transactions: pd.DataFrame, *, observation_end=None, freq: str = "W", bins: int = 5,
+def customer_table(transactions, *, observation_end=None, freq: str = "W", bins: int = 5,
                    scheme=None, model: str | None = "auto", horizon_days: float = 365,
                    annual_discount: float = 0.10, spend: bool = True) -> pd.DataFrame:
     """The per-customer table of every report: summary, scores, segment, P(alive), CLV, decile.
 
-    ``transactions`` are canonical transactions (``customer_id, date, amount``); purchases after
+    ``transactions`` are canonical transactions (``customer_id, date, amount``), a DataFrame or a
+    :class:`crmlib.TransactionLog` of files read out-of-core (the same numbers); purchases after
     ``observation_end`` (default: the last transaction) are left out. ``freq`` ("D", "W", "M") is
     the unit of ``recency``, ``T``, the horizon and the models; it changes no segment. ``bins`` and
     ``scheme`` (a table or a list of ``[segment, r_min, r_max, f_min, f_max]`` rows) go to

@@ -53,7 +53,60 @@ def _check_period(period: str) -> None:
                         "or 'Q' (quarters).")
 
 
-def cohort_table(transactions: pd.DataFrame, period: str = "M", value: str = "customers",
+def _frame_cohorts(transactions: pd.DataFrame, period: str, value: str, observation_end):
+    """Cells (cohort ordinal x periods since acquisition), cohort sizes and the end, from a frame."""
+    days, end = _purchase_days(transactions, observation_end)
+    bought = days[days["is_purchase"]]
+    if bought.empty:
+        raise DataError(f"cohort_table: no purchase up to {end.date()}; check observation_end and the amounts.")
+    first = bought.groupby("customer_id")["day"].min()
+    days = days[days["customer_id"].isin(first.index)]
+    ordinal = pd.PeriodIndex(days["day"], freq=period).asi8
+    cohort = pd.PeriodIndex(first.reindex(days["customer_id"]).to_numpy(), freq=period).asi8
+    frame = pd.DataFrame({"cohort": cohort, "k": ordinal - cohort, "customer_id": days["customer_id"].to_numpy(),
+                          "amount": days["amount"].to_numpy(), "is_purchase": days["is_purchase"].to_numpy()})
+    if value == "revenue":
+        table = frame.pivot_table(index="cohort", columns="k", values="amount", aggfunc="sum", fill_value=0.0)
+    else:
+        table = (frame[frame["is_purchase"]].groupby(["cohort", "k"])["customer_id"].nunique()
+                 .unstack(fill_value=0))
+    size = pd.Series(pd.PeriodIndex(first.to_numpy(), freq=period).asi8).value_counts()
+    return table, size, end
+
+
+#: SQL for the pandas Period ordinal of a day number (days since 1970-01-01), by period.
+_PERIOD_SQL = {
+    "W": "CAST(floor(({d} + 10) / 7.0) AS BIGINT)",  # weeks ending on Sunday, as pandas' "W"
+    "M": "(year(DATE '1970-01-01' + CAST({d} AS INTEGER)) - 1970) * 12 + month(DATE '1970-01-01' + CAST({d} AS INTEGER)) - 1",
+    "Q": "(year(DATE '1970-01-01' + CAST({d} AS INTEGER)) - 1970) * 4 + quarter(DATE '1970-01-01' + CAST({d} AS INTEGER)) - 1",
+}
+
+
+def _log_cohorts(log, period: str, value: str, observation_end):
+    """As :func:`_frame_cohorts`, in DuckDB on a :class:`crmlib.TransactionLog`: only the cells
+    (cohorts x periods) enter pandas."""
+    from crmlib.summary_sql import to_day, to_timestamp
+
+    len(log)
+    end_day = to_day(observation_end) if observation_end is not None else log.last_day
+    end = pd.Timestamp(observation_end) if observation_end is not None else to_timestamp(end_day)
+    ordinal = _PERIOD_SQL[period].format(d="day")
+    cells = log.per_customer(f"""
+        WITH d AS (SELECT customer_id, day, amount, {ordinal} AS p FROM {{days}} WHERE day <= {end_day}),
+        f AS (SELECT customer_id, MIN(p) AS cohort FROM d WHERE amount >= 0 GROUP BY 1)
+        SELECT cohort, p - cohort AS k,
+               COUNT(DISTINCT CASE WHEN amount >= 0 THEN customer_id END) AS customers,
+               SUM(amount) AS revenue, COUNT(DISTINCT CASE WHEN p = cohort THEN customer_id END) AS size
+        FROM d JOIN f USING (customer_id) GROUP BY 1, 2""")
+    if cells.empty:
+        raise DataError(f"cohort_table: no purchase up to {end.date()}; check observation_end and the amounts.")
+    column = "revenue" if value == "revenue" else "customers"
+    table = cells.pivot_table(index="cohort", columns="k", values=column, aggfunc="sum", fill_value=0)
+    size = cells[cells["k"] == 0].set_index("cohort")["size"].astype("int64")
+    return table, size[size > 0], end
+
+
+def cohort_table(transactions, period: str = "M", value: str = "customers",
                  observation_end=None) -> pd.DataFrame:
     """One row per acquisition cohort, one column per number of periods since acquisition.
 
@@ -78,27 +131,17 @@ def cohort_table(transactions: pd.DataFrame, period: str = "M", value: str = "cu
     _check_period(period)
     if value not in COHORT_VALUES:
         raise DataError(f"value={value!r}: a cohort table holds one of {list(COHORT_VALUES)}.")
-    days, end = _purchase_days(transactions, observation_end)
-    bought = days[days["is_purchase"]]
-    if bought.empty:
-        raise DataError(f"cohort_table: no purchase up to {end.date()}; check observation_end and the amounts.")
-    first = bought.groupby("customer_id")["day"].min()
-    days = days[days["customer_id"].isin(first.index)]
-    ordinal = pd.PeriodIndex(days["day"], freq=period).asi8
-    cohort = pd.PeriodIndex(first.reindex(days["customer_id"]).to_numpy(), freq=period).asi8
-    frame = pd.DataFrame({"cohort": cohort, "k": ordinal - cohort, "customer_id": days["customer_id"].to_numpy(),
-                          "amount": days["amount"].to_numpy(), "is_purchase": days["is_purchase"].to_numpy()})
-    if value == "revenue":
-        table = frame.pivot_table(index="cohort", columns="k", values="amount", aggfunc="sum", fill_value=0.0)
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        table, size, end = _log_cohorts(transactions, period, value, observation_end)
     else:
-        table = (frame[frame["is_purchase"]].groupby(["cohort", "k"])["customer_id"].nunique()
-                 .unstack(fill_value=0))
-    first_ordinal = pd.PeriodIndex(first.to_numpy(), freq=period).asi8
+        table, size, end = _frame_cohorts(transactions, period, value, observation_end)
     last = pd.Period(end, freq=period).ordinal
-    cohorts = np.arange(first_ordinal.min(), last + 1)
+    cohorts = np.arange(size.index.min(), last + 1)
     table = table.reindex(index=cohorts, columns=range(int(last - cohorts.min()) + 1), fill_value=0)
     observed = cohorts[:, None] + table.columns.to_numpy()[None, :] <= last
-    size = pd.Series(first_ordinal).value_counts().reindex(cohorts, fill_value=0)
+    size = size.reindex(cohorts, fill_value=0)
     table = table.astype(float).where(observed)
     if value == "share":
         table = table.div(size.replace(0, np.nan).to_numpy(), axis=0)

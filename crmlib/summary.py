@@ -29,7 +29,9 @@ Where the work happens: the rules above are written once, as SQL (:mod:`crmlib.s
 DuckDB (embedded) runs them on files, out-of-core, and on in-memory DataFrames too, without a
 copy: on 2M generated rows (220k customers) that took 2.9 s against 4.8 s for the pandas
 group-by it replaced, which is kept in ``tests/test_summary_sql.py`` as the reference the SQL is
-checked against. :func:`crmlib.spark.rfm_summary` runs the same SQL through Spark SQL. DuckDB's
+checked against. :func:`crmlib.spark.rfm_summary` runs the same SQL through Spark SQL. Files (a
+path, a glob, a list, or a :class:`crmlib.TransactionLog` that reports keep across questions) are
+read once by DuckDB with the loader's checks in the same scan (:mod:`crmlib.txlog`). DuckDB's
 progress bar shows in a terminal (and in a notebook with ipywidgets), never in logs or pipes.
 """
 
@@ -108,15 +110,66 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
         if loaded is not None:
             out.attrs["transactions_ledger"] = loaded
         return out
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        return transactions.summary(observation_end, freq, unit, calibration_end)
     if isinstance(transactions, (str, os.PathLike, list, tuple)):
         return summary_sql.files_summary(transactions, observation_end, freq, unit, calibration_end, duplicates)
-    raise DataError(f"rfm_summary takes a DataFrame of transactions, or a path, a glob or a list of Parquet or CSV "
-                    f"files; not {type(transactions).__name__}.")
+    raise DataError(f"rfm_summary takes a DataFrame of transactions, a crmlib.TransactionLog, or a path, a glob or a "
+                    f"list of Parquet or CSV files; not {type(transactions).__name__}.")
 
 
-def last_purchase(transactions: pd.DataFrame) -> pd.Series:
-    """Date of each customer's last purchase day (not a return-only day), indexed by ``customer_id``."""
+def last_purchase(transactions) -> pd.Series:
+    """Date of each customer's last purchase day (not a return-only day), indexed by ``customer_id``.
+
+    ``transactions``: a DataFrame or a :class:`crmlib.TransactionLog`."""
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        return transactions.last_purchase()
     daily = _daily(transactions)
     out = daily[daily["is_purchase"]].groupby("customer_id")["day"].max()
     out.index = out.index.astype("string")
     return out.rename("last_purchase")
+
+
+def date_range(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day (midnight) of the transactions, a DataFrame or a :class:`crmlib.TransactionLog`.
+
+    >>> date_range(pd.DataFrame({"date": pd.to_datetime(["2024-01-05 10:00", "2024-01-01 09:00"])}))
+    (Timestamp('2024-01-01 00:00:00'), Timestamp('2024-01-05 00:00:00'))
+    """
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        len(transactions)  # reads the log once
+        return transactions.first_date, transactions.last_date
+    dates = pd.to_datetime(transactions["date"])
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.min().normalize(), dates.max().normalize()
+
+
+def transaction_count(transactions) -> int:
+    """Number of transactions (rows kept by the loader) of a DataFrame or a :class:`crmlib.TransactionLog`."""
+    return len(transactions)
+
+
+def revenue(transactions, observation_end=None) -> pd.Series:
+    """Net amount per customer (returns included) up to and including the day ``observation_end``,
+    indexed by ``customer_id`` (strings); a DataFrame or a :class:`crmlib.TransactionLog`."""
+    from crmlib.io import after_end
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        return transactions.revenue(observation_end)
+    for col in ("customer_id", "date", "amount"):
+        if col not in transactions.columns:
+            raise DataError(f"transactions: missing column '{col}'; read them with crmlib.io.read_transactions.")
+    tx = transactions
+    if observation_end is not None:
+        tx = tx[~after_end(tx["date"], observation_end)]
+    out = tx.groupby("customer_id")["amount"].sum()
+    out.index = out.index.astype("string")
+    return out.rename("revenue")

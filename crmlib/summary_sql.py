@@ -153,6 +153,7 @@ class _Connection:
     directory, with the progress bar on for a terminal or notebook and off otherwise."""
 
     def __enter__(self):
+        import os
         import tempfile
 
         import duckdb
@@ -160,6 +161,9 @@ class _Connection:
         self._tmp = tempfile.TemporaryDirectory(prefix="crmlib-duckdb-")
         self.con = duckdb.connect()
         self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
+        # bounded memory: beyond this DuckDB spills to the temporary folder (CRMLIB_DUCKDB_MEMORY to change)
+        self.con.execute(f"SET memory_limit = {_sql_text(os.environ.get('CRMLIB_DUCKDB_MEMORY', '3GB'))}")
+        self.con.execute("SET preserve_insertion_order = false")
         if _interactive():  # off by default; in a kernel without ipywidgets even setting it fails
             try:
                 self.con.execute("SET enable_progress_bar = true")
@@ -374,78 +378,14 @@ def files_summary(source, observation_end, freq: str, unit_days: float, calibrat
 
     The result equals ``rfm_summary(read_transactions(file, observation_end=...), ...)``, and
     ``attrs["transactions_ledger"]`` holds what ``read_transactions`` would have recorded (counts and
-    actions; example rows only in errors)."""
-    from pathlib import Path
+    actions; example rows only in errors). One read of the files: see :mod:`crmlib.txlog`."""
+    from crmlib.txlog import TransactionLog
 
-    from crmlib.io import DUPLICATE_RULES, _names, as_date
-
-    if duplicates not in DUPLICATE_RULES:
-        raise DataError(f"duplicates={duplicates!r}: expected one of {', '.join(map(repr, DUPLICATE_RULES))}.")
-    files = resolve_files(source)
-    label = Path(files[0]).name if len(files) == 1 else (source if isinstance(source, str) else f"{len(files)} files")
-    with _Connection() as con:
-        types = _open(con, files)
-        raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
-        x = _expressions(types, files)
-        rules = _rules(x)
-        day = day_number(x["stamp"], "duckdb")
-        end_day = to_day(as_date(observation_end)) if observation_end is not None else None
-        late = f"{day} > {end_day}" if end_day is not None else "FALSE"
-        kept = f"{x['id']} IS NOT NULL AND NOT ({late})"
-        checks = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(rules.values()))
-        counts = con.execute(f"""
-            SELECT COUNT(*) AS rows_read, {checks},
-                   SUM(CASE WHEN {x['id']} IS NULL THEN 1 ELSE 0 END) AS no_id,
-                   SUM(CASE WHEN {x['id']} IS NOT NULL AND {late} THEN 1 ELSE 0 END) AS late,
-                   SUM(CASE WHEN {kept} AND {x['amount']} < 0 THEN 1 ELSE 0 END) AS returns,
-                   SUM(CASE WHEN {kept} AND {x['amount']} = 0 THEN 1 ELSE 0 END) AS zeros,
-                   MAX(CASE WHEN {kept} THEN {day} END) AS last_day
-            FROM crmlib_raw""").df().iloc[0].fillna(0).to_dict()
-        _refuse(con, rules, counts)
-        quoted = ", ".join(f'"{c}"' for c in raw_columns)
-        con.execute(f"CREATE TEMP VIEW crmlib_clean AS SELECT filename, file_row_number, {quoted}, {x['id']} AS cid, {day} AS day, "
-                    f"{x['amount']} AS amt FROM crmlib_raw WHERE {kept}")
-        with_id = '"order_id" IS NOT NULL' if "order_id" in types else "FALSE"
-        # exact duplicates: rows whose 64-bit hash repeats are the few candidates, compared in full
-        row_hash = f"hash(filename, {quoted})"
-        con.execute(f"CREATE TEMP TABLE crmlib_repeats AS SELECT h FROM (SELECT {row_hash} AS h FROM crmlib_clean) "
-                    "GROUP BY h HAVING COUNT(*) > 1")
-        repeats = f"{row_hash} IN (SELECT h FROM crmlib_repeats)"
-        con.execute(f"""CREATE TEMP TABLE crmlib_copies AS
-            SELECT filename, file_row_number, {with_id} AS with_id, amt FROM (
-              SELECT filename, file_row_number, {quoted}, amt, row_number() OVER (
-                PARTITION BY filename, {quoted} ORDER BY file_row_number) AS copy
-              FROM crmlib_clean WHERE {repeats})
-            WHERE copy > 1""")
-        dups = {bool(k): (int(n), int(r), int(z)) for k, n, r, z in con.execute(
-            "SELECT with_id, COUNT(*), SUM(CASE WHEN amt < 0 THEN 1 ELSE 0 END), SUM(CASE WHEN amt = 0 THEN 1 ELSE 0 END) "
-            "FROM crmlib_copies GROUP BY 1").fetchall()}
-        ledger = Ledger(source=label, table="transactions", rows_read=int(counts["rows_read"]))
-        ledger.add("no customer_id", int(counts["no_id"]), action="dropped", detail="cannot be attributed to a customer")
-        if end_day is not None:
-            ledger.add("date after observation end", int(counts["late"]), action="dropped",
-                       detail=f"after {as_date(observation_end).date()}")
-        dropped = _duplicates(ledger, dups, duplicates, "order_id" in types)
-        returns = int(counts["returns"]) - sum(dups.get(k, (0, 0, 0))[1] for k in dropped)
-        zeros = int(counts["zeros"]) - sum(dups.get(k, (0, 0, 0))[2] for k in dropped)
-        ledger.add("return or refund (negative amount)", returns, action="flagged",
-                   detail="kept; netted against same-day purchases in rfm_summary")
-        ledger.add("zero amount", zeros, action="flagged",
-                   detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
-        unused = [c for c in raw_columns if c not in CANONICAL + ("is_return",)]
-        if unused:
-            ledger.notes.append(f"column(s) not used: {_names(unused)}")
-
-        relation = "(SELECT cid AS customer_id, day, amt AS amount FROM crmlib_clean)"
-        if any(dups.get(k, (0,))[0] for k in dropped):  # the later copies of the duplicates dropped
-            copies = "TRUE" if duplicates == "drop" else "with_id"
-            relation = ("(SELECT cid AS customer_id, day, amt AS amount FROM crmlib_clean ANTI JOIN "
-                        f"(SELECT filename, file_row_number FROM crmlib_copies WHERE {copies}) AS copies "
-                        "USING (filename, file_row_number))")
-        last = int(counts["last_day"]) if counts["rows_read"] - counts["no_id"] - counts["late"] > 0 else None
-        out = run(con, relation, label, observation_end, freq, unit_days, calibration_end, last)
-    out.attrs["transactions_ledger"] = ledger
-    return out
+    log = TransactionLog(source, observation_end=observation_end, duplicates=duplicates)
+    try:
+        return log.summary(observation_end, freq, unit_days, calibration_end)
+    finally:
+        log.close()
 
 
 def _duplicates(ledger: Ledger, dups: dict, rule: str, has_order_id: bool) -> list[bool]:

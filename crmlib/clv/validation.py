@@ -12,7 +12,7 @@ from crmlib.exceptions import ConvergenceError, DataError
 HOLDOUT = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
 
 
-def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
+def default_calibration_end(transactions, fraction: float = 2 / 3,
                             observation_end=None) -> pd.Timestamp:
     """The day ``fraction`` of the way from the first transaction to ``observation_end``.
 
@@ -22,8 +22,10 @@ def default_calibration_end(transactions: pd.DataFrame, fraction: float = 2 / 3,
     """
     if not 0 < fraction < 1:
         raise DataError(f"fraction must be between 0 and 1, got {fraction!r}.")
-    start = pd.Timestamp(transactions["date"].min())
-    end = pd.Timestamp(observation_end) if observation_end is not None else pd.Timestamp(transactions["date"].max())
+    from crmlib.summary import date_range
+
+    start, last = date_range(transactions)  # a DataFrame or a crmlib.TransactionLog
+    end = pd.Timestamp(observation_end) if observation_end is not None else last
     return (start + (end - start) * fraction).normalize()
 
 
@@ -52,7 +54,7 @@ def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd
     return out
 
 
-def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end=None):
+def tracking_inputs(transactions, freq: str = "W", start=None, end=None, customers=None):
     """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
 
     ``transactions`` has ``customer_id`` and ``date``; purchases on one day count once (as in the
@@ -61,8 +63,18 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     ``start`` (default: the first date). Returns ``(first_purchase, actual)``: a Series of
     first-purchase times per customer and a Series of repeat transactions in each period, indexed
     by period end 1, 2, ... up to ``end`` (default: the last date); ``actual.attrs`` hold ``freq``
-    and ``start``.
+    and ``start``. ``customers`` (ids) keeps only those customers, e.g. a calibration cohort.
+    ``transactions`` may be a :class:`crmlib.TransactionLog`: the same counts then come from DuckDB
+    and only the per-customer and per-period results enter pandas.
     """
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        return _log_tracking_inputs(transactions, freq, start, end, customers)
+    if customers is not None:
+        transactions = transactions[transactions["customer_id"].isin(pd.Index(customers))]
+    if end is not None:
+        transactions = transactions[pd.to_datetime(transactions["date"]).dt.normalize() <= pd.Timestamp(end)]
     check_columns(transactions.assign(_=0), ("_",), "tracking_inputs")
     for col in ("customer_id", "date"):
         if col not in transactions.columns:
@@ -85,6 +97,47 @@ def tracking_inputs(transactions: pd.DataFrame, freq: str = "W", start=None, end
     actual = actual.rename("actual")
     actual.attrs.update(freq=freq, start=start)
     return first_purchase.rename("first_purchase"), actual
+
+
+def _log_tracking_inputs(log, freq: str, start, end, customers):
+    """:func:`tracking_inputs` of a :class:`crmlib.TransactionLog`, in SQL: purchase days are days
+    with a transaction of amount >= 0 (returns left out, as on a frame), each counted once."""
+    from crmlib.summary_sql import _double, to_day, to_timestamp
+
+    unit_days = units.days(units.check(freq, "tracking_inputs: freq"))
+    end_day = to_day(end) if end is not None else None
+    con = log.con
+    keep = ""
+    if customers is not None:
+        con.register("crmlib_tracking_ids", pd.DataFrame({"customer_id": pd.Index(customers).astype(str)}))
+        keep = "AND customer_id IN (SELECT customer_id FROM crmlib_tracking_ids)"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE crmlib_tracking_days AS
+        SELECT customer_id, day FROM {log.relation(end_day, daily=False)} WHERE amount >= 0 {keep} GROUP BY 1, 2""")
+    lo, hi = con.execute("SELECT MIN(day), MAX(day) FROM crmlib_tracking_days").fetchone()
+    if lo is None:
+        raise DataError("tracking_inputs: no purchases in the transactions log for these customers.")
+    start_day = to_day(start) if start is not None else int(lo)
+    end_day = end_day if end_day is not None else int(hi)
+    unit = _double(unit_days)
+    firsts = con.execute(f"""SELECT customer_id, (MIN(day) - {start_day}) / {unit} AS first_purchase
+        FROM crmlib_tracking_days GROUP BY 1 ORDER BY 1""").df()
+    counts = con.execute(f"""WITH f AS (SELECT customer_id, MIN(day) AS first FROM crmlib_tracking_days GROUP BY 1)
+        SELECT GREATEST(CAST(ceil((d.day - {start_day}) / {unit}) AS BIGINT), 1) AS period, COUNT(*) AS n
+        FROM crmlib_tracking_days d JOIN f USING (customer_id)
+        WHERE d.day > f.first AND d.day <= {end_day} GROUP BY 1""").df()
+    con.execute("DROP TABLE crmlib_tracking_days")
+    if customers is not None:
+        con.unregister("crmlib_tracking_ids")
+    n_periods = int(np.ceil((end_day - start_day) / unit_days))
+    actual = (pd.Series(counts["n"].to_numpy(), index=counts["period"].astype(int).to_numpy())
+              .reindex(range(1, n_periods + 1), fill_value=0).sort_index().astype("int64"))
+    actual.index.name = "period"
+    actual = actual.rename("actual")
+    actual.attrs.update(freq=freq, start=to_timestamp(start_day))
+    first_purchase = pd.Series(firsts["first_purchase"].to_numpy(dtype=float),
+                               index=pd.Index(firsts["customer_id"].astype("string"), name="customer_id"),
+                               name="first_purchase")
+    return first_purchase, actual
 
 
 def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import hashlib
 import os
 from pathlib import Path
@@ -37,13 +38,23 @@ def input_files(plan: ReportPlan) -> dict[str, Path]:
     return files
 
 
+def _file_info(path: Path) -> dict[str, Any]:
+    """Name, path, size and sha256 of an input file; for a glob (a transactions log in several
+    files) the total size and one hash over the matched files' hashes, in name order."""
+    if not glob.has_magic(str(path)):
+        return {"name": path.name, "path": str(path), "size": path.stat().st_size, "sha256": file_sha256(path)}
+    found = [Path(p) for p in sorted(glob.glob(str(path)))]
+    if not found:
+        raise FileNotFoundError(2, "no file matches", str(path))
+    joined = "\n".join(f"{p.name}:{file_sha256(p)}" for p in found)
+    return {"name": path.name, "path": str(path), "size": sum(p.stat().st_size for p in found),
+            "sha256": hashlib.sha256(joined.encode()).hexdigest()}
+
+
 def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str, Any]]]:
     """One short hash over all input files, and for each input its file ``name``, ``path``, ``size``
     (bytes) and ``sha256``. Raises OSError when a file cannot be read."""
-    info = {
-        k: {"name": p.name, "path": str(p), "size": p.stat().st_size, "sha256": file_sha256(p)}
-        for k, p in sorted(files.items())
-    }
+    info = {k: _file_info(p) for k, p in sorted(files.items())}
     if not info:
         return None, info
     joined = "\n".join(f"{k}:{v['sha256']}" for k, v in info.items())

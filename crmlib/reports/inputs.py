@@ -14,6 +14,18 @@ with :func:`check_request` before any kernel starts, so both follow the same rul
 
 ``dataset="cdnow_master"`` or ``"cdnow_sample"`` stands for the CDNOW transactions shipped with
 crmlib (no personal data), for reports that want a real public data set.
+
+Large logs (:func:`uses_log`). A report whose notebook asks for it (``load_inputs(...,
+out_of_core=True)``: segments and clv) gets its transactions as a :class:`crmlib.TransactionLog`,
+read out-of-core by DuckDB, when they are
+
+* a glob such as ``'logs/*.parquet'`` (the files must have crmlib's column names),
+* a Parquet file whose columns have crmlib's names (``customer_id``, ``date``, ``amount``), or
+* a CSV file with those names larger than :data:`LARGE_FILE_BYTES`;
+
+everything else (a CSV, TSV or Excel export with other headers, encodings or number formats, a
+small CSV, the bundled CDNOW data) is read by :func:`crmlib.read_transactions` into a DataFrame,
+which reads aliases and messy values. Both give the same per-customer numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +50,9 @@ REQUIRED = {
 }
 #: Bundled data sets a ``dataset`` parameter may name, standing for the transactions input.
 DATASETS = {"cdnow_master": "CDNOW_master.txt", "cdnow_sample": "CDNOW_sample.txt"}
+#: A CSV file larger than this (with crmlib's column names) is read out-of-core by reports that can.
+LARGE_FILE_BYTES = 200 * 1024 ** 2
+_NEEDED = ("customer_id", "date", "amount")
 
 
 def _flag(name: str) -> str:
@@ -68,8 +83,20 @@ def check_request(report: str, given: dict[str, Any]) -> None:
 
 
 def existing_file(name: str, value: Any) -> Path:
-    """The absolute path of an input file that exists and can be read; else one line saying why."""
-    path = Path(str(value)).expanduser()
+    """The absolute path of an input file that exists and can be read; else one line saying why.
+
+    A transactions glob (``'logs/*.parquet'``) is returned as an absolute pattern when it matches
+    files (read by :class:`crmlib.TransactionLog`)."""
+    import glob
+
+    text = str(value)
+    if name == "transactions" and glob.has_magic(text):
+        pattern = Path(text).expanduser().absolute()
+        found = sorted(p for p in glob.glob(str(pattern)) if Path(p).is_file())
+        if not found:
+            raise DataError(f"Input {name!r}: no file matches {pattern}; check the pattern (relative to {Path.cwd()}).")
+        return pattern
+    path = Path(text).expanduser()
     if path.is_dir():
         raise DataError(f"Input {name!r}: {path} is a folder, not a file; pass the {name} file inside it.")
     if not path.is_file():
@@ -81,6 +108,45 @@ def existing_file(name: str, value: Any) -> Path:
         raise DataError(f"Input {name!r}: file {path} cannot be read ({exc.strerror or exc}); "
                         "check its permissions.") from None
     return path.resolve()
+
+
+def _header(path: Path) -> list[str]:
+    """Column names of a Parquet or CSV file ([] when they cannot be read cheaply)."""
+    import csv
+
+    name = path.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if name.endswith((".csv", ".csv.gz")):
+            import gzip
+
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8", newline="") as fh:
+                return next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    return []
+
+
+def uses_log(path: Path) -> bool:
+    """True when transactions at ``path`` are read out-of-core (the rule in the module docstring).
+
+    >>> uses_log(Path("logs/*.parquet"))
+    True
+    """
+    import glob
+
+    if glob.has_magic(str(path)):
+        return True
+    name = path.name.lower()
+    if not name.endswith((".parquet", ".pq", ".csv", ".csv.gz")):
+        return False
+    if not set(_NEEDED) <= set(_header(path)):
+        return False
+    return name.endswith((".parquet", ".pq")) or path.stat().st_size > LARGE_FILE_BYTES
 
 
 def _load_dataset(dataset: str, observation_end) -> tuple[pd.DataFrame, Path]:
@@ -104,14 +170,14 @@ class Inputs:
     """The loaded inputs of one report run; ``None`` for an input that was not given."""
 
     report: str
-    transactions: pd.DataFrame | None = None
+    transactions: Any = None  # a DataFrame, or a crmlib.TransactionLog (see uses_log)
     customers: pd.DataFrame | None = None
     feedback: pd.DataFrame | None = None
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
-    def frames(self) -> list[pd.DataFrame]:
-        """The loaded tables, for the data-quality ledger."""
+    def frames(self) -> list:
+        """The loaded tables (and transaction log), for the data-quality ledger."""
         return [f for f in (self.transactions, self.customers, self.feedback) if f is not None]
 
     def left_out(self, name: str, what: str) -> str:
@@ -121,13 +187,28 @@ class Inputs:
 
 
 def load_inputs(report: str, *, transactions=None, customers=None, feedback=None, dataset=None,
-                observation_end=None, record: bool = True) -> Inputs:
+                observation_end=None, record: bool = True, out_of_core: bool = False) -> Inputs:
     """Load exactly the inputs given to ``report``, refuse missing required ones, record the files.
 
     Transactions after ``observation_end`` are dropped and counted in the ledger. Customers and
-    feedback are read as they are (comments redacted as they are read).
+    feedback are read as they are (comments redacted as they are read). With ``out_of_core``
+    (a report whose code takes a :class:`crmlib.TransactionLog`), large logs stay on disk
+    (:func:`uses_log`); without it, a glob is refused.
     """
+    import glob
+
     from crmlib import io
+    from crmlib.txlog import TransactionLog
+
+    def read_transactions(path: Path):
+        if out_of_core and uses_log(path):
+            log = TransactionLog(str(path), observation_end=observation_end)
+            len(log)  # read now, so bad files stop here with their one-line error
+            return log
+        if glob.has_magic(str(path)):
+            raise DataError(f"The {report} report reads one transactions file, not a pattern ({path}); "
+                            "the segments and clv reports read globs of Parquet or CSV files.")
+        return io.read_transactions(path, observation_end=observation_end)
 
     given = {"transactions": transactions, "customers": customers, "feedback": feedback, "dataset": dataset}
     check_request(report, given)
@@ -137,7 +218,7 @@ def load_inputs(report: str, *, transactions=None, customers=None, feedback=None
                         "pass one of them.")
     if dataset is not None:
         out.transactions, out.files["transactions"] = _load_dataset(dataset, observation_end)
-    loaders = {"transactions": lambda p: io.read_transactions(p, observation_end=observation_end),
+    loaders = {"transactions": read_transactions,
                "customers": io.read_customers, "feedback": io.read_feedback}
     for name, value in given.items():
         if name in loaders and value is not None:
@@ -151,5 +232,5 @@ def load_inputs(report: str, *, transactions=None, customers=None, feedback=None
     return out
 
 
-__all__ = ["DATASETS", "INPUT_NAMES", "REQUIRED", "Inputs", "check_request", "existing_file", "load_inputs",
-           "missing_message"]
+__all__ = ["DATASETS", "INPUT_NAMES", "LARGE_FILE_BYTES", "REQUIRED", "Inputs", "check_request", "existing_file",
+           "load_inputs", "missing_message", "uses_log"]

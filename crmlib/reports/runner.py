@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import logging
 import os
 import queue
@@ -312,7 +313,8 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
             error["traceback"] += "\n\nKernel log (last lines):\n" + pages.redact_error(tail)
     recorded = read_records(nb)
     if isinstance(recorded.get("inputs"), dict):  # what the notebook says it read beats the files given
-        read = {k: Path(str(v)) for k, v in recorded["inputs"].items() if Path(str(v)).is_file()}
+        read = {k: Path(str(v)) for k, v in recorded["inputs"].items()
+                if Path(str(v)).is_file() or glob.has_magic(str(v))}
         with contextlib.suppress(OSError):
             result.fingerprint, result.inputs = fingerprint(read)
     if params.get(OUTPUT_DIR_PARAMETER) and OUTPUT_DIR_PARAMETER in plan.spec.parameters:

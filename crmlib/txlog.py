@@ -1,0 +1,263 @@
+"""A transaction log on disk that crmlib functions take in place of a DataFrame: :class:`TransactionLog`.
+
+``TransactionLog("logs/*.parquet")`` names Parquet or CSV files (a path, a glob or a list) whose
+columns have crmlib's names. Nothing is read until a number is asked for; each question is then one
+out-of-core read of the files by an embedded DuckDB, and only per-customer tables enter pandas:
+
+* :func:`crmlib.rfm_summary`, :func:`crmlib.customer_table`, :func:`crmlib.summary.last_purchase`,
+  :func:`crmlib.retention.cohort_table` and :func:`crmlib.summary.revenue` take a log as they take
+  a frame, and give the same numbers as on ``read_transactions(path, observation_end=...)``;
+* :func:`crmlib.summary.date_range` and :func:`crmlib.summary.transaction_count` give the period
+  and the number of transactions kept; ``log.attrs["ledger"]`` (so :func:`crmlib.ledger_of` and
+  :func:`crmlib.ledger_table`) holds what ``read_transactions`` would have recorded. These come
+  from the first summary (or one read) and are kept.
+
+One scan gives the summary and the loader's checks. Rows are grouped by customer, day and a 64-bit
+hash of the whole row (file name included), so the copies of an exact duplicate row fall in one
+group: its size minus one is the number of copies, and whether it has an ``order_id`` decides, as
+in :func:`crmlib.read_transactions`, whether copies are dropped. The groups are summed per customer
+and day, then run through the summary's SQL (:func:`crmlib.summary_sql.customers_sql`), which carries
+the counts of the checks (unparseable, empty or impossible values, missing ids, late rows, copies,
+returns, zero amounts) to each customer's row; they are summed in pandas. Only when a check fails
+are the files read again, to name rows and values. Two different rows of one customer on one day
+are taken for copies only if their 64-bit hashes collide (odds about 1 in 10^19 for a customer-day
+of a few rows). Without an ``observation_end`` the summary ends on the last day of any row (a quick
+look at the date column), checked against the last kept day (and summarised again in the rare case
+that the last rows had no customer id).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from crmlib.exceptions import DataError
+from crmlib.ledger import Ledger
+
+_ROWS, _DAYS = "crmlib_rows", "crmlib_days"
+
+
+class TransactionLog:
+    """Parquet or CSV transaction files, read out-of-core by DuckDB (see the module docstring).
+
+    ``observation_end`` drops (and counts) later transactions, as ``read_transactions`` does;
+    ``duplicates`` is its rule for exact duplicate rows ("auto", "drop" or "keep").
+
+    >>> import tempfile, pandas as pd
+    >>> from crmlib import rfm_summary
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 20.0, 5.0],
+    ...                   "date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-03"])}
+    ...                  ).to_parquet(f"{d}/tx.parquet")
+    ...     log = TransactionLog(f"{d}/*.parquet")
+    ...     print(len(log), rfm_summary(log).loc["a", "frequency"])
+    3 1
+    """
+
+    def __init__(self, source, observation_end=None, duplicates: str = "auto"):
+        from crmlib.io import DUPLICATE_RULES, as_date
+        from crmlib.summary_sql import resolve_files
+
+        if duplicates not in DUPLICATE_RULES:
+            raise DataError(f"duplicates={duplicates!r}: expected one of {', '.join(map(repr, DUPLICATE_RULES))}.")
+        self.files = resolve_files(source)
+        self.source = source
+        self.observation_end = as_date(observation_end) if observation_end is not None else None
+        self.duplicates = duplicates
+        from pathlib import Path
+
+        self.label = (Path(self.files[0]).name if len(self.files) == 1
+                      else (str(source) if isinstance(source, (str, os.PathLike)) else f"{len(self.files)} files"))
+        self._con = None
+        self._conn = None
+        self._attrs: dict = {}
+        self._facts = None
+
+    def __repr__(self) -> str:
+        return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def con(self):
+        """The DuckDB connection with the files as the view ``crmlib_raw`` (nothing read yet)."""
+        if self._con is None:
+            self._open()
+        return self._con
+
+    @property
+    def attrs(self) -> dict:
+        """As a loaded frame's attrs: ``"ledger"`` is what ``read_transactions`` would record."""
+        self._read()
+        return self._attrs
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.__exit__(None, None, None)
+        self._con = self._conn = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def _open(self) -> None:
+        from crmlib import summary_sql as sq
+        from crmlib.summary_sql import day_number, to_day
+
+        conn = sq._Connection()
+        con = conn.__enter__()
+        try:
+            types = sq._open(con, self.files)
+            self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
+            self._has_order_id = "order_id" in types
+            x = sq._expressions(types, self.files)
+            self._rules = sq._rules(x)
+            day = day_number(x["stamp"], "duckdb")
+            quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
+            with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
+            bad = " OR ".join(f"({c})" for c in self._rules.values())
+            # copies of a group that are dropped, by the rule for exact duplicates
+            self._dropped = {"drop": "(n - 1)", "keep": "0",
+                             "auto": "(CASE WHEN with_id THEN n - 1 ELSE 0 END)"}[self.duplicates]
+            # one row per group of identical rows (customer, day, hash of the row): written by _read
+            self._rows_sql = f"""CREATE TEMP TABLE {_ROWS} AS
+                SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n,
+                       SUM(CASE WHEN {bad} THEN 1 ELSE 0 END) AS bad,
+                       bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt
+                FROM crmlib_raw GROUP BY 1, 2, hash(filename, {quoted})"""
+        except BaseException:
+            conn.__exit__(None, None, None)
+            raise
+        self._end_day = to_day(self.observation_end) if self.observation_end is not None else None
+        self._conn, self._con = conn, con
+
+    def kept(self, end_day: int | None = None) -> str:
+        """SQL condition of the groups kept (an id, on or before the log's observation end)."""
+        self.con
+        end = self._end_day if end_day is None else end_day
+        return "cid IS NOT NULL" + (f" AND day <= {end}" if end is not None else "")
+
+    def _read(self) -> None:
+        """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
+        and the ledger from them (bad files are refused, naming rows and values)."""
+        from crmlib import summary_sql as sq
+        from crmlib.io import _names
+
+        if self._facts is not None:
+            return
+        con = self.con
+        con.execute(self._rows_sql)
+        kept, d = self.kept(), self._dropped
+        late = f"cid IS NOT NULL AND day > {self._end_day}" if self._end_day is not None else "FALSE"
+        row = con.execute(f"""SELECT SUM(n), SUM(bad), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
+                   SUM(CASE WHEN {late} THEN n ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND with_id THEN n - 1 ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND NOT with_id THEN n - 1 ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND amt < 0 THEN n - {d} ELSE 0 END),
+                   SUM(CASE WHEN ({kept}) AND amt = 0 THEN n - {d} ELSE 0 END),
+                   SUM(CASE WHEN {kept} THEN n - {d} ELSE 0 END),
+                   MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
+            FROM {_ROWS}""").fetchone()
+        read, bad, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, first, last = [
+            0 if v is None else int(v) for v in row[:9]] + [None if v is None else int(v) for v in row[9:]]
+        if bad:
+            counts = con.execute("SELECT " + ", ".join(
+                f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
+                + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
+            sq._refuse(con, self._rules, counts)
+        ledger = Ledger(source=self.label, table="transactions", rows_read=read)
+        ledger.add("no customer_id", no_id, action="dropped", detail="cannot be attributed to a customer")
+        if self.observation_end is not None:
+            ledger.add("date after observation end", late_rows, action="dropped",
+                       detail=f"after {self.observation_end.date()}")
+        sq._duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
+        ledger.add("return or refund (negative amount)", returns, action="flagged",
+                   detail="kept; netted against same-day purchases in rfm_summary")
+        ledger.add("zero amount", zeros, action="flagged",
+                   detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
+        unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]
+        if unused:
+            ledger.notes.append(f"column(s) not used: {_names(unused)}")
+        self._attrs["ledger"] = ledger
+        self._facts = {"rows": rows, "first": first, "last": last}
+
+    @property
+    def rows(self) -> int:
+        self._read()
+        return self._facts["rows"]
+
+    @property
+    def first_day(self) -> int | None:
+        self._read()
+        return self._facts["first"]
+
+    @property
+    def last_day(self) -> int | None:
+        self._read()
+        return self._facts["last"]
+
+    @property
+    def first_date(self):
+        from crmlib.summary_sql import to_timestamp
+
+        return None if self.first_day is None else to_timestamp(self.first_day)
+
+    @property
+    def last_date(self):
+        from crmlib.summary_sql import to_timestamp
+
+        return None if self.last_day is None else to_timestamp(self.last_day)
+
+    # ------------------------------------------------------------------ what reports ask
+    def __len__(self) -> int:
+        """Transactions kept, as ``len(read_transactions(...))``."""
+        return self.rows
+
+    def relation(self, end_day: int | None = None, daily: bool = True) -> str:
+        """The kept transactions as the relation ``(customer_id, day, amount)``: one row per
+        customer-day, or (``daily=False``) per group of identical rows, whose amount (copies dropped
+        by the rule) has the sign of its rows, so that the summary's SQL finds a day's purchase as
+        on the rows."""
+        self._read()
+        rows = (f"(SELECT cid AS customer_id, day, amt * (n - {self._dropped}) AS amount FROM {_ROWS} "
+                f"WHERE {self.kept(end_day)})")
+        return f"(SELECT customer_id, day, SUM(amount) AS amount FROM {rows} GROUP BY 1, 2)" if daily else rows
+
+    def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
+        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
+        from crmlib.io import as_date
+        from crmlib.summary_sql import run
+
+        end = observation_end if observation_end is not None else self.observation_end
+        end = as_date(end) if end is not None else None
+        out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
+                  self.last_day)
+        out.attrs["transactions_ledger"] = self.attrs["ledger"]
+        return out
+
+    def per_customer(self, sql: str, end_day: int | None = None) -> pd.DataFrame:
+        """Run ``sql`` (its FROM clause is ``{days}``) on the kept customer-days."""
+        return self.con.execute(sql.format(days=self.relation(end_day))).df()
+
+    def revenue(self, observation_end=None) -> pd.Series:
+        """Net amount per customer up to and including ``observation_end`` (returns included)."""
+        from crmlib.summary_sql import to_day
+
+        end = to_day(observation_end) if observation_end is not None else None
+        out = self.per_customer("SELECT customer_id, SUM(amount) AS revenue FROM {days} GROUP BY 1", end)
+        return out.set_index(out["customer_id"].astype("string"))["revenue"]
+
+    def last_purchase(self) -> pd.Series:
+        """Date of each customer's last purchase day, as :func:`crmlib.summary.last_purchase`."""
+        from crmlib.summary_sql import EPOCH
+
+        out = self.per_customer("SELECT customer_id, MAX(day) AS day FROM {days} WHERE amount >= 0 "
+                                "GROUP BY 1 ORDER BY 1")
+        dates = EPOCH + pd.to_timedelta(out["day"].astype("int64"), unit="D")
+        return pd.Series(dates.to_numpy(), index=pd.Index(out["customer_id"].astype("string"), name="customer_id"),
+                         name="last_purchase")
+
+
+__all__ = ["TransactionLog"]
