@@ -845,16 +845,16 @@ def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: 
         out, rows = _drop(out, rows, dup, ledger, "exact duplicate row", same)
     elif duplicates == "keep":
         ledger.add("exact duplicate row", int(dup.sum()), action="kept", rows=rows[dup],
-                   detail=f"{same}; kept as asked (duplicates='keep')")
+                   detail=f"{same}; kept, as asked")
     else:  # "auto": a repeated transaction id with an identical row is the same transaction twice
         with_id = out["order_id"].notna().to_numpy() if "order_id" in out.columns else np.zeros(len(out), bool)
         out, rows = _drop(out, rows, dup & with_id, ledger, "exact duplicate row",
-                          f"{same}, with the same order_id: the same transaction exported twice")
+                          f"{same}, with the same order number: the same transaction exported twice")
         dup = out[_DUP].to_numpy()
-        why = ("and no order_id" if "order_id" in out.columns else "and the file has no transaction id")
+        why = ("and no order number" if "order_id" in out.columns else "and the file has no transaction id")
         ledger.add("exact duplicate row", int(dup.sum()), action="kept", rows=rows[dup],
-                   detail=f"{same} {why}: usually two real purchases, so kept; "
-                          "pass duplicates='drop' to drop them")
+                   detail=f"{same} {why}: usually two real purchases, so kept "
+                          "(they can be dropped with the duplicates option)")
     return out.drop(columns=_DUP), rows
 
 
@@ -929,7 +929,7 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
                                duplicates=duplicates)
     out["is_return"] = (out["amount"] < 0).to_numpy()
     ledger.add("return or refund (negative amount)", int(out["is_return"].sum()), action="flagged",
-               detail="kept; netted against same-day purchases in rfm_summary",
+               detail="kept; netted against the same customer's purchases of that day",
                rows=rows[out["is_return"].to_numpy()])
     zero = (out["amount"] == 0).to_numpy()
     ledger.add("zero amount", int(zero.sum()), action="flagged",

@@ -398,11 +398,12 @@ def _duplicates(ledger: Ledger, dups: dict, rule: str, has_order_id: bool) -> li
         return [True, False]
     if rule == "keep":
         ledger.add("exact duplicate row", count[True] + count[False], action="kept",
-                   detail=f"{same}; kept as asked (duplicates='keep')")
+                   detail=f"{same}; kept, as asked")
         return []
     ledger.add("exact duplicate row", count[True], action="dropped",
-               detail=f"{same}, with the same order_id: the same transaction exported twice")
-    why = "and no order_id" if has_order_id else "and the file has no transaction id"
+               detail=f"{same}, with the same order number: the same transaction exported twice")
+    why = "and no order number" if has_order_id else "and the file has no transaction id"
     ledger.add("exact duplicate row", count[False], action="kept",
-               detail=f"{same} {why}: usually two real purchases, so kept; pass duplicates='drop' to drop them")
+               detail=f"{same} {why}: usually two real purchases, so kept "
+                      "(they can be dropped with the duplicates option)")
     return [True]

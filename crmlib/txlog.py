@@ -174,7 +174,7 @@ class TransactionLog:
                        detail=f"after {self.observation_end.date()}")
         sq._duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
         ledger.add("return or refund (negative amount)", returns, action="flagged",
-                   detail="kept; netted against same-day purchases in rfm_summary")
+                   detail="kept; netted against the same customer's purchases of that day")
         ledger.add("zero amount", zeros, action="flagged",
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
         unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]

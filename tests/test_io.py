@@ -408,7 +408,7 @@ def test_duplicate_rows_without_a_transaction_id_are_kept_and_counted(tmp_path):
     assert tx["amount"].sum() == 34
     entry = next(e for e in ledger_of(tx).entries if e.reason == "exact duplicate row")
     assert (entry.rows, entry.action, entry.examples) == (2, "kept", [3, 4])
-    assert "no transaction id" in entry.detail and "duplicates='drop'" in entry.detail
+    assert "no transaction id" in entry.detail and "duplicates option" in entry.detail
     dropped = read_transactions(path, duplicates="drop")
     assert dropped["amount"].sum() == 14 and ledger_of(dropped).rows_dropped == 2
 
