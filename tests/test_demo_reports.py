@@ -137,3 +137,19 @@ def test_segment_page_links_its_tables_as_csv(demo):
     assert 'href="segments/segments.csv"' in page and (out / "segments" / "segments.csv").is_file()
     written = (out / "segments" / "segments.csv").read_text(encoding="utf-8").splitlines()
     assert written[0].startswith("Segment,Rule,Customers")
+
+
+@pytest.mark.slow
+def test_cdnow_pages_open_with_a_summary_and_show_no_code_names(tmp_path, demo_suite):
+    """Issue 11: the CDNOW pages too (the overview from the bundled sample here; the segments page on
+    CDNOW master comes from the shared demo suite)."""
+    batch = reports.run_reports(["overview"], out_dir=tmp_path, params={"dataset": ["cdnow_sample"]}, jobs=1)
+    assert batch.ok, batch.summary()
+    for path in [batch.reports[0].html_path, demo_suite.out / "segments__dataset=cdnow_master.html"]:
+        page = path.read_text(encoding="utf-8")
+        text = _prose(page)
+        headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+        assert re.sub(r"<[^>]+>", "", headings[0]).strip().rstrip("¶").strip() == "Summary", path.name
+        assert _SNAKE.findall(text) == [], (path.name, _SNAKE.findall(text)[:10])
+    overview = _prose(batch.reports[0].html_path.read_text(encoding="utf-8"))
+    assert "2,357 customers" in overview  # the CDNOW sample's customers (Fader, Hardie & Lee 2005)
