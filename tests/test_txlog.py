@@ -149,3 +149,17 @@ def test_log_tracking_inputs_equal_the_frame(log, freq):
     want_first.index = want_first.index.astype("string")
     pd.testing.assert_series_equal(got_first.sort_index(), want_first.sort_index(), check_index_type=False,
                                    check_names=False)
+
+
+def test_log_cohort_note_equals_the_frame(tmp_path, log):
+    """The segments report's single-cohort note (crmlib.segment_words) reads a log as it reads a frame:
+    on CDNOW (one acquisition quarter) the same note, on a generated log none."""
+    from crmlib.datasets import load_cdnow
+    from crmlib.segment_words import cohort_note
+
+    cdnow = load_cdnow("sample")[["customer_id", "date", "amount"]]
+    cdnow.attrs = {}  # its ledger does not go into the Parquet file
+    cdnow.to_parquet(tmp_path / "cdnow.parquet")
+    note = cohort_note(cdnow)
+    assert note and note == cohort_note(TransactionLog(tmp_path / "cdnow.parquet"))
+    assert cohort_note(_frame(log)) == cohort_note(TransactionLog(log))
