@@ -139,10 +139,15 @@ def periods(observation_end, calibration_end, last_day: int | None) -> tuple[int
 # ----------------------------------------------------------------------------- DuckDB
 
 def _interactive() -> bool:
-    """True in a terminal, or in a notebook kernel that can draw DuckDB's widget progress bar."""
+    """True in a terminal, or in a notebook kernel that can draw DuckDB's widget progress bar (the
+    ``lab`` extra installs ipywidgets); never when ``CRMLIB_PROGRESS=0``, which report kernels have,
+    so no progress bar lands on a page."""
     import importlib.util
+    import os
     import sys
 
+    if os.environ.get("CRMLIB_PROGRESS", "").strip() == "0":
+        return False
     if getattr(sys.stderr, "isatty", lambda: False)():
         return True
     return "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None

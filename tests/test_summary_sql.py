@@ -259,3 +259,34 @@ for _test in (test_spark_equals_duckdb_on_cdnow_master, test_spark_equals_duckdb
               test_spark_takes_the_day_in_the_session_time_zone):
     for _mark in spark_marks:
         _mark(_test)
+
+
+def test_progress_bar_only_where_someone_watches_and_never_on_report_pages(monkeypatch):
+    """Issue 12.4: DuckDB's progress bar is on in a terminal and in a notebook kernel with ipywidgets,
+    off when output is not a terminal, and off in report kernels (CRMLIB_PROGRESS=0 in their
+    environment), so no progress widget lands on a page."""
+    import importlib.util
+    import io
+    import sys
+
+    from crmlib.reports.kernels import KERNEL_ENV
+    from crmlib.summary_sql import _interactive
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("CRMLIB_PROGRESS", raising=False)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert _interactive()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a pipe or a log file
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert not _interactive()
+    monkeypatch.setitem(sys.modules, "ipykernel", object())  # a notebook kernel ...
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a))
+    assert _interactive()  # ... that can draw the widget
+    monkeypatch.setenv("CRMLIB_PROGRESS", KERNEL_ENV["CRMLIB_PROGRESS"])  # a report kernel
+    assert not _interactive()
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert not _interactive()

@@ -15,7 +15,9 @@ from crmlib.reports import html as pages
 
 #: Set in every report kernel's environment so that runs repeat exactly and draw without a display.
 #: The inline backend is headless like Agg and, unlike Agg, puts each figure in the notebook as a PNG.
-KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+#: CRMLIB_PROGRESS=0: no DuckDB progress bar (a widget when ipywidgets is installed) on the pages.
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
+              "CRMLIB_PROGRESS": "0"}
 #: Added to every report kernel's command line: the inline backend draws figures as high-density
 #: PNGs ("retina": twice the pixels each way) and gives their display size in the output's metadata,
 #: so a page shows them at the usual size, sharp on high-density screens.
