@@ -164,7 +164,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000, 100_000_000])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/large-bench"))
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--lifetimes-python", default="/tmp/large-bench/lt/bin/python")
+    parser.add_argument("--lifetimes-python", default=str(Path(__file__).parent / ".venv-lifetimes" / "bin" / "python"),
+                        help="python of lifetimes' own venv (default: the CLV benchmark's, built when missing)")
     parser.add_argument("--no-lifetimes", action="store_true")
     parser.add_argument("--no-spark", action="store_true")
     parser.add_argument("--spark-rows", type=int, default=10_000_000)
@@ -177,7 +178,13 @@ def main() -> None:
         return
     from crmlib.datasets import make_transactions
 
+    default_venv = Path(__file__).parent / ".venv-lifetimes" / "bin" / "python"
+    if not args.no_lifetimes and Path(args.lifetimes_python) == default_venv and not default_venv.exists():
+        print("building the lifetimes venv (benchmarks/make_lifetimes_venv.sh) ...", flush=True)
+        subprocess.run([str(Path(__file__).parent / "make_lifetimes_venv.sh")], check=True)
     results, loads, lifetimes_ok = {}, [], not args.no_lifetimes and Path(args.lifetimes_python).exists()
+    if not args.no_lifetimes and not lifetimes_ok:
+        print(f"lifetimes left out: no python at {args.lifetimes_python}", flush=True)
     for rows in args.rows:
         path = args.dir / f"log_{rows}.parquet"
         if not path.exists():
