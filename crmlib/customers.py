@@ -21,6 +21,8 @@ none can be fitted the prediction columns are left out and ``attrs`` say why, th
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -89,12 +91,20 @@ def clv_deciles(values: pd.Series) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- model choice
 def _why(name: str, err) -> str:
-    """First line of an error (or of its message), without the model name it starts with."""
-    line = str(err).splitlines()[0]
+    """First line of an error (or of its message), without the model name it starts with and
+    without the raw parameter values it may quote."""
+    line = re.sub(r" \(\{[^()]*\}\)", "", str(err).splitlines()[0])
     for prefix in (f"{name}: ", f"{name} "):
         if line.startswith(prefix):
             return line[len(prefix):]
     return line
+
+
+def _named(name) -> str:
+    """A model as the papers name it (BG/NBD, MBG/NBD, Pareto/NBD)."""
+    from crmlib.findings import MODEL_NAMES
+
+    return MODEL_NAMES.get(name, str(name))
 
 
 def _comparison(fitted: dict, failed: dict, data: pd.DataFrame) -> pd.DataFrame:
@@ -110,19 +120,19 @@ def _comparison(fitted: dict, failed: dict, data: pd.DataFrame) -> pd.DataFrame:
 
 def _reason(model, best: str | None, comparison: pd.DataFrame, failed: dict) -> str:
     """The sentence saying which model is used and why (``attrs['model_reason']``)."""
-    lost = "; ".join(f"{n} could not be fitted ({_why(n, line)})" for n, line in failed.items())
+    lost = "; ".join(f"{_named(n)} could not be fitted ({_why(n, line)})" for n, line in failed.items())
     if best is None and model != "auto":
-        return (f"{model}, the model asked for, could not be fitted ({_why(model, failed[model])}), so "
-                f"{_PREDICTIONS}. Pass model='auto' to try the other models.")
+        return (f"{_named(model)}, the model asked for, could not be fitted ({_why(model, failed[model])}), so "
+                f"{_PREDICTIONS}. Set the model parameter to auto to try the other models.")
     if best is None:
         return f"No transaction model could be fitted, so {_PREDICTIONS}: {lost}."
     bic = comparison.loc[best, "BIC"]
     if model != "auto":
-        return f"{best}: the model asked for (model={model!r}); it fitted, BIC {bic:,.1f}."
+        return f"{_named(best)}: the model asked for; it fitted, BIC {bic:,.1f}."
     n_fitted = len(comparison) - len(failed)
     which = (f"lowest BIC ({bic:,.1f}) of the {n_fitted} models that could be fitted" if n_fitted > 1
              else f"the only one of the {len(comparison)} models tried that could be fitted (BIC {bic:,.1f})")
-    return f"{best}: {which}" + (f"; {lost}" if lost else "") + "."
+    return f"{_named(best)}: {which}" + (f"; {lost}" if lost else "") + "."
 
 
 def choose_model(summary: pd.DataFrame, model: str | None = "auto"):

@@ -188,8 +188,11 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
     a = table.attrs
     name = a.get("model")
     if name is None:
-        return [f"No lifetime-value model could be fitted, so no customer is valued: "
-                f"{a.get('model_reason', '')}".rstrip(": ")]
+        tried = [MODEL_NAMES.get(str(m), str(m)) for m in (a.get("comparison") or {})]
+        names = (", ".join(tried[:-1]) + " and " + tried[-1]) if len(tried) > 1 else "".join(tried)
+        return [f"No lifetime-value model could be fitted to these data"
+                + (f" ({names} were tried; the model table says why for each)" if names else "")
+                + ", so no customer is valued."]
     from crmlib.clv.describe import describe
 
     first = f"The {MODEL_NAMES.get(name, name)} model is used, {_chosen_why(a)}"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from crmlib.findings import MODEL_NAMES
 from crmlib import ConvergenceError, clv, datasets, ledger_of, rfm_summary
 from crmlib.clv._base import BaseModel
 from crmlib.customers import (TRANSACTION_MODELS, clv_deciles, comparison_of, customer_table, fittable, transaction_model,
@@ -131,7 +132,7 @@ def test_auto_picks_the_lowest_bic_and_says_so(weekly):
     best = min(bics, key=bics.get)
     assert a["model"] == best == comparison["BIC"].idxmin()
     np.testing.assert_allclose(comparison.loc[list(bics), "BIC"], list(bics.values()), rtol=1e-9)
-    assert a["model_reason"] == f"{best}: lowest BIC ({bics[best]:,.1f}) of the 3 models that could be fitted."
+    assert a["model_reason"] == f"{MODEL_NAMES[best]}: lowest BIC ({bics[best]:,.1f}) of the 3 models that could be fitted."
 
 
 def test_a_model_that_cannot_be_fitted_is_never_used(small, monkeypatch):
@@ -141,14 +142,14 @@ def test_a_model_that_cannot_be_fitted_is_never_used(small, monkeypatch):
     table = customer_table(small)
     assert table.attrs["model"] not in (None, best)
     reason = table.attrs["model_reason"]
-    assert f"{best} could not be fitted (did not converge: forced to fail by the test)" in reason
+    assert f"{MODEL_NAMES[best]} could not be fitted (did not converge: forced to fail by the test)" in reason
     row = comparison_of(table).loc[best]
     assert np.isnan(row["BIC"]) and "forced to fail" in row["note"]
     # asked for by name, it is reported and not replaced by another model
     named = customer_table(small, model=best)
     assert named.attrs["model"] is None and named.attrs["fitted_model"] is None
     assert not set(PREDICTIONS) & set(named.columns) and named["segment"].notna().all()
-    assert "could not be fitted" in named.attrs["model_reason"] and "model='auto'" in named.attrs["model_reason"]
+    assert "could not be fitted" in named.attrs["model_reason"] and "Set the model parameter to auto" in named.attrs["model_reason"]
     assert "left out" in named.attrs["clv_note"]
 
 
@@ -159,7 +160,7 @@ def test_when_no_model_can_be_fitted_the_segments_remain(small, monkeypatch):
     pd.testing.assert_series_equal(table["segment"], customer_table(small, model=None)["segment"])
     reason = table.attrs["model_reason"]
     assert reason.startswith("No transaction model could be fitted")
-    assert all(f"{n} could not be fitted" in reason for n in TRANSACTION_MODELS)
+    assert all(f"{MODEL_NAMES[n]} could not be fitted" in reason for n in TRANSACTION_MODELS)
     assert comparison_of(table)["BIC"].isna().all() and len(comparison_of(table)) == 3
 
 
@@ -190,7 +191,7 @@ def test_240_customers_over_one_year(small, freq):
     assert len(table) == 240 and a["model"] in fitted
     assert comparison.loc[a["model"], "BIC"] == comparison.loc[fitted, "BIC"].min()
     for name in comparison.index.difference(fitted):
-        assert f"{name} could not be fitted" in a["model_reason"]
+        assert f"{MODEL_NAMES[name]} could not be fitted" in a["model_reason"]
     assert np.isfinite(table["clv"]).all() and table["clv_decile"].notna().all()
 
 

@@ -219,3 +219,19 @@ def test_issue_demo_data_csat_and_nps_rise():
     # the last month against the one before: a +11 point CSAT jump inside the noise is not called a rise
     change = last_change(fb.csat_by(answers, period="M", min_n=30))
     assert change.direction == "same" and "within the noise" in change.sentence()
+
+
+def test_clv_findings_when_no_model_fits_name_the_models_in_words():
+    """Data without dropout (purchases spread evenly, everyone active): no transaction model can be
+    fitted; the summary says so in one sentence with the papers' model names, no class names or
+    parameter values (the model table carries the details)."""
+    from crmlib import customer_table
+
+    rng = np.random.default_rng(5)
+    rows = [(f"c{c}", pd.Timestamp("2025-01-01") + pd.Timedelta(days=int(d)), 100.0)
+            for c in range(250) for d in np.unique(rng.integers(0, 365, rng.integers(1, 8)))]
+    table = customer_table(pd.DataFrame(rows, columns=["customer_id", "date", "amount"]))
+    assert table.attrs["model"] is None  # the premise: no model fits these data
+    words = findings.clv(table)
+    assert len(words) == 1 and words[0].startswith("No lifetime-value model could be fitted to these data (")
+    assert "BetaGeo" not in words[0] and "BG/NBD" in words[0] and "{" not in table.attrs["model_reason"]
