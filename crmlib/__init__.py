@@ -13,7 +13,7 @@ Everything public is one step from here:
   ``crmlib.spark`` (the RFM summary computed in Spark, for data too large for pandas), ``crmlib.units``
   (days, weeks, months), ``crmlib.overview`` (the overview report's headline table),
   ``crmlib.findings`` (the sentences each report opens with), ``crmlib.segment_words`` (segment
-  rules in words).
+  rules in words), ``crmlib.retention`` (cohorts, churn risk) and ``crmlib.churn`` (churn with labels).
 """
 
 import importlib
@@ -26,7 +26,7 @@ from crmlib.txlog import TransactionLog
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"audiences", "basket", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
+_SUBMODULES = {"audiences", "basket", "churn", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
                "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "txlog", "units"}
 _SUBMODULES |= {"findings", "segment_words"}  # a report's opening sentences; segments in words
 # Public functions of submodules that pull in scipy: imported on first use, like the submodules.

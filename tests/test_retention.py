@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import datasets, retention
+from crmlib import churn, datasets, retention
 from crmlib.customers import customer_table
 from crmlib.exceptions import DataError
 from crmlib.reports import run_reports
@@ -151,7 +151,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def comparison(demo):
-    return retention.compare_churn_models(demo.transactions, feedback=demo.feedback, window_days=90, n_boot=100)
+    return churn.compare_churn_models(demo.transactions, feedback=demo.feedback, window_days=90, n_boot=100)
 
 
 def test_churn_risk_side_by_side(demo):
@@ -171,11 +171,11 @@ def test_churn_risk_side_by_side(demo):
 def test_labels_and_features_use_nothing_after_the_cutoff(demo):
     """A time split is only fair when the features at a cut-off do not change if later data are removed."""
     tx, cutoff = demo.transactions, pd.Timestamp("2025-06-30")
-    full = retention.churn_features(tx, cutoff, feedback=demo.feedback)
-    early = retention.churn_features(tx[tx["date"] <= cutoff], cutoff,
+    full = churn.churn_features(tx, cutoff, feedback=demo.feedback)
+    early = churn.churn_features(tx[tx["date"] <= cutoff], cutoff,
                                      feedback=demo.feedback[demo.feedback["date"] <= cutoff])
     pd.testing.assert_frame_equal(full, early.reindex(columns=full.columns, fill_value=0.0))
-    labels = retention.churn_labels(tx, cutoff, 90)
+    labels = churn.churn_labels(tx, cutoff, 90)
     came_back = set(tx.loc[(tx["date"] > cutoff) & (tx["date"] <= cutoff + pd.Timedelta(days=90))
                            & (tx["amount"] >= 0), "customer_id"])
     assert set(labels.index) == set(full.index)
@@ -188,16 +188,16 @@ def test_churn_comparison_on_the_demo_time_split(comparison):
     agree with the numbers."""
     c = comparison
     assert c.test_cutoff == pd.Timestamp("2025-10-02") and c.train_cutoff == pd.Timestamp("2025-07-04")
-    assert list(c.metrics.index) == [*retention.SUPERVISED, retention.P_ALIVE, retention.INACTIVITY]
+    assert list(c.metrics.index) == [*churn.SUPERVISED, churn.P_ALIVE, churn.INACTIVITY]
     m = c.metrics
     assert (m["roc_auc"] > 0.6).all() and (m["roc_auc"] <= 1).all()
     assert ((m["roc_auc_low"] <= m["roc_auc"]) & (m["roc_auc"] <= m["roc_auc_high"])).all()
     assert ((m["ap_low"] <= m["average_precision"]) & (m["average_precision"] <= m["ap_high"])).all()
-    assert m.loc[list(retention.SUPERVISED), "brier"].lt(0.25).all()  # calibrated: better than a coin
+    assert m.loc[list(churn.SUPERVISED), "brier"].lt(0.25).all()  # calibrated: better than a coin
     assert c.winner == m["roc_auc"].idxmax()
     assert c.winner in c.finding and f"{m.loc[c.winner, 'roc_auc']:.3f}" in c.finding
     d = c.difference
-    assert d["against"] == retention.P_ALIVE and d["low"] <= d["value"] <= d["high"]
+    assert d["against"] == churn.P_ALIVE and d["low"] <= d["value"] <= d["high"]
     assert ("beats P(alive)" in c.finding) == (d["low"] > 0) == c.supervised_wins
     assert c.importance.index[0] == "days_since_last_purchase"
     assert 0 < c.rule["precision"] <= 1 and 0 < c.rule["recall"] <= 1
@@ -213,13 +213,13 @@ def test_ranking_metrics_equal_sklearn():
         if y.all() or not y.any():
             continue
         s = np.round(rng.random(n), int(rng.integers(0, 3)))  # ties included
-        assert retention._auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
-        assert retention._average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+        assert churn._auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        assert churn._average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
 
 
 def test_comparison_refuses_a_window_past_the_data(demo):
     with pytest.raises(DataError, match="runs past the data"):
-        retention.compare_churn_models(demo.transactions, test_cutoff="2025-12-01", window_days=90)
+        churn.compare_churn_models(demo.transactions, test_cutoff="2025-12-01", window_days=90)
 
 
 def test_winback_list_holds_only_pseudonyms_of_lapsing_repeat_buyers(demo):

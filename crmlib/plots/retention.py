@@ -14,7 +14,8 @@ import seaborn as sns
 
 from crmlib.exceptions import DataError
 from crmlib.plots import style
-from crmlib.retention import INACTIVITY, P_ALIVE, PERIOD_NAMES, ChurnComparison, cohort_sizes, curve_points
+from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points
+from crmlib.retention import PERIOD_NAMES, cohort_sizes
 
 def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = ""):
     """Heatmap of a :func:`crmlib.retention.cohort_table`: rows are acquisition cohorts, columns
@@ -104,7 +105,7 @@ def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None):
 
 def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None):
     """ROC (``kind="roc"``) or precision-recall (``"pr"``) curves of every churn score of
-    :func:`crmlib.retention.compare_churn_models`, the inactivity rule's cut-off marked."""
+    :func:`crmlib.churn.compare_churn_models`, the inactivity rule's cut-off marked."""
     points = curve_points(comparison, kind)
     m, rule = comparison.metrics, comparison.rule
     col = "roc_auc" if kind == "roc" else "average_precision"

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import crmlib  # noqa: E402
-from crmlib import clv, datasets, feedback, retention, rfm  # noqa: E402
+from crmlib import churn, clv, datasets, feedback, retention, rfm  # noqa: E402
 from crmlib.customers import customer_table  # noqa: E402
 from crmlib.plots import SUBJECTS  # noqa: E402
 
@@ -55,7 +55,7 @@ def calls(shop, table):
     groups = feedback.nps_category(fb["nps"])
     joined = feedback.join_value(fb, table)
     cohorts = retention.cohort_table(tx, period="M")
-    comparison = retention.compare_churn_models(tx, window_days=90, n_boot=20)
+    comparison = churn.compare_churn_models(tx, window_days=90, n_boot=20)
     before = table["segment"].copy()
     after = before.sample(frac=1.0, random_state=1).set_axis(before.index)
     counts, shares = rfm.migration(before, after)
