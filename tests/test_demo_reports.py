@@ -153,3 +153,14 @@ def test_cdnow_pages_open_with_a_summary_and_show_no_code_names(tmp_path, demo_s
         assert _SNAKE.findall(text) == [], (path.name, _SNAKE.findall(text)[:10])
     overview = _prose(batch.reports[0].html_path.read_text(encoding="utf-8"))
     assert "2,357 customers" in overview  # the CDNOW sample's customers (Fader, Hardie & Lee 2005)
+
+
+@pytest.mark.slow
+def test_segment_page_names_audience_kinds_in_words(demo):
+    """The table of audience files says what each holds in words (no kind codes such as
+    hashed_email in its cells; the file names keep them)."""
+    _, _, out = demo
+    page = (out / "segments.html").read_text(encoding="utf-8")
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", page, flags=re.S)]
+    assert "hashed emails (SHA-256)" in cells and "keyed pseudonyms" in cells
+    assert not {"hashed_email", "hashed_phone", "ids"} & set(cells)
