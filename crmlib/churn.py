@@ -275,7 +275,7 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         y = scores["churned"].to_numpy(bool)[repeat]
         metrics["roc_auc_repeat_buyers"] = [_auc(y, scores[c].to_numpy(float)[repeat]) for c in metrics.index]
     if P_ALIVE in scores.columns and (~repeat).any() and np.allclose(scores.loc[~repeat, P_ALIVE], 0.0):
-        from crmlib.findings import MODEL_NAMES
+        from crmlib.clv import MODEL_NAMES
 
         notes.append(f"Under the {MODEL_NAMES.get(table.attrs['model'], table.attrs['model'])} model, P(alive) is 1 for every customer who has bought only once "
                      f"({(~repeat).mean():.0%} of the test customers), so it cannot rank them; "

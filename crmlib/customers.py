@@ -102,9 +102,7 @@ def _why(name: str, err) -> str:
 
 def _named(name) -> str:
     """A model as the papers name it (BG/NBD, MBG/NBD, Pareto/NBD)."""
-    from crmlib.findings import MODEL_NAMES
-
-    return MODEL_NAMES.get(name, str(name))
+    return clv.MODEL_NAMES.get(name, str(name))
 
 
 def _comparison(fitted: dict, failed: dict, data: pd.DataFrame) -> pd.DataFrame:

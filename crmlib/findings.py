@@ -21,15 +21,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlib.clv.describe import MODEL_NAMES
 from crmlib.exceptions import DataError
+from crmlib.units import UNIT_NAMES
 
 __all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "overview",
            "retention", "segments", "top_share", "value_sentence"]
 
-#: The names the papers give crmlib's models, for prose.
-MODEL_NAMES = {"BetaGeo": "BG/NBD", "ModifiedBetaGeo": "MBG/NBD", "ParetoNBD": "Pareto/NBD",
-               "BetaGeoBetaBinom": "BG/BB", "GammaGamma": "Gamma-Gamma", "ShiftedBetaGeo": "sBG"}
-_UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 #: The share of customers the value-concentration sentence looks at (the top fifth).
 TOP = 0.2
@@ -107,7 +105,7 @@ def value_sentence(table: pd.DataFrame, annual_discount: float | None = None) ->
     a = table.attrs
     if "clv" not in table.columns:
         return str(a.get("clv_note") or model_sentence(table))
-    unit = _UNIT_NAMES.get(a.get("freq"), "periods")
+    unit = UNIT_NAMES.get(a.get("freq"), "periods")
     rate = a.get("rate")
     discount = ""
     if annual_discount is not None:
@@ -205,7 +203,7 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
         out.append(describe(fitted, a.get("freq"))[0])
     if "clv" in table.columns:
         horizon = a.get("horizon")
-        unit = _UNIT_NAMES.get(a.get("freq"), "periods")
+        unit = UNIT_NAMES.get(a.get("freq"), "periods")
         out.append(f"Together the {len(table):,} customers are expected to be worth "
                    f"{_money(float(table['clv'].sum()), currency)} over the next {horizon:g} {unit} (discounted).")
         if deciles is not None and len(deciles) >= 2:

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.units import UNIT_NAMES
 
 __all__ = ["cohort_note", "rule_words", "segment_table"]
 
-_UNITS = {"D": "days", "W": "weeks", "M": "months"}
 
 
 def _n(x: float) -> str:
@@ -84,7 +84,7 @@ def rule_words(scheme: pd.DataFrame, scale) -> pd.Series:
     need = [c for c in ("segment", "r_min", "r_max", "f_min", "f_max") if c not in scheme.columns]
     if need:
         raise DataError(f"A segment scheme needs columns segment, r_min, r_max, f_min, f_max; missing {need}.")
-    unit = _UNITS.get(scale.freq or "", "periods")
+    unit = UNIT_NAMES.get(scale.freq or "", "periods")
     words: dict[str, list[str]] = {}
     for row in scheme.itertuples(index=False):
         text = (f"{_recency_words(scale.r, int(row.r_min), int(row.r_max), scale.bins, unit)} and "

@@ -9,7 +9,7 @@ plain words: :func:`describe` and :func:`parameter_table`.
 """
 
 from crmlib.clv.beta_geo import BetaGeo
-from crmlib.clv.describe import describe, parameter_table
+from crmlib.clv.describe import MODEL_NAMES, describe, parameter_table
 from crmlib.clv.beta_geo_beta_binom import BetaGeoBetaBinom
 from crmlib.clv.gamma_gamma import GammaGamma
 from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
@@ -22,7 +22,7 @@ from crmlib.clv.validation import (
 from crmlib.clv.value import periods_and_rate, predicted_clv, spend_data
 
 __all__ = [
-    "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
+    "MODEL_NAMES", "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
     "calibration_holdout", "clv_by_segment", "compare_models", "default_calibration_end", "describe",
     "frequency_recency_grid", "parameter_table", "periods_and_rate", "predicted_clv", "spend_data",
     "top_customers", "tracking", "tracking_inputs",

@@ -39,11 +39,16 @@ import math
 
 import pandas as pd
 
+from crmlib import units
 from crmlib.exceptions import DataError
 
-__all__ = ["describe", "parameter_table", "readings"]
+__all__ = ["MODEL_NAMES", "describe", "parameter_table", "readings"]
 
-_UNITS = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months"), "Q": ("quarter", "quarters")}
+#: (singular, plural) of each time unit (crmlib.units), and of quarters (cohort periods of the sBG model).
+_UNITS = {**{f: (units.name(f, 1), units.name(f)) for f in units.UNIT_NAMES}, "Q": ("quarter", "quarters")}
+#: The names the papers give crmlib's models, for prose.
+MODEL_NAMES = {"BetaGeo": "BG/NBD", "ModifiedBetaGeo": "MBG/NBD", "ParetoNBD": "Pareto/NBD",
+               "BetaGeoBetaBinom": "BG/BB", "GammaGamma": "Gamma-Gamma", "ShiftedBetaGeo": "sBG"}
 
 
 def _unit(model, freq: str | None) -> tuple[str, str]:

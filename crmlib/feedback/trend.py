@@ -34,13 +34,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmlib import units
 from crmlib.exceptions import DataError
 
 __all__ = ["Change", "Trend", "last_change", "score_trend", "trend_title"]
 
 _NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
 _POINTS = {"nps": "points", "csat": "percentage points", "ces": "points"}
-_UNITS = {"M": ("month", "months"), "W": ("week", "weeks")}
+_UNITS = {f: (units.name(f, 1), units.name(f)) for f in ("M", "W")}  # the periods of a score trend
 
 
 def _fmt(metric: str, v: float) -> str:
