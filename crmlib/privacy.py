@@ -510,7 +510,7 @@ def _kind_by_content(values: pd.Series, threshold: float) -> str | None:
     if not numeric:
         embedded = ascii_text.str.contains(_EMAIL.pattern) | ascii_text.map(
             lambda v: bool(_phone_spans(v) or _id_spans(v, [])))
-        if embedded.any() and text.str.contains(r"\s").mean() >= threshold:
+        if embedded.any():  # some values: an email or phone in a city, a tier, a comment
             return "free_text"
     return None
 
@@ -522,8 +522,8 @@ def find_pii_columns(df: pd.DataFrame, sample: int = 1000, threshold: float = 0.
     ``first_name``, ``email``, ``e-mail``, ``phone``, ``mobile``, ``whatsapp``, ``address``,
     ``aadhaar``, ``dob``, ``comment``, ``नाम``, ``ফোন``, ... By content, on up to ``sample``
     non-missing values (a fixed-seed sample): a column where at least ``threshold`` of the
-    values are email addresses or phone numbers, or a text column (mostly several words)
-    in which some value holds an email or phone number (kind ``free_text``).
+    values are email addresses or phone numbers, or a text column in which *some* value holds an
+    email, phone number or government id (kind ``free_text``: redacted, not dropped).
     Kinds are the keys of :data:`PII_KINDS`.
 
     >>> find_pii_columns(pd.DataFrame({"Full Name": ["A B"], "id": ["x@example.com"], "n": [3]}))

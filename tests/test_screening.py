@@ -172,3 +172,12 @@ def test_late_dates_rule():
     cdnow_like = pd.Series(pd.date_range("1997-01-01", "1998-06-30", periods=500))
     assert not late_dates(cdnow_like).any()
     assert not late_dates(pd.Series(pd.to_datetime(["2010-01-01", "2012-01-01", "2024-01-01", "2024-02-01"]))).any()
+
+
+def test_find_pii_columns_flags_a_column_where_some_values_are_emails_or_phones():
+    from crmlib.privacy import drop_pii, find_pii_columns
+
+    df = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "city": ["Pune", "Delhi", EMAIL, "Agra"],
+                       "tier": ["gold", "gold", "silver", PHONE]})
+    assert find_pii_columns(df) == {"city": "free_text", "tier": "free_text"}
+    assert drop_pii(df)[["city", "tier"]].to_numpy().tolist()[2:] == [["[email]", "silver"], ["Agra", "[phone]"]]
