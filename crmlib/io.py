@@ -92,7 +92,10 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.ids import ID_RULE, float_style, normalise_ids
 from crmlib.ledger import Ledger, attach
+from crmlib.privacy import _kind_by_name
+from crmlib.screening import screen
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -175,6 +178,7 @@ class _Source:
         self.rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index)
         self.row_word = "row" if spreadsheet_rows else "index"
         self.delimiter = None
+        self.short_years: list[str] = []  # date columns written with two-digit years
 
     def drop_blank_rows(self) -> None:
         """Skip rows with no value at all (blank lines, empty spreadsheet rows, cells of spaces only),
@@ -729,6 +733,8 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
         if swapped is not None and swapped.notna().all():
             src.notes.append(f"dates in {column!r} such as {_show(uniq.iloc[0])} fit both day-first and "
                              f"month-first; read as {best_fmt!r}")
+    if best_fmt and "%y" in best_fmt:
+        src.short_years.append(column)
     unparsed = present & full.isna().to_numpy()
     example = (f"expected dates in the format of the rest of the column ({best_fmt})" if best_fmt
                else "expected full dates such as 2024-01-31, 31/01/2024 or 31 Jan 2024")
@@ -745,6 +751,8 @@ _CURRENCY = re.compile(r"(?i)(₹|\$|€|£|৳|\brs\.?|\binr\b|\busd\b|\beur\b|
 _DECIMAL_POINT = re.compile(r"^[-+]?(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d*)?([eE][-+]?\d+)?$"
                             r"|^[-+]?\.\d+$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?(\d+|\d{1,3}(\.\d{3})+)(,\d*)?$")
+_DIGIT_SPACE = re.compile(r"(?<=\d)[\s\u00a0\u202f']+(?=\d)")
+_GROUP = "_"  # where spaces grouped digits (never part of a number)
 _NUMBER_WORDS = re.compile(r"(?i)^[-+]?(inf|infinity|nan)$")
 
 
@@ -761,7 +769,12 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
         vals = pd.to_numeric(raw, errors="coerce").astype("float64")
         return vals, np.zeros(len(raw), bool), "numbers"
     text = _as_text(raw)
-    s = text.str.replace(_CURRENCY, "", regex=True).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    # a space (or apostrophe) between digits groups them, under the same rule as a comma: kept
+    # as a mark here, checked with the column's grammar below, so "5 5" is not silently 55
+    spaced = text.str.replace(_CURRENCY, "", regex=True).str.replace(_DIGIT_SPACE, _GROUP, regex=True)
+    s = spaced.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    spaced = s
+    s = s.str.replace(_GROUP, "", regex=False)
     negative = s.str.match(r"^\(.*\)$") | s.str.endswith("-")
     s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(r"^(.*[0-9])-$", r"\1", regex=True)
     if decimal_comma is None:
@@ -773,7 +786,9 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
             decimal_comma = True
     words = s.str.match(_NUMBER_WORDS).fillna(False)
     grammar = _DECIMAL_COMMA if decimal_comma else _DECIMAL_POINT
-    wellformed = (s.str.match(grammar).fillna(False) | words).to_numpy()
+    grouped = spaced.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(r"^(.*[0-9])-$", r"\1", regex=True)
+    grouped = grouped.str.replace(_GROUP, "." if decimal_comma else ",", regex=False)
+    wellformed = (s.str.match(grammar).fillna(False) & grouped.str.match(grammar).fillna(False) | words).to_numpy()
     if decimal_comma:
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
@@ -787,6 +802,18 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
     style = ("decimal comma, thousands grouped by points as in 1.234.567,89" if decimal_comma else
              "decimal point, thousands grouped by commas as in 1,234,567.89 or 12,34,567.89")
     return vals, not_number, style
+
+
+_AUDIENCE_PII = ("name", "email", "phone")  # kept for hashed audiences; drop_pii removes them from reports
+
+
+def _customer_ids(src: _Source, ledger: Ledger) -> pd.Series:
+    """The customer ids by :data:`crmlib.ids.ID_RULE`; ids written as ``81.0`` are counted as changed."""
+    raw = src.frame["customer_id"]
+    floaty = float_style(raw)
+    ledger.add("customer id written as a whole-number float (81.0)", int(floaty.sum()), action="changed",
+               detail=f"read as the whole number (81): {ID_RULE}", rows=src.rows[floaty])
+    return normalise_ids(raw)
 
 
 def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledger, reason: str,
@@ -900,7 +927,7 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     ledger = _new_ledger(src, "transactions")
     frame, rows = src.frame, src.rows
 
-    ids = _as_text(frame["customer_id"])
+    ids = _customer_ids(src, ledger)
     dates, date_problem = _parse_dates(src, "date", required=True)
     amounts, not_number, style = _parse_numbers(src, "amount")
     raw_amount = frame["amount"].astype(str).to_numpy()
@@ -935,6 +962,7 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     ledger.add("zero amount", int(zero.sum()), action="flagged",
                detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data",
                rows=rows[zero])
+    out = screen(out, rows, ledger, text=("category", "channel"), dates=("date",), short_years=src.short_years)
     return _with_notes(out.reset_index(drop=True), src, ledger)
 
 
@@ -959,7 +987,7 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
     _canonical_columns(src, CUSTOMERS, columns)
     ledger = _new_ledger(src, "customers")
     frame, rows = src.frame, src.rows
-    out = _start(src, customer_id=_as_text(frame["customer_id"]))
+    out = _start(src, customer_id=_customer_ids(src, ledger))
     problems = []
     if "signup_date" in frame.columns:
         out["signup_date"], problem = _parse_dates(src, "signup_date", required=False)
@@ -977,6 +1005,9 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
                           for i in idx[:_MAX_EXAMPLES])
         raise DataError(f"{src.name}: column 'customer_id': {len(idx)} rows share an id with different "
                         f"details ({shown}). Keep one row per customer and load it again.")
+    attributes = tuple(c for c in out.columns if c not in ("customer_id", "signup_date", *_AUDIENCE_PII)
+                       and _kind_by_name(c) in (None, "free_text"))
+    out = screen(out, rows, ledger, attributes=attributes, dates=("signup_date",), short_years=src.short_years)
     return _with_notes(out.reset_index(drop=True), src, ledger)
 
 
@@ -997,7 +1028,7 @@ def read_feedback(source, columns: dict | None = None, redact: bool = True,
     ledger = _new_ledger(src, "feedback")
     frame, rows = src.frame, src.rows
     dates, date_problem = _parse_dates(src, "date", required=True)
-    out = _start(src, customer_id=_as_text(frame["customer_id"]), date=dates)
+    out = _start(src, customer_id=_customer_ids(src, ledger), date=dates)
     problems = [date_problem]
     scores = {}
     for col, (lo, hi) in SCORE_RANGES.items():
@@ -1017,12 +1048,6 @@ def read_feedback(source, columns: dict | None = None, redact: bool = True,
         out[col] = pd.array(np.round(v), dtype="Float64").astype("Int64")
     _copy_text(out, frame, ("channel", "comment"))
     out, rows = _drop_unusable(out, rows, ledger, "cannot be linked to a customer")
-    if redact and "comment" in out.columns:
-        from crmlib.privacy import redact as _redact_series
-
-        cleaned = _redact_series(out["comment"])
-        changed = (cleaned.fillna("") != out["comment"].fillna("")).to_numpy()
-        ledger.add("email or phone in comment", int(changed.sum()), action="changed",
-                   detail="replaced by [email] / [phone]", rows=rows[changed])
-        out["comment"] = cleaned
+    out = screen(out, rows, ledger, text=("channel", "comment"), dates=("date",), short_years=src.short_years,
+                 redact=redact)
     return _with_notes(out.reset_index(drop=True), src, ledger)

@@ -46,7 +46,7 @@ from crmlib.ledger import attach, ledger_of
 __all__ = [
     "DEFAULT_KEY", "PII_KINDS", "DefaultKeyWarning", "PrivacyWarning", "default_key_warning", "drop_pii",
     "find_pii_columns", "normalise_email", "normalise_phone", "pseudonym_note", "pseudonymise", "redact",
-    "redact_text", "using_default_key",
+    "RULES", "redact_text", "using_default_key",
 ]
 
 #: The key used when neither ``key=`` nor ``CRMLIB_SECRET`` is given. It is public, so
@@ -215,6 +215,20 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
+# internationalised addresses (RFC 6530/6531): letters of any script with their vowel signs and
+# viramas (Python's \w alone splits रवि), in the local part and the domain; a Unicode TLD (.भारत,
+# .বাংলা) or a punycode one (xn--h2brj9c). Run after _EMAIL, on what it left.
+_L = r"(?:[^\W_]|[\u0900-\u0DFF\u200c\u200d])"
+_EMAIL_IDN = re.compile(
+    rf"(?<![\w.+\-\u0900-\u0DFF]){_L}(?:{_L}|[._%+-]){{0,63}}@(?:{_L}(?:(?:{_L}|-){{0,61}}{_L})?\.)+"
+    rf"(?:xn--[a-z0-9-]{{2,59}}|{_L}{{2,24}})(?!{_L}|-)", re.IGNORECASE)
+# obfuscated addresses written to dodge scrapers: "ravi [at] gmail [dot] com", "ravi (at) gmail.com",
+# "ravi{at}gmail(dot)com". "at" must be bracketed: a bare "at" is an ordinary English word.
+_AT = r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*"
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\.)"
+_EMAIL_OBFUSCATED = re.compile(
+    rf"(?<![\w.+-])[\w.+-]*\w{_AT}{_L}(?:{_L}|-)*(?:{_DOT}{_L}(?:{_L}|-)*)*{_DOT}[^\W\d_]{{2,24}}(?!{_L})",
+    re.IGNORECASE)
 # a run of digits with single separators, optionally after "+"; validated by _is_phone. A "/"
 # may come before it: "9876543210/9123456780" (two numbers) and "wa.me/919812345678" (a link).
 _PHONE_RUN = re.compile(
@@ -243,7 +257,9 @@ def _is_phone(candidate: str) -> bool:
         return 10 <= n <= 17  # international call prefix
     if n == 10:
         # Indian mobile (6-9...), national number with trunk 0, or a US/Canada number
-        return digits[0] in "6789" or digits[0] == "0" and separated or bool(_NANP.fullmatch(cand))
+        # ... or a Bangladeshi mobile without its trunk 0, written in groups (1712-345678)
+        return (digits[0] in "6789" or digits[0] == "0" and separated or bool(_NANP.fullmatch(cand))
+                or digits[0] == "1" and digits[1] in "3456789" and separated)
     if n == 11:
         # trunk 0 + 10 digits (India landline/mobile, Bangladesh 01XXXXXXXXX, UK 07XXX), or 1-800-...
         return digits[0] == "0" or digits[0] == "1" and separated
@@ -289,35 +305,57 @@ def _id_spans(ascii_text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return spans
 
 
-def redact_text(text: str) -> str:
+def _regex_spans(rule: re.Pattern):
+    return lambda ascii_text: [m.span() for m in rule.finditer(ascii_text)]
+
+
+#: The rules of :func:`redact_text`, in the order they run, with the mark each leaves. Each can be
+#: run alone (``redact_text(text, rules=("phone",))``), so a test of one rule fails when that rule
+#: is broken even where another rule would have caught the same text.
+RULES = {
+    "email": (_regex_spans(_EMAIL), "[email]"),
+    "email_idn": (_regex_spans(_EMAIL_IDN), "[email]"),
+    "email_obfuscated": (_regex_spans(_EMAIL_OBFUSCATED), "[email]"),
+    "phone": (_phone_spans, "[phone]"),
+    "aadhaar": (_regex_spans(_AADHAAR), "[id]"),
+    "pan": (_regex_spans(_PAN), "[id]"),
+}
+
+
+def redact_text(text: str, rules=tuple(RULES)) -> str:
     """Replace email addresses by ``[email]``, phone numbers by ``[phone]``, Aadhaar and PAN by ``[id]``.
 
+    Recognised emails: ASCII ones with any TLD up to 24 letters (``ravi@studio.photography``),
+    internationalised ones (``रवि@उदाहरण.भारत``, punycode ``xn--``) and obfuscated ones
+    (``ravi [at] gmail [dot] com``, ``ravi(at)gmail.com``).
     Recognised phones: Indian (+91 98765 43210, 098765-43210, 9876543210, +91-80-2345-6789),
-    Bangladeshi (+880 1712-345678, 01712345678), international (+44 20 7946 0958,
+    Bangladeshi (+880 1712-345678, 01712345678, 1712-345678), international (+44 20 7946 0958,
     0049 30 1234567) and US-style ((212) 555-0123) numbers, with spaces, dashes, dots or
     parentheses, in any script's digits, also after a "/" (``wa.me/919812345678``,
     ``9876543210/9123456780``). Ids: Aadhaar (12 digits, first 2-9, run together or as
     4-4-4) and PAN (``ABCDE1234F``). A 12-digit run that is a phone (``919812345678``) counts
     as a phone. Left alone: amounts (₹1,00,000.50), dates (2024-05-12), years and order
-    numbers of a few digits.
+    numbers of a few digits. ``rules`` picks rules of :data:`RULES` (all by default).
 
     >>> redact_text("मुझे ९८७६५ ४३२१० पर कॉल करें")
     'मुझे [phone] पर कॉल करें'
     >>> redact_text("₹1,00,000.50 paid on 2024-05-12 for order 88231")
     '₹1,00,000.50 paid on 2024-05-12 for order 88231'
+    >>> redact_text("लिखें रवि@उदाहरण.भारत या ravi [at] gmail [dot] com")
+    'लिखें [email] या [email]'
     """
     if not isinstance(text, str) or not text:
         return text
-    ascii_text = _to_ascii(text)
+    masked = list(_to_ascii(text))
+    spans = []
+    for name in RULES:  # in the order of RULES, whatever the order asked
+        if name not in rules:
+            continue
+        find, token = RULES[name]
+        for s, e in find("".join(masked)):
+            spans.append((s, e, token))
+            masked[s:e] = "\x00" * (e - s)  # what one rule took, the next cannot see
     out, pos = [], 0
-    emails = [m.span() for m in _EMAIL.finditer(ascii_text)]
-    masked = list(ascii_text)
-    for s, e in emails:
-        masked[s:e] = "\x00" * (e - s)  # keep digits inside emails out of phone matching
-    spans = [(s, e, "[email]") for s, e in emails]
-    phones = _phone_spans("".join(masked))
-    spans += [(s, e, "[phone]") for s, e in phones]
-    spans += [(s, e, "[id]") for s, e in _id_spans(ascii_text, emails + phones)]
     for s, e, token in sorted(spans):
         out.append(text[pos:s])
         out.append(token)
@@ -326,7 +364,7 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
-_MAYBE_PII = re.compile(r"@|(?:\d\D?){7}|[A-Za-z]{5}\d{4}[A-Za-z]")
+_MAYBE_PII = re.compile(r"@|(?:\d\D?){7}|[A-Za-z]{5}\d{4}[A-Za-z]|[\[({<]\s*(?:at|@)\s*[\])}>]", re.IGNORECASE)
 
 
 def redact(series: pd.Series) -> pd.Series:
@@ -510,7 +548,7 @@ def _kind_by_content(values: pd.Series, threshold: float) -> str | None:
     if not numeric:
         embedded = ascii_text.str.contains(_EMAIL.pattern) | ascii_text.map(
             lambda v: bool(_phone_spans(v) or _id_spans(v, [])))
-        if embedded.any() and text.str.contains(r"\s").mean() >= threshold:
+        if embedded.any():  # some values: an email or phone in a city, a tier, a comment
             return "free_text"
     return None
 
@@ -522,8 +560,8 @@ def find_pii_columns(df: pd.DataFrame, sample: int = 1000, threshold: float = 0.
     ``first_name``, ``email``, ``e-mail``, ``phone``, ``mobile``, ``whatsapp``, ``address``,
     ``aadhaar``, ``dob``, ``comment``, ``नाम``, ``ফোন``, ... By content, on up to ``sample``
     non-missing values (a fixed-seed sample): a column where at least ``threshold`` of the
-    values are email addresses or phone numbers, or a text column (mostly several words)
-    in which some value holds an email or phone number (kind ``free_text``).
+    values are email addresses or phone numbers, or a text column in which *some* value holds an
+    email, phone number or government id (kind ``free_text``: redacted, not dropped).
     Kinds are the keys of :data:`PII_KINDS`.
 
     >>> find_pii_columns(pd.DataFrame({"Full Name": ["A B"], "id": ["x@example.com"], "n": [3]}))

@@ -305,10 +305,13 @@ def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
     ``customer_table`` and the CLV report's decile table do: deciles are taken over every customer
     of the table, not only over those who answered, so decile 1 here is decile 1 there. The
     table's own ``clv_decile`` is used when it has one (and ``n_deciles`` is 10); otherwise it is
-    computed from ``clv`` by :func:`crmlib.customers.value_deciles`. Feedback from customers
-    missing in ``customers`` keeps NA in the new columns.
+    computed from ``clv`` by :func:`crmlib.customers.value_deciles`. Ids are matched by the rule of
+    :mod:`crmlib.ids` (``81.0`` is ``81``; ``000081`` finds ``81`` when no other id fits); feedback
+    from customers missing in ``customers`` keeps NA in the new columns, and
+    :func:`crmlib.ids.join_rate` says how many were found.
     """
     from crmlib.customers import value_deciles
+    from crmlib.ids import match_ids, normalise_ids
 
     if "customer_id" not in feedback.columns:
         raise DataError("Feedback has no column 'customer_id', which is needed to join it to "
@@ -323,11 +326,12 @@ def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
         own = "clv_decile" in customers.columns and n_deciles == 10
         table["clv_decile"] = (customers["clv_decile"] if own
                                else value_deciles(customers["clv"], n_deciles)).astype("Int64")
-    table.index = table.index.astype("string")
+    table.index = normalise_ids(pd.Series(table.index)).to_numpy()
     out = feedback.copy()
-    ids = out["customer_id"].astype("string")
+    ids = normalise_ids(out["customer_id"])
+    found = ids.map(match_ids(ids, table.index))  # exact ids, then zero padding when it names one id
     for c in table.columns:
-        out[c] = ids.map(table[c]).to_numpy()
+        out[c] = found.map(table[c]).to_numpy()
     if "clv_decile" in table.columns:
         out["clv_decile"] = out["clv_decile"].astype("Int64")
     return out
@@ -338,7 +342,8 @@ def value_at_risk(feedback: pd.DataFrame, *, clv_col: str = "clv") -> pd.DataFra
 
     Each customer counts once, in the NPS group of their latest answer (by ``date`` when
     present). Returns one row per group: ``customers``, ``clv`` (sum), ``clv_share`` (0-1),
-    ``clv_mean``.
+    ``clv_mean``. A group whose customers have no known value (not found among the customers of
+    the value table) has NA, not 0: unknown is not nothing.
     """
     for c in ("customer_id", "nps", clv_col):
         if c not in feedback.columns:
@@ -351,11 +356,14 @@ def value_at_risk(feedback: pd.DataFrame, *, clv_col: str = "clv") -> pd.DataFra
     group = nps_category(last["nps"])
     clv = pd.to_numeric(last[clv_col], errors="coerce")
     out = (pd.DataFrame({"nps_group": group.to_numpy(), "clv": clv.to_numpy()})
-           .groupby("nps_group").agg(customers=("clv", "size"), clv=("clv", "sum"),
+           .groupby("nps_group").agg(customers=("clv", "size"), clv=("clv", lambda v: v.sum(min_count=1)),
                                      clv_mean=("clv", "mean"))
-           .reindex(list(NPS_GROUPS)).fillna({"customers": 0, "clv": 0.0}))
-    total = out["clv"].sum()
-    out["clv_share"] = out["clv"] / total if total else np.nan
+           .reindex(list(NPS_GROUPS)))
+    empty = out["customers"].isna()
+    out["customers"] = out["customers"].fillna(0)
+    out.loc[empty, "clv"] = 0.0  # no one in the group: truly nothing; NaN stays where value is unknown
+    total = out["clv"].sum(min_count=1)
+    out["clv_share"] = out["clv"] / total if total and np.isfinite(total) else np.nan
     out["customers"] = out["customers"].astype("int64")
     return out[["customers", "clv", "clv_share", "clv_mean"]]
 

@@ -82,3 +82,22 @@ def test_report_runs_on_small_demo_with_one_answer_cities(tmp_path):
     assert not errors
     shown, _ = _outputs(nb)
     assert "No customers file with cities" not in shown  # the city section really ran
+
+
+@pytest.mark.slow
+def test_report_says_when_no_survey_customer_is_found_among_the_transactions(tmp_path, feedback_csv,
+                                                                           transactions_csv):
+    """Issue 18: feedback ids that match no transaction gave 'detractors, passives and promoters hold
+    a lifetime value of 0.00'. The page now states the match rate and shows unknown value as a dash."""
+    import pandas as pd
+
+    fb = pd.read_csv(feedback_csv, dtype=str)
+    fb["customer_id"] = "S" + fb["customer_id"]  # ids of another system: none is found
+    fb.to_csv(feedback_csv, index=False)
+    nb = _run(tmp_path, feedback=str(feedback_csv), transactions=str(transactions_csv), min_responses=10)
+    shown, _ = _outputs(nb)
+    n = fb["customer_id"].nunique()
+    assert f"0 of {n} survey customers found among the customers with transactions" in shown
+    at_risk = next(o["data"]["text/html"] for c in nb.cells if "show(at_risk)" in c.source
+                   for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    assert "0.00" not in at_risk and "–" in at_risk

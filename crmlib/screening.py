@@ -1,0 +1,118 @@
+"""What every loader screens a table for once it is read, each finding counted in the ledger.
+
+* **personal data in any text column**: every free-text column of every input (customers ``city``,
+  ``loyalty_tier`` and any other attribute; transactions ``category`` and ``channel``; feedback
+  ``channel`` and ``comment``) goes through :func:`crmlib.privacy.redact`, the comments' redaction,
+  so an email, phone number, Aadhaar or PAN in it never reaches a page or an export. Each column in
+  which *some* values held one is named in the ledger with its rows (the values are never quoted).
+  The customers' own ``name``, ``email`` and ``phone`` columns (and columns whose name says they
+  hold such data) are left to :func:`crmlib.privacy.drop_pii` and the hashed audiences;
+* **names and identifiers in attribute columns**: full names cannot be found by a pattern. A
+  customer attribute (``city``, ``loyalty_tier``, any other text column) in which most values
+  are words and at least half of them differ from customer to customer groups no one and
+  identifies people, like a name or an identifier would: it is removed and the ledger says why
+  (:func:`looks_identifying`);
+* **customer ids that differ only in upper/lower case** (``C7`` and ``c7``): kept apart, flagged;
+* **isolated late dates** (:func:`late_dates`): a date more than a year after the rest of its
+  column, and after every earlier date by more than the span those cover (``01/01/68`` read as
+  2068 beside 2024 dates), flagged; for a column written with two-digit years, also every date
+  after today. Two-digit years follow Python's pivot (00-68 are 20xx, 69-99 are 19xx): crmlib
+  does not guess a different century, it says which rows to check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlib.ids import case_clashes
+from crmlib.ledger import Ledger
+
+#: A customer attribute is treated as identifying when it has at least this many values ...
+MIN_VALUES = 20
+#: ... and at least this share of them are distinct.
+DISTINCT_SHARE = 0.5
+
+_KEPT_FOR_AUDIENCES = ("name", "email", "phone")
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values.dtype) or values.dtype == object
+
+
+def looks_identifying(values: pd.Series) -> tuple[bool, int, int]:
+    """(identifying?, distinct values, values) for one attribute column of a customers table."""
+    known = values.dropna().astype(str).str.strip()
+    known = known[known != ""]
+    n, distinct = len(known), int(known.nunique())
+    if n < MIN_VALUES:
+        return False, distinct, n
+    wordy = known.str.contains(r"[^\W\d_]", regex=True).mean() >= 0.8
+    return bool(wordy and distinct >= DISTINCT_SHARE * n), distinct, n
+
+
+def late_dates(dates: pd.Series, two_digit_years: bool = False) -> np.ndarray:
+    """True for dates that lie apart after the rest of the column (see the module docstring)."""
+    d = pd.to_datetime(pd.Series(dates))
+    out = np.zeros(len(d), bool)
+    if two_digit_years:
+        out |= (d > pd.Timestamp.now().normalize() + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
+    vals = np.sort(d.dropna().to_numpy())
+    n = len(vals)
+    if n < 2:
+        return out
+    tail = max(1, n // 20)  # the latest 5 % of the dates, at least one
+    gaps = np.diff(vals)
+    start = n - tail - 1
+    j = start + int(np.argmax(gaps[start:]))
+    year = np.timedelta64(365, "D")
+    if gaps[j] > year and gaps[j] > vals[j] - vals[0]:
+        out |= (d > vals[j]).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[str, ...] = (),
+           attributes: tuple[str, ...] = (), dates: tuple[str, ...] = (), short_years=(),
+           redact: bool = True) -> pd.DataFrame:
+    """Screen a loaded table (see the module docstring); returns it, maybe without some columns.
+
+    ``text`` are the free-text columns to redact, ``attributes`` the customer attributes to test
+    for identifying values (also redacted), ``dates`` the date columns, ``short_years`` those of
+    them written with two-digit years. ``rows`` are the rows' numbers for the ledger.
+    """
+    from crmlib.privacy import redact as _redact
+
+    clash = case_clashes(out["customer_id"])
+    ledger.add("customer ids that differ only in upper/lower case", int(clash.sum()), action="flagged",
+               detail="kept as different customers (ids are compared exactly); if they are one customer, "
+                      "write the id one way in the file", rows=rows[clash])
+    for col in attributes:
+        if col not in out.columns or not _is_text(out[col]):
+            continue
+        identifying, distinct, n = looks_identifying(out[col])
+        if identifying:
+            present = out[col].notna().to_numpy()
+            ledger.add(f"column '{col}' looks like names or identifiers", int(present.sum()), action="changed",
+                       detail=f"{distinct:,} different values among {n:,} customers: an attribute that differs "
+                              "from customer to customer identifies people and groups no one, so the column "
+                              "was removed", rows=rows[present])
+            out = out.drop(columns=col)
+    if redact:
+        for col in dict.fromkeys(text + attributes):
+            if col not in out.columns or not _is_text(out[col]):
+                continue
+            cleaned = _redact(out[col])
+            changed = (cleaned.fillna("").astype(str) != out[col].fillna("").astype(str)).to_numpy()
+            ledger.add(f"email or phone in {col}", int(changed.sum()), action="changed",
+                       detail="replaced by [email] / [phone] / [id]; the values are not shown", rows=rows[changed])
+            out[col] = cleaned
+    for col in dates:
+        if col not in out.columns:
+            continue
+        late = late_dates(out[col], col in short_years)
+        why = (" (written with two-digit years: 00-68 are read as 2000-2068, 69-99 as 1969-1999; write "
+               "four-digit years if these belong to another century)" if col in short_years else "")
+        ledger.add(f"'{col}' in the future or far after the rest of the column", int(late.sum()), action="flagged",
+                   detail=f"kept; check these dates, they lie more than a year after the others{why}",
+                   rows=rows[late])
+    return out
