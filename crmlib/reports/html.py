@@ -169,10 +169,12 @@ def file_summary(info: dict[str, Any]) -> str:
     return f"{name} ({human_size(info.get('size'))}, sha256 {str(info.get('sha256', ''))[:12]})"
 
 
-def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell") -> str:
-    """Where a report failed, e.g. ``"cell 3, line 2"``; ``no_cell`` when no cell ran."""
+def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None) -> str:
+    """Where a report failed: the step (section heading) when known, e.g. ``'step "Data quality"
+    (notebook cell 6, line 2)'``, else ``"cell 3, line 2"``; ``no_cell`` when no cell ran."""
     where = f"cell {cell}" if cell else no_cell
-    return f"{where}, line {line}" if line else where
+    where = f"{where}, line {line}" if line else where
+    return f'step "{step}" (notebook {where})' if step and cell else where
 
 
 def prepare(nb, title: str | None = None):
@@ -298,7 +300,8 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
         parts.append("<details open><summary>Parameters</summary>")
         parts.append(_table(sorted(parameters.items())) + "</details>")
     if error:
-        where = failure_place(error.get("cell"), error.get("line"), no_cell="before any cell ran")
+        where = failure_place(error.get("cell"), error.get("line"), no_cell="before any cell ran",
+                              step=error.get("step"))
         parts.append(
             '<section class="crmlib-error" role="alert"><strong>This report failed</strong> at '
             f"{html.escape(where)}: {html.escape(error.get('error', ''))}"
@@ -572,7 +575,7 @@ def _index_status(e: dict[str, Any]) -> str:
         else:
             note = f"the run started {e.get('interrupted_at')} was stopped before its page was written"
         return f'<span class="interrupted">interrupted</span><div class="note">{esc(note)}</div>'
-    where = failure_place(e.get("cell"), e.get("line"))
+    where = failure_place(e.get("cell"), e.get("line"), step=e.get("step"))
     return f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
 
 
