@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from crmlib.exceptions import DataError
 
@@ -23,6 +24,7 @@ DEMO_REPORTS = (
 def _validate(args: argparse.Namespace) -> int:
     from crmlib import io
     from crmlib.ledger import ledger_of
+    from crmlib.reports.checks import for_command_line
 
     loaders = (("transactions", io.read_transactions), ("customers", io.read_customers),
                ("feedback", io.read_feedback))
@@ -36,10 +38,11 @@ def _validate(args: argparse.Namespace) -> int:
         options = {"sheet": _sheet(args.sheet)} if args.sheet is not None else {}
         if name == "transactions":
             options["duplicates"] = args.duplicates
+            options["blank_amounts"] = "refuse" if args.refuse_blank_amounts else "drop"
         try:
             frame = load(path, **options)
         except DataError as exc:
-            print(f"crmlib validate: {' '.join(str(exc).split())}", file=sys.stderr)
+            print(f"crmlib validate: {for_command_line(' '.join(str(exc).split()))}", file=sys.stderr)
             status = 1
             continue
         print(ledger_of(frame))
@@ -67,31 +70,41 @@ def _demo(args: argparse.Namespace) -> int:
     result = reports.run_reports(
         [name for name, _ in DEMO_REPORTS], out_dir=out,
         inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs)
-    extra = reports.run_reports(["segments"], out_dir=out, params={"dataset": ["cdnow_master"]},
+    # the CDNOW page is another data set: its own folder and index, not mixed into the demo's
+    extra = reports.run_reports(["segments"], out_dir=Path(out) / "cdnow", params={"dataset": ["cdnow_master"]},
                                 jobs=1)
     ok = result.ok and extra.ok
     for failed in result.failed + extra.failed:
         print(f"FAILED {failed.describe_failure()}", file=sys.stderr)
-    print(f"reports written to {out}; open {result.index_path}")
+    print(f"reports written to {out}; open {result.index_path} (the CDNOW segments page: {extra.index_path})")
     return 0 if ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from crmlib import config
+
     parser = argparse.ArgumentParser(prog="crmlib", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    val = sub.add_parser("validate", help="read files, print what was dropped, flagged or changed")
-    val.add_argument("--transactions", metavar="FILE")
-    val.add_argument("--customers", metavar="FILE")
-    val.add_argument("--feedback", metavar="FILE")
+    val = sub.add_parser("validate", help="read files, print what was dropped, flagged or changed",
+                         description="Read input files as the reports do and print each file's ledger: rows "
+                                     "read, dropped, flagged or changed, and why. Exits 1 for a file a report "
+                                     "would refuse.")
+    val.add_argument("--transactions", metavar="FILE",
+                     help="transactions file (CSV, TSV, Excel or Parquet): customer id, date, amount")
+    val.add_argument("--customers", metavar="FILE",
+                     help="customers file: customer id and attributes such as city or loyalty tier")
+    val.add_argument("--feedback", metavar="FILE", help="survey answers: customer id, date, NPS/CSAT/CES, comment")
     val.add_argument("--sheet", metavar="NAME",
                      help="the sheet to read from workbooks with several (a name, or a position from 0)")
     val.add_argument("--duplicates", choices=("auto", "keep", "drop"), default="auto",
                      help="exact duplicate transaction rows: auto (dropped only where a transaction id "
                           "repeats), keep, or drop (default auto)")
+    val.add_argument("--refuse-blank-amounts", action="store_true",
+                     help="treat transactions with an empty amount as an error (default: dropped and counted)")
     val.set_defaults(func=_validate)
 
-    rep = sub.add_parser("report", help="run report notebooks into HTML pages")
+    rep = sub.add_parser("report", help=f"run report notebooks ({', '.join(config.REPORTS)}) into HTML pages")
     from crmlib import reports
 
     reports.add_report_arguments(rep)
@@ -101,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR",
                       help="where reports go (default: reports/ in the working folder; data go to data/demo/)")
     demo.add_argument("--customers", type=int, default=2000, help="demo customers (default 2000)")
-    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--seed", type=int, default=42, help="random seed of the demo data (default 42)")
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")
     demo.set_defaults(func=_demo)
     return parser

@@ -26,7 +26,7 @@ rows and values (all problems of a file in one message):
   almost always a typo (``2300`` for ``2030``) or a placeholder (``9999-12-31``, ``1500-01-01``);
   refusing it beats guessing. Dates are parsed at a resolution that holds any calendar date and
   range-checked before the cast to the canonical ``datetime64[ns]``, so no date wraps around;
-* numbers that are not numbers in the column's convention, empty or NaN amounts, and infinite
+* numbers that are not numbers in the column's convention, and infinite
   values, including ones too large for a float (``1e400``); amounts and quantities must be
   finite, feedback scores whole numbers on their scale (checked before any cast to integers);
 * two columns with the same header (``amount,amount``), or two headers that both mean one
@@ -55,6 +55,8 @@ How rows are counted (transactions):
   transaction exported twice. ``duplicates="drop"`` or ``"keep"`` overrides this for all of
   them; the ledger says which rule applied;
 * rows without a ``customer_id`` are dropped;
+* rows whose amount is empty or NaN are dropped and counted (``blank_amounts="refuse"`` refuses
+  the file instead, naming the rows);
 * returns and refunds (negative amounts) are kept and flagged with ``is_return``;
   :func:`crmlib.summary.rfm_summary` nets them against the purchases of the same day and
   does not count a day with only returns as a purchase;
@@ -889,13 +891,19 @@ def _new_ledger(src: _Source, table: str) -> Ledger:
     return Ledger(source=src.name, table=table, rows_read=len(src.frame))
 
 
+#: What may happen to transactions without an amount (see :func:`read_transactions`).
+BLANK_AMOUNT_RULES = ("drop", "refuse")
+#: The ledger's reason for a transaction dropped because its amount is empty or NaN.
+BLANK_AMOUNT = "no amount"
+
 _FIX = "Fix these values in the file (or pass columns= if a column was misread) and load it again."
 
 
 # ----------------------------------------------------------------------------- loaders
 
 def read_transactions(source, columns: dict | None = None, observation_end=None,
-                      duplicates: str = "auto", sheet: str | int | None = None) -> pd.DataFrame:
+                      duplicates: str = "auto", sheet: str | int | None = None,
+                      blank_amounts: str = "drop") -> pd.DataFrame:
     """Read transactions: ``customer_id`` (string), ``date``, ``amount`` (float) and ``is_return``.
 
     Optional columns kept when present: ``order_id``, ``quantity``, ``category``, ``channel``.
@@ -907,6 +915,10 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     repeats with an identical row, which are dropped as the same transaction exported twice;
     ``"keep"`` keeps them all, ``"drop"`` drops them all. ``sheet`` picks the sheet of an Excel
     workbook with several (its name, or its position from 0).
+
+    ``blank_amounts`` says what happens to rows whose amount is empty or NaN: ``"drop"`` (the
+    default) drops them and counts them in the ledger, as rows without a customer id are;
+    ``"refuse"`` refuses the file, naming the rows (``crmlib report --refuse-blank-amounts``).
 
     Dates must lie from 1900-01-01 to 2100-12-31; amounts and quantities must be finite numbers.
 
@@ -922,6 +934,9 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     """
     if duplicates not in DUPLICATE_RULES:
         raise DataError(f"duplicates={duplicates!r}: expected one of {', '.join(map(repr, DUPLICATE_RULES))}.")
+    if blank_amounts not in BLANK_AMOUNT_RULES:
+        raise DataError(f"blank_amounts={blank_amounts!r}: expected one of "
+                        f"{', '.join(map(repr, BLANK_AMOUNT_RULES))}.")
     src = _read(source, "transactions", sheet)
     _canonical_columns(src, TRANSACTIONS, columns)
     ledger = _new_ledger(src, "transactions")
@@ -940,7 +955,8 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
                 _problem(src, "amount", not_number & ~missing_amount, raw_amount,
                          f"are not numbers in this column's format ({style})"),
                 _problem(src, "amount", nan_amount & ~not_number, raw_amount,
-                         "are empty or NaN; every transaction needs an amount"),
+                         "are empty or NaN; every transaction needs an amount")
+                if blank_amounts == "refuse" else None,
                 _problem(src, "amount", inf_amount, raw_amount,
                          "are infinite, or too large for a number (beyond 1.8e308)")]
     if "quantity" in frame.columns:
@@ -952,6 +968,9 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
         out["quantity"] = qty
     _raise(src, problems, _FIX)
     _copy_text(out, frame, ("order_id", "category", "channel"))
+    out, rows = _drop(out, rows, nan_amount & ~not_number, ledger, BLANK_AMOUNT,
+                      "empty or NaN amount: the purchase cannot be valued (refuse such a file instead "
+                      "with crmlib report --refuse-blank-amounts)")
     out, rows = _drop_unusable(out, rows, ledger, "cannot be attributed to a customer", late=observation_end,
                                duplicates=duplicates)
     out["is_return"] = (out["amount"] < 0).to_numpy()

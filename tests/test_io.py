@@ -113,8 +113,10 @@ def test_unparsable_date_names_row_and_value(tmp_path):
 @pytest.mark.parametrize("value, words", [("abc", "not numbers"), ("", "empty or NaN"), ("NaN", "empty or NaN"),
                                           ("inf", "infinite"), ("-Infinity", "infinite")])
 def test_bad_amounts(tmp_path, value, words):
+    """Blank amounts are refused only on request (blank_amounts="refuse"); tests/test_blank_amounts.py
+    covers the default, which drops and counts them."""
     path = write(tmp_path, "a.csv", f"customer_id,date,amount\na,2024-01-01,1\nb,2024-01-02,{value}\n")
-    msg = error_of(read_transactions, path)
+    msg = error_of(lambda p: read_transactions(p, blank_amounts="refuse"), path)
     assert "'amount'" in msg and words in msg and "row 3" in msg
 
 

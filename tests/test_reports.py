@@ -83,7 +83,9 @@ def test_grid_with_one_failing_report_runs_to_the_end_and_exits_non_zero(batch):
     cell, line = _line_of(TINY, "raise ValueError")
     failed = "tiny__n_customers=30__region=Nowhere"
     # the summary names the failed report, its cell, its line and the error line
-    assert f"FAILED {failed}: cell {cell}, line {line}: ValueError: no customers in region 'Nowhere'" in batch["stderr"]
+    # ... and the step: the raise sits in the setup cell, above the notebook's first section
+    assert (f'FAILED {failed}: step "loading the data (before the first section)" (notebook cell {cell}, '
+            f"line {line}): ValueError: no customers in region 'Nowhere'") in batch["stderr"]
     assert "4 report(s): 3 ok, 1 failed" in batch["stderr"]
     # not a terminal: no progress bar in the log
     assert "report/s" not in batch["stderr"] and "%|" not in batch["stderr"]
@@ -103,7 +105,7 @@ def test_index_lists_three_good_and_one_failed_with_its_error(batch):
     assert page.count('data-status="ok"') == 3 and page.count('data-status="failed"') == 1
     assert "4 report(s): 3 ok, 1 failed." in page
     row = next(r for r in page.split("<tr") if 'data-status="failed"' in r)
-    assert "no customers in region" in row and "region = &#x27;Nowhere&#x27;" in row
+    assert "no customers in region" in row and "<code>region=&#x27;Nowhere&#x27;</code>" in row
     expected_fp = hashlib.sha256(
         f"transactions:{hashlib.sha256(batch['data'].read_bytes()).hexdigest()}".encode()
     ).hexdigest()[:12]
@@ -451,6 +453,9 @@ def test_failure_place_is_one_text_for_pages_index_and_summary():
     result = ReportResult(name="n", stem="s", parameters={}, status="failed", html_path=Path("s.html"),
                           notebook_path=Path("s.ipynb"), error="ValueError: x", cell=4, line=1)
     assert result.describe_failure() == "s: cell 4, line 1: ValueError: x"
+    result.step = "Data quality"  # finding 15: the reader wants the step's name, not "cell 4, line 1"
+    assert result.describe_failure() == 's: step "Data quality" (notebook cell 4, line 1): ValueError: x'
+    assert 'step &quot;Data quality&quot;' in header_html("t", {}, None, {"error": "E: x", "cell": 4, "step": "Data quality"})
 
 
 def test_numbers_beyond_the_limit_are_refused_with_the_way_to_raise_it(monkeypatch):

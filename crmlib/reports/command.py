@@ -10,8 +10,19 @@ from crmlib.exceptions import DataError
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``crmlib report NAME... --out DIR [-p key=value] [--grid F] [-j N]``."""
+    from crmlib import config
+    from crmlib.reports.inputs import DATASETS
+
+    parser.description = "Run report notebooks into HTML pages, with an index.html listing every report."
+    parser.epilog = (
+        "examples:\n"
+        "  crmlib report overview clv --transactions orders.csv --currency INR\n"
+        "  crmlib report segments clv --dataset cdnow     # the bundled CDNOW data (Fader, Hardie & Lee 2005)\n"
+        "  crmlib report feedback --feedback survey.csv --transactions orders.csv\n"
+        "  crmlib report overview --demo                  # the generated demo data")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("names", nargs="+", metavar="NAME",
-                        help="report names (overview, segments, clv, feedback) or paths to .ipynb files")
+                        help=f"report names ({', '.join(config.REPORTS)}) or paths to .ipynb files")
     for name in ("transactions", "customers", "feedback"):
         parser.add_argument(f"--{name}", metavar="FILE",
                             help=f"{name} file, passed to reports that have a '{name}' parameter (no default: "
@@ -19,8 +30,16 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="run on the demo data in data/demo/ of the working folder (written first when "
                              "missing), instead of files of your own")
+    parser.add_argument("--dataset", metavar="NAME", type=_dataset,
+                        help=f"run on a data set shipped with crmlib instead of --transactions: cdnow (the CDNOW "
+                             f"master file, 23,570 customers' purchases 1997-98) or one of {', '.join(DATASETS)}; "
+                             "same as -p dataset=cdnow_master")
     parser.add_argument("--currency", metavar="CODE",
-                        help="currency of the amounts, e.g. INR or USD, for money labels (default: plain amounts)")
+                        help="currency of the amounts: an ISO 4217 code such as INR, USD or EUR (or the symbol "
+                             "₹, €, £ or ৳), for money labels on every page (default: plain amounts)")
+    parser.add_argument("--refuse-blank-amounts", action="store_true",
+                        help="stop when a transactions file has rows with an empty amount (default: such rows "
+                             "are dropped and counted on each page's data-quality table)")
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="folder for the pages, executed notebooks and index.html "
                              "(default: reports/ in the working folder)")
@@ -35,6 +54,16 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar over reports (default: only on a terminal)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only failures")
+
+
+def _dataset(text: str) -> str:
+    """``--dataset``: a bundled data set; ``cdnow`` is the CDNOW master file."""
+    from crmlib.reports.inputs import DATASETS
+
+    name = {"cdnow": "cdnow_master"}.get(text.strip().lower(), text.strip().lower())
+    if name not in DATASETS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a bundled data set; use cdnow or one of {', '.join(DATASETS)}")
+    return name
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
@@ -55,8 +84,13 @@ def parse_params(pairs: list[str]) -> dict[str, object]:
 def _inputs(args: argparse.Namespace) -> dict[str, object]:
     """The input files of the request: the user's own, or with ``--demo`` the demo files alone."""
     given = {name: getattr(args, name) for name in ("transactions", "customers", "feedback")}
+    if getattr(args, "dataset", None) and given["transactions"]:
+        raise DataError(f"--dataset {args.dataset} stands for the transactions; leave out --transactions, "
+                        "or leave out --dataset.")
     if not getattr(args, "demo", False):
         return given
+    if getattr(args, "dataset", None):
+        raise DataError("--demo and --dataset each choose the data; give one of them.")
     if any(v is not None for v in given.values()):
         raise DataError("--demo runs the reports on the demo data alone; leave out --transactions, "
                         "--customers and --feedback, or leave out --demo.")
@@ -87,7 +121,8 @@ def run_from_args(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=progress,
             timeout=args.timeout,
-            options={"currency": args.currency},
+            options={"currency": args.currency, "dataset": args.dataset},
+            blank_amounts="refuse" if args.refuse_blank_amounts else "drop",
         )
     except DataError as exc:
         print(f"crmlib report: error: {' '.join(str(exc).split())}", file=sys.stderr)

@@ -169,10 +169,12 @@ def file_summary(info: dict[str, Any]) -> str:
     return f"{name} ({human_size(info.get('size'))}, sha256 {str(info.get('sha256', ''))[:12]})"
 
 
-def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell") -> str:
-    """Where a report failed, e.g. ``"cell 3, line 2"``; ``no_cell`` when no cell ran."""
+def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None) -> str:
+    """Where a report failed: the step (section heading) when known, e.g. ``'step "Data quality"
+    (notebook cell 6, line 2)'``, else ``"cell 3, line 2"``; ``no_cell`` when no cell ran."""
     where = f"cell {cell}" if cell else no_cell
-    return f"{where}, line {line}" if line else where
+    where = f"{where}, line {line}" if line else where
+    return f'step "{step}" (notebook {where})' if step and cell else where
 
 
 def prepare(nb, title: str | None = None):
@@ -298,7 +300,8 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
         parts.append("<details open><summary>Parameters</summary>")
         parts.append(_table(sorted(parameters.items())) + "</details>")
     if error:
-        where = failure_place(error.get("cell"), error.get("line"), no_cell="before any cell ran")
+        where = failure_place(error.get("cell"), error.get("line"), no_cell="before any cell ran",
+                              step=error.get("step"))
         parts.append(
             '<section class="crmlib-error" role="alert"><strong>This report failed</strong> at '
             f"{html.escape(where)}: {html.escape(error.get('error', ''))}"
@@ -572,35 +575,57 @@ def _index_status(e: dict[str, Any]) -> str:
         else:
             note = f"the run started {e.get('interrupted_at')} was stopped before its page was written"
         return f'<span class="interrupted">interrupted</span><div class="note">{esc(note)}</div>'
-    where = failure_place(e.get("cell"), e.get("line"))
+    where = failure_place(e.get("cell"), e.get("line"), step=e.get("step"))
     return f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
 
 
+def _folded(items: list[str], what: str, css: str) -> str:
+    """A list folded under a one-line summary (``3 files``), one item per line when opened."""
+    if not items:
+        return "none"
+    lines = "".join(f"<li>{item}</li>" for item in items)
+    return f'<details><summary>{len(items)} {what}</summary><ul class="{css}">{lines}</ul></details>'
+
+
+def _parameter_text(value: Any) -> str:
+    """A parameter value as the index shows it: a path by its last two parts, other values as written."""
+    text = str(value)
+    if isinstance(value, str) and ("/" in text or "\\" in text):
+        parts = Path(text).parts
+        return "…/" + "/".join(parts[-2:]) if len(parts) > 2 else text
+    return repr(value)
+
+
 def _index_row(e: dict[str, Any]) -> str:
+    """One report of the index: its title and status, parameters on one line, and its input and
+    written files folded (one line per file when opened)."""
     esc = html.escape
-    params = "<br>".join(f"{esc(k)} = {esc(repr(v))}" for k, v in sorted(e["parameters"].items())) or "defaults"
+    params = ", ".join(f"<code>{esc(k)}={esc(_parameter_text(v))}</code>" for k, v in sorted(e["parameters"].items()))
     title = esc(e.get("title") or e["name"])
     if e.get("html_path"):
         title = f'<a href="{esc(e["html_path"])}">{title}</a>'
     notebook = f' · <a href="{esc(e["notebook_path"])}">notebook</a>' if e.get("notebook_path") else ""
-    files = "<br>".join(f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items()))
+    inputs = [f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items())]
     duration = f"{float(e.get('duration') or 0):.1f} s" if e.get("run_at") else ""
-    written = "<br>".join(_file_link(f) for f in e.get("files") or []) or "none"
+    written = [_file_link(f) for f in e.get("files") or []]
+    run = (f"{esc(str(e.get('run_at') or ''))}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"
+           f"<br>fingerprint <code>{esc(str(e.get('fingerprint') or 'none'))}</code>")
     return (
         f'<tr class="report" data-status="{esc(e["status"])}">'
-        f'<td>{title}<div class="stem">{esc(e["stem"])}{notebook}</div></td>'
-        f"<td>{params}</td><td>{files or 'none'}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
-        f'<td class="written">{written}</td>'
-        f"<td>{_index_status(e)}</td><td><code>{esc(str(e.get('fingerprint') or 'none'))}</code></td>"
-        f"<td>{esc(str(e.get('crmlib_version')))}</td><td>{esc(str(e.get('run_at') or ''))}</td>"
-        f"<td>{duration}</td></tr>"
+        f'<td class="title">{title}<div class="stem">{esc(e["stem"])}{notebook}</div>'
+        f'<div class="params">{params or "default parameters"}</div></td>'
+        f"<td>{_index_status(e)}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
+        f'<td class="inputs">{_folded(inputs, "input files" if len(inputs) != 1 else "input file", "files")}</td>'
+        f'<td class="written">{_folded(written, "files" if len(written) != 1 else "file", "files")}</td>'
+        f'<td class="run">{run}</td></tr>'
     )
 
 
 def index_html(entries: list[dict[str, Any]]) -> str:
     """The index page: one row per report, in reading order (:func:`reading_order`), with its
-    parameters, input files (name, size, short hash), data period, the files it wrote (linked), status,
-    fingerprint, version, run time. The table scrolls sideways inside its box on a narrow window."""
+    parameters (on one line), status, data period, input files (name, size, short hash) and the files it
+    wrote (linked), each list folded under its count and one line per file when opened, then run time,
+    version and fingerprint. The table scrolls sideways inside its box on a narrow window."""
     entries = sorted(entries, key=reading_order)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
     stopped = f", {counts['interrupted']} interrupted" if counts["interrupted"] else ""
@@ -627,8 +652,13 @@ def index_html(entries: list[dict[str, Any]]) -> str:
   .error {{ color: #b00020; }}
   .stem {{ color: #666; font-size: 0.85em; }}
   .key-notice {{ background: #fff3cd; border: 1px solid #e0a800; padding: 0.5em 1em; }}
-  .written {{ font-size: 0.9em; overflow-wrap: anywhere; }}
-  .table-box {{ overflow-x: auto; }}  /* ten columns: on a narrow window the table scrolls, not the page */
+  .params {{ font-size: 0.85em; color: #444; margin-top: 0.2em; overflow-wrap: anywhere; }}
+  .title {{ max-width: 22em; }}
+  .run {{ font-size: 0.85em; color: #444; white-space: nowrap; }}
+  ul.files {{ margin: 0.3em 0 0; padding-left: 1.1em; font-size: 0.9em; }}
+  ul.files li {{ white-space: nowrap; }}  /* one line per file: a name never breaks */
+  summary {{ cursor: pointer; white-space: nowrap; }}
+  .table-box {{ overflow-x: auto; }}  /* on a narrow window the table scrolls, not the page */
 </style>
 </head>
 <body>
@@ -636,8 +666,8 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 {notice}<p id="counts">{len(entries)} report(s): {counts['ok']} ok, {counts['failed']} failed{stopped}.</p>
 <div class="table-box">
 <table>
-<thead><tr><th>Report</th><th>Parameters</th><th>Input files</th><th>Data period</th><th>Files written</th><th>Status</th>
-<th>Input fingerprint</th><th>crmlib</th><th>Run at (UTC)</th><th>Run time</th></tr></thead>
+<thead><tr><th>Report and parameters</th><th>Status</th><th>Data period</th><th>Input files</th><th>Files written</th>
+<th>Run (UTC), run time, version, input fingerprint</th></tr></thead>
 <tbody>
 {rows}
 </tbody>

@@ -22,6 +22,7 @@ import nbformat
 
 from crmlib import config
 from crmlib.exceptions import DataError
+from crmlib.reports.checks import check_values, currency_code
 from crmlib.reports.html import HEADING, temporary_name
 from crmlib.reports.inputs import check_request, existing_file
 
@@ -29,6 +30,9 @@ from crmlib.reports.inputs import check_request, existing_file
 INPUT_PARAMETERS = ("transactions", "customers", "feedback")
 #: Parameter that, when a notebook declares it, receives the report's own folder for extra files.
 OUTPUT_DIR_PARAMETER = "output_dir"
+#: Options (``run_reports(options=...)``) that name the report file, like a ``-p`` value, where they
+#: are passed: ``dataset`` (``--dataset cdnow_master`` writes segments__dataset=cdnow_master.html).
+NAMING_OPTIONS = ("dataset",)
 
 #: Largest magnitude a numeric parameter may take (also numbers inside list or dict values).
 #: A typo such as ``-p bins=99999999999999999999999`` would otherwise run for minutes and fill
@@ -406,11 +410,17 @@ def plan_reports(names, *, params=None, grid=None, inputs=None, options=None) ->
     if unknown:
         raise DataError(f"Unknown input {unknown}: inputs are {', '.join(INPUT_PARAMETERS)}.")
     combos = combinations(params, grid)
+    options = dict(options or {})
+    if options.get("currency") is not None:
+        options["currency"] = currency_code(options["currency"])
     plans, seen = [], {}
     for name in names:
         spec = inspect_notebook(name)
         for combo in combos:
             typed = {k: coerce(spec, k, v) for k, v in combo.items()}
+            shared = {k: coerce(spec, k, v) for k, v in options.items()
+                      if v is not None and k in spec.parameters and k not in typed}
+            typed.update({k: shared.pop(k) for k in NAMING_OPTIONS if k in shared})
             for key in INPUT_PARAMETERS:
                 if typed.get(key) is not None:
                     typed[key] = str(existing_file(key, typed[key]))
@@ -419,8 +429,10 @@ def plan_reports(names, *, params=None, grid=None, inputs=None, options=None) ->
             }
             if spec.path.parent == config.REPORT_NOTEBOOKS_DIR:
                 check_request(spec.name, {**typed, **passed})
-            shared = {k: coerce(spec, k, v) for k, v in (options or {}).items()
-                      if v is not None and k in spec.parameters and k not in typed}
+                if typed.get("dataset") is not None and (typed.get("transactions") or passed.get("transactions")):
+                    raise DataError(f"Report {spec.name!r} was given both a transactions file and the bundled "
+                                    f"data set {typed['dataset']!r}; pass one of them.")
+                typed, shared = check_values(spec.name, typed), check_values(spec.name, shared)
             plan = ReportPlan(spec, typed, passed, report_stem(spec.name, typed), shared)
             if plan.stem in seen:
                 raise DataError(

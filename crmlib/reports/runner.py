@@ -45,7 +45,9 @@ from crmlib import config
 from crmlib.config import SECRET_ENV
 from crmlib.reports import html as pages
 from crmlib.reports.html import INDEX, LOCK, MANIFEST, index_html, index_lock, merge_index, update_index
+from crmlib.reports.checks import check_inputs
 from crmlib.reports.params import (
+    INPUT_PARAMETERS,
     OUTPUT_DIR_PARAMETER,
     ReportPlan,
     check_out_dir,
@@ -104,6 +106,7 @@ class ReportResult:
     notebook_path: Path
     title: str = ""
     error: str | None = None  # first line, redacted, e.g. "ValueError: no customers in region 'Nowhere'"
+    step: str | None = None  # the section of the page the report failed in (its heading)
     cell: int | None = None  # 1-based position of the failing cell in the report notebook
     line: int | None = None  # line of the failing cell
     duration: float = 0.0  # seconds
@@ -122,7 +125,7 @@ class ReportResult:
     def describe_failure(self) -> str:
         if self.status == "interrupted":
             return f"{self.stem}: interrupted"
-        return f"{self.stem}: {pages.failure_place(self.cell, self.line)}: {self.error}"
+        return f"{self.stem}: {pages.failure_place(self.cell, self.line, step=self.step)}: {self.error}"
 
 
 @dataclass
@@ -211,8 +214,13 @@ class _Stopped(Exception):
 _PRINTED: set[str] = set()
 
 
+#: The step a report fails in when the failing cell comes before the notebook's first section heading.
+FIRST_STEP = "loading the data (before the first section)"
+
+
 def _failure(nb, exc) -> dict[str, Any]:
-    """Cell (1-based, as in the report notebook), line, error line and traceback of a failed run,
+    """Step (the nearest section heading above the failing cell, as the page shows it), cell
+    (1-based, as in the report notebook), line, error line and traceback of a failed run,
     redacted (:func:`crmlib.reports.html.scrub_error`): the error is the first line only."""
     from papermill.exceptions import PapermillExecutionError
 
@@ -223,19 +231,23 @@ def _failure(nb, exc) -> dict[str, Any]:
         return {"error": f"{ename}: {first}", "traceback": "\n".join(lines)}
     shown, lines = pages.scrub_error(exc.ename, exc.evalue, exc.traceback)
     traceback = "\n".join(lines)
-    position, cell_no = 0, None
+    position, cell_no, heading, step = 0, None, None, None
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & {"injected-parameters", "papermill-error-cell-tag"}:
             continue
         position += 1
+        if cell.cell_type == "markdown":
+            sections = [m for m in pages.HEADING.finditer(cell.source) if len(m.group(1)) >= 2]
+            heading = sections[-1].group(2) if sections else heading
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            cell_no = position
+            cell_no, step = position, heading or FIRST_STEP
             break
     m = re.search(r"Cell In\[\d+\], line (\d+)", traceback)
     first = (shown.splitlines() or [""])[0]
     return {
         "error": f"{exc.ename}: {first}".strip(),
+        "step": step,
         "cell": cell_no,
         "line": int(m.group(1)) if m else None,
         "traceback": traceback,
@@ -326,6 +338,7 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
     result.status = "failed" if error else "ok"
     if error:
         result.error, result.cell, result.line = error["error"], error.get("cell"), error.get("line")
+        result.step = error.get("step")
     return nb, _page(nb, result, params, error, plan)
 
 
@@ -392,6 +405,7 @@ def run_reports(
     progress: bool | None = None,
     timeout: float | None = None,
     options: dict[str, Any] | None = None,
+    blank_amounts: str = "drop",
 ) -> BatchResult:
     """Run report notebooks into ``out_dir`` (default ``crmlib.config.reports_dir()``).
 
@@ -403,8 +417,11 @@ def run_reports(
     ``jobs``: kernels run at once. ``progress``: tqdm bar; None shows it only on a terminal.
     ``timeout``: seconds a single cell may run (None: no limit).
     ``options``: e.g. ``{"currency": "INR"}``, passed to the notebooks that declare them.
+    ``blank_amounts``: ``"drop"`` (transactions without an amount are dropped and counted on the
+    pages) or ``"refuse"`` (a transactions file holding one stops the batch before any kernel starts).
 
-    The whole request is checked first (:func:`crmlib.reports.params.plan_reports`, the output
+    The whole request is checked first (:func:`crmlib.reports.params.plan_reports`, every input
+    file read as its reports will read it by :func:`crmlib.reports.checks.check_inputs`, the output
     folder); a bad request raises :class:`crmlib.exceptions.DataError` before any kernel starts.
     A failing notebook does not raise: its result has ``status == "failed"`` and ``BatchResult.ok``
     is False. Ctrl-C or SIGTERM raise :class:`Interrupted` once the kernels are killed and the
@@ -412,12 +429,24 @@ def run_reports(
     """
     with _sigterm_interrupts():
         plans = plan_reports(names, params=params, grid=grid, inputs=inputs, options=options)
+        check_inputs(_input_files(plans), blank_amounts=blank_amounts)
         out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
         warning = default_key_warning()
         if warning and warning not in _PRINTED:  # once per process, however many batches it runs
             _PRINTED.add(warning)
             print(warning, file=sys.stderr)
         return _run_batch(plans, _Batch(out), jobs, progress, timeout)
+
+
+def _input_files(plans: list[ReportPlan]) -> dict[str, set[Path]]:
+    """Input name -> the files the planned reports read for it (given as inputs or as parameters)."""
+    files: dict[str, set[Path]] = {}
+    for plan in plans:
+        given = {**plan.inputs, **{k: plan.parameters[k] for k in INPUT_PARAMETERS
+                                   if plan.parameters.get(k) is not None}}
+        for name, path in given.items():
+            files.setdefault(name, set()).add(Path(str(path)))
+    return files
 
 
 @contextlib.contextmanager

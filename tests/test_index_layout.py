@@ -1,0 +1,108 @@
+"""Issue 20, finding 11 (index part): the index of a run fits about two screens at 1280 px, its file
+lists are readable (one line per file, grouped and collapsible), and the demo's CDNOW page has its own index.
+
+The height is measured in headless Chromium with the driver of tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crmlib import config
+from crmlib.reports.html import index_html
+
+#: One screen of a 1280 px wide laptop window; the index of a five-report run may be about two.
+SCREEN = 800
+FILES = {
+    "overview": ["data-quality.csv", "revenue-by-month.csv", "customers-by-city.csv"],
+    "segments": ["segments.csv", "audience-champions.csv", "audience-at-risk.csv", "audience-cant-lose-them.csv",
+                 "audience-about-to-sleep.csv", "user-data-champions-hashed-emails.csv",
+                 "user-data-at-risk-hashed-phones.csv", "migration.csv"],
+    "clv": ["customer-value.csv", "deciles.csv", "by-segment.csv"],
+    "feedback": ["nps-by-period.csv", "themes.csv", "nps-by-segment.csv"],
+    "retention": ["winback.csv", "cohorts.csv", "churn-risk.csv", "cross-sell.csv"],
+}
+
+
+def demo_entries() -> list[dict]:
+    """Index entries as a five-report demo run writes them (names, parameters, inputs, files)."""
+    inputs = {n: {"name": f"{n}.csv", "path": f"/home/analyst/data/demo/{n}.csv", "size": 812_345,
+                  "sha256": "ab" * 32} for n in ("transactions", "customers", "feedback")}
+    return [{"name": name, "stem": name, "title": f"The {name} report of the customer base", "status": "ok",
+             "parameters": {"currency": "INR", "output_dir": f"/home/analyst/reports/{name}"},
+             "html_path": f"{name}.html", "notebook_path": f"{name}.ipynb", "inputs": inputs,
+             "data_period": "2024-01-01 to 2025-12-31", "fingerprint": "0123456789ab", "crmlib_version": "0.9.0",
+             "run_at": "2026-12-01T10:00:00+00:00", "duration": 41.3,
+             "files": [{"path": f"{name}/{f}", "size": 45_678, "rows": 1234} for f in files]}
+            for name, files in FILES.items()]
+
+
+def test_index_groups_each_reports_files_one_per_line():
+    page = index_html(demo_entries())
+    assert page.count("<details") >= len(FILES)  # file lists fold away
+    assert 'class="files"' in page and page.count("<li>") >= sum(map(len, FILES.values()))
+    assert "white-space: nowrap" in page  # a file name never breaks over lines
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("_browser", Path(__file__).parent / "test_browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        pytest.fail("headless Chromium is needed: apt-get install -y chromium (make setup does it)")
+    b = module.Browser(binary, tmp_path_factory.mktemp("chromium") / "profile")
+    yield b
+    b.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("open_files", [False, True])
+def test_index_of_a_five_report_run_fits_two_screens(tmp_path, browser, open_files):
+    """Before: the "Files written" column was ~60 px wide and this index 1,862 px tall (the demo's, six
+    reports, 5,012 px); now 608 px folded, 1,105 px with every file list open."""
+    path = tmp_path / "index.html"
+    path.write_text(index_html(demo_entries()), encoding="utf-8")
+    browser.open(path)
+    if open_files:  # the reader opens every file list: still readable, one line per file
+        browser.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    height = browser.evaluate("Math.ceil(document.body.getBoundingClientRect().bottom + window.scrollY)")
+    print(f"index height at 1280 px ({'files open' if open_files else 'folded'}): {height} px")
+    assert height <= 2 * SCREEN
+    if open_files:
+        lines = browser.evaluate(
+            "Array.from(document.querySelectorAll('.files li')).map(li => "
+            "Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight || 20)))")
+        heights = browser.evaluate("Array.from(document.querySelectorAll('.files li')).map(li => li.getBoundingClientRect().height)")
+        assert max(heights) < 2 * min(heights), lines  # no file name wraps
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_demo_writes_the_cdnow_page_into_its_own_index(tmp_path, monkeypatch):
+    """The demo index mixed a CDNOW segments page in under the demo's title."""
+    from crmlib import cli, datasets, reports
+
+    calls = []
+
+    class Done:
+        ok, failed, index_path = True, [], None
+
+    def fake_run(names, out_dir=None, **kw):
+        calls.append((list(names), Path(out_dir), kw.get("params")))
+        done = Done()
+        done.index_path = Path(out_dir) / "index.html"
+        return done
+
+    monkeypatch.setattr(reports, "run_reports", fake_run)
+    monkeypatch.setattr(datasets, "write_demo", lambda *a, **k: {"transactions": tmp_path / "t.csv"})
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
+    assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
+    (demo_names, demo_out, _), (cdnow_names, cdnow_out, cdnow_params) = calls
+    assert cdnow_params == {"dataset": ["cdnow_master"]} and demo_out == tmp_path / "out"
+    assert cdnow_out != demo_out and cdnow_out.parent == demo_out
