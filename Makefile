@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test lab bench bench-summary clean
+.PHONY: setup system-deps demo test lab bench bench-summary messages clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,20 @@ bench: setup
 # DuckDB query, lifetimes (its own venv, see benchmarks/bench_summary.py) and Spark local[2] at 10M.
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
+
+# The words of the pages (crmlib/words/) -> crmlib/locale/crmlib.pot -> the hi and bn catalogues
+# (a changed English message turns fuzzy there until its translation is checked) -> compiled .mo files,
+# shipped in the wheel. tests/test_words.py fails while any of the three steps is out of date.
+MESSAGE_LANGS := hi bn
+POT := crmlib/locale/crmlib.pot
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k NP_:1,2 -c ":" --strip-comments --sort-by-file --no-wrap \
+		--project=crmlib --version=0.1.0 --copyright-holder="crmlib contributors" -o $(POT) .
+	for lang in $(MESSAGE_LANGS); do \
+		test -f crmlib/locale/$$lang/LC_MESSAGES/crmlib.po \
+		|| $(BIN)/pybabel init -D crmlib -i $(POT) -d crmlib/locale -l $$lang; done
+	$(BIN)/pybabel update -D crmlib -i $(POT) -d crmlib/locale --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -D crmlib -d crmlib/locale --statistics
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/index.json reports/*/ data/demo

@@ -1,0 +1,99 @@
+"""Every sentence, label, title and note of the report pages, in English, Hindi and Bengali.
+
+The words sit on the floor of the figures and of :mod:`crmlib.formats` (floor 4 in
+``DESIGN.md``): the reports and the command line above use them, and no model, loader or summary
+below may import them (models return numbers and names; the page says them in words).
+
+One module per subject (:mod:`crmlib.words.page` holds the page's header, footer and index). A
+subject module declares its messages as constants: whole sentences with named placeholders, never
+fragments glued together, because Hindi and Bengali order a sentence differently::
+
+    DATA_PERIOD = N_("Data period: {period}")
+    ROWS = NP_("{rows} row", "{rows} rows")
+
+The English text is the gettext message id and the fallback; the Hindi and Bengali catalogues are
+``crmlib/locale/{hi,bn}/LC_MESSAGES/crmlib.po``, compiled to ``.mo`` files shipped in the wheel.
+``make messages`` extracts the messages (``pybabel extract``), merges them into the catalogues
+(``pybabel update``: a changed English message turns fuzzy until its translation is checked) and
+compiles them (``pybabel compile``). Numbers go in already formatted by :class:`crmlib.formats.Formats`.
+
+>>> from crmlib.words import Words, page
+>>> Words("en")(page.DATA_PERIOD, period="2026")
+'Data period: 2026'
+>>> Words("hi")(page.DATA_PERIOD, period="2026")
+'डेटा की अवधि: 2026'
+>>> Words("bn").plural(page.ROWS, 1, rows="১")
+'১টি সারি'
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from importlib.resources import files
+
+__all__ = ["DOMAIN", "LANGS", "N_", "NP_", "Words", "catalogue_path", "translator"]
+
+#: The gettext domain: crmlib/locale/<lang>/LC_MESSAGES/crmlib.mo
+DOMAIN = "crmlib"
+#: The page languages; English is the message ids themselves.
+LANGS = ("en", "hi", "bn")
+LOCALE_DIR = files("crmlib") / "locale"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction (``pybabel extract``); it is translated where it is shown."""
+    return message
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural (extracted with ``-k NP_:1,2``), shown by :meth:`Words.plural`."""
+    return singular, plural
+
+
+def catalogue_path(lang: str, suffix: str = ".mo"):
+    """The catalogue of ``lang`` (``.mo`` compiled or ``.po`` source) inside the installed package."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@functools.lru_cache(maxsize=None)
+def translator(lang: str = "en") -> gettext.NullTranslations:
+    """gettext translations for ``lang``: ``.gettext(msgid)`` and ``.ngettext(singular, plural, n)``.
+
+    English returns the message ids unchanged; Hindi and Bengali read the shipped ``.mo`` file,
+    falling back to English for a message it lacks.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"Language {lang!r} is not one crmlib writes pages in; use one of {', '.join(LANGS)}.")
+    if lang == "en":
+        return gettext.NullTranslations()
+    mo = catalogue_path(lang)
+    if not mo.is_file():
+        raise FileNotFoundError(f"The {lang} catalogue {mo} is missing: run `make messages` in a checkout to "
+                                "compile it, or reinstall crmlib.")
+    with mo.open("rb") as fp:
+        t = gettext.GNUTranslations(fp)
+    t.add_fallback(gettext.NullTranslations())
+    return t
+
+
+class Words:
+    """The messages of one page language, with their placeholders filled.
+
+    ``words(MESSAGE, **values)`` translates a message and fills its named placeholders;
+    ``words.plural((singular, plural), n, **values)`` picks the form for ``n`` as the language does.
+    """
+
+    def __init__(self, lang: str = "en"):
+        self.lang = lang
+        self._t = translator(lang)
+
+    def __repr__(self) -> str:
+        return f"Words({self.lang!r})"
+
+    def __call__(self, message: str, /, **values) -> str:
+        return self._t.gettext(message).format(**values)
+
+    def plural(self, message: tuple[str, str], n: int, /, **values) -> str:
+        singular, plural = message
+        return self._t.ngettext(singular, plural, int(n)).format(**values)
