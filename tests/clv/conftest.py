@@ -75,14 +75,14 @@ PREDICTIONS = {
     "expected_purchases": lambda m, d: m.expected_purchases(3, d),
     "log_likelihood": lambda m, d: m.log_likelihood(d),
     "customer_lifetime_value": lambda m, d: m.customer_lifetime_value(
-        d, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 3, 0.01),
+        d, GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 3, 0.01),
 }
 
 
 @pytest.fixture(params=list(PUBLISHED_PARAMS), ids=lambda cls: cls.__name__)
 def published_model(request):
     """Each transaction model with published parameters set (no fit)."""
-    return request.param().set_params(**PUBLISHED_PARAMS[request.param])
+    return request.param.from_params(**PUBLISHED_PARAMS[request.param])
 
 
 @pytest.fixture(params=list(PREDICTIONS))
