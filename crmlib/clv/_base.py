@@ -4,7 +4,12 @@ A leaf model declares its parameter names, the columns it reads, starting values
 vectorised log-likelihood over *distinct* histories with a weight each. This base:
 
 * validates the input (columns present, numeric, finite, non-negative, model rules) with one
-  check, :meth:`BaseModel._check_input`, that ``fit`` and every prediction method run,
+  check, :meth:`BaseModel._check_input`, that ``fit`` and every method reading data run
+  (predictions in its ``points`` mode: only what their formulas cannot take, so what-if points
+  are predicted),
+* follows scikit-learn's estimator protocol: ``__init__`` stores hyper-parameters (the
+  penalizer), ``get_params``/``set_params`` read and change them (``sklearn.base.clone`` works),
+  ``fit`` checks them; :meth:`BaseModel.from_params` makes a model from given parameters,
 * compresses identical rows into one row with a weight (so the cost of a fit grows with the
   number of distinct histories, not with customers), by hashing each column and combining the
   integer codes (:func:`group_rows`),

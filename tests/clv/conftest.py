@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from crmlib.clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD
+from crmlib.clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, ShiftedBetaGeo
 from crmlib.config import CDNOW_DIR
 
 from clv_published import DONATION_PATTERNS  # noqa: E402
@@ -94,3 +94,13 @@ def prediction(request):
 @pytest.fixture
 def prediction_methods() -> dict:
     return PREDICTIONS
+
+
+#: Every CLV model class, for invariants that hold across all of them.
+ALL_MODELS = [BetaGeo, ModifiedBetaGeo, ParetoNBD, BetaGeoBetaBinom, GammaGamma, ShiftedBetaGeo]
+
+
+@pytest.fixture(params=ALL_MODELS, ids=lambda cls: cls.__name__)
+def model_class(request):
+    """Each CLV model class (not fitted)."""
+    return request.param
