@@ -4,7 +4,12 @@ A leaf model declares its parameter names, the columns it reads, starting values
 vectorised log-likelihood over *distinct* histories with a weight each. This base:
 
 * validates the input (columns present, numeric, finite, non-negative, model rules) with one
-  check, :meth:`BaseModel._check_input`, that ``fit`` and every prediction method run,
+  check, :meth:`BaseModel._check_input`, that ``fit`` and every method reading data run
+  (predictions in its ``points`` mode: only what their formulas cannot take, so what-if points
+  are predicted),
+* follows scikit-learn's estimator protocol: ``__init__`` stores hyper-parameters (the
+  penalizer), ``get_params``/``set_params`` read and change them (``sklearn.base.clone`` works),
+  ``fit`` checks them; :meth:`BaseModel.from_params` makes a model from given parameters,
 * compresses identical rows into one row with a weight (so the cost of a fit grows with the
   number of distinct histories, not with customers), by hashing each column and combining the
   integer codes (:func:`group_rows`),
@@ -21,7 +26,10 @@ the parameters are positive and their likelihood is closer to normal in the log.
 
 from __future__ import annotations
 
+import html
+import inspect
 import math
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -72,6 +80,80 @@ class BaseModel:
     def __init__(self, penalizer: float = 0.0):
         self.penalizer = penalizer
 
+    # ----------------------------------------------------------------- hyper-parameters
+    # scikit-learn's estimator protocol: ``__init__`` stores the hyper-parameters, get_params and
+    # set_params read and change them (so sklearn.base.clone works), fit validates them. Fitted
+    # parameters are set by fit, or by hand with :meth:`from_params`.
+    @classmethod
+    def _hyper_parameter_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [p.name for p in signature.parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The hyper-parameters given to ``__init__`` (e.g. ``{'penalizer': 0.0}``)."""
+        return {k: getattr(self, k) for k in self._hyper_parameter_names()}
+
+    def set_params(self, **params):
+        """Change hyper-parameters (e.g. ``penalizer``) and return ``self``; checked at ``fit``.
+
+        Fitted parameters are not hyper-parameters: a model with given parameters comes from
+        :meth:`from_params`.
+        """
+        name, known = type(self).__name__, self._hyper_parameter_names()
+        unknown = [k for k in params if k not in known]
+        if unknown:
+            fitted = [k for k in unknown if k in self.param_names]
+            hint = (f" {fitted} are fitted parameters, not hyper-parameters: use "
+                    f"{name}.from_params({', '.join(f'{k}=...' for k in self.param_names)})."
+                    if fitted else "")
+            raise DataError(f"{name}.set_params: unknown hyper-parameter(s) {unknown}; "
+                            f"{name} has {known}.{hint}")
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+    def _check_hyper_parameters(self) -> None:
+        """Raise DataError for a hyper-parameter a fit cannot use (run first by ``fit``)."""
+        pen = self.penalizer
+        if (isinstance(pen, bool) or not isinstance(pen, numbers.Real) or not math.isfinite(pen)
+                or pen < 0):
+            raise DataError(f"{type(self).__name__}(penalizer={pen!r}): the penalizer must be a "
+                            "finite number >= 0 (0 fits by plain maximum likelihood; a small "
+                            "value such as 0.001 keeps runaway parameters finite).")
+
+    @classmethod
+    def from_params(cls, params=None, /, **values: float):
+        """A model with its fitted parameters given by hand, without fitting: to predict with
+        published estimates or to simulate with ``sample``.
+
+        ``params`` is a mapping or Series of every parameter (``cls.param_names``), or give them
+        as keywords. Standard errors are not known (NaN).
+
+        >>> from crmlib.clv import BetaGeo
+        >>> BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).params_["r"]
+        np.float64(0.243)
+        """
+        name = cls.__name__
+        given = {**dict(params if params is not None else {}), **values}
+        missing = [k for k in cls.param_names if k not in given]
+        extra = [k for k in given if k not in cls.param_names]
+        if missing or extra:
+            raise DataError(f"{name}.from_params needs exactly the parameters {list(cls.param_names)}; "
+                            + (f"missing {missing}" if missing else "")
+                            + ("; " if missing and extra else "")
+                            + (f"unknown {extra}" if extra else "") + ".")
+        bad = {k: v for k, v in given.items() if not (np.isfinite(float(v)) and float(v) > 0)}
+        if bad:
+            raise DataError(f"{name}.from_params: parameters must be finite and positive, got {bad}.")
+        model = cls()
+        model.params_ = pd.Series([float(given[k]) for k in cls.param_names],
+                                  index=list(cls.param_names), name="coef")
+        model._se_log = np.full(len(cls.param_names), np.nan)
+        model.standard_errors_ = pd.Series(model._se_log, index=list(cls.param_names), name="se")
+        model.se_note_ = "standard errors unknown: parameters set by hand (from_params), not fitted"
+        return model
+
     # ----------------------------------------------------------------- the leaf's part
     def _validate(self, data: pd.DataFrame) -> pd.DataFrame:  # pragma: no cover - overridden
         return data
@@ -105,13 +187,17 @@ class BaseModel:
     _compress = True
 
     # ----------------------------------------------------------------- fitting
-    def _check_input(self, data: pd.DataFrame) -> pd.DataFrame:
+    def _check_input(self, data: pd.DataFrame, points: bool = False) -> pd.DataFrame:
         """The one check of a model's input, run by ``fit`` and by every method that reads data:
         the columns are present, numeric, finite and non-negative, and the leaf's rules hold
         (``_validate``, e.g. recency <= T). Raises DataError naming the column, rows and values;
-        returns what ``_validate`` returns (the rows a fit learns from)."""
+        returns what ``_validate`` returns (the rows a fit learns from).
+
+        ``points=True`` (predictions) checks only what the formulas cannot take, so that what-if
+        points such as a grid of (frequency, recency) are predicted: see ``_validate``.
+        """
         check_columns(data, self.columns, type(self).__name__)
-        return self._validate(data)
+        return self._validate(data, points) if points else self._validate(data)
 
     def _prepare(self, data: pd.DataFrame, fitting: bool = False) -> pd.DataFrame:
         data = self._check_input(data)
@@ -165,6 +251,7 @@ class BaseModel:
         ``weight`` column counts identical customers.
         """
         name = type(self).__name__
+        self._check_hyper_parameters()
         freq = data_freq(data, name) if self._time_unit else None
         table = self._prepare(data, fitting=True)
         if len(table) == 1:
@@ -240,30 +327,46 @@ class BaseModel:
         self.n_customers_ = scale
         self.n_histories_ = len(table)
         self.freq_ = freq
-        self._covariance(logp, arrays, w)
-        if not np.all(np.isfinite(self._se_log)):
-            bad = [p for p, se in zip(self.param_names, self._se_log) if not np.isfinite(se)]
-            del self.params_  # leave the model unfitted
-            raise self._fail("the optimiser stopped where the log-likelihood is not "
-                                   "curved like a maximum (Hessian not positive definite), so "
-                                   f"{bad} are not identified by these data "
-                                   f"(largest gradient {gnorm:.2g})")
+        self.se_note_ = None
+        self._covariance(logp, arrays, w, scale)
+        bad = [p for p, se in zip(self.param_names, self._se_log) if not np.isfinite(se)]
+        # a 95% interval spanning more than e^20: the data do not pin these down
         flat = [p for p, se in zip(self.param_names, self._se_log) if se > MAX_SE_LOG]
-        if flat:  # a 95% interval spanning more than e^20: the data do not pin these down
-            del self.params_
-            raise self._fail(f"{flat} are not identified by these data: their standard errors on the "
-                             f"log scale exceed {MAX_SE_LOG:g}, so their 95% intervals span more than a "
-                             f"factor of e^{2 * 1.96 * MAX_SE_LOG:.0f}")
+        if bad:
+            reason = ("the optimiser stopped where the log-likelihood is not curved like a maximum "
+                      f"(Hessian not positive definite), so {bad} are not identified by these data "
+                      f"(largest gradient {gnorm:.2g})")
+        elif flat:
+            reason = (f"{flat} are not identified by these data: their standard errors on the log "
+                      f"scale exceed {MAX_SE_LOG:g}, so their 95% intervals span more than a factor "
+                      f"of e^{2 * 1.96 * MAX_SE_LOG:.0f}")
+        if (bad or flat) and self.penalizer > 0:
+            # the penalty, not the data, holds the parameters: the estimates stand (as with
+            # lifetimes' penalizer_coef) but no standard error can be read from the curvature
+            self._se_log = np.full(len(self.param_names), np.nan)
+            self.standard_errors_ = pd.Series(self._se_log, index=list(self.param_names), name="se")
+            self.se_note_ = (f"standard errors unavailable: penalised fit (penalizer={self.penalizer:g}) "
+                             f"where {(bad or flat)} are held by the penalty, not the data "
+                             "(Hessian not positive definite or flat); the estimates are shrunk "
+                             "towards 0 and their uncertainty cannot be read from the curvature")
+        elif bad or flat:
+            del self.params_  # leave the model unfitted
+            raise self._fail(reason)
+        elif self.penalizer > 0:
+            self.se_note_ = (f"penalised fit (penalizer={self.penalizer:g}): estimates shrunk towards "
+                             "0; standard errors from the curvature of the penalised likelihood")
 
-    def _covariance(self, logp, arrays, w) -> None:
+    def _covariance(self, logp, arrays, w, scale: float = 1.0) -> None:
+        """Standard errors from the Hessian of what the fit minimised (``scale`` times the
+        objective: minus the log-likelihood plus the penalty per customer)."""
         k = logp.size
         hess = np.empty((k, k))
         for i in range(k):
             h = 1e-4 * max(1.0, abs(logp[i]))
             step = np.zeros(k)
             step[i] = h
-            gp = self._objective(logp + step, arrays, w, 1.0)[1]
-            gm = self._objective(logp - step, arrays, w, 1.0)[1]
+            gp = self._objective(logp + step, arrays, w, scale)[1] * scale
+            gm = self._objective(logp - step, arrays, w, scale)[1] * scale
             hess[:, i] = (gp - gm) / (2 * h)
         hess = (hess + hess.T) / 2
         try:
@@ -278,24 +381,16 @@ class BaseModel:
         self.standard_errors_ = pd.Series(self.params_.to_numpy() * se_log,
                                           index=list(self.param_names), name="se")
 
-    def set_params(self, **params: float):
-        """Set ``params_`` by hand (e.g. to simulate with :meth:`sample`), without fitting."""
-        missing = [k for k in self.param_names if k not in params]
-        if missing or set(params) - set(self.param_names):
-            raise DataError(f"{type(self).__name__}.set_params needs exactly {list(self.param_names)}.")
-        if any(not float(v) > 0 for v in params.values()):
-            raise DataError(f"{type(self).__name__}: parameters must be positive, got {params}.")
-        self.params_ = pd.Series([float(params[k]) for k in self.param_names],
-                                 index=list(self.param_names), name="coef")
-        return self
-
     # ----------------------------------------------------------------- results
-    def _check_fitted(self) -> None:
+    def check_fitted(self) -> None:
+        """Raise NotFittedError (saying how to fix it) unless the model has parameters."""
         if not hasattr(self, "params_"):
             raise NotFittedError(self)
 
+    _check_fitted = check_fitted  # the former private name, kept for callers
+
     def _p(self) -> np.ndarray:
-        self._check_fitted()
+        self.check_fitted()
         return self.params_.to_numpy()
 
     def _check_freq(self, data: pd.DataFrame, freq: str | None = None) -> str | None:
@@ -322,7 +417,7 @@ class BaseModel:
 
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals on the log scale: columns ``lower`` and ``upper`` at ``level``."""
-        self._check_fitted()
+        self.check_fitted()
         if not 0 < level < 1:
             raise DataError(f"level must be between 0 and 1, got {level}.")
         z = stats.norm.ppf(0.5 + level / 2)
@@ -335,7 +430,11 @@ class BaseModel:
     def summary(self) -> pd.DataFrame:
         """Parameters with standard errors and 95% intervals: columns coef, se, lower, upper."""
         ci = self.confidence_intervals(0.95)
-        return pd.concat([self.params_, self.standard_errors_, ci], axis=1)
+        table = pd.concat([self.params_, self.standard_errors_, ci], axis=1)
+        note = getattr(self, "se_note_", None)  # absent from models pickled before it existed
+        if note:
+            table.attrs["note"] = note
+        return table
 
     @property
     def n_params(self) -> int:
@@ -343,12 +442,12 @@ class BaseModel:
 
     @property
     def aic_(self) -> float:
-        self._check_fitted()
+        self.check_fitted()
         return 2 * self.n_params - 2 * self.log_likelihood_
 
     @property
     def bic_(self) -> float:
-        self._check_fitted()
+        self.check_fitted()
         return self.n_params * math.log(self.n_customers_) - 2 * self.log_likelihood_
 
     def log_likelihood(self, data: pd.DataFrame) -> float:
@@ -363,18 +462,28 @@ class BaseModel:
         return pd.Series(np.asarray(values, dtype=float), index=data.index, name=name)
 
     def __repr__(self) -> str:
+        name = type(self).__name__
+        hyper = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         if not hasattr(self, "params_"):
-            return f"{type(self).__name__}(penalizer={self.penalizer})"
+            return f"{name}({hyper})"
         ps = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-        return f"<{type(self).__name__} fitted: {ps}; log-likelihood {self.log_likelihood_:.1f}>"
+        if not hasattr(self, "log_likelihood_"):
+            return f"<{name} with parameters set by hand: {ps}>"
+        return f"<{name}({hyper}) fitted: {ps}; log-likelihood {self.log_likelihood_:.1f}>"
 
     def _repr_html_(self) -> str:
+        name = type(self).__name__
         if not hasattr(self, "params_"):
-            return f"<p><b>{type(self).__name__}</b> (not fitted)</p>"
-        head = (f"<p><b>{type(self).__name__}</b> fitted on {self.n_customers_:,.0f} customers "
-                f"({self.n_histories_:,} distinct histories); log-likelihood "
-                f"{self.log_likelihood_:,.2f}, AIC {self.aic_:,.1f}, BIC {self.bic_:,.1f}</p>")
-        return head + self.summary.to_html(float_format=lambda v: f"{v:.4g}")
+            return f"<p><b>{name}</b> (not fitted)</p>"
+        if hasattr(self, "log_likelihood_"):
+            head = (f"<p><b>{name}</b> fitted on {self.n_customers_:,.0f} customers "
+                    f"({self.n_histories_:,} distinct histories); log-likelihood "
+                    f"{self.log_likelihood_:,.2f}, AIC {self.aic_:,.1f}, BIC {self.bic_:,.1f}</p>")
+        else:
+            head = f"<p><b>{name}</b> with parameters set by hand (not fitted)</p>"
+        summary = self.summary
+        note = f"<p><i>{html.escape(summary.attrs['note'])}</i></p>" if "note" in summary.attrs else ""
+        return head + summary.to_html(float_format=lambda v: f"{v:.4g}") + note
 
 
 class TransactionModel(BaseModel):
@@ -391,16 +500,22 @@ class TransactionModel(BaseModel):
     # themselves); otherwise predictions are computed once per distinct history.
     _row_predictions = False
 
-    def _validate(self, data: pd.DataFrame) -> pd.DataFrame:
-        """Rules of a purchase history, checked by fit and by every prediction (``_check_input``)."""
+    def _validate(self, data: pd.DataFrame, points: bool = False) -> pd.DataFrame:
+        """Rules of a purchase history, checked by fit and log_likelihood (``_check_input``).
+
+        With ``points=True`` (predictions: P(alive), expected purchases, CLV) only the rules
+        the formulas need: recency <= T and, for BG/BB, whole opportunities with frequency <=
+        recency. A what-if point such as frequency 0 at recency 5, or frequency 2.5, is then
+        predicted as the formula gives it (the P(alive) matrix figures of the papers need them).
+        """
         name = type(self).__name__
         x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
         tx = pd.to_numeric(data["recency"]).to_numpy(dtype=float)
         T = pd.to_numeric(data["T"]).to_numpy(dtype=float)
-        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency",
-                   "frequency counts repeat purchases (days with a purchase after the first); "
-                   "make sure it was not averaged or rescaled.")
+        whole = ("frequency counts repeat purchases (days with a purchase after the first); "
+                 "make sure it was not averaged or rescaled.")
         if self.discrete:
+            check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency", whole)
             opportunities = ("BG/BB counts purchase opportunities (e.g. years): build frequency, "
                              "recency and T as whole numbers of opportunities.")
             check_rule(T != np.round(T), data, "T (opportunities) is a whole number", name, "T",
@@ -416,6 +531,9 @@ class TransactionModel(BaseModel):
                    "recency and T are both ages since the first purchase in one time unit; "
                    "check that they were computed with the same unit and observation end.",
                    others=("T",))
+        if points:
+            return data
+        check_rule(x != np.round(x), data, "frequency is a whole number", name, "frequency", whole)
         check_rule((x == 0) & (tx != 0), data, "recency == 0 when frequency == 0", name, "recency",
                    "recency is the age at the last repeat purchase, so 0 without one; "
                    "check how recency was computed.", others=("frequency",))
@@ -441,7 +559,7 @@ class TransactionModel(BaseModel):
     def expected_purchases(self, t, data: pd.DataFrame) -> pd.Series:
         """Expected repeat purchases in the next ``t`` time units (same unit as ``T``), per row."""
         params = self._p()
-        self._check_input(data)
+        self._check_input(data, points=True)
         self._check_freq(data)
         return self._series(self._expected(params, t, data), data, "expected_purchases")
 
@@ -461,7 +579,7 @@ class TransactionModel(BaseModel):
     def probability_alive(self, data: pd.DataFrame) -> pd.Series:
         """Probability that each customer is still active at the end of observation ``T``."""
         params = self._p()
-        self._check_input(data)
+        self._check_input(data, points=True)
         self._check_freq(data)
         if self._row_predictions:
             arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in self.columns]
@@ -482,6 +600,28 @@ class TransactionModel(BaseModel):
         out = self._unconditional(params, arr)
         return float(out[0]) if np.ndim(t) == 0 else out
 
+    def probability_of_n_purchases(self, t, n):
+        """P(X(t) = n): the probability that a newly acquired customer makes exactly ``n`` repeat
+        purchases in their first ``t`` time units (opportunities for BG/BB).
+
+        ``t`` and ``n`` are numbers or arrays (broadcast together); a float for two numbers.
+        Summed over n = 0, 1, ... the probabilities give 1; times n, the expected purchases
+        (:meth:`expected_purchases_new_customer`).
+        """
+        params = self._p()
+        name = type(self).__name__
+        tt, nn = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(n, dtype=float))
+        bad_t = ~np.isfinite(tt) | (tt < 0) | (self.discrete & (tt != np.round(tt)))
+        bad_n = ~np.isfinite(nn) | (nn < 0) | (nn != np.round(nn))
+        t_rule = "finite and >= 0" + (", whole opportunities" if self.discrete else "")
+        for what, values, bad, rule in (("t", tt, bad_t, t_rule), ("n", nn, bad_n, "a whole number >= 0")):
+            if np.any(bad):
+                raise DataError(f"{name}.probability_of_n_purchases: {what} must be {rule}; "
+                                f"{int(bad.sum())} value(s) are not, first {values[bad][:3].tolist()}.")
+        with np.errstate(all="ignore"):
+            out = np.clip(self._pmf(params, tt.ravel(), nn.ravel()), 0.0, 1.0).reshape(tt.shape)
+        return float(out) if out.ndim == 0 else out
+
     def customer_lifetime_value(self, data: pd.DataFrame, spend_model, horizon: int,
                                 discount_rate: float, freq: str | None = None) -> pd.Series:
         """Discounted value of each customer's expected purchases over the next ``horizon`` periods.
@@ -494,7 +634,7 @@ class TransactionModel(BaseModel):
         valued at ``spend_model.expected_spend(data)``.
         """
         params = self._p()
-        self._check_input(data)
+        self._check_input(data, points=True)
         self._check_freq(data, freq)
         if int(horizon) != horizon or horizon < 1:
             raise DataError(f"horizon must be a whole number of periods >= 1, got {horizon!r}.")

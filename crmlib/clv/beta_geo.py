@@ -7,7 +7,8 @@ each repeat purchase they drop out with probability ``p ~ Beta(a, b)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln
+from scipy.special import betaln, digamma, expit, gammaln
+from scipy.stats import nbinom
 
 from crmlib.clv._base import TransactionModel
 from crmlib.clv._data import beta_expectation, levels
@@ -29,7 +30,7 @@ class BetaGeo(TransactionModel):
 
     >>> import pandas as pd
     >>> from crmlib.clv import BetaGeo
-    >>> truth = BetaGeo().set_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    >>> truth = BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
     >>> data = truth.sample(3000, seed=1, T=39.0)
     >>> model = BetaGeo().fit(data)
     >>> bool(abs(model.params_["r"] - 0.25) < 0.1)
@@ -121,6 +122,16 @@ class BetaGeo(TransactionModel):
         mean = beta_expectation(a, np.full(t.shape, b + s),
                                 lambda p, rows: _h(p, scale[rows], shape[rows], t[rows]))
         return factor * mean
+
+    def _pmf(self, params, t, n):
+        """P(X(t) = n), FHL (2005) eq. 8 (shifted for MBG/NBD): alive after n purchases made by t,
+        or dropped out right after the n-th purchase, made by t."""
+        r, alpha, a, b = params
+        s = self._shift
+        q = alpha / (alpha + t)  # the gamma-Poisson count by t is NB(r, q)
+        kept = np.exp(betaln(a, b + n + s) - betaln(a, b)) * nbinom.pmf(n, r, q)
+        dropped = np.exp(betaln(a + 1, b + n + s - 1) - betaln(a, b)) * nbinom.sf(n - 1, r, q)
+        return kept + np.where(n + s > 0, dropped, 0.0)
 
     def _simulate(self, params, rng, T):
         r, alpha, a, b = params

@@ -10,7 +10,7 @@ the last transaction t_x, ``T`` = the number of opportunities n (all whole numbe
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, logsumexp
+from scipy.special import betaln, gammaln, logsumexp
 
 from crmlib.clv._base import TransactionModel
 from crmlib.exceptions import DataError
@@ -75,6 +75,22 @@ class BetaGeoBetaBinom(TransactionModel):
     def _unconditional(self, params, t):
         al, be, ga, de = params
         return al / (al + be) * self._future(params, np.zeros_like(t), t)
+
+    def _pmf(self, params, n, x):
+        """P(X(n) = x) for n opportunities, FHS (2010) eq. 7: alive through all n with x
+        transactions, or dead after opportunity i (x <= i < n) with x transactions by then."""
+        al, be, ga, de = params
+        i = np.arange(max(int(n.max()), 1))[None, :]
+        ns, xs = n[:, None], x[:, None]
+
+        def log_choose(k, j):
+            return gammaln(k + 1) - gammaln(j + 1) - gammaln(k - j + 1)
+        alive = np.exp(log_choose(n, x) + betaln(al + x, be + n - x) - betaln(al, be)
+                       + betaln(ga, de + n) - betaln(ga, de))
+        dead = np.exp(log_choose(i, xs) + betaln(al + xs, be + i - xs) - betaln(al, be)
+                      + betaln(ga + 1, de + i) - betaln(ga, de))
+        dead = np.where((i >= xs) & (i < ns), dead, 0.0).sum(axis=1)
+        return np.where(x <= n, alive, 0.0) + dead
 
     def _simulate(self, params, rng, n):
         al, be, ga, de = params

@@ -28,7 +28,7 @@ meaning) for the page. The readings are the means of the mixing distributions of
   over time as the customers likely to leave have left.
 
 >>> from crmlib.clv import BetaGeo
->>> m = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)  # CDNOW, FHL 2005
+>>> m = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)  # CDNOW, FHL 2005
 >>> describe(m, freq="W")[0]
 'An active customer buys about once every 18 weeks on average (0.055 purchases a week).'
 """
@@ -68,7 +68,7 @@ def _number(x: float) -> str:
 def _params(model) -> pd.Series:
     params = getattr(model, "params_", None)
     if params is None:
-        raise DataError(f"{type(model).__name__} is not fitted: call fit(data) (or set_params) before "
+        raise DataError(f"{type(model).__name__} is not fitted: call fit(data) (or from_params) before "
                         "describing its parameters.")
     return params
 
@@ -82,7 +82,7 @@ def readings(model, freq: str | None = None) -> dict[str, float]:
     ``mean_spend``; sBG ``first_period_churn``, ``retention_period_2``, ``retention_period_5``.
 
     >>> from crmlib.clv import GammaGamma
-    >>> round(readings(GammaGamma().set_params(p=6.25, q=3.74, v=15.44))["mean_spend"], 2)
+    >>> round(readings(GammaGamma.from_params(p=6.25, q=3.74, v=15.44))["mean_spend"], 2)
     35.22
     """
     return {k: float(v) for k, v in _readings(_params(model), type(model).__name__, freq, model).items()}
@@ -117,7 +117,7 @@ def describe(model, freq: str | None = None, currency: str | None = None) -> lis
     ``freq_``, else "period"); ``currency`` labels Gamma-Gamma spend.
 
     >>> from crmlib.clv import ShiftedBetaGeo
-    >>> describe(ShiftedBetaGeo().set_params(alpha=0.704, beta=1.182), freq=None)[0]
+    >>> describe(ShiftedBetaGeo.from_params(alpha=0.704, beta=1.182), freq=None)[0]
     'About 37% of a cohort leave after the first period.'
     """
     one, many = _unit(model, freq)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit, gammaln, hyp2f1, logsumexp, roots_legendre
+from scipy.stats import nbinom
 
 from crmlib.clv._base import TransactionModel
 from crmlib.clv._data import levels
@@ -214,6 +215,20 @@ class ParetoNBD(TransactionModel):
     def _unconditional(self, params, t):
         r, alpha, s, beta = params
         return r * beta / alpha * _log_rel(t, beta, s - 1.0)
+
+    def _pmf(self, params, t, n):
+        """P(X(t) = n): alive at t with n purchases, or dropped out at tau < t after n purchases
+        (Fader & Hardie's note 012), the integral over tau by Gauss-Legendre in
+        u = log(1 + tau / c), c = min(alpha, beta), where the integrand is smooth on every scale."""
+        r, alpha, s, beta = params
+        c = min(alpha, beta)
+        nodes, weights = roots_legendre(64)
+        top = np.log1p(t / c)[:, None]
+        u = top * (nodes + 1) / 2
+        tau = c * np.expm1(u)
+        density = s / beta * (beta / (beta + tau)) ** (s + 1) * (c + tau)  # d tau = (c + tau) du
+        dropped = (nbinom.pmf(n[:, None], r, alpha / (alpha + tau)) * density) @ weights * top[:, 0] / 2
+        return nbinom.pmf(n, r, alpha / (alpha + t)) * (beta / (beta + t)) ** s + dropped
 
     def _simulate(self, params, rng, T):
         r, alpha, s, beta = params

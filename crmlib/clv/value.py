@@ -66,7 +66,7 @@ def discounted_purchases(model, data: pd.DataFrame, horizon_days: float = 365,
     period of the data's unit) and ``step`` ("W" for daily data, else the data's unit).
 
     >>> from crmlib.clv import BetaGeo
-    >>> bg = BetaGeo().set_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    >>> bg = BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5)
     >>> data = bg.sample(5, seed=1, T=39.0)
     >>> data.attrs["freq"] = "W"
     >>> value = discounted_purchases(bg, data, horizon_days=364, annual_discount=0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from crmlib.clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD
+from crmlib.clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, ShiftedBetaGeo
 from crmlib.config import CDNOW_DIR
 
 from clv_published import DONATION_PATTERNS  # noqa: E402
@@ -75,14 +75,14 @@ PREDICTIONS = {
     "expected_purchases": lambda m, d: m.expected_purchases(3, d),
     "log_likelihood": lambda m, d: m.log_likelihood(d),
     "customer_lifetime_value": lambda m, d: m.customer_lifetime_value(
-        d, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 3, 0.01),
+        d, GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 3, 0.01),
 }
 
 
 @pytest.fixture(params=list(PUBLISHED_PARAMS), ids=lambda cls: cls.__name__)
 def published_model(request):
     """Each transaction model with published parameters set (no fit)."""
-    return request.param().set_params(**PUBLISHED_PARAMS[request.param])
+    return request.param.from_params(**PUBLISHED_PARAMS[request.param])
 
 
 @pytest.fixture(params=list(PREDICTIONS))
@@ -94,3 +94,13 @@ def prediction(request):
 @pytest.fixture
 def prediction_methods() -> dict:
     return PREDICTIONS
+
+
+#: Every CLV model class, for invariants that hold across all of them.
+ALL_MODELS = [BetaGeo, ModifiedBetaGeo, ParetoNBD, BetaGeoBetaBinom, GammaGamma, ShiftedBetaGeo]
+
+
+@pytest.fixture(params=ALL_MODELS, ids=lambda cls: cls.__name__)
+def model_class(request):
+    """Each CLV model class (not fitted)."""
+    return request.param

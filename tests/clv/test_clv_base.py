@@ -262,7 +262,7 @@ CDNOW = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 
 
 def _weekly_fit():
-    data = BetaGeo().set_params(**CDNOW).sample(2000, seed=3, T=39.0).assign(monetary_value=20.0)
+    data = BetaGeo.from_params(**CDNOW).sample(2000, seed=3, T=39.0).assign(monetary_value=20.0)
     data.attrs["freq"] = "W"
     return BetaGeo().fit(data), data
 
@@ -277,7 +277,7 @@ def _in_unit(data, freq):
     lambda m, d: m.expected_purchases(10, d),
     lambda m, d: m.probability_alive(d),
     lambda m, d: m.log_likelihood(d),
-    lambda m, d: m.customer_lifetime_value(d, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 10, 0.01),
+    lambda m, d: m.customer_lifetime_value(d, GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 10, 0.01),
 ], ids=["expected_purchases", "probability_alive", "log_likelihood", "clv"])
 def test_model_time_unit_must_match_the_data(predict):
     """A model fitted in weeks refuses a summary in days (it would be 5.7x off), naming both units."""
@@ -294,14 +294,14 @@ def test_clv_freq_argument_checked_against_the_model():
     plain = data.copy()
     plain.attrs.clear()
     with pytest.raises(DataError, match="fitted on data counted in weeks"):
-        model.customer_lifetime_value(plain, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 10, 0.01,
+        model.customer_lifetime_value(plain, GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 10, 0.01,
                                       freq="D")
 
 
 @pytest.mark.parametrize("where", ["data", "argument", "fit"])
 def test_unknown_time_unit_is_rejected(where):
     model, data = _weekly_fit()
-    gg = GammaGamma().set_params(p=6.25, q=3.74, v=15.44)
+    gg = GammaGamma.from_params(p=6.25, q=3.74, v=15.44)
     with pytest.raises(DataError, match="'Y'.*'D' \\(days\\), 'W' \\(weeks\\) or 'M'"):
         if where == "data":
             model.expected_purchases(1, _in_unit(data, "Y"))
@@ -314,14 +314,14 @@ def test_unknown_time_unit_is_rejected(where):
 def test_spend_model_has_no_time_unit():
     """Gamma-Gamma spend per purchase does not depend on the time unit: no unit check."""
     rng = np.random.default_rng(1)
-    spend = GammaGamma().set_params(p=6.25, q=3.74, v=15.44).sample(500, seed=2,
+    spend = GammaGamma.from_params(p=6.25, q=3.74, v=15.44).sample(500, seed=2,
                                                                      frequency=rng.integers(1, 6, 500))
     model = GammaGamma().fit(_in_unit(spend, "W"))
     assert model.expected_spend(_in_unit(spend, "D")).notna().all()
 
 
 def test_t_series_is_matched_by_index_not_position():
-    model = BetaGeo().set_params(**CDNOW)
+    model = BetaGeo.from_params(**CDNOW)
     data = pd.DataFrame({"frequency": [0.0, 10.0], "recency": [0.0, 30.0], "T": [39.0, 39.0]},
                         index=["a", "b"])
     by_label = model.expected_purchases(pd.Series([10.0, 1.0], index=["b", "a"]), data)
@@ -333,7 +333,7 @@ def test_t_series_is_matched_by_index_not_position():
 
 @pytest.mark.parametrize("t, shown", [(np.inf, "inf"), (np.nan, "nan"), (-2.0, "-2.0")])
 def test_bad_t_values_are_listed(t, shown):
-    model = BetaGeo().set_params(**CDNOW)
+    model = BetaGeo.from_params(**CDNOW)
     with pytest.raises(DataError, match=rf"t must be finite and >= 0; 3 value\(s\).*\[{shown}"):
         model.expected_purchases(t, _base_frame())
     with pytest.raises(DataError, match=rf"first \[{shown}\]"):
@@ -431,11 +431,11 @@ def test_a_parameter_with_a_huge_log_scale_standard_error_is_not_a_fit(monkeypat
     from crmlib import ConvergenceError
     from crmlib.clv import BetaGeo
 
-    data = BetaGeo().set_params(r=0.25, alpha=4.0, a=0.8, b=2.5).sample(3000, seed=3, T=39.0)
+    data = BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5).sample(3000, seed=3, T=39.0)
     real = base.TransactionModel._covariance
 
-    def flat_a(self, logp, arrays, w):
-        real(self, logp, arrays, w)
+    def flat_a(self, *args):
+        real(self, *args)
         self._se_log = self._se_log.copy()
         self._se_log[2] = base.MAX_SE_LOG + 1  # pretend the curvature in a is nearly zero
 
@@ -468,36 +468,66 @@ def _row_c1(**cells):
     return change
 
 
-# (change to customer c1, the column the error names, what it says); for BG/BB a repeat purchase
-# at recency 0 breaks "frequency <= recency", which it checks first
+# (change to customer c1, the column the error names, what it says): histories no formula can
+# take, refused by fit and by every prediction alike
 BAD_HISTORIES = {
     "recency > T": (_row_c1(recency=25.0), "recency", r"'recency <= T'.*'c1': 25\.0 \(T=6\.0\)"),
     "negative recency": (_row_c1(recency=-1.0), "recency", r"'c1': -1\.0 are negative"),
     "negative T": (_row_c1(T=-6.0), "T", r"'c1': -6\.0 are negative"),
+    "missing T": (_row_c1(T=np.nan), "T", r"'c1': nan are missing or not finite"),
+}
+
+# What-if points (issue 18): impossible as data, so fit and log_likelihood refuse them, but the
+# prediction formulas take them (lifetimes users compute P(alive) over a whole grid). For BG/BB a
+# repeat purchase at recency 0 breaks "frequency <= recency" and a fractional frequency breaks
+# its whole opportunities, which its formulas need: refused by its predictions too.
+WHAT_IF = {
     "recency without a repeat purchase": (_row_c1(frequency=0.0), "recency",
                                           r"'recency == 0 when frequency == 0'.*'c1': 2\.0 \(frequency=0\.0\)"),
     "repeat purchase at recency 0": (_row_c1(recency=0.0), "recency|frequency",
                                      r"'(recency > 0 when frequency > 0|frequency <= recency)'.*'c1'"),
-    "missing T": (_row_c1(T=np.nan), "T", r"'c1': nan are missing or not finite"),
     "fractional frequency": (_row_c1(frequency=1.5), "frequency", r"'frequency is a whole number'.*'c1': 1\.5"),
 }
+FORMULA_NEEDS = {BetaGeoBetaBinom: {"repeat purchase at recency 0", "fractional frequency"}}
+
+
+def _refused_alike(model, data, call, column, shown):
+    with pytest.raises(DataError) as refused_by_fit:
+        type(model)().fit(data)
+    with pytest.raises(DataError) as refused:
+        call(model, data)
+    assert str(refused.value) == str(refused_by_fit.value)
+    assert re.search(rf"column '({column})'", str(refused.value))
+    assert re.search(shown, str(refused.value))
 
 
 @pytest.mark.parametrize("bad", list(BAD_HISTORIES))
 def test_predictions_refuse_what_fit_refuses(published_model, prediction, bad):
     """Issue 10: probability_alive accepted recency > T and other histories that fit refuses.
-    Every method reading a summary now runs fit's own check and raises the same DataError,
-    naming the column, the customer and the value."""
+    Every method reading a summary runs fit's own check on what no formula can take and raises
+    the same DataError, naming the column, the customer and the value."""
     change, column, shown = BAD_HISTORIES[bad]
     prediction(published_model, _history())  # the valid histories are predicted
+    _refused_alike(published_model, change(_history()), prediction, column, shown)
+
+
+@pytest.mark.parametrize("what_if", list(WHAT_IF))
+def test_what_if_points_are_predicted_but_not_fitted(published_model, prediction_methods, what_if):
+    """Issue 18: the input check refused what-if points (frequency 0 at recency 2, a repeat
+    purchase at recency 0, frequency 1.5). fit and log_likelihood (data) still refuse them with
+    the rule broken; P(alive), expected purchases and CLV predict them, unless the model's own
+    formula cannot take them (BG/BB's whole opportunities)."""
+    change, column, shown = WHAT_IF[what_if]
     data = change(_history())
-    with pytest.raises(DataError) as refused_by_fit:
-        type(published_model)().fit(data)
-    with pytest.raises(DataError) as refused:
-        prediction(published_model, data)
-    assert str(refused.value) == str(refused_by_fit.value)
-    assert re.search(rf"column '({column})'", str(refused.value))
-    assert re.search(shown, str(refused.value))
+    _refused_alike(published_model, data, prediction_methods["log_likelihood"], column, shown)
+    formula_needs = what_if in FORMULA_NEEDS.get(type(published_model), set())
+    for name in ("probability_alive", "expected_purchases", "customer_lifetime_value"):
+        call = prediction_methods[name]
+        if formula_needs:
+            _refused_alike(published_model, data, call, column, shown)
+        else:
+            values = call(published_model, data)
+            assert np.isfinite(values).all() and (values >= 0).all() and values.index.equals(data.index)
 
 
 def test_every_method_reading_data_is_listed(prediction_methods):
@@ -511,30 +541,32 @@ def test_every_method_reading_data_is_listed(prediction_methods):
 
 def test_the_check_is_the_one_fit_runs(monkeypatch):
     """One shared check, not copies: fit and the predictions all go through _check_input."""
-    model = BetaGeo().set_params(**CDNOW)
+    model = BetaGeo.from_params(**CDNOW)
     calls = []
     real = TransactionModel._check_input
 
-    def spy(self, data):
-        calls.append(len(data))
-        return real(self, data)
+    def spy(self, data, points=False):
+        calls.append((len(data), points))
+        return real(self, data, points)
 
     monkeypatch.setattr(TransactionModel, "_check_input", spy)
     data = _history()
     model.probability_alive(data)
     model.expected_purchases(1, data)
-    model.customer_lifetime_value(data, GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 12, 0.01)
+    model.customer_lifetime_value(data, GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 12, 0.01)
     model.log_likelihood(data)
-    assert calls == [3, 3, 3, 3]  # the CLV checks once, not once per period
+    # predictions check points (what formulas take), log_likelihood data; the CLV checks once,
+    # not once per period
+    assert calls == [(3, True), (3, True), (3, True), (3, False)]
     with pytest.raises(DataError):
         BetaGeo().fit(data.iloc[:1])
-    assert calls[-1] == 1
+    assert calls[-1] == (1, False)
 
 
 def test_expected_spend_shrinks_free_repeat_buyers_and_refuses_impossible_values():
     """Prediction, unlike fit, accepts a zero mean spend (free repeat purchases: reports value every
     customer) and pulls it below the population mean; negative or infinite spend is refused."""
-    gg = GammaGamma().set_params(p=6.25, q=3.74, v=15.44)
+    gg = GammaGamma.from_params(p=6.25, q=3.74, v=15.44)
     data = pd.DataFrame({"frequency": [0.0, 2.0, 3.0], "monetary_value": [0.0, 0.0, 7.0]})
     spend = gg.expected_spend(data)
     population = 6.25 * 15.44 / (3.74 - 1)

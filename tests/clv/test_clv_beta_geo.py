@@ -50,7 +50,7 @@ def test_a_plus_b_below_one_gives_finite_predictions():
     """With a + b < 1 the hypergeometric closed form has c = a + b - 1 < 0 for x = 0 (lifetimes
     returns NaN); the quadrature must agree with direct numerical integration."""
     r, alpha, a, b = 0.5, 5.0, 0.3, 0.4
-    model = BetaGeo().set_params(r=r, alpha=alpha, a=a, b=b)
+    model = BetaGeo.from_params(r=r, alpha=alpha, a=a, b=b)
     rows = pd.DataFrame({"frequency": [0, 1, 5], "recency": [0.0, 3.0, 20.0], "T": [30.0] * 3})
     got = model.expected_purchases(10.0, rows).to_numpy()
     assert np.all(np.isfinite(got))
@@ -68,7 +68,7 @@ def test_a_plus_b_below_one_gives_finite_predictions():
 
 
 def test_one_time_buyers_are_alive():
-    model = BetaGeo().set_params(r=0.24, alpha=4.4, a=0.79, b=2.4)
+    model = BetaGeo.from_params(r=0.24, alpha=4.4, a=0.79, b=2.4)
     rows = pd.DataFrame({"frequency": [0, 0], "recency": [0.0, 0.0], "T": [5.0, 80.0]})
     assert np.allclose(model.probability_alive(rows), 1.0)
 
@@ -76,7 +76,7 @@ def test_one_time_buyers_are_alive():
 @pytest.mark.slow
 def test_bgnbd_recovers_simulated_parameters():
     truth = pd.Series({"r": 0.3, "alpha": 5.0, "a": 0.8, "b": 2.5})
-    data = BetaGeo().set_params(**truth).sample(20_000, seed=42, T=np.linspace(20, 52, 20_000))
+    data = BetaGeo.from_params(**truth).sample(20_000, seed=42, T=np.linspace(20, 52, 20_000))
     model = BetaGeo().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
@@ -106,7 +106,7 @@ def test_grouped_predictions_equal_per_history_formulas(cls, params, cdnow_summa
     """P(alive) in one log-odds and the quadrature grouped by (x, T, t) agree with the
     row-by-row evaluation to 1e-12 relative (both are the same formulas; only rounding differs),
     on CDNOW rows with several horizons, including a + b < 1."""
-    model = cls().set_params(**params)
+    model = cls.from_params(**params)
     data = cdnow_summary.iloc[::5]
     t = np.resize([0.0, 1.0, 39.0, 52.0], len(data))
     alive, expected = _per_history_reference(model, *(data[c].to_numpy(dtype=float)
@@ -143,12 +143,12 @@ def test_expected_purchases_finite_for_thousands_of_purchases(cls, x, tx):
     against mpmath quadrature; the reviewer's case (x=1030) is about 404 purchases in 26 weeks.
     Tolerance 1e-9 relative: the 96-node rule is exact to rounding for this smooth integrand."""
     params = (0.243, 4.414, 0.793, 2.426)
-    model = cls().set_params(**dict(zip(cls.param_names, params)))
+    model = cls.from_params(**dict(zip(cls.param_names, params)))
     row = pd.DataFrame({"frequency": [float(x)], "recency": [tx], "T": [52.0]})
     got = model.expected_purchases(26.0, row).iloc[0]
     assert got == pytest.approx(_mpmath_expected(cls, params, x, tx, 52.0, 26.0), rel=1e-9)
     if x == 1030 and cls is BetaGeo:
         assert got == pytest.approx(404.4, abs=0.05)
     clv = model.customer_lifetime_value(row.assign(monetary_value=10.0),
-                                        GammaGamma().set_params(p=6.25, q=3.74, v=15.44), 4, 0.0)
+                                        GammaGamma.from_params(p=6.25, q=3.74, v=15.44), 4, 0.0)
     assert np.isfinite(clv.iloc[0]) and clv.iloc[0] > 0

@@ -42,7 +42,7 @@ def test_bgbb_rejects_fractional_opportunities(donations):
 @pytest.mark.slow
 def test_bgbb_recovers_simulated_parameters():
     truth = pd.Series({"alpha": 1.2, "beta": 0.75, "gamma": 0.66, "delta": 2.8})
-    data = BetaGeoBetaBinom().set_params(**truth).sample(20_000, seed=42, T=10)
+    data = BetaGeoBetaBinom.from_params(**truth).sample(20_000, seed=42, T=10)
     model = BetaGeoBetaBinom().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
@@ -50,7 +50,7 @@ def test_bgbb_recovers_simulated_parameters():
 
 def test_new_customer_horizon_must_be_whole_like_expected_purchases():
     """t counts opportunities: 2.5 is refused by both predictions (it used to be floored to 2)."""
-    model = BetaGeoBetaBinom().set_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    model = BetaGeoBetaBinom.from_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     row = pd.DataFrame({"frequency": [1.0], "recency": [1.0], "T": [6.0]})
     with pytest.raises(DataError, match=r"must be whole, got \[2.5\]"):
         model.expected_purchases(2.5, row)

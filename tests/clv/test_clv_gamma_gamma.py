@@ -40,7 +40,7 @@ def test_gamma_gamma_recovers_simulated_parameters():
     truth = pd.Series({"p": 6.0, "q": 3.7, "v": 15.0})
     rng = np.random.default_rng(42)
     freq = rng.integers(1, 10, 20_000)
-    data = GammaGamma().set_params(**truth).sample(20_000, seed=42, frequency=freq)
+    data = GammaGamma.from_params(**truth).sample(20_000, seed=42, frequency=freq)
     model = GammaGamma().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z

@@ -18,15 +18,15 @@ def test_mbgnbd_matches_batislam_2007_formulation_on_cdnow(cdnow_summary):
 
 def test_one_time_buyers_may_be_dead_unlike_bgnbd():
     rows = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [40.0]})
-    p = ModifiedBetaGeo().set_params(r=0.5, alpha=6, a=0.9, b=1.6).probability_alive(rows).iloc[0]
+    p = ModifiedBetaGeo.from_params(r=0.5, alpha=6, a=0.9, b=1.6).probability_alive(rows).iloc[0]
     assert 0 < p < 1
-    assert BetaGeo().set_params(r=0.5, alpha=6, a=0.9, b=1.6).probability_alive(rows).iloc[0] == 1
+    assert BetaGeo.from_params(r=0.5, alpha=6, a=0.9, b=1.6).probability_alive(rows).iloc[0] == 1
 
 
 @pytest.mark.slow
 def test_mbgnbd_recovers_simulated_parameters():
     truth = pd.Series({"r": 0.5, "alpha": 6.0, "a": 0.9, "b": 1.6})
-    data = ModifiedBetaGeo().set_params(**truth).sample(20_000, seed=42, T=np.linspace(20, 52, 20_000))
+    data = ModifiedBetaGeo.from_params(**truth).sample(20_000, seed=42, T=np.linspace(20, 52, 20_000))
     model = ModifiedBetaGeo().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z

@@ -17,20 +17,20 @@ def test_pareto_nbd_matches_fader_hardie_lee_2005_cdnow(cdnow_summary):
     assert np.allclose(model.params_[["r", "alpha", "s"]], expected[["r", "alpha", "s"]], atol=5e-4)
     assert model.params_["beta"] == pytest.approx(11.669, abs=2e-3)
     assert model.log_likelihood_ == pytest.approx(-9595.0, abs=0.05)
-    published = ParetoNBD().set_params(**expected).log_likelihood(cdnow_summary)
+    published = ParetoNBD.from_params(**expected).log_likelihood(cdnow_summary)
     assert model.log_likelihood_ >= published
 
 
 def test_predictions_continuous_at_s_equal_one():
     rows = pd.DataFrame({"frequency": [0, 3], "recency": [0.0, 20.0], "T": [30.0, 30.0]})
-    values = [ParetoNBD().set_params(r=0.5, alpha=10, s=s, beta=12).expected_purchases(26, rows)
+    values = [ParetoNBD.from_params(r=0.5, alpha=10, s=s, beta=12).expected_purchases(26, rows)
               for s in (1 - 1e-7, 1.0, 1 + 1e-7)]
     assert np.allclose(values[0], values[1], rtol=1e-6) and np.allclose(values[2], values[1], rtol=1e-6)
     assert np.all(np.isfinite(values[1]))
 
 
 def test_alpha_equal_beta_is_finite(cdnow_summary):
-    model = ParetoNBD().set_params(r=0.5, alpha=10.0, s=0.6, beta=10.0)
+    model = ParetoNBD.from_params(r=0.5, alpha=10.0, s=0.6, beta=10.0)
     assert np.isfinite(model.log_likelihood(cdnow_summary))
     assert model.probability_alive(cdnow_summary).between(0, 1).all()
 
@@ -38,7 +38,7 @@ def test_alpha_equal_beta_is_finite(cdnow_summary):
 @pytest.mark.slow
 def test_pareto_nbd_recovers_simulated_parameters():
     truth = pd.Series({"r": 0.55, "alpha": 10.0, "s": 0.6, "beta": 12.0})
-    data = ParetoNBD().set_params(**truth).sample(20_000, seed=42, T=np.linspace(26, 78, 20_000))
+    data = ParetoNBD.from_params(**truth).sample(20_000, seed=42, T=np.linspace(26, 78, 20_000))
     model = ParetoNBD().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
@@ -104,7 +104,7 @@ def test_log_likelihood_matches_mpmath_for_large_parameters(params):
     (relative, on values up to 1e4 in size): the closed form below r + s + x = 100, the quadrature
     above; both well inside what the optimiser (ftol 1e-14 on the mean) can resolve."""
     rows = pd.DataFrame(HISTORIES, columns=["frequency", "recency", "T"])
-    model = ParetoNBD().set_params(**dict(zip(("r", "alpha", "s", "beta"), params)))
+    model = ParetoNBD.from_params(**dict(zip(("r", "alpha", "s", "beta"), params)))
     arrays = [rows[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")]
     with np.errstate(all="raise"):
         got = model._loglik(model.params_.to_numpy(), arrays)
@@ -148,11 +148,10 @@ def test_log_likelihood_finite_along_the_dropout_ridge(ridge_data):
     """Along s, beta -> infinity with s / beta fixed, the dropout rate's gamma mixing shrinks to one
     rate mu and the likelihood tends to that of an exponential lifetime: finite (it was NaN from
     s = 1000), without warnings, and settling (successive changes shrink)."""
-    model = ParetoNBD()
     values = []
     with np.errstate(all="raise"):
         for s in (1.0, 1e2, 1e3, 1e5, 1e7, 1e9):
-            model.set_params(r=1.744, alpha=14.87, s=s, beta=s / 0.01737)
+            model = ParetoNBD.from_params(r=1.744, alpha=14.87, s=s, beta=s / 0.01737)
             values.append(model.log_likelihood(ridge_data))
     assert np.all(np.isfinite(values)), values
     steps = np.abs(np.diff(values))
@@ -173,7 +172,7 @@ def test_fit_reports_dropout_ridge_as_not_identified(ridge_data):
     def profile(s):
         def neg(q):
             r, alpha, mu = np.exp(q)
-            model = ParetoNBD().set_params(r=r, alpha=alpha, s=s, beta=s / mu)
+            model = ParetoNBD.from_params(r=r, alpha=alpha, s=s, beta=s / mu)
             return -model.log_likelihood(ridge_data)
         return -optimize.minimize(neg, np.log([1.7, 15.0, 0.02]), method="Nelder-Mead",
                                   options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 2000}).fun

@@ -28,7 +28,7 @@ def test_sbg_matches_fader_hardie_2007_retention(survival, alpha, beta):
 
 
 def test_retention_rate_rises_and_derl_matches_summation():
-    model = ShiftedBetaGeo().set_params(alpha=0.7, beta=1.2)
+    model = ShiftedBetaGeo.from_params(alpha=0.7, beta=1.2)
     rates = model.retention_rate(np.arange(1, 10)).to_numpy()
     assert np.all(np.diff(rates) > 0)
     assert np.allclose(model.survival([1, 2]).to_numpy(), [rates[0], rates[0] * rates[1]])
@@ -48,7 +48,7 @@ def test_no_churn_is_degenerate():
 @pytest.mark.slow
 def test_sbg_recovers_simulated_parameters():
     truth = pd.Series({"alpha": 0.7, "beta": 1.2})
-    data = ShiftedBetaGeo().set_params(**truth).sample(20_000, seed=42, T=10)
+    data = ShiftedBetaGeo.from_params(**truth).sample(20_000, seed=42, T=10)
     model = ShiftedBetaGeo().fit(data)
     z = (model.params_ - truth) / model.standard_errors_
     assert np.all(np.abs(z) < 4), z
@@ -57,7 +57,7 @@ def test_sbg_recovers_simulated_parameters():
 @pytest.mark.parametrize("t", [-1, np.inf, np.nan])
 def test_survival_needs_t_at_least_zero(t):
     """survival(-1) used to return 1.238, a share above one."""
-    model = ShiftedBetaGeo().set_params(alpha=0.668, beta=3.806)
+    model = ShiftedBetaGeo.from_params(alpha=0.668, beta=3.806)
     with pytest.raises(DataError, match="t >= 0"):
         model.survival([0, t])
     assert model.survival(0).iloc[0] == pytest.approx(1.0)

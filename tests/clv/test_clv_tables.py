@@ -22,7 +22,7 @@ from crmlib.exceptions import DataError  # noqa: E402
 
 @pytest.fixture(scope="module")
 def fitted():
-    truth = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    truth = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
     data = truth.sample(2000, seed=3, T=39.0)
     return BetaGeo().fit(data)
 

@@ -132,12 +132,12 @@ def test_tracking_follows_transactions_simulated_from_known_bgnbd_parameters():
     end = pd.Timestamp("2020-01-01") + pd.Timedelta(weeks=78)
     first, actual = tracking_inputs(tx, freq="W", start="2020-01-01", end=end)
     assert len(actual) == 78 and actual.attrs["freq"] == "W"
-    truth = tracking(BetaGeo().set_params(**params), first, actual)
+    truth = tracking(BetaGeo.from_params(**params), first, actual)
     late = truth.loc[13:]
     gap = late["cumulative_expected"] / late["cumulative_actual"] - 1
     assert gap.abs().max() < 0.06, gap.abs().max()
     assert truth.attrs["model"] == "BetaGeo"
-    wrong = tracking(BetaGeo().set_params(**{**params, "r": 2 * params["r"]}), first, actual)
+    wrong = tracking(BetaGeo.from_params(**{**params, "r": 2 * params["r"]}), first, actual)
     assert (wrong["cumulative_expected"].iloc[-1] / wrong["cumulative_actual"].iloc[-1] - 1) > 0.5
 
 
@@ -153,7 +153,7 @@ def test_tracking_with_the_published_cdnow_parameters_matches_the_actual_total_a
 
     tx = datasets.load_cdnow(which)
     first, actual = tracking_inputs(tx, freq="W", start="1997-01-01", end="1998-06-30")
-    model = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    model = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
     track = tracking(model, first, actual)
     week78 = track.loc[78]
     purchase_days = len(tx[["customer_id", "date"]].drop_duplicates())

@@ -22,7 +22,7 @@ PUBLISHED = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)  # FHL (2005), BG/NBD o
 def track():
     tx = datasets.load_cdnow("sample")
     first, actual = clv.tracking_inputs(tx, freq="W", start="1997-01-01", end="1998-06-30")
-    return clv.tracking(clv.BetaGeo().set_params(**PUBLISHED), first, actual)
+    return clv.tracking(clv.BetaGeo.from_params(**PUBLISHED), first, actual)
 
 
 def test_cumulative_tracking_marks_the_calibration_end_and_states_the_week_78_gap(track):
@@ -53,7 +53,7 @@ def test_weekly_tracking_states_the_mean_gap_after_calibration(track):
 
 
 def test_calibration_holdout_figure_reads_model_and_holdout_length_from_the_table():
-    truth = clv.BetaGeo().set_params(**PUBLISHED)
+    truth = clv.BetaGeo.from_params(**PUBLISHED)
     data = truth.sample(500, seed=42, T=39.0)
     data["frequency_holdout"] = np.random.default_rng(42).poisson(0.5, len(data)).astype(float)
     data["duration_holdout"] = 39.0
