@@ -234,7 +234,7 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
     out = [first + "."]
     fitted = a.get("fitted_model")
     if fitted is not None:
-        out.append(describe(fitted, a.get("freq"))[0])
+        out.append(" ".join(describe(fitted, a.get("freq"))[:2]))
     if "clv" in table.columns:
         horizon = a.get("horizon")
         unit = UNIT_NAMES.get(a.get("freq"), "periods")
@@ -283,9 +283,11 @@ def feedback(headline: list | None = None, nps_trend: pd.DataFrame | None = None
     return out[:5]
 
 
-def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M") -> list[str]:
+def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M",
+              survival=None) -> list[str]:
     """The retention report's findings: :func:`crmlib.retention.summary_sentences` (one sentence
-    per table of the page), at most five."""
+    per table of the page; the model's drop-out in the words of the lifetime-value page), at most six."""
     from crmlib import retention as _retention
 
-    return _retention.summary_sentences(trend, projection, risk, comparison, rule_table, period=period)[:5]
+    return _retention.summary_sentences(trend, projection, risk, comparison, rule_table, period=period,
+                                        survival=survival)[:6]
