@@ -79,6 +79,33 @@ def retention_projection(projection: pd.DataFrame, *, ax=None):
     return ax
 
 
+def model_retention(survival: pd.DataFrame, *, ax=None):
+    """The share of a cohort still active under the transaction model
+    (:func:`crmlib.retention.model_retention`, the model of the lifetime-value page) beside the share
+    of the cohorts buying in each period: the gap is customers who are still customers but did not
+    buy that period."""
+    from crmlib.clv.describe import MODEL_NAMES
+
+    a = survival.attrs
+    unit = PERIOD_NAMES[a["period"]]
+    name = MODEL_NAMES.get(a["model"], a["model"])
+    ax = style.axes(ax, (9, 4.5))
+    colors = style.colours()
+    t = survival.index.to_numpy()
+    ax.plot(t, survival["alive"], color=colors[0], label=f"still active ({name} model)")
+    ax.plot(t, survival["bought"], marker="o", linestyle="none", color=colors[1],
+            label=f"bought in the {unit[:-1]}")
+    style.percent(ax.yaxis)
+    ax.set_ylim(0, 1.02)
+    k = min(int(t[-1]), {"W": 52, "M": 12, "Q": 4}[a["period"]])
+    ax.set_title(f"{name}: {survival.loc[k, 'alive']:.0%} of a cohort is still active after {k} {unit}; "
+                 f"in any {unit[:-1]} most of them buy nothing")
+    ax.set_xlabel(f"{unit} since the first purchase")
+    ax.set_ylabel("share of the cohort (%)")
+    ax.legend(frameon=False)
+    return ax
+
+
 def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None):
     """P(alive) of each RFM segment (box plots, the segment most at risk on top), with the share of
     the segment that the inactivity rule flags written beside each box."""
@@ -151,4 +178,5 @@ def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
     return ax
 
 
-__all__ = ["churn_curves", "churn_risk_by_segment", "cohort_heatmap", "feature_importance", "retention_projection"]
+__all__ = ["churn_curves", "churn_risk_by_segment", "cohort_heatmap", "feature_importance", "model_retention",
+           "retention_projection"]
