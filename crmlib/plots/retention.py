@@ -14,7 +14,7 @@ import seaborn as sns
 
 from crmlib.exceptions import DataError
 from crmlib.plots import style
-from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points
+from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points, feature_label
 from crmlib.retention import PERIOD_NAMES, cohort_sizes
 
 def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = ""):
@@ -169,8 +169,9 @@ def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
     the test window when one feature is shuffled (bars with one standard deviation)."""
     imp = comparison.importance.head(top).iloc[::-1]
     ax = style.axes(ax, (8, 0.8 + 0.4 * len(imp)))
-    ax.barh(imp.index, imp["importance"], xerr=imp["std"], color=style.colours()[2])
-    name = imp.index[-1].replace("_", " ")
+    labels = [feature_label(str(f)) for f in imp.index]
+    ax.barh(labels, imp["importance"], xerr=imp["std"], color=style.colours()[2])
+    name = labels[-1]
     ax.set_title(f"{name[0].upper()}{name[1:]} matters most to the churn model "
                  f"(ROC AUC drops {imp['importance'].iloc[-1]:.3f} without it)")
     ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
