@@ -81,6 +81,30 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     return out.astype(float)
 
 
+#: The churn features in words (axes, tables); ``channel_X`` reads "share of purchases in channel X".
+FEATURE_LABELS = {
+    "purchases": "purchases (days with a purchase)", "days_since_last_purchase": "days since the last purchase",
+    "tenure_days": "days since the first purchase", "revenue": "revenue", "mean_spend": "mean spend per purchase",
+    "mean_gap_days": "mean days between purchases", "recent_purchases": "purchases in the last 90 days",
+    "categories": "categories bought", "return_share": "share of transactions returned",
+    "responses": "survey answers", "mean_nps": "mean NPS score (0-10)", "last_nps": "last NPS score (0-10)",
+    "mean_csat": "mean CSAT score", "mean_ces": "mean effort score (CES)",
+}
+
+
+def feature_label(name: str) -> str:
+    """A churn feature's name in words.
+
+    >>> feature_label("days_since_last_purchase"), feature_label("channel_app")
+    ('days since the last purchase', 'share of purchases in channel app')
+    """
+    if name in FEATURE_LABELS:
+        return FEATURE_LABELS[name]
+    if name.startswith("channel_"):
+        return f"share of purchases in channel {name.removeprefix('channel_')}"
+    return name.replace("_", " ")
+
+
 def _feedback_features(feedback: pd.DataFrame, cutoff) -> pd.DataFrame:
     fb = feedback[pd.to_datetime(feedback["date"]) <= cutoff].sort_values("date")
     ids = fb["customer_id"].astype(str)

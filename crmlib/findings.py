@@ -25,7 +25,8 @@ from crmlib.clv.describe import MODEL_NAMES
 from crmlib.exceptions import DataError
 from crmlib.units import UNIT_NAMES
 
-__all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "overview",
+__all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "money_decimals",
+           "money_kinds", "money_text", "overview",
            "retention", "segments", "top_share", "value_sentence"]
 
 
@@ -38,8 +39,41 @@ def as_markdown(sentences: list[str]) -> str:
     return "\n".join(f"- {s}" for s in sentences)
 
 
-def _money(x: float, currency: str | None) -> str:
-    return f"{currency + ' ' if currency else ''}{x:,.0f}"
+#: Typical amounts (median absolute value) below this keep their cents; larger ones are shown whole.
+CENTS_BELOW = 100.0
+
+
+def money_decimals(*values) -> int:
+    """Decimals for every amount of one table or sentence: 2 when the typical amount (the median
+    absolute value of all ``values`` together) is below :data:`CENTS_BELOW`, else 0.
+
+    One number of decimals for all the money columns of a table keeps rounding monotone, so a
+    row never shows its lowest above its highest (issue 19: "Lowest USD 4.11 | Highest USD 4").
+
+    >>> money_decimals([4.11, 3.2], [4.49, 250.0]), money_decimals([1339.21, 1522.92])
+    (2, 0)
+    """
+    parts = [pd.to_numeric(pd.Series(np.ravel(np.asarray(v, dtype=object))), errors="coerce") for v in values]
+    known = pd.concat(parts, ignore_index=True).dropna().abs() if parts else pd.Series(dtype=float)
+    return 2 if len(known) and float(known.median()) < CENTS_BELOW else 0
+
+
+def money_text(x: float, currency: str | None = None, decimals: int = 0) -> str:
+    """An amount as pages show it: ``USD 1,234`` / ``-USD 4.11`` (currency first, then the sign-free figure)."""
+    prefix = f"{currency} " if currency else ""
+    return f"{'-' if x < 0 else ''}{prefix}{abs(x):,.{decimals}f}"
+
+
+def money_kinds(frame: pd.DataFrame, columns, currency: str | None = None) -> dict:
+    """Formatters for the money ``columns`` of ``frame`` (for ``crmlib.reports.tables.show(kinds=)``),
+    all with the decimals :func:`money_decimals` picks from those columns together."""
+    columns = [c for c in columns if c in frame.columns]
+    decimals = money_decimals(*(frame[c] for c in columns))
+    return {c: (lambda x, d=decimals: money_text(x, currency, d)) for c in columns}
+
+
+def _money(x: float, currency: str | None, decimals: int = 0) -> str:
+    return money_text(x, currency, decimals)
 
 
 def top_share(values: pd.Series, top: float = TOP) -> float:
@@ -200,7 +234,7 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
     out = [first + "."]
     fitted = a.get("fitted_model")
     if fitted is not None:
-        out.append(describe(fitted, a.get("freq"))[0])
+        out.append(" ".join(describe(fitted, a.get("freq"))[:2]))
     if "clv" in table.columns:
         horizon = a.get("horizon")
         unit = UNIT_NAMES.get(a.get("freq"), "periods")
@@ -249,9 +283,11 @@ def feedback(headline: list | None = None, nps_trend: pd.DataFrame | None = None
     return out[:5]
 
 
-def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M") -> list[str]:
+def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M",
+              survival=None) -> list[str]:
     """The retention report's findings: :func:`crmlib.retention.summary_sentences` (one sentence
-    per table of the page), at most five."""
+    per table of the page; the model's drop-out in the words of the lifetime-value page), at most six."""
     from crmlib import retention as _retention
 
-    return _retention.summary_sentences(trend, projection, risk, comparison, rule_table, period=period)[:5]
+    return _retention.summary_sentences(trend, projection, risk, comparison, rule_table, period=period,
+                                        survival=survival)[:6]

@@ -111,8 +111,9 @@ def cohort_table(transactions, period: str = "M", value: str = "customers",
     ``"revenue"`` is the cohort's net amount in that period, returns included. Cells after
     ``observation_end`` (default: the last transaction) are missing, not 0. ``attrs``: ``period``,
     ``value``, ``cohort_size`` (cohort -> customers; :func:`cohort_sizes` gives it as a Series),
-    ``observation_end`` and ``last_period_complete`` (False when the observation ends inside its
-    last period, whose cells then count part of a period).
+    ``observation_end``, ``last_period_complete`` (False when the observation ends inside its
+    last period, whose cells then count part of a period) and ``first_cohort_complete`` (False when
+    the data start after the first day of the first cohort's period: a partial cohort).
 
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"], "amount": [5.0, 7.0, 3.0, 2.0, 4.0],
     ...                    "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-01-20",
@@ -128,11 +129,16 @@ def cohort_table(transactions, period: str = "M", value: str = "customers",
         raise DataError(f"value={value!r}: a cohort table holds one of {list(COHORT_VALUES)}.")
     from crmlib.txlog import TransactionLog
 
+    from crmlib.summary import date_range
+
+    start = date_range(transactions)[0]
     if isinstance(transactions, TransactionLog):
         table, size, end = _log_cohorts(transactions, period, value, observation_end)
     else:
         table, size, end = _frame_cohorts(transactions, period, value, observation_end)
     last = pd.Period(end, freq=period).ordinal
+    # the data start inside the first cohort's period when no one bought on its first day
+    first_complete = start is None or pd.Timestamp(start) <= pd.Period(pd.Timestamp(start), freq=period).start_time
     cohorts = np.arange(size.index.min(), last + 1)
     table = table.reindex(index=cohorts, columns=range(int(last - cohorts.min()) + 1), fill_value=0)
     observed = cohorts[:, None] + table.columns.to_numpy()[None, :] <= last
@@ -148,7 +154,7 @@ def cohort_table(transactions, period: str = "M", value: str = "customers",
     table, size = table[size.to_numpy() > 0], size[size > 0]  # a period without acquisitions has no cohort
     # attrs hold plain values only: pandas compares attrs when it combines frames, and a Series there fails
     table.attrs.update(period=period, value=value, cohort_size=dict(zip(table.index, size.tolist())),
-                       observation_end=end,
+                       observation_end=end, first_cohort_complete=bool(first_complete),
                        last_period_complete=bool((end + pd.Timedelta(days=1)).to_period(period).ordinal > last))
     return table
 
@@ -200,10 +206,25 @@ def _counts(cohorts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 
 # --------------------------------------------------------------------------- sBG projection
-def _cohort_row(cohorts: pd.DataFrame, cohort) -> tuple[pd.Period, pd.Series]:
+def default_cohort(cohorts: pd.DataFrame, periods: int = 8) -> pd.Period:
+    """The cohort the sBG projection follows when none is named: the earliest whose acquisition
+    period lies wholly inside the data (a first cohort whose period began before the data did is
+    partial, and usually small) and that has ``periods`` complete periods; else the largest cohort
+    with that many; else the earliest complete cohort."""
+    counts, size = _counts(cohorts)
+    complete = size.index[1:] if not cohorts.attrs.get("first_cohort_complete", True) else size.index
+    seen = counts.notna().sum(axis=1) - (0 if cohorts.attrs.get("last_period_complete", True) else 1)
+    long_enough = [c for c in complete if seen.loc[c] >= periods and size.loc[c] > 0]
+    if long_enough:
+        return long_enough[0]
+    candidates = size.loc[complete] if len(complete) else size
+    return candidates.idxmax()
+
+
+def _cohort_row(cohorts: pd.DataFrame, cohort, periods: int = 8) -> tuple[pd.Period, pd.Series]:
     counts, size = _counts(cohorts)
     if cohort is None:
-        cohort = size[size > 0].index[0]
+        cohort = default_cohort(cohorts, periods)
     try:
         key = pd.Period(cohort, freq=cohorts.attrs["period"])
         row = counts.loc[key]
@@ -220,8 +241,8 @@ def project_retention(cohorts: pd.DataFrame, cohort=None, fit_periods: int = 6):
     """Fit the sBG model to a cohort's first ``fit_periods`` periods and project the rest.
 
     ``cohorts`` is a ``"customers"`` table of :func:`cohort_table`; ``cohort`` a period (or its
-    text, e.g. ``"2024-01"``), by default the earliest cohort (observed the longest). The sBG model
-    describes contracts, where a lost customer never comes back; in purchase data customers skip a
+    text, e.g. ``"2024-01"``), by default :func:`default_cohort` (the earliest cohort that is not a
+    partial first period). The sBG model describes contracts, where a lost customer never comes back; in purchase data customers skip a
     period and return, so the counts are first made non-increasing (each period keeps at most the
     previous period's count): ``n_t`` customers still "on the books" at period ``t``. Those lost at
     ``t`` (``n_{t-1} - n_t``) churned at ``T = t``; the ``n_k`` left at ``k = fit_periods`` are
@@ -240,7 +261,7 @@ def project_retention(cohorts: pd.DataFrame, cohort=None, fit_periods: int = 6):
 
     if not (isinstance(fit_periods, (int, np.integer)) and fit_periods >= 2):
         raise DataError(f"fit_periods must be a whole number >= 2, got {fit_periods!r}.")
-    key, row = _cohort_row(cohorts, cohort)
+    key, row = _cohort_row(cohorts, cohort, fit_periods + 2)
     size = float(row.iloc[0])
     if len(row) < fit_periods + 2:
         long_enough = [str(c) for c, r in cohorts.iterrows() if r.notna().sum() >= fit_periods + 3]
@@ -260,6 +281,55 @@ def project_retention(cohorts: pd.DataFrame, cohort=None, fit_periods: int = 6):
     out.attrs.update(model=model, cohort=key, cohort_size=int(size), fit_periods=int(fit_periods),
                      period=cohorts.attrs["period"], mae=float((later["projected"] - later["actual"]).abs().mean()),
                      bias=float((later["projected"] - later["actual"]).mean()))
+    return out
+
+
+# --------------------------------------------------------------------------- non-contractual retention
+#: Days in one cohort period, for converting cohort ages to the transaction model's unit.
+def _period_days(period: str) -> float:
+    from crmlib import units
+
+    return {"W": units.days("W"), "M": units.days("M"), "Q": 3 * units.days("M")}[period]
+
+
+def model_retention(table: pd.DataFrame, cohorts: pd.DataFrame, periods: int | None = None) -> pd.DataFrame:
+    """Non-contractual retention: the share of a cohort still active at each age under the fitted
+    transaction model of the per-customer table (the model the lifetime-value page uses), beside
+    the share of the cohorts that bought in that period.
+
+    ``table`` is :func:`crmlib.customer_table`'s (its ``attrs['fitted_model']`` and ``freq``),
+    ``cohorts`` a ``"customers"`` :func:`cohort_table` of the same data. In a non-contractual
+    business a customer who buys nothing in a period has not left: ``bought`` (pooled over the
+    cohorts observed for a complete period at that age, weighted by size) is always below
+    ``alive`` (:func:`crmlib.clv.alive_share`, the model's share not yet dropped out for good).
+    Indexed by ``periods_since_acquisition`` 0, 1, ... (default: as far as any cohort is seen).
+    ``attrs``: ``model`` (class name), ``fitted_model``, ``period``, ``freq``.
+    """
+    from crmlib.clv import alive_share
+    from crmlib import units
+
+    model = table.attrs.get("fitted_model")
+    if model is None:
+        raise DataError("model_retention needs a per-customer table with a fitted transaction model "
+                        f"(crmlib.customer_table); {table.attrs.get('model_reason', 'none was fitted')}")
+    counts, size = _counts(cohorts)
+    if not cohorts.attrs.get("last_period_complete", True):
+        counts = counts.copy()
+        for c in counts.index:  # a partial last period would look like customers not buying
+            seen = np.flatnonzero(counts.loc[c].notna().to_numpy())
+            if len(seen):
+                counts.loc[c, counts.columns[seen[-1]]] = pd.NA
+    if not cohorts.attrs.get("first_cohort_complete", True) and len(counts) > 1:
+        counts, size = counts.iloc[1:], size.iloc[1:]
+    observed = counts.notna()
+    bought = counts.astype(float).fillna(0).sum() / observed.mul(size.to_numpy(), axis=0).sum().replace(0, np.nan)
+    k = np.arange(int(periods) + 1 if periods is not None else len(bought))
+    bought = bought.reindex(k)
+    freq = table.attrs.get("freq") or getattr(model, "freq_", None)
+    age = k * _period_days(cohorts.attrs["period"]) / units.days(freq)
+    out = pd.DataFrame({"alive": alive_share(model, age), "bought": bought.to_numpy()},
+                       index=pd.Index(k, name="periods_since_acquisition"))
+    out.attrs.update(model=type(model).__name__, fitted_model=model, period=cohorts.attrs["period"], freq=freq)
     return out
 
 
@@ -351,13 +421,34 @@ def winback_list(risk: pd.DataFrame, table: pd.DataFrame, n: int | None = 100,
     return out
 
 
+def survival_sentences(survival: pd.DataFrame) -> list[str]:
+    """What :func:`model_retention` says, in the non-contractual language: the model's drop-out
+    reading (the very sentence the lifetime-value page shows, :func:`crmlib.clv.describe`), then
+    the share of a cohort still active a year on against the share buying in that period."""
+    from crmlib.clv.describe import MODEL_NAMES, describe
+
+    a = survival.attrs
+    unit = PERIOD_NAMES[a["period"]][:-1]
+    year = {"W": 52, "M": 12, "Q": 4}[a["period"]]
+    k = year if year in survival.index else int(survival.index[-1])
+    name = MODEL_NAMES.get(a["model"], a["model"])
+    drop = describe(a["fitted_model"], a["freq"])[1]
+    row = survival.loc[k]
+    bought = (f", while {row['bought']:.0%} of the cohorts bought in that {unit}: a {unit} without a purchase is "
+              "not a departure" if pd.notna(row["bought"]) else "")
+    return [f"{drop[:-1]} ({name} model, as on the lifetime-value page).",
+            f"So {row['alive']:.0%} of a cohort is still active {k} {unit}{'s' if k != 1 else ''} after the first "
+            f"purchase{bought}."]
+
+
 def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None = None,
                       risk: pd.DataFrame | None = None, comparison=None,
-                      rule_table: pd.DataFrame | None = None, period: str = "M") -> list[str]:
+                      rule_table: pd.DataFrame | None = None, period: str = "M",
+                      survival: pd.DataFrame | None = None) -> list[str]:
     """The sentences the retention report opens with, each from one of its tables; parts given as
     None are left out. ``trend`` is :func:`first_period_trend`'s, ``projection``
-    :func:`project_retention`'s, ``risk`` :func:`churn_risk`'s, ``rule_table``
-    :func:`crmlib.basket.rules`'."""
+    :func:`project_retention`'s (contractual data only), ``survival`` :func:`model_retention`'s,
+    ``risk`` :func:`churn_risk`'s, ``rule_table`` :func:`crmlib.basket.rules`'."""
     unit = PERIOD_NAMES[period][:-1]
     out = []
     if trend is not None and trend["cohorts"]:
@@ -375,6 +466,8 @@ def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None
                    f"{last}; {projection['actual'].iloc[-1]:.1%} were, and over the {unseen} "
                    f"{unit}s it did not see the projection is off by {100 * a['mae']:.1f} points on average "
                    f"({'too high' if a['bias'] > 0 else 'too low'} by {100 * abs(a['bias']):.1f} points net).")
+    if survival is not None:
+        out.extend(survival_sentences(survival))
     if risk is not None:
         both = float((risk["flagged_by"] == "both").mean())
         out.append(f"{risk['likely_lost'].mean():.0%} of customers have P(alive) below {risk.attrs['alive_below']:.0%} "

@@ -235,3 +235,22 @@ def test_clv_findings_when_no_model_fits_name_the_models_in_words():
     words = findings.clv(table)
     assert len(words) == 1 and words[0].startswith("No lifetime-value model could be fitted to these data (")
     assert "BetaGeo" not in words[0] and "BG/NBD" in words[0] and "{" not in table.attrs["model_reason"]
+
+
+def test_money_in_one_table_keeps_one_number_of_decimals():
+    """Issue 19 finding 7: CDNOW's CLV deciles read "Lowest USD 4.11 | Highest USD 4" because each
+    column chose its decimals alone. money_kinds gives every money column of a table the same
+    decimals, so no row shows its lowest above its highest."""
+    from crmlib.customers import clv_deciles
+
+    values = pd.Series(np.r_[np.linspace(0.5, 4.11, 90), np.linspace(4.2, 900.0, 10)])
+    deciles = clv_deciles(values)
+    kinds = findings.money_kinds(deciles, ["mean", "min", "max"], "USD")
+    for _, row in deciles.iterrows():
+        low, high = kinds["min"](row["min"]), kinds["max"](row["max"])
+        number = lambda text: float(text.replace("USD", "").replace(",", ""))
+        assert number(low) <= number(high)
+        assert len(low.split(".")[-1]) == len(high.split(".")[-1]) or "." not in low + high
+    assert kinds["min"](4.114) == "USD 4.11" and kinds["max"](900.0) == "USD 900.00"
+    assert findings.money_decimals([1339.21, 1522.92, 20.0]) == 0
+    assert findings.money_text(-4.5, "INR", 2) == "-INR 4.50"

@@ -261,7 +261,8 @@ def test_retention_report_renders_on_demo_data(tmp_path):
     batch = run_reports(["retention"], out_dir=tmp_path / "reports", inputs={k: str(v) for k, v in paths.items()})
     result, page = _page(batch)
     assert sorted(result.inputs) == ["feedback", "transactions"]  # the report reads no customers file
-    assert page.count("<img") == 5  # cohorts, sBG projection, risk by segment, ROC + PR, importance
+    assert page.count("<img") == 5  # cohorts, share still active, risk by segment, ROC + PR, importance
+    assert "still active 12 months after the first purchase" in page and "the sBG model projects" not in page
     assert re.search(r"beats P\(alive\)|does not clearly beat P\(alive\)|do not beat P\(alive\)", page)
     assert 'href="retention/winback.csv"' in page and 'href="retention/cohorts.csv"' in page
     winback = pd.read_csv(tmp_path / "reports" / "retention" / "winback.csv")
@@ -277,4 +278,4 @@ def test_retention_report_renders_on_cdnow(tmp_path):
     batch = run_reports(["retention"], out_dir=tmp_path, params={"dataset": ["cdnow_sample"]})
     result, page = _page(batch)
     assert result.data_period == "1997-01-01 to 1998-06-30"
-    assert "no category column" in page and "1997-01 cohort" in page
+    assert "no category column" in page and "still active 12 months after the first purchase" in page

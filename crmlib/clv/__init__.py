@@ -16,14 +16,15 @@ from crmlib.clv.modified_beta_geo import ModifiedBetaGeo
 from crmlib.clv.pareto_nbd import ParetoNBD
 from crmlib.clv.shifted_beta_geo import ShiftedBetaGeo
 from crmlib.clv.tables import clv_by_segment, frequency_recency_grid, top_customers
+from crmlib.clv.survival import alive_share
 from crmlib.clv.validation import (
-    calibration_holdout, compare_models, default_calibration_end, tracking, tracking_inputs,
+    calibration_holdout, compare_models, default_calibration_end, holdout_check, tracking, tracking_inputs,
 )
 from crmlib.clv.value import periods_and_rate, predicted_clv, spend_data
 
 __all__ = [
-    "MODEL_NAMES", "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
+    "MODEL_NAMES", "alive_share", "BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
     "calibration_holdout", "clv_by_segment", "compare_models", "default_calibration_end", "describe",
-    "frequency_recency_grid", "parameter_table", "periods_and_rate", "predicted_clv", "spend_data",
+    "frequency_recency_grid", "holdout_check", "parameter_table", "periods_and_rate", "predicted_clv", "spend_data",
     "top_customers", "tracking", "tracking_inputs",
 ]

@@ -54,6 +54,30 @@ def calibration_holdout(model, data: pd.DataFrame, max_frequency: int = 7) -> pd
     return out
 
 
+def holdout_check(models: dict, calibration: pd.DataFrame, preferred: str | None = None,
+                  max_frequency: int = 7):
+    """Fit ``models`` on the calibration period and score them on the holdout, for every customer
+    known at the calibration end.
+
+    ``calibration`` is a calibration/holdout summary (``crmlib.rfm_summary(...,
+    calibration_end=...)``). Models learn from the customers with some history (``T > 0``), but
+    the scores and the holdout table count every customer of the summary, including those whose
+    first purchase falls on the calibration end day (``T == 0``: the model predicts them as new
+    customers), so the holdout table's actual purchases add up to all holdout purchases of the
+    cohort. Returns ``(comparison, table, name)``: the table of :func:`compare_models`, the table of
+    :func:`calibration_holdout` for ``preferred`` (or the best model that could be fitted; None
+    when none could) and that model's name.
+    """
+    check_columns(calibration, HOLDOUT, "holdout_check")
+    learn = calibration[calibration["T"] > 0]
+    learn.attrs = dict(calibration.attrs)
+    comparison = compare_models(models, learn[["frequency", "recency", "T"]], holdout=calibration)
+    usable = comparison.index[comparison["note"] == ""].tolist()
+    name = preferred if preferred in usable else (usable[0] if usable else None)
+    table = None if name is None else calibration_holdout(models[name], calibration, max_frequency)
+    return comparison, table, name
+
+
 def tracking_inputs(transactions, freq: str = "W", start=None, end=None, customers=None):
     """Per-customer first-purchase times and repeat transactions per period, for :func:`tracking`.
 

@@ -20,6 +20,13 @@ from crmlib.plots import style
 
 
 # --------------------------------------------------------------------------- model checks
+def _model_name(name) -> str:
+    """The papers' name of a model (BG/NBD, MBG/NBD, Pareto/NBD), as the tables write it, never a class name."""
+    from crmlib.clv.describe import MODEL_NAMES
+
+    return MODEL_NAMES.get(str(name), str(name)) if name else "The model"
+
+
 def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibration_end=None):
     """Actual against expected repeat transactions per period, or cumulated (``cumulative=True``).
 
@@ -30,7 +37,7 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
     for col in ("actual", "expected", "cumulative_actual", "cumulative_expected"):
         if col not in table.columns:
             raise DataError(f"tracking: column '{col}' missing; draw the table of crmlib.clv.tracking.")
-    freq, model = table.attrs.get("freq"), table.attrs.get("model", "The model")
+    freq, model = table.attrs.get("freq"), _model_name(table.attrs.get("model"))
     unit = units.name(freq) if freq in units.UNIT_DAYS else "periods"
     one = units.name(freq, 1) if freq in units.UNIT_DAYS else "period"
     cut = None
@@ -82,7 +89,7 @@ def calibration_holdout(table: pd.DataFrame, *, ax=None, model_name: str | None 
     ``table`` is :func:`crmlib.clv.calibration_holdout`'s (customers, actual, predicted; attrs
     ``model``, ``freq`` and ``duration`` name the model and the holdout length).
     """
-    model_name = model_name or table.attrs.get("model", "The model")
+    model_name = _model_name(model_name or table.attrs.get("model"))
     freq, duration = table.attrs.get("freq"), table.attrs.get("duration")
     actual = float((table["actual"] * table["customers"]).sum())
     predicted = float((table["predicted"] * table["customers"]).sum())
@@ -108,11 +115,14 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
     """Heatmap of :func:`crmlib.clv.frequency_recency_grid`, titled with what it shows for frequent
     buyers; ``freq`` defaults to the grid's ``attrs['freq']``."""
     what, T, t = grid.attrs.get("what"), grid.attrs.get("T"), grid.attrs.get("t")
-    unit = units.name(freq or grid.attrs.get("freq"))
+    freq = freq or grid.attrs.get("freq")
+    unit, day = units.name(freq), units.days(freq)
+    # the model's recency is the age at the last purchase; pages speak of days since the last purchase
+    since = [(T - float(c)) * day for c in grid.columns]
     top = grid.iloc[0]  # the most frequent buyers
     if what == "probability_alive":
         title = (f"A customer with {grid.index[0]} repeat purchases is {top.iloc[-1]:.0%} likely active if "
-                 f"the last was recent, {top.iloc[1]:.0%} if it was {T - grid.columns[1]:.0f} {unit} ago")
+                 f"the last was recent, {top.iloc[1]:.0%} if it was {since[1]:,.0f} days ago")
         label = "P(active)"
     else:
         title = (f"Recent frequent buyers are expected to buy {np.nanmax(grid.to_numpy()):.1f} times "
@@ -124,7 +134,8 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
                     vmin=0, vmax=1 if what == "probability_alive" else None)
         if what == "probability_alive":
             style.percent(ax.collections[0].colorbar.ax.yaxis)
-        ax.set(title=title, xlabel=f"Recency: age at last purchase ({unit}; customers aged {T:.0f} {unit})",
+        ax.set_xticks(np.arange(len(since)) + 0.5, [f"{d:,.0f}" for d in since])
+        ax.set(title=title, xlabel=f"Days since the last purchase (customers first bought {T * day:,.0f} days ago)",
                ylabel="Repeat purchases (count)")
         ax.title.set_fontsize(10)
     return ax

@@ -14,7 +14,7 @@ import seaborn as sns
 
 from crmlib.exceptions import DataError
 from crmlib.plots import style
-from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points
+from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points, feature_label
 from crmlib.retention import PERIOD_NAMES, cohort_sizes
 
 def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = ""):
@@ -75,6 +75,33 @@ def retention_projection(projection: pd.DataFrame, *, ax=None):
                  f"after by {100 * abs(a['bias']):.1f} points on average")
     ax.set_xlabel(f"{unit} since acquisition")
     ax.set_ylabel(f"share of the cohort ({a['cohort_size']:,} customers) buying (%)")
+    ax.legend(frameon=False)
+    return ax
+
+
+def model_retention(survival: pd.DataFrame, *, ax=None):
+    """The share of a cohort still active under the transaction model
+    (:func:`crmlib.retention.model_retention`, the model of the lifetime-value page) beside the share
+    of the cohorts buying in each period: the gap is customers who are still customers but did not
+    buy that period."""
+    from crmlib.clv.describe import MODEL_NAMES
+
+    a = survival.attrs
+    unit = PERIOD_NAMES[a["period"]]
+    name = MODEL_NAMES.get(a["model"], a["model"])
+    ax = style.axes(ax, (9, 4.5))
+    colors = style.colours()
+    t = survival.index.to_numpy()
+    ax.plot(t, survival["alive"], color=colors[0], label=f"still active ({name} model)")
+    ax.plot(t, survival["bought"], marker="o", linestyle="none", color=colors[1],
+            label=f"bought in the {unit[:-1]}")
+    style.percent(ax.yaxis)
+    ax.set_ylim(0, 1.02)
+    k = min(int(t[-1]), {"W": 52, "M": 12, "Q": 4}[a["period"]])
+    ax.set_title(f"{name}: {survival.loc[k, 'alive']:.0%} of a cohort is still active after {k} {unit}; "
+                 f"in any {unit[:-1]} most of them buy nothing")
+    ax.set_xlabel(f"{unit} since the first purchase")
+    ax.set_ylabel("share of the cohort (%)")
     ax.legend(frameon=False)
     return ax
 
@@ -142,8 +169,9 @@ def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
     the test window when one feature is shuffled (bars with one standard deviation)."""
     imp = comparison.importance.head(top).iloc[::-1]
     ax = style.axes(ax, (8, 0.8 + 0.4 * len(imp)))
-    ax.barh(imp.index, imp["importance"], xerr=imp["std"], color=style.colours()[2])
-    name = imp.index[-1].replace("_", " ")
+    labels = [feature_label(str(f)) for f in imp.index]
+    ax.barh(labels, imp["importance"], xerr=imp["std"], color=style.colours()[2])
+    name = labels[-1]
     ax.set_title(f"{name[0].upper()}{name[1:]} matters most to the churn model "
                  f"(ROC AUC drops {imp['importance'].iloc[-1]:.3f} without it)")
     ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
@@ -151,4 +179,5 @@ def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
     return ax
 
 
-__all__ = ["churn_curves", "churn_risk_by_segment", "cohort_heatmap", "feature_importance", "retention_projection"]
+__all__ = ["churn_curves", "churn_risk_by_segment", "cohort_heatmap", "feature_importance", "model_retention",
+           "retention_projection"]

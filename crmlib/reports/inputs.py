@@ -150,19 +150,23 @@ def uses_log(path: Path) -> bool:
 
 
 def _load_dataset(dataset: str, observation_end) -> tuple[pd.DataFrame, Path]:
+    """A bundled data set read through the same loader as a user's file
+    (:func:`crmlib.io.read_transactions`), so its ledger counts the same things: duplicates, zero
+    amounts, returns and rows after ``observation_end``. Example rows are the file's line numbers."""
     from crmlib import config, datasets, io
     from crmlib.ledger import ledger_of
 
     if dataset not in DATASETS:
         raise DataError(f"dataset={dataset!r} is not a bundled data set; use one of {sorted(DATASETS)}.")
-    tx = datasets.load_cdnow(dataset.removeprefix("cdnow_"))
-    if observation_end is not None:
-        late = io.after_end(tx["date"], observation_end)
-        ledger = ledger_of(tx)
-        tx = tx[~late].copy()
-        ledger.add("date after observation end", int(late.sum()), action="dropped")
-        tx.attrs["ledger"] = ledger
-    return tx, config.CDNOW_DIR / DATASETS[dataset]
+    raw = datasets.load_cdnow(dataset.removeprefix("cdnow_")).drop(columns="is_return")
+    header_lines = 1 if dataset == "cdnow_master" else 0  # lines before the first record in the file
+    raw.index = pd.RangeIndex(1 + header_lines, len(raw) + 1 + header_lines)
+    tx = io.read_transactions(raw, observation_end=observation_end)
+    path = config.CDNOW_DIR / DATASETS[dataset]
+    ledger = ledger_of(tx)
+    ledger.source = path.name
+    ledger.notes.append("example rows are line numbers of the file")
+    return tx, path
 
 
 @dataclass

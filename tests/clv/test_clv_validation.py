@@ -171,3 +171,29 @@ def test_tracking_inputs_count_months_of_30_436875_days():
     assert list(actual) == [1, 1] and first.loc["b"] == pytest.approx(14 / 30.436875)
     with pytest.raises(DataError, match="time unit"):
         tracking_inputs(tx, freq="Q")
+
+
+def test_holdout_check_counts_customers_whose_first_purchase_is_the_calibration_end_day():
+    """Issue 19 finding 6: customers who first bought on the calibration end day (T = 0) are known
+    at the calibration end, so their holdout purchases count (CDNOW's page said 675 where 694 is
+    right). The holdout table adds up to every customer and every holdout purchase of the cohort."""
+    import crmlib
+    from crmlib import datasets
+    from crmlib.clv import default_calibration_end, holdout_check
+
+    tx = datasets.make_crm_dataset(400, seed=3).transactions
+    cal_end = default_calibration_end(tx)
+    newcomers = pd.DataFrame({"customer_id": ["new-a", "new-a", "new-a", "new-b", "new-b"],
+                              "date": [cal_end, cal_end + pd.Timedelta(days=10), cal_end + pd.Timedelta(days=40),
+                                       cal_end, cal_end + pd.Timedelta(days=5)],
+                              "amount": [10.0, 12.0, 9.0, 20.0, 30.0]})
+    tx = pd.concat([tx, newcomers.reindex(columns=tx.columns)], ignore_index=True)
+    tx["amount"] = tx["amount"].fillna(1.0)
+    cal = crmlib.rfm_summary(tx, freq="W", calibration_end=cal_end)
+    assert (cal["T"] == 0).sum() >= 2
+    comparison, table, name = holdout_check({"BetaGeo": BetaGeo()}, cal, preferred="BetaGeo")
+    assert name == "BetaGeo" and comparison.loc["BetaGeo", "note"] == ""
+    assert table["customers"].sum() == len(cal)
+    actual = (table["actual"] * table["customers"]).sum()
+    assert actual == pytest.approx(cal["frequency_holdout"].sum())
+    assert np.isfinite(table["predicted"]).all()

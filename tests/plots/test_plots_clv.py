@@ -35,7 +35,7 @@ def test_cumulative_tracking_marks_the_calibration_end_and_states_the_week_78_ga
     assert cut.get_xdata()[0] == pytest.approx(272 / 7)
     last = track.iloc[-1]
     gap = last["cumulative_expected"] / last["cumulative_actual"] - 1
-    assert ax.get_title() == (f"BetaGeo expects {last['cumulative_expected']:,.0f} repeat transactions by week 78, "
+    assert ax.get_title() == (f"BG/NBD expects {last['cumulative_expected']:,.0f} repeat transactions by week 78, "
                               f"against {last['cumulative_actual']:,.0f} actual ({gap:+.0%})")
     assert ax.get_xlabel() == "Time since the start (weeks)"
     plt.close(ax.figure)
@@ -61,6 +61,6 @@ def test_calibration_holdout_figure_reads_model_and_holdout_length_from_the_tabl
     table = clv.calibration_holdout(truth, data)
     assert table.attrs == {"model": "BetaGeo", "freq": "W", "duration": 39.0}
     ax = plots_clv.calibration_holdout(table)
-    assert ax.get_title().startswith("BetaGeo predicts")
+    assert ax.get_title().startswith("BG/NBD predicts")
     assert ax.get_ylabel() == "Mean purchases in the 39-week holdout (count)"
     plt.close(ax.figure)

@@ -81,6 +81,7 @@ def calls(shop, table):
         "feedback.value_by_nps_group": (feedback.value_at_risk(joined), {}),
         "retention.cohort_heatmap": (cohorts, {}),
         "retention.retention_projection": (retention.project_retention(cohorts, fit_periods=4), {}),
+        "retention.model_retention": (retention.model_retention(table, cohorts), {}),
         "retention.churn_risk_by_segment": (retention.churn_risk(table, inactive_days=120), {}),
         "retention.churn_curves": (comparison, {"kind": "pr"}),
         "retention.feature_importance": (comparison, {}),
