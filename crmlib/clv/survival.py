@@ -14,7 +14,7 @@ in a month has not left; the model says how many of a cohort are still "alive" a
   ``S(t) = (beta / (beta + t)) ** s``.
 
 >>> from crmlib.clv import ParetoNBD
->>> m = ParetoNBD().set_params(r=0.55, alpha=10.58, s=0.61, beta=11.67)
+>>> m = ParetoNBD.from_params(r=0.55, alpha=10.58, s=0.61, beta=11.67)
 >>> round(float(alive_share(m, 52.0)[0]), 3)
 0.355
 """

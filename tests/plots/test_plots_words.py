@@ -18,7 +18,7 @@ MBG = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 
 @pytest.fixture
 def mbg():
-    return ModifiedBetaGeo().set_params(**MBG)
+    return ModifiedBetaGeo.from_params(**MBG)
 
 
 def test_model_checks_name_models_as_the_tables_do():
