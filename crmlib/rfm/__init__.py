@@ -7,12 +7,13 @@ How the scores and the default segment scheme are defined is written out in
 """
 
 from crmlib.rfm.clusters import RFMClusters, cluster
+from crmlib.rfm.limits import RecencyLimits, limits_of, named_cuts
 from crmlib.rfm.profile import migration, profile, rf_grid
 from crmlib.rfm.scores import (
-    SCHEME_COLUMNS, SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, check_scheme, default_scheme, playbook,
-    score, segment, spend_column, thresholds_of,
+    DEFAULT_LIMITS, SCHEME_COLUMNS, SCHEME_NAMES, SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, check_scheme,
+    default_scheme, playbook, scheme_for, score, segment, spend_column, thresholds_of,
 )
 
-__all__ = ["RFMClusters", "RFMScale", "SCHEME_COLUMNS", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
-           "check_scheme", "cluster", "default_scheme", "migration", "playbook", "profile", "rf_grid", "score",
+__all__ = ["DEFAULT_LIMITS", "RFMClusters", "RFMScale", "RecencyLimits", "SCHEME_COLUMNS", "SCHEME_NAMES", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
+           "check_scheme", "cluster", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
            "segment", "spend_column", "thresholds_of"]
