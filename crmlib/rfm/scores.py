@@ -64,7 +64,7 @@ under a catch-all "Others". The default scheme (``default_scheme()``, for 5 bins
     Need Attention      3     3     middling on both: time-limited offers on their history
     About to Sleep      3     1-2   few purchases and going quiet: reactivate before they lapse
     At Risk             1-2   3-4   used to buy fairly often, long ago: personal win-back
-    Can't Lose Them     1-2   5     used to be the best customers, long gone: win back at any cost
+    Can't Lose Them     1-2   5     used to be the best customers, long gone: personal win-back
     Hibernating         2     1-2   few purchases, long ago: low-cost reminders
     Lost                1     1-2   few purchases, longest ago: do not spend, or one last try
 
@@ -116,7 +116,8 @@ _DEFAULT_RULES = [
     ("At Risk", 1, 2, 3, 4, "win back",
      "Personal win-back: emails or calls on what they used to buy, renewal offers."),
     ("Can't Lose Them", 1, 2, 5, 5, "win back",
-     "Former best customers: win them back at any cost, ask what went wrong, talk to them."),
+     "Former best customers: a personal win-back worth up to what they are still expected to bring; "
+     "ask what went wrong, talk to them."),
     ("Hibernating", 2, 2, 1, 2, "win back",
      "Low-cost reminders of relevant products; do not overspend."),
     ("Lost", 1, 1, 1, 2, "let go",
