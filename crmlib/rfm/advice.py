@@ -61,7 +61,7 @@ def _advise(base: str, text: str, low_value: bool, stopped: bool) -> tuple[str, 
 
 def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: float = 0.5) -> pd.DataFrame:
     """One row per segment present in ``table`` (:func:`crmlib.customer_table`), in scheme order:
-    ``customers, customer_share, mean_clv, median_p_alive, rfm_action, action, recommendation,
+    ``customers, customer_share, mean_predicted_clv, median_p_alive, rfm_action, action, recommendation,
     basis``. ``action`` is the RFM action adjusted by value and P(alive) (see the module
     docstring); ``basis`` names the facts used ("low value, likely stopped", ...)."""
     if "segment" not in getattr(table, "columns", []):
@@ -79,7 +79,7 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
     out["customers"] = counts.reindex(present).astype("int64")
     out["customer_share"] = out["customers"] / len(table)
     has_value = {"clv", "p_alive"} <= set(table.columns)
-    out["mean_clv"] = table["clv"].astype(float).groupby(seg).mean().reindex(present) if has_value else np.nan
+    out["mean_predicted_clv"] = table["clv"].astype(float).groupby(seg).mean().reindex(present) if has_value else np.nan
     out["median_p_alive"] = (table["p_alive"].astype(float).groupby(seg).median().reindex(present)
                              if has_value else np.nan)
     overall = float(table["clv"].astype(float).mean()) if has_value else np.nan
@@ -92,7 +92,7 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
                    else "value and P(alive) known, but this scheme's segment has no RFM action")
             rows.append((b_action, b_action, b_text, why))
             continue
-        low = bool(out.at[name, "mean_clv"] < low_value * overall) if overall > 0 else True
+        low = bool(out.at[name, "mean_predicted_clv"] < low_value * overall) if overall > 0 else True
         stopped = bool(out.at[name, "median_p_alive"] < alive_below)
         action, text = _advise(b_action, b_text, low, stopped)
         why = f"{'low' if low else 'not low'} value, {'likely stopped' if stopped else 'likely still buying'}"

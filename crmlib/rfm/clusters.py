@@ -107,3 +107,12 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     centers["description"] = desc
     return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
                        centers=centers, descriptions=desc)
+
+
+def cluster_or_reason(summary: pd.DataFrame, **kwargs) -> tuple[RFMClusters | None, str | None]:
+    """:func:`cluster`, or ``(None, why)`` when the data cannot be clustered (too few distinct
+    customers), so that a report leaves the section out with a sentence instead of failing."""
+    try:
+        return cluster(summary, **kwargs), None
+    except DataError as err:
+        return None, f"Clusters left out: {str(err).splitlines()[0]}"

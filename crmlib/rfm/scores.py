@@ -441,7 +441,8 @@ def _gap_days(scores: pd.DataFrame, limits: RecencyLimits) -> np.ndarray:
         return scores["days_since_last_purchase"].astype(float).to_numpy()
     if "T" in scores.columns and "recency" in scores.columns:
         freq = scores.attrs.get("freq") or "D"
-        return (scores["T"].astype(float) - scores["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
+        gap = (scores["T"].astype(float) - scores["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
+        return np.round(gap, 6)  # 90 days in weeks and back is 90.00000000000001: not over a 90-day limit
     raise DataError(
         "segment(): the scheme carries absolute recency limits (" + limits.describe() + ") but the scores "
         "have no 'days_since_last_purchase' nor 'T' and 'recency' columns to apply them. Pass the scored "
