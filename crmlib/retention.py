@@ -8,7 +8,8 @@
   (:func:`crmlib.customer_table`) beside a simple inactivity rule, without any churn labels;
 * churn with labels (a supervised model against P(alive) and the inactivity rule) is in
   :mod:`crmlib.churn`;
-* :func:`winback_list`: lapsed customers who used to spend, with pseudonyms only;
+* :func:`winback_list`: lapsed repeat buyers in segments the value playbook says to win back, with
+  the reason for each and pseudonyms only;
 * :func:`summary_sentences`: the sentences the retention report opens with.
 
 What counts as a purchase is the rule of :mod:`crmlib.summary`: a customer-day with a transaction
@@ -392,23 +393,42 @@ def churn_by_segment(risk: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- acting on it
 def winback_list(risk: pd.DataFrame, table: pd.DataFrame, n: int | None = 100,
-                 offers: pd.DataFrame | None = None, key=None) -> pd.DataFrame:
-    """Repeat buyers flagged as lapsing (by P(alive), the inactivity rule or both), those who spent
-    the most first; ids replaced by keyed pseudonyms (:func:`crmlib.privacy.pseudonymise`).
+                 offers: pd.DataFrame | None = None, key=None, book: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Repeat buyers lapsed by the inactivity rule in segments the playbook says to win back, those
+    who spent the most first; ids replaced by keyed pseudonyms (:func:`crmlib.privacy.pseudonymise`).
 
-    ``risk`` is :func:`churn_risk`'s result, ``table`` :func:`crmlib.customer_table`'s, ``offers``
-    :func:`crmlib.basket.next_best_category`'s (adds ``offer`` and ``because``). ``n=None`` keeps
-    every such customer. Columns: ``rank, segment, purchases, revenue, days_since_last_purchase,
-    p_alive, flagged_by`` and the offer; indexed by ``customer``. No raw id, name or contact.
+    ``risk`` is :func:`churn_risk`'s result, ``table`` :func:`crmlib.customer_table`'s, ``book``
+    :func:`crmlib.rfm.value_playbook`'s (default: made from ``table`` with the same P(alive)
+    threshold as ``risk``), ``offers`` :func:`crmlib.basket.next_best_category`'s (adds ``offer``
+    and ``because``, why that offer). A customer is on the list when all hold: they bought on more
+    than one day; they have not bought for more than the rule's ``inactive_days`` (a customer the
+    rule calls recent is never on it, whatever P(alive) says); their segment is not Champions and
+    its playbook action is "win back" or "remind" (so no "let go" or "reward" segment is on it).
+    ``reason`` says why each one is. ``n=None`` keeps every such customer. Columns: ``rank,
+    segment, purchases, revenue, days_since_last_purchase, p_alive, flagged_by, action, reason``
+    and the offer; indexed by ``customer``. No raw id, name or contact.
     """
+    from crmlib import rfm
     from crmlib.privacy import pseudonymise
 
-    lapsing = risk[(risk["flagged_by"] != "neither") & (table["frequency"].reindex(risk.index) >= 1)]
+    if book is None:
+        book = rfm.value_playbook(table, alive_below=risk.attrs.get("alive_below", 0.5))
+    action = risk["segment"].astype(str).map(book["action"]).fillna("")
+    days_rule = int(risk.attrs.get("inactive_days", 0))
+    keep = ((table["frequency"].reindex(risk.index) >= 1) & risk["inactive"]
+            & (risk["segment"].astype(str) != "Champions") & action.isin(rfm.WINBACK_ACTIONS))
+    lapsing = risk[keep]
     out = pd.DataFrame({"segment": lapsing["segment"].astype(str),
                         "purchases": table["frequency"].reindex(lapsing.index) + 1,
                         "revenue": table["revenue"].reindex(lapsing.index),
                         "days_since_last_purchase": lapsing["days_since_last_purchase"],
-                        "p_alive": lapsing["p_alive"], "flagged_by": lapsing["flagged_by"]})
+                        "p_alive": lapsing["p_alive"], "flagged_by": lapsing["flagged_by"],
+                        "action": action[keep]})
+    alive_below = float(risk.attrs.get("alive_below", 0.5))
+    out["reason"] = [
+        f"no purchase for {int(d):,} days (lapsed after {days_rule:,}); P(alive) {p:.0%} "
+        f"({'below' if p < alive_below else 'not below'} {alive_below:.0%}); playbook for {s}: {a}"
+        for d, p, s, a in zip(out["days_since_last_purchase"], out["p_alive"], out["segment"], out["action"])]
     if offers is not None:
         out["offer"] = offers["category"].reindex(out.index).fillna("")
         out["because"] = offers["because"].reindex(out.index).fillna("")

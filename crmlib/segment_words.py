@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.units import UNIT_NAMES
+from crmlib.units import UNIT_DAYS, UNIT_NAMES
 
-__all__ = ["cohort_note", "rule_words", "segment_table"]
+__all__ = ["cohort_note", "rule_words", "scheme_note", "segment_table"]
 
 
 
@@ -41,7 +41,7 @@ def _n(x: float) -> str:
 def _recency_words(cuts: np.ndarray, r_min: int, r_max: int, bins: int, unit: str) -> str:
     """Time since the last purchase for scores r_min..r_max (R is scored on minus that time)."""
     # score s <=> cuts[s-2] < -gap <= cuts[s-1]  =>  -cuts[r_max-1] <= gap < -cuts[r_min-2]
-    lo = 0.0 if r_max == bins else -float(cuts[r_max - 1])
+    lo = 0.0 if r_max == bins else max(0.0, -float(cuts[r_max - 1]))  # +inf cut: the scores above are empty
     hi = math.inf if r_min == 1 else -float(cuts[r_min - 2])
     if not lo < hi:
         return "no customer (empty recency band)"
@@ -62,8 +62,13 @@ def _plural(n: float) -> str:
 
 def _frequency_words(cuts: np.ndarray, f_min: int, f_max: int, bins: int) -> str:
     """Repeat purchases (whole numbers) for scores f_min..f_max: cuts[f_min-2] < f <= cuts[f_max-1]."""
-    lo = 0.0 if f_min == 1 else math.floor(float(cuts[f_min - 2])) + 1
-    hi = math.inf if f_max == bins else math.floor(float(cuts[f_max - 1]))
+    # a cut is +inf when the data hold fewer distinct frequencies than scores: that score is empty
+    lo_cut = -math.inf if f_min == 1 else float(cuts[f_min - 2])
+    hi_cut = math.inf if f_max == bins else float(cuts[f_max - 1])
+    lo = 0.0 if math.isinf(lo_cut) and lo_cut < 0 else (math.inf if math.isinf(lo_cut) else math.floor(lo_cut) + 1)
+    hi = math.inf if math.isinf(hi_cut) else math.floor(hi_cut)
+    if math.isinf(lo):
+        return "no customer (empty frequency band)"
     if not lo <= hi:
         return "no customer (empty frequency band)"
     if math.isinf(hi):
@@ -80,17 +85,38 @@ def _frequency_words(cuts: np.ndarray, f_min: int, f_max: int, bins: int) -> str
 def rule_words(scheme: pd.DataFrame, scale) -> pd.Series:
     """Each segment's rule in words (a Series indexed by segment), from a scheme table
     (``segment, r_min, r_max, f_min, f_max``, e.g. :func:`crmlib.rfm.default_scheme`) and an
-    :class:`crmlib.rfm.RFMScale`. A segment covering several rectangles lists them with "or"."""
+    :class:`crmlib.rfm.RFMScale`. A segment covering several rectangles lists them with "or". The
+    scheme's absolute recency limits (:mod:`crmlib.rfm.limits`), if any, are part of the words."""
     need = [c for c in ("segment", "r_min", "r_max", "f_min", "f_max") if c not in scheme.columns]
     if need:
         raise DataError(f"A segment scheme needs columns segment, r_min, r_max, f_min, f_max; missing {need}.")
+    from crmlib.rfm.limits import limits_of, named_cuts
+
     unit = UNIT_NAMES.get(scale.freq or "", "periods")
+    r_cuts = named_cuts(scale.r, scale.bins, limits_of(scheme), UNIT_DAYS.get(scale.freq or "D", 1.0))
     words: dict[str, list[str]] = {}
     for row in scheme.itertuples(index=False):
-        text = (f"{_recency_words(scale.r, int(row.r_min), int(row.r_max), scale.bins, unit)} and "
+        text = (f"{_recency_words(r_cuts, int(row.r_min), int(row.r_max), scale.bins, unit)} and "
                 f"{_frequency_words(scale.f, int(row.f_min), int(row.f_max), scale.bins)}")
         words.setdefault(str(row.segment), []).append(text)
     return pd.Series({k: "; or ".join(v) for k, v in words.items()}, name="rule")
+
+
+def scheme_note(scheme) -> str:
+    """Which segment scheme named the customers, in a sentence for the page."""
+    from crmlib.rfm.limits import limits_of
+
+    limits = limits_of(scheme)
+    if limits is not None:
+        return ("Segments are named by the default scheme with absolute recency limits: the R score is cut at "
+                "quantiles of these data, and a name is kept only where the days since the last purchase "
+                f"fit it ({limits.describe()}); a customer outside a row's limits is named from the nearest row "
+                "that fits. So nobody silent for over a year is named Champions, Loyal, Potential Loyalist, New "
+                "or Promising. The pure quantile scheme is the parameter scheme=\"quantile\".")
+    return ("Segments are named from quantile cut-offs only (scheme=\"quantile\" or a scheme of your own), so a name "
+            "describes a customer relative to the others in these data, not in days: on data where most customers "
+            "lapsed long ago, a \u201crecent\u201d name can hold customers silent for a long time; read the rule and "
+            "the median days of each segment below.")
 
 
 def segment_table(scored: pd.DataFrame, profile: pd.DataFrame, scheme: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -202,7 +202,7 @@ def test_bad_summary_raises_data_error_naming_the_problem(bad, needle):
 def test_default_scheme_names_the_classic_cells():
     cells = pd.DataFrame({"R": [5, 1, 1, 5, 4, 3, 2, 3, 5, 1], "F": [5, 5, 3, 1, 1, 3, 1, 1, 2, 1]},
                          index=pd.Index(list("abcdefghij"), name="customer_id"))
-    seg = rfm.segment(cells)
+    seg = rfm.segment(cells, scheme=rfm.default_scheme(limits=None))
     assert seg.astype(str).tolist() == ["Champions", "Can't Lose Them", "At Risk", "New", "Promising",
                                         "Need Attention", "Hibernating", "About to Sleep",
                                         "Potential Loyalist", "Lost"]
@@ -304,7 +304,7 @@ def test_profile_adds_up_and_uses_clv_and_nps():
     assert prof["revenue"].tolist() == [130.0, 20.0]
     assert prof["revenue_share"].sum() == pytest.approx(1.0)
     assert prof.at["y", "revenue_share"] == pytest.approx(130 / 150)
-    assert prof.at["x", "mean_time_since_last"] == pytest.approx(65.0)
+    assert prof.at["x", "mean_days_since_last_purchase"] == pytest.approx(65.0)
     assert prof.at["y", "mean_predicted_clv"] == pytest.approx(20.0)
     # y: answers 0, 9, 10 -> 2 promoters, 1 detractor of 3 = +33.3; x: one promoter = +100; 'zz' unknown
     assert prof.at["y", "nps"] == pytest.approx(100 / 3)

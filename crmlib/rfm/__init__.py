@@ -1,18 +1,21 @@
 """RFM: scores, named segments and the playbook (:mod:`crmlib.rfm.scores`), k-means clusters
 (:mod:`crmlib.rfm.clusters`), segment profiles, the R x F grid and migration between two dates
-(:mod:`crmlib.rfm.profile`). Every public name is importable from here: ``rfm.score(...)``.
+(:mod:`crmlib.rfm.profile`), absolute recency limits on names (:mod:`crmlib.rfm.limits`) and the
+playbook from value and P(alive) (:mod:`crmlib.rfm.advice`). Every public name is importable from here: ``rfm.score(...)``.
 
 How the scores and the default segment scheme are defined is written out in
 :mod:`crmlib.rfm.scores`.
 """
 
-from crmlib.rfm.clusters import RFMClusters, cluster
+from crmlib.rfm.advice import WINBACK_ACTIONS, value_playbook
+from crmlib.rfm.clusters import RFMClusters, cluster, cluster_or_reason, days_since_last
+from crmlib.rfm.limits import RecencyLimits, limits_of, named_cuts
 from crmlib.rfm.profile import migration, profile, rf_grid
 from crmlib.rfm.scores import (
-    SCHEME_COLUMNS, SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, check_scheme, default_scheme, playbook,
-    score, segment, spend_column, thresholds_of,
+    DEFAULT_LIMITS, SCHEME_COLUMNS, SCHEME_NAMES, SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, check_scheme,
+    default_scheme, playbook, scheme_for, score, segment, spend_column, thresholds_of,
 )
 
-__all__ = ["RFMClusters", "RFMScale", "SCHEME_COLUMNS", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
-           "check_scheme", "cluster", "default_scheme", "migration", "playbook", "profile", "rf_grid", "score",
+__all__ = ["WINBACK_ACTIONS", "value_playbook", "DEFAULT_LIMITS", "RFMClusters", "RFMScale", "RecencyLimits", "SCHEME_COLUMNS", "SCHEME_NAMES", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
+           "check_scheme", "cluster", "cluster_or_reason", "days_since_last", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
            "segment", "spend_column", "thresholds_of"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 from crmlib.rfm.scores import _check_summary, _features, spend_column
+from crmlib.units import UNIT_DAYS
 
 @dataclass
 class RFMClusters:
@@ -25,6 +26,16 @@ class RFMClusters:
         return self.labels.map(lambda c: f"{c}: {self.descriptions[c]}").rename("cluster")
 
 
+def days_since_last(summary: pd.DataFrame) -> np.ndarray:
+    """Days since each customer's last purchase: ``days_since_last_purchase`` when the table has it
+    (:func:`crmlib.customer_table`), else ``T - recency`` converted from the unit ``attrs["freq"]``
+    (days when unset) - never weeks or months under a days label."""
+    if "days_since_last_purchase" in summary.columns:
+        return summary["days_since_last_purchase"].astype(float).to_numpy()
+    freq = summary.attrs.get("freq") or "D"
+    return (summary["T"].astype(float) - summary["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
+
+
 def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
     return high if z > cut else low if z < -cut else mid
 
@@ -33,7 +44,7 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
             random_state: int = 0, sample_size: int = 2000) -> RFMClusters:
     """k-means on log-scaled, standardised recency gap, frequency and spend; k by silhouette.
 
-    Features are ``log1p`` of the time since the last purchase, of ``frequency`` and of the
+    Features are ``log1p`` of the days since the last purchase (:func:`days_since_last`), of ``frequency`` and of the
     spend column (``mean_spend`` if present, else ``monetary_value``; negative spend counts
     as 0), each standardised. For each k in ``k_range`` k-means is fitted and the silhouette
     computed on a fixed random sample of ``sample_size`` customers (all of them when fewer),
@@ -54,8 +65,8 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     ks = [int(k) for k in k_range]
     if not ks or min(ks) < 2:
         raise DataError(f"k_range must hold numbers of clusters >= 2, got {list(k_range)}.")
-    neg_gap, freq, spend = _features(summary, monetary)
-    raw = np.column_stack([-neg_gap, freq, np.clip(spend, 0, None)])
+    _, freq, spend = _features(summary, monetary)
+    raw = np.column_stack([days_since_last(summary), freq, np.clip(spend, 0, None)])
     X = StandardScaler().fit_transform(np.log1p(raw))
     n_distinct = len(np.unique(X, axis=0))
     ks = [k for k in ks if k < n_distinct]
@@ -79,7 +90,7 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     order = np.argsort(-(-zc[:, 0] + zc[:, 1] + zc[:, 2]), kind="stable")
     relabel = {int(old): new + 1 for new, old in enumerate(order)}
     labels = pd.Series([relabel[int(c)] for c in assigned], index=summary.index, name="cluster")
-    frame = pd.DataFrame(raw, index=summary.index, columns=["time_since_last", "frequency", "spend"])
+    frame = pd.DataFrame(raw, index=summary.index, columns=["days_since_last_purchase", "frequency", "spend"])
     centers = frame.groupby(labels.to_numpy()).mean()
     centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
     centers.index.name = "cluster"
@@ -96,3 +107,12 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     centers["description"] = desc
     return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
                        centers=centers, descriptions=desc)
+
+
+def cluster_or_reason(summary: pd.DataFrame, **kwargs) -> tuple[RFMClusters | None, str | None]:
+    """:func:`cluster`, or ``(None, why)`` when the data cannot be clustered (too few distinct
+    customers), so that a report leaves the section out with a sentence instead of failing."""
+    try:
+        return cluster(summary, **kwargs), None
+    except DataError as err:
+        return None, f"Clusters left out: {str(err).splitlines()[0]}"

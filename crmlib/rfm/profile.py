@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.rfm.clusters import days_since_last
 from crmlib.rfm.scores import spend_column
 
 
@@ -40,17 +41,14 @@ def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Se
     rev_name = "revenue" if "revenue" in summary.columns else "repeat_revenue"
     df = pd.DataFrame({
         "segment": seg.to_numpy(),
-        "time_since_last": (summary["days_since_last_purchase"] if "days_since_last_purchase" in summary.columns
-                            else summary["T"] - summary["recency"]).astype(float).to_numpy(),
+        "time_since_last": days_since_last(summary),
         "frequency": summary["frequency"].astype(float).to_numpy(),
         "spend": summary[spend_col].astype(float).to_numpy(),
         rev_name: (summary["revenue"] if rev_name == "revenue"
                    else summary["monetary_value"] * summary["frequency"]).astype(float).to_numpy(),
     }, index=summary.index)
-    # "recency" in reports is days since the last purchase; a summary without that column gives
-    # the time since the last purchase in its own unit
-    recency_name = ("mean_days_since_last_purchase" if "days_since_last_purchase" in summary.columns
-                    else "mean_time_since_last")
+    # "recency" in reports is days since the last purchase, whatever the summary's unit
+    recency_name = "mean_days_since_last_purchase"
     g = df.groupby("segment", observed=True, sort=True)
     out = pd.DataFrame({
         "customers": g.size(),

@@ -64,9 +64,15 @@ under a catch-all "Others". The default scheme (``default_scheme()``, for 5 bins
     Need Attention      3     3     middling on both: time-limited offers on their history
     About to Sleep      3     1-2   few purchases and going quiet: reactivate before they lapse
     At Risk             1-2   3-4   used to buy fairly often, long ago: personal win-back
-    Can't Lose Them     1-2   5     used to be the best customers, long gone: win back at any cost
+    Can't Lose Them     1-2   5     used to be the best customers, long gone: personal win-back
     Hibernating         2     1-2   few purchases, long ago: low-cost reminders
     Lost                1     1-2   few purchases, longest ago: do not spend, or one last try
+
+Names speak of recency ("New", "Lost"), so the default scheme caps and floors the R row a customer
+is named from by days since the last purchase (:mod:`crmlib.rfm.limits`: nobody silent for over a
+year is Champions, Loyal, Potential Loyalist, New or Promising; nobody who bought in the last 90
+days is Lost). ``default_scheme(limits=None)`` is the pure quantile scheme. The R *score* itself
+stays the quantile score; only the name uses the limits.
 
 Edit a copy of the table (``default_scheme().copy()``) to change the rules. For ``bins``
 other than 5 the default scheme is scaled: a cell (r, f) of the finer or coarser grid takes
@@ -84,7 +90,8 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 from crmlib.io import after_end
-from crmlib.units import UNIT_NAMES
+from crmlib.rfm.limits import LIMITS_ATTR, RecencyLimits, limits_of, named_rows
+from crmlib.units import UNIT_DAYS, UNIT_NAMES
 
 THRESHOLDS_ATTR = "rfm_thresholds"
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
@@ -109,7 +116,8 @@ _DEFAULT_RULES = [
     ("At Risk", 1, 2, 3, 4, "win back",
      "Personal win-back: emails or calls on what they used to buy, renewal offers."),
     ("Can't Lose Them", 1, 2, 5, 5, "win back",
-     "Former best customers: win them back at any cost, ask what went wrong, talk to them."),
+     "Former best customers: a personal win-back worth up to what they are still expected to bring; "
+     "ask what went wrong, talk to them."),
     ("Hibernating", 2, 2, 1, 2, "win back",
      "Low-cost reminders of relevant products; do not overspend."),
     ("Lost", 1, 1, 1, 2, "let go",
@@ -318,27 +326,49 @@ def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end
 # --------------------------------------------------------------------------- segments
 
 
-def default_scheme(bins: int = 5) -> pd.DataFrame:
-    """The default segment rules for ``bins`` scores (see the module docstring)."""
+DEFAULT_LIMITS = RecencyLimits()
+#: ``scheme`` names a report parameter can take, besides a list of rules.
+SCHEME_NAMES = ("default", "quantile")
+
+
+def default_scheme(bins: int = 5, limits: RecencyLimits | None = DEFAULT_LIMITS) -> pd.DataFrame:
+    """The default segment rules for ``bins`` scores (see the module docstring), carrying the absolute
+    recency ``limits`` in ``attrs["recency_limits"]`` (None: names from quantile scores only)."""
     df = pd.DataFrame([r[:5] for r in _DEFAULT_RULES], columns=list(SCHEME_COLUMNS))
-    if bins == 5:
-        return df
-    if not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise DataError(f"bins must be an integer >= 2, got {bins!r}.")
+    if bins != 5:
+        if not isinstance(bins, (int, np.integer)) or bins < 2:
+            raise DataError(f"bins must be an integer >= 2, got {bins!r}.")
 
-    def lo(v):
-        return math.floor((v - 1) * bins / 5) + 1
+        def lo(v):
+            return math.floor((v - 1) * bins / 5) + 1
 
-    def hi(v):
-        return math.floor(v * bins / 5)
+        def hi(v):
+            return math.floor(v * bins / 5)
 
-    scaled = pd.DataFrame({
-        "segment": df["segment"],
-        "r_min": df["r_min"].map(lo), "r_max": df["r_max"].map(hi),
-        "f_min": df["f_min"].map(lo), "f_max": df["f_max"].map(hi),
-    })
-    keep = (scaled["r_min"] <= scaled["r_max"]) & (scaled["f_min"] <= scaled["f_max"])
-    return scaled[keep].reset_index(drop=True)
+        scaled = pd.DataFrame({
+            "segment": df["segment"],
+            "r_min": df["r_min"].map(lo), "r_max": df["r_max"].map(hi),
+            "f_min": df["f_min"].map(lo), "f_max": df["f_max"].map(hi),
+        })
+        keep = (scaled["r_min"] <= scaled["r_max"]) & (scaled["f_min"] <= scaled["f_max"])
+        df = scaled[keep].reset_index(drop=True)
+    if limits is not None:
+        df.attrs[LIMITS_ATTR] = limits
+    return df
+
+
+def scheme_for(spec=None, bins: int = 5) -> pd.DataFrame:
+    """The scheme a report parameter asks for: None or "default" (quantiles with absolute recency
+    limits), "quantile" (quantile scores only), or a table / list of ``[segment, r_min, r_max,
+    f_min, f_max]`` rules (used as written: no limits unless its ``attrs`` carry them)."""
+    if spec is None or (isinstance(spec, str) and spec == "default"):
+        return default_scheme(bins)
+    if isinstance(spec, str):
+        if spec == "quantile":
+            return default_scheme(bins, limits=None)
+        raise DataError(f"scheme={spec!r} is not a scheme crmlib knows: use None or one of {list(SCHEME_NAMES)}, "
+                        f"or a list of [segment, r_min, r_max, f_min, f_max] rules.")
+    return spec if isinstance(spec, pd.DataFrame) else pd.DataFrame(spec, columns=list(SCHEME_COLUMNS))
 
 
 def playbook(segments=None) -> pd.DataFrame:
@@ -405,12 +435,29 @@ def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     return s
 
 
+def _gap_days(scores: pd.DataFrame, limits: RecencyLimits) -> np.ndarray:
+    """Days since the last purchase of each scored customer, to apply a scheme's recency limits."""
+    if "days_since_last_purchase" in scores.columns:
+        return scores["days_since_last_purchase"].astype(float).to_numpy()
+    if "T" in scores.columns and "recency" in scores.columns:
+        freq = scores.attrs.get("freq") or "D"
+        gap = (scores["T"].astype(float) - scores["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
+        return np.round(gap, 6)  # 90 days in weeks and back is 90.00000000000001: not over a 90-day limit
+    raise DataError(
+        "segment(): the scheme carries absolute recency limits (" + limits.describe() + ") but the scores "
+        "have no 'days_since_last_purchase' nor 'T' and 'recency' columns to apply them. Pass the scored "
+        "summary of crmlib.rfm.score, or scheme=crmlib.rfm.default_scheme(limits=None) for quantile names only.")
+
+
 def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int | None = None) -> pd.Series:
     """Segment name per customer (a categorical Series named ``segment``, indexed like ``scores``).
 
     ``scores`` needs integer ``R`` and ``F`` columns (from :func:`score`). ``bins`` defaults to
     the scale stored by :func:`score`, else 5. ``scheme`` defaults to :func:`default_scheme`
-    for that number of bins; any scheme is checked to cover each grid cell exactly once.
+    for that number of bins; any scheme is checked to cover each grid cell exactly once. A scheme
+    with recency limits (the default) names each customer from the R row its days since the last
+    purchase allow (:mod:`crmlib.rfm.limits`), read from ``days_since_last_purchase`` or from
+    ``T - recency`` in the unit ``attrs["freq"]`` (days when unset).
     """
     for col in ("R", "F"):
         if col not in getattr(scores, "columns", []):
@@ -425,9 +472,13 @@ def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int 
     if bad.any():
         raise DataError(f"Columns 'R'/'F' must hold scores 1..{bins}; {int(bad.sum())} customers do not, "
                         f"e.g. {list(scores.index[bad.to_numpy()][:5])}. Score with crmlib.rfm.score(bins={bins}).")
+    rows = r.to_numpy(dtype=int)
+    limits = limits_of(s)
+    if limits is not None:
+        rows = named_rows(rows, _gap_days(scores, limits), bins, limits)
     grid = np.empty((bins + 1, bins + 1), dtype=object)
     for row in s.itertuples(index=False):
         grid[row.r_min:row.r_max + 1, row.f_min:row.f_max + 1] = str(row.segment)
-    names = grid[r.to_numpy(dtype=int), f.to_numpy(dtype=int)]
+    names = grid[rows, f.to_numpy(dtype=int)]
     order = list(dict.fromkeys(s["segment"].astype(str)))
     return pd.Series(pd.Categorical(names, categories=order), index=scores.index, name="segment")
