@@ -19,7 +19,7 @@ the reports share it.
 >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("@SUM(1)"), neutralise(-3.5), neutralise("Gold")
 ('\\'=HYPERLINK("http://x")', "'@SUM(1)", -3.5, 'Gold')
 >>> print(markdown_text("<img src=x onerror=alert(1)> **bold** [link](javascript:x)"))
-&lt;img src=x onerror=alert\\(1\\)&gt; \\*\\*bold\\*\\* \\[link\\]\\(javascript\\:x\\)
+&lt;img src=x onerror=alert(1)&gt; \\*\\*bold\\*\\* \\[link\\](javascript\\:x)
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ __all__ = ["FORMULA_START", "markdown_text", "neutralise", "neutralise_formulas"
 #: A CSV cell beginning with one of these is read as a formula by spreadsheets (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-#: Characters Markdown (CommonMark and nbconvert's mistune, including its $-math) acts on; each is
-#: written with a backslash, which CommonMark defines as the character itself.
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+!|~$^:-])")
+#: Characters Markdown (CommonMark and nbconvert's mistune, with its $-math and bare-URL links) acts on
+#: anywhere in a line; each is written with a backslash, which CommonMark defines as the character itself.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]#|~$:])")
+#: What Markdown acts on only at the start of a line: a list item, a numbered item.
+_MARKDOWN_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
 
 
 def markdown_text(value: object) -> str:
@@ -49,7 +51,10 @@ def markdown_text(value: object) -> str:
     notebook displays."""
     text = " ".join(str(value).splitlines())
     text = _MARKDOWN_ACTIVE.sub(r"\\\1", html.escape(text, quote=False))
-    return re.sub(r"^(\s*\d+)\.", r"\1\\.", text)  # "1. " would start a numbered list
+    start = _MARKDOWN_START.match(text)
+    if start and start.group(2)[0].isdigit():
+        return text[:start.end()] + "\\" + text[start.end():]  # "1. " would start a numbered list
+    return _MARKDOWN_START.sub(r"\1\\\2", text, count=1)
 
 
 def neutralise(value: object) -> object:
