@@ -130,3 +130,27 @@ def test_no_report_path_writes_a_csv_around_the_safe_writer():
             text = text.replace("safe.to_csv(path", "")  # the writer itself
         offenders += [f"{path.relative_to(PACKAGE)}: {line.strip()}" for line in text.splitlines() if ".to_csv(" in line]
     assert offenders == []
+
+
+def _without_run_time(page: str) -> str:
+    return re.sub(r"<tr><th>Run (?:at \(UTC\)|time)</th><td>[^<]*</td></tr>", "", page)
+
+
+@pytest.mark.slow
+def test_same_inputs_give_the_same_page(tmp_path):
+    """Issue 18.4: two runs of the overview report (tables, figures, summary) on the same small
+    files give byte-identical pages apart from the footer's run time; before, pandas Styler's random
+    table ids differed in every table."""
+    from crmlib import datasets
+    from crmlib.reports import run_reports
+
+    paths = datasets.make_crm_dataset(n_customers=60, seed=2).write(tmp_path / "data")
+    inputs = {"transactions": str(paths["transactions"]), "customers": str(paths["customers"])}
+    pages_ = []
+    for _ in range(2):  # into one folder, as a scheduler reruns a report (the page names its folder)
+        result = run_reports(["overview"], tmp_path / "reports", inputs=inputs, progress=False).reports[0]
+        assert result.status == "ok"
+        pages_.append(result.html_path.read_text(encoding="utf-8"))
+    first, second = (_without_run_time(p) for p in pages_)
+    assert first.count("<table id=\"T_") >= 2  # the page has Styler tables to compare
+    assert first == second
