@@ -53,6 +53,7 @@ import pandas as pd
 
 from crmlib import privacy
 from crmlib.exceptions import DataError
+from crmlib.safe import write_csv
 
 KINDS = {"ids": "user_id", "hashed_email": "hashed_email", "hashed_phone": "hashed_phone"}
 #: Each kind of audience as a page names it.
@@ -194,7 +195,7 @@ def export(customers: pd.DataFrame | None, segments: pd.Series, segment, kind: s
     if before - len(out):
         skipped["duplicate (same value as another customer)"] = before - len(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False)
+    write_csv(out, path)
     rules = (_pseudonym_fields(key) if kind == "ids" else {"hashing": HASHING_RULES[kind].format(
         region=default_region, digits=", '+' removed" if phone_format == "digits" else "")})
     manifest = {
@@ -302,7 +303,7 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
     out = out.sort_values("user_id", kind="stable").reset_index(drop=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False)
+    write_csv(out, path)
     manifest = {
         "file": path.name, "rows": int(len(out)), "key": "user_id", "columns": list(out.columns),
         "created": date.today().isoformat(),

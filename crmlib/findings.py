@@ -23,6 +23,7 @@ import pandas as pd
 
 from crmlib.clv.describe import MODEL_NAMES
 from crmlib.exceptions import DataError
+from crmlib.safe import markdown_text
 from crmlib.units import UNIT_NAMES
 
 __all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "money_decimals",
@@ -35,8 +36,15 @@ TOP = 0.2
 
 
 def as_markdown(sentences: list[str]) -> str:
-    """The sentences as a Markdown bullet list."""
-    return "\n".join(f"- {s}" for s in sentences)
+    """The sentences as a Markdown bullet list, each shown as the text it is: the sentences quote
+    values from the data (categories, segment names, the currency), which are escaped
+    (:func:`crmlib.safe.markdown_text`) rather than read as HTML or Markdown.
+
+    >>> print(as_markdown(["Top category: <b>tea</b> (40%).", "Lost: 3 customers."]))
+    - Top category\\: &lt;b&gt;tea&lt;/b&gt; (40%).
+    - Lost\\: 3 customers.
+    """
+    return "\n".join(f"- {markdown_text(s)}" for s in sentences)
 
 
 #: Typical amounts (median absolute value) below this keep their cents; larger ones are shown whole.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -294,3 +295,97 @@ def test_page_checks_see_each_planted_fault(demo_suite, browser):
     assert "is soft" in faults and "has no alternative text" in faults
     assert "link to a missing file: segments/no-such-file.csv" in faults
     assert "console.error: ['planted error']" in faults
+
+
+# ----------------------------------------------------------------------------- hostile inputs (issue 18.1)
+
+HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>',
+           '=HYPERLINK("http://x")', '@SUM(1)']
+#: Strings that would be markup if they reached a page unescaped.
+HOSTILE_MARKUP = HOSTILE[:3]
+
+
+def _cycle(n: int, first: tuple = ()) -> list[str]:
+    values = [*first, *HOSTILE]
+    return [values[i % len(values)] for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    """Hostile strings in every text column of every input (customers city and loyalty_tier,
+    transactions category, feedback channel and comment), in the transactions file's name, in a
+    segment scheme's names and in --currency; the overview, retention and feedback reports on them in
+    one batch, the segments report (its transactions given as ``-p transactions=...csv``) in another."""
+    from types import SimpleNamespace
+
+    from crmlib import datasets
+
+    root = tmp_path_factory.mktemp("hostile")
+    ds = datasets.make_crm_dataset(n_customers=150, seed=3)
+    ds.customers["city"] = _cycle(len(ds.customers))
+    ds.customers["loyalty_tier"] = _cycle(len(ds.customers), ("Gold",))
+    ds.transactions["category"] = _cycle(len(ds.transactions), ("books",))
+    ds.feedback["channel"] = _cycle(len(ds.feedback), ("web",))
+    ds.feedback["comment"] = [f"{c} {h}" for c, h in zip(ds.feedback["comment"].fillna(""), _cycle(len(ds.feedback)))]
+    paths = ds.write(root / "data")
+    tx = paths["transactions"].rename(paths["transactions"].with_name(f"{HOSTILE[1]}=tx.csv"))
+    out = root / "reports"
+    inputs = {"transactions": str(tx), "customers": str(paths["customers"]), "feedback": str(paths["feedback"])}
+    first = run_reports(["overview", "retention", "feedback"], out, inputs=inputs, progress=False,
+                        options={"currency": HOSTILE[0]})
+    scheme = [[HOSTILE[1], 1, 5, 1, 2], [HOSTILE[3], 1, 5, 3, 4], [HOSTILE[2], 1, 5, 5, 5]]
+    second = run_reports(["segments"], out, params={"transactions": [str(tx)], "scheme": [scheme]},
+                         inputs={"customers": inputs["customers"], "feedback": inputs["feedback"]},
+                         progress=False, options={"currency": HOSTILE[0]})
+    reports = first.reports + second.reports
+    return SimpleNamespace(out=out, reports=reports, pages=[out / "index.html"] + [r.html_path for r in reports])
+
+
+#: What the page holds that could run: script elements, on* attributes, script URLs; and its text.
+ACTIVE_FACTS = """(() => ({
+  scripts: document.querySelectorAll('script').length,
+  handlers: Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)
+    .filter(a => /^on/i.test(a.name)).map(a => e.tagName + '[' + a.name + ']')),
+  scriptUrls: Array.from(document.querySelectorAll('[href],[src]'))
+    .map(e => e.getAttribute('href') || e.getAttribute('src')).filter(u => /^\\s*(javascript|vbscript):/i.test(u)),
+  planted: Array.from(document.querySelectorAll('img,svg')).filter(e => e.getAttribute('src') === 'x' || e.hasAttribute('onload')).length,
+  text: document.body.innerText,
+}))()"""
+
+
+def test_hostile_inputs_run_no_script_in_any_page(hostile_run, browser):
+    """Issue 18.1 (94 dialogs before): every report ran; on every page no dialog opened, no script
+    element, no on* attribute, no script URL and no planted element is in the DOM; the planted
+    strings show as text; the page's source never holds them unescaped."""
+    assert [r.status for r in hostile_run.reports] == ["ok"] * 4, [r.error for r in hostile_run.reports]
+    shown = ""
+    for path in hostile_run.pages:
+        browser.open(path)
+        facts = browser.evaluate(ACTIVE_FACTS)
+        dialogs = [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+        assert dialogs == [], f"{path.name}: {dialogs}"
+        assert (facts["scripts"], facts["handlers"], facts["scriptUrls"], facts["planted"]) == (0, [], [], 0), path.name
+        source = path.read_text(encoding="utf-8")
+        assert not [h for h in HOSTILE_MARKUP if h in source], path.name
+        assert "Content-Security-Policy" in source or path.name == "index.html"
+        shown += facts["text"]
+    for planted in HOSTILE:  # the values are there, as text (tables of cities, tiers, categories, segments)
+        assert planted in shown, planted
+
+
+def test_hostile_inputs_reach_no_csv_as_a_formula(hostile_run):
+    """Issue 18.2: every CSV the reports wrote (segments/user_data_import.csv, retention/winback.csv,
+    segments.csv, segment-moves.csv, cohorts, audiences...) holds no cell a spreadsheet runs."""
+    import csv
+
+    files = sorted(hostile_run.out.rglob("*.csv"))
+    names = {f.name for f in files}
+    assert {"user_data_import.csv", "winback.csv"} <= names, names
+    formulas = []
+    for f in files:
+        with open(f, newline="", encoding="utf-8") as fh:
+            formulas += [(f.name, cell) for row in csv.reader(fh) for cell in row
+                         if cell.startswith(("=", "+", "@", "\t", "\r"))
+                         or (cell.startswith("-") and not re.fullmatch(r"-\d[\d.eE+-]*", cell))]
+    assert formulas == []
+    assert any("'=HYPERLINK" in f.read_text(encoding="utf-8") for f in files)  # the values are kept, as text

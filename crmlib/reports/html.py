@@ -39,6 +39,7 @@ from urllib.parse import quote
 
 import crmlib
 from crmlib import config, privacy
+from crmlib.reports import safety
 from crmlib.reports.record import RECORD_MIME
 
 try:
@@ -381,7 +382,11 @@ def footer_html(provenance: dict[str, Any]) -> str:
 
 def render(nb, *, title: str, parameters: dict, data_period: str | None, provenance: dict, error: dict | None = None,
            default_key: bool = False) -> str:
-    """The HTML page of an executed notebook; ``default_key`` adds :data:`DEFAULT_KEY_NOTICE` to the header."""
+    """The HTML page of an executed notebook; ``default_key`` adds :data:`DEFAULT_KEY_NOTICE` to the header.
+
+    The page is safe whatever the notebook displayed (:mod:`crmlib.reports.safety`): HTML and Markdown
+    outputs pass bleach's allow-list, the page keeps no script element, ``on*`` attribute or script
+    URL, and its Content-Security-Policy lets no script run and nothing load."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -402,8 +407,13 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
     }
     page_nb = prepare(nb, title)
     page_nb.metadata["title"] = title
+    clean = safety.sanitizer()
+    for cell in page_nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = clean.sanitize_code_outputs(cell.outputs)
+    resources["crmlib_csp"] = safety.CONTENT_SECURITY_POLICY
     body, _ = exporter.from_notebook_node(page_nb, resources=resources)
-    return mark_numeric_columns(body)
+    return safety.strip_active(mark_numeric_columns(body))
 
 
 #: A cell holding a number as tables show it: ``1,234``, ``-0.5``, ``12.3%``, ``₹1,200``, ``3.1e-05``.

@@ -23,6 +23,7 @@ top rows with a note saying so.
 
 from __future__ import annotations
 
+import hashlib
 import html as _html
 import os
 import re
@@ -31,6 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
+
+from crmlib.safe import write_csv
 
 __all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "show"]
 
@@ -135,6 +138,14 @@ def _money(currency: str | None, decimals: int) -> Callable[[float], str]:
     return lambda x: f"{'-' if x < 0 else ''}{prefix}{abs(x):,.{decimals}f}"
 
 
+def _escaped(format_: str | Callable) -> Callable[[object], str]:
+    """``format_`` (a format string or a function) whose result is HTML-escaped: every cell of a
+    table is text on the page, never markup, whatever the data or the currency hold."""
+    if callable(format_):
+        return lambda v: _html.escape(str(format_(v)), quote=True)
+    return lambda v: _html.escape(format_.format(v), quote=True)
+
+
 def _formatter(kind: str | Callable | None, column: pd.Series, currency: str | None):
     if callable(kind) or (isinstance(kind, str) and "{" in kind):
         return kind
@@ -164,10 +175,12 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
       such as ``"{:+.0f}"`` or a function; other columns take their kind from :func:`kind_of`.
       Text is left-aligned, numbers right-aligned; a missing value shows as a dash, with a footnote.
     - A table longer than ``max_rows`` (None: never) shows its top ``max_rows`` rows and says so;
-      ``note`` (Markdown-free text or HTML) is added under the table.
+      ``note`` (plain text, shown as written: it is escaped) is added under the table.
+    - Every cell, label and note is HTML-escaped: a value from the data shows as its text.
     - ``csv`` writes every row to a CSV file and links it under the table ("20 of 1,234 rows shown;
-      all rows: segments.csv"): a path ending in ``.csv``, or a folder (created if needed) where the
-      file is called ``csv_name``. Give a report's ``output_dir`` so the runner lists the file with
+      all rows: segments.csv"): a file path, or a folder (an existing one whatever its name, or any
+      path when ``csv_name`` is given; created if needed) where the file is called ``csv_name``.
+      Cells that a spreadsheet would run as formulas are written as text (:func:`crmlib.safe.write_csv`). Give a report's ``output_dir`` so the runner lists the file with
       the page. The CSV has the same column labels as the page, raw (unformatted) values and no row
       numbers; the link is relative to the working directory, which is the page's folder when the
       report runner executes the notebook.
@@ -195,7 +208,7 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     csv_path = None
     if csv is not None:
         csv_path = _csv_path(csv, csv_name)
-        frame.rename(columns=labels).to_csv(csv_path, index=False)
+        write_csv(frame.rename(columns=labels), csv_path)
     total = len(frame)
     if max_rows is not None and total > max_rows:
         frame = frame.head(max_rows)
@@ -204,8 +217,8 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
             continue
-        styler = styler.format(_formatter(kind[c], frame[c], currency), subset=[c], na_rep=DASH)
-    styler = styler.format(lambda v: str(v), subset=[c for c in frame.columns
+        styler = styler.format(_escaped(_formatter(kind[c], frame[c], currency)), subset=[c], na_rep=DASH)
+    styler = styler.format(_escaped(str), subset=[c for c in frame.columns
                                                      if isinstance(frame[c].dtype, pd.CategoricalDtype)],
                            na_rep=DASH)
 
@@ -232,16 +245,28 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     if frame.isna().to_numpy().any():
         notes.append(f"{DASH} no value.")
     if note:
-        notes.append(note)
+        notes.append(_html.escape(note))
     if notes:
         styler = styler.set_caption(" ".join(notes))
-    return styler
+    return styler.set_uuid(_table_id(frame, labels, notes))
+
+
+def _table_id(frame: pd.DataFrame, labels: Mapping[str, str], notes: list[str]) -> str:
+    """The table's id on the page, from its content: the same table gets the same id on every run
+    (pandas' Styler draws a random one), so reruns on the same data give the same page."""
+    digest = hashlib.sha256()
+    digest.update(repr(list(labels.items())).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    digest.update(" ".join(notes).encode())
+    return digest.hexdigest()[:10]
 
 
 def _csv_path(csv, csv_name: str | None) -> Path:
-    """The CSV file to write: ``csv`` itself when it ends in .csv, else ``csv / csv_name``."""
+    """The CSV file to write: ``csv / csv_name`` when ``csv`` is a folder (an existing one, whatever
+    its suffix: a report's output folder may be named ``overview__transactions=tx.csv``), when
+    ``csv_name`` is given and ``csv`` is no file, or when ``csv`` does not end in .csv; else ``csv``."""
     path = Path(csv)
-    if path.suffix.lower() != ".csv":
+    if path.is_dir() or (csv_name and not path.is_file()) or path.suffix.lower() != ".csv":
         if not csv_name:
             raise ValueError(f"show(csv={str(csv)!r}) is a folder: also pass csv_name='table.csv'.")
         path = path / (csv_name if csv_name.lower().endswith(".csv") else csv_name + ".csv")

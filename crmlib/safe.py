@@ -1,0 +1,111 @@
+"""Output safety for values that come from data: Markdown text and CSV cells.
+
+Values from input files (cities, tiers, categories, channels, comments, segment names, file names,
+``--currency``) reach two kinds of output a person opens without reading code:
+
+- **Markdown** a notebook displays (a page's summary): :func:`markdown_text` escapes HTML and the
+  characters Markdown acts on, so a value shows as the text it is, never as markup or a link.
+- **CSV files** a spreadsheet or an analytics platform opens: :func:`write_csv`, the one CSV writer
+  of every report and audience file, neutralises formula injection as OWASP recommends
+  (https://owasp.org/www-community/attacks/CSV_Injection): a text cell that begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, so spreadsheets show
+  it as text. Numbers stay numbers: only text cells (and text column names and index values) are
+  touched, so a genuine ``-12.5`` amount is written as ``-12.5``.
+
+The HTML of a page is escaped by the page writer (:mod:`crmlib.reports.tables`,
+:mod:`crmlib.reports.html`); this module sits on the lowest floor so that ``crmlib.audiences`` and
+the reports share it.
+
+>>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("@SUM(1)"), neutralise(-3.5), neutralise("Gold")
+('\\'=HYPERLINK("http://x")', "'@SUM(1)", -3.5, 'Gold')
+>>> print(markdown_text("<img src=x onerror=alert(1)> **bold** [link](javascript:x)"))
+&lt;img src=x onerror=alert(1)&gt; \\*\\*bold\\*\\* \\[link\\](javascript\\:x)
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["FORMULA_START", "markdown_text", "neutralise", "neutralise_formulas", "write_csv"]
+
+#: A CSV cell beginning with one of these is read as a formula by spreadsheets (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Characters Markdown (CommonMark and nbconvert's mistune, with its $-math and bare-URL links) acts on
+#: anywhere in a line; each is written with a backslash, which CommonMark defines as the character itself.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]#|~$:])")
+#: What Markdown acts on only at the start of a line: a list item, a numbered item.
+_MARKDOWN_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as Markdown that renders as exactly its text: HTML escaped (``&``, ``<``, ``>``),
+    Markdown's active characters backslash-escaped, line breaks made spaces (a value cannot start a
+    heading, a list or a block of its own). Use it for every value from data put into Markdown a
+    notebook displays."""
+    text = " ".join(str(value).splitlines())
+    text = _MARKDOWN_ACTIVE.sub(r"\\\1", html.escape(text, quote=False))
+    start = _MARKDOWN_START.match(text)
+    if start and start.group(2)[0].isdigit():
+        return text[:start.end()] + "\\" + text[start.end():]  # "1. " would start a numbered list
+    return _MARKDOWN_START.sub(r"\1\\\2", text, count=1)
+
+
+def neutralise(value: object) -> object:
+    """A text value that a spreadsheet would run as a formula, prefixed with ``'``; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _is_text(column: pd.Series) -> bool:
+    dtype = column.dtype
+    return (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype))
+
+
+def _neutralise_index(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        levels = [_neutralise_index(level) for level in index.levels]
+        return index.set_levels(levels).set_names([neutralise(n) for n in index.names])
+    if _is_text(index.to_series()):
+        index = index.map(neutralise)
+    return index.set_names(neutralise(index.name))
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell, column name and index value that begins a formula
+    neutralised (:func:`neutralise`); number columns untouched."""
+    out = frame.copy()
+    for i, name in enumerate(out.columns):
+        column = out.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out.isetitem(i, column.cat.rename_categories(lambda c: neutralise(c)))
+        elif _is_text(column):
+            out.isetitem(i, column.map(neutralise, na_action="ignore"))
+    out.columns = _neutralise_index(out.columns)
+    out.index = _neutralise_index(out.index)
+    return out
+
+
+def write_csv(frame: pd.DataFrame | pd.Series, path: str | os.PathLike, *, index: bool = False, **options) -> Path:
+    """Write ``frame`` to the CSV file ``path`` with formula injection neutralised
+    (:func:`neutralise_formulas`); ``options`` go to :meth:`pandas.DataFrame.to_csv`. The one CSV
+    writer of crmlib's reports and audience files."""
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    path = Path(path)
+    safe = neutralise_formulas(frame)
+    columns = (safe.iloc[:, i] for i in range(safe.shape[1]))
+    if any(_is_text(c) and c.astype(str).str.contains("\r", regex=False).any() for c in columns):
+        # Python's csv module quotes a field holding "\n" but not one holding a bare "\r", which then
+        # splits the row for every reader: quote every text field of such a file
+        options.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    safe.to_csv(path, index=index, **options)
+    return path

@@ -1,0 +1,156 @@
+"""Output safety (issue 18.1, 18.2, 18.4): values from data reach pages only as text, CSV files only
+as values (never spreadsheet formulas), and reruns give the same page. The browser half (hostile
+inputs through the real reports, opened in Chromium) is in tests/test_browser.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import crmlib
+from crmlib import audiences, findings
+from crmlib.reports import html as pages
+from crmlib.reports import safety
+from crmlib.reports.tables import show
+from crmlib.safe import markdown_text, neutralise_formulas, write_csv
+
+HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>',
+           '=HYPERLINK("http://x")', '@SUM(1)']
+PACKAGE = Path(crmlib.__file__).parent
+
+
+def _render(*outputs, markdown: str | None = None) -> str:
+    cells = [nbformat.v4.new_markdown_cell(markdown or "# Page\n\nProse.")]
+    cells.append(nbformat.v4.new_code_cell("x", outputs=list(outputs)))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    return pages.render(nb, title="Page", parameters={"currency": HOSTILE[0]}, data_period=None,
+                        provenance={"parameters": {"currency": HOSTILE[0]}})
+
+
+def _display(mime: str, text: str):
+    return nbformat.v4.new_output("display_data", data={mime: text, "text/plain": "x"})
+
+
+def test_page_keeps_no_script_from_html_or_markdown_outputs():
+    """The page writer's safety net: a notebook output holding script, on* handlers or a
+    javascript: link reaches the page inert, whatever produced it (before: passed through as is)."""
+    page = _render(_display("text/html", "<p onclick='alert(1)'>hi</p><script>alert(2)</script>"
+                                         "<a href='javascript:alert(3)'>x</a>" + HOSTILE[1]),
+                   _display("text/markdown", "- " + " ".join(HOSTILE) + " [link](javascript:alert(4))"),
+                   _display("application/javascript", "alert(5)"))
+    body = page[page.index("<body"):]
+    assert not re.search(r"<script", page, re.I)
+    assert not re.search(r"<[^>]+\son\w+\s*=", page, re.I)
+    assert "javascript:" not in re.sub(r">[^<]*<", "><", body)  # in no tag, only as text
+    assert "alert(5)" not in page  # a JavaScript output is dropped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown as text
+    assert "<p>hi</p>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_page_carries_a_policy_that_runs_no_script():
+    page = _render(_display("text/html", "<b>ok</b>"))
+    head = page[:page.index("</head>")]
+    policy = re.search(r'<meta[^>]*http-equiv="Content-Security-Policy"[^>]*>', head).group(0)
+    assert "default-src &#x27;none&#x27;" in policy or "default-src 'none'" in policy
+    assert "script-src" not in policy and "img-src data:" in policy
+    assert safety.CONTENT_SECURITY_POLICY == "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def test_tables_survive_the_sanitizer():
+    """A table from show() keeps its scoped style, ids and classes through the allow-list."""
+    styler = show(pd.DataFrame({"city": ["Pune"], "revenue": [1200.0]}), currency="INR")
+    page = _render(_display("text/html", styler.to_html()))
+    table_id = re.search(r'<table id="(T_\w+)"', page).group(1)
+    assert f"#{table_id} th" in page and 'class="data row0 col0' in page and "INR 1,200" in page
+
+
+def test_markdown_text_shows_values_as_text():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune as to_html
+
+    for value in HOSTILE + ["**b** _i_ [l](javascript:x) ![i](x.png) `c` $x$ http://x.io", "1. one", "- item"]:
+        rendered = to_html("- " + markdown_text(value))
+        assert re.sub(r"</?(ul|li)>|\n", "", rendered) == value.replace("&", "&amp;").replace(
+            "<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def test_summary_sentences_escape_the_values_they_quote():
+    """Before: findings.as_markdown put data into Markdown raw (the summary kept '<script></script>')."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune as to_html
+
+    rendered = to_html(findings.as_markdown([f"Top category: {HOSTILE[0]}.", f"Tier {HOSTILE[1]} leads."]))
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "Top category: &lt;script&gt;alert(1)&lt;/script&gt;." in rendered
+
+
+def test_neutralise_formulas_touches_text_only():
+    frame = pd.DataFrame({"t": ["-5", "=1+1", "ok", None], "n": [-5.0, 1, 2, 3],
+                          "c": pd.Categorical(["@x", "a", "a", "a"])}, index=pd.Index(["+1", "a", "b", "c"]))
+    out = neutralise_formulas(frame)
+    assert out["t"].tolist()[:3] == ["'-5", "'=1+1", "ok"] and pd.isna(out["t"].iloc[3])
+    assert out["n"].tolist() == [-5.0, 1, 2, 3] and out["c"].iloc[0] == "'@x" and out.index[0] == "'+1"
+
+
+def test_audience_files_neutralise_formulas(tmp_path):
+    """Issue 18.2: a loyalty tier or segment name starting a formula reached user_data_import.csv
+    (the file meant for an analytics platform) and the audience files live."""
+    ids = [f"C{i}" for i in range(1, 6)]
+    scored = pd.DataFrame({"R": [1, 2, 3, 4, 5], "F": [1, 2, 3, 4, 5], "M": [1, 2, 3, 4, 5],
+                           "segment": HOSTILE}, index=pd.Index(ids, name="customer_id"))
+    customers = pd.DataFrame({"customer_id": ids, "loyalty_tier": HOSTILE[::-1]})
+    path = tmp_path / "user_data_import.csv"
+    audiences.user_data_import(scored, path, customers=customers, key="test-key")
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert not [c for c in back.to_numpy().ravel() if c.startswith(("=", "+", "-", "@"))]
+    assert "'=HYPERLINK(\"http://x\")" in set(back["segment"]) and "'@SUM(1)" in set(back["loyalty_tier"])
+
+
+def test_write_csv_quotes_a_bare_carriage_return(tmp_path):
+    path = write_csv(pd.DataFrame({"a": ["x\ry", "\rz"], "b": [1, -2]}), tmp_path / "t.csv")
+    back = pd.read_csv(path)
+    assert len(back) == 2 and back["b"].tolist() == [1, -2] and back["a"].iloc[1] == "'\rz"
+
+
+#: Where crmlib writes files for people: every CSV goes through crmlib.safe.write_csv.
+REPORT_CODE = [p for p in sorted(PACKAGE.rglob("*.py")) if p.name != "datasets.py"] + sorted(
+    (PACKAGE / "notebooks").glob("*.ipynb"))
+
+
+def test_no_report_path_writes_a_csv_around_the_safe_writer():
+    """Issue 18.2: one CSV writer. crmlib.datasets writes the simulated inputs (not a report's output)."""
+    offenders = []
+    for path in REPORT_CODE:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells if c.cell_type == "code")
+        if path.name == "safe.py":
+            text = text.replace("safe.to_csv(path", "")  # the writer itself
+        offenders += [f"{path.relative_to(PACKAGE)}: {line.strip()}" for line in text.splitlines() if ".to_csv(" in line]
+    assert offenders == []
+
+
+def _without_run_time(page: str) -> str:
+    return re.sub(r"<tr><th>Run (?:at \(UTC\)|time)</th><td>[^<]*</td></tr>", "", page)
+
+
+@pytest.mark.slow
+def test_same_inputs_give_the_same_page(tmp_path):
+    """Issue 18.4: two runs of the overview report (tables, figures, summary) on the same small
+    files give byte-identical pages apart from the footer's run time; before, pandas Styler's random
+    table ids differed in every table."""
+    from crmlib import datasets
+    from crmlib.reports import run_reports
+
+    paths = datasets.make_crm_dataset(n_customers=60, seed=2).write(tmp_path / "data")
+    inputs = {"transactions": str(paths["transactions"]), "customers": str(paths["customers"])}
+    pages_ = []
+    for _ in range(2):  # into one folder, as a scheduler reruns a report (the page names its folder)
+        result = run_reports(["overview"], tmp_path / "reports", inputs=inputs, progress=False).reports[0]
+        assert result.status == "ok"
+        pages_.append(result.html_path.read_text(encoding="utf-8"))
+    first, second = (_without_run_time(p) for p in pages_)
+    assert first.count("<table id=\"T_") >= 2  # the page has Styler tables to compare
+    assert first == second
