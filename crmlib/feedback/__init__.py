@@ -1,8 +1,10 @@
 """Feedback analytics: NPS, CSAT and CES with intervals, and comment text in English, Hindi
 and Bengali (tokens, language, themes, driver terms).
 
-Scores live in :mod:`crmlib.feedback.scores`, text in :mod:`crmlib.feedback.text`, stopword
-lists in :mod:`crmlib.feedback.stopwords`.
+Scores live in :mod:`crmlib.feedback.scores`, trends (and pooling thin periods) in
+:mod:`crmlib.feedback.trend`, text in :mod:`crmlib.feedback.text`, themes shared across the three
+languages (a keyword lexicon, NPS per theme) in :mod:`crmlib.feedback.topics`, stopword lists in
+:mod:`crmlib.feedback.stopwords`.
 """
 
 from crmlib.feedback.scores import (
@@ -40,6 +42,25 @@ __all__ = [
     "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers",
     "value_at_risk", "wilson_interval",
 ]
-from crmlib.feedback.trend import Change, Trend, last_change, score_trend, trend_title  # noqa: E402
+from crmlib.feedback.scores import PERIODS, period_start  # noqa: E402
+from crmlib.feedback.topics import (  # noqa: E402
+    Lexicon,
+    load_lexicon,
+    other_terms,
+    theme_comments,
+    theme_scores,
+    topic_table,
+)
+from crmlib.feedback.trend import (  # noqa: E402
+    Change,
+    Trend,
+    last_change,
+    pooled_by,
+    pooling_sentence,
+    score_trend,
+    trend_title,
+)
 
-__all__ += ["Change", "Trend", "last_change", "score_trend", "trend_title"]
+__all__ += ["Change", "Lexicon", "PERIODS", "Trend", "last_change", "load_lexicon", "other_terms", "period_start",
+            "pooled_by", "pooling_sentence", "score_trend", "theme_comments", "theme_scores", "topic_table",
+            "trend_title"]

@@ -220,6 +220,23 @@ METRICS = {"nps": nps, "csat": csat, "ces": ces}
 
 # ----------------------------------------------------------------------------- grouped
 
+#: Periods a score can be grouped by, shortest first, with their names.
+PERIOD_NAMES = {"W": "weeks", "M": "months", "Q": "quarters", "H": "half-years", "Y": "years"}
+PERIODS = tuple(PERIOD_NAMES)
+
+
+def period_start(dates, period: str) -> pd.Series:
+    """The first day of the week (Monday), month, quarter, half-year or year of each date.
+
+    >>> period_start(pd.Series(pd.to_datetime(["2024-05-03", "2024-11-30"])), "H").dt.date.astype(str).tolist()
+    ['2024-01-01', '2024-07-01']
+    """
+    d = pd.to_datetime(pd.Series(dates))
+    if period == "H":
+        month = ((d.dt.month - 1) // 6) * 6 + 1
+        return pd.to_datetime(pd.DataFrame({"year": d.dt.year, "month": month, "day": 1}))
+    return d.dt.to_period({"Y": "Y", "Q": "Q", "M": "M", "W": "W"}[period]).dt.start_time
+
 def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str | None = None,
              *, min_n: int = 30, confidence: float = 0.95, date_col: str = "date",
              score_col: str | None = None) -> pd.DataFrame:
@@ -227,8 +244,9 @@ def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str |
 
     ``metric`` is "nps", "csat" or "ces" (the answers are read from the column of that name
     unless ``score_col`` says otherwise). ``by`` is a column name or a list of them (e.g.
-    "channel", ["city", "segment"]); ``period`` is None, "W" (weeks starting Monday) or "M"
-    (calendar months) and adds a ``period`` column with the period's first day. Cells with
+    "channel", ["city", "segment"]); ``period`` is None or one of :data:`PERIODS` ("W" weeks
+    starting Monday, "M" calendar months, "Q" calendar quarters, "H" half-years starting January
+    and July, "Y" calendar years) and adds a ``period`` column with the period's first day. Cells with
     fewer than ``min_n`` answers are kept but flagged ``too_few=True``: plot them greyed, never
     as facts. For NPS the three shares are added. Rows with a blank answer do not count in n.
     """
@@ -238,8 +256,9 @@ def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str |
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     missing = [c for c in [col, *by] if c not in feedback.columns]
     if period is not None:
-        if period not in ("W", "M"):
-            raise ValueError(f"period must be None, 'W' or 'M', not {period!r}")
+        if period not in PERIODS:
+            raise ValueError(f"period must be None or one of {', '.join(map(repr, PERIODS))} "
+                             f"({', '.join(PERIOD_NAMES.values())}), not {period!r}")
         if date_col not in feedback.columns:
             missing.append(date_col)
     if missing:
@@ -250,8 +269,7 @@ def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str |
     df = df[pd.to_numeric(df[col], errors="coerce").notna()]
     keys = list(by)
     if period:
-        dates = pd.to_datetime(df[date_col])
-        df["period"] = dates.dt.to_period(period).dt.start_time
+        df["period"] = period_start(df[date_col], period)
         keys.append("period")
     func = METRICS[metric]
     rows = []

@@ -39,6 +39,21 @@ BENGALI = frozenset("""
 একটা একটি কিছু সব সবাই খুব অনেক বেশি আরও এখন তখন শুধু
 """.split())
 
+#: Filler of requests and contact details: courtesy ("please", "कृपया", "দয়া করে"), the words
+#: around a redacted address or number ("email me at [email]", "call me on [phone]") and greetings.
+#: They say how a customer asks, not what about, yet detractors write them more (they ask to be
+#: contacted), so without this list they lead the driver terms. Words a complaint is *about*
+#: ("phone" in "waited on the phone for ages", "call" in "nobody called back") stay.
+FILLER = {
+    "en": frozenset("""please pls plz kindly thanks thank thankyou thx hi hello hey dear sir madam
+                    mam maam regards email emails emailed mail mailed gmail e-mail whatsapp contact
+                    number id address reach asap""".split()),
+    "hi": frozenset("""कृपया कृपा प्लीज प्लीज़ धन्यवाद शुक्रिया जी सर मैडम नमस्ते नमस्कार ईमेल मेल
+                    जीमेल व्हाट्सएप नंबर नम्बर संपर्क करें करिए कीजिए दें दीजिए""".split()),
+    "bn": frozenset("""দয়া অনুগ্রহ অনুগ্রহপূর্বক প্লিজ ধন্যবাদ স্যার ম্যাডাম নমস্কার ইমেইল ইমেল
+                    মেইল জিমেইল হোয়াটসঅ্যাপ নম্বর নম্বরে নাম্বার যোগাযোগ ঠিকানা ঠিকানায় করুন""".split()),
+}
+
 #: Negations that turn sentiment around; kept as tokens unless asked otherwise.
 NEGATIONS = {
     "en": frozenset({"not", "no", "never", "nor", "don't", "didn't", "doesn't", "isn't",
@@ -50,8 +65,10 @@ NEGATIONS = {
 BY_LANGUAGE = {"en": ENGLISH, "hi": HINDI, "bn": BENGALI}
 
 
-def stopwords(languages=("en", "hi", "bn"), *, drop_negations: bool = False) -> frozenset[str]:
-    """The union of the stopword lists for ``languages`` ('en', 'hi', 'bn').
+def stopwords(languages=("en", "hi", "bn"), *, drop_negations: bool = False,
+              filler: bool = True) -> frozenset[str]:
+    """The union of the stopword lists for ``languages`` ('en', 'hi', 'bn'), with :data:`FILLER`
+    (courtesy and contact words: "please", "email") unless ``filler=False``.
 
     Negations stay out of the list (so they remain tokens) unless ``drop_negations`` is True.
 
@@ -59,6 +76,8 @@ def stopwords(languages=("en", "hi", "bn"), *, drop_negations: bool = False) -> 
     (False, True)
     >>> {"the", "है", "এবং"} <= stopwords()
     True
+    >>> {"please", "email", "कृपया", "ईमेल", "দয়া", "ইমেইল"} <= stopwords(), "please" in stopwords(filler=False)
+    (True, False)
     """
     langs = [languages] if isinstance(languages, str) else list(languages)
     unknown = [lang for lang in langs if lang not in BY_LANGUAGE]
@@ -67,6 +86,8 @@ def stopwords(languages=("en", "hi", "bn"), *, drop_negations: bool = False) -> 
     words: set[str] = set()
     for lang in langs:
         words |= BY_LANGUAGE[lang]
+        if filler:
+            words |= FILLER[lang]
         if drop_negations:
             words |= NEGATIONS[lang]
     return frozenset(unicodedata.normalize("NFC", w) for w in words)

@@ -158,6 +158,18 @@ def themes(result, *, ax=None, title: str | None = None):
     return ax
 
 
+def theme_nps(table: pd.DataFrame, *, ax=None, title: str | None = None):
+    """NPS and its interval per theme of :func:`crmlib.feedback.theme_scores`, themes without comments
+    left out; the title names the lowest and highest theme with enough answers."""
+    t = table[table["n"] > 0]
+    if title is None:
+        ok = t[~t["too_few"]].sort_values("score")
+        if len(ok) >= 2:
+            title = (f"Comments on {ok['theme'].iloc[0]} come with the lowest NPS ({ok['score'].iloc[0]:+.0f}), "
+                     f"on {ok['theme'].iloc[-1]} the highest ({ok['score'].iloc[-1]:+.0f})")
+    return by_group(t, group="theme", ax=ax, title=title)
+
+
 def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None):
     """Share of customer lifetime value held by detractors, passives and promoters."""
     t = table.reset_index()

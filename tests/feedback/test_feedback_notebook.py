@@ -28,7 +28,7 @@ def test_notebook_is_committed_clean_with_one_parameters_cell():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    for name in ("feedback", "customers", "transactions", "period", "min_responses", "n_themes"):
+    for name in ("feedback", "customers", "transactions", "period", "min_responses", "lexicon"):
         assert f"{name} = " in tagged[0].source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert nb.metadata["kernelspec"]["name"] == "python3"
@@ -101,3 +101,22 @@ def test_report_says_when_no_survey_customer_is_found_among_the_transactions(tmp
     at_risk = next(o["data"]["text/html"] for c in nb.cells if "show(at_risk)" in c.source
                    for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
     assert "0.00" not in at_risk and "–" in at_risk
+
+
+@pytest.mark.slow
+def test_report_on_a_thin_trilingual_survey_pools_and_themes_across_languages(tmp_path):
+    """Issue 20, finding 14: 320 answers over 24 months, no month with 30. The page shows a trend on
+    quarters and says why, themes hold all three languages with their NPS, praise stays praise."""
+    from trilingual_survey import make_survey  # tests/feedback/trilingual_survey.py
+
+    path = tmp_path / "survey.csv"
+    make_survey().to_csv(path, index=False)
+    nb = _run(tmp_path, feedback=str(path), output_dir=str(tmp_path / "out"))
+    shown, streams = _outputs(nb)
+    assert "Traceback" not in streams
+    assert "Months hold too few answers" in shown and "quarters are used" in shown
+    assert "too few answers per period to show a trend" not in shown
+    assert "Q4 2025" in shown
+    themes = (tmp_path / "out" / "nps-by-theme.csv").read_text(encoding="utf-8")
+    assert "delivery" in themes and "English" in themes and "Bengali" in themes and "Hindi" in themes
+    assert "example.com" not in shown and "S0001" not in shown

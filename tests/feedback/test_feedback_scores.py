@@ -141,7 +141,7 @@ def test_score_by_names_missing_columns(corpus):
     with pytest.raises(DataError, match="city"):
         nps_by(corpus, by="city")
     with pytest.raises(ValueError, match="period"):
-        nps_by(corpus, period="Q")
+        nps_by(corpus, period="D")
 
 
 def test_join_value_and_value_at_risk(corpus):

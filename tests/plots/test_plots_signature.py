@@ -78,6 +78,7 @@ def calls(shop, table):
         "feedback.by_group": (feedback.nps_by(fb, by="channel", min_n=5), {"group": "channel"}),
         "feedback.drivers": (feedback.drivers(fb["comment"], groups), {"k": 5}),
         "feedback.themes": (feedback.themes(fb["comment"], n_themes=3), {}),
+        "feedback.theme_nps": (feedback.theme_scores(fb, min_n=5), {}),
         "feedback.value_by_nps_group": (feedback.value_at_risk(joined), {}),
         "retention.cohort_heatmap": (cohorts, {}),
         "retention.retention_projection": (retention.project_retention(cohorts, fit_periods=4), {}),
