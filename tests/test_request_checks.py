@@ -92,14 +92,14 @@ def feedback_file(tmp_path):
 
 
 @pytest.mark.parametrize("name, value, words", [
-    ("period", "Q", "'W', 'M'"),
+    ("period", "D", "'W', 'M', 'Q'"),
     ("freq", "Y", "'D', 'W', 'M'"),
     ("model", "BG", "'BetaGeo'"),
     ("observation_end", "last week", "YYYY-MM-DD"),
-    ("n_themes", "0", "above 0"),
+    ("min_responses", "0", "above 0"),
 ])
 def test_parameter_values_are_checked_by_the_planner(feedback_file, name, value, words):
-    """-p period=Q passed the planner and failed inside the kernel."""
+    """-p period=Q passed the planner and failed inside the kernel (quarters are now supported: D is refused)."""
     with pytest.raises(DataError, match=f"Report 'feedback': -p {name}=.*{words}"):
         plan_reports(["feedback"], params={name: value}, inputs={"feedback": feedback_file})
 

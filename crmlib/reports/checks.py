@@ -83,7 +83,7 @@ def feedback_periods() -> tuple[str, ...]:
     from crmlib.feedback import scores
 
     probe = pd.DataFrame({"nps": [9, 3], "date": pd.to_datetime(["2024-01-01", "2024-05-01"])})
-    return _accepted(("D", "W", "M", "Q", "Y"), lambda p: scores.nps_by(probe, period=p))
+    return _accepted(("D", "W", "M", "Q", "H", "Y"), lambda p: scores.nps_by(probe, period=p))
 
 
 def _choices(name: str, value: Any, allowed, meaning: str = "") -> None:
@@ -125,7 +125,7 @@ def _checks() -> dict[str, Any]:
         "model": lambda r, n, v: _choices(n, v, ("auto", *TRANSACTION_MODELS)),
         "dataset": lambda r, n, v: v is None or _choices(n, v, tuple(DATASETS), " (the bundled CDNOW data)"),
         **{d: lambda r, n, v: _date(n, v) for d in ("observation_end", "calibration_end", "compare_to")},
-        **{p: lambda r, n, v: _positive(n, v) for p in ("horizon_days", "top_n", "bins", "n_themes",
+        **{p: lambda r, n, v: _positive(n, v) for p in ("horizon_days", "top_n", "bins",
                                                         "min_responses", "winback_n", "fit_periods",
                                                         "churn_window_days")},
     }
