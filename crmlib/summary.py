@@ -72,7 +72,8 @@ def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
 
 
 def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration_end=None,
-                duplicates: str = "auto") -> pd.DataFrame:
+                duplicates: str = "auto", counting: str = "day",
+                include_first_transaction: bool = False) -> pd.DataFrame:
     """One row per customer: ``frequency, recency, T, monetary_value`` (see the module docstring).
 
     ``transactions`` is a DataFrame of canonical transactions (``customer_id``, ``date``,
@@ -88,6 +89,12 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
     including that date, and ``frequency_holdout``, ``monetary_value_holdout`` and
     ``duration_holdout`` describe the holdout period after it, up to ``observation_end``.
 
+    ``counting="period"`` counts distinct calendar periods of ``freq`` instead of purchase days,
+    as lifetimes does (``freq="W"``: weeks with a purchase, times in whole weeks; ``"M"`` is then
+    a calendar month); ``include_first_transaction=True`` adds ``purchases`` and
+    ``monetary_value_all`` (the first purchase included). Both read a DataFrame and are computed
+    by :func:`crmlib.period_summary.period_summary` (see there for the rules).
+
     >>> import pandas as pd
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b"],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08"]),
@@ -100,6 +107,9 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
     """
     from crmlib import summary_sql
 
+    if counting != "day" or include_first_transaction:
+        return _period_counting(transactions, observation_end, freq, calibration_end, counting,
+                                include_first_transaction)
     unit = _unit_days(freq)
     if isinstance(transactions, pd.DataFrame):
         if len(transactions) == 0:
@@ -118,6 +128,18 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
         return summary_sql.files_summary(transactions, observation_end, freq, unit, calibration_end, duplicates)
     raise DataError(f"rfm_summary takes a DataFrame of transactions, a crmlib.TransactionLog, or a path, a glob or a "
                     f"list of Parquet or CSV files; not {type(transactions).__name__}.")
+
+
+def _period_counting(transactions, observation_end, freq, calibration_end, counting, include_first):
+    """rfm_summary's ``counting`` and ``include_first_transaction`` options (DataFrames only)."""
+    from crmlib.period_summary import period_summary
+
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError(f"rfm_summary(counting={counting!r}, include_first_transaction={include_first}) "
+                        "reads a DataFrame of transactions; load the files with crmlib.read_transactions first.")
+    out = period_summary(transactions, observation_end, freq, counting, calibration_end, include_first)
+    out.index = out.index.astype("string")
+    return out
 
 
 def last_purchase(transactions) -> pd.Series:

@@ -1,7 +1,7 @@
 """Time units: the one place where days, weeks and months are defined and named.
 
-A summary counts time in the unit ``freq`` (``attrs["freq"]``): ``"D"`` days, ``"W"`` weeks of
-exactly 7 days, ``"M"`` months of 1/12 of the mean Gregorian year (365.2425 / 12 = 30.436875
+A summary counts time in the unit ``freq`` (``attrs["freq"]``): ``"H"`` hours (1/24 of a day,
+for logs with times of day), ``"D"`` days, ``"W"`` weeks of exactly 7 days, ``"M"`` months of 1/12 of the mean Gregorian year (365.2425 / 12 = 30.436875
 days). Horizons are given in days and discount rates per year; :func:`periods` and
 :func:`rate_per_period` convert them to a unit. Nothing else converts time.
 
@@ -9,6 +9,8 @@ days). Horizons are given in days and discount rates per year; :func:`periods` a
 ('weeks', 'week', 'Age (months)')
 >>> periods(365, "W"), round(rate_per_period(0.10, "M"), 6)
 (52, 0.007974)
+>>> name("H"), periods(2, "H")
+('hours', 48)
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from __future__ import annotations
 from crmlib.exceptions import DataError
 
 #: Length of one time unit in days.
-UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.2425 / 12}
+UNIT_DAYS = {"H": 1.0 / 24, "D": 1.0, "W": 7.0, "M": 365.2425 / 12}
 #: Time units crmlib knows, shortest first.
 FREQS = tuple(UNIT_DAYS)
+#: Time units of the report pages (hours are for model fits on logs with times of day).
+REPORT_FREQS = ("D", "W", "M")
 #: Days in the mean Gregorian year; discount rates are given per year of this length.
 YEAR_DAYS = 365.2425
 #: Plural names of the units, as written on axes and in sentences.
-UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
+UNIT_NAMES = {"H": "hours", "D": "days", "W": "weeks", "M": "months"}
 
-_DESCRIBED = "'D' (days), 'W' (weeks of 7 days) or 'M' (months of 30.436875 days)"
+_DESCRIBED = "'H' (hours), 'D' (days), 'W' (weeks of 7 days) or 'M' (months of 30.436875 days)"
 
 
 def check(freq, where: str = "freq") -> str:

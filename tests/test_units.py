@@ -10,6 +10,7 @@ def test_unit_lengths_are_the_documented_ones():
     """A week is 7 days and a month 1/12 of the mean Gregorian year (365.2425 / 12 days)."""
     assert units.days("D") == 1.0 and units.days("W") == 7.0
     assert units.days("M") == 30.436875 == units.YEAR_DAYS / 12
+    assert units.days("H") * 24 == 1.0  # an hour (issue 23: hourly units)
 
 
 def test_every_module_uses_the_same_tables():
@@ -17,16 +18,17 @@ def test_every_module_uses_the_same_tables():
     from crmlib.clv import _data, value
 
     assert summary.UNIT_DAYS is units.UNIT_DAYS and value.UNIT_DAYS is units.UNIT_DAYS
-    assert _data.UNIT_NAMES is units.UNIT_NAMES and _data.FREQS == units.FREQS == ("D", "W", "M")
+    assert _data.UNIT_NAMES is units.UNIT_NAMES and _data.FREQS == units.FREQS == ("H", "D", "W", "M")
+    assert units.REPORT_FREQS == ("D", "W", "M")  # report pages stay in days, weeks and months
 
 
 def test_names_and_labels():
-    assert [units.name(f) for f in units.FREQS] == ["days", "weeks", "months"]
+    assert [units.name(f) for f in units.FREQS] == ["hours", "days", "weeks", "months"]
     assert units.name("M", 1) == "month" and units.name("M", 2) == "months"
     assert units.axis_label("W", "Recency") == "Recency (weeks)"
 
 
-@pytest.mark.parametrize("freq, periods", [("D", 365), ("W", 52), ("M", 12)])
+@pytest.mark.parametrize("freq, periods", [("H", 8760), ("D", 365), ("W", 52), ("M", 12)])
 def test_a_year_of_discounting_is_the_yearly_rate(freq, periods):
     """Compounding the per-period rate over a mean year gives back the yearly rate exactly."""
     rate = units.rate_per_period(0.10, freq)

@@ -92,6 +92,12 @@ class BetaGeoBetaBinom(TransactionModel):
         dead = np.where((i >= xs) & (i < ns), dead, 0.0).sum(axis=1)
         return np.where(x <= n, alive, 0.0) + dead
 
+    def first_n_periods(self, n, customers: float = 1.0):
+        """P(X(n) = x) for x = 0..n with its mean and variance: :func:`crmlib.clv.paths.bgbb_first_n_periods`."""
+        from crmlib.clv.paths import bgbb_first_n_periods
+
+        return bgbb_first_n_periods(self, n, customers)
+
     def _simulate(self, params, rng, n):
         al, be, ga, de = params
         size = n.size

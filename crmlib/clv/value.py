@@ -44,12 +44,12 @@ def spend_data(summary: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def valuation_steps(horizon_days: float, annual_discount: float, freq: str) -> tuple[int, float, float]:
     """How a value over ``horizon_days`` is summed for data in ``freq``: the number of steps, the
-    length of a step in periods of ``freq`` and the discount rate per step. Days go in weeks.
+    length of a step in periods of ``freq`` and the discount rate per step. Days and hours go in weeks.
 
     >>> valuation_steps(365, 0.10, "D")[:2], valuation_steps(365, 0.10, "M")[:2]
     ((52, 7.0), (12, 1.0))
     """
-    step = "W" if freq == "D" else freq
+    step = "W" if freq in ("H", "D") else freq
     steps, rate = periods_and_rate(horizon_days, annual_discount, step)
     return steps, UNIT_DAYS[step] / UNIT_DAYS[freq], rate
 

@@ -119,7 +119,7 @@ def _checks() -> dict[str, Any]:
             _choices(name, value, feedback_periods(), " (the trend periods of the feedback report)")
 
     return {
-        "freq": lambda r, n, v: _choices(n, v, units.FREQS, " ('D' days, 'W' weeks, 'M' months)"),
+        "freq": lambda r, n, v: _choices(n, v, units.REPORT_FREQS, " ('D' days, 'W' weeks, 'M' months)"),
         "period": period,
         "cohort_period": lambda r, n, v: _choices(n, v, tuple(PERIOD_NAMES), " ('W' weeks, 'M' months, 'Q' quarters)"),
         "model": lambda r, n, v: _choices(n, v, ("auto", *TRANSACTION_MODELS)),

@@ -1,0 +1,1 @@
+"""Migration paths from other libraries: :mod:`crmlib.compat.lifetimes` ("change one import")."""
