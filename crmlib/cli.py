@@ -40,13 +40,28 @@ def _validate(args: argparse.Namespace) -> int:
             options["duplicates"] = args.duplicates
             options["blank_amounts"] = "refuse" if args.refuse_blank_amounts else "drop"
         try:
-            frame = load(path, **options)
+            if name == "transactions" and args.sheet is None and _large_log(path):
+                from crmlib.txlog import TransactionLog  # out of core; DuckDB's progress bar on a terminal
+
+                frame = TransactionLog(path, duplicates=args.duplicates)
+            else:
+                frame = load(path, **options)
         except DataError as exc:
             print(f"crmlib validate: {for_command_line(' '.join(str(exc).split()))}", file=sys.stderr)
             status = 1
             continue
         print(ledger_of(frame))
     return status
+
+
+def _large_log(path) -> bool:
+    """A Parquet file, or a CSV over 200 MB, with crmlib's column names: read out of core, as reports do."""
+    from pathlib import Path
+
+    from crmlib.reports import inputs
+
+    path = Path(path)
+    return path.is_file() and path.stat().st_size > inputs.LARGE_FILE_BYTES and inputs.uses_log(path)
 
 
 def _sheet(text: str) -> str | int:

@@ -29,6 +29,8 @@ rows and values (all problems of a file in one message):
 * numbers that are not numbers in the column's convention, and infinite
   values, including ones too large for a float (``1e400``); amounts and quantities must be
   finite, feedback scores whole numbers on their scale (checked before any cast to integers);
+  the amounts of one customer must add up, in absolute value, to less than 1.8e308
+  (:data:`OVERFLOW_RULE`), or their sum and the summary's spend would be inf or NaN;
 * two columns with the same header (``amount,amount``), or two headers that both mean one
   canonical column (``customer_id,Customer ID``);
 * an Excel workbook with more than one sheet holding data, unless ``sheet=`` names the sheet
@@ -39,7 +41,8 @@ rows and values (all problems of a file in one message):
   holding its contents in memory. Set the environment variable ``CRMLIB_MAX_DECOMPRESSED_BYTES``
   to a number of bytes to replace this rule, or decompress the file and pass the plain one;
 * a file holding NUL bytes that is not UTF-16 (a binary file with a text name), an empty file,
-  a header without rows, a folder instead of a file.
+  a header without rows, a folder, a device (``/dev/zero``) or a pipe instead of a file; a file
+  this user may not open is said to be so (not a format problem).
 
 Values shown in messages come only from id, date and number columns, passed through
 :func:`crmlib.privacy.redact_text` and cut to 40 characters; values of free-text columns
@@ -61,6 +64,9 @@ How rows are counted (transactions):
   :func:`crmlib.summary.rfm_summary` nets them against the purchases of the same day and
   does not count a day with only returns as a purchase;
 * zero amounts are kept and flagged (they count as purchases, as in the CDNOW data);
+* the rows of customers without a purchase day (every day of theirs holds only returns, or nets
+  below 0) are kept and flagged (:data:`NO_PURCHASE_DAY`), with the number of such customers:
+  :func:`crmlib.summary.rfm_summary` leaves them out, so every customer count does;
 * transactions dated after ``observation_end`` are dropped.
 
 Customers and feedback: exact duplicate rows are dropped, rows without a ``customer_id`` too.
@@ -235,6 +241,8 @@ def _read(source, table: str, sheet=None) -> _Source:
                         f"file itself{hint}.")
     if not path.exists():
         raise DataError(f"{path}: file not found. Check the path (working directory: {Path.cwd()}).")
+    if not path.is_file():
+        raise DataError(not_a_file(path, table))
     suffix = path.suffix.lower()
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise DataError(f"{path.name}: sheet={sheet!r} is for Excel workbooks (.xlsx, .xlsm, .xls); "
@@ -250,6 +258,8 @@ def _read(source, table: str, sheet=None) -> _Source:
             src = _read_text(path)
     except DataError:
         raise
+    except PermissionError as exc:
+        raise DataError(cannot_open(path, exc)) from None
     except Exception as exc:  # the reader's own message, wrapped with the file name
         message = " ".join(str(exc).split())[:300]
         raise DataError(f"{path}: could not be read as a {suffix or 'text'} file "
@@ -259,6 +269,25 @@ def _read(source, table: str, sheet=None) -> _Source:
         raise DataError(f"{path}: has a header ({', '.join(map(str, src.header))}) "
                         f"but no rows. Export the {table} again with its data.")
     return src
+
+
+def not_a_file(path, table: str = "transactions") -> str:
+    """The message for a path that exists but is not a regular file (a device such as /dev/zero,
+    a pipe, a socket): it has no size to check and no end to read to."""
+    import stat
+
+    mode = os.stat(path).st_mode
+    kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return (f"{path}: is {kind}, not a file crmlib can read. Pass the path of the {table} file saved on disk "
+            "(CSV, TSV, Excel or Parquet).")
+
+
+def cannot_open(path, exc: OSError) -> str:
+    """The message for a file the operating system will not let crmlib open (not a format problem)."""
+    return (f"{path}: cannot be opened: {exc.strerror or 'permission denied'}. The file is there, but this user "
+            "may not read it: check its permissions (ls -l) and those of its folders, or copy it somewhere "
+            "readable.")
 
 
 def _read_excel(path: Path, table: str, sheet) -> _Source:
@@ -651,6 +680,8 @@ _DATE_FORMATS = (
 _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
+#: The ledger's note when a date column held times with a zone (text offsets, zoned Parquet or frames).
+TZ_NOTE = "time-zone offsets in {column!r} were dropped; the local times are kept"
 _TZ_SUFFIX = re.compile(r"(?<=\d)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"^\d{4}([-/.]\d{1,2})?$")
 
@@ -699,7 +730,10 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     """
     raw = src.frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        zoned = getattr(raw.dt, "tz", None) is not None
+        if zoned:  # the same rule and the same note as offsets written in text
+            src.notes.append(TZ_NOTE.format(column=column))
+        parsed = raw.dt.tz_localize(None) if zoned else raw
         shown = raw.astype(str).to_numpy()
         full, range_problem = _finish_dates(src, column, parsed, shown)
         bad = parsed.isna().to_numpy() if required else np.zeros(len(raw), bool)
@@ -712,7 +746,7 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     has_time = given.str.contains(r"\d:\d\d", regex=True)  # an offset only ever follows a time
     cleaned = given.where(~has_time, given.str.replace(_TZ_SUFFIX, "", regex=True))
     if (cleaned != given).any():
-        src.notes.append(f"time-zone offsets in {column!r} were dropped; the local times are kept")
+        src.notes.append(TZ_NOTE.format(column=column))
     uniq = pd.Series(cleaned.unique(), dtype="string")
     uniq = uniq[~uniq.str.match(_PARTIAL_DATE).fillna(False).to_numpy(dtype=bool)]
     best, best_ok, best_fmt = None, 0, None
@@ -804,6 +838,54 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
     style = ("decimal comma, thousands grouped by points as in 1.234.567,89" if decimal_comma else
              "decimal point, thousands grouped by commas as in 1,234,567.89 or 12,34,567.89")
     return vals, not_number, style
+
+
+#: Why amounts are refused whose sum for one customer is beyond the largest float (then the summary
+#: would hold inf or NaN); the same words on the pandas and the SQL path.
+OVERFLOW_RULE = ("belong to {customers:,} customer(s) whose amounts add up beyond 1.8e308 (too large for a "
+                 "number), so their spend cannot be computed; such amounts are usually a unit or export error")
+
+#: The ledger entries (reason, detail) of customers left out of the RFM summary because no day of
+#: theirs is a purchase day (see crmlib.summary); the same words on the pandas and the SQL path.
+NO_PURCHASE_DAY = {
+    "net": ("customer without a purchase day: returns exceed purchases",
+            "{customers:,} customer(s): on every day they bought, returns outweighed purchases (net amount "
+            "below 0), so no day counts as a purchase; left out of the RFM summary, the segments and every "
+            "customer count"),
+    "returns": ("customer with only returns",
+                "{customers:,} customer(s) with returns or refunds and no purchase; left out of the RFM summary, "
+                "the segments and every customer count"),
+}
+
+
+def overflowing(ids, amounts) -> tuple[np.ndarray, int]:
+    """Rows of customers whose finite amounts, in absolute value, add up beyond the largest float,
+    and how many customers that is. Below it, every sum the summary takes is finite.
+
+    >>> overflowing(pd.Series(["a", "a", "b"]), [1e308, 1e308, 1e308])
+    (array([ True,  True, False]), 1)
+    """
+    a = np.abs(np.asarray(amounts, dtype=float))
+    keys = pd.Series(ids).reset_index(drop=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        totals = pd.Series(np.where(np.isfinite(a), a, 0.0)).groupby(keys, dropna=True).sum()
+    bad = totals.index[~np.isfinite(totals.to_numpy())]
+    return keys.isin(set(bad)).fillna(False).to_numpy(dtype=bool), len(bad)
+
+
+def no_purchase_day(ids, dates, amounts) -> dict[str, tuple[np.ndarray, int]]:
+    """Rows of customers without a purchase day (the rule of :mod:`crmlib.summary`: a day holding a
+    transaction with amount >= 0 and a net amount >= 0), and how many customers, for each key of
+    :data:`NO_PURCHASE_DAY`: ``"net"`` (they bought, but returns outweighed it every day) and
+    ``"returns"`` (only returns)."""
+    amounts = np.asarray(amounts, dtype=float)
+    frame = pd.DataFrame({"c": pd.Series(ids).to_numpy(), "d": pd.to_datetime(pd.Series(dates)).dt.normalize().to_numpy(),
+                          "a": amounts, "p": amounts >= 0})
+    daily = frame.groupby(["c", "d"], sort=False, observed=True).agg(a=("a", "sum"), p=("p", "any"))
+    buys = (daily["p"] & (daily["a"] >= 0)).groupby(level="c").any()
+    bought = daily["p"].groupby(level="c").any()
+    groups = {"net": set(buys.index[~buys & bought]), "returns": set(buys.index[~bought])}
+    return {k: (frame["c"].isin(v).to_numpy(dtype=bool), len(v)) for k, v in groups.items()}
 
 
 _AUDIENCE_PII = ("name", "email", "phone")  # kept for hashed audiences; drop_pii removes them from reports
@@ -959,6 +1041,8 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
                 if blank_amounts == "refuse" else None,
                 _problem(src, "amount", inf_amount, raw_amount,
                          "are infinite, or too large for a number (beyond 1.8e308)")]
+    over, over_customers = overflowing(ids, amounts)
+    problems.append(_problem(src, "amount", over, raw_amount, OVERFLOW_RULE.format(customers=over_customers)))
     if "quantity" in frame.columns:
         qty, bad_qty, _ = _parse_numbers(src, "quantity")
         raw_qty = frame["quantity"].astype(str).to_numpy()
@@ -981,6 +1065,10 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     ledger.add("zero amount", int(zero.sum()), action="flagged",
                detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data",
                rows=rows[zero])
+    for key, (mask, customers) in no_purchase_day(out["customer_id"], out["date"], out["amount"]).items():
+        reason, detail = NO_PURCHASE_DAY[key]
+        ledger.add(reason, int(mask.sum()), action="flagged", detail=detail.format(customers=customers),
+                   rows=rows[mask])
     out = screen(out, rows, ledger, text=("category", "channel"), dates=("date",), short_years=src.short_years)
     return _with_notes(out.reset_index(drop=True), src, ledger)
 

@@ -53,7 +53,8 @@ def _unit_days(freq: str) -> float:
 
 
 def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
-    """Net amount per customer and day, with ``is_purchase`` (a transaction with amount >= 0 that day)."""
+    """Net amount per customer and day, with ``has_purchase`` (a transaction with amount >= 0 that day)
+    and ``is_purchase`` (such a day whose net amount is >= 0: a purchase day)."""
     missing = [c for c in ("customer_id", "date", "amount") if c not in transactions.columns]
     if missing:
         raise DataError(f"rfm_summary needs columns customer_id, date and amount; missing {missing}. "
@@ -67,6 +68,7 @@ def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
     daily = day.groupby(["customer_id", "day"], sort=True, observed=True).agg(
         amount=("amount", "sum"), is_purchase=("is_purchase", "any")).reset_index()
     # a day whose returns outweigh its purchases is a net return, not a purchase
+    daily["has_purchase"] = daily["is_purchase"]
     daily["is_purchase"] &= daily["amount"] >= 0
     return daily
 

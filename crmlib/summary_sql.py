@@ -10,8 +10,10 @@ one row per customer holding every count the summary and its ledger need:
   the calibration end, their first and last day, the sum of their net amounts and the first day's;
 * ``frequency``, ``recency``, ``T``, ``monetary_value`` and the holdout columns, computed from them
   in SQL, in the time unit given (days divided by the unit's length in days, as doubles);
-* ``late_days`` (customer-days after the observation end) and ``buy_days`` (purchase days in the
-  whole period), from which :func:`summary_frame` writes the ledger.
+* ``late_days`` (customer-days after the observation end), ``buy_days`` (purchase days in the
+  whole period) and ``bought`` (1 when some day up to the end holds a transaction with amount >= 0,
+  so a customer without purchase days lost them to returns), from which :func:`summary_frame`
+  writes the ledger.
 
 Every customer of ``tx`` is returned, ordered by ``customer_id`` (binary order, which is Python's
 order for strings), so the ledger's counts come from the same pass; only this per-customer table
@@ -21,9 +23,13 @@ leaves the engine. The two dialects differ only in how a date becomes a day numb
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.ids import _FLOAT_WHOLE  # crmlib.ids.ID_RULE: '81.0' is the id '81'
 from crmlib.ledger import Ledger, attach
 
 #: How each engine turns a timestamp or date expression into days since 1970-01-01.
@@ -75,12 +81,14 @@ WITH daily AS (
 ), marked AS (
   SELECT customer_id, day, amount,
          CASE WHEN has_purchase = 1 AND amount >= 0 AND day <= {end_day} THEN 1 ELSE 0 END AS buy,
-         CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late
+         CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late,
+         CASE WHEN has_purchase = 1 AND day <= {end_day} THEN 1 ELSE 0 END AS bought
   FROM daily
 ), per_customer AS (
   SELECT customer_id,
          SUM(late) AS late_days,
          SUM(buy) AS buy_days,
+         MAX(bought) AS bought,
          SUM(CASE WHEN {cal} THEN 1 ELSE 0 END) AS cal_days,
          MIN(CASE WHEN {cal} THEN day END) AS first_day,
          MAX(CASE WHEN {cal} THEN day END) AS last_day,
@@ -91,7 +99,7 @@ WITH daily AS (
   FROM marked
   GROUP BY customer_id
 )
-SELECT customer_id, late_days, buy_days, cal_days,
+SELECT customer_id, late_days, buy_days, bought, cal_days,
     cal_days - 1 AS frequency,
     CAST(last_day - first_day AS DOUBLE) / {unit} AS recency,
     CAST({cal_day} - first_day AS DOUBLE) / {unit} AS T,
@@ -110,8 +118,13 @@ def summary_frame(customers: pd.DataFrame, *, source: str, freq: str, end_day: i
     late = int(customers["late_days"].sum())
     if late:
         ledger.notes.append(f"{late} customer-days after observation end {end.date()} left out")
+    from crmlib.io import NO_PURCHASE_DAY
+
     buyers = int((customers["buy_days"] > 0).sum())
-    ledger.add("no purchase day", len(customers) - buyers, action="dropped",
+    net = int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum())
+    reason, detail = NO_PURCHASE_DAY["net"]
+    ledger.add(reason, net, action="dropped", detail=detail.format(customers=net))
+    ledger.add("no purchase day", len(customers) - buyers - net, action="dropped",
                detail="only returns, or only transactions after observation end")
     kept = customers[customers["cal_days"] > 0]
     ledger.add("first purchase after calibration end", buyers - len(kept), action="dropped",
@@ -199,6 +212,8 @@ def frame_summary(transactions: pd.DataFrame, source: str, observation_end, freq
     if missing:
         raise DataError(f"rfm_summary needs columns customer_id, date and amount; missing {missing}. "
                         "Load the file with crmlib.read_transactions first.")
+    from crmlib.io import OVERFLOW_RULE, _show, overflowing
+
     dates = pd.to_datetime(transactions["date"])
     if getattr(dates.dt, "tz", None) is not None:  # the local calendar day, as crmlib.io reads offsets
         dates = dates.dt.tz_localize(None)
@@ -210,6 +225,14 @@ def frame_summary(transactions: pd.DataFrame, source: str, observation_end, freq
                         + ", ".join(f"column {c!r} is missing on {n} row(s)" for c, n in empty.items())
                         + ". Load the data with crmlib.read_transactions, which drops or refuses such rows "
                           "and says so.")
+    over, customers = overflowing(tx["customer_id"], tx["amount"])
+    if over.any():
+        where = np.flatnonzero(over)
+        labels, values = transactions.index[where], tx["amount"].to_numpy()[where]
+        shown = ", ".join(f"index {i}: {_show(v)}" for i, v in list(zip(labels, values))[:_MAX_EXAMPLES])
+        more = f" and {len(where) - _MAX_EXAMPLES} more" if len(where) > _MAX_EXAMPLES else ""
+        raise DataError(f"{source}: column 'amount': {len(where):,} value(s) {OVERFLOW_RULE.format(customers=customers)}"
+                        f" ({shown}{more}). Fix these values and summarise again.")
     with _Connection() as con:
         con.register("crmlib_tx", tx)
         relation = f"(SELECT customer_id, {day_number('date', 'duckdb')} AS day, amount FROM crmlib_tx)"
@@ -242,8 +265,19 @@ def resolve_files(source) -> list[str]:
             raise DataError(f"{text}: no file matches this pattern. Check the path (working directory: {os.getcwd()}).")
         for name in found:
             if not os.path.isfile(name):
-                raise DataError(f"{name}: file not found (or not a file). Pass Parquet or CSV files, a glob such as "
-                                "'logs/*.parquet', or a list of files.")
+                from crmlib.io import not_a_file
+
+                if os.path.isdir(name):
+                    raise DataError(f"{name}: is a folder, not a file. Pass the files inside it, e.g. with a glob "
+                                    f"such as '{os.path.join(name, '*.parquet')}'.")
+                if os.path.exists(name):
+                    raise DataError(not_a_file(name))
+                raise DataError(f"{name}: file not found. Check the path (working directory: {os.getcwd()}); pass "
+                                "Parquet or CSV files, a glob such as 'logs/*.parquet', or a list of files.")
+            if not os.access(name, os.R_OK):
+                from crmlib.io import cannot_open
+
+                raise DataError(cannot_open(name, PermissionError(13, "permission denied", name)))
         files += found
     if not files:
         raise DataError("rfm_summary: the list of files is empty; there is nothing to summarise.")
@@ -287,10 +321,21 @@ def _expressions(types: dict[str, str], files: list[str]) -> dict[str, str]:
     if id_type in ("FLOAT", "DOUBLE") or id_type.startswith("DECIMAL"):
         raise DataError(f"{', '.join(files)}: column 'customer_id' holds {id_type} numbers; ids must be text or "
                         "whole numbers. Load the file with crmlib.read_transactions, which reads 1.0 as the id '1'.")
-    ids = f"CASE WHEN {text} IN ({', '.join(map(_sql_text, _NULL_WORDS))}) THEN NULL ELSE {text} END"
+    # crmlib.ids.ID_RULE: a whole number written as a float (81.0) is the id 81
+    textual = not (id_type in _NUMERIC or id_type.startswith("DECIMAL"))
+    floaty = f"regexp_matches({text}, {_sql_text(_FLOAT_WHOLE)})" if textual else "FALSE"
+    ids = (f"CASE WHEN {text} IN ({', '.join(map(_sql_text, _NULL_WORDS))}) THEN NULL "
+           f"ELSE regexp_replace({text}, {_sql_text(_FLOAT_WHOLE)}, '\\1') END")
     date_type = types["date"]
     if date_type.startswith("TIMESTAMP WITH TIME ZONE"):
-        stamp = f"timezone({_sql_text(_time_zone(files))}, date)"
+        zone = _time_zone(files)
+        offset = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", zone)
+        if offset:  # a fixed offset such as +05:30 (pandas writes these), which DuckDB has no zone name for
+            sign, hours, minutes = offset.groups()
+            shift = (1 if sign == "+" else -1) * (int(hours) * 60 + int(minutes))
+            stamp = f"(timezone('UTC', date) + INTERVAL ({shift}) MINUTE)"
+        else:
+            stamp = f"timezone({_sql_text(zone)}, date)"
     elif date_type.startswith(("TIMESTAMP", "DATE")):
         stamp = "CAST(date AS TIMESTAMP)"
     else:  # text: ISO dates; an offset after a time is dropped and the local time kept, as crmlib.io does
@@ -299,7 +344,8 @@ def _expressions(types: dict[str, str], files: list[str]) -> dict[str, str]:
                  f"'(\\d)\\s*(Z|UTC|GMT|[+-]\\d{{2}}:?\\d{{2}})$', '\\1', 'i') ELSE {raw} END")
         stamp = f"TRY_CAST({local} AS TIMESTAMP)"
     temporal = date_type.startswith(("TIMESTAMP", "DATE"))
-    out = {"id": ids, "stamp": stamp,
+    out = {"id": ids, "id_float_style": floaty, "stamp": stamp,
+           "zoned": date_type.startswith("TIMESTAMP WITH TIME ZONE"),
            "date_blank": "date IS NULL" if temporal else "(date IS NULL OR trim(CAST(date AS VARCHAR)) = '')"}
     for column in ("amount", "quantity"):
         if column in types:

@@ -113,6 +113,7 @@ class TransactionLog:
             self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
             self._has_order_id = "order_id" in types
             x = sq._expressions(types, self.files)
+            self._x = x
             self._rules = sq._rules(x)
             day = day_number(x["stamp"], "duckdb")
             quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
@@ -125,7 +126,8 @@ class TransactionLog:
             self._rows_sql = f"""CREATE TEMP TABLE {_ROWS} AS
                 SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n,
                        SUM(CASE WHEN {bad} THEN 1 ELSE 0 END) AS bad,
-                       bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt
+                       bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt,
+                       SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END) AS floaty
                 FROM crmlib_raw GROUP BY 1, 2, hash(filename, {quoted})"""
         except BaseException:
             conn.__exit__(None, None, None)
@@ -143,7 +145,8 @@ class TransactionLog:
         """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
         and the ledger from them (bad files are refused, naming rows and values)."""
         from crmlib import summary_sql as sq
-        from crmlib.io import _names
+        from crmlib.ids import ID_RULE
+        from crmlib.io import NO_PURCHASE_DAY, TZ_NOTE, _names
 
         if self._facts is not None:
             return
@@ -158,16 +161,20 @@ class TransactionLog:
                    SUM(CASE WHEN ({kept}) AND amt < 0 THEN n - {d} ELSE 0 END),
                    SUM(CASE WHEN ({kept}) AND amt = 0 THEN n - {d} ELSE 0 END),
                    SUM(CASE WHEN {kept} THEN n - {d} ELSE 0 END),
+                   SUM(floaty),
                    MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
             FROM {_ROWS}""").fetchone()
-        read, bad, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, first, last = [
-            0 if v is None else int(v) for v in row[:9]] + [None if v is None else int(v) for v in row[9:]]
+        read, bad, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, floaty, first, last = [
+            0 if v is None else int(v) for v in row[:10]] + [None if v is None else int(v) for v in row[10:]]
         if bad:
             counts = con.execute("SELECT " + ", ".join(
                 f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
                 + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
             sq._refuse(con, self._rules, counts)
+        customers = self._customer_checks()
         ledger = Ledger(source=self.label, table="transactions", rows_read=read)
+        ledger.add("customer id written as a whole-number float (81.0)", floaty, action="changed",
+                   detail=f"read as the whole number (81): {ID_RULE}")
         ledger.add("no customer_id", no_id, action="dropped", detail="cannot be attributed to a customer")
         if self.observation_end is not None:
             ledger.add("date after observation end", late_rows, action="dropped",
@@ -177,11 +184,45 @@ class TransactionLog:
                    detail="kept; netted against the same customer's purchases of that day")
         ledger.add("zero amount", zeros, action="flagged",
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
+        for key, (reason, detail) in NO_PURCHASE_DAY.items():
+            n_rows, n_customers = customers[key]
+            ledger.add(reason, n_rows, action="flagged", detail=detail.format(customers=n_customers))
+        if self._x["zoned"]:
+            ledger.notes.append(TZ_NOTE.format(column="date"))
         unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]
         if unused:
             ledger.notes.append(f"column(s) not used: {_names(unused)}")
         self._attrs["ledger"] = ledger
         self._facts = {"rows": rows, "first": first, "last": last}
+
+    def _customer_checks(self) -> dict[str, tuple[int, int]]:
+        """Refuse amounts whose sum for one customer overflows (naming rows and values, as
+        crmlib.io does); return (rows, customers) without a purchase day, by crmlib.io.NO_PURCHASE_DAY's keys."""
+        from crmlib import summary_sql as sq
+        from crmlib.io import OVERFLOW_RULE
+
+        d = self._dropped
+        over, net_c, net_r, ret_c, ret_r = self.con.execute(f"""
+            WITH daily AS (
+              SELECT cid, day, SUM(amt * (n - {d})) AS amount, SUM(abs(amt) * (n - {d})) AS gross,
+                     MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
+              FROM {_ROWS} WHERE {self.kept()} GROUP BY 1, 2
+            ), c AS (
+              SELECT cid, SUM(gross) AS gross, SUM(rows) AS rows, MAX(has_purchase) AS bought,
+                     MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
+              FROM daily GROUP BY 1
+            )
+            SELECT COUNT(*) FILTER (WHERE NOT isfinite(gross)),
+                   COUNT(*) FILTER (WHERE buys = 0 AND bought = 1), SUM(CASE WHEN buys = 0 AND bought = 1 THEN rows END),
+                   COUNT(*) FILTER (WHERE bought = 0), SUM(CASE WHEN bought = 0 THEN rows END)
+            FROM c""").fetchone()
+        if over:
+            rule = OVERFLOW_RULE.format(customers=over)
+            owners = (f"SELECT cid FROM {_ROWS} WHERE {self.kept()} GROUP BY cid "
+                      f"HAVING NOT isfinite(SUM(abs(amt) * (n - {d})))")
+            condition = f"{self._x['id']} IN ({owners})"
+            sq._refuse(self.con, {("amount", rule): condition}, {"rule0": over})
+        return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
 
     @property
     def rows(self) -> int:

@@ -554,3 +554,72 @@ def test_workbook_that_would_expand_past_the_limit_is_refused_before_it_is_read(
         read_transactions(tmp_path / "big.xlsx")
     monkeypatch.setenv("CRMLIB_MAX_DECOMPRESSED_BYTES", "100000000")
     assert len(read_transactions(tmp_path / "big.xlsx")) == 2000
+
+
+# ----------------------------------------------------------------------------- issue 18, smaller findings
+
+def test_amounts_of_one_customer_adding_up_beyond_the_largest_float_are_refused_naming_rows(tmp_path):
+    """Two amounts of 1e308 on one day summed to inf, and monetary_value became NaN without a word."""
+    path = tmp_path / "big.csv"
+    pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "date": ["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-02"],
+                  "amount": ["1e308", "1e308", "1.0", "5"]}).to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        read_transactions(path)
+    message = str(err.value)
+    assert message.startswith("big.csv: column 'amount': 3 value(s) belong to 1 customer(s)")
+    assert "beyond 1.8e308" in message and "row 2: '1e308', row 3: '1e308', row 4: '1.0'" in message
+    assert "row 5" not in message  # the other customer's row is fine
+
+
+@pytest.mark.parametrize("kind", ["parquet", "frame"])
+def test_zoned_times_from_parquet_and_frames_get_the_note_csv_files_get(tmp_path, kind):
+    zoned = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0],
+                          "date": pd.to_datetime(["2024-01-01 02:00+05:30", "2024-01-02 10:00+05:30"])})
+    text = tmp_path / "tx.csv"
+    zoned.assign(date=["2024-01-01 02:00+05:30", "2024-01-02 10:00+05:30"]).to_csv(text, index=False)
+    source = zoned
+    if kind == "parquet":
+        source = tmp_path / "tx.parquet"
+        zoned.to_parquet(source)
+    got, want = read_transactions(source), read_transactions(text)
+    note = "time-zone offsets in 'date' were dropped; the local times are kept"
+    assert ledger_of(want).notes == [note]
+    assert ledger_of(got).notes == [note]
+    assert got["date"].tolist() == want["date"].tolist()  # the local day: 2024-01-01, not UTC's 2023-12-31
+
+
+def test_customers_whose_every_day_nets_to_a_return_are_flagged_in_the_transactions_ledger(tmp_path):
+    """They were left out of the segments page's count with no line in its data-quality table."""
+    path = tmp_path / "tx.csv"
+    pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c", "d"],
+                  "date": ["2024-01-01", "2024-01-01", "2024-01-03", "2024-01-02", "2024-01-02", "2024-01-04"],
+                  "amount": [10.0, -20.0, 5.0, 8.0, -8.0, -3.0]}).to_csv(path, index=False)
+    entries = {e.reason: e for e in ledger_of(read_transactions(path)).entries}
+    net = entries["customer without a purchase day: returns exceed purchases"]
+    assert (net.rows, net.action, net.examples) == (2, "flagged", [2, 3])
+    assert net.detail.startswith("1 customer(s): on every day they bought, returns outweighed purchases")
+    only = entries["customer with only returns"]
+    assert (only.rows, only.action, only.examples) == (1, "flagged", [7])
+    assert len(entries) == 3  # c nets to exactly 0 on its day, a purchase day: not flagged
+
+
+def test_a_device_is_named_as_a_device_not_an_empty_file():
+    with pytest.raises(DataError, match=r"^/dev/zero: is a device, not a file crmlib can read\."):
+        read_transactions("/dev/zero")
+
+
+def test_a_permission_error_is_not_called_a_format_problem(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    path = tmp_path / "tx.csv"
+    path.write_text("customer_id,date,amount\na,2024-01-01,5\n")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DataError) as err:
+        read_transactions(path)
+    message = str(err.value)
+    assert "cannot be opened: Permission denied" in message and "permissions" in message
+    assert "could not be read as" not in message and "what its name says" not in message

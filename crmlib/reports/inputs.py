@@ -99,6 +99,10 @@ def existing_file(name: str, value: Any) -> Path:
     path = Path(text).expanduser()
     if path.is_dir():
         raise DataError(f"Input {name!r}: {path} is a folder, not a file; pass the {name} file inside it.")
+    if path.exists() and not path.is_file():  # a device (/dev/zero), a pipe or a socket
+        from crmlib.io import not_a_file
+
+        raise DataError(f"Input {name!r}: {not_a_file(path, name)}")
     if not path.is_file():
         raise DataError(f"Input {name!r}: file {path} does not exist; check the path (relative to {Path.cwd()}).")
     try:

@@ -7,6 +7,7 @@ whose one-line message names the notebook, its parameters and their defaults.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -341,6 +342,8 @@ def read_grid(path: str | Path):
     import yaml
 
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"Grid file {path} is a folder, not a file; pass --grid the YAML file itself.")
     if not path.is_file():
         raise DataError(f"Grid file {path} does not exist.")
     try:
@@ -461,8 +464,9 @@ def check_out_dir(out_dir: str | Path) -> Path:
     except OSError as exc:
         raise DataError(f"Output folder {out} is not writable ({exc.strerror or exc}); "
                         "give --out a folder you can write to.") from None
-    finally:
-        probe.unlink(missing_ok=True)
+    finally:  # on a read-only file system even removing a file that is not there fails
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
     return out.resolve()
 
 
