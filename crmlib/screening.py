@@ -11,7 +11,9 @@
   customer attribute (``city``, ``loyalty_tier``, any other text column) in which most values
   are words and at least half of them differ from customer to customer groups no one and
   identifies people, like a name or an identifier would: it is removed and the ledger says why
-  (:func:`looks_identifying`);
+  (:func:`looks_identifying`); in the attribute columns that stay, a value that fewer than
+  :data:`MIN_GROUP` customers share (a full name typed into ``loyalty_tier``, a one-off city) can
+  point at one person, so it is shown as :data:`RARE` and the ledger counts the rows (:func:`rare_values`);
 * **customer ids that differ only in upper/lower case** (``C7`` and ``c7``): kept apart, flagged;
 * **isolated late dates** (:func:`late_dates`): a date more than a year after the rest of its
   column, and after every earlier date by more than the span those cover (``01/01/68`` read as
@@ -33,6 +35,11 @@ MIN_VALUES = 20
 #: ... and at least this share of them are distinct.
 DISTINCT_SHARE = 0.5
 
+#: In an attribute column of at least MIN_VALUES values, a value held by fewer customers than this ...
+MIN_GROUP = 3
+#: ... is replaced by this label (small-cell suppression, as statistical offices publish tables).
+RARE = "other (fewer than 3 customers)"
+
 _KEPT_FOR_AUDIENCES = ("name", "email", "phone")
 
 
@@ -49,6 +56,23 @@ def looks_identifying(values: pd.Series) -> tuple[bool, int, int]:
         return False, distinct, n
     wordy = known.str.contains(r"[^\W\d_]", regex=True).mean() >= 0.8
     return bool(wordy and distinct >= DISTINCT_SHARE * n), distinct, n
+
+
+def rare_values(values: pd.Series) -> np.ndarray:
+    """True where a value of an attribute column is shared by fewer than :data:`MIN_GROUP` rows of a
+    column holding at least :data:`MIN_VALUES` values (small columns are left as they are).
+
+    >>> tiers = pd.Series(["Gold"] * 10 + ["Silver"] * 10 + ["Priya Sharma", None])
+    >>> rare_values(tiers).nonzero()[0].tolist()
+    [20]
+    """
+    text = values.astype("string").str.strip()
+    known = text.notna() & (text != "")
+    if int(known.sum()) < MIN_VALUES:
+        return np.zeros(len(values), bool)
+    counts = text[known].value_counts()
+    rare = set(counts.index[counts < MIN_GROUP])
+    return (known & text.isin(rare)).fillna(False).to_numpy(dtype=bool)
 
 
 def late_dates(dates: pd.Series, two_digit_years: bool = False) -> np.ndarray:
@@ -106,6 +130,15 @@ def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[s
             ledger.add(f"email or phone in {col}", int(changed.sum()), action="changed",
                        detail="replaced by [email] / [phone] / [id]; the values are not shown", rows=rows[changed])
             out[col] = cleaned
+    for col in attributes:  # after redaction: an email or phone left as a lone [email] is rare too
+        if col not in out.columns or not _is_text(out[col]):
+            continue
+        rare = rare_values(out[col])
+        ledger.add(f"rare values in '{col}'", int(rare.sum()), action="changed",
+                   detail=f"values shared by fewer than {MIN_GROUP} customers are shown as '{RARE}': such a "
+                          "value can point at one person (a name typed into the column)", rows=rows[rare])
+        if rare.any():
+            out[col] = out[col].astype(object).where(~rare, RARE)
     for col in dates:
         if col not in out.columns:
             continue

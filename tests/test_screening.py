@@ -11,7 +11,7 @@ from crmlib.exceptions import DataError
 from crmlib.ids import join_rate, match_ids
 from crmlib.io import read_customers, read_feedback, read_transactions
 from crmlib.ledger import ledger_of
-from crmlib.screening import late_dates
+from crmlib.screening import RARE, late_dates
 
 EMAIL, PHONE, PAN = "ravi.kumar@example.com", "+91 98765 43210", "ABCDE1234F"
 
@@ -41,14 +41,28 @@ def test_email_and_phone_in_customer_attributes_are_redacted_and_named_in_the_le
     text = _dump(cust)
     for planted in (EMAIL, PHONE, "98765 43210", PAN):
         assert planted not in text
-    assert cust.loc[3, "city"] == "[email]" and cust.loc[17, "city"] == "call [phone]"
-    assert cust.loc[5, "loyalty_tier"] == "[phone]" and cust.loc[8, "source"] == "[id]"
+    # redacted, then shown as a rare value: one customer's [email] is a group of one
+    assert cust.loc[3, "city"] == RARE and cust.loc[17, "city"] == RARE
+    assert cust.loc[5, "loyalty_tier"] == RARE and cust.loc[8, "source"] == RARE
     led = _reasons(cust)
     assert led.loc["email or phone in city", "rows"] == 2
     assert led.loc["email or phone in city", "example rows"] == "5, 19"  # spreadsheet rows
     assert led.loc["email or phone in loyalty_tier", "rows"] == 1
     assert led.loc["email or phone in source", "rows"] == 1
+    assert led.loc["rare values in 'city'", "rows"] == 2
     assert cust.loc[0, "city"] == "Pune"
+
+
+def test_a_full_name_typed_into_a_tier_is_shown_as_a_rare_value(tmp_path):
+    """A full name in loyalty_tier reached the pages: no pattern finds a name, but a value that fewer
+    than three customers share is shown as 'other' (small-cell suppression), and the ledger says so."""
+    tier = ["Gold"] * 15 + ["Silver"] * 14 + ["Ishaan Probewala"]
+    path = tmp_path / "customers.csv"
+    pd.DataFrame({"customer_id": [f"C{i}" for i in range(30)], "loyalty_tier": tier}).to_csv(path, index=False)
+    cust = read_customers(path)
+    assert "Ishaan" not in _dump(cust)
+    assert cust.loc[29, "loyalty_tier"] == RARE and (cust["loyalty_tier"] == "Gold").sum() == 15
+    assert _reasons(cust).loc["rare values in 'loyalty_tier'", "rows"] == 1
 
 
 def test_customers_own_contact_columns_are_kept_for_hashed_audiences():
