@@ -123,3 +123,43 @@ def test_revenue_summary_counts_orders_only_when_there_are_order_ids(tx):
     assert with_orders["orders"] == "7"
     assert with_orders["net revenue per order"] == f"{tx['amount'].sum() / 7:,.2f} INR"
     assert "orders" not in overview.revenue_summary(tx.drop(columns="order_id"), table)["value"]
+
+
+@pytest.mark.slow
+def test_overview_page_shows_revenue_orders_categories_and_attributes_or_says_why_not(tmp_path):
+    """Finding 12 on the page: the report on a small demo export carries revenue by month, orders,
+    the category mix and the customers by attribute with their revenue; on the same transactions
+    without category and order id columns (and no customers file) each of those sections is left
+    out with a sentence, and revenue over time stays."""
+    import re
+
+    from crmlib import datasets, reports
+
+    paths = datasets.make_crm_dataset(n_customers=120, seed=5).write(tmp_path / "data")
+    plain = tmp_path / "plain.csv"
+    pd.read_csv(paths["transactions"]).drop(columns=["category", "order_id"]).to_csv(plain, index=False)
+    full = reports.run_reports(["overview"], out_dir=tmp_path / "full", jobs=1,
+                               inputs={"transactions": str(paths["transactions"]), "customers": str(paths["customers"])})
+    bare = reports.run_reports(["overview"], out_dir=tmp_path / "bare", jobs=1, inputs={"transactions": str(plain)})
+    assert full.ok and bare.ok, (full.summary(), bare.summary())
+
+    def text(batch):
+        page = batch.reports[0].html_path.read_text(encoding="utf-8")
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+    full_text, bare_text = text(full), text(bare)
+    for heading in ("Revenue over time", "Orders", "Category mix", "Customers by attribute"):
+        assert heading in full_text and heading in bare_text
+    assert "Revenue per order" in full_text and "Share of customers" in full_text
+    assert "Revenue per buyer" in full_text and "Loyalty tier" in full_text
+    assert "has no order id column" not in full_text and "has no order id column" in bare_text
+    assert "has no category column" not in full_text and "has no category column" in bare_text
+    assert "revenue and value by city, tier" in bare_text
+    written = {p.name for p in (tmp_path / "full" / "overview").iterdir()}
+    assert {"revenue-by-month.csv", "category-mix.csv", "customers-by-city.csv",
+            "customers-by-loyalty-tier.csv"} <= written
+    assert "category-mix.csv" not in {p.name for p in (tmp_path / "bare" / "overview").iterdir()}
+    months = pd.read_csv(tmp_path / "full" / "overview" / "revenue-by-month.csv")
+    assert len(months) == 24  # two years of the demo export, month by month
+    for email in pd.read_csv(paths["customers"])["email"].dropna().head(20):
+        assert email not in full_text
