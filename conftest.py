@@ -28,13 +28,15 @@ def spark():
 @pytest.fixture(scope="session")
 def demo_suite(tmp_path_factory):
     """The pages ``crmlib demo`` writes, built once per test session: the demo data (800 customers,
-    seed 7) and every report on exactly those files, then the segment report on CDNOW, into one
-    folder with one index.html. Several modules read it (test_demo_reports, test_browser,
-    test_pages); a run of the five reports costs about a minute on two cores, so it is not repeated.
+    seed 7) and every report on exactly those files into one folder with its index.html, then, as
+    ``crmlib demo`` does, the segment report on CDNOW into its own folder ``cdnow/`` with its own
+    index (another data set is not mixed into the demo's index). Several modules read it
+    (test_demo_reports, test_browser, test_pages); a run of the five reports costs about a minute
+    on two cores, so it is not repeated.
 
     Returns a namespace: ``data`` (the generated dataset), ``batch`` (the five demo reports),
     ``cdnow`` (the CDNOW segment report), ``out`` (the reports folder), ``pages`` (every page's path,
-    index.html first).
+    index.html first, the CDNOW index and page last).
     """
     from types import SimpleNamespace
 
@@ -47,6 +49,7 @@ def demo_suite(tmp_path_factory):
     out = root / "reports"
     batch = reports.run_reports([name for name, _ in DEMO_REPORTS], out_dir=out,
                                 inputs={k: str(v) for k, v in paths.items()}, jobs=2)
-    cdnow = reports.run_reports(["segments"], out_dir=out, params={"dataset": ["cdnow_master"]}, jobs=1)
-    pages = [out / "index.html"] + [r.html_path for r in batch.reports + cdnow.reports]
+    cdnow = reports.run_reports(["segments"], out_dir=out / "cdnow", params={"dataset": ["cdnow_master"]}, jobs=1)
+    pages = ([out / "index.html"] + [r.html_path for r in batch.reports]
+             + [out / "cdnow" / "index.html"] + [r.html_path for r in cdnow.reports])
     return SimpleNamespace(data=data, batch=batch, cdnow=cdnow, out=out, pages=pages)

@@ -1,12 +1,38 @@
-"""Headline numbers of the overview report, as a small table for reading.
+"""The tables of the overview report: headline numbers, revenue over time, orders, category mix
+and the customers file's attributes with their revenue.
 
-Figures of the same data are in :mod:`crmlib.plots.overview`.
+Each function returns a DataFrame of numbers (named columns, one row per period, category or
+attribute value); :func:`revenue_summary` alone formats for reading. Figures of the same tables
+are in :mod:`crmlib.plots.overview`. Every table works on canonical transactions
+(:func:`crmlib.read_transactions`): ``customer_id, date, amount`` and, when the file has them,
+``order_id`` and ``category``. Revenue is net: returns (negative amounts) are subtracted in the
+period, category or customer they belong to, so each table adds up to the same net revenue.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from crmlib.exceptions import DataError
+
+#: Label of the customers of the transactions that the customers file does not hold.
+NOT_IN_FILE = "(not in the customers file)"
+#: Label of a customers-file value left blank.
+BLANK = "(blank)"
+#: Label of the attribute values merged because they hold too few customers to show alone.
+OTHER = "(other values)"
+
+
+def has_column(transactions: pd.DataFrame, column: str) -> bool:
+    """True when ``column`` exists and holds at least one value (a section needs it)."""
+    return column in transactions.columns and bool(transactions[column].notna().any())
+
+
+def _need(transactions: pd.DataFrame, column: str, what: str) -> None:
+    if not has_column(transactions, column):
+        raise DataError(f"{what}: the transactions have no '{column}' column (or it is empty); "
+                        f"leave the section out for these data (crmlib.overview.has_column says when).")
 
 
 def revenue_summary(transactions: pd.DataFrame, summary: pd.DataFrame, currency: str = "") -> pd.DataFrame:
@@ -17,11 +43,135 @@ def revenue_summary(transactions: pd.DataFrame, summary: pd.DataFrame, currency:
     rows = {
         "customers": f"{len(summary):,}",
         "transactions": f"{len(transactions):,}",
+    }
+    if has_column(transactions, "order_id"):
+        orders = transactions["order_id"].nunique()
+        rows["orders"] = f"{orders:,}"
+        rows["net revenue per order"] = money(transactions["amount"].sum() / orders)
+    rows.update({
         "period": f"{transactions['date'].min():%Y-%m-%d} to {transactions['date'].max():%Y-%m-%d}",
         "revenue (gross of returns)": money(purchases["amount"].sum()),
         "returns and refunds": f"{money(returns['amount'].sum())} in {len(returns):,} transactions",
         "net revenue": money(transactions["amount"].sum()),
         "customers who came back": f"{np.mean(summary['frequency'] > 0):.1%}",
         "repeat purchases per customer (mean)": f"{summary['frequency'].mean():.2f}",
-    }
+    })
     return pd.DataFrame({"value": pd.Series(rows)})
+
+
+def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+    """Net revenue, transactions and active customers per calendar period (default: month).
+
+    Indexed by the period's first day (``period``), every period from the first to the last
+    transaction included (a period without sales shows 0). Columns: ``revenue`` (net of returns),
+    ``transactions``, ``customers`` (distinct customers with a transaction), and ``orders``
+    (distinct order ids) with ``revenue_per_order`` when the transactions have an ``order_id``.
+    """
+    if transactions.empty:
+        raise DataError("revenue_by_period: the transactions are empty; there is no period to show.")
+    code = {"D": "D", "W": "W", "M": "M", "MS": "M", "Q": "Q", "QS": "Q", "Y": "Y", "YS": "Y"}.get(freq)
+    if code is None:
+        raise DataError(f"revenue_by_period(freq={freq!r}): use 'D', 'W', 'M', 'Q' or 'Y'.")
+    period = transactions["date"].dt.to_period(code)
+    groups = transactions.assign(period=period).groupby("period")
+    out = pd.DataFrame({"revenue": groups["amount"].sum(),
+                        "transactions": groups.size(),
+                        "customers": groups["customer_id"].nunique()})
+    if has_column(transactions, "order_id"):
+        out["orders"] = groups["order_id"].nunique()
+    every = pd.period_range(period.min(), period.max(), freq=code)
+    out = out.reindex(every, fill_value=0)
+    if "orders" in out:
+        out["revenue_per_order"] = out["revenue"] / out["orders"].where(out["orders"] > 0)
+    out.index = out.index.start_time
+    out.index.name = "period"
+    return out
+
+
+def category_mix(transactions: pd.DataFrame) -> pd.DataFrame:
+    """Revenue and customers per category (the transactions need a ``category`` column).
+
+    One row per category, largest revenue first; a blank category is ``"(blank)"``. Columns:
+    ``revenue`` (net), ``revenue_share``, ``customers`` (distinct buyers), ``customer_share``
+    (of all customers: one customer may buy in several categories, so these shares add up to
+    more than 100 %), ``revenue_per_customer``, and ``orders`` when there is an ``order_id``.
+    """
+    _need(transactions, "category", "category_mix")
+    tx = transactions.assign(category=transactions["category"].astype("string").fillna(BLANK))
+    groups = tx.groupby("category")
+    out = pd.DataFrame({"revenue": groups["amount"].sum(), "customers": groups["customer_id"].nunique()})
+    out["revenue_share"] = out["revenue"] / out["revenue"].sum()
+    out["customer_share"] = out["customers"] / tx["customer_id"].nunique()
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    if has_column(tx, "order_id"):
+        out["orders"] = groups["order_id"].nunique()
+    cols = ["revenue", "revenue_share", "customers", "customer_share", "revenue_per_customer"]
+    return out[cols + [c for c in out.columns if c not in cols]].sort_values("revenue", ascending=False)
+
+
+def attribute_columns(customers: pd.DataFrame, max_share: float = 0.5) -> list[str]:
+    """The columns of a customers file that describe groups of customers (city, tier, region, ...).
+
+    Left out: the id, columns :func:`crmlib.privacy.find_pii_columns` flags (names, emails,
+    phones, free text), dates and numbers, and text whose distinct values exceed ``max_share`` of
+    the customers (an identifier, not a group).
+    """
+    from crmlib.privacy import find_pii_columns
+
+    pii = find_pii_columns(customers)
+    keep = []
+    for col in customers.columns:
+        values = customers[col].dropna()
+        if col == "customer_id" or col in pii or values.empty:
+            continue
+        if not (pd.api.types.is_string_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype)
+                or pd.api.types.is_bool_dtype(values.dtype) or values.dtype == object):
+            continue
+        if values.nunique() <= max(2, max_share * len(customers)):
+            keep.append(col)
+    return keep
+
+
+def attribute_value(customers: pd.DataFrame, table: pd.DataFrame, column: str,
+                    min_customers: int = 5, max_values: int = 12) -> pd.DataFrame:
+    """Customers, buyers, revenue and value per value of one customers-file attribute.
+
+    ``table`` is the per-customer table (:func:`crmlib.customer_table`, indexed by the same
+    customer ids, with ``revenue``). One row per value of ``column``, most customers first.
+    Columns: ``customers`` (in the file with that value), ``buyers`` (of them, those with a
+    transaction), ``revenue`` (net, their total), ``revenue_share``, ``revenue_per_buyer`` and,
+    when ``table`` has a ``clv`` column, ``mean_clv`` (per buyer). Buyers the customers file
+    lacks form the row ``"(not in the customers file)"``, so revenue adds up to the total;
+    a blank value is ``"(blank)"``. Values with fewer than ``min_customers`` customers, and
+    those past the ``max_values`` largest, are merged into ``"(other values)"``, so a row
+    never describes a single person.
+    """
+    if column not in customers.columns:
+        raise DataError(f"attribute_value: the customers file has no column {column!r}; "
+                        f"its attributes are {attribute_columns(customers)}.")
+    if "revenue" not in table.columns:
+        raise DataError("attribute_value: the customer table has no 'revenue' column; build it with "
+                        "crmlib.customer_table(transactions).")
+    ids = customers["customer_id"].astype("string")
+    values = customers[column].astype("string").fillna(BLANK)
+    labels = pd.Series(values.to_numpy(), index=ids.to_numpy()).groupby(level=0).first()
+    extra = table.index.difference(labels.index)
+    labels = pd.concat([labels, pd.Series(NOT_IN_FILE, index=extra, dtype="string")])
+    sizes = labels.value_counts()
+    small = sizes[(sizes < min_customers) | (np.arange(len(sizes)) >= max_values)].index.difference([NOT_IN_FILE])
+    labels = labels.where(~labels.isin(small), OTHER)
+    frame = pd.DataFrame({"value": labels.astype(str)})
+    frame["buyer"] = frame.index.isin(table.index)
+    frame["revenue"] = table["revenue"].reindex(frame.index).fillna(0.0).to_numpy()
+    groups = frame.groupby("value")
+    out = pd.DataFrame({"customers": groups.size(), "buyers": groups["buyer"].sum(),
+                        "revenue": groups["revenue"].sum()})
+    out["revenue_share"] = out["revenue"] / out["revenue"].sum() if out["revenue"].sum() else np.nan
+    out["revenue_per_buyer"] = out["revenue"] / out["buyers"].where(out["buyers"] > 0)
+    if "clv" in table.columns:
+        clv = table["clv"].reindex(frame.index[frame["buyer"]])
+        out["mean_clv"] = clv.groupby(frame.loc[frame["buyer"], "value"]).mean()
+    out.index.name = column
+    tail = [v for v in (OTHER, BLANK, NOT_IN_FILE) if v in out.index]
+    head = out.drop(index=tail).sort_values(["customers", "revenue"], ascending=False)
+    return pd.concat([head, out.loc[tail]])

@@ -82,7 +82,7 @@ def test_no_generated_page_contains_planted_pii(demo):
 def test_segment_report_renders_on_cdnow_master(demo_suite):
     """``crmlib demo`` also runs the segment report on CDNOW; the session's suite holds that page."""
     assert demo_suite.cdnow.ok, demo_suite.cdnow.summary()
-    assert (demo_suite.out / "segments__dataset=cdnow_master.html").is_file()
+    assert (demo_suite.out / "cdnow" / "segments__dataset=cdnow_master.html").is_file()
 
 
 @pytest.mark.slow
@@ -140,12 +140,29 @@ def test_segment_page_links_its_tables_as_csv(demo):
 
 
 @pytest.mark.slow
+def test_demo_suite_keeps_cdnow_in_its_own_folder_and_index_as_crmlib_demo_does(demo_suite):
+    """The fixture writes what ``crmlib demo`` writes: the demo index lists the five demo reports
+    only; the CDNOW segments page sits in cdnow/ with an index of its own."""
+    import inspect
+
+    from crmlib import cli
+
+    assert 'Path(out) / "cdnow"' in inspect.getsource(cli._demo)  # the command's own layout
+    demo_index = (demo_suite.out / "index.html").read_text(encoding="utf-8")
+    assert "cdnow" not in demo_index.lower()
+    assert not (demo_suite.out / "segments__dataset=cdnow_master.html").exists()
+    cdnow_index = (demo_suite.out / "cdnow" / "index.html").read_text(encoding="utf-8")
+    assert "segments__dataset=cdnow_master.html" in cdnow_index
+    assert demo_suite.cdnow.reports[0].html_path == demo_suite.out / "cdnow" / "segments__dataset=cdnow_master.html"
+
+
+@pytest.mark.slow
 def test_cdnow_pages_open_with_a_summary_and_show_no_code_names(tmp_path, demo_suite):
     """Issue 11: the CDNOW pages too (the overview from the bundled sample here; the segments page on
     CDNOW master comes from the shared demo suite)."""
     batch = reports.run_reports(["overview"], out_dir=tmp_path, params={"dataset": ["cdnow_sample"]}, jobs=1)
     assert batch.ok, batch.summary()
-    for path in [batch.reports[0].html_path, demo_suite.out / "segments__dataset=cdnow_master.html"]:
+    for path in [batch.reports[0].html_path, demo_suite.out / "cdnow" / "segments__dataset=cdnow_master.html"]:
         page = path.read_text(encoding="utf-8")
         text = _prose(page)
         headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)

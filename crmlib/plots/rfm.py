@@ -48,7 +48,7 @@ def rf_heatmap(scored: pd.DataFrame, *, ax=None, value: str = "customers", curre
                      f"({currency}{arr[r, f]:,.0f}; cells of {floor}+ customers)")
         sns.heatmap(grid, annot=True, fmt=",.0f", cmap="Greens", ax=ax,
                     cbar_kws={"label": f"mean {label}{unit}"})
-    ax.set_title(title)
+    style.title(ax, title)
     ax.set_xlabel("F score (1 = fewest purchases)")
     ax.set_ylabel(f"R score ({len(grid)} = most recent purchase)")
     return ax
@@ -68,8 +68,8 @@ def segment_size_revenue(profile: pd.DataFrame, *, ax=None):
     sns.barplot(long, y="segment", x="share", hue="measure", ax=ax, palette=["#9ecae1", "#31a354"])
     gap = profile[rev] - profile["customer_share"]
     top = gap.idxmax() if gap.notna().any() else profile.index[0]
-    ax.set_title(f"{top}: {profile.at[top, 'customer_share']:.0%} of customers, "
-                 f"{profile.at[top, rev]:.0%} of revenue")
+    style.title(ax, f"{top}: {profile.at[top, 'customer_share']:.0%} of customers, "
+                    f"{profile.at[top, rev]:.0%} of revenue")
     ax.set_xlabel("share (%)")
     ax.set_ylabel("")
     ax.legend(title="")
@@ -82,14 +82,19 @@ def migration_heatmap(shares: pd.DataFrame, *, ax=None, counts: pd.DataFrame | N
 
     With ``counts``, rows and columns without any customer are left out.
     """
-    ax = style.axes(ax, (10, 7))
     pct = 100 * shares.astype(float)
     if counts is not None:  # leave out segments empty at both dates
         pct = pct.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
         counts = counts.loc[pct.index, pct.columns]
+    # a row of cells per segment at least as tall as two lines of tick labels, a column wide
+    # enough for "100": the labels are never squeezed, whatever the number of segments
+    ax = style.axes(ax, (max(7.0, 3.5 + 0.7 * pct.shape[1]), max(4.5, 2.6 + 0.42 * pct.shape[0])))
     annot = pct.round(0)
     sns.heatmap(pct, annot=annot, fmt=".0f", cmap="Purples", vmin=0, vmax=100, ax=ax,
-                cbar_kws={"label": "% of the earlier segment"}, linewidths=0.5)
+                cbar_kws={"label": "% of the earlier segment"}, linewidths=0.5,
+                xticklabels=True, yticklabels=True)
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.tick_params(axis="x", labelrotation=90)
     if focus in pct.index and focus in pct.columns and pct.loc[focus].notna().any():
         stay = pct.at[focus, focus]
         others = pct.loc[focus].drop(focus)
@@ -102,7 +107,7 @@ def migration_heatmap(shares: pd.DataFrame, *, ax=None, counts: pd.DataFrame | N
             stacked = stacked[counts.stack().reindex(stacked.index) > 0]
         (a, b) = stacked.idxmax() if len(stacked) else (pct.index[0], pct.columns[0])
         title = f"The largest move: {stacked.max():.0f}% of {a} became {b}" if len(stacked) else "Segment migration"
-    ax.set_title(title)
+    style.title(ax, title)
     ax.set_xlabel("segment at the later date")
     ax.set_ylabel("segment at the earlier date")
     return ax
@@ -114,7 +119,7 @@ def silhouette_by_k(clusters, *, ax=None):
     s = clusters.silhouette
     colors = ["#31a354" if k == clusters.k else "#bdbdbd" for k in s.index]
     ax.bar(s.index.astype(str), s.to_numpy(), color=colors)
-    ax.set_title(f"k = {clusters.k} clusters separate customers best (silhouette {s[clusters.k]:.2f})")
+    style.title(ax, f"k = {clusters.k} clusters separate customers best (silhouette {s[clusters.k]:.2f})")
     ax.set_xlabel("number of clusters k")
     ax.set_ylabel("mean silhouette (-1 to 1)")
     return ax

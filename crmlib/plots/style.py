@@ -13,6 +13,8 @@ placeholder; matplotlib >= 3.11 shapes both scripts through libraqm.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -37,6 +39,15 @@ def axes(ax, size: tuple[float, float]):
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
+
+
+def title(ax, text: str) -> None:
+    """Set ``text`` as the title of ``ax``, wrapped onto more lines where one line would be wider
+    than the figure (a long finding would otherwise run out of the picture)."""
+    size = mpl.font_manager.FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+    width = ax.figure.get_figwidth() * ax.get_position().width / max(ax.figure.subplotpars.right, 0.5)
+    chars = max(20, int(width * 72 / (0.6 * size)))
+    ax.set_title("\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text)
 
 
 def grid():

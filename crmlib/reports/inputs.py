@@ -61,7 +61,7 @@ def _flag(name: str) -> str:
 
 def missing_message(report: str, name: str) -> str:
     """The one line a report missing a required input stops with."""
-    extra = " (or -p dataset=cdnow_master for the bundled CDNOW data)" if name == "transactions" else ""
+    extra = " (or --dataset cdnow for the bundled CDNOW data)" if name == "transactions" else ""
     return (f"The {report} report needs a {name} file: pass {_flag(name)}{extra}; "
             f"'crmlib report {report} --demo' runs it on the demo data.")
 
