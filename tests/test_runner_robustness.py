@@ -52,3 +52,26 @@ def test_batches_with_values_sharing_a_readable_stem_keep_both_pages(tmp_path, m
     for e in entries.values():
         page = (out / e["html_path"]).read_text(encoding="utf-8")
         assert f"<th>region</th><td>{e['parameters']['region']}</td>" in page  # each page its own run
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
+def test_ctrl_c_in_the_first_second_exits_130_with_one_line(tmp_path, delay):
+    """Before: a KeyboardInterrupt traceback (exit -2) while crmlib, pandas and the parser were imported."""
+    proc = subprocess.Popen([sys.executable, "-m", "crmlib", "report", str(TINY), "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CRMLIB_SECRET": "s"})
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("crmlib report: stopped by Ctrl-C"), err
+
+
+def test_importing_crmlib_is_light_so_the_command_catches_ctrl_c_at_once():
+    code = "import sys, crmlib.cli; print(sorted({'pandas', 'numpy', 'scipy'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
