@@ -17,27 +17,26 @@ Everything public is one step from here:
 """
 
 import importlib
+import importlib.util
 
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
-from crmlib.io import read_customers, read_feedback, read_transactions
-from crmlib.ledger import Ledger, ledger_of
-from crmlib.summary import rfm_summary
-from crmlib.txlog import TransactionLog
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {"audiences", "basket", "churn", "clv", "config", "customers", "datasets", "feedback", "indic_fonts", "io",
                "ledger", "overview", "plots", "privacy", "reports", "retention", "rfm", "spark", "summary", "txlog", "units"}
 _SUBMODULES |= {"findings", "segment_words"}  # a report's opening sentences; segments in words
-# Public functions of submodules that pull in scipy: imported on first use, like the submodules.
-_LAZY = {"customer_table": "customers"}
+# Public functions, imported on first use like the submodules: ``import crmlib`` costs no pandas, so
+# the ``crmlib`` command answers Ctrl-C from its first moments with one line (issue 18).
+_LAZY = {"customer_table": "customers", "read_customers": "io", "read_feedback": "io", "read_transactions": "io",
+         "Ledger": "ledger", "ledger_of": "ledger", "rfm_summary": "summary", "TransactionLog": "txlog"}
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"crmlib.{name}")
     if name in _LAZY:
         return getattr(importlib.import_module(f"crmlib.{_LAZY[name]}"), name)
+    if name in _SUBMODULES or (not name.startswith("_") and importlib.util.find_spec(f"crmlib.{name}")):
+        return importlib.import_module(f"crmlib.{name}")
     raise AttributeError(f"module 'crmlib' has no attribute {name!r}")
 
 

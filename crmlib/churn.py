@@ -118,6 +118,10 @@ def _feedback_features(feedback: pd.DataFrame, cutoff) -> pd.DataFrame:
     return out
 
 
+#: Customers of each class (churned, came back) the calibrated models' 3-fold cross-validation needs.
+MIN_PER_CLASS = 3
+
+
 def _models(n_train: int, seed: int) -> dict:
     """The two calibrated classifiers. The calibration map is learnt from 3-fold out-of-fold
     predictions and applied to one classifier fitted on all training customers (``ensemble=False``:
@@ -276,6 +280,13 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     train = test - pd.Timedelta(days=window_days)
     x_train, y_train = _labelled(transactions, feedback, train, window_days)
     x_test, y_test = _labelled(transactions, feedback, test, window_days)
+    # a feature with one value in training says nothing (and sklearn's binning fails on it, issue 18)
+    x_train = x_train.loc[:, x_train.nunique(dropna=True) > 1]
+    few = int(min(y_train.sum(), (~y_train).sum()))
+    if few < MIN_PER_CLASS or x_train.shape[1] == 0:
+        raise DataError(f"At the training cut-off {train.date()} only {few} of the {len(y_train):,} customers are in the "
+                        f"smaller class (churned or came back) and {x_train.shape[1]} feature(s) vary; the churn "
+                        f"models need at least {MIN_PER_CLASS} of each and one varying feature.")
     x_test = x_test.reindex(columns=x_train.columns, fill_value=0.0)
     inactive_days = inactivity_days(transactions, observation_end=test) if inactive_days is None else int(inactive_days)
     models, notes = _models(len(y_train), seed), []

@@ -136,19 +136,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the command; every way it can end is an exit status and at most one line on stderr.
+
+    Ctrl-C at any moment, even while the parser and the report machinery are still being imported
+    (the first second of ``crmlib report``), exits 130 with one line, never a traceback (issue 18);
+    ``import crmlib`` itself is light (no pandas) so that this function runs almost at once."""
+    command = "report"
     try:
+        args = build_parser().parse_args(argv)
+        command = args.command
         return args.func(args)
     except DataError as exc:
-        print(f"crmlib {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"crmlib {command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except OSError as exc:  # a path that cannot be read or written: one line, no traceback
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"crmlib {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"crmlib {command}: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while reports run (crmlib.reports.Interrupted)
         describe = getattr(exc, "describe", None)
-        print(f"crmlib {args.command}: {describe() if describe else 'stopped by Ctrl-C'}", file=sys.stderr)
+        said = describe() if describe else "stopped by Ctrl-C" + (" before any report ran" if command == "report" else "")
+        print(f"crmlib {command}: {said}", file=sys.stderr)
         return getattr(exc, "exit_status", 130)
 
 

@@ -327,11 +327,12 @@ def test_grids_expand_in_a_stable_order():
 
 def test_plans_are_named_by_sorted_parameters():
     plans = plan_reports([TINY], params={"scale": "2", "region": ["North", "South West"]})
-    assert [p.stem for p in plans] == ["tiny__region=North__scale=2.0", "tiny__region=South-West__scale=2.0"]
-    assert report_stem("x", {"p": "a/b:c?"}) == "x__p=b-c"
+    # a value that lost characters to the file system ends in a hash of the exact values (issue 18)
+    assert [p.stem for p in plans] == ["tiny__region=North__scale=2.0", "tiny__region=South-West__scale=2.0~fa3cce15"]
+    assert report_stem("x", {"p": "a/b:c?"}).startswith("x__p=b-c~")
     assert len(report_stem("x", {"p": "y" * 400})) < 160
-    with pytest.raises(DataError, match="same file"):
-        plan_reports([TINY], params={"region": ["a b", "a-b"]})
+    a_b = [p.stem for p in plan_reports([TINY], params={"region": ["a b", "a-b"]})]
+    assert len(set(a_b)) == 2 and a_b[1] == "tiny__region=a-b"
 
 
 def test_kernel_is_this_interpreter_even_with_another_python3_kernelspec(tmp_path, monkeypatch):
@@ -493,7 +494,7 @@ def test_report_names_in_any_script_give_distinct_files(tmp_path):
         names.append(path)
     stems = [p.stem for p in plan_reports(names, params={"region": "उत्तर"})]
     assert stems == ["बिक्री__region=उत्तर", "ग्राहक__region=उत्तर", "বিক্রি__region=उत्तर"]
-    assert report_stem("x", {"p": "नमस्ते दुनिया"}) == "x__p=नमस्ते-दुनिया"  # vowel signs kept
+    assert report_stem("x", {"p": "नमस्ते-दुनिया"}) == "x__p=नमस्ते-दुनिया"  # vowel signs kept
     assert report_stem("?!", {}).startswith("report-")  # never an empty name
     long = report_stem("x", {"p": "क" * 200})
     assert len(long.encode()) <= 150 and long != report_stem("x", {"p": "क" * 201})

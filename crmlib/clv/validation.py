@@ -204,7 +204,8 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
     frequency_holdout, duration_holdout``; then per-customer MAE and RMSE of predicted against
     actual holdout purchases are added. Columns: params, log_likelihood, AIC, BIC[, MAE, RMSE],
     note. A model that does not converge on these data stays in the table with empty figures and
-    the reason in ``note`` (last), so one misspecified model does not stop a comparison.
+    the reason in ``note`` (last), so one misspecified model does not stop a comparison; so does a
+    model the data are too few or too degenerate to fit (one customer, nobody bought twice).
     """
     if not isinstance(models, dict):
         models = {type(m).__name__: m for m in models}
@@ -215,7 +216,7 @@ def compare_models(models, data: pd.DataFrame, holdout: pd.DataFrame | None = No
         if not hasattr(model, "params_"):
             try:
                 model.fit(data)
-            except ConvergenceError as err:
+            except (ConvergenceError, DataError) as err:  # DataError: data too few for it (issue 18)
                 rows[name] = {"params": model.n_params, "note": str(err).splitlines()[0]}
                 continue
         ll = model.log_likelihood(data)

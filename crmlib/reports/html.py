@@ -530,11 +530,26 @@ def _interrupted_entry(result, old: dict | None, out: Path) -> dict[str, Any]:
     return entry
 
 
+def _unsaved_entry(result, old: dict | None, out: Path) -> dict[str, Any]:
+    """The entry of a report whose page or notebook could not be saved (a full disk): failed, saying
+    why, with no page of this run; the previous run's page is linked as such when it is still there."""
+    entry = _entry(result, out)
+    entry.update(html_path=None, notebook_path=None)
+    if old and old.get("html_path") and (out / old["html_path"]).is_file():
+        notebook = old.get("notebook_path")
+        entry.update(html_path=old["html_path"],
+                     notebook_path=notebook if notebook and (out / notebook).is_file() else None,
+                     previous_status=old.get("previous_status") or old.get("status"),
+                     previous_run_at=old.get("previous_run_at") or old.get("run_at"))
+    return entry
+
+
 def _still_true(entry: dict[str, Any], out: Path) -> bool:
-    """An entry stays while its page is on disk; an interrupted report without a page has none to lose."""
+    """An entry stays while its page is on disk; an interrupted report without a page, or one whose
+    page could not be saved, has none to lose."""
     if entry.get("html_path"):
         return (out / entry["html_path"]).is_file()
-    return entry.get("status") == "interrupted"
+    return entry.get("status") == "interrupted" or bool(entry.get("unsaved"))
 
 
 def merge_index(out: Path, results: list) -> Path:
@@ -547,8 +562,12 @@ def merge_index(out: Path, results: list) -> Path:
         except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
             entries = {}  # a damaged manifest is rebuilt from this run rather than stopping it
     for r in results:
-        stopped = r.status == "interrupted"
-        entries[r.stem] = _interrupted_entry(r, entries.get(r.stem), out) if stopped else _entry(r, out)
+        if r.status == "interrupted":
+            entries[r.stem] = _interrupted_entry(r, entries.get(r.stem), out)
+        elif getattr(r, "unsaved", None):
+            entries[r.stem] = _unsaved_entry(r, entries.get(r.stem), out)
+        else:
+            entries[r.stem] = _entry(r, out)
     entries = {k: v for k, v in entries.items() if _still_true(v, out)}
     ordered = {e["stem"]: e for e in sorted(entries.values(), key=reading_order)}
     write(manifest_path, json.dumps({"reports": ordered}, indent=2, ensure_ascii=False))
@@ -585,6 +604,10 @@ def _index_status(e: dict[str, Any]) -> str:
         else:
             note = f"the run started {e.get('interrupted_at')} was stopped before its page was written"
         return f'<span class="interrupted">interrupted</span><div class="note">{esc(note)}</div>'
+    if e.get("unsaved"):  # nothing of the notebook failed: its page could not be written
+        note = (f'<div class="note">the page linked is from the run at {esc(str(e.get("previous_run_at")))} '
+                f'({esc(str(e.get("previous_status")))})</div>' if e.get("html_path") else "")
+        return f'<span class="failed">failed</span><div class="error">{esc(e.get("error") or "")}</div>{note}'
     where = failure_place(e.get("cell"), e.get("line"), step=e.get("step"))
     return f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
 

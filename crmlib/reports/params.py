@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import itertools
+import json
 import math
 import os
 import re
@@ -358,26 +359,35 @@ def read_grid(path: str | Path):
 
 
 def report_stem(name: str, parameters: dict[str, Any]) -> str:
-    """File stem of a report: notebook name + sorted ``key=value`` pairs, safe for any file system.
+    """File stem of a report: notebook name + sorted ``key=value`` pairs, safe for any file system,
+    readable, and unique for every distinct name and parameter values.
 
     Letters and digits of every script are kept (two Hindi report names give two files); other
-    characters become ``-``; a stem longer than 150 bytes is cut and ends in a hash of the whole.
+    characters become ``-``. When that loses anything (a space, a symbol, the folders of a path,
+    whose file name alone is kept), the stem ends in ``~`` and the first 8 hex digits of a SHA-256 of
+    the exact name and values, so ``North East`` and ``North-East``, or two files of one name in
+    different folders, never share a page (issue 18). A stem longer than 150 bytes is cut before
+    that ending.
 
-    >>> report_stem("segments", {"region": "North East", "top_n": 10})
+    >>> report_stem("segments", {"region": "North-East", "top_n": 10})
     'segments__region=North-East__top_n=10'
+    >>> report_stem("segments", {"region": "North East", "top_n": 10})
+    'segments__region=North-East__top_n=10~68dd53ef'
     >>> report_stem("बिक्री", {"क्षेत्र": "उत्तर"})
     'बिक्री__क्षेत्र=उत्तर'
     """
-    parts = [name] + [f"{k}={_short(v)}" for k, v in sorted(parameters.items())]
-    cleaned = [_safe(p) for p in parts]
+    exact = [name] + [f"{k}={v}" for k, v in sorted(parameters.items())]
+    cleaned = [_safe(p) for p in [name] + [f"{k}={_short(v)}" for k, v in sorted(parameters.items())]]
     if not cleaned[0]:  # a name of symbols only: named by its hash
         cleaned[0] = "report-" + hashlib.sha256(name.encode()).hexdigest()[:8]
     stem = "__".join(cleaned).lstrip(".")
-    if len(stem.encode()) > 150:  # long values (paths, lists): keep it readable and unique
-        digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
-        cut = stem.encode()[:130].decode("utf-8", errors="ignore")
-        stem = f"{cut}~{digest}"
-    return stem
+    lossless = cleaned == exact and stem == "__".join(exact) and not any("__" in p for p in exact[1:])
+    if lossless and len(stem.encode()) <= 150:
+        return stem
+    key = json.dumps([name, sorted((k, repr(v)) for k, v in parameters.items())], ensure_ascii=False)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+    cut = stem.encode()[:140].decode("utf-8", errors="ignore").rstrip("-_.=")
+    return f"{cut}~{digest}"
 
 
 def _safe(part: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import glob
 import logging
 import os
@@ -117,6 +118,7 @@ class ReportResult:
     recorded: dict[str, Any] = field(default_factory=dict)
     default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
     files: list[dict[str, Any]] = field(default_factory=list)  # written beside the page: path (relative), size, rows
+    unsaved: str | None = None  # why this run's page and notebook are not on disk, e.g. "no space left on device"
 
     @property
     def ok(self) -> bool:
@@ -125,6 +127,8 @@ class ReportResult:
     def describe_failure(self) -> str:
         if self.status == "interrupted":
             return f"{self.stem}: interrupted"
+        if self.unsaved:
+            return f"{self.stem}: {self.error}"
         return f"{self.stem}: {pages.failure_place(self.cell, self.line, step=self.step)}: {self.error}"
 
 
@@ -135,10 +139,11 @@ class BatchResult:
     reports: list[ReportResult]
     index_path: Path
     not_started: int = 0  # reports dropped because the batch was stopped
+    unlisted: int = 0  # reports the index could not take: the disk was full
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.reports) and not self.not_started
+        return all(r.ok for r in self.reports) and not self.not_started and not self.unlisted
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -153,6 +158,9 @@ class BatchResult:
         lines = [f"{len(self.reports)} report(s): {c['ok']} ok, {c['failed']} failed{stopped}; "
                  f"index: {self.index_path}"]
         lines += [f"FAILED {r.describe_failure()}" for r in self.failed]
+        if self.unlisted:
+            lines.append(f"{self.unlisted} report(s) are missing from the index: it could not be saved "
+                         "(no space left on device?); free space and run them again")
         return "\n".join(lines)
 
 
@@ -166,6 +174,7 @@ class _Batch:
         self._lock = threading.Lock()
         self._kernels: set = set()
         self.running: dict[str, ReportResult] = {}  # started, not yet in place
+        self.unlisted: list[ReportResult] = []  # finished, but the index could not be written (a full disk)
 
     def begin(self, result: ReportResult) -> bool:
         """Register a report as running; False when the batch is already stopping."""
@@ -275,22 +284,73 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None,
     try:
         try:
             nb, page = _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch)
+            nbformat.write(nb, tmp_nb)
         except _Stopped:
             result.status = "interrupted"
             return result
-        nbformat.write(nb, tmp_nb)
+        except _NotSaved as exc:
+            return _commit_unsaved(result, batch, out_dir, "the executed notebook", exc.error)
+        except OSError as exc:
+            return _commit_unsaved(result, batch, out_dir, "the executed notebook", exc)
         with batch.commit:
             if batch.stop.is_set():
                 result.status = "interrupted"
                 return result
             with index_lock(out_dir):
-                os.replace(tmp_nb, result.notebook_path)
-                pages.write(result.html_path, page)
-                merge_index(out_dir, [result])
+                try:  # the page first: a page that cannot be written leaves no new notebook behind
+                    pages.write(result.html_path, page)
+                except OSError as exc:
+                    _mark_unsaved(result, "the page", exc)
+                else:
+                    os.replace(tmp_nb, result.notebook_path)
+                _merge_or_note(out_dir, result, batch)
             batch.running.pop(plan.stem, None)
         return result
     finally:
         tmp_nb.unlink(missing_ok=True)
+
+
+#: Errors of a full or over-quota disk: papermill failing to save a notebook with one of these is not a
+#: failure of the notebook's cells.
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class _NotSaved(Exception):
+    """Papermill ran the notebook but could not save it (a full disk)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _mark_unsaved(result: ReportResult, what: str, exc: OSError) -> None:
+    """Say that this run's page and notebook are not on disk and why, e.g. ``the page could not be
+    saved: no space left on device``; no cell is blamed and no page of this run is linked."""
+    reason = (exc.strerror or os.strerror(exc.errno or 0) or type(exc).__name__).lower()
+    result.status, result.unsaved = "failed", reason
+    result.error = f"{what} could not be saved: {reason}; free space in the output folder and run it again"
+    result.cell = result.line = result.step = None
+
+
+def _commit_unsaved(result: ReportResult, batch: _Batch, out_dir: Path, what: str, exc: OSError) -> ReportResult:
+    _mark_unsaved(result, what, exc)
+    with batch.commit:
+        if batch.stop.is_set():
+            result.status = "interrupted"
+            return result
+        with index_lock(out_dir):
+            _merge_or_note(out_dir, result, batch)
+        batch.running.pop(result.stem, None)
+    return result
+
+
+def _merge_or_note(out_dir: Path, result: ReportResult, batch: _Batch) -> None:
+    """Add ``result`` to the index; when the disk is too full even for that, keep it for the batch's
+    last try (:func:`_run_batch`) rather than losing the report."""
+    try:
+        merge_index(out_dir, [result])
+    except OSError:
+        batch.unlisted.append(result)
 
 
 def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
@@ -313,6 +373,8 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
     result.duration = round(time.perf_counter() - start, 2)
     if batch.stop.is_set():  # stopped while it ran: nothing of this run will be kept
         raise _Stopped
+    if isinstance(failure, OSError) and failure.errno in DISK_FULL:  # papermill's save, not a cell, failed
+        raise _NotSaved(failure)
     try:
         nb = nbformat.read(tmp_nb, as_version=4)
     except (OSError, ValueError):  # not written: the kernel never started
@@ -507,7 +569,12 @@ def _run_batch(plans: list[ReportPlan], batch: _Batch, jobs: int, progress: bool
         raise
     finally:
         bar.close()
-    return BatchResult([results[p.stem] for p in plans], out / INDEX)
+    unlisted = list(batch.unlisted)
+    if unlisted:  # the disk was full when they finished: one more try, now that temporary files are gone
+        with contextlib.suppress(OSError):
+            update_index(out, unlisted)
+            unlisted = []
+    return BatchResult([results[p.stem] for p in plans], out / INDEX, unlisted=len(unlisted))
 
 
 def _stop(batch: _Batch, threads, plans, results, done, signum) -> Interrupted:

@@ -1,0 +1,161 @@
+"""The runner when the machine or the user gets in the way (issue 18): a full disk, parameter
+values that differ only in what a file name cannot hold, and Ctrl-C while the command starts."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crmlib.reports import html as pages
+from crmlib.reports import run_reports
+from crmlib.reports.params import plan_reports, report_stem
+
+NOTEBOOKS = Path(__file__).parent / "notebooks"
+TINY = NOTEBOOKS / "tiny.ipynb"
+
+
+# ----------------------------------------------------------------------------- a full disk
+
+
+class FullDisk:
+    """Stands in for a write function on a disk that fills up: writes of files whose name matches
+    ``full_for`` raise ``OSError(ENOSPC)``, as do all writes once ``budget`` bytes were written."""
+
+    def __init__(self, write, full_for=lambda name: False, budget: float = float("inf"), times: int = 10**9):
+        self.write, self.full_for, self.budget, self.times, self.refused = write, full_for, budget, times, []
+
+    def __call__(self, path, data, *args, **kwargs):
+        size = len(str(data).encode())
+        if (self.full_for(Path(str(path)).name) or size > self.budget) and self.times > 0:
+            self.times -= 1
+            self.refused.append(Path(str(path)).name)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        self.budget -= size
+        return self.write(path, data, *args, **kwargs)
+
+
+def _index(out: Path) -> tuple[dict, str]:
+    return (json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"],
+            (out / "index.html").read_text(encoding="utf-8"))
+
+
+def _no_orphans(out: Path, entries: dict) -> None:
+    """Every page and notebook on disk is linked from its entry; no temporary file is left."""
+    linked = {e[k] for e in entries.values() for k in ("html_path", "notebook_path") if e.get(k)}
+    on_disk = {p.name for p in out.iterdir() if p.suffix in (".html", ".ipynb") and p.name != "index.html"}
+    assert on_disk == linked
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+
+
+@pytest.mark.slow
+def test_a_page_the_full_disk_refuses_is_listed_as_not_saved_and_leaves_no_orphan(tmp_path, monkeypatch):
+    """Before: the index lost the report, and its executed notebook was moved into place without a page."""
+    monkeypatch.setenv("CRMLIB_SECRET", "s")
+    out = tmp_path / "out"
+    earlier = run_reports([TINY], out, params={"region": "East"}, progress=False).reports[0]
+    disk = FullDisk(pages.write, full_for=lambda name: name in ("tiny__region=South.html", "tiny__region=East.html"))
+    monkeypatch.setattr(pages, "write", disk)
+    batch = run_reports([TINY], out, params={"region": ["North", "South", "East"]}, progress=False)
+    assert len(disk.refused) == 2
+    entries, index = _index(out)
+    assert sorted(entries) == ["tiny__region=East", "tiny__region=North", "tiny__region=South"]
+    assert entries["tiny__region=North"]["status"] == "ok"
+    for stem in ("tiny__region=South", "tiny__region=East"):
+        e = entries[stem]
+        assert e["status"] == "failed" and e["cell"] is None
+        assert e["error"].startswith("the page could not be saved: no space left on device")
+    assert entries["tiny__region=South"]["html_path"] is None and not (out / "tiny__region=South.ipynb").exists()
+    # East had a page from an earlier run: still linked, and named as that run's
+    east = entries["tiny__region=East"]
+    assert east["html_path"] == "tiny__region=East.html" and east["previous_run_at"] == earlier.run_at
+    assert f"the page linked is from the run at {earlier.run_at} (ok)" in index
+    assert "before any cell ran" not in index and "no cell" not in index
+    assert 'id="counts">3 report(s): 1 ok, 2 failed' in index
+    _no_orphans(out, entries)
+    assert "FAILED tiny__region=South: the page could not be saved: no space left on device" in batch.summary()
+
+
+@pytest.mark.slow
+def test_a_notebook_papermill_cannot_save_is_not_called_a_failure_before_any_cell(tmp_path, monkeypatch):
+    """Before: the page said the report failed "before any cell ran" when only saving had failed."""
+    import papermill.execute
+
+    monkeypatch.setenv("CRMLIB_SECRET", "s")
+    out = tmp_path / "out"
+    disk = FullDisk(papermill.execute.write_ipynb, full_for=lambda name: "region=North." in name)
+    monkeypatch.setattr(papermill.execute, "write_ipynb", disk)
+    index_writes = FullDisk(pages.write, full_for=lambda name: name == "index.json", times=1)
+    monkeypatch.setattr(pages, "write", index_writes)  # and the first index update finds the disk full
+    batch = run_reports([TINY], out, params={"region": ["North", "South"]}, progress=False)
+    assert disk.refused and index_writes.refused == ["index.json"]
+    entries, index = _index(out)
+    assert sorted(entries) == ["tiny__region=North", "tiny__region=South"]  # the refused update was made again
+    north = entries["tiny__region=North"]
+    assert north["status"] == "failed" and north["html_path"] is None
+    assert north["error"].startswith("the executed notebook could not be saved: no space left on device")
+    assert "before any cell ran" not in index and "OSError" not in index
+    assert entries["tiny__region=South"]["status"] == "ok" and batch.unlisted == 0
+    _no_orphans(out, entries)
+
+
+# ----------------------------------------------------------------------------- stems
+
+
+def test_values_that_differ_only_in_symbols_or_folders_get_distinct_readable_stems(tmp_path):
+    """``North East`` and ``North-East`` shared ``tiny__region=North-East``; two files named tx.csv in
+    different folders shared ``x__p=tx.csv``."""
+    spaced, dashed = report_stem("tiny", {"region": "North East"}), report_stem("tiny", {"region": "North-East"})
+    assert spaced != dashed and dashed == "tiny__region=North-East"  # nothing lost: no hash
+    assert spaced.startswith("tiny__region=North-East~") and len(spaced) == len(dashed) + 9
+    a, b = report_stem("x", {"p": "/data/a/tx.csv"}), report_stem("x", {"p": "/data/b/tx.csv"})
+    assert a != b and a.startswith("x__p=tx.csv~") and b.startswith("x__p=tx.csv~")
+    assert report_stem("x", {"p": "a__b=c"}) != report_stem("x", {"p": "a", "b": "c"})
+    assert report_stem("x", {"p": "y" * 400}) != report_stem("x", {"p": "y" * 401})
+    # the same values always give the same stem (a rerun replaces its own page)
+    assert report_stem("tiny", {"region": "North East"}) == spaced
+
+
+@pytest.mark.slow
+def test_batches_with_values_sharing_a_readable_stem_keep_both_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMLIB_SECRET", "s")
+    out = tmp_path / "out"
+    first = run_reports([TINY], out, params={"region": "North East"}, progress=False)
+    second = run_reports([TINY], out, params={"region": "North-East"}, progress=False)
+    assert first.ok and second.ok
+    entries = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert len(entries) == 2
+    assert sorted(e["parameters"]["region"] for e in entries.values()) == ["North East", "North-East"]
+    for e in entries.values():
+        page = (out / e["html_path"]).read_text(encoding="utf-8")
+        assert f"<th>region</th><td>{e['parameters']['region']}</td>" in page  # each page its own run
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
+def test_ctrl_c_in_the_first_second_exits_130_with_one_line(tmp_path, delay):
+    """Before: a KeyboardInterrupt traceback (exit -2) while crmlib, pandas and the parser were imported."""
+    proc = subprocess.Popen([sys.executable, "-m", "crmlib", "report", str(TINY), "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CRMLIB_SECRET": "s"})
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("crmlib report: stopped by Ctrl-C"), err
+
+
+def test_importing_crmlib_is_light_so_the_command_catches_ctrl_c_at_once():
+    code = "import sys, crmlib.cli; print(sorted({'pandas', 'numpy', 'scipy'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
