@@ -457,3 +457,12 @@ def test_segment_report_renders_on_cdnow_master(tmp_path, monkeypatch):
 
     shown = nbformat.writes(nb)
     assert "single acquisition cohort" in shown and "segments.csv" in written
+
+
+def test_scored_frames_can_be_combined_by_pandas():
+    """Two frames carrying the same score thresholds in attrs: pandas compares the attrs when it
+    concatenates, and the thresholds' arrays made that comparison raise ('truth value of an array is
+    ambiguous'), which stopped the CLV report's top-customers table."""
+    scored = rfm.score(random_summary(200), bins=5)
+    both = pd.concat([scored.head(5), scored.tail(5)])
+    assert len(both) == 10 and both.index.equals(scored.index[[0, 1, 2, 3, 4, -5, -4, -3, -2, -1]])

@@ -128,7 +128,7 @@ _DEFAULT_RULES = [
 # --------------------------------------------------------------------------- scores
 
 
-@dataclass
+@dataclass(eq=False)  # holds arrays: equal when the same object, so pandas can compare frames' attrs
 class RFMScale:
     """Score thresholds learnt by :func:`score`, to score another period on the same scale.
 
