@@ -316,7 +316,7 @@ def _cycle(n: int, first: tuple = ()) -> list[str]:
 def hostile_run(tmp_path_factory):
     """Hostile strings in every text column of every input (customers city and loyalty_tier,
     transactions category, feedback channel and comment), in the transactions file's name, in a
-    segment scheme's names and in --currency; the overview, retention and feedback reports on them in
+    segment scheme's names; the overview, retention and feedback reports on them in
     one batch, the segments report (its transactions given as ``-p transactions=...csv``) in another."""
     from types import SimpleNamespace
 
@@ -334,11 +334,11 @@ def hostile_run(tmp_path_factory):
     out = root / "reports"
     inputs = {"transactions": str(tx), "customers": str(paths["customers"]), "feedback": str(paths["feedback"])}
     first = run_reports(["overview", "retention", "feedback"], out, inputs=inputs, progress=False,
-                        options={"currency": HOSTILE[0]})
+                        options={"currency": "INR"})
     scheme = [[HOSTILE[1], 1, 5, 1, 2], [HOSTILE[3], 1, 5, 3, 4], [HOSTILE[2], 1, 5, 5, 5]]
     second = run_reports(["segments"], out, params={"transactions": [str(tx)], "scheme": [scheme]},
                          inputs={"customers": inputs["customers"], "feedback": inputs["feedback"]},
-                         progress=False, options={"currency": HOSTILE[0]})
+                         progress=False, options={"currency": "INR"})
     reports = first.reports + second.reports
     return SimpleNamespace(out=out, reports=reports, pages=[out / "index.html"] + [r.html_path for r in reports])
 
@@ -353,6 +353,19 @@ ACTIVE_FACTS = """(() => ({
   planted: Array.from(document.querySelectorAll('img,svg')).filter(e => e.getAttribute('src') === 'x' || e.hasAttribute('onload')).length,
   text: document.body.innerText,
 }))()"""
+
+
+def test_a_hostile_currency_is_refused_before_any_page(tmp_path):
+    """--currency '<script>...' reached the pages (issue 18.1); currencies are now ISO 4217 codes or a
+    known symbol, checked before any kernel starts, so nothing is written."""
+    from crmlib.exceptions import DataError
+
+    tx = tmp_path / "tx.csv"
+    tx.write_text("customer_id,date,amount\na,2024-01-01,10\nb,2024-02-01,20\n")
+    with pytest.raises(DataError, match="ISO 4217"):
+        run_reports(["overview"], tmp_path / "out", inputs={"transactions": str(tx)}, progress=False,
+                    options={"currency": HOSTILE[0]})
+    assert not list((tmp_path / "out").rglob("*.html")) if (tmp_path / "out").exists() else True
 
 
 def test_hostile_inputs_run_no_script_in_any_page(hostile_run, browser):
