@@ -69,10 +69,10 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"demo data written to {config.demo_dir()}: {', '.join(p.name for p in paths.values())}")
     result = reports.run_reports(
         [name for name, _ in DEMO_REPORTS], out_dir=out,
-        inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs)
+        inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs, options=reports.language_options(args))
     # the CDNOW page is another data set: its own folder and index, not mixed into the demo's
     extra = reports.run_reports(["segments"], out_dir=Path(out) / "cdnow", params={"dataset": ["cdnow_master"]},
-                                jobs=1)
+                                jobs=1, options=reports.language_options(args))
     ok = result.ok and extra.ok
     for failed in result.failed + extra.failed:
         print(f"FAILED {failed.describe_failure()}", file=sys.stderr)
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=2000, help="demo customers (default 2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed of the demo data (default 42)")
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")
+    reports.add_language_arguments(demo)
     demo.set_defaults(func=_demo)
     return parser
 

@@ -80,3 +80,13 @@ NOTE_FINGERPRINT = N_("Input fingerprint: the first {digits} hex digits of a SHA
 #: {status} is STATUS_INTERRUPTED, in emphasis.
 NOTE_INTERRUPTED = N_("A report marked {status} was stopped while it ran; its page, if any, is from the "
                       "previous run.")
+#: Under a report's title on the index when it ran with no parameter given.
+DEFAULT_PARAMETERS = N_("default parameters")
+#: Folded lists on the index: {count} is a count.
+INPUT_FILE_COUNT = NP_("{count} input file", "{count} input files")
+FILE_COUNT = NP_("{count} file", "{count} files")
+#: Column headings of the index table not shared with the page.
+COLUMN_REPORT_AND_PARAMETERS = N_("Report and parameters")
+COLUMN_RUN = N_("Run (UTC), run time, version, input fingerprint")
+#: Before the input fingerprint in the index's last column.
+FINGERPRINT = N_("fingerprint")
