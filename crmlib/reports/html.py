@@ -599,7 +599,7 @@ def merge_index(out: Path, results: list) -> Path:
 def run_language(results: list) -> str:
     """The language of the index: that of this run's reports (their ``lang`` parameter), English
     when they have none."""
-    langs = [(getattr(r, "parameters", None) or {}).get("lang") for r in results]
+    langs = [getattr(r, "lang", None) or (getattr(r, "parameters", None) or {}).get("lang") for r in results]
     return next((lang for lang in langs if lang), "en")
 
 
