@@ -53,7 +53,7 @@ messages: setup
 	for lang in $(MESSAGE_LANGS); do \
 		test -f crmlib/locale/$$lang/LC_MESSAGES/crmlib.po \
 		|| $(BIN)/pybabel init -D crmlib -i $(POT) -d crmlib/locale -l $$lang; done
-	$(BIN)/pybabel update -D crmlib -i $(POT) -d crmlib/locale --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -D crmlib -i $(POT) -d crmlib/locale --no-wrap --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -D crmlib -d crmlib/locale --statistics
 
 clean:

@@ -6,6 +6,7 @@ Bad input ends in one line on stderr and a non-zero exit status, never a traceba
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -84,10 +85,10 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"demo data written to {config.demo_dir()}: {', '.join(p.name for p in paths.values())}")
     result = reports.run_reports(
         [name for name, _ in DEMO_REPORTS], out_dir=out,
-        inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs)
+        inputs={k: str(v) for k, v in paths.items()}, jobs=args.jobs, options=reports.language_options(args))
     # the CDNOW page is another data set: its own folder and index, not mixed into the demo's
     extra = reports.run_reports(["segments"], out_dir=Path(out) / "cdnow", params={"dataset": ["cdnow_master"]},
-                                jobs=1)
+                                jobs=1, options=reports.language_options(args))
     ok = result.ok and extra.ok
     for failed in result.failed + extra.failed:
         print(f"FAILED {failed.describe_failure()}", file=sys.stderr)
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=2000, help="demo customers (default 2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed of the demo data (default 42)")
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")
+    reports.add_language_arguments(demo)
     demo.set_defaults(func=_demo)
     return parser
 
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         command = args.command
-        return args.func(args)
+        return _leave(args.func(args), argv)
     except DataError as exc:
         print(f"crmlib {command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
@@ -157,7 +159,21 @@ def main(argv: list[str] | None = None) -> int:
         describe = getattr(exc, "describe", None)
         said = describe() if describe else "stopped by Ctrl-C" + (" before any report ran" if command == "report" else "")
         print(f"crmlib {command}: {said}", file=sys.stderr)
-        return getattr(exc, "exit_status", 130)
+        return _leave(getattr(exc, "exit_status", 130), argv)
+
+
+def _leave(status: int, argv: list[str] | None) -> int:
+    """``status``; when the program itself was stopped by a signal (130, 143), exit with it at once.
+
+    CPython 3.11 remembers a Ctrl-C that interrupted code run while a module was imported even when
+    crmlib caught it, and at exit ends the process by SIGINT (status -2) instead of with 130; the
+    batch's kernels are already stopped and its index written, so the program leaves directly, with
+    its one line flushed."""
+    if argv is None and status in (130, 143):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

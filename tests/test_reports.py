@@ -103,7 +103,7 @@ def test_grid_with_one_failing_report_runs_to_the_end_and_exits_non_zero(batch):
 def test_index_lists_three_good_and_one_failed_with_its_error(batch):
     page = (batch["out"] / "index.html").read_text(encoding="utf-8")
     assert page.count('data-status="ok"') == 3 and page.count('data-status="failed"') == 1
-    assert "4 report(s): 3 ok, 1 failed." in page
+    assert "4 reports: 3 ok, 1 failed." in page
     row = next(r for r in page.split("<tr") if 'data-status="failed"' in r)
     assert "no customers in region" in row and "<code>region=&#x27;Nowhere&#x27;</code>" in row
     expected_fp = hashlib.sha256(
@@ -433,7 +433,7 @@ def test_pages_and_index_say_when_pseudonyms_use_the_public_default_key(tmp_path
     header = page[page.index('<header class="crmlib-header"'):page.index("</header>")]
     assert "Pseudonyms use crmlib" in header and "public default key: set CRMLIB_SECRET" in header
     index = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
-    assert "1 of 1 report(s) ran without CRMLIB_SECRET" in index
+    assert "Reports run without CRMLIB_SECRET: 1 of 1." in index
     manifest = json.loads((tmp_path / "public" / "index.json").read_text(encoding="utf-8"))["reports"]
     assert [e["default_key"] for e in manifest.values()] == [True]
 

@@ -78,7 +78,7 @@ def test_a_page_the_full_disk_refuses_is_listed_as_not_saved_and_leaves_no_orpha
     assert east["html_path"] == "tiny__region=East.html" and east["previous_run_at"] == earlier.run_at
     assert f"the page linked is from the run at {earlier.run_at} (ok)" in index
     assert "before any cell ran" not in index and "no cell" not in index
-    assert 'id="counts">3 report(s): 1 ok, 2 failed' in index
+    assert 'id="counts">3 reports: 1 ok, 2 failed' in index
     _no_orphans(out, entries)
     assert "FAILED tiny__region=South: the page could not be saved: no space left on device" in batch.summary()
 

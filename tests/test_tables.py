@@ -44,7 +44,7 @@ def test_meaningful_index_becomes_a_column():
 def test_counts_shares_and_money_formatted_by_kind():
     _, rows, _ = _cells(show(_frame(), currency="INR"))
     assert rows[0][1] == "12,345" and rows[0][2] == "18.3%" and rows[1][2] == "0.4%"
-    assert rows[0][3] == "INR 98,765"
+    assert rows[0][3] == "INR\xa098,765"  # one formatter: a no-break space keeps code and amount together
     headers, rows, _ = _cells(show(_frame(), currency="INR"))
     assert "Revenue (INR)" in headers
     _, plain, _ = _cells(show(_frame()))
@@ -143,7 +143,7 @@ def test_text_cells_currency_and_note_are_escaped():
     assert "<script" not in page and "<img" not in page and "<svg" not in page and "<b>" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
     assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 4  # three cells and the note
-    assert "&lt;b&gt;X&lt;/b&gt; 1.00" in page
+    assert "&lt;B&gt;X&lt;/B&gt;\xa01.00" in page  # the code as Formats writes it, escaped
 
 
 def test_table_ids_are_the_same_on_every_run():
@@ -179,3 +179,30 @@ def test_csv_cells_that_start_a_formula_are_written_as_text(tmp_path, monkeypatc
     assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or c.startswith("-x")]
     assert written.iloc[0, 1] == -5.5 and written.iloc[3, 0] == "'=HYPERLINK(\"http://x\")"
     assert written.iloc[9, 0] == "Gold" and written.columns[1] == "'=cmd|' /C calc'!A0"
+
+
+def test_table_in_hindi_with_indian_grouping_and_native_digits(tmp_path, monkeypatch):
+    """Issue 21: show(fmt=Formats("hi", ...)) writes the labels from crmlib.words.tables in Hindi, the
+    numbers by the formatter (lakh grouping, the currency code kept) and the notes in Hindi."""
+    from crmlib.formats import Formats
+
+    frame = pd.DataFrame({"segment": ["Champions", "Lost", "New"], "customers": [1234567, 7, 3],
+                          "customer_share": [0.183, 0.0042, np.nan], "revenue": [9876543.0, 12.0, 1.0]})
+    headers, rows, caption = _cells(show(frame, fmt=Formats("hi", currency="INR"), max_rows=2))
+    assert headers == ["ग्राहक खंड", "ग्राहक", "ग्राहकों का हिस्सा", "राजस्व (INR)"]
+    assert rows[0] == ["Champions", "12,34,567", "18.3%", "INR\xa098,76,543"]  # data values stay as they are
+    assert caption == "3 में से पहली 2 पंक्तियाँ।"
+    _, rows, caption = _cells(show(frame, fmt=Formats("bn", digits="native")))
+    assert rows[0][1] == "১২,৩৪,৫৬৭" and caption == "– কোনো মান নেই।"
+    monkeypatch.chdir(tmp_path)
+    _, _, caption = _cells(show(frame, fmt=Formats("hi"), max_rows=1, csv=tmp_path / "s.csv"))
+    assert caption == '3 में से 1 पंक्तियाँ दिखाई गईं; सभी पंक्तियाँ: <a href="s.csv">s.csv</a>।'
+    assert show(pd.DataFrame({"ok": [True]}), fmt=Formats("bn")).to_html().count("হ্যাঁ") == 1
+
+
+def test_money_columns_of_one_table_share_their_decimals():
+    """Issue 21 / 19.7: "Lowest 4.11 | Highest 4" - every money column of a table is written with one
+    choice of decimals (Formats.money_decimals over all of them)."""
+    deciles = pd.DataFrame({"min_spend": [0.7, 4.11], "max_spend": [4.1, 900.0]})
+    _, rows, _ = _cells(show(deciles, currency="USD"))
+    assert rows[1] == ["USD\xa04", "USD\xa0900"] and rows[0] == ["USD\xa01", "USD\xa04"]

@@ -20,6 +20,7 @@ import importlib
 #: nbformat (about 2 s per kernel); ``from crmlib.reports import run_reports`` works as before.
 _WHERE = {
     "add_report_arguments": "command", "parse_params": "command", "run_from_args": "command",
+    "add_language_arguments": "command", "language_options": "command",
     "NotebookSpec": "params", "ReportPlan": "params", "inspect_notebook": "params",
     "plan_reports": "params", "report_stem": "params",
     "RECORD_MIME": "record", "read_records": "record", "record": "record",
@@ -54,8 +55,10 @@ __all__ = [
     "NotebookSpec",
     "ReportPlan",
     "ReportResult",
+    "add_language_arguments",
     "add_report_arguments",
     "inspect_notebook",
+    "language_options",
     "load_inputs",
     "parse_params",
     "plan_reports",

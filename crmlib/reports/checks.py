@@ -119,6 +119,8 @@ def _checks() -> dict[str, Any]:
             _choices(name, value, feedback_periods(), " (the trend periods of the feedback report)")
 
     return {
+        "lang": lambda r, n, v: _choices(n, v, ("en", "hi", "bn"), " (English, Hindi, Bengali)"),
+        "digits": lambda r, n, v: _choices(n, v, ("latin", "native"), " (0-9, or the language's own digits)"),
         "freq": lambda r, n, v: _choices(n, v, units.REPORT_FREQS, " ('D' days, 'W' weeks, 'M' months)"),
         "period": period,
         "cohort_period": lambda r, n, v: _choices(n, v, tuple(PERIOD_NAMES), " ('W' weeks, 'M' months, 'Q' quarters)"),

@@ -37,6 +37,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--currency", metavar="CODE",
                         help="currency of the amounts: an ISO 4217 code such as INR, USD or EUR (or the symbol "
                              "₹, €, £ or ৳), for money labels on every page (default: plain amounts)")
+    add_language_arguments(parser)
     parser.add_argument("--refuse-blank-amounts", action="store_true",
                         help="stop when a transactions file has rows with an empty amount (default: such rows "
                              "are dropped and counted on each page's data-quality table)")
@@ -54,6 +55,20 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar over reports (default: only on a terminal)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only failures")
+
+
+def add_language_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|hi|bn`` and ``--digits latin|native``: the pages' language and digits (issue 21)."""
+    parser.add_argument("--lang", choices=("en", "hi", "bn"), default=None,
+                        help="language of the pages and the index: en English, hi Hindi, bn Bengali (default en)")
+    parser.add_argument("--digits", choices=("latin", "native"), default=None,
+                        help="digits of the numbers: latin (0-9) or native (Devanagari or Bengali digits with "
+                             "--lang hi or bn) (default latin)")
+
+
+def language_options(args: argparse.Namespace) -> dict[str, object]:
+    """The ``lang`` and ``digits`` options of a request, for the notebooks that declare them."""
+    return {"lang": getattr(args, "lang", None), "digits": getattr(args, "digits", None)}
 
 
 def _dataset(text: str) -> str:
@@ -121,7 +136,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=progress,
             timeout=args.timeout,
-            options={"currency": args.currency, "dataset": args.dataset},
+            options={"currency": args.currency, "dataset": args.dataset, **language_options(args)},
             blank_amounts="refuse" if args.refuse_blank_amounts else "drop",
         )
     except DataError as exc:

@@ -39,6 +39,9 @@ from urllib.parse import quote
 
 import crmlib
 from crmlib import config, privacy
+from crmlib.formats import Formats
+from crmlib.words import Words
+from crmlib.words import page as _page
 from crmlib.reports import safety
 from crmlib.reports.record import RECORD_MIME
 
@@ -170,9 +173,19 @@ def file_summary(info: dict[str, Any]) -> str:
     return f"{name} ({human_size(info.get('size'))}, sha256 {str(info.get('sha256', ''))[:12]})"
 
 
-def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None) -> str:
+def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None,
+                  words: Words | None = None, fmt: Formats | None = None) -> str:
     """Where a report failed: the step (section heading) when known, e.g. ``'step "Data quality"
-    (notebook cell 6, line 2)'``, else ``"cell 3, line 2"``; ``no_cell`` when no cell ran."""
+    (notebook cell 6, line 2)'``, else ``"cell 3, line 2"``; ``no_cell`` when no cell ran. With
+    ``words`` (a page in Hindi or Bengali) the place is written from :mod:`crmlib.words.page`."""
+    if words is not None and words.lang != "en":
+        n = (fmt or Formats(words.lang)).count
+        if cell and line:
+            return words(_page.CELL_LINE, cell=n(cell), line=n(line))
+        if cell:
+            return words(_page.CELL, cell=n(cell))
+        return words(_page.LINE, line=n(line)) if line else words(_page.BEFORE_ANY_CELL if no_cell != "no cell"
+                                                                   else _page.NO_CELL)
     where = f"cell {cell}" if cell else no_cell
     where = f"{where}, line {line}" if line else where
     return f'step "{step}" (notebook {where})' if step and cell else where
@@ -267,6 +280,14 @@ def lighter_png(b64: str) -> str:
     return base64.b64encode(smaller).decode("ascii") if len(smaller) < len(raw) else b64
 
 
+def page_language(parameters: dict[str, Any] | None) -> tuple[Words, Formats]:
+    """The words and formatter of a page, from the report's ``lang`` and ``digits`` parameters
+    (English and Latin digits when the notebook ran without them)."""
+    parameters = parameters or {}
+    lang = parameters.get("lang") or "en"
+    return Words(lang), Formats(lang, digits=parameters.get("digits") or "latin")
+
+
 def _alt(heading: str | None, data: dict) -> str:
     plain = str(data.get("text/plain", ""))
     if heading:
@@ -288,26 +309,32 @@ def _show(value: Any) -> str:
 def header_html(title: str, parameters: dict[str, Any], data_period: str | None, error: dict | None,
                 default_key: bool = False, inputs: dict[str, dict] | None = None) -> str:
     """The page header: title, the default-key notice, data period, input files, parameters, and the
-    error box of a failed run (the error as given: the runner redacts it, see :func:`redact_error`)."""
-    parts = [f'<header class="crmlib-header"><h1>{html.escape(title)}</h1>']
+    error box of a failed run (the error as given: the runner redacts it, see :func:`redact_error`).
+    Its words are in the language of the ``lang`` parameter (:mod:`crmlib.words.page`)."""
+    w, fmt = page_language(parameters)
+    esc = html.escape
+    parts = [f'<header class="crmlib-header"><h1>{esc(title)}</h1>']
     if default_key:
         parts.append('<p class="crmlib-key-notice" role="note" style="background: #fff3cd; '
-                     'border: 1px solid #e0a800; padding: 0.5em 1em;"><strong>Note:</strong> '
-                     f"{html.escape(DEFAULT_KEY_NOTICE)}</p>")
-    parts.append(f'<p class="crmlib-period">Data period: {html.escape(data_period or "not recorded")}</p>')
+                     f'border: 1px solid #e0a800; padding: 0.5em 1em;"><strong>{esc(w(_page.NOTE))}</strong> '
+                     f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>")
+    period = fmt._out(data_period) if data_period else w(_page.NOT_RECORDED)
+    parts.append(f'<p class="crmlib-period">{esc(w(_page.DATA_PERIOD, period=period))}</p>')
     files = "; ".join(f"{name}: {file_summary(info)}" for name, info in sorted((inputs or {}).items()))
-    parts.append(f'<p class="crmlib-inputs">Input files: {html.escape(files or "none recorded")}</p>')
+    parts.append(f'<p class="crmlib-inputs">{esc(w(_page.INPUT_FILES, files=files or w(_page.NONE_RECORDED)))}</p>')
     if parameters:
-        parts.append("<details open><summary>Parameters</summary>")
+        parts.append(f"<details open><summary>{esc(w(_page.PARAMETERS))}</summary>")
         parts.append(_table(sorted(parameters.items())) + "</details>")
     if error:
         where = failure_place(error.get("cell"), error.get("line"), no_cell="before any cell ran",
-                              step=error.get("step"))
+                              step=error.get("step"), words=w, fmt=fmt)
+        sentence = esc(w(_page.FAILED_AT, place=where, error=error.get("error", "")))
+        if w.lang == "en":  # today's English look: the verb in bold
+            sentence = sentence.replace("This report failed", "<strong>This report failed</strong>", 1)
         parts.append(
-            '<section class="crmlib-error" role="alert"><strong>This report failed</strong> at '
-            f"{html.escape(where)}: {html.escape(error.get('error', ''))}"
+            f'<section class="crmlib-error" role="alert">{sentence}'
             f"{_traceback_block(error.get('traceback', ''))}"
-            "<p>Below: what the report showed up to the failure; later cells did not run.</p></section>"
+            f"<p>{esc(w(_page.FAILED_BELOW))}</p></section>"
         )
     parts.append("</header>")
     return "\n".join(parts)
@@ -341,43 +368,56 @@ def _relative_href(path: str) -> str:
     return html.escape(quote(path.replace(os.sep, "/"), safe="/=,+@~"), quote=True)
 
 
-def _file_link(f: dict[str, Any]) -> str:
+def _file_link(f: dict[str, Any], words: Words | None = None, fmt: Formats | None = None) -> str:
     """``<a href="stem/audience.csv">stem/audience.csv</a> (1.2 kB, 40 rows)``: one written file, linked."""
-    rows = f", {f['rows']:,} rows" if isinstance(f.get("rows"), int) else ""
+    if words is not None and words.lang != "en" and isinstance(f.get("rows"), int):
+        rows = ", " + html.escape(words.plural(_page.ROWS, f["rows"], rows=(fmt or Formats(words.lang)).count(f["rows"])))
+    else:
+        rows = f", {f['rows']:,} rows" if isinstance(f.get("rows"), int) else ""
     return (f'<a href="{_relative_href(f["path"])}">{html.escape(f["path"])}</a> '
             f'({human_size(f.get("size"))}{rows})')
 
 
-def files_html(files: list[dict[str, Any]] | None) -> str:
+def files_html(files: list[dict[str, Any]] | None, words: Words | None = None, fmt: Formats | None = None) -> str:
     """The files a report wrote beside its page, each linked (relative) with its size and row count."""
     if not files:
         return ""
-    items = "".join(f"<li>{_file_link(f)}</li>" for f in files)
-    return ('<section class="crmlib-files"><strong>Files written by this report</strong>'
+    words = words or Words("en")
+    items = "".join(f"<li>{_file_link(f, words, fmt)}</li>" for f in files)
+    return (f'<section class="crmlib-files"><strong>{html.escape(words(_page.FILES_WRITTEN_BY))}</strong>'
             f"<ul>{items}</ul></section>")
+
+
+_STATUS = {"ok": _page.STATUS_OK, "failed": _page.STATUS_FAILED, "interrupted": _page.STATUS_INTERRUPTED}
 
 
 def footer_html(provenance: dict[str, Any]) -> str:
     """The footer: the files the report wrote, linked (``provenance["files"]``, :func:`files_html`),
-    then provenance: notebook, parameters, inputs and their hashes, crmlib version, run date."""
+    then provenance: notebook, parameters, inputs and their hashes, crmlib version, run date; in the
+    language of the report's ``lang`` parameter."""
+    w, fmt = page_language(provenance.get("parameters"))
     rows = [
-        ("Notebook", provenance.get("notebook")),
-        ("Parameters", ", ".join(f"{k}={v!r}" for k, v in sorted(provenance.get("parameters", {}).items())) or "defaults"),
+        (w(_page.NOTEBOOK), provenance.get("notebook")),
+        (w(_page.PARAMETERS), ", ".join(f"{k}={v!r}" for k, v in sorted(provenance.get("parameters", {}).items()))
+         or w(_page.DEFAULTS)),
     ]
     for name, info in sorted(provenance.get("inputs", {}).items()):
-        size = f"{info['size']:,} bytes" if isinstance(info.get("size"), int) else "size unknown"
-        rows.append((f"Input {name}", f"{info.get('path')} ({size}, sha256 {info.get('sha256')})"))
+        size = (w.plural(_page.BYTES, info["size"], size=fmt.count(info["size"])) if isinstance(info.get("size"), int)
+                else w(_page.SIZE_UNKNOWN))
+        label = f"Input {name}" if w.lang == "en" else w(_page.INPUT_NAMED, name=name)
+        rows.append((label, f"{info.get('path')} ({size}, sha256 {info.get('sha256')})"))
     if provenance.get("pseudonym_key"):
-        rows.append(("Pseudonym key", provenance["pseudonym_key"]))
+        rows.append((w(_page.PSEUDONYM_KEY), provenance["pseudonym_key"]))
+    status = provenance.get("status")
     rows += [
-        ("Input fingerprint", provenance.get("fingerprint") or "no input files"),
-        ("crmlib version", provenance.get("crmlib_version")),
-        ("Run at (UTC)", provenance.get("run_at")),
-        ("Run time", f"{provenance.get('duration', 0):.1f} s"),
-        ("Status", provenance.get("status")),
+        (w(_page.INPUT_FINGERPRINT), provenance.get("fingerprint") or w(_page.NO_INPUT_FILES)),
+        (w(_page.CRMLIB_VERSION), provenance.get("crmlib_version")),
+        (w(_page.RUN_AT), provenance.get("run_at")),
+        (w(_page.RUN_TIME), w(_page.SECONDS, seconds=fmt.number(provenance.get("duration", 0), 1))),
+        (w(_page.STATUS), w(_STATUS[status]) if status in _STATUS else status),
     ]
-    return (f'<footer class="crmlib-footer">{files_html(provenance.get("files"))}'
-            f'<strong>Provenance</strong>{_table(rows)}</footer>')
+    return (f'<footer class="crmlib-footer">{files_html(provenance.get("files"), w, fmt)}'
+            f'<strong>{html.escape(w(_page.PROVENANCE))}</strong>{_table(rows)}</footer>')
 
 
 def render(nb, *, title: str, parameters: dict, data_period: str | None, provenance: dict, error: dict | None = None,
@@ -393,6 +433,7 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
     exporter = HTMLExporter(
         # pygments' stylesheet is for code cells, which a report page does not show
         config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}),
+        language_code=page_language(parameters)[0].lang,  # <html lang="hi">
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=True,
@@ -571,7 +612,14 @@ def merge_index(out: Path, results: list) -> Path:
     entries = {k: v for k, v in entries.items() if _still_true(v, out)}
     ordered = {e["stem"]: e for e in sorted(entries.values(), key=reading_order)}
     write(manifest_path, json.dumps({"reports": ordered}, indent=2, ensure_ascii=False))
-    return write(out / INDEX, index_html(list(ordered.values())))
+    return write(out / INDEX, index_html(list(ordered.values()), lang=run_language(results)))
+
+
+def run_language(results: list) -> str:
+    """The language of the index: that of this run's reports (their ``lang`` parameter), English
+    when they have none."""
+    langs = [getattr(r, "lang", None) or (getattr(r, "parameters", None) or {}).get("lang") for r in results]
+    return next((lang for lang in langs if lang), "en")
 
 
 def update_index(out: Path, results: list) -> Path:
@@ -593,31 +641,35 @@ def reading_order(entry: dict[str, Any]) -> tuple:
     return rank, name, entry.get("stem", "")
 
 
-def _index_status(e: dict[str, Any]) -> str:
-    esc = html.escape
+def _index_status(e: dict[str, Any], w: Words | None = None) -> str:
+    esc, w = html.escape, w or Words("en")
     if e["status"] == "ok":
-        return '<span class="ok">ok</span>'
+        return f'<span class="ok">{esc(w(_page.STATUS_OK))}</span>'
     if e["status"] == "interrupted":
         if e.get("html_path"):
-            note = (f"the run started {e.get('interrupted_at')} was stopped; the page is from the run at "
-                    f"{e.get('run_at')} ({e.get('previous_status')})")
+            previous = e.get("previous_status")
+            note = w(_page.STOPPED_PAGE_KEPT, started=e.get("interrupted_at"), run_at=e.get("run_at"),
+                     previous_status=w(_STATUS[previous]) if previous in _STATUS else previous)
         else:
-            note = f"the run started {e.get('interrupted_at')} was stopped before its page was written"
-        return f'<span class="interrupted">interrupted</span><div class="note">{esc(note)}</div>'
+            note = w(_page.STOPPED_NO_PAGE, started=e.get("interrupted_at"))
+        return f'<span class="interrupted">{esc(w(_page.STATUS_INTERRUPTED))}</span><div class="note">{esc(note)}</div>'
     if e.get("unsaved"):  # nothing of the notebook failed: its page could not be written
-        note = (f'<div class="note">the page linked is from the run at {esc(str(e.get("previous_run_at")))} '
-                f'({esc(str(e.get("previous_status")))})</div>' if e.get("html_path") else "")
-        return f'<span class="failed">failed</span><div class="error">{esc(e.get("error") or "")}</div>{note}'
-    where = failure_place(e.get("cell"), e.get("line"), step=e.get("step"))
-    return f'<span class="failed">failed</span><div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>'
+        previous = e.get("previous_status")
+        note = (f'<div class="note">{esc(w(_page.UNSAVED_PAGE_KEPT, run_at=e.get("previous_run_at"), previous_status=w(_STATUS[previous]) if previous in _STATUS else previous))}</div>'
+                if e.get("html_path") else "")
+        return (f'<span class="failed">{esc(w(_page.STATUS_FAILED))}</span>'
+                f'<div class="error">{esc(e.get("error") or "")}</div>{note}')
+    where = failure_place(e.get("cell"), e.get("line"), step=e.get("step"), words=w)
+    return (f'<span class="failed">{esc(w(_page.STATUS_FAILED))}</span>'
+            f'<div class="error">{esc(where)}: {esc(e.get("error") or "")}</div>')
 
 
-def _folded(items: list[str], what: str, css: str) -> str:
-    """A list folded under a one-line summary (``3 files``), one item per line when opened."""
+def _folded(items: list[str], what: str, css: str, none: str = "none") -> str:
+    """A list folded under a one-line summary (``what``, e.g. ``3 files``), one item per line when opened."""
     if not items:
-        return "none"
+        return none
     lines = "".join(f"<li>{item}</li>" for item in items)
-    return f'<details><summary>{len(items)} {what}</summary><ul class="{css}">{lines}</ul></details>'
+    return f'<details><summary>{what}</summary><ul class="{css}">{lines}</ul></details>'
 
 
 def _parameter_text(value: Any) -> str:
@@ -629,50 +681,60 @@ def _parameter_text(value: Any) -> str:
     return repr(value)
 
 
-def _index_row(e: dict[str, Any]) -> str:
+def _index_row(e: dict[str, Any], w: Words | None = None) -> str:
     """One report of the index: its title and status, parameters on one line, and its input and
     written files folded (one line per file when opened)."""
-    esc = html.escape
+    esc, w = html.escape, w or Words("en")
+    n = Formats(w.lang).count
     params = ", ".join(f"<code>{esc(k)}={esc(_parameter_text(v))}</code>" for k, v in sorted(e["parameters"].items()))
     title = esc(e.get("title") or e["name"])
     if e.get("html_path"):
         title = f'<a href="{esc(e["html_path"])}">{title}</a>'
-    notebook = f' · <a href="{esc(e["notebook_path"])}">notebook</a>' if e.get("notebook_path") else ""
+    notebook = f' · <a href="{esc(e["notebook_path"])}">{esc(w(_page.NOTEBOOK_LINK))}</a>' if e.get("notebook_path") else ""
     inputs = [f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items())]
-    duration = f"{float(e.get('duration') or 0):.1f} s" if e.get("run_at") else ""
-    written = [_file_link(f) for f in e.get("files") or []]
+    duration = (w(_page.SECONDS, seconds=Formats(w.lang).number(float(e.get("duration") or 0), 1))
+                if e.get("run_at") else "")
+    written = [_file_link(f, w) for f in e.get("files") or []]
     run = (f"{esc(str(e.get('run_at') or ''))}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"
-           f"<br>fingerprint <code>{esc(str(e.get('fingerprint') or 'none'))}</code>")
+           f"<br>{esc(w(_page.FINGERPRINT))} <code>{esc(str(e.get('fingerprint') or w(_page.NONE)))}</code>")
     return (
         f'<tr class="report" data-status="{esc(e["status"])}">'
         f'<td class="title">{title}<div class="stem">{esc(e["stem"])}{notebook}</div>'
-        f'<div class="params">{params or "default parameters"}</div></td>'
-        f"<td>{_index_status(e)}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
-        f'<td class="inputs">{_folded(inputs, "input files" if len(inputs) != 1 else "input file", "files")}</td>'
-        f'<td class="written">{_folded(written, "files" if len(written) != 1 else "file", "files")}</td>'
+        f'<div class="params">{params or esc(w(_page.DEFAULT_PARAMETERS))}</div></td>'
+        f"<td>{_index_status(e, w)}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
+        f'<td class="inputs">{_folded(inputs, esc(w.plural(_page.INPUT_FILE_COUNT, len(inputs), count=n(len(inputs)))), "files", esc(w(_page.NONE)))}</td>'
+        f'<td class="written">{_folded(written, esc(w.plural(_page.FILE_COUNT, len(written), count=n(len(written)))), "files", esc(w(_page.NONE)))}</td>'
         f'<td class="run">{run}</td></tr>'
     )
 
 
-def index_html(entries: list[dict[str, Any]]) -> str:
+def index_html(entries: list[dict[str, Any]], lang: str = "en") -> str:
     """The index page: one row per report, in reading order (:func:`reading_order`), with its
     parameters (on one line), status, data period, input files (name, size, short hash) and the files it
     wrote (linked), each list folded under its count and one line per file when opened, then run time,
-    version and fingerprint. The table scrolls sideways inside its box on a narrow window."""
+    version and fingerprint. The table scrolls sideways inside its box on a narrow window. Its words
+    are in ``lang`` (:mod:`crmlib.words.page`)."""
+    esc, w = html.escape, Words(lang)
+    n = Formats(lang).count
     entries = sorted(entries, key=reading_order)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
-    stopped = f", {counts['interrupted']} interrupted" if counts["interrupted"] else ""
+    numbers = {"total": n(len(entries)), "ok": n(counts["ok"]), "failed": n(counts["failed"]),
+               "interrupted": n(counts["interrupted"])}
+    summary = w.plural(_page.COUNTS_INTERRUPTED if counts["interrupted"] else _page.COUNTS, len(entries), **numbers)
     on_default_key = sum(bool(e.get("default_key")) for e in entries)
-    notice = (f'<p class="key-notice" role="note"><strong>Note:</strong> {on_default_key} of {len(entries)} '
-              f"report(s) ran without {config.SECRET_ENV}. {html.escape(DEFAULT_KEY_NOTICE)}</p>\n"
+    notice = (f'<p class="key-notice" role="note"><strong>{esc(w(_page.NOTE))}</strong> '
+              f"{esc(w(_page.KEY_NOTICE_COUNT, secret_env=config.SECRET_ENV, count=n(on_default_key), total=n(len(entries))))} "
+              f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>\n"
               if on_default_key else "")
-    rows = "\n".join(_index_row(e) for e in entries)
+    rows = "\n".join(_index_row(e, w) for e in entries)
+    note = " ".join(esc(w(m, digits=n(12))) for m in (_page.NOTE_INPUT_FILES, _page.NOTE_FINGERPRINT))
+    note += " " + esc(w(_page.NOTE_INTERRUPTED, status="\0")).replace("\0", f"<em>{esc(w(_page.STATUS_INTERRUPTED))}</em>")
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{esc(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>crmlib reports</title>
+<title>{esc(w(_page.INDEX_TITLE))}</title>
 <style>
   body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
   table {{ border-collapse: collapse; width: 100%; font-size: 0.92em; }}
@@ -695,20 +757,19 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 </style>
 </head>
 <body>
-<h1>crmlib reports</h1>
-{notice}<p id="counts">{len(entries)} report(s): {counts['ok']} ok, {counts['failed']} failed{stopped}.</p>
+<h1>{esc(w(_page.INDEX_TITLE))}</h1>
+{notice}<p id="counts">{esc(summary)}</p>
 <div class="table-box">
 <table>
-<thead><tr><th>Report and parameters</th><th>Status</th><th>Data period</th><th>Input files</th><th>Files written</th>
-<th>Run (UTC), run time, version, input fingerprint</th></tr></thead>
+<thead><tr><th>{esc(w(_page.COLUMN_REPORT_AND_PARAMETERS))}</th><th>{esc(w(_page.STATUS))}</th>
+<th>{esc(w(_page.COLUMN_DATA_PERIOD))}</th><th>{esc(w(_page.COLUMN_INPUT_FILES))}</th>
+<th>{esc(w(_page.COLUMN_FILES_WRITTEN))}</th><th>{esc(w(_page.COLUMN_RUN))}</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
 </table>
 </div>
-<p>Input files: name, size and the first 12 hex digits of the file's SHA-256. Input fingerprint: the
-first 12 hex digits of a SHA-256 over all of a report's input files; equal fingerprints mean the same
-data. An <em>interrupted</em> report was stopped while it ran; its page, if any, is the previous run's.</p>
+<p>{note}</p>
 </body>
 </html>
 """

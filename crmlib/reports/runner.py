@@ -117,6 +117,7 @@ class ReportResult:
     run_at: str = ""
     recorded: dict[str, Any] = field(default_factory=dict)
     default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
+    lang: str = "en"  # the language of the page (--lang or -p lang), and of the index it is listed on
     files: list[dict[str, Any]] = field(default_factory=list)  # written beside the page: path (relative), size, rows
     unsaved: str | None = None  # why this run's page and notebook are not on disk, e.g. "no space left on device"
 
@@ -277,6 +278,7 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None,
         name=plan.name, stem=plan.stem, parameters=dict(plan.parameters), status="interrupted",
         html_path=out_dir / f"{plan.stem}.html", notebook_path=out_dir / f"{plan.stem}.ipynb",
         title=plan.spec.title, run_at=_now(), default_key=kernels_use_default_key(),
+        lang={**plan.parameters, **plan.options}.get("lang") or "en",
     )
     if not batch.begin(result):
         return result

@@ -13,7 +13,7 @@ top rows with a note saying so.
 >>> html = styled.to_html()
 >>> [label in html for label in ("Customers", "Share of customers", "Revenue (INR)")]
 [True, True, True]
->>> "1,200" in html, "25.0%" in html, "INR 10,500" in html, "–" in html, ">0</th>" in html
+>>> "1,200" in html, "25.0%" in html, "INR\\xa010,500" in html, "–" in html, ">0</th>" in html
 (True, True, True, True, False)
 >>> kind_of("clv_share", frame["customers"]), kind_of("revenue", frame["revenue"])
 ('share', 'money')
@@ -33,9 +33,12 @@ from pathlib import Path
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from crmlib.formats import Formats
 from crmlib.safe import write_csv
+from crmlib.words import Words
+from crmlib.words import tables as _words
 
-__all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "show"]
+__all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "money_decimals_of", "show"]
 
 #: What a missing value shows as.
 DASH = "–"
@@ -43,76 +46,23 @@ DASH = "–"
 #: The kinds of column :func:`show` knows how to format.
 KINDS = ("count", "money", "share", "number", "text")
 
-#: crmlib's common column names -> labels with units (shares are shown as %, money gets the currency).
-LABELS: dict[str, str] = {
-    # data quality ledger
-    "table": "Table", "source": "Source", "reason": "Reason", "rows": "Rows", "action": "Action",
-    "detail": "Detail", "example rows": "Example rows",
-    # per-customer table and segments
-    "customer": "Customer (pseudonym)", "customer_id": "Customer", "user_id": "Customer (pseudonym)",
-    "segment": "Segment", "customers": "Customers", "customer_share": "Share of customers",
-    "revenue": "Revenue", "revenue_share": "Share of revenue", "repeat_revenue": "Repeat revenue",
-    "frequency": "Repeat purchases", "recency": "Recency", "T": "Age", "purchases": "Purchases",
-    "monetary_value": "Mean repeat spend", "mean_spend": "Mean spend per purchase",
-    "days_since_last_purchase": "Days since last purchase",
-    "mean_days_since_last_purchase": "Mean days since last purchase",
-    "mean_time_since_last": "Mean days since last purchase",
-    "time_since_last": "Days since last purchase", "spend": "Spend per purchase",
-    "mean_repeat_purchases": "Mean repeat purchases", "mean_mean_spend": "Mean spend per purchase",
-    "mean_predicted_clv": "Mean lifetime value", "predicted_clv": "Lifetime value",
-    "R": "R score", "F": "F score", "M": "M score", "r_score": "R score", "f_score": "F score",
-    "m_score": "M score", "RFM": "RFM score", "score": "Score", "cluster": "Cluster",
-    "description": "Description", "action": "Action", "recommendation": "Recommendation",
-    "rule": "Rule", "median_days_since_last_purchase": "Median days since last purchase",
-    "median_repeat_purchases": "Median repeat purchases", "median_spend": "Median spend per purchase",
-    "segment before": "Segment before", "segment after": "Segment now",
-    "last_purchase_date": "Last purchase", "loyalty_tier": "Loyalty tier", "city": "City",
-    "kind": "Kind", "file": "File", "skipped": "Skipped",
-    # lifetime value
-    "model": "Model", "params": "Parameters", "parameter": "Parameter", "estimate": "Estimate",
-    "meaning": "What it measures", "log_likelihood": "Log-likelihood", "note": "Note",
-    "MAE": "MAE (purchases)", "RMSE": "RMSE (purchases)",
-    "actual": "Actual purchases (mean)", "predicted": "Predicted purchases (mean)",
-    "p_alive": "P(alive)", "median_p_alive": "Median P(alive)",
-    "expected_purchases": "Expected purchases", "expected_spend": "Expected spend per purchase",
-    "clv": "Lifetime value", "clv_share": "Share of lifetime value", "clv_mean": "Mean lifetime value",
-    "clv_decile": "Lifetime-value decile", "decile": "Decile", "rank": "Rank",
-    "total": "Total", "mean": "Mean", "min": "Min", "max": "Max",
-    "share": "Share", "cumulative_share": "Cumulative share",
-    # feedback
-    "channel": "Channel", "metric": "Score", "n": "Answers", "lower": "Lower 95 %", "upper": "Upper 95 %",
-    "promoters": "Promoters", "passives": "Passives", "detractors": "Detractors",
-    "too_few": "Too few answers", "nps": "NPS", "csat": "CSAT", "ces": "CES",
-    "nps_responses": "NPS answers", "nps_group": "NPS group", "term": "Term", "z": "z (log-odds)",
-    "language": "Language", "side": "Side", "theme": "Theme", "label": "Label", "comments": "Comments",
-    "languages": "Languages", "top_terms": "Top terms", "comment": "Comment", "date": "Date",
-    # retention
-    "likely_lost_share": "Share likely lost (P(alive))", "inactive_share": "Share inactive (rule)",
-    "both_share": "Share flagged by both", "flagged_by": "Flagged by", "offer": "Offer",
-    "because": "Because", "roc_auc": "ROC AUC", "roc_auc_low": "ROC AUC, lower 95 %",
-    "roc_auc_high": "ROC AUC, upper 95 %", "average_precision": "Average precision",
-    "ap_low": "Average precision, lower 95 %", "ap_high": "Average precision, upper 95 %",
-    "brier": "Brier score", "roc_auc_repeat_buyers": "ROC AUC, repeat buyers",
-    "antecedent": "Baskets holding", "consequent": "Also hold", "support": "Share of baskets (support)",
-    "confidence": "Confidence", "lift": "Lift", "baskets": "Baskets", "category": "Category",
-    "second": "Second choice",
-    "spend (mean_spend)": "Spend per purchase", "spend (monetary_value)": "Mean repeat spend",
-    "count_a": "Uses by detractors", "count_b": "Uses by promoters",
-}
+#: crmlib's common column names -> English labels (message ids, translated by :func:`show`).
+LABELS = _words.LABELS
 
 _COUNT_NAMES = {"customers", "rows", "n", "baskets", "comments", "purchases", "skipped", "answers",
                 "transactions", "nps_responses", "promoters_n", "count", "params"}
 _MONEY = re.compile(r"(revenue|clv|spend|amount|monetary|value)(?!_share|_decile)")
 _SHARE = re.compile(r"(share|^p_alive$|_p_alive$|^confidence$|^support$|^promoters$|^passives$|^detractors$)")
-_FORMATS: dict[str, str] = {"count": "{:,.0f}", "share": "{:.1%}", "number": "{:,.2f}"}
 
 
 def label_of(name: object, *, currency: str | None = None, kind: str | None = None,
-             label: str | None = None) -> str:
-    """The human label of a column: ``label``, else :data:`LABELS`, else the name in words; money
-    gets the currency."""
+             label: str | None = None, words: Words | None = None) -> str:
+    """The human label of a column: ``label`` (shown as given), else :data:`LABELS` in the language of
+    ``words`` (default English), else the name in words; money gets the currency code."""
     text = str(name)
-    label = label or LABELS.get(text) or (text.replace("_", " ")[:1].upper() + text.replace("_", " ")[1:])
+    if not label and text in LABELS:
+        label = (words or Words("en"))(LABELS[text])
+    label = label or (text.replace("_", " ")[:1].upper() + text.replace("_", " ")[1:])
     if kind == "money" and currency:
         label += f" ({currency})"
     return label
@@ -133,11 +83,6 @@ def kind_of(name: object, column: pd.Series) -> str:
     return "number"
 
 
-def _money(currency: str | None, decimals: int) -> Callable[[float], str]:
-    prefix = f"{currency} " if currency else ""
-    return lambda x: f"{'-' if x < 0 else ''}{prefix}{abs(x):,.{decimals}f}"
-
-
 def _escaped(format_: str | Callable) -> Callable[[object], str]:
     """``format_`` (a format string or a function) whose result is HTML-escaped: every cell of a
     table is text on the page, never markup, whatever the data or the currency hold."""
@@ -146,31 +91,55 @@ def _escaped(format_: str | Callable) -> Callable[[object], str]:
     return lambda v: _html.escape(format_.format(v), quote=True)
 
 
-def _formatter(kind: str | Callable | None, column: pd.Series, currency: str | None):
+def _formatter(kind: str | Callable | None, column: pd.Series, fmt: Formats, words: Words,
+               money_decimals: int):
+    """The function writing one cell of ``column``: numbers by ``fmt`` (counts grouped, shares with
+    one decimal, other numbers with two, money with the table's ``money_decimals``), dates as ISO
+    days, true/false in words."""
     if callable(kind) or (isinstance(kind, str) and "{" in kind):
         return kind
     if kind == "money":
-        values = pd.to_numeric(column, errors="coerce").abs()
-        return _money(currency, 2 if values.notna().any() and values.max() < 100 else 0)
+        return lambda v: fmt.money(v, money_decimals)
+    if kind == "count":
+        return fmt.count
+    if kind == "share":
+        return lambda v: fmt.share(v, 1)
     if kind == "text":
         if pd.api.types.is_datetime64_any_dtype(column.dtype):
-            return lambda v: f"{v:%Y-%m-%d}"
+            return lambda v: fmt._out(f"{v:%Y-%m-%d}")
         if pd.api.types.is_bool_dtype(column.dtype):
-            return lambda v: "yes" if v else "no"
+            yes, no = words(_words.YES), words(_words.NO)
+            return lambda v: yes if v else no
         return lambda v: str(v)
-    return _FORMATS.get(kind or "number", "{:,.2f}")
+    return lambda v: fmt.number(v, 2)
+
+
+def money_decimals_of(frame: pd.DataFrame, kinds: Mapping[str, object]) -> int:
+    """One choice of decimals for every money column of a table together
+    (:meth:`Formats.money_decimals` over all their values), so no row reads "Lowest 4.11 | Highest 4".
+
+    >>> frame = pd.DataFrame({"min": [0.5, 4.11], "max": [4.1, 900.0]})
+    >>> money_decimals_of(frame, {"min": "money", "max": "money"}), money_decimals_of(frame.head(1), {"min": "money"})
+    (0, 2)
+    """
+    money = [c for c in frame.columns if kinds.get(c) == "money"]
+    values = pd.concat([pd.to_numeric(frame[c], errors="coerce") for c in money]) if money else []
+    return Formats.money_decimals(values)
 
 
 def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = None,
          kinds: Mapping[str, str | Callable] | None = None, currency: str | None = None,
          max_rows: int | None = 25, note: str | None = None, csv: str | os.PathLike | None = None,
-         csv_name: str | None = None) -> Styler:
+         csv_name: str | None = None, fmt: Formats | None = None) -> Styler:
     """``frame`` as a table for people (a pandas Styler a notebook displays).
 
     - A pandas row number (an unnamed RangeIndex) is dropped; any other index (``segment``, ``model``,
       a customer pseudonym) becomes the first columns.
     - Columns are renamed by ``names`` (column -> label), else by :data:`LABELS`, else put in words;
-      a money column gets ``currency`` in its label and its cells.
+      a money column gets the currency code in its label and its cells.
+    - ``fmt`` (a :class:`crmlib.formats.Formats`, a notebook's ``fmt``) sets the page's language, digits
+      and currency: labels and notes come from :mod:`crmlib.words.tables` in ``fmt.lang``, every number
+      is written by ``fmt``. Without it the table is English with ``currency`` (``Formats("en", currency)``).
     - Cells are formatted by kind: ``kinds`` maps a column to one of :data:`KINDS`, a format string
       such as ``"{:+.0f}"`` or a function; other columns take their kind from :func:`kind_of`.
       Text is left-aligned, numbers right-aligned; a missing value shows as a dash, with a footnote.
@@ -185,6 +154,10 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
       numbers; the link is relative to the working directory, which is the page's folder when the
       report runner executes the notebook.
     """
+    if fmt is None:
+        fmt = Formats("en", currency=currency)
+    currency = fmt.currency
+    words = Words(fmt.lang)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     frame = frame.copy()
@@ -197,14 +170,16 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
         frame = frame.reset_index()
     heading = frame.columns.name  # e.g. "cluster" of a crosstab: its columns read "Cluster 0", ...
     if heading is not None and not all(isinstance(c, str) for c in frame.columns[frame.index.nlevels:]):
-        frame.columns = [c if i < frame.index.nlevels else f"{label_of(heading)} {c}"
+        frame.columns = [c if i < frame.index.nlevels else
+                         f"{label_of(heading, words=words)} {c}"
                          for i, c in enumerate(frame.columns)]
     frame.columns = [str(c) for c in frame.columns]
     kinds = dict(kinds or {})
     names = dict(names or {})
     kind = {c: (kinds[c] if c in kinds else kind_of(c, frame[c])) for c in frame.columns}
     labels = {c: label_of(c, currency=currency, kind=kind[c] if isinstance(kind[c], str) else None,
-                          label=names.get(c)) for c in frame.columns}
+                          label=names.get(c), words=words) for c in frame.columns}
+    money_decimals = money_decimals_of(frame, kind)
     csv_path = None
     if csv is not None:
         csv_path = _csv_path(csv, csv_name)
@@ -217,7 +192,8 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
             continue
-        styler = styler.format(_escaped(_formatter(kind[c], frame[c], currency)), subset=[c], na_rep=DASH)
+        styler = styler.format(_escaped(_formatter(kind[c], frame[c], fmt, words, money_decimals)), subset=[c],
+                               na_rep=DASH)
     styler = styler.format(_escaped(str), subset=[c for c in frame.columns
                                                      if isinstance(frame[c].dtype, pd.CategoricalDtype)],
                            na_rep=DASH)
@@ -237,18 +213,23 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     if csv_path is not None:
         href = _html.escape(Path(os.path.relpath(csv_path)).as_posix(), quote=True)
         link = f'<a href="{href}">{_html.escape(csv_path.name)}</a>'
-    if total > len(frame):
-        notes.append(f"{len(frame):,} of {total:,} rows shown; all rows: {link}." if link
-                     else f"The first {len(frame):,} of {total:,} rows.")
+    shown = {"shown": fmt.count(len(frame)), "total": fmt.count(total)}
+    if total > len(frame):  # the words are escaped; the link is markup made above from an escaped path
+        notes.append(words.plural(_words.ROWS_SHOWN_ALL_IN, total, link=link, **_escaped_all(shown)) if link
+                     else _html.escape(words.plural(_words.FIRST_ROWS, total, **shown)))
     elif link:
-        notes.append(f"As a CSV file: {link}.")
+        notes.append(words(_words.AS_CSV, link=link))
     if frame.isna().to_numpy().any():
-        notes.append(f"{DASH} no value.")
+        notes.append(_html.escape(words(_words.NO_VALUE, dash=DASH)))
     if note:
         notes.append(_html.escape(note))
     if notes:
         styler = styler.set_caption(" ".join(notes))
     return styler.set_uuid(_table_id(frame, labels, notes))
+
+
+def _escaped_all(values: Mapping[str, str]) -> dict[str, str]:
+    return {k: _html.escape(v) for k, v in values.items()}
 
 
 def _table_id(frame: pd.DataFrame, labels: Mapping[str, str], notes: list[str]) -> str:

@@ -17,6 +17,27 @@ The English text is the gettext message id and the fallback; the Hindi and Benga
 (``pybabel update``: a changed English message turns fuzzy until its translation is checked) and
 compiles them (``pybabel compile``). Numbers go in already formatted by :class:`crmlib.formats.Formats`.
 
+How a subject is translated (the API every report uses)
+-------------------------------------------------------
+1. **Messages**: a module per subject, ``crmlib/words/<subject>.py`` (``page``, ``tables``, ...), holds
+   ``NAME = N_("Whole sentence with {placeholders}")`` and ``NAME = NP_("{n} customer", "{n} customers")``;
+   a ``#:`` comment above a message reaches the translators. No fragments glued together.
+2. **In a report notebook** the parameters cell has ``lang`` and ``digits`` and the import cell makes
+   ``fmt = Formats(lang, currency=currency, digits=digits)`` and ``w = Words(lang)``, and binds
+   ``show = functools.partial(show, fmt=fmt)``. A cell writes ``w(overview.CUSTOMERS_SEEN,
+   customers=fmt.count(n), period=fmt.date_range(first, last))`` and ``w.plural(MSG, n, n=fmt.count(n))``;
+   numbers, money, shares and dates go in already written by ``fmt``, never with f-string formats.
+   (retention.ipynb reuses the name ``fmt`` for a dict of column formats in its basket cell: rename it.)
+3. **Tables**: ``show(frame, fmt=fmt)`` (:mod:`crmlib.reports.tables`) translates the column labels of
+   :data:`crmlib.words.tables.LABELS` (add a column's label there) and writes the numbers with ``fmt``.
+4. **Catalogues**: ``make messages`` adds the new messages to ``crmlib/locale/{hi,bn}/LC_MESSAGES/crmlib.po``;
+   write each ``msgstr`` (the glossary's everyday word first, the English term in brackets where
+   practitioners say it, data values and model names untouched), run ``make messages`` again and
+   ``pytest tests/test_words.py`` (complete, placeholders kept, .mo in step, glossary agreement).
+5. **Checking**: :func:`crmlib.words.check.stray_english` lists the English words left on a page.
+6. The page's header, footer, failed-report box and the index follow the report's ``lang`` by
+   themselves (:mod:`crmlib.reports.html`); ``crmlib report/demo --lang hi|bn --digits native`` sets them.
+
 >>> from crmlib.words import Words, page
 >>> Words("en")(page.DATA_PERIOD, period="2026")
 'Data period: 2026'

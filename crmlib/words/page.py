@@ -73,6 +73,8 @@ NONE = N_("none")
 STOPPED_PAGE_KEPT = N_("the run started {started} was stopped; the page is from the run at {run_at} "
                        "({previous_status})")
 STOPPED_NO_PAGE = N_("the run started {started} was stopped before its page was written")
+#: Under a report whose page could not be saved (a full disk) when an earlier run's page is kept.
+UNSAVED_PAGE_KEPT = N_("the page linked is from the run at {run_at} ({previous_status})")
 #: The notes under the index table; {digits} is a count (12).
 NOTE_INPUT_FILES = N_("Input files: name, size and the first {digits} hex digits of the file's SHA-256.")
 NOTE_FINGERPRINT = N_("Input fingerprint: the first {digits} hex digits of a SHA-256 over all of a "
@@ -80,3 +82,13 @@ NOTE_FINGERPRINT = N_("Input fingerprint: the first {digits} hex digits of a SHA
 #: {status} is STATUS_INTERRUPTED, in emphasis.
 NOTE_INTERRUPTED = N_("A report marked {status} was stopped while it ran; its page, if any, is from the "
                       "previous run.")
+#: Under a report's title on the index when it ran with no parameter given.
+DEFAULT_PARAMETERS = N_("default parameters")
+#: Folded lists on the index: {count} is a count.
+INPUT_FILE_COUNT = NP_("{count} input file", "{count} input files")
+FILE_COUNT = NP_("{count} file", "{count} files")
+#: Column headings of the index table not shared with the page.
+COLUMN_REPORT_AND_PARAMETERS = N_("Report and parameters")
+COLUMN_RUN = N_("Run (UTC), run time, version, input fingerprint")
+#: Before the input fingerprint in the index's last column.
+FINGERPRINT = N_("fingerprint")
