@@ -14,9 +14,11 @@ from babel.messages.pofile import read_po
 
 import crmlib.words
 from crmlib.words import Words, catalogue_path, page, translator
+from crmlib.words.notebooks import extract_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS_DIR = ROOT / "crmlib" / "words"
+NOTEBOOKS_DIR = ROOT / "crmlib" / "notebooks"
 POT = ROOT / "crmlib" / "locale" / "crmlib.pot"
 GLOSSARY = ROOT / "notebooks" / "teaching" / "glossary.yaml"
 LANGS = ("hi", "bn")
@@ -61,6 +63,9 @@ def test_template_holds_every_message_of_the_words_package(template):
     for path in sorted(WORDS_DIR.rglob("*.py")):
         for _, msgid, _, _ in extract_from_file("python", path, keywords=keywords):
             in_code.add(msgid if isinstance(msgid, str) else tuple(msgid))
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):  # the report notebooks' Markdown prose
+        with open(path, "rb") as fh:
+            in_code.update(message for _, _, message, _ in extract_markdown(fh, None, None, None))
     in_template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in _messages(template)}
     assert in_code == in_template, f"run `make messages`; differ: {sorted(map(str, in_code ^ in_template))}"
     assert len(in_template) >= 50

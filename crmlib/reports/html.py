@@ -40,6 +40,7 @@ from urllib.parse import quote
 import crmlib
 from crmlib import config, privacy
 from crmlib.formats import Formats
+from crmlib.words.notebooks import translate_cells
 from crmlib.words import Words
 from crmlib.words import page as _page
 from crmlib.reports import safety
@@ -441,6 +442,10 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
         exclude_output_prompt=True,
         embed_images=True,
     )
+    words = page_language(parameters)[0]
+    nb = copy.deepcopy(nb)
+    translate_cells(nb, words)  # the notebook's Markdown prose in the page's language
+    title = words.text(title)
     resources = {
         "metadata": {"name": title},
         "crmlib_header": header_html(title, parameters, data_period, error, default_key, provenance.get("inputs")),
@@ -687,7 +692,7 @@ def _index_row(e: dict[str, Any], w: Words | None = None) -> str:
     esc, w = html.escape, w or Words("en")
     n = Formats(w.lang).count
     params = ", ".join(f"<code>{esc(k)}={esc(_parameter_text(v))}</code>" for k, v in sorted(e["parameters"].items()))
-    title = esc(e.get("title") or e["name"])
+    title = esc(w.text(e.get("title") or e["name"]))
     if e.get("html_path"):
         title = f'<a href="{esc(e["html_path"])}">{title}</a>'
     notebook = f' · <a href="{esc(e["notebook_path"])}">{esc(w(_page.NOTEBOOK_LINK))}</a>' if e.get("notebook_path") else ""

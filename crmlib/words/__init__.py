@@ -115,6 +115,11 @@ class Words:
     def __call__(self, message: str, /, **values) -> str:
         return self._t.gettext(message).format(**values)
 
+    def text(self, message: str, /) -> str:
+        """``message`` translated as it is, without filling placeholders (Markdown prose, which may
+        hold braces)."""
+        return self._t.gettext(message)
+
     def plural(self, message: tuple[str, str], n: int, /, **values) -> str:
         singular, plural = message
         return self._t.ngettext(singular, plural, int(n)).format(**values)
