@@ -403,6 +403,15 @@ def test_failed_report_pages_index_and_summary_hold_no_raw_email_or_phone(tmp_pa
     customers.write_text("customer_id,city\nasha.rao@gmail.com,Pune\nasha.rao@gmail.com,Delhi\n"
                          "9876543210,Pune\n", encoding="utf-8")
     out = tmp_path / "out"
+    with pytest.raises(DataError) as refused:  # stopped before any kernel, by the same loader
+        run_reports([str(_privacy_notebook(tmp_path))], out, inputs={"customers": str(customers)}, progress=False)
+    said = str(refused.value)
+    assert "rows share an id" in said and "[email]" in said and "asha.rao" not in said and "gmail" not in said
+    assert not list(out.rglob("*.html")) if out.exists() else True
+    # the same failure inside a kernel (a notebook reading its inputs its own way): page, index, summary
+    from crmlib.reports import runner
+
+    monkeypatch.setattr(runner, "check_inputs", lambda files, **kw: None)
     batch = run_reports([str(_privacy_notebook(tmp_path))], out, inputs={"customers": str(customers)},
                         progress=False)
     assert not batch.ok

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from crmlib.exceptions import DataError
 from crmlib.cli import main
 from crmlib.reports import run_reports, update_index
 from crmlib.reports.runner import ReportResult
@@ -46,6 +47,13 @@ def test_failed_report_writes_no_personal_data_in_any_file(tmp_path, monkeypatch
     rows = "".join(f"C{i},{value},{5 + i}\n" for i, value in enumerate(PERSONAL, start=1))
     feedback.write_text("customer_id,date,nps\n" + rows + "C9,2024-01-05,9\n", encoding="utf-8")
     out = tmp_path / "out"
+    with pytest.raises(DataError) as refused:  # the check before any kernel quotes kinds, not values
+        run_reports([NOTEBOOKS / "read_feedback.ipynb"], out, inputs={"feedback": feedback}, progress=False)
+    assert "row 2: [text], row 3: [email], row 4: [phone], row 5: [number]" in str(refused.value)
+    assert not [v for v in PERSONAL + FRAGMENTS if v in str(refused.value)]
+    from crmlib.reports import runner
+
+    monkeypatch.setattr(runner, "check_inputs", lambda files, **kw: None)  # the same failure in a kernel
     batch = run_reports([NOTEBOOKS / "read_feedback.ipynb"], out, inputs={"feedback": feedback}, progress=False)
     (result,) = batch.reports
     assert result.status == "failed"

@@ -178,6 +178,7 @@ def check_inputs(files: dict[str, set[Path]], *, blank_amounts: str = "drop") ->
     (transactions, customers, feedback) to the files given for it. Logs read out-of-core
     (:func:`crmlib.reports.inputs.uses_log`) are checked by the report that reads them."""
     from crmlib import io
+    from crmlib.reports.html import redact_error
     from crmlib.reports.inputs import uses_log
 
     loaders = {"transactions": lambda p: io.read_transactions(p, blank_amounts=blank_amounts),
@@ -189,7 +190,8 @@ def check_inputs(files: dict[str, set[Path]], *, blank_amounts: str = "drop") ->
             try:
                 loaders[name](Path(path))
             except DataError as exc:
-                text = for_command_line(" ".join(str(exc).split()))
+                # values quoted after their rows are shown as their kind, as on a failed page (issue 18)
+                text = redact_error(for_command_line(" ".join(str(exc).split())))
                 if name == "transactions" and blank_amounts == "refuse" and "empty or NaN" in text:
                     text += (" (--refuse-blank-amounts is set; without it such rows are dropped and counted "
                              "on the page's data-quality table)")
