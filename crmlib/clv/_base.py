@@ -17,8 +17,8 @@ vectorised log-likelihood over *distinct* histories with a weight each. This bas
   (L-BFGS-B), using the leaf's exact gradient when it has one. During a fit the columns come as
   a :class:`Columns`, which caches data-only terms: a leaf evaluates functions of ``x`` or ``T``
   alone once per distinct value (:func:`levels`) rather than once per history,
-* estimates the covariance from a central-difference Hessian of the gradient and gives standard
-  errors on the natural scale by the delta method.
+* estimates the covariance from the leaf's exact Hessian (BG/NBD, MBG/NBD) or a central-difference
+  Hessian of the gradient, and gives standard errors on the natural scale by the delta method.
 
 Confidence intervals are Wald intervals on the log scale, ``exp(log(theta) +- z * se_log)``:
 the parameters are positive and their likelihood is closer to normal in the log.
@@ -172,6 +172,10 @@ class BaseModel:
     def _loglik_grad(self, params: np.ndarray, arrays: list[np.ndarray]):
         """Per-row log-likelihood and gradient (used only when the leaf defines ``_grad``)."""
         return self._loglik(params, arrays), self._grad(params, arrays)
+
+    # A leaf may define ``_total_hessian(params, arrays, w) -> (total, gradient, hessian)`` in
+    # the natural parameters; the standard errors then come from it, not from differences.
+    _total_hessian = None
 
     def _total(self, params: np.ndarray, arrays: list[np.ndarray], w: np.ndarray):
         """Weighted total log-likelihood and its gradient (natural parameters).
@@ -356,10 +360,16 @@ class BaseModel:
             self.se_note_ = (f"penalised fit (penalizer={self.penalizer:g}): estimates shrunk towards "
                              "0; standard errors from the curvature of the penalised likelihood")
 
-    def _covariance(self, logp, arrays, w, scale: float = 1.0) -> None:
-        """Standard errors from the Hessian of what the fit minimised (``scale`` times the
-        objective: minus the log-likelihood plus the penalty per customer)."""
+    def _hessian_log(self, logp, arrays, w, scale: float) -> np.ndarray:
+        """Hessian of ``scale`` times the objective in the log-parameters."""
         k = logp.size
+        if self._total_hessian is not None:
+            # d2/dlog p_i dlog p_j of -total = -(p_i p_j H_ij + delta_ij p_i g_i); the penalty adds 4 c p_i^2
+            params = np.exp(logp)
+            with np.errstate(all="ignore"):
+                _, g, h = self._total_hessian(params, arrays, w)
+            return (-(params[:, None] * h * params[None, :] + np.diag(g * params))
+                    + np.diag(4 * scale * self.penalizer * params**2))
         hess = np.empty((k, k))
         for i in range(k):
             h = 1e-4 * max(1.0, abs(logp[i]))
@@ -368,13 +378,20 @@ class BaseModel:
             gp = self._objective(logp + step, arrays, w, scale)[1] * scale
             gm = self._objective(logp - step, arrays, w, scale)[1] * scale
             hess[:, i] = (gp - gm) / (2 * h)
+        return hess
+
+    def _covariance(self, logp, arrays, w, scale: float = 1.0) -> None:
+        """Standard errors from the Hessian of what the fit minimised (``scale`` times the
+        objective: minus the log-likelihood plus the penalty per customer): the leaf's exact
+        Hessian when it has one (:attr:`_total_hessian`), else central differences of the gradient."""
+        hess = self._hessian_log(logp, arrays, w, scale)
         hess = (hess + hess.T) / 2
         try:
             cov_log = np.linalg.inv(hess)
             with np.errstate(invalid="ignore"):  # a negative variance: reported as not identified
                 se_log = np.sqrt(np.diag(cov_log))
         except np.linalg.LinAlgError:
-            se_log = np.full(k, np.nan)
+            se_log = np.full(logp.size, np.nan)
         if not np.all(np.isfinite(se_log)):
             se_log = np.where(np.isfinite(se_log), se_log, np.nan)
         self._se_log = se_log

@@ -6,6 +6,8 @@ They hold no model state; :mod:`crmlib.clv._base` builds the estimators on them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy import linalg
@@ -89,30 +91,60 @@ def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str =
                         "the number of customers it stands for.")
 
 
+def _column_codes(arr: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of one column in the sorted order of its distinct values, and their number.
+
+    Integers in a short range (counts such as ``frequency``) are numbered by counting, O(n)
+    without hashing; anything else by pandas' hash factorisation.
+    """
+    arr = np.asarray(arr)
+    if arr.size and arr.dtype.kind in "iu":
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= max(4 * arr.size, 1 << 20):
+            shifted = arr.astype(np.int64) - lo
+            present = np.zeros(hi - lo + 1, dtype=np.int64)
+            present[shifted] = 1
+            renumber = np.cumsum(present) - 1
+            return renumber[shifted], int(renumber[-1]) + 1
+    codes, uniq = pd.factorize(arr, sort=True)
+    return codes.astype(np.int64), len(uniq)
+
+
+def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Consecutive codes 0..g-1 for integer keys in [0, size), in the order of the keys."""
+    if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
+        present = np.zeros(size, dtype=np.int64)
+        present[key] = 1
+        renumber = np.cumsum(present) - 1
+        return renumber[key], int(renumber[-1]) + 1
+    codes, uniq_keys = pd.factorize(key, sort=True)
+    return codes.astype(np.int64), len(uniq_keys)
+
+
 def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Label the distinct rows of equal-length 1-d ``arrays`` (hashing, no row sort).
 
     Returns ``(codes, first)``: ``codes[i]`` numbers row ``i``'s group in the lexicographic order
     of the distinct rows, and ``first[g]`` is the position of one row of group ``g``. Each column
-    is factorised on its own and the integer codes are combined pairwise, so the cost grows
-    linearly with the rows (``np.unique(axis=0)`` sorts whole rows and is about ten times slower).
+    is numbered on its own (:func:`_column_codes`) and the integer codes are combined into one
+    mixed-radix key, renumbered once (pairwise when the key would not fit in 62 bits), so the
+    cost grows linearly with the rows (``np.unique(axis=0)`` sorts whole rows and is about ten
+    times slower).
     """
-    codes, n_groups = None, 0
-    for arr in arrays:
-        col, uniq = pd.factorize(np.asarray(arr), sort=True)
-        if codes is None:
-            codes, n_groups = col.astype(np.int64), len(uniq)
-            continue
-        key = codes * len(uniq) + col  # < n_groups * n_levels <= n**2: no overflow below 3e9 rows
-        size = n_groups * len(uniq)
-        if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
-            present = np.zeros(size, dtype=np.int64)
-            present[key] = 1
-            renumber = np.cumsum(present) - 1
-            codes, n_groups = renumber[key], int(renumber[-1]) + 1
-        else:
-            codes, uniq_keys = pd.factorize(key, sort=True)
-            codes, n_groups = codes.astype(np.int64), len(uniq_keys)
+    columns = [_column_codes(arr) for arr in arrays]
+    codes = None
+    if columns and math.prod(n for _, n in columns) < 2**62:
+        key, size = columns[0][0], columns[0][1]
+        for col, n in columns[1:]:
+            key, size = key * n + col, size * n
+        codes, _ = _renumber(key, size) if len(columns) > 1 else (key, size)
+    else:
+        n_groups = 0
+        for col, n in columns:
+            if codes is None:
+                codes, n_groups = col, n
+                continue
+            codes, n_groups = _renumber(codes * n + col, n_groups * n)
     codes = np.asarray(codes, dtype=np.int64)
     first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
     first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # the first row of each group
