@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from crmlib import units
 from crmlib.clv._data import (
     UNIT_NAMES, WEIGHT, Columns, _as_t, _known_freq, check_columns, check_rule, check_weight_total, compress, data_freq,
-    unique_apply,
+    numeric, unique_apply,
 )
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 
@@ -530,9 +530,9 @@ class TransactionModel(BaseModel):
         predicted as the formula gives it (the P(alive) matrix figures of the papers need them).
         """
         name = type(self).__name__
-        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
-        tx = pd.to_numeric(data["recency"]).to_numpy(dtype=float)
-        T = pd.to_numeric(data["T"]).to_numpy(dtype=float)
+        x = numeric(data, "frequency")
+        tx = numeric(data, "recency")
+        T = numeric(data, "T")
         whole = ("frequency counts repeat purchases (days with a purchase after the first); "
                  "make sure it was not averaged or rescaled.")
         if self.discrete:
@@ -567,8 +567,8 @@ class TransactionModel(BaseModel):
 
     def _check_degenerate(self, data: pd.DataFrame) -> None:
         name = type(self).__name__
-        x = pd.to_numeric(data["frequency"]).to_numpy(dtype=float)
-        w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
+        x = numeric(data, "frequency")
+        w = (numeric(data, WEIGHT) if WEIGHT in data.columns
              else np.ones(len(data)))
         check_weight_total(w, name)
         if not np.any((x > 0) & (w > 0)):

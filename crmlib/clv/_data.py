@@ -91,6 +91,16 @@ def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str =
                         "the number of customers it stands for.")
 
 
+def numeric(data: pd.DataFrame, col: str) -> np.ndarray:
+    """Column ``col`` as float64 values, without a copy when it already is one (pd.to_numeric
+    copies every column; at a million rows the copies cost as much as the checks)."""
+    values = data[col]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        arr = values.to_numpy()
+        return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    return pd.to_numeric(values).to_numpy(dtype=float)
+
+
 def _column_codes(arr: np.ndarray) -> tuple[np.ndarray, int]:
     """Codes of one column in the sorted order of its distinct values, and their number.
 
@@ -101,13 +111,13 @@ def _column_codes(arr: np.ndarray) -> tuple[np.ndarray, int]:
     if arr.size and arr.dtype.kind in "iu":
         lo, hi = int(arr.min()), int(arr.max())
         if hi - lo <= max(4 * arr.size, 1 << 20):
-            shifted = arr.astype(np.int64) - lo
+            shifted = arr - lo if arr.dtype == np.int64 else arr.astype(np.int64) - lo
             present = np.zeros(hi - lo + 1, dtype=np.int64)
             present[shifted] = 1
             renumber = np.cumsum(present) - 1
             return renumber[shifted], int(renumber[-1]) + 1
     codes, uniq = pd.factorize(arr, sort=True)
-    return codes.astype(np.int64), len(uniq)
+    return codes.astype(np.int64, copy=False), len(uniq)
 
 
 def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
@@ -118,7 +128,7 @@ def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
         renumber = np.cumsum(present) - 1
         return renumber[key], int(renumber[-1]) + 1
     codes, uniq_keys = pd.factorize(key, sort=True)
-    return codes.astype(np.int64), len(uniq_keys)
+    return codes.astype(np.int64, copy=False), len(uniq_keys)
 
 
 def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -136,7 +146,9 @@ def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if columns and math.prod(n for _, n in columns) < 2**62:
         key, size = columns[0][0], columns[0][1]
         for col, n in columns[1:]:
-            key, size = key * n + col, size * n
+            key = key * n  # a new array: the first column's codes stay as they are
+            key += col
+            size *= n
         codes, _ = _renumber(key, size) if len(columns) > 1 else (key, size)
     else:
         n_groups = 0
@@ -191,11 +203,15 @@ def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
     Rows come out in the lexicographic order of ``columns``; groups whose weights sum to 0 are dropped.
     """
-    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns]
-    w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
-         else np.ones(len(data)))
-    codes, first = group_rows(arrays)
-    total = np.bincount(codes, weights=w, minlength=first.size)
+    arrays = [numeric(data, c) for c in columns]
+    # integer columns (counts) are grouped as integers: numbered by counting, not hashed
+    keys = [data[c].to_numpy() if isinstance(data[c].dtype, np.dtype) and data[c].dtype.kind in "iu"
+            else arr for c, arr in zip(columns, arrays)]
+    codes, first = group_rows(keys)
+    if WEIGHT in data.columns:
+        total = np.bincount(codes, weights=numeric(data, WEIGHT), minlength=first.size)
+    else:
+        total = np.bincount(codes, minlength=first.size).astype(float)
     keep = total > 0
     out = pd.DataFrame({c: arr[first[keep]] for c, arr in zip(columns, arrays)})
     out[WEIGHT] = total[keep]
