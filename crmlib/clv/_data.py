@@ -53,7 +53,8 @@ def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.Data
         raw = data[col]
         if raw.dtype == bool or str(raw.dtype) == "boolean":
             continue
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = (numeric(data, col) if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "fiu"
+                  else pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
         bad = ~np.isfinite(values)
         if bad.any():
             problems.append(f"column '{col}': {_describe_rows(bad, data.index, raw.to_numpy())} "
