@@ -62,7 +62,9 @@ class BaseModel:
     Subclasses set ``param_names``, ``columns`` and implement ``_initial(table)``,
     ``_loglik(params, arrays)`` (per-row log-likelihood) and optionally ``_grad(params, arrays)``
     (per-row gradient with respect to the natural parameters, shape rows x k); a leaf that can
-    compute both in one pass overrides ``_loglik_grad``. ``arrays`` is a :class:`Columns` during
+    compute both in one pass overrides ``_loglik_grad``; one that sums faster than row by row
+    overrides ``_total`` and may add ``_total_hessian`` (exact standard errors). ``arrays`` is a
+    :class:`Columns` during
     a fit, so a leaf can cache data-only terms with :func:`memo` and :func:`levels`.
     """
 
