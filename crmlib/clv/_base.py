@@ -64,8 +64,7 @@ class BaseModel:
     (per-row gradient with respect to the natural parameters, shape rows x k); a leaf that can
     compute both in one pass overrides ``_loglik_grad``; one that sums faster than row by row
     overrides ``_total`` and may add ``_total_hessian`` (exact standard errors). ``arrays`` is a
-    :class:`Columns` during
-    a fit, so a leaf can cache data-only terms with :func:`memo` and :func:`levels`.
+    :class:`Columns` during a fit, so a leaf can cache data-only terms with :func:`memo` and :func:`levels`.
     """
 
     param_names: tuple[str, ...] = ()
