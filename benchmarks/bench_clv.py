@@ -41,7 +41,8 @@ sys.path.insert(0, str(HERE))
 import harness  # noqa: E402
 
 import crmlib  # noqa: E402
-from crmlib.clv import BetaGeo, GammaGamma, ParetoNBD  # noqa: E402
+from crmlib.clv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD  # noqa: E402
+from crmlib.clv._data import WEIGHT, Columns  # noqa: E402
 from crmlib.config import CDNOW_DIR  # noqa: E402
 
 LIFETIMES_VENV = HERE / ".venv-lifetimes"
@@ -52,6 +53,7 @@ HORIZON = 39.0  # weeks: the CDNOW holdout length used by Fader, Hardie and Lee 
 
 MODELS = {  # key: (crmlib class, label, columns)
     "bgnbd": (BetaGeo, "BG/NBD"),
+    "mbgnbd": (ModifiedBetaGeo, "MBG/NBD"),
     "pareto": (ParetoNBD, "Pareto/NBD"),
     "gg": (GammaGamma, "Gamma-Gamma"),
 }
@@ -92,6 +94,45 @@ def time_crmlib(data, model: str, repeat: int) -> dict:
         "rows": len(df),
         "_fitted": fitted,
     }
+
+
+def floor_crmlib(data, model: str) -> dict:
+    """The floor of a fit: one plain vectorised evaluation of the per-history log-likelihood
+    (numpy over the distinct histories, at the fitted parameters) times the number of
+    evaluations the fit makes (objective calls of the optimiser and of the Hessian), beside the
+    time of the checks and compression that come before any evaluation. Not timed with the fit."""
+    df = _frame(data, model)
+    cls = MODELS[model][0]
+    calls = {"n": 0}
+
+    class Counting(cls):
+        def _objective(self, *args):
+            calls["n"] += 1
+            return super()._objective(*args)
+
+        def _hessian_log(self, *args):
+            if self._total_hessian is not None:
+                calls["n"] += 1  # one pass of the exact Hessian
+            return super()._hessian_log(*args)
+
+    fitted = Counting().fit(df)
+    params = fitted.params_.to_numpy()
+    prepare = []
+    for _ in range(3):
+        start = time.perf_counter()
+        table = cls()._prepare(df, fitting=True)
+        prepare.append(time.perf_counter() - start)
+    arrays = Columns(table[c].to_numpy() for c in cls.columns)
+    w = table[WEIGHT].to_numpy()
+    fitted._loglik(params, arrays)  # data-only terms cached, as during a fit
+    evals = []
+    for _ in range(7):
+        start = time.perf_counter()
+        np.einsum("i,i->", w, fitted._loglik(params, arrays))
+        evals.append(time.perf_counter() - start)
+    one = min(evals)
+    return {"evaluations": calls["n"], "eval_s": one, "floor_s": one * calls["n"],
+            "prepare_s": min(prepare), "histories": len(table)}
 
 
 def warm_up() -> None:
@@ -158,13 +199,13 @@ def cdnow_data() -> dict[str, np.ndarray]:
     }
 
 
-def agreement_on_cdnow(timeout: float) -> list[dict]:
+def agreement_on_cdnow(timeout: float, models: list[str]) -> list[dict]:
     data = cdnow_data()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cdnow.npz"
         np.savez(path, **data)
-        for model in MODELS:
+        for model in models:
             df = _frame(data, model)
             fitted = MODELS[model][0]().fit(df)
             ours = crmlib_predict(fitted, model, df)
@@ -181,7 +222,8 @@ def agreement_on_cdnow(timeout: float) -> list[dict]:
 
 
 # ---------------------------------------------------------------- one size
-def bench_size(n: int, seed: int, timeout: float, weighted: bool) -> dict:
+def bench_size(n: int, seed: int, timeout: float, weighted: bool, models: list[str],
+               lifetimes: bool = True) -> dict:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"sim_{n}_seed{seed}.npz"
     if not path.exists():
@@ -193,15 +235,21 @@ def bench_size(n: int, seed: int, timeout: float, weighted: bool) -> dict:
               "load_before": os.getloadavg()[0],
               "distinct_rows": harness.distinct_rows(data["frequency"], data["recency"], data["T"]),
               "models": {}}
-    for model in MODELS:
+    for model in models:
         print(f"  {n:>9,} {MODELS[model][1]:<11} crmlib ...", end="", flush=True)
         ours = time_crmlib(data, model, repeat)
-        print(f" fit {ours['fit_s']:.3f} s; lifetimes ...", end="", flush=True)
+        print(f" fit {ours['fit_s']:.3f} s", end="", flush=True)
+        if not lifetimes:
+            ours.pop("_fitted", None)
+            print(f"; predict {ours['predict_s']:.3f} s", flush=True)
+            result["models"][model] = {"crmlib": ours}
+            continue
+        print("; lifetimes ...", end="", flush=True)
         theirs = time_lifetimes(path, model, repeat, timeout, weighted=False)
         print(" " + harness.format_seconds(theirs.get("fit_s"), theirs.get("timed_out", False), timeout),
               end="", flush=True)
         entry = {"crmlib": ours, "lifetimes": theirs}
-        if weighted:
+        if weighted and not theirs.get("timed_out"):
             entry["lifetimes_weighted"] = time_lifetimes(path, model, repeat, timeout, weighted=True)
             print(" (weighted " + harness.format_seconds(entry["lifetimes_weighted"].get("fit_s"),
                   entry["lifetimes_weighted"].get("timed_out", False), timeout) + ")", end="", flush=True)
@@ -218,10 +266,32 @@ def bench_size(n: int, seed: int, timeout: float, weighted: bool) -> dict:
               + harness.format_seconds(pred.get("seconds"), pred.get("timed_out", False), timeout), flush=True)
         result["models"][model] = entry
     result["load_after"] = os.getloadavg()[0]
+    for model in models:
+        if model != "gg":
+            result["models"][model]["floor"] = floor_crmlib(data, model)
     return result
 
 
 # ---------------------------------------------------------------- README
+def render_floor(results: dict) -> str:
+    """Where crmlib's fit time goes: checks and compression, then evaluations against the floor."""
+    header = ["customers", "model", "distinct histories", "checks + compression", "evaluations",
+              "one evaluation", "floor (evaluations x one)", "fit", "fit / (checks + floor)"]
+    rows = []
+    for key in sorted(results["sizes"], key=int):
+        size = results["sizes"][key]
+        for model, entry in size["models"].items():
+            floor = entry.get("floor")
+            if not floor:
+                continue
+            fit = entry["crmlib"]["fit_s"]
+            rows.append([f"{size['n']:,}", MODELS[model][1], f"{floor['histories']:,}",
+                         harness.format_seconds(floor["prepare_s"]), str(floor["evaluations"]),
+                         f"{floor['eval_s'] * 1e3:.2f} ms", harness.format_seconds(floor["floor_s"]),
+                         harness.format_seconds(fit), f"{fit / (floor['prepare_s'] + floor['floor_s']):.2f}"])
+    return harness.markdown_table(header, rows)
+
+
 def render(results: dict) -> str:
     machine, versions = results["machine"], results["versions"]
     lines = [
@@ -279,6 +349,13 @@ def render(results: dict) -> str:
                 ", ".join(f"{k} {v:.1e}" for k, v in diff.items()) or "-",
             ])
     lines += [harness.markdown_table(header, rows), ""]
+    floor = render_floor(results)
+    if floor.count("\n") > 1:
+        lines += ["### The floor of a fit", "",
+                  "One plain numpy evaluation of the log-likelihood over the distinct histories (at "
+                  "the fitted parameters) times the number of evaluations the fit makes (optimiser "
+                  "and Hessian; one exact-Hessian pass counts as one), beside the checks and "
+                  "compression of the customers' rows that every fit does once.", "", floor, ""]
     if results.get("cdnow"):
         lines += ["### Agreement on CDNOW (2,357 customers, weeks)", "",
                   "Predictions: both libraries evaluated at crmlib's fitted parameters. "
@@ -306,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-weighted", action="store_true", help="skip the lifetimes runs with weights by hand")
     parser.add_argument("--no-cdnow", action="store_true", help="skip the agreement check on CDNOW")
+    parser.add_argument("--no-lifetimes", action="store_true",
+                        help="time crmlib only (with the floor of each fit); print, write nothing")
+    parser.add_argument("--models", nargs="+", choices=sorted(MODELS), default=list(MODELS),
+                        help="models to time (default: all)")
     parser.add_argument("--no-write", action="store_true", help="print the tables, leave README.md alone")
     parser.add_argument("--render-only", action="store_true",
                         help="rewrite README.md from benchmarks/.cache/results.json without running anything")
@@ -317,6 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [10_000] if args.quick else args.sizes
 
+    if args.no_lifetimes:
+        warm_up()
+        for n in sizes:
+            size = bench_size(n, args.seed, args.timeout, False, args.models, lifetimes=False)
+            print(render_floor({"sizes": {str(n): size}}))
+        return 0
     lifetimes_python()
     warm_up()
     CACHE.mkdir(exist_ok=True)
@@ -333,12 +420,12 @@ def main(argv: list[str] | None = None) -> int:
     })
     if not args.no_cdnow:
         print("CDNOW agreement ...", flush=True)
-        results["cdnow"] = agreement_on_cdnow(args.timeout)
+        results["cdnow"] = agreement_on_cdnow(args.timeout, args.models)
         for row in results["cdnow"]:
             print(f"  {MODELS[row['model']][1]:<11} params {max(row['param_rel_diff'].values()):.1e}, "
                   f"predictions {row['prediction_rel_diff']}", flush=True)
     for n in sizes:
-        size = bench_size(n, args.seed, args.timeout, weighted=not args.no_weighted)
+        size = bench_size(n, args.seed, args.timeout, weighted=not args.no_weighted, models=args.models)
         results["sizes"][str(n)] = size
         for entry in size["models"].values():
             if "versions" in entry["lifetimes"]:

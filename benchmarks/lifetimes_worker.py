@@ -5,7 +5,7 @@ lifetimes needs), reads the customers from an ``.npz`` file written by ``bench_c
 prints one line of JSON on stdout. Two commands:
 
     fit DATA MODEL [--weighted]
-        Fit MODEL (bgnbd, pareto, gg) on the rows of DATA and report the fit time and the
+        Fit MODEL (bgnbd, mbgnbd, pareto, gg) on the rows of DATA and report the fit time and the
         parameters. With --weighted, identical rows are first collapsed and passed as
         ``weights=`` (something lifetimes users can do by hand); the collapsing is timed too.
     predict DATA MODEL PARAMS_JSON [--out OUT.npz] [--horizon 39]
@@ -26,10 +26,11 @@ warnings.filterwarnings("ignore")  # lifetimes on numpy 1.26 warns about pkg_res
 
 import lifetimes  # noqa: E402
 import pandas as pd  # noqa: E402
-from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter  # noqa: E402
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter  # noqa: E402
 
-FITTERS = {"bgnbd": BetaGeoFitter, "pareto": ParetoNBDFitter, "gg": GammaGammaFitter}
-PARAM_NAMES = {"bgnbd": ["r", "alpha", "a", "b"], "pareto": ["r", "alpha", "s", "beta"], "gg": ["p", "q", "v"]}
+FITTERS = {"bgnbd": BetaGeoFitter, "mbgnbd": ModifiedBetaGeoFitter, "pareto": ParetoNBDFitter,
+           "gg": GammaGammaFitter}
+PARAM_NAMES = {"bgnbd": ["r", "alpha", "a", "b"], "mbgnbd": ["r", "alpha", "a", "b"], "pareto": ["r", "alpha", "s", "beta"], "gg": ["p", "q", "v"]}
 
 
 def _columns(data, model):

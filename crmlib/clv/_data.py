@@ -6,6 +6,8 @@ They hold no model state; :mod:`crmlib.clv._base` builds the estimators on them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy import linalg
@@ -51,7 +53,8 @@ def check_columns(data: object, columns: tuple[str, ...], model: str) -> pd.Data
         raw = data[col]
         if raw.dtype == bool or str(raw.dtype) == "boolean":
             continue
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = (numeric(data, col) if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "fiu"
+                  else pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
         bad = ~np.isfinite(values)
         if bad.any():
             problems.append(f"column '{col}': {_describe_rows(bad, data.index, raw.to_numpy())} "
@@ -89,30 +92,72 @@ def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str =
                         "the number of customers it stands for.")
 
 
+def numeric(data: pd.DataFrame, col: str) -> np.ndarray:
+    """Column ``col`` as float64 values, without a copy when it already is one (pd.to_numeric
+    copies every column; at a million rows the copies cost as much as the checks)."""
+    values = data[col]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+        arr = values.to_numpy()
+        return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+    return pd.to_numeric(values).to_numpy(dtype=float)
+
+
+def _column_codes(arr: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of one column in the sorted order of its distinct values, and their number.
+
+    Integers in a short range (counts such as ``frequency``) are numbered by counting, O(n)
+    without hashing; anything else by pandas' hash factorisation.
+    """
+    arr = np.asarray(arr)
+    if arr.size and arr.dtype.kind in "iu":
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= max(4 * arr.size, 1 << 20):
+            shifted = arr - lo if arr.dtype == np.int64 else arr.astype(np.int64) - lo
+            present = np.zeros(hi - lo + 1, dtype=np.int64)
+            present[shifted] = 1
+            renumber = np.cumsum(present) - 1
+            return renumber[shifted], int(renumber[-1]) + 1
+    codes, uniq = pd.factorize(arr, sort=True)
+    return codes.astype(np.int64, copy=False), len(uniq)
+
+
+def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Consecutive codes 0..g-1 for integer keys in [0, size), in the order of the keys."""
+    if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
+        present = np.zeros(size, dtype=np.int64)
+        present[key] = 1
+        renumber = np.cumsum(present) - 1
+        return renumber[key], int(renumber[-1]) + 1
+    codes, uniq_keys = pd.factorize(key, sort=True)
+    return codes.astype(np.int64, copy=False), len(uniq_keys)
+
+
 def group_rows(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Label the distinct rows of equal-length 1-d ``arrays`` (hashing, no row sort).
 
     Returns ``(codes, first)``: ``codes[i]`` numbers row ``i``'s group in the lexicographic order
     of the distinct rows, and ``first[g]`` is the position of one row of group ``g``. Each column
-    is factorised on its own and the integer codes are combined pairwise, so the cost grows
-    linearly with the rows (``np.unique(axis=0)`` sorts whole rows and is about ten times slower).
+    is numbered on its own (:func:`_column_codes`) and the integer codes are combined into one
+    mixed-radix key, renumbered once (pairwise when the key would not fit in 62 bits), so the
+    cost grows linearly with the rows (``np.unique(axis=0)`` sorts whole rows and is about ten
+    times slower).
     """
-    codes, n_groups = None, 0
-    for arr in arrays:
-        col, uniq = pd.factorize(np.asarray(arr), sort=True)
-        if codes is None:
-            codes, n_groups = col.astype(np.int64), len(uniq)
-            continue
-        key = codes * len(uniq) + col  # < n_groups * n_levels <= n**2: no overflow below 3e9 rows
-        size = n_groups * len(uniq)
-        if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
-            present = np.zeros(size, dtype=np.int64)
-            present[key] = 1
-            renumber = np.cumsum(present) - 1
-            codes, n_groups = renumber[key], int(renumber[-1]) + 1
-        else:
-            codes, uniq_keys = pd.factorize(key, sort=True)
-            codes, n_groups = codes.astype(np.int64), len(uniq_keys)
+    columns = [_column_codes(arr) for arr in arrays]
+    codes = None
+    if columns and math.prod(n for _, n in columns) < 2**62:
+        key, size = columns[0][0], columns[0][1]
+        for col, n in columns[1:]:
+            key = key * n  # a new array: the first column's codes stay as they are
+            key += col
+            size *= n
+        codes, _ = _renumber(key, size) if len(columns) > 1 else (key, size)
+    else:
+        n_groups = 0
+        for col, n in columns:
+            if codes is None:
+                codes, n_groups = col, n
+                continue
+            codes, n_groups = _renumber(codes * n + col, n_groups * n)
     codes = np.asarray(codes, dtype=np.int64)
     first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
     first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # the first row of each group
@@ -159,11 +204,15 @@ def compress(data: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
     Rows come out in the lexicographic order of ``columns``; groups whose weights sum to 0 are dropped.
     """
-    arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in columns]
-    w = (pd.to_numeric(data[WEIGHT]).to_numpy(dtype=float) if WEIGHT in data.columns
-         else np.ones(len(data)))
-    codes, first = group_rows(arrays)
-    total = np.bincount(codes, weights=w, minlength=first.size)
+    arrays = [numeric(data, c) for c in columns]
+    # integer columns (counts) are grouped as integers: numbered by counting, not hashed
+    keys = [data[c].to_numpy() if isinstance(data[c].dtype, np.dtype) and data[c].dtype.kind in "iu"
+            else arr for c, arr in zip(columns, arrays)]
+    codes, first = group_rows(keys)
+    if WEIGHT in data.columns:
+        total = np.bincount(codes, weights=numeric(data, WEIGHT), minlength=first.size)
+    else:
+        total = np.bincount(codes, minlength=first.size).astype(float)
     keep = total > 0
     out = pd.DataFrame({c: arr[first[keep]] for c, arr in zip(columns, arrays)})
     out[WEIGHT] = total[keep]

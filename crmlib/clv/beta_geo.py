@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln
 from scipy.stats import nbinom
 
+from crmlib.clv import _beta_geo_loglik
 from crmlib.clv._base import TransactionModel
 from crmlib.clv._data import beta_expectation, levels
 
@@ -58,6 +59,13 @@ class BetaGeo(TransactionModel):
 
     def _grad(self, params, arrays):
         return self._loglik_grad(params, arrays)[1]
+
+    def _total(self, params, arrays, w):
+        """Weighted log-likelihood and gradient from sums over distinct values (the fit's path)."""
+        return _beta_geo_loglik.total(params, arrays, w, self._shift, order=1)[:2]
+
+    def _total_hessian(self, params, arrays, w):
+        return _beta_geo_loglik.total(params, arrays, w, self._shift, order=2)
 
     def _loglik_grad(self, params, arrays, gradient=True):
         """Per-row log-likelihood (FHL 2005 eq. 6, in logs) and its gradient in one pass.

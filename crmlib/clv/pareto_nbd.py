@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import expit, gammaln, hyp2f1, logsumexp, roots_legendre
 from scipy.stats import nbinom
 
+from crmlib.clv import _pareto_nbd_loglik
 from crmlib.clv._base import TransactionModel
 from crmlib.clv._data import levels
 
@@ -202,6 +203,11 @@ class ParetoNBD(TransactionModel):
                  - (r * np.log1p(uT / alpha) + s * np.log1p(uT / beta))[iT])
         dead = (np.log(s) - np.log(r + s + ux))[ix] + _log_a0(params, arrays)
         return head + np.logaddexp(alive, dead)
+
+    def _total(self, params, arrays, w):
+        """Weighted log-likelihood and its gradient (the fit's path): closed form but for the
+        tails, differentiated on their distinct pairs (:mod:`crmlib.clv._pareto_nbd_loglik`)."""
+        return _pareto_nbd_loglik.total(params, arrays, w, _log_tail)
 
     def _p_alive(self, params, x, tx, T):
         return expit(-_log_odds_dead(params, x, tx, T))
