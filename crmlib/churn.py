@@ -81,28 +81,11 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     return out.astype(float)
 
 
-#: The churn features in words (axes, tables); ``channel_X`` reads "share of purchases in channel X".
-FEATURE_LABELS = {
-    "purchases": "purchases (days with a purchase)", "days_since_last_purchase": "days since the last purchase",
-    "tenure_days": "days since the first purchase", "revenue": "revenue", "mean_spend": "mean spend per purchase",
-    "mean_gap_days": "mean days between purchases", "recent_purchases": "purchases in the last 90 days",
-    "categories": "categories bought", "return_share": "share of transactions returned",
-    "responses": "survey answers", "mean_nps": "mean NPS score (0-10)", "last_nps": "last NPS score (0-10)",
-    "mean_csat": "mean CSAT score", "mean_ces": "mean effort score (CES)",
-}
-
-
-def feature_label(name: str) -> str:
-    """A churn feature's name in words.
-
-    >>> feature_label("days_since_last_purchase"), feature_label("channel_app")
-    ('days since the last purchase', 'share of purchases in channel app')
-    """
-    if name in FEATURE_LABELS:
-        return FEATURE_LABELS[name]
-    if name.startswith("channel_"):
-        return f"share of purchases in channel {name.removeprefix('channel_')}"
-    return name.replace("_", " ")
+#: The churn features (columns of :func:`churn_features`); :func:`crmlib.words.retention.feature_label`
+#: says them in words (``channel_X`` reads "share of purchases in channel X").
+FEATURES = ("purchases", "days_since_last_purchase", "tenure_days", "revenue", "mean_spend", "mean_gap_days",
+            "recent_purchases", "categories", "return_share", "responses", "mean_nps", "last_nps", "mean_csat",
+            "mean_ces")
 
 
 def _feedback_features(feedback: pd.DataFrame, cutoff) -> pd.DataFrame:
@@ -187,7 +170,10 @@ class ChurnComparison:
     (drop in ROC AUC); ``rule``: precision and recall of the inactivity rule; ``winner``: the best
     score by ``metric``; ``differences``: best supervised model minus each unsupervised baseline
     (P(alive), the days-since-last-purchase ranking) by ``metric``, with 95 % bootstrap intervals
-    of the paired difference; ``notes``: what the reader must know to read the numbers."""
+    of the paired difference; ``notes``: what the reader must know to read the numbers, as
+    ``(kind, numbers)`` pairs (``"p_alive_left_out"``, ``"one_time_buyers"``) that
+    :func:`crmlib.words.retention.churn_notes` says in words; the finding is
+    :func:`crmlib.words.retention.churn_finding`."""
 
     metrics: pd.DataFrame
     scores: pd.DataFrame
@@ -218,33 +204,6 @@ class ChurnComparison:
     def supervised_wins(self) -> bool:
         """True when the best supervised model beats the baseline by more than the bootstrap noise."""
         return bool(self.difference["low"] > 0)
-
-    @property
-    def finding(self) -> str:
-        """Who ranks churners best, and whether the supervised model beats P(alive) and the plain
-        days-since-last-purchase ranking by more than the bootstrap noise."""
-        m, d = self.metrics, self.difference
-        label = {"roc_auc": "ROC AUC", "average_precision": "average precision"}[self.metric]
-        low, high = ("roc_auc_low", "roc_auc_high") if self.metric == "roc_auc" else ("ap_low", "ap_high")
-        end = self.test_cutoff + pd.Timedelta(days=self.window_days)
-        out = [f"On the test window {self.test_cutoff:%Y-%m-%d} to {end:%Y-%m-%d} ({len(self.scores):,} customers, "
-               f"{self.churn_rate:.0%} of whom bought nothing), {self.winner} ranks the churners best by {label}: "
-               f"{m.loc[self.winner, self.metric]:.3f} (95% interval {m.loc[self.winner, low]:.3f} to "
-               f"{m.loc[self.winner, high]:.3f})."]
-        for against, row in self.differences.iterrows():
-            gap = f"{row['value']:+.3f} (95% interval {row['low']:+.3f} to {row['high']:+.3f})"
-            if row["low"] > 0:
-                out.append(f"The supervised {row['model']} beats {against} by {gap}.")
-            elif row["value"] > 0:
-                out.append(f"Against {against}, the supervised {row['model']} scores {gap}, an interval that holds 0: "
-                           f"it does not clearly beat {against}.")
-            else:
-                out.append(f"The supervised models do not beat {against}: the best, {row['model']}, scores {gap}.")
-        if "roc_auc_repeat_buyers" in m.columns and P_ALIVE in m.index:
-            r = m["roc_auc_repeat_buyers"]
-            out.append(f"Among repeat buyers alone, P(alive) reaches a ROC AUC of {r[P_ALIVE]:.3f} against "
-                       f"{r[list(SUPERVISED)].max():.3f} for the better supervised model.")
-        return " ".join(out)
 
 
 def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame | None = None, window_days: int = 90,
@@ -300,9 +259,8 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     if "p_alive" in table.columns:
         scores[P_ALIVE] = 1.0 - table["p_alive"].reindex(scores.index).to_numpy()
     else:
-        from crmlib.findings import model_sentence
-
-        notes.append(f"P(alive) left out. {model_sentence(table)}")
+        notes.append(("p_alive_left_out", {"model": table.attrs.get("model"),
+                                            "comparison": table.attrs.get("comparison")}))
     scores[INACTIVITY] = x_test["days_since_last_purchase"]
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
@@ -310,11 +268,7 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         y = scores["churned"].to_numpy(bool)[repeat]
         metrics["roc_auc_repeat_buyers"] = [_auc(y, scores[c].to_numpy(float)[repeat]) for c in metrics.index]
     if P_ALIVE in scores.columns and (~repeat).any() and np.allclose(scores.loc[~repeat, P_ALIVE], 0.0):
-        from crmlib.clv import MODEL_NAMES
-
-        notes.append(f"Under the {MODEL_NAMES.get(table.attrs['model'], table.attrs['model'])} model, P(alive) is 1 for every customer who has bought only once "
-                     f"({(~repeat).mean():.0%} of the test customers), so it cannot rank them; "
-                     "compare the ROC AUC among repeat buyers.")
+        notes.append(("one_time_buyers", {"model": table.attrs["model"], "share": float((~repeat).mean())}))
     return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,
                            _differences(metrics, boot, metric), train, test, int(window_days), len(y_train), models,
                            notes)

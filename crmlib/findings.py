@@ -117,46 +117,20 @@ def data_quality(ledger: pd.DataFrame) -> str:
             f"\u201c{top['reason']}\u201d{tail} (the data-quality table gives the details).")
 
 
-def _chosen_why(a: dict) -> str:
-    comparison = a.get("comparison") or {}
-    bics = {k: v.get("BIC") for k, v in comparison.items() if v.get("BIC") is not None and pd.notna(v.get("BIC"))}
-    name = a.get("model")
-    if bics and min(bics, key=bics.get) == name:
-        return (f"the lowest BIC ({bics[name]:,.1f}) of the {len(bics)} models that could be fitted" if len(bics) > 1
-                else f"the only one of the {len(comparison)} models tried that could be fitted")
-    return "the model named in the report's settings"
-
-
-def model_sentence(table: pd.DataFrame) -> str:
+def model_sentence(table: pd.DataFrame, *, w=None, fmt=None) -> str:
     """Which transaction model a per-customer table (:func:`crmlib.customer_table`) uses and why,
-    with the papers' model names."""
-    a = table.attrs
-    name = a.get("model")
-    comparison = a.get("comparison") or {}
-    failed = [MODEL_NAMES.get(k, k) for k, v in comparison.items()
-              if v.get("BIC") is None or not pd.notna(v.get("BIC"))]
-    lost = (f" {', '.join(failed)} could not be fitted (the table says why)." if failed else "")
-    if name is None:
-        return ("No purchase model could be fitted to these data, so the chance of being active, expected "
-                "purchases and lifetime value are left out." + lost)
-    return f"The {MODEL_NAMES.get(name, name)} model is used: {_chosen_why(a)}." + lost
+    with the papers' model names, in the language of ``w``/``fmt`` (:func:`crmlib.words.clv.model_sentence`)."""
+    from crmlib.words import clv as _words
+
+    return _words.model_sentence(table, w=w, fmt=fmt)
 
 
-def value_sentence(table: pd.DataFrame, annual_discount: float | None = None) -> str:
-    """How the lifetime value of a per-customer table was made, in words (or why it is left out)."""
-    a = table.attrs
-    if "clv" not in table.columns:
-        return str(a.get("clv_note") or model_sentence(table))
-    unit = UNIT_NAMES.get(a.get("freq"), "periods")
-    rate = a.get("rate")
-    discount = ""
-    if annual_discount is not None:
-        discount = f", discounted at {annual_discount:.0%} a year"
-        if rate is not None:
-            discount += f" ({rate:.2%} a {unit[:-1]})"
-    return (f"Lifetime value is each customer's expected purchases from the {MODEL_NAMES.get(a.get('model'), a.get('model'))} "
-            f"model over the next {a.get('horizon'):g} {unit}, valued at their expected spend per purchase from the "
-            f"Gamma-Gamma model{discount}.")
+def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None) -> str:
+    """How the lifetime value of a per-customer table was made, in words (or why it is left out)
+    (:func:`crmlib.words.clv.value_sentence`)."""
+    from crmlib.words import clv as _words
+
+    return _words.value_sentence(table, annual_discount, w=w, fmt=fmt)
 
 
 # --------------------------------------------------------------------------- reports
@@ -221,42 +195,15 @@ def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, curren
 
 
 def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd.DataFrame | None = None,
-        by_segment: pd.DataFrame | None = None, currency: str | None = None) -> list[str]:
+        by_segment: pd.DataFrame | None = None, currency: str | None = None, w=None, fmt=None) -> list[str]:
     """The lifetime-value report's findings from the per-customer table (its ``attrs``: model,
     horizon), the holdout comparison of :func:`crmlib.clv.compare_models` (``MAE``), the decile
-    table of :func:`crmlib.customers.clv_deciles` and the table of value by segment."""
-    a = table.attrs
-    name = a.get("model")
-    if name is None:
-        tried = [MODEL_NAMES.get(str(m), str(m)) for m in (a.get("comparison") or {})]
-        names = (", ".join(tried[:-1]) + " and " + tried[-1]) if len(tried) > 1 else "".join(tried)
-        return [f"No lifetime-value model could be fitted to these data"
-                + (f" ({names} were tried; the model table says why for each)" if names else "")
-                + ", so no customer is valued."]
-    from crmlib.clv.describe import describe
+    table of :func:`crmlib.customers.clv_deciles` and the table of value by segment, in the
+    language of ``w``/``fmt`` (:func:`crmlib.words.clv.findings`)."""
+    from crmlib.words import clv as _words
 
-    first = f"The {MODEL_NAMES.get(name, name)} model is used, {_chosen_why(a)}"
-    if holdout is not None and name in holdout.index and "MAE" in holdout.columns and pd.notna(holdout.loc[name, "MAE"]):
-        first += (f"; refitted on the calibration period alone, it missed each customer's purchases in the holdout "
-                  f"period by {holdout.loc[name, 'MAE']:.2f} on average (mean absolute error)")
-    out = [first + "."]
-    fitted = a.get("fitted_model")
-    if fitted is not None:
-        out.append(" ".join(describe(fitted, a.get("freq"))[:2]))
-    if "clv" in table.columns:
-        horizon = a.get("horizon")
-        unit = UNIT_NAMES.get(a.get("freq"), "periods")
-        out.append(f"Together the {len(table):,} customers are expected to be worth "
-                   f"{_money(float(table['clv'].sum()), currency)} over the next {horizon:g} {unit} (discounted).")
-        if deciles is not None and len(deciles) >= 2:
-            out.append(f"The most valuable {TOP:.0%} of customers hold "
-                       f"{float(deciles['cumulative_share'].iloc[1]):.0%} of that value.")
-        if by_segment is not None and len(by_segment):
-            top = by_segment.sort_values("clv_share", ascending=False).iloc[0]
-            seg = by_segment.sort_values("clv_share", ascending=False).index[0]
-            out.append(f"The {seg} segment holds {top['clv_share']:.0%} of the value with {top['customer_share']:.0%} "
-                       "of customers.")
-    return out[:5]
+    return _words.findings(table, holdout=holdout, deciles=deciles, by_segment=by_segment, w=w, fmt=fmt,
+                           currency=currency, top=TOP)
 
 
 def feedback(headline: list | None = None, nps_trend: pd.DataFrame | None = None,
@@ -292,10 +239,10 @@ def feedback(headline: list | None = None, nps_trend: pd.DataFrame | None = None
 
 
 def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M",
-              survival=None) -> list[str]:
-    """The retention report's findings: :func:`crmlib.retention.summary_sentences` (one sentence
+              survival=None, *, w=None, fmt=None) -> list[str]:
+    """The retention report's findings: :func:`crmlib.words.retention.summary_sentences` (one sentence
     per table of the page; the model's drop-out in the words of the lifetime-value page), at most six."""
-    from crmlib import retention as _retention
+    from crmlib.words import retention as _words
 
-    return _retention.summary_sentences(trend, projection, risk, comparison, rule_table, period=period,
-                                        survival=survival)[:6]
+    return _words.summary_sentences(trend, projection, risk, comparison, rule_table, period=period,
+                                    survival=survival, w=w, fmt=fmt)[:6]

@@ -10,7 +10,7 @@
   :mod:`crmlib.churn`;
 * :func:`winback_list`: lapsed repeat buyers in segments the value playbook says to win back, with
   the reason for each and pseudonyms only;
-* :func:`summary_sentences`: the sentences the retention report opens with.
+* the sentences the retention report opens with are :mod:`crmlib.words.retention`'s.
 
 What counts as a purchase is the rule of :mod:`crmlib.summary`: a customer-day with a transaction
 that is not a return and a net amount >= 0. A customer's cohort is the period of their first
@@ -404,8 +404,9 @@ def winback_list(risk: pd.DataFrame, table: pd.DataFrame, n: int | None = 100,
     than one day; they have not bought for more than the rule's ``inactive_days`` (a customer the
     rule calls recent is never on it, whatever P(alive) says); their segment is not Champions and
     its playbook action is "win back" or "remind" (so no "let go" or "reward" segment is on it).
-    ``reason`` says why each one is. ``n=None`` keeps every such customer. Columns: ``rank,
-    segment, purchases, revenue, days_since_last_purchase, p_alive, flagged_by, action, reason``
+    :func:`crmlib.words.retention.winback_reasons` says why each one is (``attrs``: ``inactive_days``,
+    ``alive_below``). ``n=None`` keeps every such customer. Columns: ``rank,
+    segment, purchases, revenue, days_since_last_purchase, p_alive, flagged_by, action``
     and the offer; indexed by ``customer``. No raw id, name or contact.
     """
     from crmlib import rfm
@@ -425,10 +426,6 @@ def winback_list(risk: pd.DataFrame, table: pd.DataFrame, n: int | None = 100,
                         "p_alive": lapsing["p_alive"], "flagged_by": lapsing["flagged_by"],
                         "action": action[keep]})
     alive_below = float(risk.attrs.get("alive_below", 0.5))
-    out["reason"] = [
-        f"no purchase for {int(d):,} days (lapsed after {days_rule:,}); P(alive) {p:.0%} "
-        f"({'below' if p < alive_below else 'not below'} {alive_below:.0%}); playbook for {s}: {a}"
-        for d, p, s, a in zip(out["days_since_last_purchase"], out["p_alive"], out["segment"], out["action"])]
     if offers is not None:
         out["offer"] = offers["category"].reindex(out.index).fillna("")
         out["because"] = offers["because"].reindex(out.index).fillna("")
@@ -438,78 +435,5 @@ def winback_list(risk: pd.DataFrame, table: pd.DataFrame, n: int | None = 100,
     ids = pseudonymise(out.index.to_series(), key=key)
     out = out.set_axis(pd.Index(ids.to_numpy(), name="customer"))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    out.attrs.update(inactive_days=days_rule, alive_below=alive_below)
     return out
-
-
-def survival_sentences(survival: pd.DataFrame) -> list[str]:
-    """What :func:`model_retention` says, in the non-contractual language: the model's drop-out
-    reading (the very sentence the lifetime-value page shows, :func:`crmlib.clv.describe`), then
-    the share of a cohort still active a year on against the share buying in that period."""
-    from crmlib.clv.describe import MODEL_NAMES, describe
-
-    a = survival.attrs
-    unit = PERIOD_NAMES[a["period"]][:-1]
-    year = {"W": 52, "M": 12, "Q": 4}[a["period"]]
-    k = year if year in survival.index else int(survival.index[-1])
-    name = MODEL_NAMES.get(a["model"], a["model"])
-    drop = describe(a["fitted_model"], a["freq"])[1]
-    row = survival.loc[k]
-    bought = (f", while {row['bought']:.0%} of the cohorts bought in that {unit}: a {unit} without a purchase is "
-              "not a departure" if pd.notna(row["bought"]) else "")
-    return [f"{drop[:-1]} ({name} model, as on the lifetime-value page).",
-            f"So {row['alive']:.0%} of a cohort is still active {k} {unit}{'s' if k != 1 else ''} after the first "
-            f"purchase{bought}."]
-
-
-def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None = None,
-                      risk: pd.DataFrame | None = None, comparison=None,
-                      rule_table: pd.DataFrame | None = None, period: str = "M",
-                      survival: pd.DataFrame | None = None) -> list[str]:
-    """The sentences the retention report opens with, each from one of its tables; parts given as
-    None are left out. ``trend`` is :func:`first_period_trend`'s, ``projection``
-    :func:`project_retention`'s (contractual data only), ``survival`` :func:`model_retention`'s,
-    ``risk`` :func:`churn_risk`'s, ``rule_table`` :func:`crmlib.basket.rules`'."""
-    unit = PERIOD_NAMES[period][:-1]
-    out = []
-    if trend is not None and trend["cohorts"]:
-        move = {"rising": "rises", "falling": "falls", "flat": "shows no clear trend"}[trend["direction"]]
-        slope = (f" ({100 * trend['slope']:+.1f} points a cohort, 95% interval {100 * trend['slope_low']:+.1f} to "
-                 f"{100 * trend['slope_high']:+.1f})" if np.isfinite(trend["slope"]) else "")
-        out.append(f"{trend['mean']:.1%} of new customers buy again in the {unit} after the one they were acquired in "
-                   f"(cohorts range from {trend['low']:.1%} to {trend['high']:.1%}); across the {trend['cohorts']} "
-                   f"cohorts this share {move}{slope}.")
-    if projection is not None:
-        a = projection.attrs
-        last, unseen = projection.index[-1], len(projection) - a["fit_periods"] - 1
-        out.append(f"Fitted to the first {a['fit_periods']} {unit}s of the {a['cohort']} cohort ({a['cohort_size']:,} "
-                   f"customers), the sBG model projects {projection['projected'].iloc[-1]:.1%} of it active in {unit} "
-                   f"{last}; {projection['actual'].iloc[-1]:.1%} were, and over the {unseen} "
-                   f"{unit}s it did not see the projection is off by {100 * a['mae']:.1f} points on average "
-                   f"({'too high' if a['bias'] > 0 else 'too low'} by {100 * abs(a['bias']):.1f} points net).")
-    if survival is not None:
-        out.extend(survival_sentences(survival))
-    if risk is not None:
-        both = float((risk["flagged_by"] == "both").mean())
-        out.append(f"{risk['likely_lost'].mean():.0%} of customers have P(alive) below {risk.attrs['alive_below']:.0%} "
-                   f"and {risk['inactive'].mean():.0%} have not bought for more than "
-                   f"{risk.attrs['inactive_days']} days; "
-                   f"{both:.0%} are flagged by both.")
-    if comparison is not None:
-        out.append(comparison.finding)
-    if rule_table is not None:
-        out.append(rule_sentence(rule_table))
-    return out
-
-
-def rule_sentence(rule_table: pd.DataFrame) -> str:
-    """The strongest rule of :func:`crmlib.basket.rules` with lift above 1, in words, or why there is none."""
-    a = rule_table.attrs
-    what = f"{a.get('multi_item_baskets', 0):,} of {a.get('baskets', 0):,} baskets ({a.get('basket', 'baskets')})"
-    up = rule_table[rule_table["lift"] > 1]
-    if up.empty:
-        return (f"No two categories are bought together more often than chance at this minimum support; "
-                f"{what} hold more than one category.")
-    top = up.iloc[0]
-    return (f"The strongest cross-sell rule: of the baskets with {top['antecedent']}, {top['confidence']:.0%} also "
-            f"hold {top['consequent']}, {top['lift']:.2f} times the usual rate ({int(top['baskets']):,} baskets; "
-            f"{what} hold more than one category).")

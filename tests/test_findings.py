@@ -7,6 +7,7 @@ import pytest
 
 from crmlib import feedback as fb
 from crmlib import findings, rfm
+from crmlib.words.retention import summary_sentences
 from crmlib.feedback.trend import last_change, score_trend
 
 
@@ -161,7 +162,7 @@ def test_top_share_counts_at_least_one_customer():
 def test_retention_findings_reuse_summary_sentences():
     from crmlib import retention
     trend = {"cohorts": 0}
-    assert findings.retention(trend) == retention.summary_sentences(trend)
+    assert findings.retention(trend) == summary_sentences(trend)
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +186,7 @@ def test_clv_findings_quote_the_page_tables(demo_table):
     assert words[0].startswith(f"The {findings.MODEL_NAMES[table.attrs['model']]} model is used, the lowest BIC")
     assert "by 0.43 on average (mean absolute error)" in words[0]
     assert words[1].startswith("An active customer buys about once every") and "weeks" in words[1]
-    assert f"INR {table['clv'].sum():,.0f} over the next 52 weeks" in words[2]
+    assert f"INR\xa0{table['clv'].sum():,.0f} over the next 52 weeks" in words[2]
     assert words[3] == f"The most valuable 20% of customers hold {deciles['cumulative_share'].iloc[1]:.0%} of that value."
     top = by_segment.index[0]
     assert words[4] == (f"The {top} segment holds {by_segment['clv_share'].iloc[0]:.0%} of the value with "

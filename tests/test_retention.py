@@ -5,6 +5,8 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+
+from crmlib.words.retention import churn_finding, summary_sentences
 import pytest
 
 from crmlib import churn, datasets, retention
@@ -195,10 +197,10 @@ def test_churn_comparison_on_the_demo_time_split(comparison):
     assert ((m["ap_low"] <= m["average_precision"]) & (m["average_precision"] <= m["ap_high"])).all()
     assert m.loc[list(churn.SUPERVISED), "brier"].lt(0.25).all()  # calibrated: better than a coin
     assert c.winner == m["roc_auc"].idxmax()
-    assert c.winner in c.finding and f"{m.loc[c.winner, 'roc_auc']:.3f}" in c.finding
+    assert c.winner in churn_finding(c) and f"{m.loc[c.winner, 'roc_auc']:.3f}" in churn_finding(c)
     d = c.difference
     assert d["against"] == churn.P_ALIVE and d["low"] <= d["value"] <= d["high"]
-    assert ("beats P(alive)" in c.finding) == (d["low"] > 0) == c.supervised_wins
+    assert ("beats P(alive)" in churn_finding(c)) == (d["low"] > 0) == c.supervised_wins
     assert c.importance.index[0] == "days_since_last_purchase"
     assert 0 < c.rule["precision"] <= 1 and 0 < c.rule["recall"] <= 1
 
@@ -240,8 +242,8 @@ def test_winback_list_holds_only_pseudonyms_of_lapsing_repeat_buyers(demo):
 def test_summary_sentences_say_what_the_tables_say(comparison):
     rules = pd.DataFrame(columns=["antecedent", "consequent", "support", "confidence", "lift", "baskets"])
     rules.attrs.update(baskets=10, multi_item_baskets=0, basket="one order")
-    out = retention.summary_sentences(comparison=comparison, rule_table=rules)
-    assert out[0] == comparison.finding
+    out = summary_sentences(comparison=comparison, rule_table=rules)
+    assert out[0] == churn_finding(comparison)
     assert out[1].startswith("No two categories") and "0 of 10 baskets" in out[1]
 
 

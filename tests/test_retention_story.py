@@ -9,7 +9,7 @@ import pytest
 
 from crmlib import findings, retention, units
 from crmlib.clv import alive_share
-from crmlib.clv.describe import describe
+from crmlib.words.clv import describe
 from crmlib.customers import customer_table
 from crmlib.reports.inputs import load_inputs
 

@@ -1,8 +1,8 @@
-"""Fitted CLV parameters read in plain words, with their units.
+"""Fitted CLV parameters read as the quantities a marketer can check against experience.
 
-:func:`describe` turns a fitted model into two or three sentences a marketer can check against
-experience, and :func:`parameter_table` into a small table (parameter, value, 95 % interval,
-meaning) for the page. The readings are the means of the mixing distributions of each paper:
+:func:`readings` gives the derived numbers (purchase rate, drop-out, mean spend, retention) and
+:func:`parameter_table` the estimates with their 95 % intervals; :mod:`crmlib.words.clv` says them
+in words, in the page's language (``describe``). The readings are the means of the mixing distributions of each paper:
 
 * **BG/NBD** (Fader, Hardie & Lee 2005, "Counting your customers the easy way", *Marketing
   Science* 24(2)): while active a customer buys at rate ``lambda ~ Gamma(r, alpha)`` (shape r,
@@ -29,40 +29,22 @@ meaning) for the page. The readings are the means of the mixing distributions of
 
 >>> from crmlib.clv import BetaGeo
 >>> m = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)  # CDNOW, FHL 2005
->>> describe(m, freq="W")[0]
-'An active customer buys about once every 18 weeks on average (0.055 purchases a week).'
+>>> round(readings(m, freq="W")["periods_between_purchases"], 1)
+18.2
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from crmlib import units
 from crmlib.exceptions import DataError
 
-__all__ = ["MODEL_NAMES", "describe", "parameter_table", "readings"]
+__all__ = ["MODEL_NAMES", "parameter_table", "readings"]
 
-#: (singular, plural) of each time unit (crmlib.units), and of quarters (cohort periods of the sBG model).
-_UNITS = {**{f: (units.name(f, 1), units.name(f)) for f in units.UNIT_NAMES}, "Q": ("quarter", "quarters")}
 #: The names the papers give crmlib's models, for prose.
 MODEL_NAMES = {"BetaGeo": "BG/NBD", "ModifiedBetaGeo": "MBG/NBD", "ParetoNBD": "Pareto/NBD",
                "BetaGeoBetaBinom": "BG/BB", "GammaGamma": "Gamma-Gamma", "ShiftedBetaGeo": "sBG"}
 
-
-def _unit(model, freq: str | None) -> tuple[str, str]:
-    freq = freq or getattr(model, "freq_", None)
-    return _UNITS.get(freq or "", ("period", "periods"))
-
-
-def _number(x: float) -> str:
-    """A round, readable number: 18, 3.4, 0.62."""
-    if not math.isfinite(x):
-        return "an unbounded number of"
-    if abs(x) >= 10:
-        return f"{x:,.0f}"
-    return f"{x:.1f}" if abs(x) >= 1 else f"{x:.2g}"
 
 
 def _params(model) -> pd.Series:
@@ -74,7 +56,7 @@ def _params(model) -> pd.Series:
 
 
 def readings(model, freq: str | None = None) -> dict[str, float]:
-    """The derived quantities behind :func:`describe`, as numbers (rates per period of ``freq``).
+    """The derived quantities behind :func:`crmlib.words.clv.describe`, as numbers (rates per period of ``freq``).
 
     Keys by model: BG/NBD and MBG/NBD ``purchase_rate``, ``periods_between_purchases``,
     ``dropout``; Pareto/NBD ``purchase_rate``, ``periods_between_purchases``, ``dropout_rate``,
@@ -110,73 +92,15 @@ def _readings(p: pd.Series, name: str, freq: str | None, model) -> dict[str, flo
                     "ParetoNBD, GammaGamma and ShiftedBetaGeo.")
 
 
-def describe(model, freq: str | None = None, currency: str | None = None) -> list[str]:
-    """Plain sentences reading a fitted model's parameters, with units.
-
-    ``freq`` ("D", "W", "M") is the time unit the model was fitted in (default: the model's own
-    ``freq_``, else "period"); ``currency`` labels Gamma-Gamma spend.
-
-    >>> from crmlib.clv import ShiftedBetaGeo
-    >>> describe(ShiftedBetaGeo.from_params(alpha=0.704, beta=1.182), freq=None)[0]
-    'About 37% of a cohort leave after the first period.'
-    """
-    one, many = _unit(model, freq)
-    r = readings(model, freq)
-    name = type(model).__name__
-    if name in ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD"):
-        out = [f"An active customer buys about once every {_number(r['periods_between_purchases'])} {many} "
-               f"on average ({r['purchase_rate']:.2g} purchases a {one})."]
-        if name == "BetaGeo":
-            out.append(f"After each repeat purchase about {r['dropout']:.0%} of customers stop buying for good.")
-        elif name == "ModifiedBetaGeo":
-            out.append(f"After each purchase, the first one included, about {r['dropout']:.0%} of customers stop "
-                       "buying for good.")
-        else:
-            life = (f"an average customer lifetime of about {_number(r['mean_lifetime'])} {many}"
-                    if math.isfinite(r["mean_lifetime"]) else
-                    f"a median customer lifetime of about {_number(r['median_lifetime'])} {many} (the mean is "
-                    "unbounded: a few customers stay for a very long time)")
-            out.append(f"Customers stop buying at some point in time, not after a purchase: {life}.")
-            if math.isfinite(r["active_after_year"]):
-                out.append(f"About {r['active_after_year']:.0%} of customers are still active a year after "
-                           "their first purchase.")
-        return out
-    if name == "GammaGamma":
-        money = f"{currency} " if currency else ""
-        if not math.isfinite(r["mean_spend"]):
-            return ["Spend per purchase varies so much between customers that its mean is unbounded."]
-        return [f"A typical purchase is worth about {money}{r['mean_spend']:,.2f} on average across customers; "
-                "a customer's own past purchases pull their expected spend towards their own mean."]
-    return [f"About {r['first_period_churn']:.0%} of a cohort leave after the first {one}.",
-            f"Of those still there, about {1 - r['retention_period_2']:.0%} leave in the second {one} and "
-            f"{1 - r['retention_period_5']:.0%} in the fifth: the customers likely to leave go first."]
-
-
-_MEANING = {
-    "r": "shape of the purchase rates across customers",
-    "alpha": "scale of the purchase rates ({unit}s)",
-    "a": "drop-out chance after a purchase: first shape",
-    "b": "drop-out chance after a purchase: second shape",
-    "s": "shape of the drop-out rates across customers",
-    "beta": "scale of the drop-out rates ({unit}s)",
-    "p": "shape of one customer's spend per purchase",
-    "q": "shape of the spread of spend between customers",
-    "v": "scale of spend between customers (money)",
-}
-_SBG_MEANING = {"alpha": "churn chance per period: first shape", "beta": "churn chance per period: second shape"}
-
-
 def parameter_table(model, freq: str | None = None) -> pd.DataFrame:
-    """The fitted parameters for a page: ``parameter, estimate, lower, upper, meaning`` (95 % Wald
-    intervals when the model was fitted; a dash otherwise), no row numbers."""
+    """The fitted parameters as numbers: ``parameter, estimate, lower, upper`` (95 % Wald intervals
+    when the model was fitted; missing otherwise), no row numbers. What each parameter measures is
+    said in words by :func:`crmlib.words.clv.parameter_table`."""
     p = _params(model)
-    one, _ = _unit(model, freq)
-    meaning = _SBG_MEANING if type(model).__name__ == "ShiftedBetaGeo" else _MEANING
     out = pd.DataFrame({"parameter": list(p.index), "estimate": p.to_numpy(dtype=float)})
     try:
         ci = model.confidence_intervals(0.95)
         out["lower"], out["upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
     except (AttributeError, DataError, KeyError):
         out["lower"] = out["upper"] = float("nan")
-    out["meaning"] = [meaning.get(k, "").format(unit=one) for k in p.index]
     return out

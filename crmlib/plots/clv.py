@@ -17,6 +17,11 @@ from crmlib import units
 from crmlib.customers import clv_deciles
 from crmlib.exceptions import DataError
 from crmlib.plots import style
+from crmlib.words import clv as _w
+
+
+def _wf(words, fmt):
+    return _w._wf(words, fmt)
 
 
 # --------------------------------------------------------------------------- model checks
@@ -27,7 +32,7 @@ def _model_name(name) -> str:
     return MODEL_NAMES.get(str(name), str(name)) if name else "The model"
 
 
-def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibration_end=None):
+def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibration_end=None, words=None, fmt=None):
     """Actual against expected repeat transactions per period, or cumulated (``cumulative=True``).
 
     ``table`` is :func:`crmlib.clv.tracking`'s. ``calibration_end`` (a date, or a time in periods
@@ -37,9 +42,9 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
     for col in ("actual", "expected", "cumulative_actual", "cumulative_expected"):
         if col not in table.columns:
             raise DataError(f"tracking: column '{col}' missing; draw the table of crmlib.clv.tracking.")
+    w, fmt = _wf(words, fmt)
     freq, model = table.attrs.get("freq"), _model_name(table.attrs.get("model"))
-    unit = units.name(freq) if freq in units.UNIT_DAYS else "periods"
-    one = units.name(freq, 1) if freq in units.UNIT_DAYS else "period"
+    one = _w.unit_one(w, freq if freq in units.UNIT_DAYS else None)
     cut = None
     if calibration_end is not None:
         if isinstance(calibration_end, (int, float, np.number)):
@@ -55,95 +60,106 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
     colours = style.colours(2)
     with style.grid():
         ax = style.axes(ax, (9, 4.5))
-        ax.plot(t, table[act], color=colours[0], label="actual")
-        ax.plot(t, table[exp], color=colours[1], linestyle="--", label=f"{model} (expected)")
+        ax.plot(t, table[act], color=colours[0], label=w(_w.ACTUAL))
+        ax.plot(t, table[exp], color=colours[1], linestyle="--", label=w(_w.EXPECTED, model=model))
         if cut is not None:
             ax.axvline(cut, color="0.4", linestyle=":", linewidth=1.2)
-            ax.text(cut, 0.02, " end of calibration", transform=ax.get_xaxis_transform(), fontsize=9, color="0.3")
+            ax.text(cut, 0.02, " " + w(_w.END_OF_CALIBRATION), transform=ax.get_xaxis_transform(), fontsize=9, color="0.3")
         last = table.iloc[-1]
         gap = ((last["cumulative_expected"] - last["cumulative_actual"]) / last["cumulative_actual"]
                if last["cumulative_actual"] else np.nan)
-        end = f"{one} {t[-1]:g}"
         if cumulative:
-            title = (f"{model} expects {last['cumulative_expected']:,.0f} repeat transactions by {end}, "
-                     f"against {last['cumulative_actual']:,.0f} actual ({gap:+.0%})")
+            title = w(_w.TRACK_CUMULATIVE, model=model, expected=fmt.count(last["cumulative_expected"]), unit=one,
+                      t=_w._g(fmt, t[-1]), actual=fmt.count(last["cumulative_actual"]), gap=_signed_share(fmt, gap))
         else:
             later = table[t > cut] if cut is not None else table
             mae = float((later["expected"] - later["actual"]).abs().mean())
-            span = "after calibration" if cut is not None else "overall"
-            title = (f"{model} is off by {mae:,.1f} repeat transactions a {one} on average {span} "
-                     f"({later['actual'].mean():,.1f} actual a {one})")
-        ax.set(title=title, xlabel=units.axis_label(freq, "Time since the start") if freq in units.UNIT_DAYS
-               else "Time since the start (periods)",
-               ylabel=("Cumulative repeat transactions (count)" if cumulative
-                       else f"Repeat transactions per {one} (count)"))
+            title = w(_w.TRACK_AFTER if cut is not None else _w.TRACK_OVERALL, model=model, mae=fmt.number(mae, 1),
+                      unit=one, actual=fmt.number(later["actual"].mean(), 1))
+        ax.set(title=title, xlabel=w(_w.TIME_SINCE_START, units=_w.unit_name(w, freq if freq in units.UNIT_DAYS else None)),
+               ylabel=(w(_w.CUMULATIVE_REPEATS) if cumulative else w(_w.REPEATS_PER, unit=one)))
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.title.set_fontsize(10)
         ax.set_ylim(bottom=0)
         ax.legend(title=None)
     return ax
 
 
-def calibration_holdout(table: pd.DataFrame, *, ax=None, model_name: str | None = None):
+def calibration_holdout(table: pd.DataFrame, *, ax=None, model_name: str | None = None, words=None, fmt=None):
     """Actual against predicted mean holdout purchases by calibration frequency (FHL 2005 fig. 4).
 
     ``table`` is :func:`crmlib.clv.calibration_holdout`'s (customers, actual, predicted; attrs
     ``model``, ``freq`` and ``duration`` name the model and the holdout length).
     """
+    w, fmt = _wf(words, fmt)
     model_name = _model_name(model_name or table.attrs.get("model"))
     freq, duration = table.attrs.get("freq"), table.attrs.get("duration")
     actual = float((table["actual"] * table["customers"]).sum())
     predicted = float((table["predicted"] * table["customers"]).sum())
     gap = (predicted - actual) / actual if actual else np.nan
-    long = (table.reset_index().melt(id_vars=["frequency", "customers"], value_vars=["actual", "predicted"],
-                                     var_name="series", value_name="purchases"))
-    holdout = (f"the {duration:.0f}-{units.name(freq, 1)} holdout" if duration is not None and freq in units.UNIT_DAYS
-               else "the holdout period")
+    long = (table.rename(columns={"actual": w(_w.ACTUAL), "predicted": w(_w.PREDICTED)}).reset_index()
+            .melt(id_vars=["frequency", "customers"], value_vars=[w(_w.ACTUAL), w(_w.PREDICTED)],
+                  var_name="series", value_name="purchases"))
+    ylabel = (w(_w.MEAN_IN_HOLDOUT, holdout=_w.unit_count(w, fmt, round(duration), freq))
+              if duration is not None and freq in units.UNIT_DAYS else w(_w.MEAN_IN_HOLDOUT_PERIOD))
     with style.grid():
         ax = style.axes(ax, (8, 4.5))
         sns.lineplot(long, x="frequency", y="purchases", hue="series", style="series", markers=True,
                      dashes=False, palette=style.PALETTE, ax=ax, sort=False)
-        ax.set(title=f"{model_name} predicts {predicted:,.0f} holdout purchases against {actual:,.0f} "
-                     f"actual ({gap:+.0%})",
-               xlabel="Repeat purchases in the calibration period (count)",
-               ylabel=f"Mean purchases in {holdout} (count)")
+        ax.set(title=w(_w.HOLDOUT_TITLE, model=model_name, predicted=fmt.count(predicted), actual=fmt.count(actual),
+                       gap=_signed_share(fmt, gap)),
+               xlabel=w(_w.REPEATS_IN_CALIBRATION_AXIS), ylabel=ylabel)
+        ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.legend(title=None)
     return ax
 
 
+def _signed_share(fmt, x) -> str:
+    """A change as a signed share: +12%, -3%."""
+    if not np.isfinite(x):
+        return fmt.share(x)
+    return ("+" if x >= 0 else "") + fmt.share(x, 0)
+
+
 # --------------------------------------------------------------------------- frequency x recency
-def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None = None):
+def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None = None, words=None, fmt=None):
     """Heatmap of :func:`crmlib.clv.frequency_recency_grid`, titled with what it shows for frequent
     buyers; ``freq`` defaults to the grid's ``attrs['freq']``."""
+    w, fmt = _wf(words, fmt)
     what, T, t = grid.attrs.get("what"), grid.attrs.get("T"), grid.attrs.get("t")
     freq = freq or grid.attrs.get("freq")
-    unit, day = units.name(freq), units.days(freq)
+    day = units.days(freq)
     # the model's recency is the age at the last purchase; pages speak of days since the last purchase
     since = [(T - float(c)) * day for c in grid.columns]
     top = grid.iloc[0]  # the most frequent buyers
     if what == "probability_alive":
-        title = (f"A customer with {grid.index[0]} repeat purchases is {top.iloc[-1]:.0%} likely active if "
-                 f"the last was recent, {top.iloc[1]:.0%} if it was {since[1]:,.0f} days ago")
-        label = "P(active)"
+        title = w(_w.ALIVE_TITLE, n=fmt.count(grid.index[0]), recent=fmt.share(top.iloc[-1], 0),
+                  ago=fmt.share(top.iloc[1], 0), days=fmt.count(since[1]))
+        label = w(_w.ALIVE_LABEL)
     else:
-        title = (f"Recent frequent buyers are expected to buy {np.nanmax(grid.to_numpy()):.1f} times "
-                 f"in the next {t:g} {unit}; lapsed ones hardly at all")
-        label = f"Expected purchases in {t:g} {unit}"
+        horizon = w.plural(_w.UNIT_COUNT[_w._freq(freq)], 2, n=_w._g(fmt, t))
+        title = w(_w.EXPECTED_TITLE, most=fmt.number(np.nanmax(grid.to_numpy()), 1), horizon=horizon)
+        label = w(_w.EXPECTED_LABEL, horizon=horizon)
     with sns.axes_style("white"):
         ax = style.axes(ax, (9, 5.5))
         sns.heatmap(grid, cmap="viridis", ax=ax, cbar_kws={"label": label},
                     vmin=0, vmax=1 if what == "probability_alive" else None)
-        if what == "probability_alive":
-            style.percent(ax.collections[0].colorbar.ax.yaxis)
-        ax.set_xticks(np.arange(len(since)) + 0.5, [f"{d:,.0f}" for d in since])
-        ax.set(title=title, xlabel=f"Days since the last purchase (customers first bought {T * day:,.0f} days ago)",
-               ylabel="Repeat purchases (count)")
+        ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
+            fmt.ticks("share" if what == "probability_alive" else "number"))
+        ax.set_xticks(np.arange(len(since)) + 0.5, [fmt.count(d) for d in since])
+        ax.set_yticks(np.arange(len(grid.index)) + 0.5, [fmt.count(f) for f in grid.index], rotation=0)
+        ax.set(title=title, xlabel=w(_w.DAYS_SINCE_LAST, days=fmt.count(T * day)), ylabel=w(_w.REPEAT_PURCHASES_AXIS))
         ax.title.set_fontsize(10)
     return ax
 
 
 # --------------------------------------------------------------------------- CLV
-def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, currency: str = ""):
+def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, currency: str = "", words=None,
+                     fmt=None):
     """Histogram of CLV on a log scale, titled with the share held by the top 10%."""
+    w, fmt = _wf(words, fmt)
+    currency = currency or fmt.currency or ""
     v = pd.Series(values, dtype=float)
     share = clv_deciles(v).loc[1, "share"]
     floor = max(float(v.quantile(0.01)), 1e-9)  # a log axis would otherwise stretch to near-zero values
@@ -151,31 +167,35 @@ def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, c
     with style.grid():
         ax = style.axes(ax, (8, 4.5))
         sns.histplot(shown, bins=40, log_scale=True, color=style.colours()[0], ax=ax)
-        ax.axvline(v.median(), color="0.3", linestyle="--", label=f"median {v.median():,.0f}")
-        ax.plot([], [], " ", label=f"{len(v) - len(shown):,} customers below {floor:,.2g} not shown")
+        ax.axvline(v.median(), color="0.3", linestyle="--", label=w(_w.MEDIAN, value=fmt.number(v.median(), 0)))
+        hidden = len(v) - len(shown)
+        ax.plot([], [], " ", label=w.plural(_w.BELOW_FLOOR, hidden, n=fmt.count(hidden),
+                                            floor=_w.round_number(fmt, floor)))
         ax.legend()
-        ax.set(title=f"The top 10% of customers hold {share:.0%} of the expected value "
-                     f"of the next {horizon:g} {units.name(freq)}",
-               xlabel=f"{style.money_label('Customer lifetime value', currency)}, discounted; log scale",
-               ylabel="Customers (count)")
+        horizon_text = w.plural(_w.UNIT_COUNT[_w._freq(freq)], 2, n=_w._g(fmt, horizon))
+        ax.set(title=w(_w.DISTRIBUTION_TITLE, share=fmt.share(share, 0), horizon=horizon_text),
+               xlabel=(w(_w.VALUE_AXIS_MONEY, currency=currency) if currency else w(_w.VALUE_AXIS)),
+               ylabel=w(_w.CUSTOMERS_AXIS))
+        ax.yaxis.set_major_formatter(fmt.ticks("count"))
     return ax
 
 
-def clv_by_segment(table: pd.DataFrame, *, ax=None):
+def clv_by_segment(table: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """Share of customers against share of CLV per segment (from :func:`crmlib.clv.clv_by_segment`)."""
+    w, fmt = _wf(words, fmt)
     top = table.index[0]
-    long = (table[["customer_share", "clv_share"]].rename(columns={"customer_share": "customers",
-                                                                   "clv_share": "lifetime value"})
+    long = (table[["customer_share", "clv_share"]].rename(columns={"customer_share": w(_w.CUSTOMERS),
+                                                                   "clv_share": w(_w.LIFETIME_VALUE)})
             .reset_index().melt(id_vars="segment", var_name="share of", value_name="share"))
     long["segment"] = long["segment"].astype(str)
     with style.grid():
         ax = style.axes(ax, (8, 0.45 * len(table) + 1.5))
         sns.barplot(long, y="segment", x="share", hue="share of", palette=style.PALETTE, ax=ax,
                     order=[str(s) for s in table.index])
-        style.percent(ax.xaxis)
-        ax.set(title=f"'{top}' hold {table['clv_share'].iloc[0]:.0%} of expected value with "
-                     f"{table['customer_share'].iloc[0]:.0%} of customers",
-               xlabel="Share of all customers / of total lifetime value (%)", ylabel="RFM segment")
+        ax.xaxis.set_major_formatter(fmt.ticks("share"))
+        ax.set(title=w(_w.SEGMENT_TITLE, segment=str(top), value=fmt.share(table["clv_share"].iloc[0], 0),
+                       customers=fmt.share(table["customer_share"].iloc[0], 0)),
+               xlabel=w(_w.SHARES_AXIS), ylabel=w(_w.RFM_SEGMENT))
         ax.legend(title=None)
     return ax
 

@@ -14,168 +14,215 @@ import seaborn as sns
 
 from crmlib.exceptions import DataError
 from crmlib.plots import style
-from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points, feature_label
+from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points
 from crmlib.retention import PERIOD_NAMES, cohort_sizes
+from crmlib.words import clv as _wclv
+from crmlib.words import retention as _w
 
-def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = ""):
+#: Readable text in the heatmap: ticks and cell values at least this size (points).
+TICK_POINTS = 10.0
+#: Most cells a heatmap writes its values into; a larger grid is shown by colour alone.
+ANNOTATE_CELLS = 400
+
+
+def _wf(words, fmt):
+    return _w._wf(words, fmt)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = "", words=None,
+                   fmt=None):
     """Heatmap of a :func:`crmlib.retention.cohort_table`: rows are acquisition cohorts, columns
     periods since acquisition. Customer counts are shown as shares of each cohort (column 0 is
     100 % and left out of the colour scale, so the later periods stay readable); a revenue table is
-    shown as it is. Cells are annotated when the grid is small enough to read."""
+    shown as it is. Ticks are at least :data:`TICK_POINTS` points; each cell holds its value (in the
+    page's digits) when the grid has at most :data:`ANNOTATE_CELLS` cells, and the figure grows
+    with the grid so the values fit."""
+    w, fmt = _wf(words, fmt)
     value, period = cohorts.attrs.get("value"), cohorts.attrs.get("period")
     if value not in ("customers", "share", "revenue") or period not in PERIOD_NAMES:
         raise DataError("cohort_heatmap needs a table made by crmlib.retention.cohort_table.")
-    unit = PERIOD_NAMES[period]
+    one, many = _w.period_one(w, period), _w.periods(w, period)
+    currency = currency or fmt.currency or ""
     grid = cohorts.astype(float)
     if value == "customers":
         grid = grid.div(cohort_sizes(cohorts).to_numpy(), axis=0)
     if max_periods is not None:
         grid = grid.iloc[:, : max_periods + 1]
-    ax = style.axes(ax, (min(16, 3 + 0.55 * grid.shape[1]), min(12, 2 + 0.35 * len(grid))))
+    small = grid.shape[0] * grid.shape[1] <= ANNOTATE_CELLS
+    # about 0.5 inch a column and 0.3 a row: a 10 pt value fits in its cell; never below a readable page width
+    ax = style.axes(ax, (min(18, max(8, 3 + 0.5 * grid.shape[1])), min(14, max(4, 2 + 0.3 * len(grid)))))
     later = grid.iloc[:, 1:].to_numpy()
     vmax = float(np.nanmax(later)) if np.isfinite(later).any() else 1.0
-    small = grid.shape[0] * grid.shape[1] <= 400
-    labels = grid.set_axis(grid.index.astype(str))
+    labels = grid.set_axis([fmt.month(p.start_time, "short") if period == "M" else fmt.date(p.start_time, "medium")
+                            for p in grid.index])
+    shown = labels * (1 if value == "revenue" else 100)
+    annot = None
+    if small:
+        write = (lambda x: fmt.money(x, 0)) if value == "revenue" else (lambda x: fmt.number(x, 0))
+        annot = shown.map(lambda x: "" if pd.isna(x) else write(x)).to_numpy()
+    kws = dict(ax=ax, annot=annot if small else False, fmt="", annot_kws={"fontsize": TICK_POINTS * 0.85})
     if value == "revenue":
-        money = f" ({currency})" if currency else ""
-        sns.heatmap(labels, cmap="Greens", ax=ax, annot=small, fmt=",.0f", vmax=vmax,
-                    cbar_kws={"label": f"revenue of the cohort in the {unit[:-1]}{money}"})
+        label = (w(_w.COHORT_REVENUE_LABEL_MONEY, unit=one, currency=currency) if currency
+                 else w(_w.COHORT_REVENUE_LABEL, unit=one))
+        sns.heatmap(shown, cmap="Greens", vmax=vmax, cbar_kws={"label": label}, **kws)
         share = grid.iloc[:, 1:].sum().sum() / grid.sum().sum()
-        ax.set_title(f"{share:.0%} of the cohorts' revenue comes after their first {unit[:-1]}")
+        title = w(_w.COHORT_REVENUE_TITLE, share=fmt.share(share, 0), unit=one)
     else:
-        sns.heatmap(labels * 100, cmap="Blues", ax=ax, annot=small, fmt=".0f", vmin=0, vmax=100 * vmax,
-                    cbar_kws={"label": f"share of the cohort buying in the {unit[:-1]} (%)"})
+        sns.heatmap(shown, cmap="Blues", vmin=0, vmax=100 * vmax, cbar_kws={"label": w(_w.COHORT_SHARE_LABEL, unit=one)},
+                    **kws)
         size = cohort_sizes(cohorts) if value == "customers" else None
         first = grid[1].dropna() if 1 in grid.columns else pd.Series(dtype=float)
         mean = (np.average(first, weights=size.loc[first.index]) if size is not None and len(first)
                 else first.mean())
-        ax.set_title(f"{mean:.0%} of a cohort buys again in the {unit[:-1]} after acquisition"
-                     if len(first) else "Share of each cohort buying, by period since acquisition")
-    ax.set_xlabel(f"{unit} since acquisition (0 = the {unit[:-1]} of the first purchase)")
-    ax.set_ylabel(f"acquisition cohort ({unit[:-1]} of the first purchase)")
+        title = (w(_w.COHORT_TITLE, share=fmt.share(mean, 0), unit=one) if len(first) else w(_w.COHORT_TITLE_NONE))
+    ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [fmt.count(k) for k in grid.columns], rotation=0)
+    ax.set_yticks(np.arange(grid.shape[0]) + 0.5, list(labels.index), rotation=0)
+    ax.tick_params(labelsize=TICK_POINTS)
+    ax.collections[0].colorbar.ax.tick_params(labelsize=TICK_POINTS)
+    ax.collections[0].colorbar.ax.yaxis.set_major_formatter(fmt.ticks("money" if value == "revenue" else "number"))
+    style.title(ax, title)
+    ax.set_xlabel(w(_w.COHORT_X, units=_cap(many), unit=one), fontsize=TICK_POINTS + 1)
+    ax.set_ylabel(w(_w.COHORT_Y, unit=one), fontsize=TICK_POINTS + 1)
     return ax
 
 
-def retention_projection(projection: pd.DataFrame, *, ax=None):
+def retention_projection(projection: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """The sBG projection of :func:`crmlib.retention.project_retention` against the actual share of
     the cohort buying in each period; the periods the model was fitted on are shaded."""
+    w, fmt = _wf(words, fmt)
     a = projection.attrs
-    unit = PERIOD_NAMES[a["period"]]
+    many = _w.periods(w, a["period"])
     ax = style.axes(ax, (9, 4.5))
     colors = style.colours()
     t = projection.index.to_numpy()
-    ax.axvspan(t[0], a["fit_periods"], color="0.92", zorder=0, label=f"fitted on ({a['fit_periods']} {unit})")
-    ax.plot(t, projection["actual"], marker="o", color=colors[0], label="actual share buying")
-    ax.plot(t, projection["projected"], linestyle="--", color=colors[1], label="sBG projection")
-    style.percent(ax.yaxis)
+    ax.axvspan(t[0], a["fit_periods"], color="0.92", zorder=0,
+               label=w(_w.FITTED_ON, periods=_w.period_count(w, fmt, a["fit_periods"], a["period"])))
+    ax.plot(t, projection["actual"], marker="o", color=colors[0], label=w(_w.ACTUAL_SHARE_BUYING))
+    ax.plot(t, projection["projected"], linestyle="--", color=colors[1], label=w(_w.SBG_PROJECTION))
+    ax.yaxis.set_major_formatter(fmt.ticks("share"))
+    ax.xaxis.set_major_formatter(fmt.ticks("count"))
     ax.set_ylim(0, max(0.05, float(projection.loc[projection.index > 0, ["actual", "projected"]].max().max()) * 1.2))
     later = len(projection) - a["fit_periods"] - 1
-    how = "overstates" if a["bias"] > 0 else "understates"
-    ax.set_title(f"sBG fitted to {a['fit_periods']} {unit} of the {a['cohort']} cohort {how} the {later} {unit} "
-                 f"after by {100 * abs(a['bias']):.1f} points on average")
-    ax.set_xlabel(f"{unit} since acquisition")
-    ax.set_ylabel(f"share of the cohort ({a['cohort_size']:,} customers) buying (%)")
+    msg = _w.PROJECTION_OVER if a["bias"] > 0 else _w.PROJECTION_UNDER
+    style.title(ax, w(msg, fit=_w.period_count(w, fmt, a["fit_periods"], a["period"]), cohort=str(a["cohort"]),
+                      later=_w.period_count(w, fmt, later, a["period"]), points=fmt.number(100 * abs(a["bias"]), 1)))
+    ax.set_xlabel(w(_w.SINCE_ACQUISITION, units=_cap(many)))
+    ax.set_ylabel(w(_w.SHARE_BUYING_AXIS, customers=fmt.count(a["cohort_size"])))
     ax.legend(frameon=False)
     return ax
 
 
-def model_retention(survival: pd.DataFrame, *, ax=None):
+def model_retention(survival: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """The share of a cohort still active under the transaction model
     (:func:`crmlib.retention.model_retention`, the model of the lifetime-value page) beside the share
     of the cohorts buying in each period: the gap is customers who are still customers but did not
     buy that period."""
-    from crmlib.clv.describe import MODEL_NAMES
-
+    w, fmt = _wf(words, fmt)
     a = survival.attrs
-    unit = PERIOD_NAMES[a["period"]]
-    name = MODEL_NAMES.get(a["model"], a["model"])
+    one, many = _w.period_one(w, a["period"]), _w.periods(w, a["period"])
+    name = _wclv.model_name(a["model"])
     ax = style.axes(ax, (9, 4.5))
     colors = style.colours()
     t = survival.index.to_numpy()
-    ax.plot(t, survival["alive"], color=colors[0], label=f"still active ({name} model)")
-    ax.plot(t, survival["bought"], marker="o", linestyle="none", color=colors[1],
-            label=f"bought in the {unit[:-1]}")
-    style.percent(ax.yaxis)
+    ax.plot(t, survival["alive"], color=colors[0], label=w(_w.STILL_ACTIVE, model=name))
+    ax.plot(t, survival["bought"], marker="o", linestyle="none", color=colors[1], label=w(_w.BOUGHT_IN, unit=one))
+    ax.yaxis.set_major_formatter(fmt.ticks("share"))
+    ax.xaxis.set_major_formatter(fmt.ticks("count"))
     ax.set_ylim(0, 1.02)
     k = min(int(t[-1]), {"W": 52, "M": 12, "Q": 4}[a["period"]])
-    ax.set_title(f"{name}: {survival.loc[k, 'alive']:.0%} of a cohort is still active after {k} {unit}; "
-                 f"in any {unit[:-1]} most of them buy nothing")
-    ax.set_xlabel(f"{unit} since the first purchase")
-    ax.set_ylabel("share of the cohort (%)")
+    style.title(ax, w(_w.SURVIVAL_TITLE, model=name, share=fmt.share(survival.loc[k, "alive"], 0),
+                      age=_w.period_count(w, fmt, k, a["period"]), unit=one))
+    ax.set_xlabel(w(_w.SINCE_FIRST, units=_cap(many)))
+    ax.set_ylabel(w(_w.SHARE_OF_COHORT))
     ax.legend(frameon=False)
     return ax
 
 
-def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None):
+def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """P(alive) of each RFM segment (box plots, the segment most at risk on top), with the share of
-    the segment that the inactivity rule flags written beside each box."""
+    the segment that the inactivity rule flags written beside each box. The title is wrapped to the
+    axes' width and set above the column's heading, so the two never overlap."""
+    w, fmt = _wf(words, fmt)
     if not {"p_alive", "segment", "inactive"} <= set(risk.columns):
         raise DataError("churn_risk_by_segment needs the table of crmlib.retention.churn_risk.")
     seg = risk["segment"].astype(str)
     order = risk.groupby(seg)["p_alive"].median().sort_values().index.tolist()
-    ax = style.axes(ax, (9, 0.9 + 0.45 * len(order)))
+    ax = style.axes(ax, (9, 1.6 + 0.45 * len(order)))
     sns.boxplot(x=risk["p_alive"], y=seg, order=order, ax=ax, color=style.colours()[0],
                 fliersize=2, width=0.6)
     inactive = risk.groupby(seg)["inactive"].mean()
     for i, name in enumerate(order):
-        ax.text(1.02, i, f"{inactive[name]:.0%}", va="center", transform=ax.get_yaxis_transform(), fontsize=9)
-    ax.text(1.02, -0.8, "inactive", transform=ax.get_yaxis_transform(), fontsize=9, va="center")
-    style.percent(ax.xaxis)
+        ax.text(1.02, i, fmt.share(inactive[name], 0), va="center", transform=ax.get_yaxis_transform(), fontsize=9)
+    # the column's heading sits just above the axes, at the right; the title goes above it (pad)
+    ax.text(1.02, 1.0, w(_w.INACTIVE), transform=ax.transAxes, fontsize=9, va="bottom")
+    ax.xaxis.set_major_formatter(fmt.ticks("share"))
     ax.set_xlim(0, 1)
-    lost = (risk["p_alive"] < risk.attrs.get("alive_below", 0.5)).mean()
-    ax.set_title(f"{order[0]} is most at risk (median P(alive) {risk.loc[seg == order[0], 'p_alive'].median():.0%}); "
-                 f"{lost:.0%} of all customers are below {risk.attrs.get('alive_below', 0.5):.0%}")
-    ax.set_xlabel(f"P(alive) (%); right: share inactive for more than {risk.attrs.get('inactive_days', '?')} days")
-    ax.set_ylabel("RFM segment")
+    below = risk.attrs.get("alive_below", 0.5)
+    lost = (risk["p_alive"] < below).mean()
+    style.title(ax, w(_w.RISK_TITLE, segment=order[0], median=fmt.share(risk.loc[seg == order[0], "p_alive"].median(), 0),
+                      lost=fmt.share(lost, 0), below=fmt.share(below, 0)))
+    ax.title.set_y(1.0)
+    ax.title.set_va("bottom")
+    ax.set_title(ax.get_title(), pad=18)
+    ax.set_xlabel(w(_w.RISK_X, days=fmt.count(risk.attrs["inactive_days"])) if "inactive_days" in risk.attrs
+                  else w(_w.RISK_X, days="?"))
+    ax.set_ylabel(w(_w.RFM_SEGMENT))
     return ax
 
 
-def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None):
+def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None, words=None, fmt=None):
     """ROC (``kind="roc"``) or precision-recall (``"pr"``) curves of every churn score of
     :func:`crmlib.churn.compare_churn_models`, the inactivity rule's cut-off marked."""
+    w, fmt = _wf(words, fmt)
     points = curve_points(comparison, kind)
     m, rule = comparison.metrics, comparison.rule
     col = "roc_auc" if kind == "roc" else "average_precision"
     ax = style.axes(ax, (6.5, 5.5))
     colors = dict(zip(m.index, style.colours()))
     for name, part in points.groupby("score", sort=False):
-        ax.plot(part["x"], part["y"], color=colors[name], label=f"{name} ({m.loc[name, col]:.3f})",
+        ax.plot(part["x"], part["y"], color=colors[name],
+                label=f"{_w.score_name(w, name)} ({fmt.number(m.loc[name, col], 3)})",
                 drawstyle="steps-post" if kind == "pr" else "default")
     y = comparison.scores["churned"].astype(bool)
     flagged = comparison.scores[INACTIVITY] > rule["inactive_days"]
     if kind == "roc":
-        ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="chance (0.5)")
+        ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label=w(_w.CHANCE, value=fmt.number(0.5, 1)))
         rx, ry = float(flagged[~y].mean()), rule["recall"]
-        ax.set(xlabel="false-positive rate: active customers flagged (%)",
-               ylabel="true-positive rate: churners caught (%)")
+        ax.set(xlabel=w(_w.FPR), ylabel=w(_w.TPR))
     else:
-        ax.axhline(comparison.churn_rate, color="0.6", linestyle=":", label=f"chance ({comparison.churn_rate:.3f})")
+        ax.axhline(comparison.churn_rate, color="0.6", linestyle=":",
+                   label=w(_w.CHANCE, value=fmt.number(comparison.churn_rate, 3)))
         rx, ry = rule["recall"], rule["precision"]
-        ax.set(xlabel="recall: churners caught (%)", ylabel="precision: flagged who churned (%)")
+        ax.set(xlabel=w(_w.RECALL), ylabel=w(_w.PRECISION))
     ax.plot([rx], [ry], marker="X", markersize=9, color=colors[INACTIVITY], linestyle="none",
-            label=f"inactive > {rule['inactive_days']} days")
-    style.percent(ax.xaxis)
-    style.percent(ax.yaxis)
-    label = "ROC AUC" if kind == "roc" else "average precision"
+            label=w(_w.INACTIVE_RULE, days=fmt.count(rule["inactive_days"])))
+    ax.xaxis.set_major_formatter(fmt.ticks("share"))
+    ax.yaxis.set_major_formatter(fmt.ticks("share"))
+    label = _w.ROC_AUC if kind == "roc" else w(_w.AVERAGE_PRECISION)
     against = P_ALIVE if P_ALIVE in m.index else INACTIVITY
-    ax.set_title(f"{comparison.winner[0].upper()}{comparison.winner[1:]} ranks churners best "
-                 f"({label} {m.loc[comparison.winner, col]:.3f}; {against} {m.loc[against, col]:.3f})")
+    style.title(ax, _cap(w(_w.CURVES_TITLE, winner=_w.score_name(w, comparison.winner), metric=label,
+                           value=fmt.number(m.loc[comparison.winner, col], 3), against=_w.score_name(w, against),
+                           against_value=fmt.number(m.loc[against, col], 3))))
     ax.legend(title=label, frameon=False, fontsize=9)
     return ax
 
 
-def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10):
+def feature_importance(comparison: ChurnComparison, *, ax=None, top: int = 10, words=None, fmt=None):
     """Permutation importance of the gradient-boosting churn model: how much the ROC AUC drops on
     the test window when one feature is shuffled (bars with one standard deviation)."""
+    w, fmt = _wf(words, fmt)
     imp = comparison.importance.head(top).iloc[::-1]
     ax = style.axes(ax, (8, 0.8 + 0.4 * len(imp)))
-    labels = [feature_label(str(f)) for f in imp.index]
+    labels = [_w.feature_label(str(f), w) for f in imp.index]
     ax.barh(labels, imp["importance"], xerr=imp["std"], color=style.colours()[2])
-    name = labels[-1]
-    ax.set_title(f"{name[0].upper()}{name[1:]} matters most to the churn model "
-                 f"(ROC AUC drops {imp['importance'].iloc[-1]:.3f} without it)")
-    ax.set_xlabel("drop in ROC AUC when the feature is shuffled")
-    ax.set_ylabel("feature")
+    style.title(ax, w(_w.IMPORTANCE_TITLE, feature=_cap(labels[-1]), drop=fmt.number(imp["importance"].iloc[-1], 3)))
+    ax.xaxis.set_major_formatter(fmt.ticks("number"))
+    ax.set_xlabel(w(_w.IMPORTANCE_X))
+    ax.set_ylabel(w(_w.FEATURE))
     return ax
 
 

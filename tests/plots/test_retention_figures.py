@@ -1,0 +1,58 @@
+"""Issue 20 finding 11 and issue 21: the retention figures are readable and take their words from crmlib.words."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from crmlib import retention  # noqa: E402
+from crmlib.formats import Formats  # noqa: E402
+from crmlib.plots.retention import TICK_POINTS, churn_risk_by_segment, cohort_heatmap  # noqa: E402
+from crmlib.words import Words  # noqa: E402
+
+
+def _tx(seed=42, customers=120):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(customers):
+        start = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 200)))
+        for k in range(int(rng.integers(1, 6))):
+            rows.append((f"c{c}", start + pd.Timedelta(days=int(k * rng.integers(10, 60))), 10.0))
+    return pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+
+
+def test_cohort_heatmap_ticks_are_readable_and_cells_hold_values():
+    cohorts = retention.cohort_table(_tx(), period="M", observation_end="2024-12-31")
+    ax = cohort_heatmap(cohorts)
+    sizes = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert min(sizes) >= TICK_POINTS
+    cells = [t.get_text() for t in ax.texts if t.get_text()]
+    assert len(cells) == int(cohorts.notna().sum().sum())  # every observed cell holds its value
+    plt.close("all")
+
+
+def test_cohort_heatmap_in_hindi_has_hindi_words_and_digits():
+    cohorts = retention.cohort_table(_tx(), period="M", observation_end="2024-12-31")
+    ax = cohort_heatmap(cohorts, words=Words("hi"), fmt=Formats("hi", digits="native"))
+    cells = [t.get_text() for t in ax.texts if t.get_text()]
+    assert all(not any(ch in "0123456789" for ch in c) for c in cells)  # native digits in the cells
+    plt.close("all")
+
+
+def test_churn_risk_title_sits_above_the_inactive_label():
+    rng = np.random.default_rng(42)
+    risk = pd.DataFrame({"p_alive": rng.uniform(size=60), "days_since_last_purchase": rng.integers(0, 300, 60),
+                         "segment": np.repeat(["Champions", "At risk with a long name", "Hibernating"], 20)})
+    risk = retention.churn_risk(risk, 120)
+    ax = churn_risk_by_segment(risk)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = ax.title.get_window_extent(renderer)
+    label = [t for t in ax.texts if t.get_text() == "inactive"][0].get_window_extent(renderer)
+    assert not title.overlaps(label)
+    assert title.x1 <= fig.bbox.x1 + 1  # wrapped, inside the figure
+    plt.close("all")
