@@ -89,7 +89,7 @@ F_EXACTLY = NP_("{n} repeat purchase", "{n} repeat purchases")
 F_AT_MOST = NP_("at most {n} repeat purchase", "at most {n} repeat purchases")
 F_BETWEEN = N_("{low} to {high} repeat purchases")
 #: One rectangle of the R x F grid in words; a segment of several rectangles joins them with RULE_OR.
-RULE = N_("{recency} and {frequency}")
+RULE = N_("{when} and {how_often}")
 RULE_OR = N_("{first}; or {second}")
 
 # ----------------------------------------------------------------------------- notes
@@ -98,8 +98,8 @@ LIMITS_NOTE = N_(
     "these data, and a name is kept only where the days since the last purchase fit it ({limits}); a customer "
     "outside a row's limits is named from the nearest row that fits. So nobody silent for over a year is named "
     "{names}. The pure quantile scheme is the parameter scheme=\"quantile\".")
-LIMIT_AT_MOST = N_("R {score} at most {time}")
-LIMIT_AT_LEAST = N_("R {score} at least {time}")
+LIMIT_AT_MOST = N_("R {r} at most {time}")
+LIMIT_AT_LEAST = N_("R {r} at least {time}")
 QUANTILE_NOTE = N_(
     "Segments are named from quantile cut-offs only (scheme=\"quantile\" or a scheme of your own), so a name "
     "describes a customer relative to the others in these data, not in days: on data where most customers lapsed "
@@ -119,7 +119,6 @@ COHORT_NAMES = NP_(
     "(recency only), not newly acquired customers.",
     "No customer is new at the end, so {names} here describe how recently a long-known customer bought "
     "(recency only), not newly acquired customers.")
-QUOTED = N_("\u201c{name}\u201d")
 NOTE = N_("**Note.** {note}")
 HEADLINE = NP_("{customers} customer, {transactions} transactions, {period}; migration compared with {date}.",
                "{customers} customers, {transactions} transactions, {period}; migration compared with {date}.")
@@ -131,7 +130,6 @@ CLUSTER_LEVELS = {
     "recent": N_("recent"), "mid recency": N_("mid recency"), "lapsed": N_("lapsed"), "one-off": N_("one-off"),
     "occasional": N_("occasional"), "frequent": N_("frequent"), "low spend": N_("low spend"),
     "mid spend": N_("mid spend"), "high spend": N_("high spend")}
-CLUSTER_DESCRIPTION = N_("{recency}, {frequency}, {spend}")
 
 # ----------------------------------------------------------------------------- score table
 SCORE_COLUMNS = {"days": N_("Days since last purchase"), "weeks": N_("Weeks since last purchase"),
@@ -271,8 +269,8 @@ def rule_words(scheme: pd.DataFrame, scale, w: Words | None = None, fmt: Formats
     r_cuts = named_cuts(scale.r, scale.bins, limits_of(scheme), UNIT_DAYS.get(scale.freq or "D", 1.0))
     words: dict[str, str] = {}
     for row in scheme.itertuples(index=False):
-        text = w(RULE, recency=_recency(w, fmt, r_cuts, int(row.r_min), int(row.r_max), scale.bins, unit),
-                 frequency=_frequency(w, fmt, scale.f, int(row.f_min), int(row.f_max), scale.bins))
+        text = w(RULE, when=_recency(w, fmt, r_cuts, int(row.r_min), int(row.r_max), scale.bins, unit),
+                 how_often=_frequency(w, fmt, scale.f, int(row.f_min), int(row.f_max), scale.bins))
         key = str(row.segment)
         words[key] = w(RULE_OR, first=words[key], second=text) if key in words else text
     return pd.Series(words, name="rule")
@@ -285,9 +283,9 @@ def limits_words(limits, w: Words | None = None, fmt: Formats | None = None) -> 
     for r in range(5, 0, -1):
         cap, floor = limits.cap(r, 5), limits.floor(r, 5)
         if math.isfinite(cap):
-            parts.append(w(LIMIT_AT_MOST, score=fmt.count(r), time=_time(w, fmt, "days", cap)))
+            parts.append(w(LIMIT_AT_MOST, r=fmt.count(r), time=_time(w, fmt, "days", cap)))
         if floor > 0:
-            parts.append(w(LIMIT_AT_LEAST, score=fmt.count(r), time=_time(w, fmt, "days", floor)))
+            parts.append(w(LIMIT_AT_LEAST, r=fmt.count(r), time=_time(w, fmt, "days", floor)))
     return ", ".join(parts)
 
 
@@ -322,7 +320,7 @@ def cohort_note(transactions, segments=None, w: Words | None = None, fmt: Format
                     end=fmt.date(cohort.end, "medium"), days=fmt.count(cohort.days), span=fmt.count(cohort.span_days))
     if not keys:
         return f"{head} {w(COHORT_RECENCY)}"
-    quoted = _list(fmt, [w(QUOTED, name=name(w, k)) for k in keys])
+    quoted = _list(fmt, ["\u201c" + name(w, k) + "\u201d" for k in keys])
     return f"{head} {w.plural(COHORT_NAMES, len(keys), names=quoted)}"
 
 
@@ -440,7 +438,7 @@ def clusters_table(clusters, w: Words | None = None) -> pd.DataFrame:
     w = w if w is not None else Words("en")
     out = clusters.centers.copy()
     if clusters.levels is not None:
-        out["description"] = [w(CLUSTER_DESCRIPTION, **{k: w(CLUSTER_LEVELS[v]) for k, v in row.items()})
+        out["description"] = [", ".join(w(CLUSTER_LEVELS[v]) for v in row)
                               for _, row in clusters.levels.reindex(out.index).iterrows()]
     return out
 
