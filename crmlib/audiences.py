@@ -56,9 +56,6 @@ from crmlib.exceptions import DataError
 from crmlib.safe import write_csv
 
 KINDS = {"ids": "user_id", "hashed_email": "hashed_email", "hashed_phone": "hashed_phone"}
-#: Each kind of audience as a page names it.
-KIND_WORDS = {"ids": "keyed pseudonyms", "hashed_email": "hashed emails (SHA-256)",
-              "hashed_phone": "hashed phone numbers (SHA-256)"}
 DIMENSION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 HASHING_RULES = {
     # {pseudonyms}: crmlib.privacy.pseudonym_note(key), which depends on the key in use

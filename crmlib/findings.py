@@ -161,37 +161,15 @@ def overview(table: pd.DataFrame, ledger: pd.DataFrame | None = None, *, currenc
     return out
 
 
-def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, currency: str | None = None) -> list[str]:
+def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, currency: str | None = None,
+             w=None, fmt=None) -> list[str]:
     """The segment report's findings from :func:`crmlib.rfm.profile` (one row per segment with
     ``customers``, ``customer_share`` and ``revenue``/``revenue_share`` or the repeat-revenue
-    pair) and, for value concentration, the per-customer table with ``revenue``."""
-    rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
-    if rev not in profile.columns or "customer_share" not in profile.columns:
-        raise DataError("findings.segments needs the table of crmlib.rfm.profile(scored).")
-    p = profile.copy()
-    p.index = p.index.astype(str)
-    big = p["customers"].idxmax()
-    out = [f"The largest segment is {big}: {int(p.loc[big, 'customers']):,} customers "
-           f"({p.loc[big, 'customer_share']:.0%} of all) bringing {p.loc[big, rev]:.0%} of revenue."]
-    best = p[rev].idxmax()
-    if best != big:
-        out.append(f"The {best} segment brings the most revenue: {p.loc[best, rev]:.0%} of it with "
-                   f"{p.loc[best, 'customer_share']:.0%} of customers.")
-    gap = (p[rev] - p["customer_share"]).sort_values()
-    under = gap.index[0]
-    if under not in (big, best) and gap.iloc[0] < 0:
-        out.append(f"The {under} segment holds {p.loc[under, 'customer_share']:.0%} of customers but brings only "
-                   f"{p.loc[under, rev]:.0%} of revenue.")
-    if table is not None and "revenue" in table.columns:
-        share = top_share(table["revenue"])
-        if math.isfinite(share):
-            out.append(f"The top {TOP:.0%} of customers by revenue bring {share:.0%} of it.")
-    if "nps" in p.columns and "nps_responses" in p.columns and (p["nps_responses"] >= 30).sum() >= 2:
-        known = p[p["nps_responses"] >= 30]
-        hi, lo = known["nps"].idxmax(), known["nps"].idxmin()
-        out.append(f"NPS is highest in the {hi} segment ({known.loc[hi, 'nps']:+.0f}) and lowest in {lo} "
-                   f"({known.loc[lo, 'nps']:+.0f}), of the segments with at least 30 answers.")
-    return out[:5]
+    pair) and, for value concentration, the per-customer table with ``revenue``; in the language of
+    ``w``/``fmt`` (:func:`crmlib.words.segments.findings`), English without them."""
+    from crmlib.words import segments as segment_words
+
+    return segment_words.findings(profile, table, w, fmt, top=TOP)
 
 
 def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd.DataFrame | None = None,

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import datasets, retention, rfm, segment_words
+from crmlib import datasets, retention, rfm
+from crmlib.words import segments as segment_words
 from crmlib.customers import customer_table, spend_summary
 from crmlib.exceptions import DataError
 
@@ -162,10 +163,11 @@ def test_a_low_value_stopped_segment_gets_no_win_back_at_any_cost():
         "clv": [900.0, 800, 700, 5, 3, 1, 400, 500, 300, 350],
         "p_alive": [0.9, 0.95, 0.8, 0.0, 0.01, 0.0, 0.7, 0.8, 0.2, 0.1]})
     book = rfm.value_playbook(table)
+    page = segment_words.value_playbook(book)
     assert book.at["Can't Lose Them", "action"] == "remind"
-    assert "at any cost" not in " ".join(book["recommendation"])
-    assert "at any cost" not in " ".join(rfm.playbook()["recommendation"])
-    assert book.at["Can't Lose Them", "basis"] == "low value, likely stopped"
+    assert "at any cost" not in " ".join(page["recommendation"])
+    assert "at any cost" not in " ".join(segment_words.playbook()["recommendation"])
+    assert page.at["Can't Lose Them", "basis"] == "low value, likely stopped"
     # Lost with value and P(alive) the models still believe in is not let go
     assert book.at["Lost", "action"] == "win back"
     # At Risk: valuable but mostly stopped -> a personal win-back bounded by value
@@ -183,7 +185,7 @@ def test_playbook_advice_agrees_with_segment_value(which, request):
     # no costly win-back for a low-value segment, no letting go of a valuable live one
     assert not (low & (book["action"] == "win back")).any()
     assert not (~low & ~stopped & (book["action"] == "let go")).any()
-    assert not book["recommendation"].str.contains("at any cost").any()
+    assert not segment_words.value_playbook(book)["recommendation"].str.contains("at any cost").any()
     assert (book["customers"].sum() == len(table)) and book["median_p_alive"].between(0, 1).all()
 
 

@@ -11,77 +11,114 @@ import pandas as pd
 import seaborn as sns
 
 from crmlib.exceptions import DataError
+from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.rfm import rf_grid
+from crmlib.words import segments as sw
+from crmlib.words.segments import _wf
 
-_LABELS = {"mean_spend": "spend per purchase", "monetary_value": "spend per repeat purchase",
-           "revenue": "revenue per customer"}
+
+def _tick_names(ax, w, axis: str) -> None:
+    """Segment keys on the ticks of ``axis`` as the page names them."""
+    get, set_ = ((ax.get_xticklabels, ax.set_xticklabels) if axis == "x" else (ax.get_yticklabels, ax.set_yticklabels))
+    labels = get()
+    set_([sw.name(w, t.get_text()) for t in labels])
+
+
+def _annotate(ax, grid: pd.DataFrame, write) -> None:
+    """Each cell's value written by ``write`` (the page's digits and grouping), blank cells left out."""
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid.iat[i, j]
+            if pd.notna(v):
+                ax.text(j + 0.5, i + 0.5, write(v), ha="center", va="center", fontsize=9,
+                        color="white" if v > np.nanmax(grid.to_numpy(dtype=float)) * 0.6 else "black")
+
+
+def _scores_axes(ax, grid, w, fmt) -> None:
+    ax.set_xticklabels([fmt.count(c) for c in grid.columns])
+    ax.set_yticklabels([fmt.count(r) for r in grid.index], rotation=0)
+    ax.set_xlabel(w(sw.F_AXIS))
+    ax.set_ylabel(w(sw.R_AXIS, bins=fmt.count(len(grid))))
 
 
 def rf_heatmap(scored: pd.DataFrame, *, ax=None, value: str = "customers", currency: str = "",
-               min_customers: int | None = None):
+               min_customers: int | None = None, words=None, fmt=None):
     """Heatmap of the R x F grid: customer counts, or the mean of ``value`` per cell.
 
     For means, cells with fewer than ``min_customers`` customers (default: 1 % of customers,
-    at least 10) are left blank, since a mean of a handful of customers says little.
+    at least 10) are left blank, since a mean of a handful of customers says little. ``words``
+    (:class:`crmlib.words.Words`) and ``fmt`` (:class:`crmlib.formats.Formats`, whose currency is
+    used when it has one) set the language and numbers; English without them.
     """
+    w, fmt = _wf(words, fmt)
+    currency = fmt.currency or currency or ""
     ax = style.axes(ax, (7, 5))
     grid = rf_grid(scored, value)
     if value == "customers":
         total = grid.to_numpy().sum()
         r, f = np.unravel_index(np.argmax(grid.to_numpy()), grid.shape)
         share = grid.iat[r, f] / total if total else 0
-        title = f"The largest cell, R={grid.index[r]} F={grid.columns[f]}, holds {share:.0%} of customers"
-        sns.heatmap(grid, annot=True, fmt=",d", cmap="Blues", ax=ax, cbar_kws={"label": "customers"})
+        title = w(sw.HEAT_LARGEST, r=fmt.count(grid.index[r]), f=fmt.count(grid.columns[f]), share=fmt.share(share, 0))
+        sns.heatmap(grid, annot=False, cmap="Blues", ax=ax, cbar_kws={"label": w(sw.HEAT_CUSTOMERS)})
+        _annotate(ax, grid, fmt.count)
     else:
-        label = _LABELS.get(value, value.replace("_", " "))
-        unit = f" ({currency})" if currency else ""
+        label = w(sw.VALUE_LABELS[value]) if value in sw.VALUE_LABELS else value.replace("_", " ")
         counts = rf_grid(scored, "customers")
         floor = max(10, int(0.01 * len(scored))) if min_customers is None else min_customers
         grid = grid.where(counts >= floor)
         arr = grid.to_numpy(dtype=float)
         if np.isnan(arr).all():
-            title = f"Too few customers per cell to compare mean {label}"
+            title = w(sw.HEAT_TOO_FEW, label=label)
         else:
             r, f = np.unravel_index(np.nanargmax(arr), arr.shape)
-            title = (f"Mean {label} is highest at R={grid.index[r]} F={grid.columns[f]} "
-                     f"({currency}{arr[r, f]:,.0f}; cells of {floor}+ customers)")
-        sns.heatmap(grid, annot=True, fmt=",.0f", cmap="Greens", ax=ax,
-                    cbar_kws={"label": f"mean {label}{unit}"})
+            amount = (Formats(fmt.lang, currency=currency, digits=fmt.digits).money(arr[r, f], 0) if currency
+                      else fmt.number(arr[r, f], 0))
+            title = w(sw.HEAT_HIGHEST, label=label, r=fmt.count(grid.index[r]), f=fmt.count(grid.columns[f]),
+                      value=amount, floor=fmt.count(floor))
+        bar = w(sw.HEAT_MEAN_MONEY, label=label, currency=currency) if currency else w(sw.HEAT_MEAN, label=label)
+        sns.heatmap(grid, annot=False, cmap="Greens", ax=ax, cbar_kws={"label": bar})
+        _annotate(ax, grid, lambda v: fmt.number(v, 0))
+    ax.collections[0].colorbar.formatter = fmt.ticks("number")
+    ax.collections[0].colorbar.update_ticks()
     style.title(ax, title)
-    ax.set_xlabel("F score (1 = fewest purchases)")
-    ax.set_ylabel(f"R score ({len(grid)} = most recent purchase)")
+    _scores_axes(ax, grid, w, fmt)
     return ax
 
 
-def segment_size_revenue(profile: pd.DataFrame, *, ax=None):
+def segment_size_revenue(profile: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """Bars of each segment's share of customers and of revenue (from :func:`crmlib.rfm.profile`)."""
+    w, fmt = _wf(words, fmt)
     ax = style.axes(ax, (8, 5.5))
     rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
     if rev not in profile.columns or "customer_share" not in profile.columns:
         raise DataError("profile table needs 'customer_share' and 'revenue_share': build it with crmlib.rfm.profile().")
     data = profile[["customer_share", rev]].rename(
-        columns={"customer_share": "share of customers", rev: "share of revenue"})
+        columns={"customer_share": w(sw.SHARE_CUSTOMERS), rev: w(sw.SHARE_REVENUE)})
+    data.index = sw.names(w, data.index.astype(str))
     long = (data.rename_axis("segment").reset_index()
             .melt(id_vars="segment", var_name="measure", value_name="share"))
     long["share"] = 100 * long["share"]
     sns.barplot(long, y="segment", x="share", hue="measure", ax=ax, palette=["#9ecae1", "#31a354"])
     gap = profile[rev] - profile["customer_share"]
     top = gap.idxmax() if gap.notna().any() else profile.index[0]
-    style.title(ax, f"{top}: {profile.at[top, 'customer_share']:.0%} of customers, "
-                    f"{profile.at[top, rev]:.0%} of revenue")
-    ax.set_xlabel("share (%)")
+    style.title(ax, w(sw.SIZE_REVENUE_TITLE, segment=sw.name(w, top),
+                      customer_share=fmt.share(profile.at[top, "customer_share"], 0),
+                      revenue_share=fmt.share(profile.at[top, rev], 0)))
+    ax.xaxis.set_major_formatter(fmt.ticks("number"))
+    ax.set_xlabel(w(sw.SHARE_AXIS))
     ax.set_ylabel("")
     ax.legend(title="")
     return ax
 
 
 def migration_heatmap(shares: pd.DataFrame, *, ax=None, counts: pd.DataFrame | None = None,
-                      focus: str = "Champions"):
+                      focus: str = "Champions", words=None, fmt=None):
     """Heatmap of row shares of :func:`crmlib.rfm.migration` (each row sums to 100 %).
 
     With ``counts``, rows and columns without any customer are left out.
     """
+    w, fmt = _wf(words, fmt)
     pct = 100 * shares.astype(float)
     if counts is not None:  # leave out segments empty at both dates
         pct = pct.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
@@ -89,37 +126,44 @@ def migration_heatmap(shares: pd.DataFrame, *, ax=None, counts: pd.DataFrame | N
     # a row of cells per segment at least as tall as two lines of tick labels, a column wide
     # enough for "100": the labels are never squeezed, whatever the number of segments
     ax = style.axes(ax, (max(7.0, 3.5 + 0.7 * pct.shape[1]), max(4.5, 2.6 + 0.42 * pct.shape[0])))
-    annot = pct.round(0)
-    sns.heatmap(pct, annot=annot, fmt=".0f", cmap="Purples", vmin=0, vmax=100, ax=ax,
-                cbar_kws={"label": "% of the earlier segment"}, linewidths=0.5,
-                xticklabels=True, yticklabels=True)
+    sns.heatmap(pct, annot=False, cmap="Purples", vmin=0, vmax=100, ax=ax,
+                cbar_kws={"label": w(sw.MIGRATION_BAR)}, linewidths=0.5, xticklabels=True, yticklabels=True)
+    _annotate(ax, pct, lambda v: fmt.number(v, 0))
+    ax.collections[0].colorbar.formatter = fmt.ticks("number")
+    ax.collections[0].colorbar.update_ticks()
+    _tick_names(ax, w, "x")
+    _tick_names(ax, w, "y")
     ax.tick_params(axis="y", labelrotation=0)
     ax.tick_params(axis="x", labelrotation=90)
     if focus in pct.index and focus in pct.columns and pct.loc[focus].notna().any():
         stay = pct.at[focus, focus]
         others = pct.loc[focus].drop(focus)
         to = others.idxmax()
-        title = f"{stay:.0f}% of {focus} stayed {focus}; {others.max():.0f}% moved to {to}"
+        title = w(sw.MIGRATION_STAYED, stay=fmt.share(stay / 100, 0), segment=sw.name(w, focus),
+                  moved=fmt.share(others.max() / 100, 0), to=sw.name(w, to))
     else:
         off = pct.where(~np.equal.outer(pct.index.to_numpy(), pct.columns.to_numpy()))
         stacked = off.stack()
         if counts is not None:
             stacked = stacked[counts.stack().reindex(stacked.index) > 0]
         (a, b) = stacked.idxmax() if len(stacked) else (pct.index[0], pct.columns[0])
-        title = f"The largest move: {stacked.max():.0f}% of {a} became {b}" if len(stacked) else "Segment migration"
+        title = (w(sw.MIGRATION_LARGEST, share=fmt.share(stacked.max() / 100, 0), before=sw.name(w, a),
+                   after=sw.name(w, b)) if len(stacked) else w(sw.MIGRATION))
     style.title(ax, title)
-    ax.set_xlabel("segment at the later date")
-    ax.set_ylabel("segment at the earlier date")
+    ax.set_xlabel(w(sw.MIGRATION_X))
+    ax.set_ylabel(w(sw.MIGRATION_Y))
     return ax
 
 
-def silhouette_by_k(clusters, *, ax=None):
+def silhouette_by_k(clusters, *, ax=None, words=None, fmt=None):
     """Silhouette per number of clusters for :func:`crmlib.rfm.cluster`, the chosen k marked."""
+    w, fmt = _wf(words, fmt)
     ax = style.axes(ax, (6, 3.5))
     s = clusters.silhouette
     colors = ["#31a354" if k == clusters.k else "#bdbdbd" for k in s.index]
-    ax.bar(s.index.astype(str), s.to_numpy(), color=colors)
-    style.title(ax, f"k = {clusters.k} clusters separate customers best (silhouette {s[clusters.k]:.2f})")
-    ax.set_xlabel("number of clusters k")
-    ax.set_ylabel("mean silhouette (-1 to 1)")
+    ax.bar([fmt.count(k) for k in s.index], s.to_numpy(), color=colors)
+    ax.yaxis.set_major_formatter(fmt.ticks("number"))
+    style.title(ax, w(sw.SILHOUETTE_TITLE, k=fmt.count(clusters.k), silhouette=fmt.number(s[clusters.k], 2)))
+    ax.set_xlabel(w(sw.SILHOUETTE_X))
+    ax.set_ylabel(w(sw.SILHOUETTE_Y))
     return ax

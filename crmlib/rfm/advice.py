@@ -40,30 +40,28 @@ ACTIONS = ("reward", "retain", "cross-sell", "onboard", "win back", "remind", "l
 #: Actions whose customers belong on a win-back list.
 WINBACK_ACTIONS = ("win back", "remind")
 
-_REMIND = ("Low expected value: low-cost reminders of what they bought (email, app); no discounts or paid "
-           "campaigns, which would cost more than they are expected to bring back.")
-_WIN_BACK = ("Personal win-back: contact them about what they used to buy, with an offer worth less than "
-             "their expected lifetime value; ask what went wrong.")
-_KEEP = ("The value model still expects purchases from them: one win-back attempt worth less than their "
-         "expected lifetime value before letting go.")
+#: Which recommendation a segment gets (its words: :func:`crmlib.words.segments.value_playbook`):
+#: the RFM one of its name, or one of value: low-cost reminders, a personal win-back, one attempt.
+ADVICE = ("rfm", "remind", "win back", "keep")
 
 
-def _advise(base: str, text: str, low_value: bool, stopped: bool) -> tuple[str, str]:
+def _advise(base: str, low_value: bool, stopped: bool) -> tuple[str, str]:
+    """(action, advice) for a segment whose RFM action is ``base``."""
     if base == "win back":
-        return ("remind", _REMIND) if low_value else ("win back", _WIN_BACK)
+        return ("remind", "remind") if low_value else ("win back", "win back")
     if base == "let go":
-        return ("win back", _KEEP) if not (low_value or stopped) else ("let go", text)
-    if stopped:
-        return base, text + " Most of them have likely stopped buying (median P(alive) below the threshold): " \
-                            "check with the win-back list before spending on them."
-    return base, text
+        return ("win back", "keep") if not (low_value or stopped) else ("let go", "rfm")
+    return base, "rfm"
 
 
 def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: float = 0.5) -> pd.DataFrame:
     """One row per segment present in ``table`` (:func:`crmlib.customer_table`), in scheme order:
-    ``customers, customer_share, mean_predicted_clv, median_p_alive, rfm_action, action, recommendation,
-    basis``. ``action`` is the RFM action adjusted by value and P(alive) (see the module
-    docstring); ``basis`` names the facts used ("low value, likely stopped", ...)."""
+    ``customers, customer_share, mean_predicted_clv, median_p_alive, rfm_action, action, advice,
+    low_value, likely_stopped``. ``action`` is the RFM action adjusted by value and P(alive) (see the
+    module docstring); ``advice`` which recommendation fits (one of :data:`ADVICE`: ``rfm`` is the
+    segment's own); ``low_value`` and ``likely_stopped`` the facts used (NA without a fitted model or
+    without an RFM action). The recommendation and its basis in words, in the page's language:
+    :func:`crmlib.words.segments.value_playbook`."""
     if "segment" not in getattr(table, "columns", []):
         raise DataError("value_playbook needs the per-customer table of crmlib.customer_table (column 'segment').")
     if not 0 < alive_below < 1 or low_value <= 0:
@@ -86,19 +84,16 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
     rows = []
     for name in present:
         b_action = base["action"].get(name, "")
-        b_text = base["recommendation"].get(name, "")
         if not has_value or not b_action:
-            why = ("RFM only: no lifetime value or P(alive) (no model could be fitted)" if not has_value
-                   else "value and P(alive) known, but this scheme's segment has no RFM action")
-            rows.append((b_action, b_action, b_text, why))
+            rows.append((b_action, b_action, "rfm", pd.NA, pd.NA))
             continue
         low = bool(out.at[name, "mean_predicted_clv"] < low_value * overall) if overall > 0 else True
         stopped = bool(out.at[name, "median_p_alive"] < alive_below)
-        action, text = _advise(b_action, b_text, low, stopped)
-        why = f"{'low' if low else 'not low'} value, {'likely stopped' if stopped else 'likely still buying'}"
-        rows.append((b_action, action, text, why))
-    out["rfm_action"], out["action"], out["recommendation"], out["basis"] = (
-        [r[i] for r in rows] for i in range(4)) if rows else ([], [], [], [])
+        action, advice = _advise(b_action, low, stopped)
+        rows.append((b_action, action, advice, low, stopped))
+    columns = ["rfm_action", "action", "advice", "low_value", "likely_stopped"]
+    for i, col in enumerate(columns):
+        out[col] = pd.Series([r[i] for r in rows], index=out.index, dtype="boolean" if i >= 3 else object)
     out.attrs.update(alive_below=float(alive_below), low_value=float(low_value), mean_clv=overall,
                      value_known=has_value)
     return out

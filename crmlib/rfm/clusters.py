@@ -20,6 +20,9 @@ class RFMClusters:
     silhouette: pd.Series
     centers: pd.DataFrame
     descriptions: pd.Series
+    #: Per cluster, the level of each feature (columns ``recency``, ``frequency``, ``spend``; values
+    #: from :data:`LEVELS`): the keys the page says in its language (:mod:`crmlib.words.segments`).
+    levels: pd.DataFrame | None = None
 
     def named(self) -> pd.Series:
         """Label per customer as text, e.g. ``"1: recent, frequent, high spend"``."""
@@ -34,6 +37,11 @@ def days_since_last(summary: pd.DataFrame) -> np.ndarray:
         return summary["days_since_last_purchase"].astype(float).to_numpy()
     freq = summary.attrs.get("freq") or "D"
     return (summary["T"].astype(float) - summary["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
+
+
+#: The level names of a cluster centre per feature (low, middle, high standardised value).
+LEVELS = {"recency": ("recent", "mid recency", "lapsed"), "frequency": ("one-off", "occasional", "frequent"),
+          "spend": ("low spend", "mid spend", "high spend")}
 
 
 def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
@@ -94,25 +102,22 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     centers = frame.groupby(labels.to_numpy()).mean()
     centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
     centers.index.name = "cluster"
-    words = {}
-    for old, new in relabel.items():
-        z = zc[old]
-        words[new] = ", ".join([
-            _words(z[0], "recent", "mid recency", "lapsed"),
-            _words(z[1], "one-off", "occasional", "frequent"),
-            _words(z[2], "low spend", "mid spend", "high spend"),
-        ])
-    desc = pd.Series(words, name="description").sort_index()
+    levels = pd.DataFrame.from_dict(
+        {new: {feature: _words(zc[old][i], *LEVELS[feature]) for i, feature in enumerate(LEVELS)}
+         for old, new in relabel.items()}, orient="index").sort_index()
+    levels.index.name = "cluster"
+    desc = levels.apply(", ".join, axis=1).rename("description")
     desc.index.name = "cluster"
     centers["description"] = desc
     return RFMClusters(labels=labels, k=best, silhouette=pd.Series(sil, name="silhouette").rename_axis("k"),
-                       centers=centers, descriptions=desc)
+                       centers=centers, descriptions=desc, levels=levels)
 
 
 def cluster_or_reason(summary: pd.DataFrame, **kwargs) -> tuple[RFMClusters | None, str | None]:
     """:func:`cluster`, or ``(None, why)`` when the data cannot be clustered (too few distinct
-    customers), so that a report leaves the section out with a sentence instead of failing."""
+    customers), so that a report leaves the section out with a sentence instead of failing (``why``:
+    the first line of the error; the page's sentence is :data:`crmlib.words.segments.CLUSTERS_LEFT_OUT`)."""
     try:
         return cluster(summary, **kwargs), None
     except DataError as err:
-        return None, f"Clusters left out: {str(err).splitlines()[0]}"
+        return None, str(err).splitlines()[0]

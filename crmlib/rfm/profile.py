@@ -1,7 +1,10 @@
 """Segment profiles (size, revenue, means, CLV and NPS per segment), the R x F grid of customers,
-and migration between two dates."""
+migration between two dates, and whether the customers form a single acquisition cohort."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -132,3 +135,53 @@ def migration(before: pd.Series, after: pd.Series) -> tuple[pd.DataFrame, pd.Dat
     totals = counts.sum(axis=1)
     shares = counts.div(totals.where(totals > 0), axis=0)
     return counts, shares
+
+
+@dataclass(frozen=True)
+class SingleCohort:
+    """Nearly every customer's first purchase in one short window (:func:`single_cohort`)."""
+
+    share: float  #: the share of customers whose first purchase is in the window
+    start: pd.Timestamp  #: the window's first day
+    end: pd.Timestamp  #: the window's last day
+    days: int  #: days of the window, both ends included
+    span_days: int  #: days from the first purchase in the data to the last, both ends included
+
+
+def single_cohort(transactions, *, window_share: float = 0.25, share: float = 0.95) -> SingleCohort | None:
+    """The window holding ``share`` (95 %) of the customers' first purchases when it is shorter than
+    ``window_share`` (a quarter) of the time from the first purchase in the data to the last, else
+    None (also for fewer than 20 customers). Then no one is newly acquired at the end, and segment
+    names built on recency ("New", "Promising") describe how recently a long-known customer bought.
+
+    ``transactions``: a frame with ``customer_id`` and ``date``, or a
+    :class:`crmlib.txlog.TransactionLog` (first days from DuckDB).
+    """
+    from crmlib.txlog import TransactionLog
+
+    if isinstance(transactions, TransactionLog):
+        from crmlib.summary_sql import EPOCH
+
+        got = transactions.per_customer("SELECT customer_id, MIN(day) AS day FROM {days} GROUP BY 1")
+        first = (EPOCH + pd.to_timedelta(got["day"].astype("int64"), unit="D")).sort_values()
+        last = transactions.last_date
+    else:
+        for col in ("customer_id", "date"):
+            if col not in transactions.columns:
+                raise DataError(f"single_cohort needs transactions with column {col!r}.")
+        first = pd.to_datetime(transactions.groupby("customer_id")["date"].min()).sort_values()
+        last = pd.to_datetime(transactions["date"]).max() if len(transactions) else None
+    if len(first) < 20:
+        return None
+    span = (last - first.iloc[0]).days
+    if span <= 0:
+        return None
+    k = max(1, math.ceil(share * len(first)))
+    days = first.to_numpy().astype("datetime64[D]").astype(np.int64)
+    widths = days[k - 1:] - days[:len(days) - k + 1]  # the shortest window holding k first purchases
+    i = int(np.argmin(widths))
+    width = int(widths[i])
+    if width >= window_share * span:
+        return None
+    return SingleCohort(share=float(share), start=pd.Timestamp(days[i], unit="D"),
+                        end=pd.Timestamp(days[i + k - 1], unit="D"), days=width + 1, span_days=span + 1)

@@ -97,31 +97,19 @@ THRESHOLDS_ATTR = "rfm_thresholds"
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 SCHEME_COLUMNS = ("segment", "r_min", "r_max", "f_min", "f_max")
 
-# segment, r_min, r_max, f_min, f_max, action, recommendation
+# segment, r_min, r_max, f_min, f_max, action (the recommendation in words: crmlib.words.segments)
 _DEFAULT_RULES = [
-    ("Champions", 5, 5, 4, 5, "reward",
-     "Reward them: early access, loyalty perks, ask for reviews and referrals; no discounts needed."),
-    ("Loyal", 3, 4, 4, 5, "retain",
-     "Keep them close: loyalty programme, upsell higher-value items, ask for feedback."),
-    ("Potential Loyalist", 4, 5, 2, 3, "cross-sell",
-     "Grow them: membership offers and recommendations from related categories."),
-    ("New", 5, 5, 1, 1, "onboard",
-     "Onboard: welcome series, help with the first order, an offer for a second purchase."),
-    ("Promising", 4, 4, 1, 1, "cross-sell",
-     "Build the habit: show the range, free trials or samples, no deep discounts."),
-    ("Need Attention", 3, 3, 3, 3, "retain",
-     "Time-limited offers based on past purchases before they drift away."),
-    ("About to Sleep", 3, 3, 1, 2, "win back",
-     "Reactivate early: popular products, a modest discount, reconnect by their channel."),
-    ("At Risk", 1, 2, 3, 4, "win back",
-     "Personal win-back: emails or calls on what they used to buy, renewal offers."),
-    ("Can't Lose Them", 1, 2, 5, 5, "win back",
-     "Former best customers: a personal win-back worth up to what they are still expected to bring; "
-     "ask what went wrong, talk to them."),
-    ("Hibernating", 2, 2, 1, 2, "win back",
-     "Low-cost reminders of relevant products; do not overspend."),
-    ("Lost", 1, 1, 1, 2, "let go",
-     "Exclude from paid campaigns, or one last low-cost attempt; learn why they left."),
+    ("Champions", 5, 5, 4, 5, "reward"),
+    ("Loyal", 3, 4, 4, 5, "retain"),
+    ("Potential Loyalist", 4, 5, 2, 3, "cross-sell"),
+    ("New", 5, 5, 1, 1, "onboard"),
+    ("Promising", 4, 4, 1, 1, "cross-sell"),
+    ("Need Attention", 3, 3, 3, 3, "retain"),
+    ("About to Sleep", 3, 3, 1, 2, "win back"),
+    ("At Risk", 1, 2, 3, 4, "win back"),
+    ("Can't Lose Them", 1, 2, 5, 5, "win back"),
+    ("Hibernating", 2, 2, 1, 2, "win back"),
+    ("Lost", 1, 1, 1, 2, "let go"),
 ]
 
 
@@ -165,12 +153,28 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
+def band_limits(cuts: np.ndarray, s: int, reverse: bool = False) -> tuple[float, float] | None:
+    """The values taking score ``s`` as ``(lo, hi)``, None when the score is empty.
+
+    On a higher-is-better axis (``reverse=False``) the band is ``lo < x <= hi``; for R, whose
+    cuts are on minus the time since the last purchase (``reverse=True``), it is
+    ``lo <= time < hi``. An open end is ``-inf`` or ``inf``.
+    """
+    if reverse:
+        hi = np.inf if s == 1 else -cuts[s - 2]
+        lo = -np.inf if s == len(cuts) + 1 else -cuts[s - 1]
+    else:
+        lo = -np.inf if s == 1 else cuts[s - 2]
+        hi = np.inf if s == len(cuts) + 1 else cuts[s - 1]
+    return None if lo >= hi else (float(lo), float(hi))
+
+
 def _band(cuts: np.ndarray, s: int) -> str:
     """Values taking score ``s``: (cut[s-1], cut[s]] on a higher-is-better axis."""
-    lo = -np.inf if s == 1 else cuts[s - 2]
-    hi = np.inf if s == len(cuts) + 1 else cuts[s - 1]
-    if lo >= hi:
+    band = band_limits(cuts, s)
+    if band is None:
         return "(empty)"
+    lo, hi = band
     if np.isinf(lo):
         return f"<= {_fmt(hi)}"
     return f"> {_fmt(lo)}" if np.isinf(hi) else f"> {_fmt(lo)} to {_fmt(hi)}"
@@ -178,10 +182,10 @@ def _band(cuts: np.ndarray, s: int) -> str:
 
 def _band_reversed(cuts: np.ndarray, s: int) -> str:
     """Band of score ``s`` on the original axis x when the cuts are on -x: [-cut[s], -cut[s-1])."""
-    hi = np.inf if s == 1 else -cuts[s - 2]
-    lo = -np.inf if s == len(cuts) + 1 else -cuts[s - 1]
-    if lo >= hi:
+    band = band_limits(cuts, s, reverse=True)
+    if band is None:
         return "(empty)"
+    lo, hi = band
     if np.isinf(hi):
         return f">= {_fmt(lo)}"
     return f"< {_fmt(hi)}" if np.isinf(lo) else f"{_fmt(lo)} to < {_fmt(hi)}"
@@ -372,13 +376,13 @@ def scheme_for(spec=None, bins: int = 5) -> pd.DataFrame:
 
 
 def playbook(segments=None) -> pd.DataFrame:
-    """Recommended action per default segment: ``segment, action, recommendation``.
+    """Recommended action per default segment: ``segment, action`` (the recommendation in words, in
+    the page's language: :func:`crmlib.words.segments.playbook`).
 
     ``action`` is one of reward, retain, cross-sell, onboard, win back, let go. With
     ``segments`` (names or a Series of names) only those present are listed, in scheme order.
     """
-    df = pd.DataFrame([(r[0], r[5], r[6]) for r in _DEFAULT_RULES],
-                      columns=["segment", "action", "recommendation"])
+    df = pd.DataFrame([(r[0], r[5]) for r in _DEFAULT_RULES], columns=["segment", "action"])
     if segments is not None:
         present = set(pd.Series(segments).astype(str))
         df = df[df["segment"].isin(present)].reset_index(drop=True)
