@@ -142,8 +142,8 @@ def _value(v, w: Words, fmt: Formats) -> str:
         return str(v)
     if isinstance(v, int):
         return fmt.count(v)
-    if isinstance(v, (_dt.date, pd.Timestamp)):
-        return fmt.date(v)
+    if isinstance(v, (_dt.date, pd.Timestamp)):  # English keeps the ledger's ISO day
+        return str(v) if fmt.lang == "en" else fmt.date(v)
     if v == RARE_VALUE:
         return w(RARE_VALUE)
     return str(v)
