@@ -195,8 +195,10 @@ def findings(table: pd.DataFrame, ledger=None, *, w: Words | None = None, fmt: F
 
 def attribute_labels(table: pd.DataFrame, w: Words) -> pd.DataFrame:
     """An attribute table of :func:`crmlib.overview.attribute_value` with its merged rows
-    ("(other values)", "(blank)", "(not in the customers file)") in the language; data values stay."""
-    from crmlib import overview
+    ("(other values)", "(blank)", "(not in the customers file)" and the screening's rare-value label)
+    in the language; data values stay."""
+    from crmlib import overview, screening
 
-    names = {overview.NOT_IN_FILE: w(NOT_IN_FILE), overview.BLANK: w(BLANK), overview.OTHER: w(OTHER)}
+    names = {overview.NOT_IN_FILE: w(NOT_IN_FILE), overview.BLANK: w(BLANK), overview.OTHER: w(OTHER),
+             screening.RARE: w(quality.RARE_VALUE)}
     return table.rename(index=lambda v: names.get(v, v))
