@@ -78,6 +78,15 @@ def headline_numbers(transactions: pd.DataFrame, summary: pd.DataFrame) -> dict:
     return out
 
 
+def purchase_days(transactions: pd.DataFrame) -> pd.Series:
+    """The amount of each purchase: one customer's transactions of one day, netted, on the days that
+    count as a purchase (:mod:`crmlib.summary`: a transaction of amount >= 0 and a net amount >= 0)."""
+    day = transactions["date"].dt.normalize()
+    daily = transactions.assign(day=day, bought=transactions["amount"] >= 0).groupby(
+        ["customer_id", "day"], observed=True).agg(amount=("amount", "sum"), bought=("bought", "any"))
+    return daily.loc[daily["bought"] & (daily["amount"] >= 0), "amount"]
+
+
 def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     """Net revenue, transactions and active customers per calendar period (default: month).
 

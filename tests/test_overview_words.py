@@ -83,7 +83,7 @@ def test_spend_histogram_counts_purchases_as_customer_days():
     """Issue 19 finding 8: a customer's three lines of one day are one purchase of 30, not three of 10."""
     tx = pd.DataFrame({"customer_id": ["a"] * 3 + ["b", "c"], "amount": [10.0, 10.0, 10.0, 40.0, 50.0],
                        "date": pd.to_datetime(["2024-01-01"] * 3 + ["2024-01-02", "2024-01-03"])})
-    assert sorted(plots.purchase_days(tx)) == [30.0, 40.0, 50.0]
+    assert sorted(overview.purchase_days(tx)) == [30.0, 40.0, 50.0]
     ax = plots.spend_distribution(tx, currency="INR")
     assert ax.get_title() == "Half of all purchases (customer-days) are below INR\xa040.00"
     assert ax.patches and sum(p.get_height() for p in ax.patches) == 3

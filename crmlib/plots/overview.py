@@ -27,15 +27,6 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
     return (words or Words(fmt.lang)), fmt
 
 
-def purchase_days(transactions: pd.DataFrame) -> pd.Series:
-    """The amount of each purchase: one customer's transactions of one day, netted, on the days that
-    count as a purchase (:mod:`crmlib.summary`: a transaction of amount >= 0 and a net amount >= 0)."""
-    day = transactions["date"].dt.normalize()
-    daily = transactions.assign(day=day, bought=transactions["amount"] >= 0).groupby(
-        ["customer_id", "day"], observed=True).agg(amount=("amount", "sum"), bought=("bought", "any"))
-    return daily.loc[daily["bought"] & (daily["amount"] >= 0), "amount"]
-
-
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", words: Words | None = None,
                   fmt: Formats | None = None):
     """New and active customers per month (or other ``freq``), from canonical transactions."""
@@ -77,9 +68,11 @@ def frequency_distribution(summary: pd.DataFrame, *, ax=None, cap: int = 10, wor
 def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                        fmt: Formats | None = None):
     """Distribution of purchase amounts on a log scale, a purchase being a customer-day as in every
-    model (:func:`purchase_days`: one customer's transactions of one day, netted); days that net to
+    model (:func:`crmlib.overview.purchase_days`: one customer's transactions of one day, netted); days that net to
     zero are left out of the log scale."""
     w, fmt = _lang(words, fmt, currency)
+    from crmlib.overview import purchase_days
+
     amounts = purchase_days(transactions)
     amounts = amounts[amounts > 0]
     with style.grid():
