@@ -97,24 +97,12 @@ def top_share(values: pd.Series, top: float = TOP) -> float:
     return round(float(v.iloc[:k].sum()) / total, 10)
 
 
-def data_quality(ledger: pd.DataFrame) -> str:
-    """The biggest data-quality issue of a :func:`crmlib.ledger.ledger_table`, in one sentence:
-    the entry touching the most rows among those dropped, changed or flagged."""
-    if ledger is None or not len(ledger):
-        return "Nothing was dropped, changed or flagged while the files were read."
-    work = ledger[ledger["action"].isin(["dropped", "changed", "flagged"])]
-    if not len(work):
-        work = ledger
-    top = work.sort_values("rows", ascending=False, kind="stable").iloc[0]
-    dropped = int(ledger.loc[ledger["action"] == "dropped", "rows"].sum())
-    what = str(top["table"]) or "rows"
-    rows = int(top["rows"])
-    verb = {"dropped": "were dropped", "changed": "were changed", "flagged": "were flagged (kept)",
-            "kept": "were kept as they are"}[top["action"]]
-    tail = ("" if top["action"] == "dropped" or not dropped else
-            f"; {dropped:,} row{'s' if dropped != 1 else ''} were dropped in all")
-    return (f"Biggest data-quality issue: {rows:,} {what} row{'s' if rows != 1 else ''} {verb} for "
-            f"\u201c{top['reason']}\u201d{tail} (the data-quality table gives the details).")
+def data_quality(ledger: pd.DataFrame, *, fmt=None) -> str:
+    """The biggest data-quality issue of a ledger table in one or two sentences, in the language of
+    ``fmt`` (:func:`crmlib.words.quality.biggest_issue`)."""
+    from crmlib.words import quality
+
+    return quality.biggest_issue(ledger, fmt=fmt)
 
 
 def model_sentence(table: pd.DataFrame, *, w=None, fmt=None) -> str:
@@ -136,29 +124,20 @@ def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *,
 # --------------------------------------------------------------------------- reports
 
 
-def overview(table: pd.DataFrame, ledger: pd.DataFrame | None = None, *, currency: str | None = None) -> list[str]:
+def overview(table: pd.DataFrame, ledger: pd.DataFrame | None = None, *, currency: str | None = None,
+             fmt=None) -> list[str]:
     """The overview report's findings from its per-customer table (:func:`crmlib.customer_table`,
-    with ``revenue``, ``frequency`` and ``attrs['observation_end']``) and its ledger table."""
+    with ``revenue``, ``frequency`` and ``attrs['observation_end']``) and its ledger table, in the
+    language of ``fmt`` (a :class:`crmlib.formats.Formats`; default English with ``currency``):
+    :func:`crmlib.words.overview.findings`."""
+    from crmlib.formats import Formats
+    from crmlib.words import overview as words
+
     for col in ("frequency", "revenue"):
         if col not in table.columns:
             raise DataError(f"findings.overview needs the per-customer table with column {col!r} "
                             "(crmlib.customer_table(transactions)).")
-    n = len(table)
-    purchases = int((table["frequency"].astype(float) + 1).sum())
-    revenue = float(table["revenue"].sum())
-    out = [f"{n:,} customers made {purchases:,} purchases worth {_money(revenue, currency)} in all "
-           f"({_money(revenue / n if n else float('nan'), currency)} per customer), counting a customer's "
-           "transactions of one day as one purchase, as every model here does."]
-    once = float((table["frequency"] == 0).mean()) if n else float("nan")
-    repeat = table.loc[table["frequency"] > 0, "frequency"]
-    out.append(f"{once:.0%} of customers have bought only once; the repeat buyers made "
-               f"{float(repeat.median()) if len(repeat) else 0:.0f} repeat purchases each (median).")
-    share = top_share(table["revenue"])
-    if math.isfinite(share):
-        out.append(f"The top {TOP:.0%} of customers by revenue bring {share:.0%} of all revenue.")
-    if ledger is not None:
-        out.append(data_quality(ledger))
-    return out
+    return words.findings(table, ledger, fmt=fmt or Formats("en", currency=currency), top=TOP)
 
 
 def segments(profile: pd.DataFrame, table: pd.DataFrame | None = None, *, currency: str | None = None,

@@ -849,11 +849,11 @@ OVERFLOW_RULE = ("belong to {customers:,} customer(s) whose amounts add up beyon
 #: theirs is a purchase day (see crmlib.summary); the same words on the pandas and the SQL path.
 NO_PURCHASE_DAY = {
     "net": ("customer without a purchase day: returns exceed purchases",
-            "{customers:,} customer(s): on every day they bought, returns outweighed purchases (net amount "
+            "{customers} customer(s): on every day they bought, returns outweighed purchases (net amount "
             "below 0), so no day counts as a purchase; left out of the RFM summary, the segments and every "
             "customer count"),
     "returns": ("customer with only returns",
-                "{customers:,} customer(s) with returns or refunds and no purchase; left out of the RFM summary, "
+                "{customers} customer(s) with returns or refunds and no purchase; left out of the RFM summary, "
                 "the segments and every customer count"),
 }
 
@@ -901,8 +901,8 @@ def _customer_ids(src: _Source, ledger: Ledger) -> pd.Series:
 
 
 def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledger, reason: str,
-          detail: str = "") -> tuple[pd.DataFrame, np.ndarray]:
-    ledger.add(reason, int(mask.sum()), action="dropped", detail=detail, rows=rows[mask])
+          detail: str = "", fields=None) -> tuple[pd.DataFrame, np.ndarray]:
+    ledger.add(reason, int(mask.sum()), action="dropped", detail=detail, rows=rows[mask], fields=fields)
     return frame[~mask], rows[~mask]
 
 
@@ -949,7 +949,7 @@ def _drop_unusable(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, why_id: 
     out, rows = _drop(out, rows, out["customer_id"].isna().to_numpy(), ledger, "no customer_id", why_id)
     if late is not None:
         out, rows = _drop(out, rows, after_end(out["date"], late), ledger, "date after observation end",
-                          f"after {as_date(late).date()}")
+                          "after {date}", fields={"date": as_date(late).date()})
     dup = out[_DUP].to_numpy()
     same = "the same values in every column of the file as an earlier row"
     if duplicates == "drop":
@@ -1067,7 +1067,7 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
                rows=rows[zero])
     for key, (mask, customers) in no_purchase_day(out["customer_id"], out["date"], out["amount"]).items():
         reason, detail = NO_PURCHASE_DAY[key]
-        ledger.add(reason, int(mask.sum()), action="flagged", detail=detail.format(customers=customers),
+        ledger.add(reason, int(mask.sum()), action="flagged", detail=detail, fields={"customers": customers},
                    rows=rows[mask])
     out = screen(out, rows, ledger, text=("category", "channel"), dates=("date",), short_years=src.short_years)
     return _with_notes(out.reset_index(drop=True), src, ledger)

@@ -23,6 +23,16 @@ So every row read is either in the table or counted as dropped:
              reason  rows  action
 exact duplicate row     2 dropped
         zero amount     1 flagged
+
+A reason or detail that names a column or a number is a template with named fields, so the page can
+say it in its own language (:mod:`crmlib.words.quality`); the ledger keeps the template as the
+entry's ``key`` / ``detail_key`` and writes the English text itself (counts with thousands
+separators):
+
+>>> led.add("rare values in '{column}'", 4, action="changed", detail="{values} values", fields={"column": "city", "values": 1200})
+>>> e = led.entries[-1]
+>>> e.reason, e.detail, e.key, e.fields
+("rare values in 'city'", '1,200 values', "rare values in '{column}'", {'column': 'city', 'values': 1200})
 """
 
 from __future__ import annotations
@@ -40,11 +50,19 @@ ACTIONS = ("dropped", "flagged", "kept", "changed")
 
 @dataclass
 class LedgerEntry:
-    reason: str
+    reason: str  # in English, its fields filled in
     rows: int
     action: str  # one of ACTIONS
     detail: str = ""
     examples: list = field(default_factory=list)  # spreadsheet row numbers (header = row 1) or index labels
+    key: str = ""  # the reason's template (a message of crmlib.words.quality); the reason itself without fields
+    detail_key: str = ""  # the detail's template
+    fields: dict = field(default_factory=dict)  # the values of the templates' {placeholders}: numbers, names, dates
+
+
+def english(fields: dict) -> dict:
+    """Fields as the English text writes them: whole numbers with thousands separators, the rest as text."""
+    return {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)) for k, v in fields.items()}
 
 
 @dataclass
@@ -57,17 +75,23 @@ class Ledger:
     entries: list[LedgerEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the file was read (encoding, column names)
 
-    def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=()) -> None:
+    def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=(), fields=None) -> None:
         """Record ``count`` rows dropped, flagged, kept or changed for ``reason`` (no-op when 0);
-        ``rows`` are their row numbers, of which the first five are kept as examples."""
+        ``rows`` are their row numbers, of which the first five are kept as examples. With ``fields``,
+        ``reason`` and ``detail`` are templates whose ``{placeholders}`` the fields fill (column
+        names, counts, dates): no number or name is glued into a reason."""
         if action not in ACTIONS:
             raise ValueError(f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
         if count < 0:
             raise ValueError(f"count must be 0 or more, not {count}")
         if count:
+            fields = dict(fields or {})
+            text = english(fields)
             self.entries.append(
-                LedgerEntry(reason, int(count), action, detail,
-                            [r.item() if hasattr(r, "item") else r for r in list(rows)[:5]])
+                LedgerEntry(reason.format(**text) if fields else reason, int(count), action,
+                            detail.format(**text) if fields else detail,
+                            [r.item() if hasattr(r, "item") else r for r in list(rows)[:5]],
+                            key=reason, detail_key=detail, fields=fields)
             )
 
     @property
@@ -122,8 +146,14 @@ def attach(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     return df
 
 
+def ledgers(*frames: pd.DataFrame) -> list[Ledger]:
+    """The ledgers of the given loaded frames (those that have one)."""
+    return [led for led in map(ledger_of, frames) if led is not None]
+
+
 def ledger_table(*frames: pd.DataFrame) -> pd.DataFrame:
-    """All ledgers of the given loaded frames as one table (for notebooks)."""
+    """All ledgers of the given loaded frames as one table (for notebooks; in English:
+    :func:`crmlib.words.quality.ledger_table` writes it in a page's language)."""
     parts = [led.to_frame() for led in map(ledger_of, frames) if led is not None]
     if not parts:
         return Ledger("", "").to_frame()

@@ -59,6 +59,34 @@ def revenue_summary(transactions: pd.DataFrame, summary: pd.DataFrame, currency:
     return pd.DataFrame({"value": pd.Series(rows)})
 
 
+def headline_numbers(transactions: pd.DataFrame, summary: pd.DataFrame) -> dict:
+    """The headline numbers of the overview report (numbers only; :func:`crmlib.words.overview.headline`
+    writes them in the page's language): ``customers``, ``transactions`` (lines of the file), ``orders``
+    and ``revenue_per_order`` when there are order ids, ``first``/``last`` dates, ``gross`` (purchases),
+    ``returns`` (their sum, negative) in ``return_lines`` lines, ``net``, ``came_back`` (share of
+    customers with a repeat purchase) and ``repeat_mean`` (repeat purchases per customer)."""
+    amounts = transactions["amount"]
+    out = {"customers": len(summary), "transactions": len(transactions)}
+    if has_column(transactions, "order_id"):
+        out["orders"] = int(transactions["order_id"].nunique())
+        out["revenue_per_order"] = float(amounts.sum()) / out["orders"]
+    out.update(first=transactions["date"].min(), last=transactions["date"].max(),
+               gross=float(amounts[amounts >= 0].sum()), returns=float(amounts[amounts < 0].sum()),
+               return_lines=int((amounts < 0).sum()), net=float(amounts.sum()),
+               came_back=float(np.mean(summary["frequency"] > 0)) if len(summary) else float("nan"),
+               repeat_mean=float(summary["frequency"].mean()))
+    return out
+
+
+def purchase_days(transactions: pd.DataFrame) -> pd.Series:
+    """The amount of each purchase: one customer's transactions of one day, netted, on the days that
+    count as a purchase (:mod:`crmlib.summary`: a transaction of amount >= 0 and a net amount >= 0)."""
+    day = transactions["date"].dt.normalize()
+    daily = transactions.assign(day=day, bought=transactions["amount"] >= 0).groupby(
+        ["customer_id", "day"], observed=True).agg(amount=("amount", "sum"), bought=("bought", "any"))
+    return daily.loc[daily["bought"] & (daily["amount"] >= 0), "amount"]
+
+
 def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     """Net revenue, transactions and active customers per calendar period (default: month).
 

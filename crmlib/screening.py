@@ -95,6 +95,12 @@ def late_dates(dates: pd.Series, two_digit_years: bool = False) -> np.ndarray:
     return out
 
 
+#: The detail of a date column's late dates, without and with two-digit years.
+LATE = "kept; check these dates, they lie more than a year after the others"
+LATE_SHORT_YEARS = (LATE + " (written with two-digit years: 00-68 are read as 2000-2068, 69-99 as 1969-1999; write "
+                    "four-digit years if these belong to another century)")
+
+
 def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[str, ...] = (),
            attributes: tuple[str, ...] = (), dates: tuple[str, ...] = (), short_years=(),
            redact: bool = True) -> pd.DataFrame:
@@ -116,10 +122,11 @@ def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[s
         identifying, distinct, n = looks_identifying(out[col])
         if identifying:
             present = out[col].notna().to_numpy()
-            ledger.add(f"column '{col}' looks like names or identifiers", int(present.sum()), action="changed",
-                       detail=f"{distinct:,} different values among {n:,} customers: an attribute that differs "
+            ledger.add("column '{column}' looks like names or identifiers", int(present.sum()), action="changed",
+                       detail="{distinct} different values among {customers} customers: an attribute that differs "
                               "from customer to customer identifies people and groups no one, so the column "
-                              "was removed", rows=rows[present])
+                              "was removed", rows=rows[present],
+                       fields={"column": col, "distinct": int(distinct), "customers": int(n)})
             out = out.drop(columns=col)
     if redact:
         for col in dict.fromkeys(text + attributes):
@@ -127,25 +134,25 @@ def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[s
                 continue
             cleaned = _redact(out[col])
             changed = (cleaned.fillna("").astype(str) != out[col].fillna("").astype(str)).to_numpy()
-            ledger.add(f"email or phone in {col}", int(changed.sum()), action="changed",
-                       detail="replaced by [email] / [phone] / [id]; the values are not shown", rows=rows[changed])
+            ledger.add("email or phone in {column}", int(changed.sum()), action="changed",
+                       detail="replaced by [email] / [phone] / [id]; the values are not shown", rows=rows[changed],
+                       fields={"column": col})
             out[col] = cleaned
     for col in attributes:  # after redaction: an email or phone left as a lone [email] is rare too
         if col not in out.columns or not _is_text(out[col]):
             continue
         rare = rare_values(out[col])
-        ledger.add(f"rare values in '{col}'", int(rare.sum()), action="changed",
-                   detail=f"values shared by fewer than {MIN_GROUP} customers are shown as '{RARE}': such a "
-                          "value can point at one person (a name typed into the column)", rows=rows[rare])
+        ledger.add("rare values in '{column}'", int(rare.sum()), action="changed",
+                   detail="values shared by fewer than {min_group} customers are shown as '{rare}': such a "
+                          "value can point at one person (a name typed into the column)", rows=rows[rare],
+                   fields={"column": col, "min_group": MIN_GROUP, "rare": RARE})
         if rare.any():
             out[col] = out[col].astype(object).where(~rare, RARE)
     for col in dates:
         if col not in out.columns:
             continue
         late = late_dates(out[col], col in short_years)
-        why = (" (written with two-digit years: 00-68 are read as 2000-2068, 69-99 as 1969-1999; write "
-               "four-digit years if these belong to another century)" if col in short_years else "")
-        ledger.add(f"'{col}' in the future or far after the rest of the column", int(late.sum()), action="flagged",
-                   detail=f"kept; check these dates, they lie more than a year after the others{why}",
-                   rows=rows[late])
+        detail = LATE_SHORT_YEARS if col in short_years else LATE
+        ledger.add("'{column}' in the future or far after the rest of the column", int(late.sum()), action="flagged",
+                   detail=detail, rows=rows[late], fields={"column": col})
     return out

@@ -123,12 +123,12 @@ def summary_frame(customers: pd.DataFrame, *, source: str, freq: str, end_day: i
     buyers = int((customers["buy_days"] > 0).sum())
     net = int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum())
     reason, detail = NO_PURCHASE_DAY["net"]
-    ledger.add(reason, net, action="dropped", detail=detail.format(customers=net))
+    ledger.add(reason, net, action="dropped", detail=detail, fields={"customers": net})
     ledger.add("no purchase day", len(customers) - buyers - net, action="dropped",
                detail="only returns, or only transactions after observation end")
     kept = customers[customers["cal_days"] > 0]
     ledger.add("first purchase after calibration end", buyers - len(kept), action="dropped",
-               detail=f"not yet a customer on {cal_end.date()}")
+               detail="not yet a customer on {date}", fields={"date": cal_end.date()})
     columns = dict(_OUTPUT)
     if calibration_end is not None:
         columns.update(_HOLDOUT)

@@ -178,7 +178,7 @@ class TransactionLog:
         ledger.add("no customer_id", no_id, action="dropped", detail="cannot be attributed to a customer")
         if self.observation_end is not None:
             ledger.add("date after observation end", late_rows, action="dropped",
-                       detail=f"after {self.observation_end.date()}")
+                       detail="after {date}", fields={"date": self.observation_end.date()})
         sq._duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
         ledger.add("return or refund (negative amount)", returns, action="flagged",
                    detail="kept; netted against the same customer's purchases of that day")
@@ -186,7 +186,7 @@ class TransactionLog:
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
         for key, (reason, detail) in NO_PURCHASE_DAY.items():
             n_rows, n_customers = customers[key]
-            ledger.add(reason, n_rows, action="flagged", detail=detail.format(customers=n_customers))
+            ledger.add(reason, n_rows, action="flagged", detail=detail, fields={"customers": n_customers})
         if self._x["zoned"]:
             ledger.notes.append(TZ_NOTE.format(column="date"))
         unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]

@@ -132,12 +132,13 @@ def test_overview_findings():
                            "rows": [3, 12, 2], "action": ["dropped", "flagged", "dropped"],
                            "detail": ["", "", "kept the first"], "example rows": ["", "", ""]})
     words = findings.overview(_customers(), ledger, currency="INR")
-    assert words[0] == ("10 customers made 28 purchases worth INR 1,000 in all (INR 100 per customer), counting "
+    # money written one way, by crmlib.formats (issue 21): the code, a no-break space, the amount
+    assert words[0] == ("10 customers made 28 purchases worth INR\xa01,000 in all (INR\xa0100 per customer), counting "
                         "a customer's transactions of one day as one purchase, as every model here does.")
     assert words[1] == "60% of customers have bought only once; the repeat buyers made 4 repeat purchases each (median)."
     assert words[2] == "The top 20% of customers by revenue bring 92% of all revenue."
-    assert words[3] == ("Biggest data-quality issue: 12 transactions rows were flagged (kept) for \u201czero amount\u201d; "
-                        "5 rows were dropped in all (the data-quality table gives the details).")
+    assert words[3] == ("Biggest data-quality issue: 12 transactions rows were flagged (kept) for \u201czero amount\u201d "
+                        "(the data-quality table gives the details). In all, 5 rows were dropped.")
     assert findings.data_quality(ledger.iloc[:0]).startswith("Nothing was dropped")
 
 

@@ -14,163 +14,204 @@ import pandas as pd
 import seaborn as sns
 
 from crmlib.exceptions import DataError
+from crmlib.formats import Formats
 from crmlib.plots import style
+from crmlib.words import Words
+from crmlib.words import overview as ow
 
 
-def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS"):
+def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple[Words, Formats]:
+    """The figure's words and formats: ``fmt`` (the page's, with its currency) or English with
+    ``currency``; ``words`` default to ``fmt``'s language."""
+    fmt = fmt or Formats("en", currency=currency or None)
+    return (words or Words(fmt.lang)), fmt
+
+
+def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", words: Words | None = None,
+                  fmt: Formats | None = None):
     """New and active customers per month (or other ``freq``), from canonical transactions."""
+    w, fmt = _lang(words, fmt)
     tx = transactions[~transactions["is_return"]] if "is_return" in transactions else transactions
     period = tx["date"].dt.to_period(freq[0]).dt.start_time
     first = tx.groupby("customer_id")["date"].min().dt.to_period(freq[0]).dt.start_time
     active = tx.assign(period=period).groupby("period")["customer_id"].nunique()
     new = first.value_counts().sort_index().reindex(active.index, fill_value=0)
-    frame = pd.DataFrame({"active customers": active, "new customers": new}).rename_axis("period")
+    frame = pd.DataFrame({w(ow.LEGEND_ACTIVE): active, w(ow.LEGEND_NEW): new}).rename_axis("period")
     with style.grid():
         ax = style.axes(ax, (9, 4))
         long = frame.reset_index().melt("period", var_name="series", value_name="customers")
         sns.lineplot(long, x="period", y="customers", hue="series", marker="o", palette=style.PALETTE, ax=ax)
-        ax.set(title=f"Customer base: {int(active.iloc[-1]):,} customers active in the last period, "
-                     f"{int(new.sum()):,} acquired in all",
-               xlabel="Period start (date)", ylabel="Customers (count)")
+        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        ax.set(title=w(ow.TITLE_CUSTOMER_BASE, active=fmt.count(active.iloc[-1]), new=fmt.count(new.sum())),
+               xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_CUSTOMERS))
+        _months(ax, active.index, fmt)
         ax.legend(title=None)
     return ax
 
 
-def frequency_distribution(summary: pd.DataFrame, *, ax=None, cap: int = 10):
+def frequency_distribution(summary: pd.DataFrame, *, ax=None, cap: int = 10, words: Words | None = None,
+                           fmt: Formats | None = None):
     """How many customers made 0, 1, 2, ... repeat purchases (the last bar is ``cap`` or more)."""
+    w, fmt = _lang(words, fmt)
     counts = summary["frequency"].clip(upper=cap).value_counts().sort_index()
-    labels = [str(int(i)) if i < cap else f"{cap}+" for i in counts.index]
+    labels = [fmt.count(i) if i < cap else f"{fmt.count(cap)}+" for i in counts.index]
     one_timers = (summary["frequency"] == 0).mean()
     with style.grid():
         ax = style.axes(ax, (8, 4))
         sns.barplot(x=labels, y=counts.to_numpy(), color=style.colours()[0], ax=ax)
-        ax.set(title=f"{one_timers:.0%} of customers bought only once",
-               xlabel="Repeat purchases (count)", ylabel="Customers (count)")
+        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        ax.set(title=w(ow.TITLE_ONCE, share=fmt.share(one_timers, 0)),
+               xlabel=w(ow.AXIS_REPEAT_PURCHASES), ylabel=w(ow.AXIS_CUSTOMERS))
     return ax
 
 
-def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = ""):
-    """Distribution of purchase amounts on a log scale (returns and zero amounts left out)."""
-    amounts = transactions.loc[transactions["amount"] > 0, "amount"]
-    unit = f" ({currency})" if currency else ""
+def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
+                       fmt: Formats | None = None):
+    """Distribution of purchase amounts on a log scale, a purchase being a customer-day as in every
+    model (:func:`crmlib.overview.purchase_days`: one customer's transactions of one day, netted); days that net to
+    zero are left out of the log scale."""
+    w, fmt = _lang(words, fmt, currency)
+    from crmlib.overview import purchase_days
+
+    amounts = purchase_days(transactions)
+    amounts = amounts[amounts > 0]
     with style.grid():
         ax = style.axes(ax, (8, 4))
         sns.histplot(amounts, bins=40, log_scale=True, color=style.colours()[1], ax=ax)
         ax.axvline(amounts.median(), color="black", linestyle="--", linewidth=1)
-        ax.set(title=f"Half of all purchases are below {amounts.median():,.2f}{unit}",
-               xlabel=f"{style.money_label('Purchase amount', currency)}, log scale", ylabel="Purchases (count)")
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        ax.set(title=w(ow.TITLE_SPEND, median=fmt.money(amounts.median(), 2)),
+               xlabel=w(ow.AXIS_PURCHASE_AMOUNT, unit=ow.money_unit(w, fmt)), ylabel=w(ow.AXIS_PURCHASES))
     return ax
 
 
-def channel_mix(transactions: pd.DataFrame, *, ax=None, currency: str = ""):
-    """Share of purchases and of revenue by channel (the data need a ``channel`` column)."""
+def channel_mix(transactions: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
+                fmt: Formats | None = None):
+    """Share of transaction lines and of revenue by channel (the data need a ``channel`` column)."""
+    w, fmt = _lang(words, fmt, currency)
     if "channel" not in transactions or transactions["channel"].isna().all():
         raise DataError("channel_mix: the transactions have no 'channel' column (or it is empty); "
                         "leave the figure out for these data.")
     tx = transactions[transactions["amount"] > 0].fillna({"channel": "unknown"})
     by = tx.groupby("channel").agg(purchases=("amount", "size"), revenue=("amount", "sum"))
-    shares = (by / by.sum()).rename(columns={"purchases": "share of purchases",
-                                             "revenue": "share of revenue"})
-    shares = shares.sort_values("share of revenue", ascending=False)
+    purchases, revenue = w(ow.LEGEND_SHARE_LINES), w(ow.LEGEND_SHARE_REVENUE)
+    shares = (by / by.sum()).rename(columns={"purchases": purchases, "revenue": revenue})
+    shares = shares.sort_values(revenue, ascending=False)
     long = shares.reset_index().melt("channel", var_name="measure", value_name="share")
     top = shares.index[0]
     with style.grid():
         ax = style.axes(ax, (8, 4))
         sns.barplot(long, x="channel", y="share", hue="measure", palette=style.PALETTE, ax=ax)
-        style.percent(ax.yaxis)
-        ax.set(title=f"'{top}' brings {shares.loc[top, 'share of revenue']:.0%} of revenue",
-               xlabel="Channel", ylabel="Share (%)")
+        ax.yaxis.set_major_formatter(fmt.ticks("share"))
+        ax.set(title=w(ow.TITLE_CHANNEL, channel=top, share=fmt.share(shares.loc[top, revenue], 0)),
+               xlabel=w(ow.AXIS_CHANNEL), ylabel=w(ow.AXIS_SHARE))
         ax.legend(title=None)
     return ax
 
 
-def _months(ax, index: pd.DatetimeIndex) -> None:
-    """Date ticks that never crowd: at most about 12 labelled periods, as 'Jan 2025'."""
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+def _months(ax, index: pd.DatetimeIndex, fmt: Formats | None = None) -> None:
+    """Date ticks that never crowd: at most about 12 labelled months, as 'Jan 2025' in the language
+    of ``fmt`` (matplotlib's concise English labels without it)."""
+    if fmt is None:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    step = max(1, -(-len(index) // 12))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.month(mdates.num2date(v), "short")))
 
 
-def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = ""):
+def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
+                      fmt: Formats | None = None):
     """Net revenue per period (from :func:`crmlib.overview.revenue_by_period`), the peak marked."""
+    w, fmt = _lang(words, fmt, currency)
     revenue = periods["revenue"]
     peak = revenue.idxmax()
     share = revenue[peak] / revenue.mean() - 1 if revenue.mean() > 0 else 0.0
-    unit = f" {currency}" if currency else ""
     with style.grid():
         ax = style.axes(ax, (9, 4))
         colour = style.colours()[0]
         ax.plot(revenue.index, revenue.to_numpy(), marker="o", color=colour)
         ax.fill_between(revenue.index, 0, revenue.to_numpy(), color=colour, alpha=0.15)
         ax.plot([peak], [revenue[peak]], marker="o", markersize=10, color=style.colours()[3], linestyle="")
-        _months(ax, revenue.index)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        _months(ax, revenue.index, fmt)
+        ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
-        ax.set(title=f"Revenue peaks in {peak:%b %Y} at {revenue[peak]:,.0f}{unit}, "
-                     f"{share:.0%} above the mean period",
-               xlabel="Period start (date)", ylabel=style.money_label("Net revenue", currency))
+        ax.set(title=w(ow.TITLE_REVENUE_PEAK, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0),
+                       share=fmt.share(share, 0)),
+               xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_NET_REVENUE, unit=ow.money_unit(w, fmt)))
     return ax
 
 
-def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = ""):
+def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
+                     fmt: Formats | None = None):
     """Orders per period and their mean value (from :func:`crmlib.overview.revenue_by_period` of
     transactions with an ``order_id``)."""
     if "orders" not in periods.columns:
         raise DataError("orders_over_time: the table has no 'orders' column: the transactions have no "
                         "order id; leave the figure out for these data.")
+    w, fmt = _lang(words, fmt, currency)
     orders = periods["orders"]
     busiest = orders.idxmax()
     per_order = periods["revenue"].sum() / orders.sum() if orders.sum() else float("nan")
-    unit = f" {currency}" if currency else ""
     with style.grid():
         ax = style.axes(ax, (9, 4))
         ax.plot(orders.index, orders.to_numpy(), marker="o", color=style.colours()[2])
-        _months(ax, orders.index)
+        _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
-        ax.set(title=f"{int(orders.sum()):,} orders of {per_order:,.0f}{unit} on average; "
-                     f"the most in {busiest:%b %Y} ({int(orders[busiest]):,})",
-               xlabel="Period start (date)", ylabel="Orders (count)")
+        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        ax.set(title=w(ow.TITLE_ORDERS, orders=fmt.count(orders.sum()), per_order=fmt.money(per_order, 0),
+                       month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),
+               xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_ORDERS))
     return ax
 
 
-def category_mix(mix: pd.DataFrame, *, ax=None):
+def category_mix(mix: pd.DataFrame, *, ax=None, words: Words | None = None, fmt: Formats | None = None):
     """Each category's share of revenue and of customers (from :func:`crmlib.overview.category_mix`)."""
+    w, fmt = _lang(words, fmt)
     shares = mix[["revenue_share", "customer_share"]].rename(
-        columns={"revenue_share": "share of revenue", "customer_share": "share of customers"})
+        columns={"revenue_share": w(ow.LEGEND_SHARE_REVENUE), "customer_share": w(ow.LEGEND_SHARE_CUSTOMERS)})
     long = shares.rename_axis("category").reset_index().melt("category", var_name="measure", value_name="share")
     top = mix.index[0]
     with style.grid():
         ax = style.axes(ax, (8, 1.6 + 0.45 * len(mix)))
         sns.barplot(long, y="category", x="share", hue="measure", palette=style.PALETTE, ax=ax)
-        style.percent(ax.xaxis)
-        ax.set(title=f"'{top}' brings {mix.loc[top, 'revenue_share']:.0%} of revenue from "
-                     f"{mix.loc[top, 'customer_share']:.0%} of customers",
-               xlabel="Share (%; a customer may buy in several categories)", ylabel="Category")
+        ax.xaxis.set_major_formatter(fmt.ticks("share"))
+        ax.set(title=w(ow.TITLE_CATEGORY, category=top, revenue_share=fmt.share(mix.loc[top, "revenue_share"], 0),
+                       customer_share=fmt.share(mix.loc[top, "customer_share"], 0)),
+               xlabel=w(ow.AXIS_CATEGORY_SHARE), ylabel=w(ow.AXIS_CATEGORY))
         ax.legend(title=None, loc="lower right")
     return ax
 
 
-def attribute_value(table: pd.DataFrame, *, ax=None, currency: str = ""):
+def attribute_value(table: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
+                    fmt: Formats | None = None):
     """Revenue per buying customer for each value of a customers-file attribute, customers in
     brackets (from :func:`crmlib.overview.attribute_value`)."""
+    from crmlib import overview
+
+    w, fmt = _lang(words, fmt, currency)
     column = table.index.name or "attribute"
+    merged = (overview.NOT_IN_FILE, overview.BLANK, overview.OTHER)
+    real = table.loc[[v not in merged for v in table.index], "revenue_per_buyer"].astype(float).dropna()
+    table = ow.attribute_labels(table, w)
     names = [str(v) for v in table.index]
-    labels = [f"{n} ({c:,})" for n, c in zip(names, table["customers"])]
+    labels = [f"{n} ({fmt.count(c)})" for n, c in zip(names, table["customers"])]
     per = table["revenue_per_buyer"].astype(float)
-    real = per[[not n.startswith("(") for n in names]].dropna()
-    unit = f" {currency}" if currency else ""
     if len(real) >= 2 and real.min() > 0:
-        title = (f"{real.idxmax()} customers bring {real.max():,.0f}{unit} each, "
-                 f"{real.max() / real.min():.1f}x {real.idxmin()}")
+        title = w(ow.TITLE_ATTRIBUTE_RATIO, best=real.idxmax(), amount=fmt.money(real.max(), 0),
+                  ratio=fmt.number(real.max() / real.min(), 1), worst=real.idxmin())
     elif len(real):
-        title = f"{real.idxmax()} customers bring {real.max():,.0f}{unit} each"
+        title = w(ow.TITLE_ATTRIBUTE_ONE, best=real.idxmax(), amount=fmt.money(real.max(), 0))
     else:
-        title = f"No {column.replace('_', ' ')} value holds enough customers to compare"
+        title = w(ow.TITLE_ATTRIBUTE_NONE, column=column)
     with style.grid():
         ax = style.axes(ax, (8, 1.4 + 0.38 * len(table)))
         ax.barh(labels, per.fillna(0).to_numpy(), color=style.colours()[4])
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.set(title=title, xlabel=style.money_label("Net revenue per buying customer", currency),
-               ylabel=f"{column.replace('_', ' ').capitalize()} (customers)")
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        ax.set(title=title, xlabel=w(ow.AXIS_REVENUE_PER_BUYER, unit=ow.money_unit(w, fmt)),
+               ylabel=w(ow.AXIS_ATTRIBUTE, column=column))
     return ax

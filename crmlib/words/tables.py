@@ -80,3 +80,10 @@ FIRST_ROWS = NP_("The first {shown} of {total} row.", "The first {shown} of {tot
 AS_CSV = N_("As a CSV file: {link}.")
 #: Under a table with an empty cell: {dash} is the dash shown for it.
 NO_VALUE = N_("{dash} no value.")
+
+#: The overview report's tables (revenue by month, category mix, customers by attribute).
+LABELS.update({
+    "month": N_("Month"), "period": N_("Period"), "transactions": N_("Transaction lines"), "orders": N_("Orders"),
+    "revenue_per_order": N_("Revenue per order"), "revenue_per_customer": N_("Revenue per customer"),
+    "buyers": N_("Buyers"), "revenue_per_buyer": N_("Revenue per buyer"), "mean_clv": N_("Mean lifetime value"),
+})
