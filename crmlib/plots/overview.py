@@ -15,13 +15,14 @@ import seaborn as sns
 
 from crmlib.exceptions import DataError
 from crmlib.plots import style
+from crmlib.purchases import first_purchase
 
 
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS"):
     """New and active customers per month (or other ``freq``), from canonical transactions."""
     tx = transactions[~transactions["is_return"]] if "is_return" in transactions else transactions
     period = tx["date"].dt.to_period(freq[0]).dt.start_time
-    first = tx.groupby("customer_id")["date"].min().dt.to_period(freq[0]).dt.start_time
+    first = first_purchase(transactions).dt.to_period(freq[0]).dt.start_time  # crmlib.purchases
     active = tx.assign(period=period).groupby("period")["customer_id"].nunique()
     new = first.value_counts().sort_index().reindex(active.index, fill_value=0)
     frame = pd.DataFrame({"active customers": active, "new customers": new}).rename_axis("period")
