@@ -63,8 +63,15 @@ def transactions_relation(transactions, source: str = "<transactions>"):
         yield con, relation, None if last is None else int(last)
 
 
+def _day(value) -> int:
+    """A date argument as a day number (a DataError when it is not a date)."""
+    from crmlib.io import as_date
+
+    return to_day(as_date(value))
+
+
 def _end_day(observation_end, last_day) -> int | None:
-    return to_day(observation_end) if observation_end is not None else last_day
+    return _day(observation_end) if observation_end is not None else last_day
 
 
 def _dates(days) -> pd.Series:
@@ -121,7 +128,7 @@ def revenue(transactions, observation_end=None) -> pd.Series:
     """Net amount per customer (returns included) up to and including the day ``observation_end``
     (default: every transaction), indexed by ``customer_id`` (text), sorted by id."""
     with transactions_relation(transactions) as (con, relation, _):
-        end = to_day(observation_end) if observation_end is not None else None
+        end = _day(observation_end) if observation_end is not None else None
         out = con.execute(f"{revenue_sql(relation, end)} ORDER BY customer_id").df()
     return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
 
