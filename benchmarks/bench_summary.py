@@ -57,7 +57,7 @@ print(json.dumps({"method": "lifetimes", "seconds": time.perf_counter() - start,
 def work(method: str, path: str) -> dict:
     """Run one method in this process; return its wall time, peak memory and customer count."""
     import crmlib
-    from crmlib import summary_sql
+    from crmlib import duck, summary_sql
 
     if method == "Spark local[2]":
         from pyspark.sql import SparkSession
@@ -75,7 +75,7 @@ def work(method: str, path: str) -> dict:
     if method == "crmlib":
         out = crmlib.rfm_summary(path, freq="W")
     elif method == "bare DuckDB":
-        with summary_sql._Connection() as con:
+        with duck.Connection() as con:
             relation = (f"(SELECT customer_id, {summary_sql.day_number('date', 'duckdb')} AS day, amount "
                         f"FROM read_parquet('{path}'))")
             last = con.execute(f"SELECT MAX(day) FROM {relation}").fetchall()[0][0]

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.retention import _purchase_days, inactivity_days
+from crmlib.purchases import purchase_days
+from crmlib.retention import inactivity_days
 
 #: Names of the scores compared by :func:`compare_churn_models`, in the order they are listed.
 GRADIENT_BOOSTING, LOGISTIC, P_ALIVE, INACTIVITY = (
@@ -32,7 +33,7 @@ def churn_labels(transactions: pd.DataFrame, cutoff, window_days: int) -> pd.Ser
     """True for each customer known by ``cutoff`` (first purchase on or before it) who makes no
     purchase in the ``window_days`` days after it; indexed by ``customer_id``."""
     cutoff = pd.Timestamp(cutoff)
-    days, _ = _purchase_days(transactions, cutoff + pd.Timedelta(days=window_days))
+    days = purchase_days(transactions, cutoff + pd.Timedelta(days=window_days))
     bought = days[days["is_purchase"]]
     known = bought.loc[bought["day"] <= cutoff, "customer_id"].unique()
     came_back = bought.loc[bought["day"] > cutoff, "customer_id"].unique()
@@ -64,7 +65,7 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
                         "tenure_days": base["T"], "revenue": base["revenue"], "mean_spend": base["mean_spend"],
                         "mean_gap_days": (base["recency"] / base["frequency"]).where(base["frequency"] > 0)},
                        index=base.index)
-    days, _ = _purchase_days(transactions, cutoff)
+    days = purchase_days(transactions, cutoff)
     recent = days[days["is_purchase"] & (days["day"] > cutoff - pd.Timedelta(days=recent_days))]
     out["recent_purchases"] = recent.groupby("customer_id").size().reindex(out.index, fill_value=0)
     tx = transactions[pd.to_datetime(transactions["date"]) <= cutoff]

@@ -35,7 +35,11 @@ ID_RULE = ("customer ids are read as text: a whole number written as a float (81
            "every file format; leading zeros and upper/lower case are kept")
 
 _MISSING = ["", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>"]
+#: Id values read as missing (an empty id).
+NULL_WORDS = tuple(_MISSING)
 _FLOAT_WHOLE = r"^([+-]?\d+)\.0+$"
+#: A whole number written as a float (81.0); crmlib.ids.ID_RULE reads it as the id 81.
+FLOAT_WHOLE = _FLOAT_WHOLE
 
 
 def normalise_ids(values) -> pd.Series:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.summary import _daily
+from crmlib.purchases import first_purchase, first_purchase_sql, observation_end as last_transaction_day, purchase_days
 from crmlib.units import UNIT_NAMES
 
 #: Cohort periods and their names on axes.
@@ -37,10 +37,9 @@ COHORT_VALUES = ("customers", "share", "revenue")
 
 # --------------------------------------------------------------------------- cohorts
 def _purchase_days(transactions: pd.DataFrame, observation_end=None) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """Customer-days of :mod:`crmlib.summary` up to ``observation_end`` and the end used."""
-    daily = _daily(transactions)
-    end = pd.Timestamp(observation_end) if observation_end is not None else daily["day"].max()
-    return daily[daily["day"] <= end], end
+    """Customer-days of :mod:`crmlib.purchases` up to ``observation_end`` and the end used."""
+    end = pd.Timestamp(observation_end) if observation_end is not None else last_transaction_day(transactions)
+    return purchase_days(transactions, end), end
 
 
 def _check_period(period: str) -> None:
@@ -55,7 +54,7 @@ def _frame_cohorts(transactions: pd.DataFrame, period: str, value: str, observat
     bought = days[days["is_purchase"]]
     if bought.empty:
         raise DataError(f"cohort_table: no purchase up to {end.date()}; check observation_end and the amounts.")
-    first = bought.groupby("customer_id")["day"].min()
+    first = first_purchase(transactions, end)
     days = days[days["customer_id"].isin(first.index)]
     ordinal = pd.PeriodIndex(days["day"], freq=period).asi8
     cohort = pd.PeriodIndex(first.reindex(days["customer_id"]).to_numpy(), freq=period).asi8
@@ -89,7 +88,8 @@ def _log_cohorts(log, period: str, value: str, observation_end):
     ordinal = _PERIOD_SQL[period].format(d="day")
     cells = log.per_customer(f"""
         WITH d AS (SELECT customer_id, day, amount, {ordinal} AS p FROM {{days}} WHERE day <= {end_day}),
-        f AS (SELECT customer_id, MIN(p) AS cohort FROM d WHERE amount >= 0 GROUP BY 1)
+        f AS (SELECT customer_id, {_PERIOD_SQL[period].format(d="first_day")} AS cohort
+              FROM ({first_purchase_sql("{days}", end_day)}))
         SELECT cohort, p - cohort AS k,
                COUNT(DISTINCT CASE WHEN amount >= 0 THEN customer_id END) AS customers,
                SUM(amount) AS revenue, COUNT(DISTINCT CASE WHEN p = cohort THEN customer_id END) AS size

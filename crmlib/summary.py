@@ -25,7 +25,9 @@ summary's ledger (``crmlib.ledger_of(summary)``).
 Time zones: a transaction's day is its local calendar day, the day in the zone its time was
 recorded in (as :mod:`crmlib.io` keeps local times and drops offsets).
 
-Where the work happens: the rules above are written once, as SQL (:mod:`crmlib.summary_sql`).
+Where the work happens: the rules above are written once, as SQL (:mod:`crmlib.summary_sql`;
+purchase day, first purchase, revenue and observation end in :mod:`crmlib.purchases`, the DuckDB
+connection and file checks in :mod:`crmlib.duck`).
 DuckDB (embedded) runs them on files, out-of-core, and on in-memory DataFrames too, without a
 copy: on 2M generated rows (220k customers) that took 2.9 s against 4.8 s for the pandas
 group-by it replaced, which is kept in ``tests/test_summary_sql.py`` as the reference the SQL is
@@ -41,36 +43,18 @@ import os
 
 import pandas as pd
 
+from crmlib import purchases, units
 from crmlib.exceptions import DataError
-from crmlib import units
 from crmlib.ledger import ledger_of
+from crmlib.purchases import transactions_relation
+from crmlib.summary_sql import run
+from crmlib.txlog import TransactionLog
 
 from crmlib.units import UNIT_DAYS  # noqa: E402,F401  (re-exported: spark and older callers import it from here)
 
 
 def _unit_days(freq: str) -> float:
     return units.days(freq)
-
-
-def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
-    """Net amount per customer and day, with ``has_purchase`` (a transaction with amount >= 0 that day)
-    and ``is_purchase`` (such a day whose net amount is >= 0: a purchase day)."""
-    missing = [c for c in ("customer_id", "date", "amount") if c not in transactions.columns]
-    if missing:
-        raise DataError(f"rfm_summary needs columns customer_id, date and amount; missing {missing}. "
-                        "Load the file with crmlib.read_transactions first.")
-    day = pd.DataFrame({
-        "customer_id": transactions["customer_id"].astype("string").to_numpy(),
-        "day": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
-        "amount": transactions["amount"].astype("float64").to_numpy(),
-    })
-    day["is_purchase"] = day["amount"] >= 0
-    daily = day.groupby(["customer_id", "day"], sort=True, observed=True).agg(
-        amount=("amount", "sum"), is_purchase=("is_purchase", "any")).reset_index()
-    # a day whose returns outweigh its purchases is a net return, not a purchase
-    daily["has_purchase"] = daily["is_purchase"]
-    daily["is_purchase"] &= daily["amount"] >= 0
-    return daily
 
 
 def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration_end=None,
@@ -107,8 +91,6 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
     a                    1      2.0  4.0            20.0
     b                    0      0.0  3.0             0.0
     """
-    from crmlib import summary_sql
-
     if counting != "day" or include_first_transaction:
         return _period_counting(transactions, observation_end, freq, calibration_end, counting,
                                 include_first_transaction)
@@ -117,17 +99,21 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
         if len(transactions) == 0:
             raise DataError("rfm_summary: the transactions are empty; there is nothing to summarise.")
         loaded = ledger_of(transactions)
-        out = summary_sql.frame_summary(transactions, getattr(loaded, "source", "<transactions>"),
-                                        observation_end, freq, unit, calibration_end)
+        source = getattr(loaded, "source", "<transactions>")
+        with transactions_relation(transactions, source) as (con, relation, last):
+            out = run(con, relation, source, observation_end, freq, unit, calibration_end, last)
         if loaded is not None:
             out.attrs["transactions_ledger"] = loaded
         return out
-    from crmlib.txlog import TransactionLog
-
     if isinstance(transactions, TransactionLog):
         return transactions.summary(observation_end, freq, unit, calibration_end)
     if isinstance(transactions, (str, os.PathLike, list, tuple)):
-        return summary_sql.files_summary(transactions, observation_end, freq, unit, calibration_end, duplicates)
+        # files: read once by DuckDB with the loader's checks (crmlib.txlog)
+        log = TransactionLog(transactions, observation_end=observation_end, duplicates=duplicates)
+        try:
+            return log.summary(observation_end, freq, unit, calibration_end)
+        finally:
+            log.close()
     raise DataError(f"rfm_summary takes a DataFrame of transactions, a crmlib.TransactionLog, or a path, a glob or a "
                     f"list of Parquet or CSV files; not {type(transactions).__name__}.")
 
@@ -147,15 +133,8 @@ def _period_counting(transactions, observation_end, freq, calibration_end, count
 def last_purchase(transactions) -> pd.Series:
     """Date of each customer's last purchase day (not a return-only day), indexed by ``customer_id``.
 
-    ``transactions``: a DataFrame or a :class:`crmlib.TransactionLog`."""
-    from crmlib.txlog import TransactionLog
-
-    if isinstance(transactions, TransactionLog):
-        return transactions.last_purchase()
-    daily = _daily(transactions)
-    out = daily[daily["is_purchase"]].groupby("customer_id")["day"].max()
-    out.index = out.index.astype("string")
-    return out.rename("last_purchase")
+    ``transactions``: a DataFrame or a :class:`crmlib.TransactionLog` (:func:`crmlib.purchases.last_purchase`)."""
+    return purchases.last_purchase(transactions)
 
 
 def date_range(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -164,8 +143,6 @@ def date_range(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
     >>> date_range(pd.DataFrame({"date": pd.to_datetime(["2024-01-05 10:00", "2024-01-01 09:00"])}))
     (Timestamp('2024-01-01 00:00:00'), Timestamp('2024-01-05 00:00:00'))
     """
-    from crmlib.txlog import TransactionLog
-
     if isinstance(transactions, TransactionLog):
         len(transactions)  # reads the log once
         return transactions.first_date, transactions.last_date
@@ -182,18 +159,10 @@ def transaction_count(transactions) -> int:
 
 def revenue(transactions, observation_end=None) -> pd.Series:
     """Net amount per customer (returns included) up to and including the day ``observation_end``,
-    indexed by ``customer_id`` (strings); a DataFrame or a :class:`crmlib.TransactionLog`."""
-    from crmlib.io import after_end
-    from crmlib.txlog import TransactionLog
+    indexed by ``customer_id`` (strings); a DataFrame or a :class:`crmlib.TransactionLog`
+    (:func:`crmlib.purchases.revenue`, the one definition of revenue)."""
+    from crmlib.errors import require_columns
 
-    if isinstance(transactions, TransactionLog):
-        return transactions.revenue(observation_end)
-    for col in ("customer_id", "date", "amount"):
-        if col not in transactions.columns:
-            raise DataError(f"transactions: missing column '{col}'; read them with crmlib.io.read_transactions.")
-    tx = transactions
-    if observation_end is not None:
-        tx = tx[~after_end(tx["date"], observation_end)]
-    out = tx.groupby("customer_id")["amount"].sum()
-    out.index = out.index.astype("string")
-    return out.rename("revenue")
+    if isinstance(transactions, pd.DataFrame):
+        require_columns(transactions, ("customer_id", "date", "amount"), "<transactions>", "transactions")
+    return purchases.revenue(transactions, observation_end)

@@ -32,8 +32,11 @@ import os
 
 import pandas as pd
 
+from crmlib import duck
+from crmlib.errors import show_names
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
+from crmlib.summary_sql import EPOCH, day_number, run, to_day, to_timestamp
 
 _ROWS, _DAYS = "crmlib_rows", "crmlib_days"
 
@@ -57,11 +60,10 @@ class TransactionLog:
 
     def __init__(self, source, observation_end=None, duplicates: str = "auto"):
         from crmlib.io import DUPLICATE_RULES, as_date
-        from crmlib.summary_sql import resolve_files
 
         if duplicates not in DUPLICATE_RULES:
             raise DataError(f"duplicates={duplicates!r}: expected one of {', '.join(map(repr, DUPLICATE_RULES))}.")
-        self.files = resolve_files(source)
+        self.files = duck.resolve_files(source)
         self.source = source
         self.observation_end = as_date(observation_end) if observation_end is not None else None
         self.duplicates = duplicates
@@ -103,18 +105,15 @@ class TransactionLog:
             pass
 
     def _open(self) -> None:
-        from crmlib import summary_sql as sq
-        from crmlib.summary_sql import day_number, to_day
-
-        conn = sq._Connection()
+        conn = duck.Connection()
         con = conn.__enter__()
         try:
-            types = sq._open(con, self.files)
+            types = duck.open_files(con, self.files)
             self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
             self._has_order_id = "order_id" in types
-            x = sq._expressions(types, self.files)
+            x = duck.expressions(types, self.files)
             self._x = x
-            self._rules = sq._rules(x)
+            self._rules = duck.rules(x)
             day = day_number(x["stamp"], "duckdb")
             quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
             with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
@@ -144,9 +143,8 @@ class TransactionLog:
     def _read(self) -> None:
         """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
         and the ledger from them (bad files are refused, naming rows and values)."""
-        from crmlib import summary_sql as sq
         from crmlib.ids import ID_RULE
-        from crmlib.io import NO_PURCHASE_DAY, TZ_NOTE, _names
+        from crmlib.io import NO_PURCHASE_DAY, TZ_NOTE
 
         if self._facts is not None:
             return
@@ -170,7 +168,7 @@ class TransactionLog:
             counts = con.execute("SELECT " + ", ".join(
                 f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
                 + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
-            sq._refuse(con, self._rules, counts)
+            duck.refuse(con, self._rules, counts)
         customers = self._customer_checks()
         ledger = Ledger(source=self.label, table="transactions", rows_read=read)
         ledger.add("customer id written as a whole-number float (81.0)", floaty, action="changed",
@@ -179,7 +177,7 @@ class TransactionLog:
         if self.observation_end is not None:
             ledger.add("date after observation end", late_rows, action="dropped",
                        detail="after {date}", fields={"date": self.observation_end.date()})
-        sq._duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
+        duck.record_duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
         ledger.add("return or refund (negative amount)", returns, action="flagged",
                    detail="kept; netted against the same customer's purchases of that day")
         ledger.add("zero amount", zeros, action="flagged",
@@ -189,16 +187,15 @@ class TransactionLog:
             ledger.add(reason, n_rows, action="flagged", detail=detail, fields={"customers": n_customers})
         if self._x["zoned"]:
             ledger.notes.append(TZ_NOTE.format(column="date"))
-        unused = [c for c in self._raw_columns if c not in sq.CANONICAL + ("is_return",)]
+        unused = [c for c in self._raw_columns if c not in duck.CANONICAL + ("is_return",)]
         if unused:
-            ledger.notes.append(f"column(s) not used: {_names(unused)}")
+            ledger.notes.append(f"column(s) not used: {show_names(unused)}")
         self._attrs["ledger"] = ledger
         self._facts = {"rows": rows, "first": first, "last": last}
 
     def _customer_checks(self) -> dict[str, tuple[int, int]]:
         """Refuse amounts whose sum for one customer overflows (naming rows and values, as
         crmlib.io does); return (rows, customers) without a purchase day, by crmlib.io.NO_PURCHASE_DAY's keys."""
-        from crmlib import summary_sql as sq
         from crmlib.io import OVERFLOW_RULE
 
         d = self._dropped
@@ -221,7 +218,7 @@ class TransactionLog:
             owners = (f"SELECT cid FROM {_ROWS} WHERE {self.kept()} GROUP BY cid "
                       f"HAVING NOT isfinite(SUM(abs(amt) * (n - {d})))")
             condition = f"{self._x['id']} IN ({owners})"
-            sq._refuse(self.con, {("amount", rule): condition}, {"rule0": over})
+            duck.refuse(self.con, {("amount", rule): condition}, {"rule0": over})
         return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
 
     @property
@@ -241,14 +238,10 @@ class TransactionLog:
 
     @property
     def first_date(self):
-        from crmlib.summary_sql import to_timestamp
-
         return None if self.first_day is None else to_timestamp(self.first_day)
 
     @property
     def last_date(self):
-        from crmlib.summary_sql import to_timestamp
-
         return None if self.last_day is None else to_timestamp(self.last_day)
 
     # ------------------------------------------------------------------ what reports ask
@@ -269,7 +262,6 @@ class TransactionLog:
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
         """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
         from crmlib.io import as_date
-        from crmlib.summary_sql import run
 
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
@@ -284,16 +276,12 @@ class TransactionLog:
 
     def revenue(self, observation_end=None) -> pd.Series:
         """Net amount per customer up to and including ``observation_end`` (returns included)."""
-        from crmlib.summary_sql import to_day
-
         end = to_day(observation_end) if observation_end is not None else None
         out = self.per_customer("SELECT customer_id, SUM(amount) AS revenue FROM {days} GROUP BY 1", end)
         return out.set_index(out["customer_id"].astype("string"))["revenue"]
 
     def last_purchase(self) -> pd.Series:
         """Date of each customer's last purchase day, as :func:`crmlib.summary.last_purchase`."""
-        from crmlib.summary_sql import EPOCH
-
         out = self.per_customer("SELECT customer_id, MAX(day) AS day FROM {days} WHERE amount >= 0 "
                                 "GROUP BY 1 ORDER BY 1")
         dates = EPOCH + pd.to_timedelta(out["day"].astype("int64"), unit="D")

@@ -16,7 +16,23 @@ import pytest
 from crmlib import DataError, ledger_of, read_transactions, rfm_summary
 from crmlib.datasets import load_cdnow, make_transactions
 from crmlib.ledger import Ledger, attach
-from crmlib.summary import UNIT_DAYS, _daily
+from crmlib.summary import UNIT_DAYS
+
+
+def _daily(transactions: pd.DataFrame) -> pd.DataFrame:
+    """Net amount per customer and day with ``has_purchase`` and ``is_purchase``: the pandas
+    purchase-day rule crmlib used before the SQL (crmlib.summary_sql.purchase_days_sql), kept as the reference."""
+    day = pd.DataFrame({
+        "customer_id": transactions["customer_id"].astype("string").to_numpy(),
+        "day": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
+        "amount": transactions["amount"].astype("float64").to_numpy(),
+    })
+    day["is_purchase"] = day["amount"] >= 0
+    daily = day.groupby(["customer_id", "day"], sort=True, observed=True).agg(
+        amount=("amount", "sum"), is_purchase=("is_purchase", "any")).reset_index()
+    daily["has_purchase"] = daily["is_purchase"]
+    daily["is_purchase"] &= daily["amount"] >= 0
+    return daily
 
 FHL = dict(observation_end="1998-06-30", freq="W", calibration_end="1997-09-30")  # Fader, Hardie & Lee 2005
 
@@ -199,7 +215,7 @@ def test_bad_files_give_one_data_error_naming_file_column_rows_and_values(tmp_pa
         assert part in message
     messy = tmp_path / "messy.csv"
     messy.write_text("Customer ID,Order Date,Revenue\na,2024-01-01,10\n")
-    with pytest.raises(DataError, match=r"crmlib's names .*'customer_id', 'date', 'amount' missing.*read_transactions"):
+    with pytest.raises(DataError, match=r"messy.csv \(transactions\): columns 'customer_id', 'date', 'amount' missing \(found: 'Customer ID'.*crmlib's names.*read_transactions"):
         rfm_summary(messy)
     with pytest.raises(DataError, match="no file matches"):
         rfm_summary(str(tmp_path / "nothing-*.parquet"))
@@ -274,7 +290,7 @@ def test_progress_bar_only_where_someone_watches_and_never_on_report_pages(monke
     import sys
 
     from crmlib.reports.kernels import KERNEL_ENV
-    from crmlib.summary_sql import _interactive
+    from crmlib.duck import interactive as _interactive
 
     class Terminal(io.StringIO):
         def isatty(self):

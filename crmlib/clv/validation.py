@@ -91,6 +91,7 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
     ``transactions`` may be a :class:`crmlib.TransactionLog`: the same counts then come from DuckDB
     and only the per-customer and per-period results enter pandas.
     """
+    from crmlib.purchases import first_purchase as first_purchases, purchase_days
     from crmlib.txlog import TransactionLog
 
     if isinstance(transactions, TransactionLog):
@@ -104,14 +105,13 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
         if col not in transactions.columns:
             raise DataError(f"tracking_inputs: column '{col}' missing; got {list(transactions.columns)}.")
     unit = pd.Timedelta(days=units.days(units.check(freq, "tracking_inputs: freq")))
-    if "is_return" in transactions.columns:  # returns are not purchases (crmlib.summary's rule)
-        transactions = transactions[~transactions["is_return"].astype(bool)]
-    days = transactions[["customer_id", "date"]].assign(date=pd.to_datetime(transactions["date"]).dt.normalize())
-    days = days.drop_duplicates()
+    days = purchase_days(transactions)  # crmlib.purchases: the one purchase-day rule
+    days = days.loc[days["is_purchase"], ["customer_id", "day"]].rename(columns={"day": "date"})
     start = pd.Timestamp(start) if start is not None else days["date"].min()
     end = pd.Timestamp(end) if end is not None else days["date"].max()
-    first = days.groupby("customer_id")["date"].transform("min")
-    first_purchase = days.groupby("customer_id")["date"].min().sub(start) / unit
+    firsts = first_purchases(transactions)
+    first = firsts.reindex(days["customer_id"]).to_numpy()
+    first_purchase = firsts.sub(start) / unit
     repeats = days.loc[(days["date"] > first) & (days["date"] <= end), "date"]
     n_periods = int(np.ceil((end - start) / unit))
     # a repeat at time u (in units since start) falls in period ceil(u), at least 1
@@ -126,7 +126,7 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
 def _log_tracking_inputs(log, freq: str, start, end, customers):
     """:func:`tracking_inputs` of a :class:`crmlib.TransactionLog`, in SQL: purchase days are days
     with a transaction of amount >= 0 (returns left out, as on a frame), each counted once."""
-    from crmlib.summary_sql import _double, to_day, to_timestamp
+    from crmlib.summary_sql import double as _double, purchase_days_sql, to_day, to_timestamp
 
     unit_days = units.days(units.check(freq, "tracking_inputs: freq"))
     end_day = to_day(end) if end is not None else None
@@ -136,7 +136,7 @@ def _log_tracking_inputs(log, freq: str, start, end, customers):
         con.register("crmlib_tracking_ids", pd.DataFrame({"customer_id": pd.Index(customers).astype(str)}))
         keep = "AND customer_id IN (SELECT customer_id FROM crmlib_tracking_ids)"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE crmlib_tracking_days AS
-        SELECT customer_id, day FROM {log.relation(end_day, daily=False)} WHERE amount >= 0 {keep} GROUP BY 1, 2""")
+        SELECT customer_id, day FROM {purchase_days_sql(log.relation(end_day, daily=False))} WHERE is_purchase = 1 {keep}""")
     lo, hi = con.execute("SELECT MIN(day), MAX(day) FROM crmlib_tracking_days").fetchone()
     if lo is None:
         raise DataError("tracking_inputs: no purchases in the transactions log for these customers.")

@@ -18,6 +18,7 @@ from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.words import Words
 from crmlib.words import overview as ow
+from crmlib.purchases import first_purchase
 
 
 def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple[Words, Formats]:
@@ -33,7 +34,7 @@ def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", word
     w, fmt = _lang(words, fmt)
     tx = transactions[~transactions["is_return"]] if "is_return" in transactions else transactions
     period = tx["date"].dt.to_period(freq[0]).dt.start_time
-    first = tx.groupby("customer_id")["date"].min().dt.to_period(freq[0]).dt.start_time
+    first = first_purchase(transactions).dt.to_period(freq[0]).dt.start_time  # crmlib.purchases
     active = tx.assign(period=period).groupby("period")["customer_id"].nunique()
     new = first.value_counts().sort_index().reindex(active.index, fill_value=0)
     frame = pd.DataFrame({w(ow.LEGEND_ACTIVE): active, w(ow.LEGEND_NEW): new}).rename_axis("period")

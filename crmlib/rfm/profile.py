@@ -157,20 +157,18 @@ def single_cohort(transactions, *, window_share: float = 0.25, share: float = 0.
     ``transactions``: a frame with ``customer_id`` and ``date``, or a
     :class:`crmlib.txlog.TransactionLog` (first days from DuckDB).
     """
+    from crmlib.purchases import first_purchase, observation_end
     from crmlib.txlog import TransactionLog
 
     if isinstance(transactions, TransactionLog):
-        from crmlib.summary_sql import EPOCH
-
-        got = transactions.per_customer("SELECT customer_id, MIN(day) AS day FROM {days} GROUP BY 1")
-        first = (EPOCH + pd.to_timedelta(got["day"].astype("int64"), unit="D")).sort_values()
+        first = first_purchase(transactions).sort_values()  # the one definition (crmlib.purchases)
         last = transactions.last_date
     else:
         for col in ("customer_id", "date"):
             if col not in transactions.columns:
                 raise DataError(f"single_cohort needs transactions with column {col!r}.")
-        first = pd.to_datetime(transactions.groupby("customer_id")["date"].min()).sort_values()
-        last = pd.to_datetime(transactions["date"]).max() if len(transactions) else None
+        first = first_purchase(transactions).sort_values() if len(transactions) else pd.Series(dtype="datetime64[ns]")
+        last = observation_end(transactions) if len(transactions) else None
     if len(first) < 20:
         return None
     span = (last - first.iloc[0]).days

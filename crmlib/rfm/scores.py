@@ -89,7 +89,6 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.io import after_end
 from crmlib.rfm.limits import LIMITS_ATTR, RecencyLimits, limits_of, named_rows
 from crmlib.units import UNIT_DAYS, UNIT_NAMES
 
@@ -316,10 +315,9 @@ def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end
             f"add_spend(observation_end={str(observation_end)!r}): the summary counts purchases only up to its "
             f"calibration_end {pd.Timestamp(calibration_end).date()}, so spend after it would be divided by "
             "calibration purchases. Leave observation_end out (it defaults to calibration_end).")
-    tx = transactions
-    if observation_end is not None:
-        tx = tx[~after_end(tx["date"], observation_end)]
-    revenue = tx.groupby("customer_id")["amount"].sum()
+    from crmlib.purchases import revenue as net_revenue  # the one definition of revenue
+
+    revenue = net_revenue(transactions, observation_end)
     out = summary.copy()
     revenue.index = revenue.index.astype(str)
     out["revenue"] = revenue.reindex(out.index.astype(str)).fillna(0.0).to_numpy(dtype=float)
