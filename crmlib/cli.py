@@ -1,4 +1,4 @@
-"""The ``crmlib`` command: ``validate``, ``report`` and ``demo``.
+"""The ``crmlib`` command: ``validate``, ``report``, ``demo`` and ``reidentify``.
 
 Bad input ends in one line on stderr and a non-zero exit status, never a traceback.
 """
@@ -96,6 +96,55 @@ def _demo(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _reidentify(args: argparse.Namespace) -> int:
+    """Map an action list's pseudonyms back to real ids into a private file (crmlib.reidentify)."""
+    from crmlib import reidentify
+
+    key = reidentify.key_from_environment(args.allow_public_key)
+    from crmlib.privacy import using_default_key
+
+    if using_default_key(key):  # allowed by --allow-public-key, else refused above
+        print("crmlib reidentify: warning: CRMLIB_SECRET is crmlib's public default key, so these lists were "
+              "never private: anyone with crmlib can do what this command does. Set your own secret and make "
+              "the reports again.", file=sys.stderr)
+    done = reidentify.reidentify(args.list, args.out, customers=args.customers or (),
+                                 transactions=args.transactions or (), column=args.column, key=key,
+                                 allow_public_key=args.allow_public_key, overwrite=args.overwrite)
+    print(f"{done['matched']} of {done['rows']} rows of {args.list} mapped to real customer ids "
+          f"(column {done['column']!r}) in {done['out']} (readable by you alone). It holds real ids: keep it "
+          "out of the reports folder, do not forward it, delete it when done.")
+    if done["matched"] < done["rows"]:
+        print(f"crmlib reidentify: {done['rows'] - done['matched']} rows found no id in the given files; their "
+              "customer_id is blank (were all the files the reports read given?)", file=sys.stderr)
+    return 0
+
+
+def _reidentify_parser(sub) -> None:
+    rid = sub.add_parser(
+        "reidentify", help="for the key holder: map an action list's pseudonyms back to real customer ids",
+        description="Pseudonymise every customer id of the given input files with CRMLIB_SECRET (the key the "
+                    "reports were made with), join the action list's pseudonym column back to those ids and "
+                    "write the list with a customer_id column to a private file (mode 0600, first line a "
+                    "PRIVATE comment). Refused without CRMLIB_SECRET, with crmlib's public key unless "
+                    "--allow-public-key, and inside a reports folder. No report reads or links the file.")
+    rid.add_argument("--list", required=True, metavar="ACTION_LIST.csv",
+                     help="a list a report wrote: clv/customer-value.csv, retention/winback.csv, "
+                          "segments/user_data_import.csv, segments/audience_*_ids.csv")
+    rid.add_argument("--out", required=True, metavar="PRIVATE.csv",
+                     help="where the private file goes: a path outside every reports folder")
+    rid.add_argument("--customers", action="append", metavar="FILE",
+                     help="a customers file the reports read (may be repeated)")
+    rid.add_argument("--transactions", action="append", metavar="FILE",
+                     help="a transactions file the reports read (may be repeated)")
+    rid.add_argument("--column", metavar="NAME",
+                     help="the list's pseudonym column (default: the first whose values are all pseudonyms)")
+    rid.add_argument("--allow-public-key", action="store_true",
+                     help="accept CRMLIB_SECRET equal to crmlib's public default key (lists made with it were "
+                          "never private; a warning is printed)")
+    rid.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    rid.set_defaults(func=_reidentify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from crmlib import config
 
@@ -134,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")
     reports.add_language_arguments(demo)
     demo.set_defaults(func=_demo)
+    _reidentify_parser(sub)
     return parser
 
 
