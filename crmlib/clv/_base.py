@@ -151,6 +151,7 @@ class BaseModel:
         model.params_ = pd.Series([float(given[k]) for k in cls.param_names],
                                   index=list(cls.param_names), name="coef")
         model._se_log = np.full(len(cls.param_names), np.nan)
+        model._cov_log = np.full((len(cls.param_names),) * 2, np.nan)
         model.standard_errors_ = pd.Series(model._se_log, index=list(cls.param_names), name="se")
         model.se_note_ = "standard errors unknown: parameters set by hand (from_params), not fitted"
         return model
@@ -353,6 +354,7 @@ class BaseModel:
             # the penalty, not the data, holds the parameters: the estimates stand (as with
             # lifetimes' penalizer_coef) but no standard error can be read from the curvature
             self._se_log = np.full(len(self.param_names), np.nan)
+            self._cov_log = np.full((len(self.param_names),) * 2, np.nan)
             self.standard_errors_ = pd.Series(self._se_log, index=list(self.param_names), name="se")
             self.se_note_ = (f"standard errors unavailable: penalised fit (penalizer={self.penalizer:g}) "
                              f"where {(bad or flat)} are held by the penalty, not the data "
@@ -396,7 +398,9 @@ class BaseModel:
             with np.errstate(invalid="ignore"):  # a negative variance: reported as not identified
                 se_log = np.sqrt(np.diag(cov_log))
         except np.linalg.LinAlgError:
+            cov_log = np.full((logp.size, logp.size), np.nan)
             se_log = np.full(logp.size, np.nan)
+        self._cov_log = cov_log  # the full covariance of the log-parameters: parameter_draws
         if not np.all(np.isfinite(se_log)):
             se_log = np.where(np.isfinite(se_log), se_log, np.nan)
         self._se_log = se_log
@@ -436,6 +440,30 @@ class BaseModel:
                             f"read in the wrong unit. Make the summary with rfm_summary(..., "
                             f"freq={fitted!r}) or fit the model on data in {UNIT_NAMES[unit]}.")
         return unit
+
+    def parameter_draws(self, n: int = 128, seed: int | None = 0) -> pd.DataFrame:
+        """``n`` draws of the parameters from their asymptotic distribution: normal on the log
+        scale, centred at the estimates, with the covariance of the fit (the inverse Hessian the
+        standard errors come from), so every draw is positive. Scrambled Sobol' points (use a
+        power of 2 for ``n``) spread the draws evenly. Used by :mod:`crmlib.clv.uncertainty`.
+
+        >>> from crmlib.clv import BetaGeo
+        >>> model = BetaGeo().fit(BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5).sample(2000, seed=1))
+        >>> draws = model.parameter_draws(64)
+        >>> draws.shape, bool((draws > 0).all().all())
+        ((64, 4), True)
+        """
+        self.check_fitted()
+        name = type(self).__name__
+        cov = getattr(self, "_cov_log", None)
+        if cov is None or not np.all(np.isfinite(self._se_log)) or not np.all(np.isfinite(cov)):
+            note = getattr(self, "se_note_", None) or "this model has no covariance (fitted before it was kept)"
+            raise DataError(f"{name}.parameter_draws needs the covariance of a fit with standard errors; "
+                            f"here {note}. Fit the model on the data without a penalizer (or refit it) first.")
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+            raise DataError(f"{name}.parameter_draws: n must be a whole number >= 2, got {n!r}.")
+        sampler = stats.qmc.MultivariateNormalQMC(np.log(self._p()), cov=(cov + cov.T) / 2, seed=seed)
+        return pd.DataFrame(np.exp(sampler.random(int(n))), columns=list(self.param_names))
 
     def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
         """Wald intervals on the log scale: columns ``lower`` and ``upper`` at ``level``."""
