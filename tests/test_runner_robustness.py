@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from crmlib.reports import html as pages
-from crmlib.reports import page
-from crmlib.reports import run_reports
+from crmlib.reports import page, run_reports
 from crmlib.reports.params import plan_reports, report_stem
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
