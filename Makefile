@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test lab bench bench-summary messages clean
+.PHONY: setup system-deps demo test check lint lab bench bench-summary messages clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,14 @@ demo: setup
 test: setup system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks/teaching
+
+# The fast lane (aim: under 60 s on two cores): ruff (configured in pyproject.toml), then every test not marked
+# slow or browser, doctests included. make test runs everything.
+check: lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check crmlib tests conftest.py
 
 lab: setup
 	$(BIN)/python -m pip install --quiet -e ".[lab]"

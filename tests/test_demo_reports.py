@@ -178,6 +178,7 @@ def test_segment_page_names_audience_kinds_in_words(demo):
     hashed_email in its cells; the file names keep them)."""
     _, _, out = demo
     page = (out / "segments.html").read_text(encoding="utf-8")
-    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", page, flags=re.S)]
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", page, flags=re.S)]
     assert "hashed emails (SHA-256)" in cells and "keyed pseudonyms" in cells
     assert not {"hashed_email", "hashed_phone", "ids"} & set(cells)

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_demo_reports import REPORTS
 
 from crmlib import config
-
-from test_demo_reports import REPORTS
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHING = sorted((ROOT / "notebooks" / "teaching").glob("*.ipynb"))

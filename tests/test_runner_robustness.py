@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crmlib.reports import html as pages
-from crmlib.reports import run_reports
+from crmlib.reports import page, run_reports
 from crmlib.reports.params import plan_reports, report_stem
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
@@ -94,6 +94,7 @@ def test_a_notebook_papermill_cannot_save_is_not_called_a_failure_before_any_cel
     monkeypatch.setattr(papermill.execute, "write_ipynb", disk)
     index_writes = FullDisk(pages.write, full_for=lambda name: name == "index.json", times=1)
     monkeypatch.setattr(pages, "write", index_writes)  # and the first index update finds the disk full
+    monkeypatch.setattr(page, "write", index_writes)  # (the index writes through crmlib.reports.page)
     batch = run_reports([TINY], out, params={"region": ["North", "South"]}, progress=False)
     assert disk.refused and index_writes.refused == ["index.json"]
     entries, index = _index(out)

@@ -138,5 +138,6 @@ def test_notebook_writes_files_only_to_a_temporary_folder_and_never_selects_raw_
 
 def test_readme_lists_every_teaching_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [p.name for p in NOTEBOOKS if f"notebooks/teaching/{p.name}" not in readme and f"`{p.name}`" not in readme]
+    missing = [p.name for p in NOTEBOOKS
+               if f"notebooks/teaching/{p.name}" not in readme and f"`{p.name}`" not in readme]
     assert not missing, f"README.md does not list {missing}"

@@ -1,36 +1,10 @@
-"""Data to learn and test with: the real CDNOW transactions and a simulated, linked CRM data set.
-
-:func:`load_cdnow` reads the CDNOW files shipped in ``crmlib/data/cdnow/`` (Fader, Hardie & Lee 2005;
-see the README there) as canonical transactions.
-
-:func:`make_crm_dataset` simulates customers, transactions and survey feedback whose true
-parameters are known, so every model in crmlib can be checked against the truth:
-
-* **transactions** follow the BG/NBD story (Fader, Hardie & Lee 2005): while alive a customer buys
-  as a Poisson process with rate ``lambda ~ Gamma(r, alpha)`` per week; after each repeat purchase
-  they drop out with probability ``p ~ Beta(a, b)``. Each purchase is worth
-  ``z ~ Gamma(p_gg, nu)`` rupees with ``nu ~ Gamma(q, v)`` per customer: the gamma-gamma spend
-  model (Fader, Hardie & Lee 2005, "RFM and CLV", Journal of Marketing Research 42(4)).
-  The clock of each customer starts at their first purchase.
-* **customers** carry *fake* PII (invented names, emails at the reserved example.* domains,
-  random Indian or Bangladeshi mobile numbers) so that crmlib's privacy code has something to do.
-* **feedback**: about half of the customers answer a survey after a purchase, some more than once.
-  A latent satisfaction per response mixes a customer trait (correlated with staying, i.e. low
-  ``p``) with the problems of that purchase (late delivery, price, quality, support, app), and
-  drives NPS, CSAT and CES. Comments in English, Hindi and Bengali talk about those problems;
-  about 3% of comments contain the customer's own phone number or email.
-
-A few realistic flaws are planted on purpose, rare and counted in ``dataset.imperfections``:
-exact duplicate transaction rows, returns (negative amounts carrying the ``order_id`` of the
-purchase they return, dated 2-20 days later), a couple of zero amounts, and missing emails/phones.
-The BTYD truth refers to the purchases before those flaws (returns and duplicates are extra rows;
-the zero amounts replace the spend of two repeat purchases).
+"""The simulated, linked CRM data set whose true parameters are known (:func:`make_crm_dataset`, the
+demo data of :func:`write_demo`); the model is described in :mod:`crmlib.datasets`. Part of
+:mod:`crmlib.datasets`.
 
 >>> ds = make_crm_dataset(n_customers=200, seed=1)
 >>> sorted(ds.customers.columns)[:4], ds.truth["time_unit"]
 (['city', 'customer_id', 'email', 'loyalty_tier'], 'W')
->>> bool(ds.transactions["customer_id"].isin(ds.customers["customer_id"]).all())
-True
 """
 
 from __future__ import annotations
@@ -45,11 +19,8 @@ import pandas as pd
 import yaml
 from scipy import special, stats
 
-from crmlib.config import CDNOW_DIR, PACKAGE_DATA_DIR, demo_dir
-from crmlib.ledger import Ledger, attach
+from crmlib.config import PACKAGE_DATA_DIR, demo_dir
 from crmlib.privacy import normalise_phone
-
-__all__ = ["CRMDataset", "load_cdnow", "make_crm_dataset", "write_demo", "CATEGORIES", "CHANNELS"]
 
 CATEGORIES = ["electronics", "fashion", "grocery", "home", "beauty", "books", "sports"]
 CHANNELS = ["store", "web", "app", "phone"]
@@ -68,41 +39,6 @@ THEME_EFFECTS = {"delivery": -1.3, "price": -0.7, "quality": -1.2, "support": -1
 #: How often each problem happens on a purchase (before the channel and customer adjustments).
 THEME_RATES = {"delivery": 0.14, "price": 0.12, "quality": 0.10, "support": 0.07, "app": 0.03}
 
-
-# ----------------------------------------------------------------------------- CDNOW
-
-def load_cdnow(which: str = "sample") -> pd.DataFrame:
-    """The CDNOW transactions as canonical transactions.
-
-    ``which="sample"``: the 1/10 sample of 2,357 customers (6,919 rows) used by Fader, Hardie and
-    Lee (2005); ``"master"``: all 23,570 customers (69,659 rows). Columns: ``customer_id`` (the
-    CDNOW id as text, e.g. ``"00004"``), ``date``, ``amount`` (US dollars), ``quantity`` (number
-    of CDs) and ``is_return`` (always False). Several rows on one day are kept as they are in the
-    file; :func:`crmlib.summary.rfm_summary` counts days. A ledger is attached.
-
-    >>> tx = load_cdnow("sample")
-    >>> len(tx), tx["customer_id"].nunique(), str(tx["date"].min().date())
-    (6919, 2357, '1997-01-01')
-    """
-    files = {"sample": ("CDNOW_sample.txt", ["customer_id", "sample_id", "date", "quantity", "amount"], 0),
-             "master": ("CDNOW_master.txt", ["customer_id", "date", "quantity", "amount"], 1)}
-    if which not in files:
-        raise ValueError(f"which must be 'sample' or 'master', not {which!r}")
-    name, cols, skip = files[which]
-    path = CDNOW_DIR / name
-    raw = pd.read_csv(path, sep=r"\s+", header=None, names=cols, skiprows=skip,
-                      dtype={"customer_id": str, "sample_id": str, "date": str})
-    out = pd.DataFrame({
-        "customer_id": raw["customer_id"].astype("str"),
-        "date": pd.to_datetime(raw["date"], format="%Y%m%d").astype("datetime64[ns]"),
-        "amount": raw["amount"].astype("float64"),
-        "quantity": raw["quantity"].astype("int64"),
-    })
-    out["is_return"] = out["amount"] < 0
-    return attach(out, Ledger(source=name, table="transactions", rows_read=len(raw)))
-
-
-# ----------------------------------------------------------------------------- the simulated data set
 
 @dataclass
 class CRMDataset:
@@ -368,7 +304,8 @@ def _simulate_feedback(rng, customers, tx, hidden, truth, horizon_end):
         pii = None
         if with_pii[k]:
             person = customers.iloc[cust[k]]
-            kind = "phone" if pd.notna(person["phone"]) and (pd.isna(person["email"]) or rng.random() < 0.6) else "email"
+            by_phone = pd.notna(person["phone"]) and (pd.isna(person["email"]) or rng.random() < 0.6)
+            kind = "phone" if by_phone else "email"
             value = person[kind]
             if pd.notna(value):
                 value = str(value)
@@ -479,74 +416,3 @@ def write_demo(directory=None, n_customers: int = 2000, seed: int = 42) -> dict[
     directory = demo_dir() if directory is None else directory
     return make_crm_dataset(n_customers=n_customers, seed=seed).write(directory)
 
-
-# ----------------------------------------------------------------------------- large logs
-
-def make_transactions(n_rows: int, path, seed: int = 0, chunk_rows: int = 1_000_000,
-                      start="2023-01-01", end="2024-12-31") -> Path:
-    """Write a realistic transaction log of ``n_rows`` rows to the Parquet file ``path``, in chunks
-    of ``chunk_rows`` (memory stays that of one chunk, whatever ``n_rows``); return the path.
-
-    Canonical columns ``order_id, customer_id, date, amount, quantity, category, channel``, about
-    one customer per 7 rows. Customers differ in how often they buy (gamma weights, so a few buy a
-    lot and many once) and when they start; dates carry a time of day; amounts are log-normal
-    rupees. As in real exports, about 3% of rows are returns (negative, a few days after a
-    purchase), 0.5% zero amounts (free items) and 0.1% the same transaction exported twice (an
-    exact copy, same ``order_id``). The same ``seed`` gives the same file.
-
-    >>> import tempfile, pandas as pd
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     tx = pd.read_parquet(make_transactions(5_000, f"{d}/log.parquet", seed=1, chunk_rows=2_000))
-    >>> len(tx), bool((tx["amount"] < 0).any()), bool(tx.duplicated().any())
-    (5000, True, True)
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    rng = np.random.default_rng(seed)
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    horizon = (last - first).days + 1
-    n_customers = max(1, n_rows // 7)
-    weights = rng.gamma(0.6, 1.0, n_customers)
-    cdf = np.cumsum(weights) / weights.sum()
-    begin = rng.uniform(0, horizon, n_customers)  # first possible day of each customer
-    categories = np.array(["grocery", "fashion", "electronics", "home", "beauty", "books"])
-    channels = np.array(["web", "app", "store"])
-    writer, written = None, 0
-    try:
-        while written < n_rows:
-            n = min(chunk_rows, n_rows - written)
-            copies = n // 1000
-            base = n - copies
-            cust = np.minimum(np.searchsorted(cdf, rng.random(base)), n_customers - 1)
-            offset = begin[cust] + rng.random(base) * (horizon - begin[cust])
-            seconds = np.floor(offset * 86400).astype("int64")
-            amount = np.round(rng.lognormal(6.5, 0.9, base), 2)
-            kind = rng.random(base)
-            returns = kind < 0.03
-            amount[returns] = -amount[returns]
-            seconds[returns] = np.minimum(seconds[returns] + rng.integers(2, 15, returns.sum()) * 86400,
-                                          horizon * 86400 - 1)
-            amount[(kind >= 0.03) & (kind < 0.035)] = 0.0
-            chunk = pd.DataFrame({
-                "order_id": pd.array([f"O{written + i:010d}" for i in range(base)], dtype="str"),
-                "customer_id": pd.array(np.char.add("C", np.char.zfill((cust + 1).astype(str), 8)), dtype="str"),
-                "date": (first + pd.to_timedelta(seconds, unit="s")).astype("datetime64[ns]"),
-                "amount": amount,
-                "quantity": rng.integers(1, 5, base).astype("int64"),
-                "category": pd.array(categories[rng.integers(0, len(categories), base)], dtype="str"),
-                "channel": pd.array(channels[rng.integers(0, len(channels), base)], dtype="str"),
-            })
-            if copies:  # the same transactions exported twice, next to the first copy
-                chunk = pd.concat([chunk, chunk.iloc[rng.choice(base, copies, replace=False)]]).sort_index(kind="stable")
-            table = pa.Table.from_pandas(chunk, preserve_index=False)
-            if writer is None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table)
-            written += n
-    finally:
-        if writer is not None:
-            writer.close()
-    return path

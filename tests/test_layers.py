@@ -1,0 +1,216 @@
+"""Data flows one way: no module of crmlib imports one on a higher floor (issue 22, /work/shared/DESIGN.md).
+
+::
+
+    floor 6  command line        cli, __main__
+    floor 5  reports             reports/ (runner, inputs, checks, params, kernels, files, record,
+                                 safety, tables, html: page / index / redact)
+    floor 4  words and plots     words/, formats, plots/, indic_fonts, findings, segment_words,
+                                 overview
+    floor 3  models and the      clv/, rfm/, feedback/, retention, churn, basket, audiences,
+             customer table      compat/ (the lifetimes-compatible API over clv/), customers
+    floor 2  data and summary    io, privacy, screening, ids, summary, summary_sql, txlog,
+                                 period_summary, spark (the summary run by Spark)
+    floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
+                                 units, ledger, exceptions, config, safe, datasets/
+
+A module may import its own floor or any floor below. Every import counts, the ones inside functions
+too (a deferred import is still a dependency; it only hides it from a reader), and so do
+``from crmlib import name`` of the package's lazy names (resolved to the module that defines them),
+``crmlib.x.y`` attribute chains after ``import crmlib`` and ``importlib.import_module("crmlib.x")``.
+
+Every module is placed explicitly in ``FLOORS``: a new module fails the test until it is given a floor,
+so this picture and the code cannot drift apart. Imports that break the rule today are listed in
+``KNOWN_UPWARD`` with their reason and issue; an entry that is no longer needed fails the test too,
+so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import crmlib
+
+PACKAGE = Path(crmlib.__file__).parent
+
+FLOOR_NAMES = {1: "foundations", 2: "data and summary", 3: "models and the customer table",
+               4: "report words and plots", 5: "reports", 6: "command line"}
+
+FLOORS: dict[str, int] = {
+    # floor 1: foundations
+    "crmlib": 1, "crmlib.units": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
+    "crmlib.safe": 1,
+    "crmlib.datasets": 1, "crmlib.datasets.cdnow": 1, "crmlib.datasets.simulation": 1, "crmlib.datasets.large": 1,
+    # floor 2: data and summary
+    "crmlib.io": 2, "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
+    "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
+    # floor 3: models and the customer table
+    "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
+    "crmlib.clv.beta_geo_beta_binom": 3, "crmlib.clv.describe": 3, "crmlib.clv.gamma_gamma": 3,
+    "crmlib.clv.modified_beta_geo": 3, "crmlib.clv.pareto_nbd": 3, "crmlib.clv.paths": 3,
+    "crmlib.clv.shifted_beta_geo": 3, "crmlib.clv.simulate": 3, "crmlib.clv.survival": 3,
+    "crmlib.clv.tables": 3, "crmlib.clv.validation": 3, "crmlib.clv.value": 3,
+    "crmlib.rfm": 3, "crmlib.rfm.advice": 3, "crmlib.rfm.clusters": 3, "crmlib.rfm.limits": 3,
+    "crmlib.rfm.profile": 3, "crmlib.rfm.scores": 3,
+    "crmlib.feedback": 3, "crmlib.feedback.scores": 3, "crmlib.feedback.stopwords": 3,
+    "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
+    "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
+    "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
+    # floor 4: report words and plots
+    "crmlib.words": 4, "crmlib.words.check": 4, "crmlib.words.notebooks": 4, "crmlib.words.page": 4,
+    "crmlib.words.tables": 4,
+    "crmlib.formats": 4, "crmlib.findings": 4, "crmlib.segment_words": 4, "crmlib.overview": 4,
+    "crmlib.indic_fonts": 4,  # fonts for figures and pages (shaping Hindi and Bengali labels)
+    "crmlib.plots": 4, "crmlib.plots.clv": 4, "crmlib.plots.feedback": 4, "crmlib.plots.overview": 4,
+    "crmlib.plots.retention": 4, "crmlib.plots.rfm": 4, "crmlib.plots.style": 4,
+    # floor 5: reports
+    "crmlib.reports": 5, "crmlib.reports.checks": 5, "crmlib.reports.command": 5, "crmlib.reports.files": 5,
+    "crmlib.reports.html": 5, "crmlib.reports.page": 5, "crmlib.reports.index": 5, "crmlib.reports.redact": 5,
+    "crmlib.reports.inputs": 5, "crmlib.reports.kernels": 5, "crmlib.reports.params": 5,
+    "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
+    # floor 6: command line
+    "crmlib.cli": 6, "crmlib.__main__": 6,
+}
+
+# Upward imports that exist today, each with its reason and the issue that removes it: (importer, imported).
+KNOWN_UPWARD: dict[tuple[str, str], str] = {
+    # churn's comparison writes its own verdict sentence; the sentence moves to findings (issue 22, point 3,
+    # being moved right now: churn.py -> findings.py).
+    ("crmlib.churn", "crmlib.findings"): "issue 22: sentences belong to floor 4",
+    # the fake people of the demo data get phone numbers in the form the loaders accept; the phone rule
+    # (privacy.normalise_phone) is floor 2. Move the rule down (a units-like floor-1 module) or the
+    # demo data up (issue 22, point 3: datasets of one job).
+    ("crmlib.datasets.simulation", "crmlib.privacy"): "issue 22: phone normalisation lives in privacy (floor 2)",
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _owner(name: str, modules: dict[str, Path]) -> str | None:
+    """The module (or package) that ``name`` lives in: the longest dotted prefix that is a module."""
+    while name and name not in modules:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def imports_of(module: str, path: Path, modules: dict[str, Path]) -> set[tuple[str, int]]:
+    """Every crmlib module that ``module`` imports, with the line: module level and inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    is_package = path.name == "__init__.py"
+    base = module if is_package else module.rpartition(".")[0]
+    found: set[tuple[str, int]] = set()
+    binds_crmlib = False
+
+    def add(name: str, line: int) -> None:
+        owner = _owner(name, modules)
+        if owner and owner != module:
+            found.add((owner, line))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "crmlib" or alias.name.startswith("crmlib."):
+                    add(alias.name, node.lineno)
+                    binds_crmlib |= alias.asname is None
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base.split(".")[: len(base.split(".")) - (node.level - 1)]
+                source = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            if source != "crmlib" and not source.startswith("crmlib."):
+                continue
+            for alias in node.names:
+                target = f"{source}.{alias.name}"
+                if target in modules:
+                    add(target, node.lineno)
+                elif source == "crmlib" and alias.name in crmlib._LAZY:  # lazy names of the package
+                    add(f"crmlib.{crmlib._LAZY[alias.name]}", node.lineno)
+                else:
+                    add(source, node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name))
+              and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and node.args[0].value.startswith("crmlib.")):
+            add(node.args[0].value, node.lineno)
+    if binds_crmlib:  # ``import crmlib`` then ``crmlib.reports.html...``: the package imports them on first use
+        inner_parts = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and id(node) not in inner_parts:  # the whole chain only
+                chain = []
+                inner = node
+                while isinstance(inner, ast.Attribute):
+                    chain.append(inner.attr)
+                    inner = inner.value
+                if isinstance(inner, ast.Name) and inner.id == "crmlib":
+                    add(".".join(["crmlib", *reversed(chain)]), node.lineno)
+    return found
+
+
+def upward_imports() -> dict[tuple[str, str], list[str]]:
+    modules = all_modules()
+    upward: dict[tuple[str, str], list[str]] = {}
+    for module, path in modules.items():
+        for target, line in sorted(imports_of(module, path, modules)):
+            if target in FLOORS and module in FLOORS and FLOORS[target] > FLOORS[module]:
+                upward.setdefault((module, target), []).append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line}: {module} (floor {FLOORS[module]}, "
+                    f"{FLOOR_NAMES[FLOORS[module]]}) imports {target} (floor {FLOORS[target]}, "
+                    f"{FLOOR_NAMES[FLOORS[target]]})")
+    return upward
+
+
+def test_every_module_has_a_floor():
+    """A new module fails here until it is placed in FLOORS (and in the picture of the docstring)."""
+    unplaced = sorted(set(all_modules()) - set(FLOORS))
+    assert not unplaced, (f"tests/test_layers.py: {len(unplaced)} modules have no floor: {unplaced}. "
+                          "Add each to FLOORS on the floor of its job (see the picture in the docstring).")
+
+
+def test_floors_name_no_missing_module():
+    """FLOORS lists no module that is gone (a renamed module is placed under its new name)."""
+    gone = sorted(set(FLOORS) - set(all_modules()))
+    assert not gone, f"tests/test_layers.py: FLOORS names modules that no longer exist: {gone}; remove them."
+
+
+def test_no_module_imports_a_higher_floor():
+    """Data flows one way (DESIGN.md): a lower floor never imports a higher one, not even inside a function."""
+    new = {pair: where for pair, where in upward_imports().items() if pair not in KNOWN_UPWARD}
+    lines = [line for where in new.values() for line in where]
+    assert not lines, ("Upward imports (a lower floor must not import a higher one; move the code down, or "
+                       "pass the value in from above):\n" + "\n".join(lines))
+
+
+def test_known_exceptions_are_still_needed():
+    """Once an exception of KNOWN_UPWARD is fixed, its entry goes, so the list cannot hide a new one."""
+    modules = all_modules()
+    stale = sorted(pair for pair in KNOWN_UPWARD if pair[0] in modules and pair not in upward_imports())
+    assert not stale, f"tests/test_layers.py: KNOWN_UPWARD lists imports that no longer exist: {stale}; remove them."
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("from crmlib.findings import x\n", {"crmlib.findings"}),
+    ("def f():\n    from crmlib import customer_table\n", {"crmlib.customers"}),
+    ("from crmlib import reports\n", {"crmlib.reports"}),
+    ("import crmlib\ncrmlib.reports.html.render\n", {"crmlib", "crmlib.reports.html"}),
+    ("import importlib\nimportlib.import_module('crmlib.plots.rfm')\n", {"crmlib.plots.rfm"}),
+    ("from .html import x\n", {"crmlib.reports.html"}),
+    ("from ..words import page\n", {"crmlib.words.page"}),
+])
+def test_imports_are_read_in_every_form(tmp_path, source, expected):
+    """The reader catches each way of importing (else an upward import could hide behind one)."""
+    path = tmp_path / "probe.py"
+    path.write_text(source)
+    assert {name for name, _ in imports_of("crmlib.reports.probe", path, all_modules())} == expected
