@@ -110,7 +110,8 @@ def canonical_frame(transactions: pd.DataFrame, source: str, table: str = "trans
     if over.any():
         where = np.flatnonzero(over)
         shown = describe_rows(transactions.index[where], tx["amount"].to_numpy()[where], row_word="index")
-        raise DataError(f"{source}: column 'amount': {len(where):,} value(s) {OVERFLOW_RULE.format(customers=customers)}"
+        rule = OVERFLOW_RULE.format(customers=customers)
+        raise DataError(f"{source}: column 'amount': {len(where):,} value(s) {rule}"
                         f" ({shown}). Fix these values and summarise again.")
     return tx
 
@@ -173,7 +174,7 @@ def resolve_files(source) -> list[str]:
     kinds = {"parquet" if is_parquet(f) else "csv" if is_csv(f) else f for f in files}
     if len(kinds) > 1:
         odd = sorted(kinds - {"parquet", "csv"})
-        raise DataError(f"rfm_summary reads Parquet (.parquet, .pq) or CSV (.csv, .csv.gz) files, all of one kind; "
+        raise DataError("rfm_summary reads Parquet (.parquet, .pq) or CSV (.csv, .csv.gz) files, all of one kind; "
                         + (f"not {odd[0]}. Load other files with crmlib.read_transactions." if odd
                            else "these are a mix of both. Pass one kind at a time."))
     return files

@@ -32,7 +32,7 @@ def show_value(value) -> str:
     with emails and phone numbers redacted, cut to 40 characters. Never used for free text.
 
     >>> show_value("ann@example.com")
-    "'<email>'"
+    "'[email]'"
     """
     from crmlib.privacy import redact_text
 

@@ -24,7 +24,6 @@ import pandas as pd
 from crmlib.clv.describe import MODEL_NAMES
 from crmlib.exceptions import DataError
 from crmlib.safe import markdown_text
-from crmlib.units import UNIT_NAMES
 
 __all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "money_decimals",
            "money_kinds", "money_text", "overview",

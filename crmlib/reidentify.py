@@ -31,6 +31,7 @@ import pandas as pd
 
 from crmlib.config import SECRET_ENV
 from crmlib.exceptions import DataError
+from crmlib.safe import write_csv
 
 __all__ = ["PRIVATE_NOTE", "REAL_ID_COLUMN", "find_pseudonym_column", "join_real_ids", "pseudonym_map",
            "reidentify", "reports_folder_of", "write_private"]
@@ -133,7 +134,7 @@ def write_private(frame: pd.DataFrame, out, *, overwrite: bool = False) -> Path:
     os.fchmod(fd, 0o600)  # also when the file existed with a wider mode
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(PRIVATE_NOTE + "\n")
-        frame.to_csv(fh, index=False)
+        write_csv(frame, fh)  # a person opens it in a spreadsheet: formulas neutralised
     return out
 
 

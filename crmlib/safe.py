@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import html
-import os
 import re
 from pathlib import Path
 
@@ -94,13 +93,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame | pd.Series, path: str | os.PathLike, *, index: bool = False, **options) -> Path:
-    """Write ``frame`` to the CSV file ``path`` with formula injection neutralised
-    (:func:`neutralise_formulas`); ``options`` go to :meth:`pandas.DataFrame.to_csv`. The one CSV
-    writer of crmlib's reports and audience files."""
+def write_csv(frame: pd.DataFrame | pd.Series, path, *, index: bool = False, **options):
+    """Write ``frame`` to the CSV file ``path`` (or an open text file) with formula injection
+    neutralised (:func:`neutralise_formulas`); ``options`` go to :meth:`pandas.DataFrame.to_csv`. The
+    one CSV writer of crmlib's reports, audience files and re-identification files."""
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
-    path = Path(path)
+    path = path if hasattr(path, "write") else Path(path)
     safe = neutralise_formulas(frame)
     columns = (safe.iloc[:, i] for i in range(safe.shape[1]))
     if any(_is_text(c) and c.astype(str).str.contains("\r", regex=False).any() for c in columns):

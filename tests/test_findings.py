@@ -161,7 +161,6 @@ def test_top_share_counts_at_least_one_customer():
 
 
 def test_retention_findings_reuse_summary_sentences():
-    from crmlib import retention
     trend = {"cohorts": 0}
     assert findings.retention(trend) == summary_sentences(trend)
 

@@ -28,7 +28,8 @@ FIRST = {"a": pd.Timestamp("2024-01-10"), "b": pd.Timestamp("2024-01-20")}
 
 def _two() -> pd.DataFrame:
     tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "b"],
-                       "date": pd.to_datetime(["2024-01-01 00:00", "2024-01-10 00:00", "2024-01-05 09:00", "2024-01-05 17:00",
+                       "date": pd.to_datetime(["2024-01-01 00:00", "2024-01-10 00:00", "2024-01-05 09:00",
+                                               "2024-01-05 17:00",
                                                "2024-01-20 00:00"]),
                        "amount": [-5.0, 20.0, 10.0, -30.0, 15.0]})
     return tx.assign(customer_id=tx["customer_id"].astype("string"), is_return=tx["amount"] < 0)

@@ -5,14 +5,13 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-
-from crmlib.words.retention import churn_finding, summary_sentences
 import pytest
 
 from crmlib import churn, datasets, retention
 from crmlib.customers import customer_table
 from crmlib.exceptions import DataError
 from crmlib.reports import run_reports
+from crmlib.words.retention import churn_finding, summary_sentences
 
 # --------------------------------------------------------------------------- cohorts
 

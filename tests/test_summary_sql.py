@@ -289,8 +289,8 @@ def test_progress_bar_only_where_someone_watches_and_never_on_report_pages(monke
     import io
     import sys
 
-    from crmlib.reports.kernels import KERNEL_ENV
     from crmlib.duck import interactive as _interactive
+    from crmlib.reports.kernels import KERNEL_ENV
 
     class Terminal(io.StringIO):
         def isatty(self):

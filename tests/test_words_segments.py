@@ -96,7 +96,8 @@ def test_figures_speak_the_page_language(scored, lang):
     w, fmt = Words(lang), Formats(lang, currency="INR", digits="native")
     prof = rfm.profile(scored)
     counts, shares = rfm.migration(scored["segment"].iloc[:300], scored["segment"].iloc[100:])
-    axes = [plots.rfm.rf_heatmap(scored, words=w, fmt=fmt), plots.rfm.rf_heatmap(scored, value="mean_spend", words=w, fmt=fmt),
+    axes = [plots.rfm.rf_heatmap(scored, words=w, fmt=fmt),
+            plots.rfm.rf_heatmap(scored, value="mean_spend", words=w, fmt=fmt),
             plots.rfm.segment_size_revenue(prof, words=w, fmt=fmt),
             plots.rfm.migration_heatmap(shares, counts=counts, words=w, fmt=fmt)]
     for ax in axes:

@@ -136,7 +136,8 @@ def _log_tracking_inputs(log, freq: str, start, end, customers):
         con.register("crmlib_tracking_ids", pd.DataFrame({"customer_id": pd.Index(customers).astype(str)}))
         keep = "AND customer_id IN (SELECT customer_id FROM crmlib_tracking_ids)"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE crmlib_tracking_days AS
-        SELECT customer_id, day FROM {purchase_days_sql(log.relation(end_day, daily=False))} WHERE is_purchase = 1 {keep}""")
+        SELECT customer_id, day FROM {purchase_days_sql(log.relation(end_day, daily=False))}
+        WHERE is_purchase = 1 {keep}""")
     lo, hi = con.execute("SELECT MIN(day), MAX(day) FROM crmlib_tracking_days").fetchone()
     if lo is None:
         raise DataError("tracking_inputs: no purchases in the transactions log for these customers.")

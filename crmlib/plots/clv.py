@@ -64,7 +64,8 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
         ax.plot(t, table[exp], color=colours[1], linestyle="--", label=w(_w.EXPECTED, model=model))
         if cut is not None:
             ax.axvline(cut, color="0.4", linestyle=":", linewidth=1.2)
-            ax.text(cut, 0.02, " " + w(_w.END_OF_CALIBRATION), transform=ax.get_xaxis_transform(), fontsize=9, color="0.3")
+            ax.text(cut, 0.02, " " + w(_w.END_OF_CALIBRATION), transform=ax.get_xaxis_transform(), fontsize=9,
+                    color="0.3")
         last = table.iloc[-1]
         gap = ((last["cumulative_expected"] - last["cumulative_actual"]) / last["cumulative_actual"]
                if last["cumulative_actual"] else np.nan)
@@ -76,7 +77,8 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
             mae = float((later["expected"] - later["actual"]).abs().mean())
             title = w(_w.TRACK_AFTER if cut is not None else _w.TRACK_OVERALL, model=model, mae=fmt.number(mae, 1),
                       unit=one, actual=fmt.number(later["actual"].mean(), 1))
-        ax.set(title=title, xlabel=w(_w.TIME_SINCE_START, units=_w.unit_name(w, freq if freq in units.UNIT_DAYS else None)),
+        unit = _w.unit_name(w, freq if freq in units.UNIT_DAYS else None)
+        ax.set(title=title, xlabel=w(_w.TIME_SINCE_START, units=unit),
                ylabel=(w(_w.CUMULATIVE_REPEATS) if cumulative else w(_w.REPEATS_PER, unit=one)))
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))

@@ -16,9 +16,9 @@ import seaborn as sns
 from crmlib.exceptions import DataError
 from crmlib.formats import Formats
 from crmlib.plots import style
+from crmlib.purchases import first_purchase
 from crmlib.words import Words
 from crmlib.words import overview as ow
-from crmlib.purchases import first_purchase
 
 
 def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple[Words, Formats]:

@@ -72,7 +72,8 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         share = grid.iloc[:, 1:].sum().sum() / grid.sum().sum()
         title = w(_w.COHORT_REVENUE_TITLE, share=fmt.share(share, 0), unit=one)
     else:
-        sns.heatmap(shown, cmap="Blues", vmin=0, vmax=100 * vmax, cbar_kws={"label": w(_w.COHORT_SHARE_LABEL, unit=one)},
+        sns.heatmap(shown, cmap="Blues", vmin=0, vmax=100 * vmax,
+                    cbar_kws={"label": w(_w.COHORT_SHARE_LABEL, unit=one)},
                     **kws)
         size = cohort_sizes(cohorts) if value == "customers" else None
         first = grid[1].dropna() if 1 in grid.columns else pd.Series(dtype=float)
@@ -163,7 +164,8 @@ def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None, words=None, fmt=None):
     ax.set_xlim(0, 1)
     below = risk.attrs.get("alive_below", 0.5)
     lost = (risk["p_alive"] < below).mean()
-    style.title(ax, w(_w.RISK_TITLE, segment=order[0], median=fmt.share(risk.loc[seg == order[0], "p_alive"].median(), 0),
+    top_median = risk.loc[seg == order[0], "p_alive"].median()
+    style.title(ax, w(_w.RISK_TITLE, segment=order[0], median=fmt.share(top_median, 0),
                       lost=fmt.share(lost, 0), below=fmt.share(below, 0)))
     ax.title.set_y(1.0)
     ax.title.set_va("bottom")

@@ -19,7 +19,8 @@ import math
 
 import pandas as pd
 
-from crmlib.clv.describe import MODEL_NAMES, parameter_table as _parameter_numbers, readings
+from crmlib.clv.describe import MODEL_NAMES, readings
+from crmlib.clv.describe import parameter_table as _parameter_numbers
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
@@ -139,7 +140,7 @@ CUMULATIVE_REPEATS = N_("Cumulative repeat transactions (count)")
 REPEATS_PER = N_("Repeat transactions per {unit} (count)")
 HOLDOUT_TITLE = N_("{model} predicts {predicted} holdout purchases against {actual} actual ({gap})")
 REPEATS_IN_CALIBRATION_AXIS = N_("Repeat purchases in the calibration period (count)")
-MEAN_IN_HOLDOUT = N_("Mean purchases in the {holdout} holdout (count)")
+MEAN_IN_HOLDOUT = N_("Mean purchases in the holdout of {holdout} (count)")
 MEAN_IN_HOLDOUT_PERIOD = N_("Mean purchases in the holdout period (count)")
 ALIVE_TITLE = N_("A customer with {n} repeat purchases is {recent} likely active if the last was recent, {ago} if "
                  "it was {days} days ago")

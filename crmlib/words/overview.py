@@ -20,8 +20,7 @@ import math
 import pandas as pd
 
 from crmlib.formats import Formats
-from crmlib.words import N_, NP_, Words
-from crmlib.words import quality
+from crmlib.words import N_, NP_, Words, quality
 
 # ----------------------------------------------------------------------------- opening line
 #: Under the title: {customers} and {transactions} are counts, {first} and {last} dates, {unit} a TIME_UNIT.

@@ -314,7 +314,8 @@ def churn_notes(c, *, w: Words | None = None, fmt: Formats | None = None) -> lis
     out = []
     for kind, values in c.notes:
         if kind == "p_alive_left_out":
-            table = pd.DataFrame(); table.attrs.update(values)
+            table = pd.DataFrame()
+            table.attrs.update(values)
             out.append(w(P_ALIVE_LEFT_OUT, why=_clv.model_sentence(table, w=w, fmt=fmt)))
         elif kind == "one_time_buyers":
             out.append(w(ONE_TIME_BUYERS, model=_clv.model_name(values["model"]), share=fmt.share(values["share"], 0)))

@@ -6,8 +6,8 @@ import pytest
 
 from crmlib.clv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, ShiftedBetaGeo
 from crmlib.clv.describe import readings
-from crmlib.words.clv import describe, parameter_table
 from crmlib.exceptions import DataError
+from crmlib.words.clv import describe, parameter_table
 
 
 def test_bgnbd_reading_matches_fader_hardie_lee_2005_cdnow_parameters():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from crmlib.clv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD
-from crmlib.clv.uncertainty import purchase_intervals, value_intervals
+from crmlib.clv.uncertainty import value_intervals
 from crmlib.clv.value import discounted_purchases
 from crmlib.exceptions import DataError
 

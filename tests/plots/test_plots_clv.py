@@ -62,5 +62,5 @@ def test_calibration_holdout_figure_reads_model_and_holdout_length_from_the_tabl
     assert table.attrs == {"model": "BetaGeo", "freq": "W", "duration": 39.0}
     ax = plots_clv.calibration_holdout(table)
     assert ax.get_title().startswith("BG/NBD predicts")
-    assert ax.get_ylabel() == "Mean purchases in the 39-week holdout (count)"
+    assert ax.get_ylabel() == "Mean purchases in the holdout of 39 weeks (count)"
     plt.close(ax.figure)

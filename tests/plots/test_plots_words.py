@@ -10,8 +10,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from crmlib import plots  # noqa: E402
-from crmlib.words.retention import feature_label  # noqa: E402
 from crmlib.clv import ModifiedBetaGeo, frequency_recency_grid  # noqa: E402
+from crmlib.words.retention import feature_label  # noqa: E402
 
 MBG = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 

@@ -4,9 +4,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 
 from crmlib import retention  # noqa: E402
 from crmlib.formats import Formats  # noqa: E402

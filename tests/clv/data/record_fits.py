@@ -2,8 +2,11 @@
 
 Run once, on the code before that work: python tests/clv/data/record_fits.py OUT.json
 """
-import json, sys
-import numpy as np, pandas as pd
+import json
+import sys
+
+import pandas as pd
+
 from crmlib.clv import BetaGeo, ModifiedBetaGeo, ParetoNBD
 from crmlib.config import CDNOW_DIR
 from crmlib.datasets import make_crm_dataset
