@@ -112,14 +112,14 @@ def channel_mix(transactions: pd.DataFrame, *, ax=None, currency: str = "", word
 
 
 def _months(ax, index: pd.DatetimeIndex, fmt: Formats | None = None) -> None:
-    """Date ticks that never crowd: at most about 12 labelled months, as 'Jan 2025' in the language
+    """Date ticks that never crowd: at most about 8 labelled months, as 'Jan 2025' in the language
     of ``fmt`` (matplotlib's concise English labels without it)."""
     if fmt is None:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         return
-    step = max(1, -(-len(index) // 12))
+    step = max(1, -(-len(index) // 8))  # "Dec 2023" in Bengali or Hindi is wider than 12 fit
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.month(mdates.num2date(v), "short")))
 
