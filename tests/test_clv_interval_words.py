@@ -63,3 +63,21 @@ def test_no_standard_errors_says_so_instead_of_failing(table):
 def test_unbounded_spend_is_named(table):
     text = clv_words.interval_sentence(table, None, (UNBOUNDED_SPEND, "GammaGamma"), w=Words("en"))
     assert "Gamma-Gamma spend model" in text and "no upper bound" in text
+
+
+@pytest.mark.slow
+def test_clv_page_in_hindi_and_bengali_shows_the_total_with_its_interval(tmp_path):
+    from crmlib.reports import run_reports
+    data = datasets.make_crm_dataset(n_customers=300, seed=5).write(tmp_path / "data")
+    out = tmp_path / "out"
+    batch = run_reports(["clv"], out, params={"lang": ["hi", "bn"]}, inputs={"transactions": str(data["transactions"])})
+    assert batch.ok, batch.summary()
+    for lang, interval, lower in (("hi", "अंतराल", "आजीवन मूल्य, निचली सीमा (90 %)"),
+                                  ("bn", "ব্যবধান", "আজীবন মূল্য, নিম্ন সীমা (90 %)")):
+        page = next(out.glob(f"clv*lang={lang}*.html")).read_text(encoding="utf-8")
+        english = Words("en")(clv_words.TOTAL_INTERVAL, amount="", horizon="", level="", lower="", upper="")
+        assert english[:30] not in page
+        sentence = Words(lang)(clv_words.TOTAL_INTERVAL, amount="\0", horizon="\0", level="\0", lower="\0",
+                               upper="\0").split("\0")
+        assert all(part in page for part in sentence if len(part) > 20), lang
+        assert interval in page and lower in page, lang
