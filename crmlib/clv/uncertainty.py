@@ -43,11 +43,17 @@ from crmlib.clv.beta_geo import BetaGeo, _h
 from crmlib.exceptions import DataError
 from crmlib.units import UNIT_DAYS
 
-__all__ = ["ValueIntervals", "purchase_intervals", "value_intervals"]
+__all__ = ["NO_STANDARD_ERRORS", "UNBOUNDED_SPEND", "ValueIntervals", "interval_obstacle", "purchase_intervals",
+           "value_bounds", "value_intervals", "value_intervals_or_reason"]
 
 HISTORY = ("frequency", "recency", "T")
 #: Customers per block of the value's quantiles (bounded memory: block x draws floats).
 _BLOCK = 32768
+#: Why a report's value has no intervals (:func:`interval_obstacle`; said in words by crmlib.words.clv):
+#: a fitted model without a covariance (a penalised fit whose parameters the penalty holds) ...
+NO_STANDARD_ERRORS = "no_standard_errors"
+#: ... or a spend model whose draws allow an unbounded mean spend (q <= 1).
+UNBOUNDED_SPEND = "unbounded_spend"
 #: Gauss-Jacobi nodes of the BG/NBD expectation at each draw (:func:`_draw_live_mean`).
 _NODES = 32
 
@@ -247,7 +253,7 @@ def _value_quantiles(table, codes, x, purchases, spend_model, draws, seed, lo, h
     spend_model.check_fitted()
     freq_all = pd.to_numeric(table["frequency"]).to_numpy(dtype=float)
     m = np.where(freq_all > 0, pd.to_numeric(table["monetary_value"]).to_numpy(dtype=float), 0.0)
-    gg = np.vstack([spend_model._p(), spend_model.parameter_draws(draws, None if seed is None else seed + 1)])
+    gg = _spend_draws(spend_model, draws, seed)
     p, q, v = (gg[:, i:i + 1] for i in range(3))
     if np.any(q <= 1):
         raise DataError(f"{type(spend_model).__name__}: q is within its uncertainty of 1 "
@@ -269,3 +275,50 @@ def _value_quantiles(table, codes, x, purchases, spend_model, draws, seed, lo, h
         estimate[rows] = value[0]
         lower[rows], upper[rows] = np.quantile(value[1:], [lo, hi], axis=0)
     return estimate[group], lower[group], upper[group], totals[1:]
+
+
+def _spend_draws(spend_model, draws: int, seed: int | None) -> np.ndarray:
+    """The spend model's estimates, then its ``draws`` parameter draws (p, q, v), one row each."""
+    return np.vstack([spend_model._p(), spend_model.parameter_draws(draws, None if seed is None else seed + 1)])
+
+
+def _has_covariance(model) -> bool:
+    cov = getattr(model, "_cov_log", None)
+    return cov is not None and bool(np.all(np.isfinite(cov))) and bool(np.all(np.isfinite(model._se_log)))
+
+
+def interval_obstacle(table: pd.DataFrame, *, draws: int = 128, seed: int | None = 0) -> tuple[str, str] | None:
+    """Why :func:`value_intervals` cannot give the value of ``table`` (:func:`crmlib.customer_table`'s
+    result, with a value) its intervals, as ``(reason, model class name)``, or None when it can.
+    ``reason``: :data:`NO_STANDARD_ERRORS` (a fitted model without a covariance: a penalised fit whose
+    parameters the penalty holds, ``se_note_``) or :data:`UNBOUNDED_SPEND` (within its uncertainty the
+    spend model's q reaches 1, so the mean spend per purchase has no upper bound)."""
+    model, spend_model = table.attrs.get("fitted_model"), table.attrs.get("spend_model")
+    for fitted in (model, spend_model):
+        if fitted is not None and not _has_covariance(fitted):
+            return NO_STANDARD_ERRORS, type(fitted).__name__
+    if spend_model is not None and np.any(_spend_draws(spend_model, draws, seed)[:, 1] <= 1):
+        return UNBOUNDED_SPEND, type(spend_model).__name__
+    return None
+
+
+def value_intervals_or_reason(table: pd.DataFrame, *, level: float = 0.9, draws: int = 128,
+                              seed: int | None = 0) -> tuple[ValueIntervals | None, tuple[str, str] | None]:
+    """:func:`value_intervals` of a report's per-customer table, or None and the
+    :func:`interval_obstacle` that stands in its way (a page says it in words instead of failing).
+    A table without a value or a transaction model raises DataError as :func:`value_intervals` does."""
+    if "clv" not in table.columns or table.attrs.get("spend_model") is None:
+        raise DataError("value_intervals_or_reason needs a table with a lifetime value (column 'clv' and "
+                        "attrs['spend_model']), as crmlib.customer_table returns when the models could be fitted.")
+    obstacle = interval_obstacle(table, draws=draws, seed=seed)
+    if obstacle is not None:
+        return None, obstacle
+    return value_intervals(table, level=level, draws=draws, seed=seed), None
+
+
+def value_bounds(table: pd.DataFrame, intervals: ValueIntervals | None) -> pd.DataFrame:
+    """The columns ``clv_lower`` and ``clv_upper`` of ``intervals`` on ``table``'s index, to join to the
+    table; no columns when ``intervals`` is None, so a page shows the value without its bounds."""
+    if intervals is None:
+        return pd.DataFrame(index=table.index)
+    return intervals.customers.loc[table.index, ["clv_lower", "clv_upper"]]

@@ -6,14 +6,18 @@ import contextlib
 import csv
 import glob
 import hashlib
+import itertools
 import os
 from pathlib import Path
 from typing import Any
 
+from crmlib.reidentify import PSEUDONYM
 from crmlib.reports.params import INPUT_PARAMETERS, ReportPlan
 
 #: At most this many files written by a report are listed on its page and in the index.
 MAX_LISTED_FILES = 200
+#: Data rows of a CSV read to tell whether a column holds pseudonyms (:func:`holds_pseudonyms`).
+PSEUDONYM_ROWS = 50
 
 
 def file_sha256(path: Path) -> str:
@@ -64,7 +68,8 @@ def fingerprint(files: dict[str, Path]) -> tuple[str | None, dict[str, dict[str,
 def written_files(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
     """The files a report wrote into its ``output_dir`` (hidden ones skipped), by path: each one's path
     relative to ``out_dir`` (where the page is, so the path is the page's link), size, and row count
-    for a CSV (rows after the header)."""
+    for a CSV (rows after the header); ``pseudonyms: True`` for a CSV naming customers by pseudonym
+    (an action list a key holder may map back with ``crmlib reidentify``)."""
     files = []
     with contextlib.suppress(OSError):
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
@@ -74,6 +79,8 @@ def written_files(folder: Path, out_dir: Path) -> list[dict[str, Any]]:
             info: dict[str, Any] = {"path": os.path.relpath(path, out_dir), "size": path.stat().st_size}
             if path.suffix.lower() == ".csv":
                 info["rows"] = _csv_rows(path)
+                if holds_pseudonyms(path):
+                    info["pseudonyms"] = True
             files.append(info)
             if len(files) >= MAX_LISTED_FILES:
                 break
@@ -87,3 +94,21 @@ def _csv_rows(path: Path) -> int | None:
             return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
     except (OSError, csv.Error):
         return None
+
+
+def holds_pseudonyms(path: Path) -> bool:
+    """Whether a CSV names customers by pseudonym: a column whose non-blank values in the first
+    :data:`PSEUDONYM_ROWS` data rows are all crmlib pseudonyms (``c_`` and 16 hex digits,
+    :data:`crmlib.reidentify.PSEUDONYM`, the rule ``crmlib reidentify`` finds the column by). The
+    header is not read: its labels are in the page's language."""
+    try:
+        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+            rows = list(itertools.islice(csv.reader(fh), 1, PSEUDONYM_ROWS + 1))
+    except (OSError, csv.Error):
+        return False
+    width = max((len(r) for r in rows), default=0)
+    for i in range(width):
+        values = [r[i].strip() for r in rows if i < len(r) and r[i].strip()]
+        if values and all(PSEUDONYM.match(v) for v in values):
+            return True
+    return False

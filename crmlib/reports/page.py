@@ -290,7 +290,19 @@ def files_html(files: list[dict[str, Any]] | None, words: Words | None = None, f
     words = words or Words("en")
     items = "".join(f"<li>{file_link(f, words, fmt)}</li>" for f in files)
     return (f'<section class="crmlib-files"><strong>{html.escape(words(_page.FILES_WRITTEN_BY))}</strong>'
-            f"<ul>{items}</ul></section>")
+            f"<ul>{items}</ul>{reidentify_note(files, words)}</section>")
+
+
+def reidentify_note(files: list[dict[str, Any]] | None, words: Words | None = None) -> str:
+    """How a key holder maps the pseudonyms of these files back to customer ids (``crmlib reidentify``),
+    when any of them names customers by pseudonym (``"pseudonyms"`` set by
+    :func:`crmlib.reports.files.written_files`); empty otherwise. The private file it writes is never linked."""
+    if not any(f.get("pseudonyms") for f in files or ()):
+        return ""
+    words = words or Words("en")
+    command = html.escape(_page.REIDENTIFY_COMMAND)
+    text = html.escape(words(_page.REIDENTIFY_NOTE, secret_env=config.SECRET_ENV, command=_page.REIDENTIFY_COMMAND))
+    return f'<p class="crmlib-reidentify">{text.replace(command, f"<code>{command}</code>", 1)}</p>'
 
 
 STATUS_WORDS = {"ok": _page.STATUS_OK, "failed": _page.STATUS_FAILED, "interrupted": _page.STATUS_INTERRUPTED}

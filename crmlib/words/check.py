@@ -23,6 +23,8 @@ __all__ = ["ALLOWED_NAMES", "stray_english"]
 ALLOWED_NAMES = (
     "BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma", "sBG", "P(alive)", "SHA-256", "ROC AUC", "NPS", "CSAT",
     "CES", "CLV", "RFM", "UTC", "MAE", "RMSE", "CSV", "crmlib", "sha256", "log-odds", "z", "R", "F", "M",
+    # the key's variable and the command of crmlib.words.page.REIDENTIFY_NOTE, typed as they are
+    "CRMLIB_SECRET", "crmlib reidentify --list FILE --customers FILE --out PATH",
 )
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b")  # ISO 4217 codes: INR, USD, BDT
 _FILE = re.compile(r"[\w.\-/]*[\w\-]\.(?:csv|tsv|xlsx?|parquet|json|html|ipynb|png|txt)\b", re.I)

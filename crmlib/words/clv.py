@@ -24,8 +24,8 @@ from crmlib.clv.describe import parameter_table as _parameter_numbers
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
-__all__ = ["describe", "findings", "model_name", "model_sentence", "parameter_table", "unit_count",
-           "unit_one", "value_sentence"]
+__all__ = ["describe", "findings", "interval_sentence", "model_name", "model_sentence", "parameter_table",
+           "unit_count", "unit_one", "value_sentence"]
 
 # ----------------------------------------------------------------------------- time units
 #: One unit of time, as in "0.055 purchases a {unit}" or "in the second {unit}".
@@ -112,6 +112,21 @@ DATA_LINE = N_("{transactions} transactions of {customers} customers, {period}; 
                "up to {calibration_end}, holdout {holdout}.")
 NO_HOLDOUT_CHECK = N_("No model could be fitted on the calibration period alone, so the holdout check is left out.")
 NO_TRACKING = N_("No model could be fitted on the calibration period alone, so the tracking is left out.")
+
+# ----------------------------------------------------------------------------- intervals on the value
+#: {amount}, {lower}, {upper} money written by Formats, {level} a share ("90%"), {horizon} a number of time units.
+TOTAL_INTERVAL = N_("Together the customers are expected to be worth {amount} over the next {horizon} (discounted), "
+                    "with a {level} interval from {lower} to {upper}. The interval covers only the uncertainty of the "
+                    "fitted model's parameters, how precisely these data pin the model down; it does not cover "
+                    "each customer's own chance of buying or not, which scatters far more widely, nor whether the "
+                    "model itself is right (the holdout check above says that).")
+#: {model} is a model name (BG/NBD, Gamma-Gamma).
+NO_INTERVALS_STANDARD_ERRORS = N_("Intervals on lifetime value are not available here: the {model} model has no "
+                                  "standard errors (its fit is held by a penalty, not by the data), so the "
+                                  "uncertainty of its parameters cannot be measured.")
+NO_INTERVALS_UNBOUNDED_SPEND = N_("Intervals on lifetime value are not available here: within the uncertainty of "
+                                  "the {model} spend model, the mean spend per purchase has no upper bound (look "
+                                  "for extreme amounts in the file).")
 
 # ----------------------------------------------------------------------------- table labels
 REPEAT_IN_CALIBRATION = N_("Repeat purchases in calibration")
@@ -353,3 +368,21 @@ def data_line(w: Words, fmt: Formats, *, transactions: int, customers: int, firs
              period=fmt.date_range(first, end), unit=unit_name(w, freq), calibration_end=fmt.date(calibration_end),
              holdout=w.plural(UNIT_COUNT[_freq(freq)], 2, n=fmt.number(holdout, 1)))
 
+
+
+def interval_sentence(table: pd.DataFrame, intervals, obstacle: tuple[str, str] | None = None, *,
+                      w: Words | None = None, fmt: Formats | None = None) -> str:
+    """The base's total lifetime value with its interval (``intervals``, a
+    :class:`crmlib.clv.uncertainty.ValueIntervals`) and what the interval covers; or, when ``intervals``
+    is None, why there is none (``obstacle``, from :func:`crmlib.clv.uncertainty.interval_obstacle`)."""
+    w, fmt = _wf(w, fmt)
+    if intervals is None:
+        reason, name = obstacle or ("no_standard_errors", table.attrs.get("model"))
+        message = NO_INTERVALS_UNBOUNDED_SPEND if reason == "unbounded_spend" else NO_INTERVALS_STANDARD_ERRORS
+        return w(message, model=model_name(name))
+    total = intervals.totals.loc["clv"]
+    decimals = fmt.money_decimals([total["lower"], total["estimate"], total["upper"]])
+    horizon = w.plural(UNIT_COUNT[_freq(table.attrs.get("freq"))], 2, n=_g(fmt, table.attrs.get("horizon")))
+    return w(TOTAL_INTERVAL, amount=fmt.money(total["estimate"], decimals), horizon=horizon,
+             level=fmt.share(intervals.level, 0), lower=fmt.money(total["lower"], decimals),
+             upper=fmt.money(total["upper"], decimals))

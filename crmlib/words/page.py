@@ -35,6 +35,13 @@ FIGURE = N_("Figure")
 # ----------------------------------------------------------------------------- footer
 FILES_WRITTEN_BY = N_("Files written by this report")
 ROWS = NP_("{rows} row", "{rows} rows")
+#: Under the files a report wrote, when one of them names customers by pseudonym (issue 20, finding 10).
+#: {secret_env} is the key's environment variable, {command} the command line: both stay as they are.
+REIDENTIFY_NOTE = N_(
+    "These files name customers by pseudonym. Whoever holds {secret_env} can map a list back to customer ids "
+    "with {command}; the file it writes holds real ids: keep it outside this folder and never forward it.")
+#: The command of REIDENTIFY_NOTE, the same in every language (FILE and PATH are the user's own paths).
+REIDENTIFY_COMMAND = "crmlib reidentify --list FILE --customers FILE --out PATH"
 PROVENANCE = N_("Provenance")
 NOTEBOOK = N_("Notebook")
 DEFAULTS = N_("defaults")
