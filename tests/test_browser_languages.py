@@ -1,0 +1,99 @@
+"""The demo suite in Hindi and Bengali, read in headless Chromium as a reader would (issue 21.6).
+
+Every page of ``crmlib demo --lang hi`` and ``--lang bn`` (the five reports and the index, on the
+demo data of the shared ``demo_suite``) is opened: the page says its language, no Latin-script word
+is left once the data's own values and the names that stay (model names, metrics, currency codes,
+file names, pseudonyms) are taken out, no text box is wider than its page, and every figure is an
+image that loaded. The same page (segments) is saved as a screenshot in English, Hindi and Bengali
+under the test's temporary folder so that a person can compare the three.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from test_browser import Browser  # noqa: F401  (the module's Chromium driver and fixture)
+from test_browser import browser  # noqa: F401
+
+from crmlib import reports
+from crmlib.cli import DEMO_REPORTS
+from crmlib.words.check import stray_english
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LANGS = ("hi", "bn")
+SCRIPT = {"hi": re.compile(r"[\u0900-\u097F]"), "bn": re.compile(r"[\u0980-\u09FF]")}
+#: The page's visible text, and the widest element against the page's width.
+FACTS = """(() => ({
+  lang: document.documentElement.lang,
+  text: document.body.innerText,
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  images: Array.from(document.images).map(i => i.complete && i.naturalWidth > 0),
+}))()"""
+
+
+@pytest.fixture(scope="module")
+def translated(demo_suite, tmp_path_factory):
+    """The demo reports on the demo data, once per language, each run into its own folder."""
+    root = tmp_path_factory.mktemp("languages")
+    inputs = {name: str(path) for name, path in demo_suite.data.write(root / "data").items()}
+    runs = {}
+    for lang in LANGS:
+        batch = reports.run_reports([name for name, _ in DEMO_REPORTS], out_dir=root / lang, inputs=inputs,
+                                    jobs=2, progress=False, options={"lang": lang})
+        runs[lang] = batch
+    return runs
+
+
+def data_values(data) -> set[str]:
+    """What the demo files hold as text: cities, tiers, categories, channels, and every word of the
+    comments (driver terms and themes quote them)."""
+    values: set[str] = set()
+    for frame in (data.customers, data.transactions, data.feedback):
+        for column in frame.columns:
+            if pd.api.types.is_string_dtype(frame[column].dtype) or frame[column].dtype == object:
+                if column in ("customer_id", "email", "phone", "name"):
+                    continue
+                texts = frame[column].dropna().astype(str)
+                values.update(texts)
+                values.update(w for t in texts for w in re.findall(r"[A-Za-z][A-Za-z'’]*", t))
+    return values
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_is_in_its_language_with_no_stray_english(translated, demo_suite, browser, lang):
+    batch = translated[lang]
+    assert batch.ok, batch.summary()
+    # the data's own values; the parameters as typed (names, values, paths) and the reports' names,
+    # which the header and the index show as they are; the CDNOW data set's name
+    allowed = data_values(demo_suite.data) | {"CDNOW"}
+    for r in batch.reports:
+        allowed |= {r.name, r.stem, *map(str, r.parameters)}
+        allowed |= {str(v) for v in r.parameters.values()}
+    left = {}
+    for path in [batch.index_path] + [r.html_path for r in batch.reports]:
+        browser.open(path)
+        facts = browser.evaluate(FACTS)
+        assert facts["lang"] == lang, path.name
+        assert SCRIPT[lang].search(facts["text"]), path.name
+        assert facts["overflow"] <= 1, f"{path.name}: the page scrolls sideways by {facts['overflow']} px"
+        assert all(facts["images"]), path.name
+        stray = stray_english(facts["text"], allowed)
+        if stray:
+            left[path.name] = sorted(set(stray))[:40]
+    assert not left, f"English left on the {lang} pages: {left}"
+
+
+def test_one_page_in_three_languages_as_screenshots(translated, demo_suite, browser, tmp_path):
+    """The segments page in English, Hindi and Bengali, saved side by side for a person to compare."""
+    english = next(r for r in demo_suite.batch.reports if r.name == "segments")
+    shots = {"en": english.html_path, **{lang: next(r for r in translated[lang].reports if r.name == "segments")
+                                           .html_path for lang in LANGS}}
+    saved = []
+    for lang, page in shots.items():
+        browser.open(page)
+        saved.append(browser.screenshot(tmp_path / f"segments-{lang}.png"))
+    assert all(p.is_file() and p.stat().st_size > 10_000 for p in saved)
+    print("screenshots:", *saved)
