@@ -11,11 +11,11 @@ under the test's temporary folder so that a person can compare the three.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pandas as pd
 import pytest
-from test_browser import Browser  # noqa: F401  (the module's Chromium driver and fixture)
-from test_browser import browser  # noqa: F401
+from test_browser import Browser  # the browser test's Chromium driver
 
 from crmlib import reports
 from crmlib.cli import DEMO_REPORTS
@@ -32,6 +32,17 @@ FACTS = """(() => ({
   overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   images: Array.from(document.images).map(i => i.complete && i.naturalWidth > 0),
 }))()"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for the module, as tests/test_browser.py starts it."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        pytest.fail("headless Chromium is needed: apt-get install -y chromium (make test installs it)")
+    b = Browser(binary, tmp_path_factory.mktemp("chromium") / "profile")
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="module")

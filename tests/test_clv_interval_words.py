@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 
 from crmlib import datasets
-from crmlib.clv.uncertainty import (NO_STANDARD_ERRORS, UNBOUNDED_SPEND, interval_obstacle, value_bounds,
-                                    value_intervals_or_reason)
+from crmlib.clv.uncertainty import (
+    NO_STANDARD_ERRORS,
+    UNBOUNDED_SPEND,
+    interval_obstacle,
+    value_bounds,
+    value_intervals_or_reason,
+)
 from crmlib.customers import customer_table
 from crmlib.formats import Formats
 from crmlib.words import Words

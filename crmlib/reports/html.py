@@ -56,7 +56,8 @@ __all__ = [
     "DEFAULT_KEY_NOTICE", "HEADING", "HIDDEN_TAGS", "INDEX", "LOCK", "MANIFEST", "PALETTE_TOLERANCE", "READING_ORDER",
     "STATUS_WORDS", "TEMPLATE_DIR", "TEMPLATE_NAME", "failure_place", "file_link", "file_summary", "files_html",
     "footer_html", "header_html", "human_size", "index_html", "index_lock", "lighter_png", "mark_numeric_columns",
-    "merge_index", "page_language", "prepare", "reading_order", "redact_error", "reidentify_note", "render", "run_language",
+    "merge_index", "page_language", "prepare", "reading_order", "redact_error", "reidentify_note", "render",
+    "run_language",
     "scrub_error", "scrub_notebook", "strip_ansi", "temporary_name", "traceback_without_source", "update_index",
     "value_kind", "write",
 ]

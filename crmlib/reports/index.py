@@ -19,7 +19,7 @@ import crmlib
 from crmlib import config
 from crmlib.formats import Formats
 from crmlib.reports import page as pages
-from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, file_summary
+from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, file_summary, period_text
 from crmlib.words import Words
 from crmlib.words import page as _page
 
@@ -198,11 +198,12 @@ def _index_row(e: dict[str, Any], w: Words | None = None) -> str:
            f"<br>{esc(w(_page.FINGERPRINT))} <code>{esc(str(e.get('fingerprint') or w(_page.NONE)))}</code>")
     inputs_count = esc(w.plural(_page.INPUT_FILE_COUNT, len(inputs), count=n(len(inputs))))
     written_count = esc(w.plural(_page.FILE_COUNT, len(written), count=n(len(written))))
+    period = period_text(e["data_period"], w, Formats(w.lang)) if e.get("data_period") else ""
     return (
         f'<tr class="report" data-status="{esc(e["status"])}">'
         f'<td class="title">{title}<div class="stem">{esc(e["stem"])}{notebook}</div>'
         f'<div class="params">{params or esc(w(_page.DEFAULT_PARAMETERS))}</div></td>'
-        f"<td>{_index_status(e, w)}</td><td>{esc(str(e.get('data_period') or ''))}</td>"
+        f"<td>{_index_status(e, w)}</td><td>{esc(period)}</td>"
         f'<td class="inputs">{_folded(inputs, inputs_count, "files", esc(w(_page.NONE)))}</td>'
         f'<td class="written">{_folded(written, written_count, "files", esc(w(_page.NONE)))}</td>'
         f'<td class="run">{run}</td></tr>'

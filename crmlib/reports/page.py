@@ -209,6 +209,19 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) and value == "" else str(value)
 
 
+#: A data period as a notebook records it (crmlib.reports.record): "2024-01-01 to 2025-12-31".
+_PERIOD = re.compile(r"^(\S+(?: 00:00:00)?) to (\S+(?: 00:00:00)?)$")
+
+
+def period_text(data_period: str, w: Words, fmt: Formats) -> str:
+    """A recorded data period in the page's language and digits: ``2024-01-01 से 2025-12-31 तक``."""
+    m = _PERIOD.match(str(data_period))
+    if not m:
+        return fmt._out(str(data_period))
+    start, end = (d.removesuffix(" 00:00:00") for d in m.groups())
+    return w(_page.PERIOD_FROM_TO, start=fmt._out(start), end=fmt._out(end))
+
+
 def header_html(title: str, parameters: dict[str, Any], data_period: str | None, error: dict | None,
                 default_key: bool = False, inputs: dict[str, dict] | None = None) -> str:
     """The page header: title, the default-key notice, data period, input files, parameters, and the
@@ -222,7 +235,7 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
         parts.append('<p class="crmlib-key-notice" role="note" style="background: #fff3cd; '
                      f'border: 1px solid #e0a800; padding: 0.5em 1em;"><strong>{esc(w(_page.NOTE))}</strong> '
                      f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>")
-    period = fmt._out(data_period) if data_period else w(_page.NOT_RECORDED)
+    period = period_text(data_period, w, fmt) if data_period else w(_page.NOT_RECORDED)
     parts.append(f'<p class="crmlib-period">{esc(w(_page.DATA_PERIOD, period=period))}</p>')
     files = "; ".join(f"{name}: {file_summary(info)}" for name, info in sorted((inputs or {}).items()))
     parts.append(f'<p class="crmlib-inputs">{esc(w(_page.INPUT_FILES, files=files or w(_page.NONE_RECORDED)))}</p>')
@@ -324,7 +337,8 @@ def footer_html(provenance: dict[str, Any]) -> str:
         label = f"Input {name}" if w.lang == "en" else w(_page.INPUT_NAMED, name=name)
         rows.append((label, f"{info.get('path')} ({size}, sha256 {info.get('sha256')})"))
     if provenance.get("pseudonym_key"):
-        rows.append((w(_page.PSEUDONYM_KEY), provenance["pseudonym_key"]))
+        key = provenance["pseudonym_key"]
+        rows.append((w(_page.PSEUDONYM_KEY), key if key == config.SECRET_ENV else w(_page.PUBLIC_DEFAULT_KEY)))
     status = provenance.get("status")
     rows += [
         (w(_page.INPUT_FINGERPRINT), provenance.get("fingerprint") or w(_page.NO_INPUT_FILES)),

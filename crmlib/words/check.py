@@ -23,6 +23,8 @@ __all__ = ["ALLOWED_NAMES", "stray_english"]
 ALLOWED_NAMES = (
     "BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma", "sBG", "P(alive)", "SHA-256", "ROC AUC", "NPS", "CSAT",
     "CES", "CLV", "RFM", "UTC", "MAE", "RMSE", "CSV", "crmlib", "sha256", "log-odds", "z", "R", "F", "M",
+    # file sizes, written as practitioners write them in any language
+    "kB", "MB", "GB",
     # the key's variable and the command of crmlib.words.page.REIDENTIFY_NOTE, typed as they are
     "CRMLIB_SECRET", "crmlib reidentify --list FILE --customers FILE --out PATH",
 )

@@ -16,6 +16,8 @@ DEFAULT_KEY_NOTICE = N_(
     "recomputed. Anyone who can guess the customer ids can reverse the pseudonyms on this page and in "
     "the files written beside it.")
 DATA_PERIOD = N_("Data period: {period}")
+#: A data period between two dates written as the page writes dates (ISO, in the page's digits).
+PERIOD_FROM_TO = N_("{start} to {end}")
 NOT_RECORDED = N_("not recorded")
 INPUT_FILES = N_("Input files: {files}")
 NONE_RECORDED = N_("none recorded")
@@ -50,6 +52,8 @@ INPUT_NAMED = N_("Input file: {name}")
 BYTES = NP_("{size} byte", "{size} bytes")
 SIZE_UNKNOWN = N_("size unknown")
 PSEUDONYM_KEY = N_("Pseudonym key")
+#: The footer's pseudonym key when the reports ran without CRMLIB_SECRET.
+PUBLIC_DEFAULT_KEY = N_("crmlib's public default key")
 INPUT_FINGERPRINT = N_("Input fingerprint")
 NO_INPUT_FILES = N_("no input files")
 CRMLIB_VERSION = N_("crmlib version")

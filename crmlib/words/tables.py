@@ -43,7 +43,8 @@ LABELS: dict[str, str] = {
     "expected_purchases": N_("Expected purchases"), "expected_spend": N_("Expected spend per purchase"),
     "clv": N_("Lifetime value"), "clv_share": N_("Share of lifetime value"), "clv_mean": N_("Mean lifetime value"),
     "clv_decile": N_("Lifetime-value decile"),
-    "clv_lower": N_("Lifetime value, lower 90 %"), "clv_upper": N_("Lifetime value, upper 90 %"), "decile": N_("Decile"), "rank": N_("Rank"),
+    "clv_lower": N_("Lifetime value, lower 90 %"), "clv_upper": N_("Lifetime value, upper 90 %"),
+    "decile": N_("Decile"), "rank": N_("Rank"),
     "total": N_("Total"), "mean": N_("Mean"), "min": N_("Min"), "max": N_("Max"),
     "share": N_("Share"), "cumulative_share": N_("Cumulative share"),
     # feedback
