@@ -77,26 +77,26 @@ TITLE_UNKNOWN = N_("{metric}: too few answers per period to show a trend")
 TITLE_FLAT = N_("{metric} shows no clear change from {first} to {last} (about {mean})")
 TITLE_ROSE = N_("{metric} rose by about {slope} {points} {per} from {first} to {last}")
 TITLE_FELL = N_("{metric} fell by about {slope} {points} {per} from {first} to {last}")
-#: The last period against the one before: {score} a score, {current}/{previous} period labels,
+#: The last period against the one before: {value} a score, {current}/{previous} period labels,
 #: {score_lower}/{score_upper} the score's interval, {difference} a number, {lower}/{upper} its interval.
-CHANGE_UP = N_("{metric} was {score} in {current} (interval {score_lower} to {score_upper}), up {difference} "
+CHANGE_UP = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}), up {difference} "
                "{points} (interval {lower} to {upper}) on {previous}.")
-CHANGE_DOWN = N_("{metric} was {score} in {current} (interval {score_lower} to {score_upper}), down {difference} "
+CHANGE_DOWN = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}), down {difference} "
                  "{points} (interval {lower} to {upper}) on {previous}.")
-CHANGE_SAME = N_("{metric} was {score} in {current} (interval {score_lower} to {score_upper}); the change of "
+CHANGE_SAME = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}); the change of "
                  "{difference} {points} against {previous} is within the noise (interval {lower} to {upper}).")
 #: What pooled_by did: {asked}, {used} PERIODS; {max_n}, {min_n}, {ok}, {total} counts.
 POOLING = N_("{asked} hold too few answers (at most {max_n}, against a minimum of {min_n}); {used} are used: "
              "{ok} of {total} {used} have at least {min_n}.")
 
 # ----------------------------------------------------------------------------- findings
-#: {score}, {lower}, {upper} signed numbers; {level} a share; {answers} a count; {promoters}, {detractors} shares.
-FINDING_NPS = NP_("NPS is {score} ({level} interval {lower} to {upper}) from {answers} answer: {promoters} "
+#: {value}, {lower}, {upper} signed numbers; {level} a share; {answers} a count; {promoters}, {detractors} shares.
+FINDING_NPS = NP_("NPS is {value} ({level} interval {lower} to {upper}) from {answers} answer: {promoters} "
                   "promoters and {detractors} detractors.",
-                  "NPS is {score} ({level} interval {lower} to {upper}) from {answers} answers: {promoters} "
+                  "NPS is {value} ({level} interval {lower} to {upper}) from {answers} answers: {promoters} "
                   "promoters and {detractors} detractors.")
-#: {score}, {lower}, {upper} shares.
-FINDING_CSAT = N_("CSAT is {score} ({level} interval {lower} to {upper}).")
+#: {value}, {lower}, {upper} shares.
+FINDING_CSAT = N_("CSAT is {value} ({level} interval {lower} to {upper}).")
 #: {share} a share.
 FINDING_AT_RISK = N_("Detractors hold {share} of the predicted lifetime value of the customers who answered.")
 
@@ -262,7 +262,7 @@ def change_sentence(change, *, w: Words | None = None, fmt: Formats | None = Non
     """The last period against the one before (:class:`crmlib.feedback.trend.Change`), in words."""
     w, fmt = _pair(w, fmt)
     m = change.metric
-    values = dict(metric=_METRIC[m], score=score_text(m, change.score, fmt),
+    values = dict(metric=_METRIC[m], value=score_text(m, change.score, fmt),
                   current=period_label(change.current, change.freq, w, fmt),
                   previous=period_label(change.previous, change.freq, w, fmt),
                   score_lower=score_text(m, change.score_lower, fmt), score_upper=score_text(m, change.score_upper, fmt),
@@ -324,7 +324,7 @@ def findings(headline: list | None = None, nps_trend: pd.DataFrame | None = None
     scores = {s.metric: s for s in (headline or [])}
     if "nps" in scores and scores["nps"].n:
         s = scores["nps"]
-        out.append(w.plural(FINDING_NPS, s.n, score=signed(fmt, s.score, 0), level=fmt.share(s.confidence, 0),
+        out.append(w.plural(FINDING_NPS, s.n, value=signed(fmt, s.score, 0), level=fmt.share(s.confidence, 0),
                             lower=signed(fmt, s.lower, 0), upper=signed(fmt, s.upper, 0), answers=fmt.count(s.n),
                             promoters=fmt.share(s.promoters, 0), detractors=fmt.share(s.detractors, 0)))
     if nps_trend is not None and len(nps_trend):
@@ -336,7 +336,7 @@ def findings(headline: list | None = None, nps_trend: pd.DataFrame | None = None
         out.append(trend_sentence(score_trend(csat_trend), w=w, fmt=fmt))
     elif "csat" in scores and scores["csat"].n:
         s = scores["csat"]
-        out.append(w(FINDING_CSAT, score=fmt.share(s.score / 100, 0), level=fmt.share(s.confidence, 0),
+        out.append(w(FINDING_CSAT, value=fmt.share(s.score / 100, 0), level=fmt.share(s.confidence, 0),
                      lower=fmt.share(s.lower / 100, 0), upper=fmt.share(s.upper / 100, 0)))
     if at_risk is not None and "clv_share" in at_risk.columns and "detractor" in at_risk.index:
         share = float(at_risk.loc["detractor", "clv_share"])
