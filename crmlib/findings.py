@@ -163,35 +163,17 @@ def clv(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd
 
 
 def feedback(headline: list | None = None, nps_trend: pd.DataFrame | None = None,
-             csat_trend: pd.DataFrame | None = None, at_risk: pd.DataFrame | None = None) -> list[str]:
+             csat_trend: pd.DataFrame | None = None, at_risk: pd.DataFrame | None = None, *, w=None,
+             fmt=None) -> list[str]:
     """The feedback report's findings: overall NPS with its interval (``headline``, the
     :class:`crmlib.feedback.Score` list the page shows), its trend over all periods and the last
     period against the one before (``nps_trend``, :func:`crmlib.feedback.nps_by` with
     ``period=``), the CSAT trend, and the value held by detractors (``at_risk``,
-    :func:`crmlib.feedback.value_at_risk`)."""
-    from crmlib.feedback.trend import last_change, score_trend
+    :func:`crmlib.feedback.value_at_risk`); in the language of ``w``/``fmt``
+    (:func:`crmlib.words.feedback.findings`), English without them."""
+    from crmlib.words import feedback as _words
 
-    out = []
-    scores = {s.metric: s for s in (headline or [])}
-    if "nps" in scores and scores["nps"].n:
-        s = scores["nps"]
-        out.append(f"NPS is {s.score:+.0f} (95 % interval {s.lower:+.0f} to {s.upper:+.0f}) from {s.n:,} answers: "
-                   f"{s.promoters:.0%} promoters and {s.detractors:.0%} detractors.")
-    if nps_trend is not None and len(nps_trend):
-        out.append(score_trend(nps_trend).sentence())
-        change = last_change(nps_trend)
-        if change is not None:
-            out.append(change.sentence())
-    if csat_trend is not None and len(csat_trend):
-        out.append(score_trend(csat_trend).sentence())
-    elif "csat" in scores and scores["csat"].n:
-        s = scores["csat"]
-        out.append(f"CSAT is {s.score:.0f} % (95 % interval {s.lower:.0f} to {s.upper:.0f} %).")
-    if at_risk is not None and "clv_share" in at_risk.columns and "detractor" in at_risk.index:
-        share = float(at_risk.loc["detractor", "clv_share"])
-        if np.isfinite(share):
-            out.append(f"Detractors hold {share:.0%} of the predicted lifetime value of the customers who answered.")
-    return out[:5]
+    return _words.findings(headline, nps_trend, csat_trend, at_risk, w=w, fmt=fmt)
 
 
 def retention(trend=None, projection=None, risk=None, comparison=None, rule_table=None, period: str = "M",

@@ -7,8 +7,9 @@ The rule (:data:`ID_RULE`, recorded in each loaded table's ledger when it change
   DataFrame) is the id ``81``, as a spreadsheet or a numeric column turns ``81`` into ``81.0``;
 * leading zeros are **kept** when reading (``000081`` and ``81`` can be two customers in a system
   that pads ids). A join that finds no exact match for an id tries it without leading zeros, and
-  only when that gives exactly one id on the other side (:func:`match_ids`); the join's sentence
-  says how many ids were matched that way;
+  only when that gives exactly one id on the other side (:func:`match_ids`); :class:`JoinRate`
+  counts how many ids were matched that way (the page's sentence is
+  :func:`crmlib.words.feedback.join_sentence`);
 * upper and lower case are **kept** (``C7`` and ``c7`` are two ids), and ids of one file that
   differ only in case are flagged in the ledger (:func:`case_clashes`), never merged.
 
@@ -17,8 +18,6 @@ The rule (:data:`ID_RULE`, recorded in each loaded table's ledger when it change
 >>> r = join_rate(["81", "000082", "90"], ["81", "82"])
 >>> r.matched, r.total, r.by_padding
 (2, 3, 1)
->>> r.sentence("survey customers", "the transactions")
-'2 of 3 survey customers found among the transactions (1 only once leading zeros were ignored).'
 """
 
 from __future__ import annotations
@@ -109,17 +108,6 @@ class JoinRate:
     @property
     def rate(self) -> float:
         return self.matched / self.total if self.total else float("nan")
-
-    def sentence(self, left: str, right: str) -> str:
-        """E.g. ``'0 of 259 survey customers found among the transactions.'``"""
-        notes = []
-        if self.by_padding:
-            notes.append(f"{self.by_padding:,} only once leading zeros were ignored")
-        if self.case_only:
-            notes.append(f"{self.case_only:,} not found that differ from an id there only in upper/lower case, "
-                         "left apart")
-        tail = f" ({'; '.join(notes)})" if notes else ""
-        return f"{self.matched:,} of {self.total:,} {left} found among {right}{tail}."
 
 
 def join_rate(left_ids, right_ids) -> JoinRate:

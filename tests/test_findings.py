@@ -9,6 +9,7 @@ from crmlib import feedback as fb
 from crmlib import findings, rfm
 from crmlib.words.retention import summary_sentences
 from crmlib.feedback.trend import last_change, score_trend
+from crmlib.words.feedback import change_sentence, trend_sentence, trend_title
 
 
 def _answers(shares, n=40, seed=42, start="2024-03-01", metric="csat"):
@@ -46,8 +47,8 @@ def test_noise_only_is_not_called_a_rise():
     trend = score_trend(_table(scores, half=12))
     assert trend.direction == "flat"
     assert trend.lower < 0 < trend.upper
-    assert trend.sentence().startswith("NPS shows no clear change from Jan 2024 to Dec 2025")
-    assert "rose" not in trend.sentence()
+    assert trend_sentence(trend).startswith("NPS shows no clear change from Jan 2024 to Dec 2025")
+    assert "rose" not in trend_sentence(trend)
 
 
 def test_steady_rise_is_found_where_the_end_points_mislead():
@@ -61,8 +62,8 @@ def test_steady_rise_is_found_where_the_end_points_mislead():
     trend = score_trend(table)
     assert trend.direction == "rising"
     assert 0.5 < trend.slope < 1.2 and trend.lower > 0  # the two odd end months pull it below 1
-    assert trend.sentence().startswith("NPS rose by about")
-    assert trend.title().startswith("NPS rose by about")
+    assert trend_sentence(trend).startswith("NPS rose by about")
+    assert trend_title(trend).startswith("NPS rose by about")
 
 
 def test_steady_fall_over_weeks():
@@ -72,7 +73,7 @@ def test_steady_fall_over_weeks():
     trend = score_trend(table)
     assert trend.direction == "falling" and trend.unit == "week"
     assert trend.slope == pytest.approx(-0.5)
-    assert "fell by about 0.5 points a week" in trend.sentence()
+    assert "fell by about 0.5 points a week" in trend_sentence(trend)
 
 
 def test_demo_case_from_issue_csat_rising_55_to_85_is_not_held_steady():
@@ -80,12 +81,12 @@ def test_demo_case_from_issue_csat_rising_55_to_85_is_not_held_steady():
     month, was called 'held steady at about 64'. Judged on all 20 months it rose."""
     table = fb.csat_by(_answers(np.linspace(0.55, 0.85, 20)), period="M", min_n=30)
     trend = score_trend(table)
-    assert trend.direction == "rising", trend.sentence()
+    assert trend.direction == "rising", trend_sentence(trend)
     assert 0.8 < trend.slope < 2.5  # true slope 30 points / 19 months = 1.6
-    words = trend.sentence()
+    words = trend_sentence(trend)
     assert words.startswith("CSAT rose by about") and "percentage points a month" in words
     assert "steady" not in words and "Mar 2024 to Oct 2025" in words
-    assert fb.score_trend(table).title() == fb.trend_title(table)
+    assert trend_title(fb.score_trend(table)).startswith("CSAT rose by about")
 
 
 def test_too_few_periods_and_greyed_periods_are_left_out():
@@ -93,16 +94,16 @@ def test_too_few_periods_and_greyed_periods_are_left_out():
     trend = score_trend(table)
     assert trend.periods == 3 and trend.slope == pytest.approx(2.0)
     short = score_trend(_table([10.0, 20.0], half=5))
-    assert short.direction == "unknown" and "too few periods" in short.sentence()
+    assert short.direction == "unknown" and "too few periods" in trend_sentence(short)
 
 
 def test_last_change_is_a_rise_only_when_its_interval_excludes_zero():
     same = last_change(_table([30.0, 38.0], half=8))  # difference 8, interval +/- 11.3
-    assert same.direction == "same" and "within the noise" in same.sentence()
-    assert "up" not in same.sentence().split(";")[1]
+    assert same.direction == "same" and "within the noise" in change_sentence(same)
+    assert "up" not in change_sentence(same).split(";")[1]
     up = last_change(_table([30.0, 50.0], half=8))
     assert up.direction == "up" and up.lower > 0
-    assert up.sentence() == "NPS was 50 in Feb 2024 (interval 42 to 58), up 20.0 points (interval 8.7 to 31.3) on Jan 2024."
+    assert change_sentence(up) == "NPS was 50 in Feb 2024 (interval 42 to 58), up 20.0 points (interval 8.7 to 31.3) on Jan 2024."
 
 
 def test_feedback_findings_read_the_tables_the_page_shows():
@@ -111,7 +112,7 @@ def test_feedback_findings_read_the_tables_the_page_shows():
     headline = [fb.nps(answers["nps"])]
     words = findings.feedback(headline, nps_trend)
     s = headline[0]
-    assert words[0] == (f"NPS is {s.score:+.0f} (95 % interval {s.lower:+.0f} to {s.upper:+.0f}) from 1,440 answers: "
+    assert words[0] == (f"NPS is {s.score:+.0f} (95% interval {s.lower:+.0f} to {s.upper:+.0f}) from 1,440 answers: "
                         f"{s.promoters:.0%} promoters and {s.detractors:.0%} detractors.")
     assert words[1].startswith("NPS shows no clear change from Jan 2025 to Dec 2025")
     assert words[2].startswith("NPS was") and "Dec 2025" in words[2]
@@ -213,13 +214,13 @@ def test_issue_demo_data_csat_and_nps_rise():
 
     answers = datasets.make_crm_dataset(2000, seed=42).feedback
     csat = score_trend(fb.csat_by(answers, period="M", min_n=30))
-    assert csat.direction == "rising" and csat.periods == 22 and csat.lower > 0, csat.sentence()
-    assert csat.sentence().startswith("CSAT rose by about") and "steady" not in csat.sentence()
+    assert csat.direction == "rising" and csat.periods == 22 and csat.lower > 0, trend_sentence(csat)
+    assert trend_sentence(csat).startswith("CSAT rose by about") and "steady" not in trend_sentence(csat)
     nps = score_trend(fb.nps_by(answers, period="M", min_n=30))
-    assert nps.direction == "rising" and nps.sentence().startswith("NPS rose by about")
+    assert nps.direction == "rising" and trend_sentence(nps).startswith("NPS rose by about")
     # the last month against the one before: a +11 point CSAT jump inside the noise is not called a rise
     change = last_change(fb.csat_by(answers, period="M", min_n=30))
-    assert change.direction == "same" and "within the noise" in change.sentence()
+    assert change.direction == "same" and "within the noise" in change_sentence(change)
 
 
 def test_clv_findings_when_no_model_fits_name_the_models_in_words():

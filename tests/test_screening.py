@@ -124,15 +124,18 @@ def test_ids_that_differ_only_in_case_are_flagged_not_merged():
 
 def test_join_rate_across_float_and_zero_padded_ids():
     """Transactions 81, customers 81.0, feedback 000081 (issue 18) all join, and the rate says how."""
+    from crmlib.words.feedback import join_sentence
     tx = read_transactions(pd.DataFrame({"customer_id": ["81", "82"], "date": "2024-01-02", "amount": 5}))
     cust = read_customers(pd.DataFrame({"customer_id": [81.0, 82.0]}))
     fb = read_feedback(pd.DataFrame({"customer_id": ["000081", "000099"], "date": "2024-01-02", "nps": [9, 1]}))
     assert join_rate(cust["customer_id"], tx["customer_id"]).matched == 2
     rate = join_rate(fb["customer_id"], tx["customer_id"])
     assert (rate.matched, rate.total, rate.by_padding) == (1, 2, 1)
-    assert rate.sentence("survey customers", "the transactions") == (
-        "1 of 2 survey customers found among the transactions (1 only once leading zeros were ignored).")
-    assert join_rate(["C7"], ["c7"]).sentence("a", "b").startswith("0 of 1 a found among b (1 not found that differ")
+    assert join_sentence(rate).startswith(
+        "1 of 2 survey customers found among the customers with transactions. 1 of them was matched only once "
+        "leading zeros were ignored.")
+    assert join_rate(["C7"], ["c7"]).case_only == 1
+    assert "1 id not found differs from an id there only in upper/lower case" in join_sentence(join_rate(["C7"], ["c7"]))
 
 
 def test_zero_padding_is_ignored_only_when_it_names_one_id():

@@ -56,11 +56,8 @@ from crmlib.feedback.trend import (  # noqa: E402
     Trend,
     last_change,
     pooled_by,
-    pooling_sentence,
     score_trend,
-    trend_title,
 )
 
 __all__ += ["Change", "Lexicon", "PERIODS", "Trend", "last_change", "load_lexicon", "other_terms", "period_start",
-            "pooled_by", "pooling_sentence", "score_trend", "theme_comments", "theme_scores", "topic_table",
-            "trend_title"]
+            "pooled_by", "score_trend", "theme_comments", "theme_scores", "topic_table"]

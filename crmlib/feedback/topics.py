@@ -119,15 +119,18 @@ def theme_scores(feedback: pd.DataFrame, *, text_col: str = "comment", score_col
     ``promoters``/``detractors`` (shares, 0-1), ``too_few`` (n < ``min_n``), ``leans``
     ("complaints" when the interval lies below 0, "praise" above 0, "mixed" otherwise) and
     ``metric`` ("nps"), so :func:`crmlib.plots.feedback.by_group` draws it. Sorted by comments.
+    ``attrs["language_mix"]`` holds each topic's language shares as numbers ({topic: {code: share}}),
+    from which :func:`crmlib.words.feedback.on_page` writes ``languages`` in the page's language.
     """
     lex = lexicon or load_lexicon()
     table = topic_table(feedback, text_col=text_col, lexicon=lex)
     scores = feedback.loc[table.index, score_col]
-    rows = []
+    rows, mixes = [], {}
     for topic in [*lex.topics, OTHER]:
         mask = table[topic].to_numpy()
         r = nps(scores[mask], confidence=confidence)
         mix = table.loc[mask, "language"].value_counts(normalize=True)
+        mixes[topic] = {str(k): float(p) for k, p in mix.items()}
         leans = ("mixed" if not r.n else "complaints" if r.upper < 0 else "praise" if r.lower > 0 else "mixed")
         rows.append({"theme": lex.labels.get(topic, "other (no topic word)"), "topic": topic,
                      "comments": int(mask.sum()), "share": mask.mean() if len(mask) else np.nan,
@@ -136,7 +139,7 @@ def theme_scores(feedback: pd.DataFrame, *, text_col: str = "comment", score_col
                      "promoters": r.promoters, "detractors": r.detractors, "too_few": r.n < min_n,
                      "leans": leans, "metric": "nps"})
     out = pd.DataFrame(rows).sort_values("comments", ascending=False, kind="stable", ignore_index=True)
-    out.attrs.update(metric="nps", min_n=min_n, confidence=confidence, comments=len(table))
+    out.attrs.update(metric="nps", min_n=min_n, confidence=confidence, comments=len(table), language_mix=mixes)
     return out
 
 

@@ -16,17 +16,19 @@ days / 30), weeks for ``"W"``, quarters, half-years and years for ``"Q"``, ``"H"
 
 :func:`pooled_by` is the table a page should plot when answers are thin: it starts at the period asked
 for and pools adjacent periods (month -> quarter -> half-year -> year) until enough periods hold the
-minimum number of answers, and :func:`pooling_sentence` says so on the page.
+minimum number of answers (its ``attrs`` say so).
+
+Numbers and names only: the sentences and titles of a trend, a change and the pooling are written by
+:mod:`crmlib.words.feedback` (``trend_sentence``, ``trend_title``, ``change_sentence``,
+``pooling_sentence``) in the page's language.
 
 >>> import pandas as pd
 >>> t = pd.DataFrame({"period": pd.date_range("2024-01-01", periods=6, freq="MS"), "metric": "nps",
 ...                   "n": 100, "score": [10.0, 12, 14, 16, 18, 20], "lower": [8.0, 10, 12, 14, 16, 18],
 ...                   "upper": [12.0, 14, 16, 18, 20, 22], "too_few": False})
 >>> tr = score_trend(t)
->>> round(tr.slope, 2), tr.direction
-(2.0, 'rising')
->>> tr.sentence()
-'NPS rose by about 2.0 points a month from Jan 2024 to Jun 2024 (95 % interval 1.3 to 2.7; 6 months).'
+>>> round(tr.slope, 2), tr.direction, tr.periods, tr.freq
+(2.0, 'rising', 6, 'M')
 """
 
 from __future__ import annotations
@@ -41,33 +43,14 @@ from scipy import stats
 from crmlib import units
 from crmlib.exceptions import DataError
 
-__all__ = ["Change", "Trend", "last_change", "pooled_by", "pooling_sentence", "score_trend", "trend_title"]
+__all__ = ["Change", "Trend", "last_change", "pooled_by", "score_trend"]
 
-_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
-_POINTS = {"nps": "points", "csat": "percentage points", "ces": "points"}
 _UNITS = {f: (units.name(f, 1), units.name(f)) for f in ("M", "W")}  # the periods of a score trend
 _UNITS.update({"Q": ("quarter", "quarters"), "H": ("half-year", "half-years"), "Y": ("year", "years")})
 #: Each period and the next longer one that :func:`pooled_by` pools it into.
 LADDER = ("W", "M", "Q", "H", "Y")
 #: The fewest answers in each of two periods for :func:`last_change` to compare them end to end.
 CHANGE_MIN_N = 30
-
-
-def _fmt(metric: str, v: float) -> str:
-    if metric == "ces":
-        return f"{v:.1f}"
-    return f"{v:.0f}" + (" %" if metric == "csat" else "")
-
-
-def _label(ts, freq: str | None = "M") -> str:
-    t = pd.Timestamp(ts)
-    if freq == "Q":
-        return f"Q{(t.month - 1) // 3 + 1} {t.year}"
-    if freq == "H":
-        return f"H{(t.month - 1) // 6 + 1} {t.year}"
-    if freq == "Y":
-        return f"{t.year}"
-    return t.strftime("%b %Y")
 
 
 def _reliable(table: pd.DataFrame) -> pd.DataFrame:
@@ -124,42 +107,6 @@ class Trend:
         if self.lower > 0:
             return "rising"
         return "falling" if self.upper < 0 else "flat"
-
-    def _span(self) -> str:
-        return f"from {_label(self.first, self.freq)} to {_label(self.last, self.freq)}"
-
-    def _pooled(self) -> str:
-        if not self.pooled_from or self.pooled_from == self.freq:
-            return ""
-        return (f" {_UNITS[self.pooled_from][1].capitalize()} hold too few answers, so "
-                f"{_UNITS[self.freq][1]} are used.")
-
-    def sentence(self) -> str:
-        """The trend in one sentence, with its interval."""
-        name, pts = _NAMES[self.metric], _POINTS[self.metric]
-        plural = self.unit + "s"
-        if self.direction == "unknown":
-            return (f"{name} has too few periods with enough answers ({self.periods}) to judge a trend; "
-                    "at least 3 are needed." + self._pooled())
-        interval = f"{100 * self.confidence:.0f} % interval {self.lower:.1f} to {self.upper:.1f}"
-        if self.direction == "flat":
-            return (f"{name} shows no clear change {self._span()}: it averaged {_fmt(self.metric, self.mean)}, "
-                    f"and its fitted change of {self.slope:+.1f} {pts} a {self.unit} ({interval}; "
-                    f"{self.periods} {plural}) could be zero." + self._pooled())
-        verb = "rose" if self.direction == "rising" else "fell"
-        return (f"{name} {verb} by about {abs(self.slope):.1f} {pts} a {self.unit} {self._span()} "
-                f"({interval}; {self.periods} {plural})." + self._pooled())
-
-    def title(self) -> str:
-        """A short figure title stating the trend."""
-        name = _NAMES[self.metric]
-        if self.direction == "unknown":
-            return f"{name}: too few answers per period to show a trend"
-        if self.direction == "flat":
-            return f"{name} shows no clear change {self._span()} (about {_fmt(self.metric, self.mean)})"
-        verb = "rose" if self.direction == "rising" else "fell"
-        return (f"{name} {verb} by about {abs(self.slope):.1f} {_POINTS[self.metric]} a {self.unit} "
-                f"{self._span()}")
 
 
 def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
@@ -218,18 +165,6 @@ class Change:
         """'up' or 'down' only when the interval of the difference excludes 0, else 'same'."""
         return "up" if self.lower > 0 else "down" if self.upper < 0 else "same"
 
-    def sentence(self) -> str:
-        name, m = _NAMES[self.metric], self.metric
-        label = lambda ts: _label(ts, self.freq)  # noqa: E731
-        now = (f"{name} was {_fmt(m, self.score)} in {label(self.current)} "
-               f"(interval {_fmt(m, self.score_lower)} to {_fmt(m, self.score_upper)})")
-        diff = (f"{abs(self.difference):.1f} {_POINTS[m]} (interval {self.lower:.1f} to {self.upper:.1f})")
-        if self.direction == "same":
-            return (f"{now}; the change of {self.difference:+.1f} {_POINTS[m]} against {label(self.previous)} "
-                    f"is within the noise (interval {self.lower:.1f} to {self.upper:.1f}).")
-        word = "up" if self.direction == "up" else "down"
-        return f"{now}, {word} {diff} on {label(self.previous)}."
-
 
 def last_change(table: pd.DataFrame, confidence: float | None = None, *,
                 min_n: int = CHANGE_MIN_N) -> Change | None:
@@ -259,11 +194,6 @@ def last_change(table: pd.DataFrame, confidence: float | None = None, *,
                   float(cur["lower"]), float(cur["upper"]), d, d - half, d + half, conf, freq, ns[0], ns[1])
 
 
-def trend_title(table: pd.DataFrame) -> str:
-    """The title of a trend figure, from :func:`score_trend` (all reliable periods)."""
-    return score_trend(table).title()
-
-
 def pooled_by(feedback: pd.DataFrame, metric: str = "nps", period: str = "M", *, min_n: int = 30,
               min_periods: int = 4, min_share: float = 0.5, **kw) -> pd.DataFrame:
     """:func:`crmlib.feedback.score_by` per ``period``, pooled into longer periods when it is too thin.
@@ -274,7 +204,7 @@ def pooled_by(feedback: pd.DataFrame, metric: str = "nps", period: str = "M", *,
     and most answers inside them. When no period qualifies, the one with the most reliable periods
     is used (the shortest on a tie). ``attrs`` say what happened: ``period`` (used), ``pooled_from``
     (asked, when different), ``max_n_asked`` (the most answers any period asked for held);
-    :func:`pooling_sentence` writes it for the page.
+    :func:`crmlib.words.feedback.pooling_sentence` writes it for the page.
     """
     from crmlib.feedback.scores import score_by
 
@@ -296,19 +226,3 @@ def pooled_by(feedback: pd.DataFrame, metric: str = "nps", period: str = "M", *,
         table.attrs["pooled_from"] = period
     return table
 
-
-def pooling_sentence(table: pd.DataFrame) -> str | None:
-    """What :func:`pooled_by` did, for the page, or None when the periods asked for were used.
-
-    >>> t = pd.DataFrame({"n": [40, 35]}); t.attrs.update(period="Q", pooled_from="M", min_n=30, max_n_asked=20)
-    >>> pooling_sentence(t)
-    'Months hold too few answers (at most 20, against a minimum of 30); quarters are used: 2 of 2 quarters have at least 30.'
-    """
-    asked, used = table.attrs.get("pooled_from"), table.attrs.get("period")
-    if not asked or asked == used:
-        return None
-    min_n = table.attrs.get("min_n", 30)
-    ok = int((table["n"] >= min_n).sum())
-    name = _UNITS[used][1]
-    return (f"{_UNITS[asked][1].capitalize()} hold too few answers (at most {table.attrs.get('max_n_asked')}, "
-            f"against a minimum of {min_n}); {name} are used: {ok} of {len(table)} {name} have at least {min_n}.")

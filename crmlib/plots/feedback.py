@@ -3,8 +3,9 @@
 Every function draws inside :func:`crmlib.plots.style.use_indic_fonts`, so Devanagari and Bengali
 labels are drawn with real fonts. When a script still has no font, words in that script are left
 out of the figure (and its note says so) instead of being drawn as boxes; show them with an HTML
-table, which the browser shapes. The titles' words come from :mod:`crmlib.feedback`
-(:func:`crmlib.feedback.trend_title`).
+table, which the browser shapes. Titles, axis labels and legends come from
+:mod:`crmlib.words.feedback` in the language of ``words``/``fmt`` (English without them), and ticks are
+written by ``fmt.ticks``.
 """
 
 from __future__ import annotations
@@ -12,20 +13,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.feedback.scores import format_score
-from crmlib.feedback.trend import trend_title
+from crmlib.feedback.trend import score_trend
+from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.plots.style import use_indic_fonts
+from crmlib.words import Words
+from crmlib.words import feedback as fw
+from crmlib.words import segments as segment_words
 
-METRIC_LABEL = {"nps": "NPS (points, -100 to 100)", "csat": "CSAT (% answering 4-5 of 5)",
-                "ces": "CES (mean effort score, 1-7)"}
+
+def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
+    fmt = fmt or Formats("en")
+    return (words or Words(fmt.lang)), fmt
 
 
-def trend(table: pd.DataFrame, *, ax=None, title: str | None = None):
+def metric_label(metric: str, w: Words, fmt: Formats) -> str:
+    """The axis label of a score, with its scale."""
+    if metric == "nps":
+        return w(fw.AXIS_NPS, low=fmt.count(-100), high=fmt.count(100))
+    if metric == "ces":
+        return w(fw.AXIS_CES, low=fmt.count(1), high=fmt.count(7))
+    return w(fw.AXIS_CSAT)
+
+
+def _group_value(value, group: str, w: Words, fmt: Formats) -> str:
+    if group == "segment":
+        return segment_words.name(w, value)
+    if group == "theme":
+        return fw.theme_name(str(value), w)
+    if group == "clv_decile" and isinstance(value, (int, float, np.integer, np.floating)) and pd.notna(value):
+        return fmt.count(value)
+    return str(value)
+
+
+def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Words | None = None,
+          fmt: Formats | None = None):
     """Score per period with its interval band; periods with too few answers in grey.
 
     ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping.
     """
+    w, fmt = _lang(words, fmt)
     metric = table["metric"].iloc[0]
     t = table.sort_values("period")
     ok = t[~t["too_few"]]
@@ -33,30 +60,41 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None):
         ax = style.axes(ax, (9, 4))
         style.indic_text(ax)
         ax.fill_between(ok["period"], ok["lower"], ok["upper"], color="#2c7fb8", alpha=0.2,
-                        label=f"{t.attrs.get('confidence', 0.95):.0%} interval")
+                        label=w(fw.LEGEND_INTERVAL, level=fmt.share(t.attrs.get('confidence', 0.95), 0)))
         ax.plot(ok["period"], ok["score"], "o-", color="#2c7fb8", label=metric.upper())
         few = t[t["too_few"]]
         if len(few):
             ax.plot(few["period"], few["score"], "o", mfc="white", color="grey",
-                    label=f"fewer than {t.attrs.get('min_n', 30)} answers (not reliable)")
+                    label=w(fw.LEGEND_TOO_FEW, min_n=fmt.count(t.attrs.get('min_n', 30))))
         if metric == "nps":
             ax.axhline(0, color="black", lw=0.6)
-        ax.set_xlabel("period start (date)")
-        ax.set_ylabel(METRIC_LABEL[metric])
-        ax.set_title(title or trend_title(t))
+        ax.set_xlabel(w(fw.AXIS_PERIOD_START))
+        ax.set_ylabel(metric_label(metric, w, fmt))
+        ax.yaxis.set_major_formatter(fmt.ticks("number"))
+        trend_ = score_trend(t)
+        if fmt.lang != "en":  # dates in the language (matplotlib's own are English)
+            ax.set_xticks(list(t["period"]), [fw.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
+            if len(t) > 12:
+                for i, label in enumerate(ax.get_xticklabels()):
+                    label.set_visible(i % -(-len(t) // 12) == 0)
+        ax.set_title(title or fw.trend_title(trend_, w=w, fmt=fmt))
         ax.legend(loc="best", fontsize="small")
         ax.figure.autofmt_xdate()
     return ax
 
 
-def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = None, order=None):
+def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = None, order=None,
+             words: Words | None = None, fmt: Formats | None = None):
     """Score and interval per group (channel, segment, CLV decile ...), best at the top.
 
     ``order`` lists the groups from top to bottom instead; a ``clv_decile`` column is drawn in
     decile order by default (decile 1, the most valuable customers, at the top). Groups with
     too few answers are drawn as hollow grey points, labelled with their n.
     """
+    w, fmt = _lang(words, fmt)
     metric = table["metric"].iloc[0]
+    name = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}.get(metric, metric.upper())
+    by = w(fw.BY[group]) if group in fw.BY else group.replace("_", " ")
     if order is None and group == "clv_decile":
         order = sorted(table[group].dropna().unique())
     if order is not None:  # first in ``order`` drawn at the top, i.e. last in y
@@ -65,7 +103,7 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
         t = t.drop(columns="_pos").reset_index(drop=True)
     else:
         t = table.sort_values("score", ascending=True, na_position="first").reset_index(drop=True)
-    labels = [str(g) for g in t[group]]
+    labels = [_group_value(g, group, w, fmt) for g in t[group]]
     y = np.arange(len(t))
     with use_indic_fonts() as fonts:
         ax = style.axes(ax, (8, 0.45 * len(t) + 1.6))
@@ -78,34 +116,37 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
             right = max(0.0, row["upper"] - row["score"]) if pd.notna(row["upper"]) else 0.0
             ax.errorbar(row["score"], i, xerr=[[left], [right]],
                         fmt="o", color=colour, mfc="white" if grey else colour, capsize=3)
-            ax.annotate(f"n={row['n']}" + (" (too few)" if grey else ""), (row["upper"], i),
+            ax.annotate(w(fw.POINT_N_TOO_FEW if grey else fw.POINT_N, n=fmt.count(row["n"])), (row["upper"], i),
                         xytext=(5, 0), textcoords="offset points", va="center",
                         fontsize="small", color=colour)
-        ax.set_yticks(y, [lab if fonts.can_draw(lab) else f"group {i + 1}"
+        ax.set_yticks(y, [lab if fonts.can_draw(lab) else w(fw.GROUP_NUMBER, number=fmt.count(i + 1))
                           for i, lab in enumerate(labels)])
         if metric == "nps":
             ax.axvline(0, color="black", lw=0.6)
-        ax.set_xlabel(METRIC_LABEL[metric])
-        ax.set_ylabel(group.replace("_", " "))
+        ax.set_xlabel(metric_label(metric, w, fmt))
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        ax.set_ylabel(by)
         if title is None:
             ok = t[~t["too_few"]].sort_values("score", na_position="first")
             if len(ok) >= 2:
                 hi, lo = ok.iloc[-1], ok.iloc[0]
-                title = (f"{metric.upper()} by {group.replace('_', ' ')}: highest {hi[group]} "
-                         f"({format_score(metric, hi['score'])}), lowest {lo[group]} "
-                         f"({format_score(metric, lo['score'])})")
+                title = w(fw.TITLE_BY, metric=name, by=by, best=_group_value(hi[group], group, w, fmt),
+                          best_score=fw.score_text(metric, hi["score"], fmt),
+                          worst=_group_value(lo[group], group, w, fmt), worst_score=fw.score_text(metric, lo["score"], fmt))
             else:
-                title = f"{metric.upper()} by {group.replace('_', ' ')}: too few answers to compare"
+                title = w(fw.TITLE_BY_FEW, metric=name, by=by)
         ax.set_title(title)
         ax.margins(x=0.15)
     return ax
 
 
-def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = None):
+def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = None, words: Words | None = None,
+            fmt: Formats | None = None):
     """The ``k`` strongest terms per side of a :func:`crmlib.feedback.drivers` table, by z.
 
     Terms in a script without a font are left out (the x-label says how many).
     """
+    w, fmt = _lang(words, fmt)
     with use_indic_fonts() as fonts:
         drawable = table[table["term"].map(fonts.can_draw)]
         hidden = len(table) - len(drawable)
@@ -118,74 +159,87 @@ def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = No
         style.indic_text(ax)
         colours = [style.GROUP_COLOURS.get(s, "#7f7f7f") for s in t["side"]]
         ax.barh(np.arange(len(t)), t["z"], color=colours)
-        ax.set_yticks(np.arange(len(t)), [f"{w}  ({ca}/{cb})" for w, ca, cb
+        ax.set_yticks(np.arange(len(t)), [f"{term}  ({fmt.count(ca)}/{fmt.count(cb)})" for term, ca, cb
                                           in zip(t["term"], t["count_a"], t["count_b"])])
         ax.axvline(0, color="black", lw=0.6)
-        xlabel = f"z-score of weighted log-odds (> 0: {side_a}s, < 0: {side_b}s)"
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        name_a = w(fw.GROUPS[side_a]) if side_a in fw.GROUPS else side_a
+        name_b = w(fw.GROUPS[side_b]) if side_b in fw.GROUPS else side_b
         if hidden:
-            xlabel += f"; {hidden} terms in scripts without a font are in the table"
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(f"term (uses by {side_a}s/{side_b}s)")
+            ax.set_xlabel(w(fw.AXIS_DRIVERS_HIDDEN, a=name_a, b=name_b, hidden=fmt.count(hidden)))
+        else:
+            ax.set_xlabel(w(fw.AXIS_DRIVERS, a=name_a, b=name_b))
+        ax.set_ylabel(w(fw.AXIS_TERM, a=name_a, b=name_b))
         if title is None:
-            top_a = ", ".join(a["term"].head(3)) or "nothing distinctive"
-            top_b = ", ".join(b["term"].iloc[::-1].head(3)) or "nothing distinctive"
-            title = f"{side_a.title()}s mention {top_a}; {side_b}s mention {top_b}"
+            top_a = ", ".join(a["term"].head(3)) or w(fw.NOTHING_DISTINCTIVE)
+            top_b = ", ".join(b["term"].iloc[::-1].head(3)) or w(fw.NOTHING_DISTINCTIVE)
+            title = fw._cap(w(fw.TITLE_DRIVERS, a=name_a, b=name_b, top_a=top_a, top_b=top_b))
         ax.set_title(title)
     return ax
 
 
-def themes(result, *, ax=None, title: str | None = None):
+def themes(result, *, ax=None, title: str | None = None, words: Words | None = None, fmt: Formats | None = None):
     """Share of comments per theme, labelled by the theme's top terms and languages."""
+    w, fmt = _lang(words, fmt)
     s = result.summary.sort_values("share")
     with use_indic_fonts() as fonts:
         ax = style.axes(ax, (9, 0.5 * len(s) + 1.5))
         style.indic_text(ax)
-        labels = [f"{r.theme}: {r.label if fonts.can_draw(r.label) else '(see table)'}"
-                  for r in s.itertuples()]
+        labels = [f"{fmt.count(r.theme) if isinstance(r.theme, (int, np.integer)) else r.theme}: "
+                  f"{r.label if fonts.can_draw(r.label) else w(fw.SEE_TABLE)}" for r in s.itertuples()]
         ax.barh(np.arange(len(s)), 100 * s["share"], color="#6a51a3")
         ax.set_yticks(np.arange(len(s)), labels)
         for i, r in enumerate(s.itertuples()):
-            ax.annotate(r.languages, (100 * r.share, i), xytext=(4, 0),
+            mix = ", ".join(f"{fw.language_name(part.rsplit(' ', 1)[0], w)} {part.rsplit(' ', 1)[-1]}"
+                            for part in str(r.languages).split(", ") if part)
+            ax.annotate(mix, (100 * r.share, i), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize="x-small")
-        ax.set_xlabel("share of comments whose main theme it is (%)")
-        ax.set_ylabel("theme: top terms")
+        ax.set_xlabel(w(fw.AXIS_THEME_SHARE))
+        ax.set_ylabel(w(fw.AXIS_THEME_TERMS))
+        ax.xaxis.set_major_formatter(fmt.ticks("number"))
         if title is None:
             top = s.iloc[-1]
-            name = top["label"] if fonts.can_draw(top["label"]) else f"theme {top['theme']}"
-            title = f"The largest theme, {name}, holds {top['share']:.0%} of the comments"
+            name = top["label"] if fonts.can_draw(top["label"]) else w(fw.THEME_NUMBER, number=top["theme"])
+            title = w(fw.TITLE_THEMES, name=name, share=fmt.share(top["share"], 0))
         ax.set_title(title)
         ax.margins(x=0.25)
     return ax
 
 
-def theme_nps(table: pd.DataFrame, *, ax=None, title: str | None = None):
+def theme_nps(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Words | None = None,
+              fmt: Formats | None = None):
     """NPS and its interval per theme of :func:`crmlib.feedback.theme_scores`, themes without comments
     left out; the title names the lowest and highest theme with enough answers."""
+    w, fmt = _lang(words, fmt)
     t = table[table["n"] > 0]
     if title is None:
         ok = t[~t["too_few"]].sort_values("score")
         if len(ok) >= 2:
-            title = (f"Comments on {ok['theme'].iloc[0]} come with the lowest NPS ({ok['score'].iloc[0]:+.0f}), "
-                     f"on {ok['theme'].iloc[-1]} the highest ({ok['score'].iloc[-1]:+.0f})")
-    return by_group(t, group="theme", ax=ax, title=title)
+            title = w(fw.TITLE_THEME_NPS, low=fw.theme_name(ok["theme"].iloc[0], w),
+                      low_score=fw.signed(fmt, ok["score"].iloc[0], 0), high=fw.theme_name(ok["theme"].iloc[-1], w),
+                      high_score=fw.signed(fmt, ok["score"].iloc[-1], 0))
+    return by_group(t, group="theme", ax=ax, title=title, words=w, fmt=fmt)
 
 
-def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None):
+def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Words | None = None,
+                       fmt: Formats | None = None):
     """Share of customer lifetime value held by detractors, passives and promoters."""
+    w, fmt = _lang(words, fmt)
     t = table.reset_index()
     with use_indic_fonts():
         ax = style.axes(ax, (7, 3.5))
         style.indic_text(ax)
-        ax.bar(t["nps_group"], 100 * t["clv_share"],
+        ax.bar(np.arange(len(t)), 100 * t["clv_share"],
                color=[style.GROUP_COLOURS[g] for g in t["nps_group"]])
+        ax.set_xticks(np.arange(len(t)), [w(fw.GROUPS[g]) if g in fw.GROUPS else g for g in t["nps_group"]])
         for i, r in t.iterrows():
-            ax.annotate(f"{r['customers']:,} customers", (i, 100 * r["clv_share"]),
+            ax.annotate(w.plural(fw.BAR_CUSTOMERS, r["customers"], n=fmt.count(r["customers"])), (i, 100 * r["clv_share"]),
                         xytext=(0, 3), textcoords="offset points", ha="center",
                         fontsize="small")
-        ax.set_xlabel("NPS group of the customer's latest answer")
-        ax.set_ylabel("share of predicted lifetime value (%)")
+        ax.set_xlabel(w(fw.AXIS_NPS_GROUP))
+        ax.set_ylabel(w(fw.AXIS_VALUE_SHARE))
+        ax.yaxis.set_major_formatter(fmt.ticks("number"))
         det = t.set_index("nps_group").loc["detractor", "clv_share"]
-        ax.set_title(title or f"Detractors hold {det:.0%} of the lifetime value of customers "
-                              "who answered")
+        ax.set_title(title or w(fw.TITLE_VALUE_AT_RISK, share=fmt.share(det, 0)))
         ax.margins(y=0.15)
     return ax

@@ -8,7 +8,8 @@ import pytest
 
 from crmlib import feedback as fb
 from crmlib import findings
-from crmlib.feedback.trend import last_change, pooled_by, pooling_sentence, score_trend
+from crmlib.feedback.trend import last_change, pooled_by, score_trend
+from crmlib.words.feedback import pooling_sentence, trend_sentence
 from crmlib.reports import checks
 
 from trilingual_survey import make_survey  # tests/feedback/trilingual_survey.py (rootdir on sys.path)
@@ -22,7 +23,7 @@ def test_quarterly_periods_are_scored_and_allowed_by_the_planner():
     assert "Q" in checks.feedback_periods()  # the planner asks nps_by itself
     trend = score_trend(q)
     assert trend.unit == "quarter" and trend.periods == 8
-    assert "from Q1 2024 to Q4 2025" in trend.sentence() and "8 quarters" in trend.sentence()
+    assert "from Q1 2024 to Q4 2025" in trend_sentence(trend) and "8 quarters" in trend_sentence(trend)
 
 
 def test_half_years_and_years_start_on_their_first_day():
@@ -43,7 +44,7 @@ def test_thin_months_are_pooled_into_quarters_and_the_page_says_so():
     assert note.startswith("Months hold too few answers (at most 20, against a minimum of 30); quarters are used")
     trend = score_trend(pooled)
     assert trend.direction != "unknown" and trend.periods == 8
-    assert trend.sentence().endswith("Months hold too few answers, so quarters are used.")
+    assert trend_sentence(trend).endswith("Months hold too few answers, so quarters are used.")
 
 
 def test_pooling_keeps_months_when_they_are_enough():
@@ -57,8 +58,8 @@ def test_a_real_decline_is_found_on_pooled_quarters():
     quarters, with an interval below zero."""
     s = make_survey(decline=0.6, seed=3)
     trend = score_trend(pooled_by(s, "nps", "M", min_n=30))
-    assert trend.direction == "falling" and trend.upper < 0, trend.sentence()
-    assert trend.sentence().startswith("NPS fell by about") and "a quarter" in trend.sentence()
+    assert trend.direction == "falling" and trend.upper < 0, trend_sentence(trend)
+    assert trend_sentence(trend).startswith("NPS fell by about") and "a quarter" in trend_sentence(trend)
 
 
 def _thin_months():
