@@ -179,6 +179,23 @@ def indic_fonts() -> FontSupport:
     return FontSupport(families, paths)
 
 
+def fallback_families(support: FontSupport) -> list[str]:
+    """``font.family`` with the Devanagari and Bengali fonts of ``support`` as per-glyph fallbacks."""
+    for path in support.files.values():
+        _register(path)  # again, in case matplotlib rebuilt its font list since
+    base = mpl.rcParams["font.sans-serif"][:1] or ["DejaVu Sans"]
+    return list(dict.fromkeys([*base, "DejaVu Sans", *support.families.values()]))
+
+
+def use_page_fonts() -> FontSupport:
+    """For the rest of this process (a report's kernel), every figure falls back to Devanagari and
+    Bengali fonts glyph by glyph: pages in Hindi and Bengali title every figure in those scripts, and
+    data from any file may hold them. Called by the report notebooks; importing crmlib never does it."""
+    support = indic_fonts()
+    mpl.rcParams["font.family"] = fallback_families(support)
+    return support
+
+
 @contextlib.contextmanager
 def use_indic_fonts():
     """Context in which new figures fall back to Devanagari and Bengali fonts glyph by glyph.
@@ -190,10 +207,7 @@ def use_indic_fonts():
     True
     """
     support = indic_fonts()
-    for path in support.files.values():
-        _register(path)  # again, in case matplotlib rebuilt its font list since
-    base = mpl.rcParams["font.sans-serif"][:1] or ["DejaVu Sans"]
-    families = list(dict.fromkeys([*base, "DejaVu Sans", *support.families.values()]))
+    families = fallback_families(support)
     # Only font.family is set and restored: rc_context would also restore every other rcParam,
     # switching interactive mode back off when a kernel's first figure is made inside the context
     # (later figures then stay hidden until plt.show()).

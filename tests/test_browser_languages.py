@@ -92,6 +92,9 @@ def test_every_page_is_in_its_language_with_no_stray_english(translated, demo_su
         assert facts["overflow"] <= 1, f"{path.name}: the page scrolls sideways by {facts['overflow']} px"
         assert all(facts["images"]), path.name
         stray = stray_english(facts["text"], allowed)
+        if path != batch.index_path:  # every figure's Devanagari or Bengali drawn by a real font
+            notebook = path.with_suffix(".ipynb").read_text(encoding="utf-8")
+            assert "missing from font" not in notebook and "missing from current font" not in notebook, path.name
         if stray:
             left[path.name] = sorted(set(stray))[:40]
     assert not left, f"English left on the {lang} pages: {left}"

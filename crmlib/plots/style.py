@@ -21,7 +21,7 @@ import seaborn as sns
 
 from crmlib import units
 # re-exported: notebooks call style.indic_fonts() and style.use_indic_fonts()
-from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fonts  # noqa: F401
+from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fonts, use_page_fonts  # noqa: F401
 
 #: seaborn's colour-blind-safe palette, used by every figure.
 PALETTE = "colorblind"
