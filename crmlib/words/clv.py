@@ -16,6 +16,7 @@ Gamma-Gamma, sBG) stay as they are in every language.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -24,8 +25,8 @@ from crmlib.clv.describe import parameter_table as _parameter_numbers
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
-__all__ = ["describe", "findings", "interval_sentence", "model_name", "model_sentence", "parameter_table",
-           "unit_count", "unit_one", "value_sentence"]
+__all__ = ["describe", "findings", "interval_sentence", "model_name", "model_sentence", "models_on_page", "note_kind",
+           "note_words", "parameter_table", "symbol", "unit_count", "unit_one", "value_sentence"]
 
 # ----------------------------------------------------------------------------- time units
 #: One unit of time, as in "0.055 purchases a {unit}" or "in the second {unit}".
@@ -177,6 +178,34 @@ SEGMENT_TITLE = N_("'{segment}' hold {value} of expected value with {customers} 
 SHARES_AXIS = N_("Share of all customers / of total lifetime value (%)")
 RFM_SEGMENT = N_("RFM segment")
 
+# ----------------------------------------------------------------------------- notes of the model tables
+#: Why a model could not be fitted, by kind (the model layer's errors stay English for Python users; a page
+#: says them with these). {model} is a model name (Pareto/NBD), {names} parameters' symbols ("s, β").
+NOTES = {
+    "not_identified": N_("{model} did not converge: the parameters {names} ran off towards 0 or infinity, so these "
+                         "data cannot tell the model's parameters apart."),
+    "not_finite": N_("{model} did not converge: the log-likelihood is not finite at the optimum."),
+    "not_curved": N_("{model} did not converge: the optimiser stopped where the log-likelihood is not curved like a "
+                     "maximum, so these data do not identify {names}."),
+    "flat": N_("{model} could not be fitted: these data do not pin down {names} (their intervals are far too wide)."),
+    "no_repeat": N_("{model} could not be fitted: nobody made a repeat purchase, so the purchase and dropout "
+                    "processes cannot be told apart."),
+    "other": N_("{model} could not be fitted to these data."),
+}
+#: The first line of each kind of error the model layer raises (crmlib.clv._base, crmlib.clv.validation).
+_NOTE_PATTERNS = [
+    ("not_identified", re.compile(r"^(?P<model>\S+) did not converge: parameters not identified: "
+                                  r"\[(?P<names>[^\]]*)\]")),
+    ("not_finite", re.compile(r"^(?P<model>\S+) did not converge: the log-likelihood is not finite")),
+    ("not_curved", re.compile(r"^(?P<model>\S+) did not converge: the optimiser stopped where the log-likelihood is "
+                              r"not curved like a maximum \(Hessian not positive definite\), so "
+                              r"\[(?P<names>[^\]]*)\]")),
+    ("flat", re.compile(r"^(?P<model>\S+) did not converge: \[(?P<names>[^\]]*)\] are not identified by these data")),
+    ("no_repeat", re.compile(r"^(?P<model>\S+): nobody made a repeat purchase")),
+]
+#: Parameters written as the papers write them; the Latin letters (r, a, b, s, p, q, v) stay.
+SYMBOLS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ"}
+
 
 # ----------------------------------------------------------------------------- helpers
 def _wf(w: Words | None, fmt: Formats | None, currency: str | None = None) -> tuple[Words, Formats]:
@@ -276,7 +305,52 @@ def parameter_table(model, freq: str | None = None, *, w: Words | None = None) -
     meanings = SBG_MEANINGS if type(model).__name__ == "ShiftedBetaGeo" else MEANINGS
     unit = unit_name(w, freq or getattr(model, "freq_", None))
     out["meaning"] = [w(meanings[k], unit=unit) if k in meanings else "" for k in out["parameter"]]
+    out["parameter"] = [symbol(k) for k in out["parameter"]]
     return out
+
+
+def symbol(name) -> str:
+    """A parameter as the papers write it: ``alpha`` -> ``α``; ``r`` stays ``r``."""
+    return SYMBOLS.get(str(name), str(name))
+
+
+def note_kind(note) -> tuple[str, dict]:
+    """The kind of a model table's note (the first line of the model's error) and its fields
+    (``model``: a class name, ``names``: the parameters it names); ``("", {})`` for no note.
+
+    >>> note_kind("ParetoNBD did not converge: parameters not identified: ['s', 'beta'] ran off towards 0")
+    ('not_identified', {'model': 'ParetoNBD', 'names': ['s', 'beta']})
+    """
+    note = "" if note is None or (isinstance(note, float) and math.isnan(note)) else str(note)
+    if not note.strip():
+        return "", {}
+    for kind, pattern in _NOTE_PATTERNS:
+        m = pattern.match(note)
+        if m:
+            fields = m.groupdict()
+            if "names" in fields:
+                fields["names"] = re.findall(r"'([^']*)'", fields["names"])
+            return kind, fields
+    return "other", {"model": re.split(r"[ :]", note, maxsplit=1)[0]}
+
+
+def note_words(note, model=None, *, w: Words | None = None) -> str:
+    """A model table's note in the page's words (:data:`NOTES`); the model as the papers name it."""
+    w = w if w is not None else Words("en")
+    kind, fields = note_kind(note)
+    if not kind:
+        return ""
+    name = model_name(model if model is not None else fields.get("model", ""))
+    return w(NOTES[kind], model=name, names=", ".join(symbol(n) for n in fields.get("names", [])))
+
+
+def models_on_page(frame: pd.DataFrame, *, w: Words | None = None) -> pd.DataFrame:
+    """A model comparison (:func:`crmlib.customer.comparison_of`, :func:`crmlib.clv.holdout_check`) as a
+    page shows it: models by the papers' names, each ``note`` in words (:func:`note_words`)."""
+    out = frame.copy()
+    if "note" in out.columns:
+        out["note"] = [note_words(n, m, w=w) for m, n in zip(out.index, out["note"])]
+    return out.rename(index=lambda m: model_name(m))
 
 
 # ----------------------------------------------------------------------------- model and value
@@ -356,7 +430,10 @@ def findings(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, decile
         if by_segment is not None and len(by_segment):
             ranked = by_segment.sort_values("clv_share", ascending=False)
             row = ranked.iloc[0]
-            out.append(w(SUMMARY_SEGMENT, segment=str(ranked.index[0]), share=fmt.share(row["clv_share"], 0),
+            from crmlib.words.segments import name as segment_name
+
+            out.append(w(SUMMARY_SEGMENT, segment=segment_name(w, ranked.index[0]),
+                         share=fmt.share(row["clv_share"], 0),
                          customers=fmt.share(row["customer_share"], 0)))
     return out[:5]
 

@@ -15,9 +15,10 @@ from crmlib.churn import GRADIENT_BOOSTING, INACTIVITY, LOGISTIC, P_ALIVE, SUPER
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 from crmlib.words import clv as _clv
+from crmlib.words import segments as _segments
 
 __all__ = ["churn_finding", "churn_notes", "feature_label", "period_count", "period_one", "rule_sentence",
-           "score_name", "summary_sentences", "survival_sentences", "winback_reasons"]
+           "score_name", "summary_sentences", "survival_sentences", "winback_on_page", "winback_reasons"]
 
 #: Cohort periods: one ("month") and several ("months").
 PERIOD_ONE = {"W": N_("week"), "M": N_("month"), "Q": N_("quarter")}
@@ -89,6 +90,9 @@ FEATURE_CHANNEL = N_("share of purchases in channel {channel}")
 #: name and {action} the playbook's action as the segment report writes it.
 REASON_BELOW = N_("no purchase for {days} days (lapsed after {rule}); P(alive) {p_alive} (below {below}); playbook "
                   "for {segment}: {action}")
+#: Which signal flags a customer (crmlib.retention.churn_risk's ``flagged_by``).
+FLAGGED_BY = {"both": N_("both"), "P(alive) only": N_("P(alive) only"), "inactivity only": N_("inactivity only"),
+              "neither": N_("neither")}
 REASON_NOT_BELOW = N_("no purchase for {days} days (lapsed after {rule}); P(alive) {p_alive} (not below {below}); "
                       "playbook for {segment}: {action}")
 
@@ -328,6 +332,24 @@ def winback_reasons(winback: pd.DataFrame, inactive_days: int, alive_below: floa
     w, fmt = _wf(w, fmt)
     return pd.Series([
         w(REASON_BELOW if p < alive_below else REASON_NOT_BELOW, days=fmt.count(d), rule=fmt.count(inactive_days),
-          p_alive=fmt.share(p, 0), below=fmt.share(alive_below, 0), segment=str(s), action=str(a))
+          p_alive=fmt.share(p, 0), below=fmt.share(alive_below, 0), segment=_segments.name(w, s),
+          action=_action(w, a))
         for d, p, s, a in zip(winback["days_since_last_purchase"], winback["p_alive"], winback["segment"],
                               winback["action"])], index=winback.index, name="reason", dtype=object)
+
+
+def _action(w: Words, action) -> str:
+    action = str(action)
+    return w(_segments.ACTIONS[action]) if action in _segments.ACTIONS else action
+
+
+def winback_on_page(winback: pd.DataFrame, *, w: Words | None = None) -> pd.DataFrame:
+    """:func:`crmlib.retention.winback_list` as a page shows it: segments, playbook actions and
+    ``flagged_by`` in words (winback.csv, for platforms, keeps the keys)."""
+    w = w if w is not None else Words("en")
+    out = _segments.on_page(winback, w)
+    if "action" in out.columns:
+        out["action"] = [_action(w, a) for a in out["action"]]
+    if "flagged_by" in out.columns:
+        out["flagged_by"] = [w(FLAGGED_BY[f]) if f in FLAGGED_BY else f for f in out["flagged_by"].astype(str)]
+    return out
