@@ -143,7 +143,7 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
         horizon = w.plural(_w.UNIT_COUNT[_w._freq(freq)], 2, n=_w._g(fmt, t))
         title = w(_w.EXPECTED_TITLE, most=fmt.number(np.nanmax(grid.to_numpy()), 1), horizon=horizon)
         label = w(_w.EXPECTED_LABEL, horizon=horizon)
-    with sns.axes_style("white"):
+    with style.grid("white"):
         ax = style.axes(ax, (9, 5.5))
         sns.heatmap(grid, cmap="viridis", ax=ax, cbar_kws={"label": label},
                     vmin=0, vmax=1 if what == "probability_alive" else None)

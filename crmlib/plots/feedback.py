@@ -27,7 +27,7 @@ def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
     return (words or Words(fmt.lang)), fmt
 
 
-def metric_label(metric: str, w: Words, fmt: Formats) -> str:
+def _metric_label(metric: str, w: Words, fmt: Formats) -> str:
     """The axis label of a score, with its scale."""
     if metric == "nps":
         return w(fw.AXIS_NPS, low=fmt.count(-100), high=fmt.count(100))
@@ -69,7 +69,7 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
         if metric == "nps":
             ax.axhline(0, color="black", lw=0.6)
         ax.set_xlabel(w(fw.AXIS_PERIOD_START))
-        ax.set_ylabel(metric_label(metric, w, fmt))
+        ax.set_ylabel(_metric_label(metric, w, fmt))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         trend_ = score_trend(t)
         if fmt.lang != "en":  # dates in the language (matplotlib's own are English)
@@ -123,7 +123,7 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
                           for i, lab in enumerate(labels)])
         if metric == "nps":
             ax.axvline(0, color="black", lw=0.6)
-        ax.set_xlabel(metric_label(metric, w, fmt))
+        ax.set_xlabel(_metric_label(metric, w, fmt))
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylabel(by)
         if title is None:
@@ -132,7 +132,8 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
                 hi, lo = ok.iloc[-1], ok.iloc[0]
                 title = w(fw.TITLE_BY, metric=name, by=by, best=_group_value(hi[group], group, w, fmt),
                           best_score=fw.score_text(metric, hi["score"], fmt),
-                          worst=_group_value(lo[group], group, w, fmt), worst_score=fw.score_text(metric, lo["score"], fmt))
+                          worst=_group_value(lo[group], group, w, fmt),
+                          worst_score=fw.score_text(metric, lo["score"], fmt))
             else:
                 title = w(fw.TITLE_BY_FEW, metric=name, by=by)
         ax.set_title(title)
@@ -233,7 +234,8 @@ def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None
                color=[style.GROUP_COLOURS[g] for g in t["nps_group"]])
         ax.set_xticks(np.arange(len(t)), [w(fw.GROUPS[g]) if g in fw.GROUPS else g for g in t["nps_group"]])
         for i, r in t.iterrows():
-            ax.annotate(w.plural(fw.BAR_CUSTOMERS, r["customers"], n=fmt.count(r["customers"])), (i, 100 * r["clv_share"]),
+            label = w.plural(fw.BAR_CUSTOMERS, r["customers"], n=fmt.count(r["customers"]))
+            ax.annotate(label, (i, 100 * r["clv_share"]),
                         xytext=(0, 3), textcoords="offset points", ha="center",
                         fontsize="small")
         ax.set_xlabel(w(fw.AXIS_NPS_GROUP))

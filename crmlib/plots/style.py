@@ -13,6 +13,7 @@ placeholder; matplotlib >= 3.11 shapes both scripts through libraqm.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 
 import matplotlib as mpl
@@ -50,9 +51,15 @@ def title(ax, text: str) -> None:
     ax.set_title("\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text)
 
 
-def grid():
-    """The background of line and bar charts (a context manager: seaborn's whitegrid)."""
-    return sns.axes_style("whitegrid")
+@contextlib.contextmanager
+def grid(style: str = "whitegrid"):
+    """The background of line and bar charts (a context manager: seaborn's ``style``), keeping the
+    fonts in force: seaborn's styles reset ``font.family``, which would drop the Devanagari and
+    Bengali fallbacks of :func:`use_page_fonts` and draw a Hindi title as boxes."""
+    family = list(mpl.rcParams["font.family"])
+    with sns.axes_style(style):
+        mpl.rcParams["font.family"] = family
+        yield
 
 
 def percent(axis) -> None:

@@ -149,7 +149,8 @@ POINT_N = N_("n={n}")
 POINT_N_TOO_FEW = N_("n={n} (too few)")
 #: A group whose name has no font: {number} a count.
 GROUP_NUMBER = N_("group {number}")
-#: {metric} NPS/CSAT/CES, {by} a BY; {best}/{worst} group names (data values or segment names), {best_score}/{worst_score} scores.
+#: {metric} NPS/CSAT/CES, {by} a BY; {best}/{worst} group names (data values or segment names),
+#: {best_score}/{worst_score} scores.
 TITLE_BY = N_("{metric} by {by}: highest {best} ({best_score}), lowest {worst} ({worst_score})")
 TITLE_BY_FEW = N_("{metric} by {by}: too few answers to compare")
 #: {low}/{high} theme names, {low_score}/{high_score} signed NPS.
@@ -265,7 +266,8 @@ def change_sentence(change, *, w: Words | None = None, fmt: Formats | None = Non
     values = dict(metric=_METRIC[m], value=score_text(m, change.score, fmt),
                   current=period_label(change.current, change.freq, w, fmt),
                   previous=period_label(change.previous, change.freq, w, fmt),
-                  score_lower=score_text(m, change.score_lower, fmt), score_upper=score_text(m, change.score_upper, fmt),
+                  score_lower=score_text(m, change.score_lower, fmt),
+                  score_upper=score_text(m, change.score_upper, fmt),
                   points=w(POINTS[m]), lower=fmt.number(change.lower, 1), upper=fmt.number(change.upper, 1))
     if change.direction == "same":
         return w(CHANGE_SAME, difference=signed(fmt, change.difference), **values)
@@ -287,7 +289,8 @@ def pooling_sentence(table: pd.DataFrame, *, w: Words | None = None, fmt: Format
         return None
     min_n = table.attrs.get("min_n", 30)
     ok = int((table["n"] >= min_n).sum())
-    return _cap(w(POOLING, asked=w(PERIODS[asked]), used=w(PERIODS[used]), max_n=fmt.count(table.attrs.get("max_n_asked")),
+    return _cap(w(POOLING, asked=w(PERIODS[asked]), used=w(PERIODS[used]),
+                  max_n=fmt.count(table.attrs.get("max_n_asked")),
                   min_n=fmt.count(min_n), ok=fmt.count(ok), total=fmt.count(len(table))))
 
 
