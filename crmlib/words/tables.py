@@ -29,6 +29,7 @@ LABELS: dict[str, str] = {
     "R": N_("R score"), "F": N_("F score"), "M": N_("M score"), "r_score": N_("R score"), "f_score": N_("F score"),
     "m_score": N_("M score"), "RFM": N_("RFM score"), "score": N_("Score"), "cluster": N_("Cluster"),
     "description": N_("Description"), "action": N_("Action"), "recommendation": N_("Recommendation"),
+    "basis": N_("Basis"),
     "rule": N_("Rule"), "median_days_since_last_purchase": N_("Median days since last purchase"),
     "median_repeat_purchases": N_("Median repeat purchases"), "median_spend": N_("Median spend per purchase"),
     "segment before": N_("Segment before"), "segment after": N_("Segment now"),
