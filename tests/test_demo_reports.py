@@ -53,9 +53,12 @@ def test_reports_name_exactly_their_input_files(demo):
 def test_feedback_report_shows_themes_in_three_languages(demo):
     _, _, out = demo
     page = (out / "feedback.html").read_text(encoding="utf-8")
-    themes = page[page.index("Themes"):page.index("Representative comments")]
+    themes = page[page.index("Themes"):page.index("A sample of comments")]
     for language in ("English", "Hindi", "Bengali"):
-        assert f"{language} 100%" in themes, language
+        assert language in themes, language
+    # one theme holds comments of several languages (the lexicon is shared; themes no longer split by script)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", themes, re.S)]
+    assert any(sum(lang in c for lang in ("English", "Hindi", "Bengali")) >= 2 for c in cells)
     assert re.search(r"[\u0900-\u097F]", themes) and re.search(r"[\u0980-\u09FF]", themes)
 
 
