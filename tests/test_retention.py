@@ -274,7 +274,8 @@ def test_retention_report_renders_on_demo_data(tmp_path):
     assert sum(result.recorded["segment_counts"].values()) == 400
     # one inactivity threshold per run (issue 19.8: 130 days in the text, 121 in the churn comparison)
     said = set(re.findall(r"(?:more than|inactive &gt;|inactive >|lapsed after) ([\d,]+)", page))
-    said |= set(winback["because"].astype(str).str.extract(r"lapsed after ([\d,]+)")[0].dropna()) if "because" in winback else set()
+    if "because" in winback:
+        said |= set(winback["because"].astype(str).str.extract(r"lapsed after ([\d,]+)")[0].dropna())
     assert len(said) == 1, said
 
 
