@@ -95,7 +95,8 @@ def _analyzer(stop: frozenset[str]):
 # ----------------------------------------------------------------------------- drivers
 
 def drivers(texts, groups, *, group_a="detractor", group_b="promoter", prior=None,
-            min_count: int = 3, drop_negations: bool = False, redact: bool = True) -> pd.DataFrame:
+            min_count: int = 3, min_comments: int = 3, drop_negations: bool = False,
+            redact: bool = True) -> pd.DataFrame:
     """Terms that separate ``group_a`` from ``group_b`` comments (default detractors vs promoters).
 
     Weighted log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn
@@ -111,7 +112,9 @@ def drivers(texts, groups, *, group_a="detractor", group_b="promoter", prior=Non
     as passives), scaled to ``prior`` pseudo-counts in total (default: the corpus's own token
     count, i.e. alpha_w = the term's count in all comments). Positive z leans to ``group_a``.
 
-    Returns one row per term seen at least ``min_count`` times in the two groups, sorted by z:
+    Returns one row per term seen at least ``min_count`` times in at least ``min_comments`` comments of
+    the two groups (a word that only one or two comments use, such as a name written into a complaint,
+    describes a person, not the customers: it is never shown), sorted by z:
     ``term, z, delta, count_a, count_b, docs_a, docs_b, side, language``, where counts are
     token counts, docs the number of comments using the term, and ``side`` the group it leans
     to. Stopwords (:mod:`crmlib.feedback.stopwords`) are dropped; negations are kept unless
@@ -148,7 +151,8 @@ def drivers(texts, groups, *, group_a="detractor", group_b="promoter", prior=Non
     out = pd.DataFrame({"term": bg.index, "z": z.to_numpy(), "delta": delta.to_numpy(),
                         "count_a": ya.to_numpy(), "count_b": yb.to_numpy(),
                         "docs_a": da.to_numpy(), "docs_b": db.to_numpy()})
-    out = out[(out["count_a"] + out["count_b"]) >= min_count]
+    used = (out["count_a"] + out["count_b"] >= min_count) & (out["docs_a"] + out["docs_b"] >= min_comments)
+    out = out[used]
     out["side"] = np.where(out["z"] > 0, group_a, group_b)
     out["language"] = out["term"].map(language)
     out = out.sort_values("z", ascending=False, ignore_index=True)

@@ -121,3 +121,16 @@ def test_comments_table_is_redacted_and_has_no_ids(corpus):
     assert set(table["language"]) == {"Hindi", "Bengali", "English", "mixed"}
     text = " ".join(table["comment"])
     assert "@" not in text and "98765" not in text
+
+
+def test_a_name_written_into_one_complaint_never_becomes_a_driver_term():
+    """Issue 18: names inside comments became driver terms ("probewala · ishaan"). A term must be used in
+    at least three comments; one customer naming someone three times is not a driver."""
+    from crmlib.feedback.text import drivers
+
+    texts = (["delivery late again"] * 5 + ["Ishaan Probewala Ishaan Probewala Ishaan Probewala rude"]
+             + ["great quality staff"] * 5)
+    groups = ["detractor"] * 6 + ["promoter"] * 5
+    terms = set(drivers(texts, groups)["term"])
+    assert {"delivery", "quality"} <= terms
+    assert not {"ishaan", "probewala"} & terms
