@@ -78,12 +78,11 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
             title = w(_w.TRACK_AFTER if cut is not None else _w.TRACK_OVERALL, model=model, mae=fmt.number(mae, 1),
                       unit=one, actual=fmt.number(later["actual"].mean(), 1))
         unit = _w.unit_name(w, freq if freq in units.UNIT_DAYS else None)
-        style.title(ax, title)
+        style.title(ax, title, fontsize=10)
         ax.set(xlabel=w(_w.TIME_SINCE_START, units=unit),
                ylabel=(w(_w.CUMULATIVE_REPEATS) if cumulative else w(_w.REPEATS_PER, unit=one)))
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
-        ax.title.set_fontsize(10)
         ax.set_ylim(bottom=0)
         ax.legend(title=None)
     return ax
@@ -152,9 +151,8 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
             fmt.ticks("share" if what == "probability_alive" else "number"))
         ax.set_xticks(np.arange(len(since)) + 0.5, [fmt.count(d) for d in since])
         ax.set_yticks(np.arange(len(grid.index)) + 0.5, [fmt.count(f) for f in grid.index], rotation=0)
-        style.title(ax, title)
+        style.title(ax, title, fontsize=10)
         ax.set(xlabel=w(_w.DAYS_SINCE_LAST, days=fmt.count(T * day)), ylabel=w(_w.REPEAT_PURCHASES_AXIS))
-        ax.title.set_fontsize(10)
     return ax
 
 

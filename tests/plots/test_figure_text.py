@@ -2,7 +2,10 @@
 :mod:`crmlib.plots.overview` and :mod:`crmlib.plots.rfm` is drawn on small data, on the demo data and
 on data of CDNOW's size (all 23,570 customers), and the window extents of its texts (title, axis
 labels, tick labels, annotations such as heatmap values, legend and colour-bar texts) must neither
-overlap one another nor leave the figure."""
+overlap one another nor leave the figure. Every figure of :mod:`crmlib.plots.clv`,
+:mod:`crmlib.plots.retention` and :mod:`crmlib.plots.feedback` is checked the same way, in English
+and in Hindi, on a simulated shop, the demo's size and all of CDNOW (feedback: the simulator's at
+800 customers, CDNOW has none)."""
 
 from __future__ import annotations
 
@@ -239,10 +242,12 @@ def modelled(request):
 MORE_NAMES = sorted(_public(plots_clv) | _public(plots_retention) | _public(plots_feedback))
 
 
+@pytest.mark.slow
 def test_every_figure_of_clv_retention_and_feedback_is_checked(modelled):
     assert set(modelled[1]) == set(MORE_NAMES)
 
 
+@pytest.mark.slow  # about 30 s: three sizes, two languages, 17 figures (20 drawings)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", MORE_NAMES)
 def test_clv_retention_feedback_text_neither_overlaps_nor_leaves_the_figure(modelled, name, lang):
