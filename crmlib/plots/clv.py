@@ -78,11 +78,11 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
             title = w(_w.TRACK_AFTER if cut is not None else _w.TRACK_OVERALL, model=model, mae=fmt.number(mae, 1),
                       unit=one, actual=fmt.number(later["actual"].mean(), 1))
         unit = _w.unit_name(w, freq if freq in units.UNIT_DAYS else None)
-        ax.set(title=title, xlabel=w(_w.TIME_SINCE_START, units=unit),
+        style.title(ax, title, fontsize=10)
+        ax.set(xlabel=w(_w.TIME_SINCE_START, units=unit),
                ylabel=(w(_w.CUMULATIVE_REPEATS) if cumulative else w(_w.REPEATS_PER, unit=one)))
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
-        ax.title.set_fontsize(10)
         ax.set_ylim(bottom=0)
         ax.legend(title=None)
     return ax
@@ -109,9 +109,9 @@ def calibration_holdout(table: pd.DataFrame, *, ax=None, model_name: str | None 
         ax = style.axes(ax, (8, 4.5))
         sns.lineplot(long, x="frequency", y="purchases", hue="series", style="series", markers=True,
                      dashes=False, palette=style.PALETTE, ax=ax, sort=False)
-        ax.set(title=w(_w.HOLDOUT_TITLE, model=model_name, predicted=fmt.count(predicted), actual=fmt.count(actual),
-                       gap=_signed_share(fmt, gap)),
-               xlabel=w(_w.REPEATS_IN_CALIBRATION_AXIS), ylabel=ylabel)
+        style.title(ax, w(_w.HOLDOUT_TITLE, model=model_name, predicted=fmt.count(predicted), actual=fmt.count(actual),
+                          gap=_signed_share(fmt, gap)))
+        ax.set(xlabel=w(_w.REPEATS_IN_CALIBRATION_AXIS), ylabel=ylabel)
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.legend(title=None)
     return ax
@@ -151,8 +151,8 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
             fmt.ticks("share" if what == "probability_alive" else "number"))
         ax.set_xticks(np.arange(len(since)) + 0.5, [fmt.count(d) for d in since])
         ax.set_yticks(np.arange(len(grid.index)) + 0.5, [fmt.count(f) for f in grid.index], rotation=0)
-        ax.set(title=title, xlabel=w(_w.DAYS_SINCE_LAST, days=fmt.count(T * day)), ylabel=w(_w.REPEAT_PURCHASES_AXIS))
-        ax.title.set_fontsize(10)
+        style.title(ax, title, fontsize=10)
+        ax.set(xlabel=w(_w.DAYS_SINCE_LAST, days=fmt.count(T * day)), ylabel=w(_w.REPEAT_PURCHASES_AXIS))
     return ax
 
 
@@ -175,8 +175,8 @@ def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, c
                                             floor=_w.round_number(fmt, floor)))
         ax.legend()
         horizon_text = w.plural(_w.UNIT_COUNT[_w._freq(freq)], 2, n=_w._g(fmt, horizon))
-        ax.set(title=w(_w.DISTRIBUTION_TITLE, share=fmt.share(share, 0), horizon=horizon_text),
-               xlabel=(w(_w.VALUE_AXIS_MONEY, currency=currency) if currency else w(_w.VALUE_AXIS)),
+        style.title(ax, w(_w.DISTRIBUTION_TITLE, share=fmt.share(share, 0), horizon=horizon_text))
+        ax.set(xlabel=(w(_w.VALUE_AXIS_MONEY, currency=currency) if currency else w(_w.VALUE_AXIS)),
                ylabel=w(_w.CUSTOMERS_AXIS))
         ax.yaxis.set_major_formatter(fmt.ticks("count"))
     return ax
@@ -195,9 +195,9 @@ def clv_by_segment(table: pd.DataFrame, *, ax=None, words=None, fmt=None):
         sns.barplot(long, y="segment", x="share", hue="share of", palette=style.PALETTE, ax=ax,
                     order=[str(s) for s in table.index])
         ax.xaxis.set_major_formatter(fmt.ticks("share"))
-        ax.set(title=w(_w.SEGMENT_TITLE, segment=str(top), value=fmt.share(table["clv_share"].iloc[0], 0),
-                       customers=fmt.share(table["customer_share"].iloc[0], 0)),
-               xlabel=w(_w.SHARES_AXIS), ylabel=w(_w.RFM_SEGMENT))
+        style.title(ax, w(_w.SEGMENT_TITLE, segment=str(top), value=fmt.share(table["clv_share"].iloc[0], 0),
+                          customers=fmt.share(table["customer_share"].iloc[0], 0)))
+        ax.set(xlabel=w(_w.SHARES_AXIS), ylabel=w(_w.RFM_SEGMENT))
         ax.legend(title=None)
     return ax
 

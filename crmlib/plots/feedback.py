@@ -74,10 +74,12 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
         trend_ = score_trend(t)
         if fmt.lang != "en":  # dates in the language (matplotlib's own are English)
             ax.set_xticks(list(t["period"]), [fw.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
-            if len(t) > 12:
+            # about one date an inch: a slanted "जुल॰ 2024" is wider than a month's step on a page-wide figure
+            most = max(2, int(ax.figure.get_figwidth()))
+            if len(t) > most:
                 for i, label in enumerate(ax.get_xticklabels()):
-                    label.set_visible(i % -(-len(t) // 12) == 0)
-        ax.set_title(title or fw.trend_title(trend_, w=w, fmt=fmt))
+                    label.set_visible(i % -(-len(t) // most) == 0)
+        style.title(ax, title or fw.trend_title(trend_, w=w, fmt=fmt))
         ax.legend(loc="best", fontsize="small")
         ax.figure.autofmt_xdate()
     return ax
@@ -136,7 +138,7 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
                           worst_score=fw.score_text(metric, lo["score"], fmt))
             else:
                 title = w(fw.TITLE_BY_FEW, metric=name, by=by)
-        ax.set_title(title)
+        style.title(ax, title)
         ax.margins(x=0.15)
     return ax
 
@@ -175,7 +177,7 @@ def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = No
             top_a = ", ".join(a["term"].head(3)) or w(fw.NOTHING_DISTINCTIVE)
             top_b = ", ".join(b["term"].iloc[::-1].head(3)) or w(fw.NOTHING_DISTINCTIVE)
             title = fw._cap(w(fw.TITLE_DRIVERS, a=name_a, b=name_b, top_a=top_a, top_b=top_b))
-        ax.set_title(title)
+        style.title(ax, title)
     return ax
 
 
@@ -202,7 +204,7 @@ def themes(result, *, ax=None, title: str | None = None, words: Words | None = N
             top = s.iloc[-1]
             name = top["label"] if fonts.can_draw(top["label"]) else w(fw.THEME_NUMBER, number=top["theme"])
             title = w(fw.TITLE_THEMES, name=name, share=fmt.share(top["share"], 0))
-        ax.set_title(title)
+        style.title(ax, title)
         ax.margins(x=0.25)
     return ax
 
@@ -242,6 +244,6 @@ def value_by_nps_group(table: pd.DataFrame, *, ax=None, title: str | None = None
         ax.set_ylabel(w(fw.AXIS_VALUE_SHARE))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         det = t.set_index("nps_group").loc["detractor", "clv_share"]
-        ax.set_title(title or w(fw.TITLE_VALUE_AT_RISK, share=fmt.share(det, 0)))
+        style.title(ax, title or w(fw.TITLE_VALUE_AT_RISK, share=fmt.share(det, 0)))
         ax.margins(y=0.15)
     return ax

@@ -42,13 +42,20 @@ def axes(ax, size: tuple[float, float]):
     return ax
 
 
-def title(ax, text: str) -> None:
-    """Set ``text`` as the title of ``ax``, wrapped onto more lines where one line would be wider
-    than the figure (a long finding would otherwise run out of the picture)."""
-    size = mpl.font_manager.FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
+def title(ax, text: str, fontsize=None) -> None:
+    """Set ``text`` as the title of ``ax`` (in ``fontsize``, default ``axes.titlesize``), wrapped
+    onto more lines where one line would be wider than the figure (a long finding would otherwise
+    run out of the picture)."""
+    size = mpl.font_manager.FontProperties(size=fontsize or mpl.rcParams["axes.titlesize"]).get_size_in_points()
     width = ax.figure.get_figwidth() * ax.get_position().width / max(ax.figure.subplotpars.right, 0.5)
+    # the title is centred on the axes, which long tick labels (segment or feature names) push to the
+    # right of a constrained layout: it has the figure's width less those labels
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    tick_size = mpl.font_manager.FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+    longest = max((len(t) for t in ticks), default=0)
+    width = max(width - longest * 0.55 * tick_size / 72, width / 2)
     chars = max(20, int(width * 72 / (0.6 * size)))
-    ax.set_title("\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text)
+    ax.set_title("\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text, fontsize=size)
 
 
 @contextlib.contextmanager

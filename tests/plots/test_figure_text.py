@@ -2,7 +2,10 @@
 :mod:`crmlib.plots.overview` and :mod:`crmlib.plots.rfm` is drawn on small data, on the demo data and
 on data of CDNOW's size (all 23,570 customers), and the window extents of its texts (title, axis
 labels, tick labels, annotations such as heatmap values, legend and colour-bar texts) must neither
-overlap one another nor leave the figure."""
+overlap one another nor leave the figure. Every figure of :mod:`crmlib.plots.clv`,
+:mod:`crmlib.plots.retention` and :mod:`crmlib.plots.feedback` is checked the same way, in English
+and in Hindi, on a simulated shop, the demo's size and all of CDNOW (feedback: the simulator's at
+800 customers, CDNOW has none)."""
 
 from __future__ import annotations
 
@@ -163,3 +166,96 @@ def test_the_check_sees_overlapping_and_escaping_text():
     plt.close(fig)
     assert any("'Potential Loyalist' overlaps" in f for f in faults)
     assert any("leaves the figure" in f for f in faults)
+
+
+# --------------------------------------------------------------------------- clv, retention and feedback
+# The same check for every figure of plots.clv, plots.retention and plots.feedback, in English and
+# in Hindi (Devanagari drawn with the page fonts). The models are fitted once per size.
+from crmlib import churn, clv, feedback, retention  # noqa: E402
+from crmlib.formats import Formats  # noqa: E402
+from crmlib.plots import clv as plots_clv  # noqa: E402
+from crmlib.plots import feedback as plots_feedback  # noqa: E402
+from crmlib.plots import retention as plots_retention  # noqa: E402
+from crmlib.plots import style  # noqa: E402
+from crmlib.words import Words  # noqa: E402
+
+LANGS = ["en", "hi"]
+#: customers of the simulated shop whose feedback is drawn at each size (CDNOW has no feedback)
+FEEDBACK_CUSTOMERS = {"small": 150, "demo": 400, "cdnow": 800}
+
+
+@pytest.fixture(scope="module", params=SIZES)
+def modelled(request):
+    """(size, name -> (function, data, keyword arguments)) for every figure of plots.clv,
+    plots.retention and plots.feedback, on data of that size."""
+    style.use_page_fonts()
+    size = request.param
+    if size == "cdnow":
+        tx = datasets.load_cdnow("master")
+    else:
+        # 150 customers: about the fewest on which the simulated shop still gets a transaction model
+        # and an sBG fit of its first cohort
+        shop = datasets.make_crm_dataset(n_customers=150 if size == "small" else 800, seed=7)
+        tx = crmlib.read_transactions(shop.transactions)
+    table = customer_table(tx)
+    model = table.attrs["fitted_model"]
+    summary = table[["frequency", "recency", "T"]].copy()
+    summary.attrs["freq"] = "W"
+    hold = summary.assign(frequency_holdout=np.random.default_rng(42).poisson(1.0, len(summary)).astype(float),
+                          duration_holdout=26.0)
+    first, actual = clv.tracking_inputs(tx, freq="W")
+    cohorts = retention.cohort_table(tx, period="M")
+    comparison = churn.compare_churn_models(tx, window_days=90, n_boot=20)
+    fshop = datasets.make_crm_dataset(n_customers=FEEDBACK_CUSTOMERS[size], seed=7)
+    fb = crmlib.read_feedback(fshop.feedback)
+    ftable = customer_table(crmlib.read_transactions(fshop.transactions))
+    groups = feedback.nps_category(fb["nps"])
+    calls = {
+        "clv.tracking": (plots_clv.tracking, clv.tracking(model, first, actual),
+                         [{"cumulative": True, "calibration_end": 20}, {"calibration_end": 20}]),
+        "clv.calibration_holdout": (plots_clv.calibration_holdout, clv.calibration_holdout(model, hold), [{}]),
+        "clv.frequency_recency_heatmap": (plots_clv.frequency_recency_heatmap,
+                                          clv.frequency_recency_grid(model, float(summary["T"].max())), [{}]),
+        "clv.clv_distribution": (plots_clv.clv_distribution, table["clv"], [{"horizon": 52, "freq": "W"}]),
+        "clv.clv_by_segment": (plots_clv.clv_by_segment, clv.clv_by_segment(table["clv"], table["segment"]), [{}]),
+        "retention.cohort_heatmap": (plots_retention.cohort_heatmap, cohorts, [{}]),
+        "retention.retention_projection": (plots_retention.retention_projection,
+                                           retention.project_retention(cohorts, fit_periods=4), [{}]),
+        "retention.model_retention": (plots_retention.model_retention, retention.model_retention(table, cohorts),
+                                      [{}]),
+        "retention.churn_risk_by_segment": (plots_retention.churn_risk_by_segment,
+                                            retention.churn_risk(table, inactive_days=120), [{}]),
+        "retention.churn_curves": (plots_retention.churn_curves, comparison, [{"kind": "pr"}, {"kind": "roc"}]),
+        "retention.feature_importance": (plots_retention.feature_importance, comparison, [{}]),
+        "feedback.trend": (plots_feedback.trend, feedback.nps_by(fb, period="M", min_n=5), [{}]),
+        "feedback.by_group": (plots_feedback.by_group, feedback.nps_by(fb, by="channel", min_n=5),
+                              [{"group": "channel"}]),
+        "feedback.drivers": (plots_feedback.drivers, feedback.drivers(fb["comment"], groups), [{}]),
+        "feedback.themes": (plots_feedback.themes, feedback.themes(fb["comment"]), [{}]),
+        "feedback.theme_nps": (plots_feedback.theme_nps, feedback.theme_scores(fb, min_n=5), [{}]),
+        "feedback.value_by_nps_group": (plots_feedback.value_by_nps_group,
+                                        feedback.value_at_risk(feedback.join_value(fb, ftable)), [{}]),
+    }
+    return size, calls
+
+
+MORE_NAMES = sorted(_public(plots_clv) | _public(plots_retention) | _public(plots_feedback))
+
+
+@pytest.mark.slow
+def test_every_figure_of_clv_retention_and_feedback_is_checked(modelled):
+    assert set(modelled[1]) == set(MORE_NAMES)
+
+
+@pytest.mark.slow  # about 30 s: three sizes, two languages, 17 figures (20 drawings)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", MORE_NAMES)
+def test_clv_retention_feedback_text_neither_overlaps_nor_leaves_the_figure(modelled, name, lang):
+    size, calls = modelled
+    func, data, variants = calls[name]
+    faults = []
+    for kwargs in variants:
+        ax = func(data, words=Words(lang), fmt=Formats(lang), **kwargs)
+        faults += [f"{size} {lang} {name} {kwargs}: {fault}" for fault in text_faults(ax.figure)]
+        plt.close("all")
+    assert faults == []
