@@ -143,12 +143,18 @@ def test_batches_with_values_sharing_a_readable_stem_keep_both_pages(tmp_path, m
 
 
 @pytest.mark.slow
+def as_from_a_terminal() -> None:
+    """In the child: Ctrl-C as a terminal delivers it (a test run started as ``make test &`` from a
+    non-interactive shell ignores SIGINT, and the child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
 def test_ctrl_c_in_the_first_second_exits_130_with_one_line(tmp_path, delay):
     """Before: a KeyboardInterrupt traceback (exit -2) while crmlib, pandas and the parser were imported."""
     proc = subprocess.Popen([sys.executable, "-m", "crmlib", "report", str(TINY), "--out", str(tmp_path / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "CRMLIB_SECRET": "s"})
+                            env={**os.environ, "CRMLIB_SECRET": "s"}, preexec_fn=as_from_a_terminal)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -97,9 +97,17 @@ def test_index_updates_from_many_processes_at_once_keep_every_entry(tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary file left
 
 
+def as_from_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C as a terminal delivers it. A test run started in the
+    background of a non-interactive shell (``make test &``) ignores SIGINT, and the child would
+    inherit that and never see the signal these tests send."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _crmlib(*args, env=None, **kw):
     return subprocess.Popen([sys.executable, "-m", "crmlib", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}, **kw)
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=as_from_a_terminal, **kw)
 
 
 @pytest.mark.slow

@@ -71,7 +71,7 @@ def test_fitted_model_table_has_intervals_and_meanings():
     table = parameter_table(fitted, "W")
     assert list(table.columns) == ["parameter", "estimate", "lower", "upper", "meaning"]
     assert (table["lower"] < table["estimate"]).all() and (table["estimate"] < table["upper"]).all()
-    assert "weeks" in table.set_index("parameter").loc["alpha", "meaning"]
+    assert "weeks" in table.set_index("parameter").loc["α", "meaning"]  # the papers write alpha as α
 
 
 def test_unfitted_model_is_refused():
