@@ -9,8 +9,9 @@
                                  overview
     floor 3  models and the      clv/, rfm/, feedback/, retention, churn, basket, audiences,
              customer table      compat/ (the lifetimes-compatible API over clv/), customers
-    floor 2  data and summary    io, privacy, screening, ids, summary, summary_sql, txlog,
-                                 period_summary, spark (the summary run by Spark)
+    floor 2  data and summary    io/ (files, columns, messages, values, loaders), privacy, screening,
+                                 ids, summary, summary_sql, txlog, period_summary, spark (the summary
+                                 run by Spark)
     floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
                                  units, ledger, exceptions, config, safe, datasets/
 
@@ -45,7 +46,9 @@ FLOORS: dict[str, int] = {
     "crmlib.safe": 1,
     "crmlib.datasets": 1, "crmlib.datasets.cdnow": 1, "crmlib.datasets.simulation": 1, "crmlib.datasets.large": 1,
     # floor 2: data and summary
-    "crmlib.io": 2, "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
+    "crmlib.io": 2, "crmlib.io.files": 2, "crmlib.io.columns": 2, "crmlib.io.messages": 2,
+    "crmlib.io.values": 2, "crmlib.io.loaders": 2,
+    "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
     "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
     # floor 3: models and the customer table
     "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
