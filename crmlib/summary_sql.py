@@ -90,9 +90,11 @@ def revenue_sql(tx: str, end_day: int | None = None) -> str:
     return f"SELECT customer_id, SUM(amount) AS revenue FROM {tx}{where} GROUP BY customer_id"
 
 
-def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool) -> str:
+def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
+                  daily: str | None = None) -> str:
     """One row per customer of the relation ``tx`` (see the module docstring); plain SQL that
-    DuckDB and Spark SQL both run."""
+    DuckDB and Spark SQL both run. ``daily``, when given, is the relation ``purchase_days_sql(tx)``
+    already computed (one row per customer-day with its columns), used in place of grouping ``tx``."""
     unit = double(unit_days)
     cal = f"buy = 1 AND day <= {cal_day}"
     hold = f"buy = 1 AND day > {cal_day}"
@@ -101,7 +103,7 @@ def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, hold
     CASE WHEN hold_days > 0 THEN hold_total / hold_days ELSE CAST(0 AS DOUBLE) END AS monetary_value_holdout,
     CAST({end_day - cal_day} AS DOUBLE) / {unit} AS duration_holdout""" if holdout else ""
     return f"""
-WITH daily AS {purchase_days_sql(tx)}, marked AS (
+WITH daily AS {daily or purchase_days_sql(tx)}, marked AS (
   SELECT customer_id, day, amount,
          CASE WHEN is_purchase = 1 AND day <= {end_day} THEN 1 ELSE 0 END AS buy,
          CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late,
@@ -173,12 +175,12 @@ def periods(observation_end, calibration_end, last_day: int | None) -> tuple[int
 
 
 def run(con, tx: str, source: str, observation_end, freq: str, unit_days: float, calibration_end,
-        last_day: int | None) -> pd.DataFrame:
+        last_day: int | None, daily: str | None = None) -> pd.DataFrame:
     """The summary of the relation ``tx`` on a connection (DuckDB's, or any whose ``execute(sql)``
-    has ``.df()``)."""
+    has ``.df()``); ``daily`` as for :func:`customers_sql`."""
     end_day, cal_day = periods(observation_end, calibration_end, last_day)
     sql = customers_sql(tx, end_day=end_day, cal_day=cal_day, unit_days=unit_days,
-                        holdout=calibration_end is not None)
+                        holdout=calibration_end is not None, daily=daily)
     customers = con.execute(sql).df()
     return summary_frame(customers, source=source, freq=freq, end_day=end_day, cal_day=cal_day,
                          calibration_end=calibration_end)

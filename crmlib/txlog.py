@@ -15,10 +15,12 @@ out-of-core read of the files by an embedded DuckDB, and only per-customer table
 One scan gives the summary and the loader's checks. Rows are grouped by customer, day and a 64-bit
 hash of the whole row (file name included), so the copies of an exact duplicate row fall in one
 group: its size minus one is the number of copies, and whether it has an ``order_id`` decides, as
-in :func:`crmlib.read_transactions`, whether copies are dropped. The groups are summed per customer
-and day, then run through the summary's SQL (:func:`crmlib.summary_sql.customers_sql`), which carries
-the counts of the checks (unparseable, empty or impossible values, missing ids, late rows, copies,
-returns, zero amounts) to each customer's row; they are summed in pandas. Only when a check fails
+in :func:`crmlib.read_transactions`, whether copies are dropped. The groups give the loader's counts
+(unparseable, empty or impossible values, missing ids, late rows, copies, returns, zero amounts) and
+are summed once per customer and day, copies dropped, into a second table (net amount, gross amount,
+kept rows, whether a transaction of amount >= 0 is in the day); the per-customer checks and the
+summary's SQL (:func:`crmlib.summary_sql.customers_sql`, given these days as ``daily``) read that
+table without grouping the rows again. Only when a check fails
 are the files read again, to name rows and values. Two different rows of one customer on one day
 are taken for copies only if their 64-bit hashes collide (odds about 1 in 10^19 for a customer-day
 of a few rows). Without an ``observation_end`` the summary ends on the last day of any row (a quick
@@ -169,6 +171,13 @@ class TransactionLog:
                 f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
                 + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
             duck.refuse(con, self._rules, counts)
+        d = self._dropped
+        # the customer-days, copies dropped by the rule: the one table the checks below, the
+        # summary and every per-customer question read (grouped once, not once per question)
+        con.execute(f"""CREATE TEMP TABLE {_DAYS} AS
+            SELECT cid, day, SUM(amt * (n - {d})) AS amount, SUM(abs(amt) * (n - {d})) AS gross,
+                   MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
+            FROM {_ROWS} WHERE cid IS NOT NULL GROUP BY 1, 2""")
         customers = self._customer_checks()
         ledger = Ledger(source=self.label, table="transactions", rows_read=read)
         ledger.add("customer id written as a whole-number float (81.0)", floaty, action="changed",
@@ -198,16 +207,11 @@ class TransactionLog:
         crmlib.io does); return (rows, customers) without a purchase day, by crmlib.io.NO_PURCHASE_DAY's keys."""
         from crmlib.io import OVERFLOW_RULE
 
-        d = self._dropped
         over, net_c, net_r, ret_c, ret_r = self.con.execute(f"""
-            WITH daily AS (
-              SELECT cid, day, SUM(amt * (n - {d})) AS amount, SUM(abs(amt) * (n - {d})) AS gross,
-                     MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
-              FROM {_ROWS} WHERE {self.kept()} GROUP BY 1, 2
-            ), c AS (
+            WITH c AS (
               SELECT cid, SUM(gross) AS gross, SUM(rows) AS rows, MAX(has_purchase) AS bought,
                      MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
-              FROM daily GROUP BY 1
+              FROM {_DAYS} WHERE {self.kept()} GROUP BY 1
             )
             SELECT COUNT(*) FILTER (WHERE NOT isfinite(gross)),
                    COUNT(*) FILTER (WHERE buys = 0 AND bought = 1), SUM(CASE WHEN buys = 0 AND bought = 1 THEN rows END),
@@ -215,8 +219,7 @@ class TransactionLog:
             FROM c""").fetchone()
         if over:
             rule = OVERFLOW_RULE.format(customers=over)
-            owners = (f"SELECT cid FROM {_ROWS} WHERE {self.kept()} GROUP BY cid "
-                      f"HAVING NOT isfinite(SUM(abs(amt) * (n - {d})))")
+            owners = f"SELECT cid FROM {_DAYS} WHERE {self.kept()} GROUP BY cid HAVING NOT isfinite(SUM(gross))"
             condition = f"{self._x['id']} IN ({owners})"
             duck.refuse(self.con, {("amount", rule): condition}, {"rule0": over})
         return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
@@ -251,13 +254,20 @@ class TransactionLog:
 
     def relation(self, end_day: int | None = None, daily: bool = True) -> str:
         """The kept transactions as the relation ``(customer_id, day, amount)``: one row per
-        customer-day, or (``daily=False``) per group of identical rows, whose amount (copies dropped
-        by the rule) has the sign of its rows, so that the summary's SQL finds a day's purchase as
-        on the rows."""
+        customer-day (copies dropped by the rule), or (``daily=False``) that and, for a day whose
+        returns outweigh its purchases, a second row of amount 0, so that the summary's SQL finds
+        the day's purchase as on the rows (the day's sum is unchanged)."""
+        days = self._days(end_day)
+        if daily:
+            return f"(SELECT customer_id, day, amount FROM {days})"
+        return (f"(SELECT customer_id, day, amount FROM {days} UNION ALL "
+                f"SELECT customer_id, day, CAST(0 AS DOUBLE) FROM {days} WHERE has_purchase = 1 AND amount < 0)")
+
+    def _days(self, end_day: int | None = None) -> str:
+        """The kept customer-days with :func:`crmlib.summary_sql.purchase_days_sql`'s columns."""
         self._read()
-        rows = (f"(SELECT cid AS customer_id, day, amt * (n - {self._dropped}) AS amount FROM {_ROWS} "
-                f"WHERE {self.kept(end_day)})")
-        return f"(SELECT customer_id, day, SUM(amount) AS amount FROM {rows} GROUP BY 1, 2)" if daily else rows
+        return (f"(SELECT cid AS customer_id, day, amount, has_purchase, CASE WHEN has_purchase = 1 AND "
+                f"amount >= 0 THEN 1 ELSE 0 END AS is_purchase FROM {_DAYS} WHERE {self.kept(end_day)})")
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
         """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
@@ -266,7 +276,7 @@ class TransactionLog:
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
         out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
-                  self.last_day)
+                  self.last_day, daily=self._days())
         out.attrs["transactions_ledger"] = self.attrs["ledger"]
         return out
 

@@ -376,3 +376,23 @@ def test_csv_ids_written_as_floats_are_read_one_way_on_both_paths(tmp_path):
     assert_same_summary(got, want)
     assert got.loc["8", "frequency"] == 1
     assert_same_ledger(got.attrs["transactions_ledger"], ledger_of(frame))
+
+
+def test_customers_sql_on_customer_days_already_grouped_equals_grouping_the_rows():
+    """TransactionLog groups its customer-days once and hands them to the summary as ``daily``;
+    the per-customer table must equal the one from the rows (a net-return day, a return-only
+    customer, a late day and a holdout day included)."""
+    import duckdb
+
+    from crmlib.summary_sql import customers_sql, purchase_days_sql
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE tx AS SELECT * FROM (VALUES ('a', 10, 20.0), ('a', 10, -5.0), ('a', 12, 30.0), "
+                "('a', 15, 10.0), ('a', 15, -30.0), ('b', 11, -8.0), ('c', 13, 4.0), ('c', 40, 9.0), "
+                "('c', 30, 0.0)) AS t(customer_id, day, amount)")
+    con.execute(f"CREATE TABLE days AS SELECT * FROM {purchase_days_sql('tx')}")
+    args = dict(end_day=31, cal_day=14, unit_days=7.0, holdout=True)
+    rows = con.execute(customers_sql("tx", **args)).df()
+    grouped = con.execute(customers_sql("tx_unused", daily="(SELECT * FROM days)", **args)).df()
+    pd.testing.assert_frame_equal(grouped, rows, check_exact=True)
+    assert rows["customer_id"].tolist() == ["a", "b", "c"] and rows["late_days"].tolist() == [0, 0, 1]
