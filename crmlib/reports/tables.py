@@ -96,8 +96,10 @@ def _formatter(kind: str | Callable | None, column: pd.Series, fmt: Formats, wor
     """The function writing one cell of ``column``: numbers by ``fmt`` (counts grouped, shares with
     one decimal, other numbers with two, money with the table's ``money_decimals``), dates as ISO
     days, true/false in words."""
-    if callable(kind) or (isinstance(kind, str) and "{" in kind):
+    if callable(kind):
         return kind
+    if isinstance(kind, str) and "{" in kind:
+        return _format_string(kind, fmt)
     if kind == "money":
         return lambda v: fmt.money(v, money_decimals)
     if kind == "count":
@@ -112,6 +114,27 @@ def _formatter(kind: str | Callable | None, column: pd.Series, fmt: Formats, wor
             return lambda v: yes if v else no
         return lambda v: str(v)
     return lambda v: fmt.number(v, 2)
+
+
+#: A Python format string of a number as notebooks pass it to :func:`show`: ``"{:.0%}"``, ``"{:,.1f}"``, ``"{:+.2f}"``.
+_FORMAT_STRING = re.compile(r"\{:(?P<plus>\+)?(?P<group>,)?\.(?P<decimals>\d+)(?P<type>[f%])\}")
+
+
+def _format_string(kind: str, fmt: Formats) -> Callable:
+    """A format string's cell writer, through ``fmt`` so the number follows the page's language and
+    digits like every other (``"{:.0%}"`` -> :meth:`Formats.share`, ``"{:,.1f}"`` ->
+    :meth:`Formats.number`); any other format is applied as given, in the page's digits.
+
+    >>> from crmlib.formats import Formats
+    >>> _format_string("{:.0%}", Formats("hi", digits="native"))(0.25), _format_string("{:+.1f}", Formats("en"))(3)
+    ('२५%', '+3.0')
+    """
+    m = _FORMAT_STRING.fullmatch(kind)
+    if m is None:
+        return lambda v: fmt._out(kind.format(v))
+    decimals, plus = int(m["decimals"]), bool(m["plus"])
+    write = (lambda v: fmt.share(v, decimals)) if m["type"] == "%" else (lambda v: fmt.number(v, decimals))
+    return (lambda v: ("+" if v > 0 else "") + write(v)) if plus else write
 
 
 def money_decimals_of(frame: pd.DataFrame, kinds: Mapping[str, object]) -> int:
