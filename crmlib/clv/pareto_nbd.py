@@ -237,13 +237,21 @@ class ParetoNBD(TransactionModel):
         return nbinom.pmf(n, r, alpha / (alpha + t)) * (beta / (beta + t)) ** s + dropped
 
     def _simulate(self, params, rng, T):
-        r, alpha, s, beta = params
+        lam, _, window = draw_customers(params, rng, T)
         n = T.size
-        lam = rng.gamma(r, 1.0 / alpha, n)
-        mu = rng.gamma(s, 1.0 / beta, n)
-        with np.errstate(divide="ignore"):
-            lifetime = rng.standard_exponential(n) / mu
-        window = np.minimum(lifetime, T)
         x = rng.poisson(lam * window)
         tx = np.where(x > 0, window * rng.random(n) ** (1.0 / np.maximum(x, 1)), 0.0)
         return x, tx
+
+
+def draw_customers(params, rng, T):
+    """One Pareto/NBD customer per entry of ``T``: purchase rate, lifetime and the time observed
+    alive (``min(lifetime, T)``), drawn in this order from ``rng``; shared by the summary simulator
+    (:meth:`ParetoNBD._simulate`) and the transaction-log simulator (:mod:`crmlib.clv.simulate`)."""
+    r, alpha, s, beta = params
+    n = T.size
+    lam = rng.gamma(r, 1.0 / alpha, n)
+    mu = rng.gamma(s, 1.0 / beta, n)
+    with np.errstate(divide="ignore"):
+        lifetime = rng.standard_exponential(n) / mu
+    return lam, lifetime, np.minimum(lifetime, T)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.clv.beta_geo import BetaGeo
-from crmlib.clv.pareto_nbd import ParetoNBD
+from crmlib.clv.pareto_nbd import ParetoNBD, draw_customers
 from crmlib.exceptions import DataError
 
 
@@ -46,15 +46,9 @@ def _bg_events(params, shift, rng, T):
 
 
 def _pareto_events(params, rng, T):
-    r, alpha, s, beta = params
-    n = T.size
-    lam = rng.gamma(r, 1.0 / alpha, n)
-    mu = rng.gamma(s, 1.0 / beta, n)
-    with np.errstate(divide="ignore"):
-        lifetime = rng.standard_exponential(n) / mu
-    window = np.minimum(lifetime, T)
+    lam, lifetime, window = draw_customers(params, rng, T)
     counts = rng.poisson(lam * window)
-    rows = np.repeat(np.arange(n), counts)
+    rows = np.repeat(np.arange(T.size), counts)
     times = rng.random(rows.size) * window[rows]  # given the count, times are uniform
     return [rows], [times], lifetime > T
 
