@@ -97,8 +97,8 @@ REASON_NOT_BELOW = N_("no purchase for {days} days (lapsed after {rule}); P(aliv
                       "playbook for {segment}: {action}")
 
 # ----------------------------------------------------------------------------- notebook lines
-DATA_LINE = N_("{customers} customers, {transactions} transactions, {period}; cohorts by {unit}; churn = no "
-               "purchase in {days} days.")
+DATA_LINE = N_("{customers} customers, {transactions} transactions, {period}; cohorts by {unit}; the churn models "
+               "count a customer as churned who buys nothing in the {days} days after a cut-off.")
 SBG_LEFT_OUT = N_("The sBG projection is left out: {error}")
 CHURN_RISK_LEFT_OUT = N_("Churn risk is left out: {error}")
 COMPARISON_LEFT_OUT = N_("The churn-model comparison is left out: {error}")
