@@ -25,9 +25,9 @@ from crmlib.clv.describe import MODEL_NAMES
 from crmlib.exceptions import DataError
 from crmlib.safe import markdown_text
 
-__all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_sentence", "money_decimals",
-           "money_kinds", "money_text", "overview",
-           "retention", "segments", "top_share", "value_sentence"]
+__all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_and_value_sentence",
+           "model_sentence", "money_decimals", "money_kinds", "money_text", "overview", "retention", "segments",
+           "top_share", "value_sentence"]
 
 
 #: The share of customers the value-concentration sentence looks at (the top fifth).
@@ -110,6 +110,14 @@ def model_sentence(table: pd.DataFrame, *, w=None, fmt=None) -> str:
     from crmlib.words import clv as _words
 
     return _words.model_sentence(table, w=w, fmt=fmt)
+
+
+def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None) -> str:
+    """Which model and how the lifetime value was made, saying the reason once when no model fits
+    (:func:`crmlib.words.clv.model_and_value_sentence`)."""
+    from crmlib.words import clv as _words
+
+    return _words.model_and_value_sentence(table, annual_discount, w=w, fmt=fmt)
 
 
 def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None) -> str:

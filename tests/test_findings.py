@@ -204,6 +204,10 @@ def test_model_and_value_sentences_use_the_papers_names(demo_table):
     bare = demo_table.drop(columns=["clv"])
     bare.attrs = dict(demo_table.attrs, model=None, comparison={})
     assert findings.model_sentence(bare).startswith("No purchase model could be fitted")
+    # the segments page gives both in one paragraph: the reason for leaving them out is said once
+    both = findings.model_and_value_sentence(bare, 0.10)
+    assert both.count("No purchase model could be fitted") == 1
+    assert findings.model_and_value_sentence(demo_table, 0.10) == f"{findings.model_sentence(demo_table)} {value}"
 
 
 def test_issue_demo_data_csat_and_nps_rise():

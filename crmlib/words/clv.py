@@ -25,7 +25,7 @@ from crmlib.clv.describe import parameter_table as _parameter_numbers
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
-__all__ = ["describe", "findings", "interval_sentence", "model_name", "model_sentence", "models_on_page", "note_kind",
+__all__ = ["describe", "findings", "interval_sentence", "model_name", "model_and_value_sentence", "model_sentence", "models_on_page", "note_kind",
            "note_words", "parameter_table", "symbol", "unit_count", "unit_one", "value_sentence"]
 
 # ----------------------------------------------------------------------------- time units
@@ -399,6 +399,16 @@ def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *,
         return w(VALUE_MADE, model=model, horizon=horizon)
     return w(VALUE_MADE_DISCOUNTED, model=model, horizon=horizon, annual=fmt.share(annual_discount, 0),
              rate=fmt.share(rate, 2), unit=unit_one(w, freq))
+
+
+def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w: Words | None = None,
+                             fmt: Formats | None = None) -> str:
+    """:func:`model_sentence` then :func:`value_sentence`, saying once why both are left out when no model fits."""
+    w, fmt = _wf(w, fmt)
+    first = model_sentence(table, w=w, fmt=fmt)
+    if "clv" not in table.columns:
+        return first
+    return f"{first} {value_sentence(table, annual_discount, w=w, fmt=fmt)}"
 
 
 def findings(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, deciles: pd.DataFrame | None = None,
