@@ -26,7 +26,8 @@ from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
 __all__ = ["describe", "findings", "interval_sentence", "model_and_value_sentence", "model_name", "model_sentence",
-           "models_on_page", "note_kind", "note_words", "parameter_table", "symbol", "unit_count", "unit_one", "value_sentence"]
+           "models_on_page", "note_kind", "note_words", "parameter_table", "symbol", "unit_count", "unit_one",
+           "value_sentence"]
 
 # ----------------------------------------------------------------------------- time units
 #: One unit of time, as in "0.055 purchases a {unit}" or "in the second {unit}".
