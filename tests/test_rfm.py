@@ -466,3 +466,24 @@ def test_scored_frames_can_be_combined_by_pandas():
     scored = rfm.score(random_summary(200), bins=5)
     both = pd.concat([scored.head(5), scored.tail(5)])
     assert len(both) == 10 and both.index.equals(scored.index[[0, 1, 2, 3, 4, -5, -4, -3, -2, -1]])
+
+
+def test_customer_count_heatmap_bar_shows_whole_customers():
+    """With a handful of customers per cell matplotlib's default bar ticks fall on 0.5, 1.5, ...;
+    a count of customers is whole, so every tick on the bar is an integer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots import rfm as plots_rfm
+
+    scored = rfm.score(random_summary(12))
+    scored["segment"] = rfm.segment(scored)
+    ax = plots_rfm.rf_heatmap(scored)
+    bar = ax.collections[0].colorbar
+    ax.figure.canvas.draw()
+    ticks = [t for t in bar.get_ticks() if bar.vmin <= t <= bar.vmax]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert all("." not in label.get_text() for label in bar.ax.get_yticklabels() if label.get_text())
+    plt.close("all")

@@ -79,8 +79,15 @@ def rf_heatmap(scored: pd.DataFrame, *, ax=None, value: str = "customers", curre
         bar = w(sw.HEAT_MEAN_MONEY, label=label, currency=currency) if currency else w(sw.HEAT_MEAN, label=label)
         sns.heatmap(grid, annot=False, cmap="Greens", ax=ax, cbar_kws={"label": bar})
         _annotate(ax, grid, lambda v: fmt.number(v, 0))
-    ax.collections[0].colorbar.formatter = fmt.ticks("number")
-    ax.collections[0].colorbar.update_ticks()
+    bar = ax.collections[0].colorbar
+    if value == "customers":  # whole customers on the bar: no 2.5-customer tick
+        from matplotlib.ticker import MaxNLocator
+
+        bar.locator = MaxNLocator(integer=True)
+        bar.formatter = fmt.ticks("count")
+    else:
+        bar.formatter = fmt.ticks("number")
+    bar.update_ticks()
     style.title(ax, title)
     _scores_axes(ax, grid, w, fmt)
     return ax
