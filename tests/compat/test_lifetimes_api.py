@@ -477,12 +477,64 @@ def test_calibration_and_holdout_data_works_with_specific_frequency(large_transa
 
 
 def test_expected_cumulative_transactions_dedups_inside_a_time_period(fitted_bgf, large_transaction_level_data):
+    # lifetimes compares 10 weeks with 10 days of its example data; on these 13 rows, purchases in one
+    # week count once, so a week counts at most the days it holds
     by_week = utils.expected_cumulative_transactions(fitted_bgf, large_transaction_level_data, "date", "id", 5,
                                                      freq="W")
     by_day = utils.expected_cumulative_transactions(fitted_bgf, large_transaction_level_data, "date", "id", 35,
-                                                    freq="D", freq_multiplier=7)
-    assert (by_week["actual"] <= by_day["actual"].iloc[6::7].to_numpy()).all()
+                                                    freq="D")
+    assert (by_week["actual"].to_numpy() <= by_day["actual"].iloc[6::7].to_numpy()).all()
     assert by_week["actual"].iloc[-1] < by_day["actual"].iloc[-1]
+
+
+@pytest.fixture(scope="module")
+def cdnow_transactions():
+    transactions = pd.read_csv(CDNOW_DIR / "CDNOW_sample.txt", header=None, sep=r"\s+")
+    transactions.columns = ["id_total", "id_sample", "date", "num_cd_purc", "total_value"]
+    return transactions[["id_sample", "date"]]
+
+
+@pytest.fixture(scope="module")
+def df_cum_transactions(cdnow_transactions):
+    transactions_summary = utils.summary_data_from_transaction_data(
+        cdnow_transactions, "id_sample", "date", datetime_format="%Y%m%d", freq="D", freq_multiplier=7,
+        observation_period_end="19970930").reset_index()
+    model = estimation.ParetoNBDFitter()
+    model.fit(transactions_summary["frequency"], transactions_summary["recency"], transactions_summary["T"])
+    return utils.expected_cumulative_transactions(model, cdnow_transactions, "date", "id_sample", 25 * 7, "%Y%m%d",
+                                                  "D", set_index_date=False, freq_multiplier=7)
+
+
+def test_expected_cumulative_transactions_equals_r_btyd_walktrough(df_cum_transactions):
+    """BTYD walkthrough (https://cran.r-project.org/web/packages/BTYD/vignettes/BTYD-walkthrough.pdf),
+    cum.tracking[, 20:25]."""
+    actual_btyd = [1359, 1414, 1484, 1517, 1573, 1672]
+    expected_btyd = [1309, 1385, 1460, 1533, 1604, 1674]
+    npt.assert_allclose(df_cum_transactions["actual"].iloc[19:25].to_numpy(), actual_btyd)
+    npt.assert_allclose(df_cum_transactions["predicted"].iloc[19:25].to_numpy().round(), expected_btyd)
+
+
+def test_incremental_transactions_equals_r_btyd_walktrough(df_cum_transactions):
+    """BTYD walkthrough, inc.tracking[, 20:25]."""
+    increments = df_cum_transactions.diff()
+    npt.assert_allclose(increments["actual"].iloc[19:25].to_numpy(), [73.00, 55.00, 70.00, 33.00, 56.00, 99.00])
+    npt.assert_allclose(increments["predicted"].iloc[19:25].to_numpy().round(2),
+                        [78.31, 76.42, 74.65, 72.98, 71.41, 69.93], atol=1e-2)
+
+
+def test_expected_cumulative_transactions_date_index_on_cdnow(cdnow_transactions):
+    """lifetimes' test_expected_cumulative_transactions_date_index: the first 14 days of CDNOW."""
+    summary = utils.summary_data_from_transaction_data(cdnow_transactions, "id_sample", "date",
+                                                       datetime_format="%Y%m%d", freq="D",
+                                                       observation_period_end="19970930").reset_index()
+    model = estimation.BetaGeoFitter()
+    model.fit(summary["frequency"], summary["recency"], summary["T"])
+    df_cum = utils.expected_cumulative_transactions(model, cdnow_transactions, "date", "id_sample", 14, "%Y%m%d",
+                                                    "D", set_index_date=True, freq_multiplier=1)
+    assert [d.strftime("%Y-%m-%d") for d in df_cum.index[-4:]] == ["1997-01-11", "1997-01-12", "1997-01-13",
+                                                                   "1997-01-14"]
+    npt.assert_allclose(df_cum["actual"].iloc[-4:].to_numpy(), [11, 12, 15, 19])
+    npt.assert_allclose(df_cum["predicted"].iloc[-4:].to_numpy().round(2), [10.67, 12.67, 14.87, 17.24], atol=1e-2)
 
 
 def test_expected_cumulative_transactions_date_index(fitted_bgf, large_transaction_level_data):
@@ -494,5 +546,11 @@ def test_expected_cumulative_transactions_date_index(fitted_bgf, large_transacti
 
 def test_calculate_alive_path(fitted_bgf, large_transaction_level_data):
     one = large_transaction_level_data[large_transaction_level_data["id"] == 4]
-    path = utils.calculate_alive_path(fitted_bgf, one, "date", 30)
-    assert len(path) == 30 and (path.iloc[:17] == 1).all() and path.iloc[17] < 1
+    summary = utils.summary_data_from_transaction_data(large_transaction_level_data, "id", "date",
+                                                       observation_period_end="2015-02-05")
+    frequency, recency, T = summary.loc[4, ["frequency", "recency", "T"]]
+    path = utils.calculate_alive_path(fitted_bgf, one, "date", int(T))
+    assert len(path) == int(T) + 1  # ages 0..t, as lifetimes returns
+    assert path.iloc[0] == 1
+    assert path.iloc[int(T)] == pytest.approx(fitted_bgf.conditional_probability_alive(frequency, recency, T),
+                                              rel=1e-12)

@@ -89,19 +89,24 @@ def expected_cumulative_transactions(model, transactions, datetime_col, customer
     ages = (periods["period"].to_numpy() - start) / freq_multiplier
     first = ~periods["customer_id"].duplicated().to_numpy()  # sorted by customer and period
     fitted = model.model_or_params if hasattr(model, "model_or_params") else model
-    table = cumulative_transactions(fitted, ages[first], ages[~first], int(t))
+    # lifetimes' row k is the end of step k: repeats made in steps 0..k, and each customer born by
+    # then at the age they reach at the step's end (one step more than at its start)
+    steps = int(t) // int(freq_multiplier)
+    table = cumulative_transactions(fitted, ages[first] - 1.0, ages[~first], steps)
+    table["actual"] = np.searchsorted(np.sort(ages[~first]), np.arange(1, steps + 1), side="left").astype(float)
     if set_index_date:
         kind = _CALENDAR[freq]
-        table.index = pd.PeriodIndex.from_ordinals(start + np.arange(int(t)) * freq_multiplier, freq=kind).to_timestamp()
+        table.index = pd.PeriodIndex.from_ordinals(start + np.arange(steps) * freq_multiplier + freq_multiplier - 1,
+                                                   freq=kind).to_timestamp()
         table.index.name = "date"
     return table
 
 
 def calculate_alive_path(model, transactions, datetime_col, t, freq="D"):
-    """P(alive) of one customer (``transactions`` holds only their rows) at ages 0..t-1 periods
-    of ``freq`` after their first purchase period."""
+    """P(alive) of one customer (``transactions`` holds only their rows) at ages 0..t periods
+    of ``freq`` after their first purchase period (t + 1 values, as lifetimes returns)."""
     tx = pd.DataFrame({"customer_id": 0, "date": pd.to_datetime(transactions[datetime_col]).to_numpy()})
     periods = purchase_periods(tx, freq, "period")["period"].to_numpy()
     ages = periods - periods.min()
     fitted = model.model_or_params if hasattr(model, "model_or_params") else model
-    return alive_path(fitted, ages[ages <= int(t) - 1], T=int(t) - 1)
+    return alive_path(fitted, ages[ages <= int(t)], T=int(t))
