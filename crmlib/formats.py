@@ -113,6 +113,20 @@ def decimals_for(values: Iterable, *, small: float, close: float, fine: int) -> 
     return 0
 
 
+def tick_decimals(values: Iterable, most: int = 4) -> int:
+    """The fewest decimals (up to ``most``) that write every tick of an axis exactly: ticks sit on
+    round steps, so 0, 5, 10 need none and 0.25, 0.5 two.
+
+    >>> tick_decimals([0, 5, 10, 15]), tick_decimals([0.0, 0.25, 0.5]), tick_decimals([1800, 2000.0])
+    (0, 2, 0)
+    """
+    xs = _finite(values)
+    for d in range(most + 1):
+        if all(abs(x - round(x, d)) <= 1e-9 * max(1.0, abs(x)) for x in xs):
+            return d
+    return most
+
+
 class Formats:
     """Numbers, money and dates for one page language (see the module's docstring).
 
@@ -285,9 +299,10 @@ class Formats:
                 values = list(values)
                 if kind == "count":
                     return [formats.count(v) for v in values]
-                pick = {"number": formats.decimals, "money": formats.money_decimals,
-                        "share": formats.share_decimals}[kind]
-                d = pick(values)
+                if kind == "money":  # whole amounts, or cents
+                    d = 0 if tick_decimals(values) == 0 else formats.money_decimals(values)
+                else:
+                    d = tick_decimals([100 * v for v in values] if kind == "share" else values)
                 write = {"number": formats.number, "money": formats.money, "share": formats.share}[kind]
                 return [write(v, d) for v in values]
 

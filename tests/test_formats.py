@@ -149,3 +149,8 @@ def test_figure_ticks_share_one_choice_of_decimals():
     assert ticks.format_ticks([0, 50, 100, 150]) == ["INR\u00a00", "INR\u00a050", "INR\u00a0100", "INR\u00a0150"]
     assert ticks.format_ticks([0, 25.5, 51]) == ["INR\u00a00.00", "INR\u00a025.50", "INR\u00a051.00"]
     assert Formats("bn", digits="native").ticks("count")(1500000) == "১৫,০০,০০০"
+    # plain numbers and shares take the fewest decimals that write every tick exactly: 0, 5, 10, not 0.00, 5.00
+    number = Formats("en").ticks("number")
+    assert number.format_ticks([0, 5, 10, 15]) == ["0", "5", "10", "15"]
+    assert number.format_ticks([0.0, 0.25, 0.5]) == ["0.00", "0.25", "0.50"]
+    assert Formats("en").ticks("share").format_ticks([0.0, 0.125, 0.25]) == ["0.0%", "12.5%", "25.0%"]

@@ -487,3 +487,21 @@ def test_customer_count_heatmap_bar_shows_whole_customers():
     assert ticks and all(float(t).is_integer() for t in ticks)
     assert all("." not in label.get_text() for label in bar.ax.get_yticklabels() if label.get_text())
     plt.close("all")
+
+
+def test_heatmap_numbers_are_dark_on_pale_cells():
+    """The colour scale of a mean-spend grid runs from its least to its most value (say 1,800 to
+    2,500), so a cell of 1,900 is pale: its number is written in black, not white."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots import rfm as plots_rfm
+
+    grid = pd.DataFrame([[1800.0, 1900.0], [2400.0, 2500.0]], index=[2, 1], columns=[1, 2])
+    fig, ax = plt.subplots()
+    plots_rfm._annotate(ax, grid, lambda v: f"{v:.0f}")
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours == {"1800": "black", "1900": "black", "2400": "white", "2500": "white"}
+    plt.close(fig)

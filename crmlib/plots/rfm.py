@@ -26,13 +26,18 @@ def _tick_names(ax, w, axis: str) -> None:
 
 
 def _annotate(ax, grid: pd.DataFrame, write) -> None:
-    """Each cell's value written by ``write`` (the page's digits and grouping), blank cells left out."""
+    """Each cell's value written by ``write`` (the page's digits and grouping), blank cells left out;
+    white on the darkest 40 % of the colour scale (which runs from the grid's least to its most),
+    black on the paler cells."""
+    arr = grid.to_numpy(dtype=float)
+    lo, hi = (np.nanmin(arr), np.nanmax(arr)) if np.isfinite(arr).any() else (0.0, 0.0)
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
             v = grid.iat[i, j]
             if pd.notna(v):
+                dark = hi > lo and (v - lo) / (hi - lo) > 0.6
                 ax.text(j + 0.5, i + 0.5, write(v), ha="center", va="center", fontsize=9,
-                        color="white" if v > np.nanmax(grid.to_numpy(dtype=float)) * 0.6 else "black")
+                        color="white" if dark else "black")
 
 
 def _scores_axes(ax, grid, w, fmt) -> None:
