@@ -119,7 +119,7 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
     actual = period.value_counts().reindex(range(1, n_periods + 1), fill_value=0).sort_index()
     actual.index.name = "period"
     actual = actual.rename("actual")
-    actual.attrs.update(freq=freq, start=start)
+    actual.attrs.update(freq=freq, start=start, observed_end=(end.normalize() - start.normalize() + pd.Timedelta(days=1)) / unit)
     return first_purchase.rename("first_purchase"), actual
 
 
@@ -158,7 +158,7 @@ def _log_tracking_inputs(log, freq: str, start, end, customers):
               .reindex(range(1, n_periods + 1), fill_value=0).sort_index().astype("int64"))
     actual.index.name = "period"
     actual = actual.rename("actual")
-    actual.attrs.update(freq=freq, start=to_timestamp(start_day))
+    actual.attrs.update(freq=freq, start=to_timestamp(start_day), observed_end=(end_day - start_day + 1) / unit_days)
     first_purchase = pd.Series(firsts["first_purchase"].to_numpy(dtype=float),
                                index=pd.Index(firsts["customer_id"].astype("string"), name="customer_id"),
                                name="first_purchase")
@@ -174,7 +174,10 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
     (e.g. 1, 2, ..., 78 weeks). Expected cumulative repeats at time t are
     ``sum_i E[X(max(t - first_i, 0))]`` from ``model.expected_purchases_new_customer``.
     Columns: actual, expected, cumulative_actual, cumulative_expected; ``attrs`` hold ``model``
-    (the class name) and the ``freq`` and ``start`` of ``actual.attrs``.
+    (the class name), the ``freq`` and ``start`` of ``actual.attrs`` and ``partial_last``: when the
+    data end inside the last period (``actual.attrs["observed_end"]``, from :func:`tracking_inputs`:
+    the whole days observed, in periods), that period's expectation covers only the part observed,
+    and ``partial_last`` is True. CDNOW's 546 days from 1997-01-01 are 78 whole weeks.
 
     This is the tracking of Fader, Hardie & Lee (2005), "Counting your customers the easy way",
     Marketing Science 24(2), figures 2 and 3 (cumulative and weekly repeat transactions), drawn by
@@ -185,6 +188,9 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
     if first.size == 0 or np.any(~np.isfinite(first)):
         raise DataError("tracking: first_purchase must be non-empty and finite.")
     ends = np.asarray(actual.index, dtype=float)
+    observed = actual.attrs.get("observed_end")
+    if observed is not None:  # the data may end inside the last period: expect only the whole days seen
+        ends = np.minimum(ends, float(observed))
     starts, counts = np.unique(first, return_counts=True)
     cumulative = np.array([
         counts @ model.expected_purchases_new_customer(np.maximum(t - starts, 0.0)) for t in ends
@@ -193,7 +199,8 @@ def tracking(model, first_purchase, actual: pd.Series) -> pd.DataFrame:
                         "expected": np.diff(cumulative, prepend=0.0)}, index=actual.index)
     out["cumulative_actual"] = out["actual"].cumsum()
     out["cumulative_expected"] = cumulative
-    out.attrs.update(model=type(model).__name__, freq=actual.attrs.get("freq"), start=actual.attrs.get("start"))
+    out.attrs.update(model=type(model).__name__, freq=actual.attrs.get("freq"), start=actual.attrs.get("start"),
+                     partial_last=bool(len(ends) and ends[-1] < float(actual.index[-1])))
     return out
 
 

@@ -55,6 +55,8 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
                 raise DataError("tracking: a calibration end date needs the table's start and freq (attrs of "
                                 "crmlib.clv.tracking_inputs); give it in periods instead.")
             cut = (pd.Timestamp(calibration_end) - pd.Timestamp(start)) / pd.Timedelta(days=units.days(freq))
+    if not cumulative and table.attrs.get("partial_last") and len(table) > 1:
+        table = table.iloc[:-1]  # a period seen only in part is not comparable per period with the others
     t = table.index.to_numpy(dtype=float)
     act, exp = (("cumulative_actual", "cumulative_expected") if cumulative else ("actual", "expected"))
     colours = style.colours(2)

@@ -197,3 +197,31 @@ def test_holdout_check_counts_customers_whose_first_purchase_is_the_calibration_
     actual = (table["actual"] * table["customers"]).sum()
     assert actual == pytest.approx(cal["frequency_holdout"].sum())
     assert np.isfinite(table["predicted"]).all()
+
+
+def test_a_last_period_seen_in_part_is_expected_in_part_and_left_off_the_weekly_figure():
+    """Data ending on a Wednesday leave the last tracking week with three days: its actual count is
+    small, so its expectation covers those days only (not a whole week), and the per-week figure
+    stops at the last whole week instead of showing a collapse that is only the end of the data."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots.clv import tracking as draw
+
+    params = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    tx = _simulate_bgnbd_transactions(4000, params, seed=3)
+    start = pd.Timestamp("2020-01-01")
+    end = start + pd.Timedelta(days=7 * 20 + 2)  # days 0..142: 20 whole weeks and 3 days
+    first, actual = tracking_inputs(tx, freq="W", start=start, end=end)
+    assert len(actual) == 21 and actual.attrs["observed_end"] == pytest.approx(143 / 7)
+    table = tracking(BetaGeo.from_params(**params), first, actual)
+    assert table.attrs["partial_last"]
+    whole = table["expected"].iloc[-2]
+    assert table["expected"].iloc[-1] == pytest.approx(whole * 3 / 7, rel=0.1)  # 3 of the week's 7 days
+    ax = draw(table)
+    assert len(ax.lines[0].get_xdata()) == 20  # the weekly figure ends with week 20
+    ax = draw(table, cumulative=True)
+    assert len(ax.lines[0].get_xdata()) == 21
+    plt.close("all")
