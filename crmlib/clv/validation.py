@@ -119,7 +119,8 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
     actual = period.value_counts().reindex(range(1, n_periods + 1), fill_value=0).sort_index()
     actual.index.name = "period"
     actual = actual.rename("actual")
-    actual.attrs.update(freq=freq, start=start, observed_end=(end.normalize() - start.normalize() + pd.Timedelta(days=1)) / unit)
+    seen = end.normalize() - start.normalize() + pd.Timedelta(days=1)  # whole days observed
+    actual.attrs.update(freq=freq, start=start, observed_end=seen / unit)
     return first_purchase.rename("first_purchase"), actual
 
 
