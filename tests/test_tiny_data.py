@@ -131,8 +131,6 @@ def test_datasets_are_as_degenerate_as_named():
 def test_every_report_runs_on_tiny_and_degenerate_data(kind, runs):
     run = runs(kind)
     failed = {stem: f"{e.get('step')}: {e.get('error')}" for stem, e in run["entries"].items() if e["status"] != "ok"}
-    if set(failed) == {"segments"} and "OverflowError" in failed["segments"]:  # segment_words, fixed on its own branch
-        pytest.xfail("segments: OverflowError in segment_words._frequency_words (issue 18, fixed elsewhere)")
     assert not failed and run["status"] == 0, (failed, run["stderr"][-2000:])
     assert sorted(e["name"] for e in run["entries"].values()) == sorted(REPORTS)
     for stem, e in run["entries"].items():
