@@ -401,9 +401,20 @@ def on_page(frame: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None 
 
 def scores_table(headline: list, *, w: Words | None = None, fmt: Formats | None = None) -> tuple[pd.DataFrame, dict]:
     """The headline scores (a list of :class:`crmlib.feedback.Score`) as a table with its scale in words,
-    and the column names for ``show(names=...)``."""
+    and the column names for ``show(names=...)``. Each row is written in its own scale: NPS in signed
+    points (+13.5), CSAT as a per cent (63.1%), CES as a mean effort (5.0); show the value columns
+    with ``kinds=dict.fromkeys(("score", "lower", "upper"), str)`` to keep them right-aligned."""
     w, fmt = _pair(w, fmt)
-    rows = [{"metric": _METRIC.get(s.metric, s.metric), "score": s.score, "lower": s.lower, "upper": s.upper,
+
+    def text(metric, x):
+        if x is None or pd.isna(x):
+            return MISSING
+        if metric == "csat":
+            return fmt.share(x / 100, 1)
+        return signed(fmt, x) if metric == "nps" else fmt.number(x, 1)
+
+    rows = [{"metric": _METRIC.get(s.metric, s.metric), "score": text(s.metric, s.score),
+             "lower": text(s.metric, s.lower), "upper": text(s.metric, s.upper),
              "n": s.n, "scale": w(SCALES[s.metric]) if s.metric in SCALES else ""} for s in headline]
     names = {"metric": w(COLUMN_SCORE), "score": w(COLUMN_VALUE), "scale": w(COLUMN_SCALE)}
     return pd.DataFrame(rows, columns=["metric", "score", "lower", "upper", "n", "scale"]), names

@@ -112,3 +112,16 @@ def test_feedback_report_in_the_language(lang, tmp_path):
     values |= set(fb.other_terms(answers, 12)["term"])
     values |= {"comment", "customer_id", "CDNOW", "[email]", "[phone]", "[id]", "duplicates"}
     assert stray_english(text, values) == []
+
+
+def test_headline_scores_are_written_in_their_own_scales(answers):
+    """The headline table showed every score as a signed number: CSAT "+63.1" and CES "+5.0" read as
+    NPS-like points. NPS keeps its sign; CSAT is a per cent and CES a mean effort, unsigned."""
+    headline = [getattr(fb, m)(answers[m]) for m in ("nps", "csat", "ces")]
+    table, _ = fw.scores_table(headline, fmt=Formats("en"))
+    nps, csat, ces = table.to_dict("records")
+    assert nps["score"] == fw.signed(Formats("en"), headline[0].score) and nps["score"][0] in "+-0"
+    assert csat["score"] == f"{headline[1].score:.1f}%" and csat["lower"].endswith("%")
+    assert ces["score"] == f"{headline[2].score:.1f}" and not ces["score"].startswith("+")
+    hi, _ = fw.scores_table(headline, fmt=Formats("hi", digits="native"))
+    assert SCRIPT["hi"].search(hi.loc[1, "score"])  # Devanagari digits
