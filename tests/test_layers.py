@@ -69,7 +69,9 @@ FLOORS: dict[str, int] = {
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.duck": 2, "crmlib.errors": 2,
     # models: likelihood kernels and customer-level intervals
-    "crmlib.clv._beta_geo_loglik": 3, "crmlib.clv._pareto_nbd_loglik": 3, "crmlib.clv.uncertainty": 3,
+    "crmlib.clv._beta_geo_loglik": 3, "crmlib.clv._covariates": 3, "crmlib.clv.covariate_checks": 3,
+    "crmlib.clv.beta_geo_covariates": 3, "crmlib.clv.pareto_nbd_covariates": 3,
+    "crmlib.clv._pareto_nbd_loglik": 3, "crmlib.clv.uncertainty": 3,
     # a key holder's way back from pseudonyms to ids: reads inputs like the reports, called by the command line
     "crmlib.reidentify": 5,
     "crmlib.formats": 4, "crmlib.findings": 4, "crmlib.segment_words": 4, "crmlib.overview": 4,
