@@ -11,6 +11,7 @@ numbers: :func:`readings` and :func:`parameter_table` (said in words by :mod:`cr
 
 from crmlib.clv.beta_geo import BetaGeo
 from crmlib.clv.beta_geo_covariates import BetaGeoCovariates
+from crmlib.clv.covariate_effects import covariate_effects, parse_covariates
 from crmlib.clv.describe import MODEL_NAMES, parameter_table, readings
 from crmlib.clv.beta_geo_beta_binom import BetaGeoBetaBinom
 from crmlib.clv.gamma_gamma import GammaGamma
@@ -27,7 +28,7 @@ from crmlib.clv.value import periods_and_rate, predicted_clv, spend_data
 
 __all__ = [
     "MODEL_NAMES", "alive_share", "BetaGeo", "BetaGeoCovariates", "ParetoNBDCovariates", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD", "ShiftedBetaGeo",
-    "calibration_holdout", "clv_by_segment", "compare_models", "default_calibration_end", "readings",
+    "calibration_holdout", "clv_by_segment", "compare_models", "covariate_effects", "parse_covariates", "default_calibration_end", "readings",
     "frequency_recency_grid", "holdout_check", "parameter_table", "periods_and_rate", "predicted_clv", "spend_data",
     "top_customers", "tracking", "tracking_inputs",
 ]
