@@ -7,7 +7,7 @@ dropout_b)`` (:mod:`crmlib.clv._covariates`). With every coefficient 0 it is :cl
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from crmlib.clv._covariates import CovariateModel
 from crmlib.clv._data import beta_expectation
@@ -60,11 +60,35 @@ class BetaGeoCovariates(CovariateModel, BetaGeo):
     def _rows_p_alive(self, P, x, tx, T):
         return self._p_alive(tuple(P.T), x, tx, T)  # FHL eq. 11 is elementwise in the parameters
 
+    #: Up to this many distinct dropout parameters (a_i, b_i), e.g. categorical dropout covariates,
+    #: expected purchases use the plain model's beta quadrature per group (exactly BetaGeo's numbers);
+    #: above it (continuous covariates) one quadrature rule per customer costs about 1 ms, so the
+    #: closed form with 2F1 (FHL 2005 eq. 10) is used, vectorised, and the quadrature only for the
+    #: rows where the closed form is not trustworthy (a_i near 1, or a value outside its bounds).
+    _quadrature_groups = 256
+
     def _rows_conditional(self, P, x, tx, T, t):
-        """Expected purchases in ``t``: P(alive) times the mean of a live customer, the beta
-        quadrature run once per distinct dropout parameters (a_i, b_i), alpha_i per row."""
+        """Expected purchases in ``t``: P(alive) times the mean of a live customer."""
         alive = self._rows_p_alive(P, x, tx, T)
         values, codes = self._groups(P, (2, 3))
+        if len(values) <= self._quadrature_groups:
+            return alive * self._live_mean_quadrature(P, x, T, t, values, codes)
+        r, al, a, b = P.T
+        k, scale = r + x, al + T
+        with np.errstate(all="ignore"):
+            z = t / (scale + t)
+            bracket = 1.0 - np.exp(k * np.log1p(-z)) * hyp2f1(k, b + x, a + b + x - 1.0, z)
+            mean = (a + b + x - 1.0) / (a - 1.0) * bracket
+        # a live customer buys at most as if they never dropped out: k t / scale
+        bad = ~np.isfinite(mean) | (mean < 0) | (mean > k * t / scale * (1 + 1e-9)) | (np.abs(a - 1.0) < 1e-3)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            sub_values, sub_codes = self._groups(P[rows], (2, 3))
+            mean[rows] = self._live_mean_quadrature(P[rows], x[rows], T[rows], t[rows], sub_values, sub_codes)
+        return alive * mean
+
+    def _live_mean_quadrature(self, P, x, T, t, values, codes):
+        """The mean of a live customer by the beta quadrature, once per distinct (a_i, b_i), alpha_i per row."""
         mean = np.empty(x.size)
         r = P[:, 0]
         for g, (a, b) in enumerate(values):
@@ -72,4 +96,4 @@ class BetaGeoCovariates(CovariateModel, BetaGeo):
             scale, shape, tr = P[rows, 1] + T[rows], r[rows] + x[rows], t[rows]
             mean[rows] = beta_expectation(
                 a, b + x[rows], lambda p, k, scale=scale, shape=shape, tr=tr: _h(p, scale[k], shape[k], tr[k]))
-        return alive * mean
+        return mean
