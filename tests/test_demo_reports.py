@@ -41,11 +41,14 @@ def test_reports_agree_on_segments_and_model(demo):
 
 @pytest.mark.slow
 def test_reports_name_exactly_their_input_files(demo):
-    """Each report lists the files it was given, and a report given only transactions reads nothing else."""
+    """Each report lists the files it was given, and a report given only transactions reads nothing else.
+
+    clv takes the customers file for covariates (issue 23.3), named with -p covariates=...; without
+    them it reads the file and says how to ask for their effects."""
     _, batch, _ = demo
     given = {r.name: sorted(r.inputs) for r in batch.reports}
     assert given == {"overview": ["customers", "transactions"], "segments": ["customers", "feedback", "transactions"],
-                     "clv": ["transactions"], "feedback": ["customers", "feedback", "transactions"],
+                     "clv": ["customers", "transactions"], "feedback": ["customers", "feedback", "transactions"],
                      "retention": ["feedback", "transactions"]}
 
 

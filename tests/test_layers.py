@@ -64,12 +64,16 @@ FLOORS: dict[str, int] = {
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
     # floor 4: report words and plots
     "crmlib.words": 4, "crmlib.words.check": 4, "crmlib.words.notebooks": 4, "crmlib.words.page": 4,
-    "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.overview": 4, "crmlib.words.quality": 4,
+    "crmlib.words.tables": 4, "crmlib.words.clv": 4,
+    "crmlib.words.clv_covariates": 4, "crmlib.words.overview": 4, "crmlib.words.quality": 4,
     "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.feedback": 4,
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.duck": 2, "crmlib.errors": 2,
     # models: likelihood kernels and customer-level intervals
-    "crmlib.clv._beta_geo_loglik": 3, "crmlib.clv._pareto_nbd_loglik": 3, "crmlib.clv.uncertainty": 3,
+    "crmlib.clv._beta_geo_loglik": 3, "crmlib.clv._covariates": 3, "crmlib.clv.covariate_checks": 3,
+    "crmlib.clv.covariate_effects": 3,
+    "crmlib.clv.beta_geo_covariates": 3, "crmlib.clv.pareto_nbd_covariates": 3,
+    "crmlib.clv._pareto_nbd_loglik": 3, "crmlib.clv.uncertainty": 3,
     # a key holder's way back from pseudonyms to ids: reads inputs like the reports, called by the command line
     "crmlib.reidentify": 5,
     "crmlib.formats": 4, "crmlib.findings": 4, "crmlib.segment_words": 4, "crmlib.overview": 4,
