@@ -51,7 +51,8 @@ FLOORS: dict[str, int] = {
     "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
     "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
     # floor 3: models and the customer table
-    "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
+    "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._summary": 3, "crmlib.clv._transaction": 3,
+    "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
     "crmlib.clv.beta_geo_beta_binom": 3, "crmlib.clv.describe": 3, "crmlib.clv.gamma_gamma": 3,
     "crmlib.clv.modified_beta_geo": 3, "crmlib.clv.pareto_nbd": 3, "crmlib.clv.paths": 3,
     "crmlib.clv.shifted_beta_geo": 3, "crmlib.clv.simulate": 3, "crmlib.clv.survival": 3,

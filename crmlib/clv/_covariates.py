@@ -31,8 +31,9 @@ import pandas as pd
 from scipy import optimize, stats
 from threadpoolctl import threadpool_limits
 
-from crmlib.clv._base import LOG_PARAM_LIMIT, MAX_SE_LOG, TransactionModel
+from crmlib.clv._base import LOG_PARAM_LIMIT, MAX_SE_LOG
 from crmlib.clv._data import WEIGHT, _as_t, compress, data_freq
+from crmlib.clv._transaction import TransactionModel
 from crmlib.clv.covariate_checks import check_covariate_names, covariate_matrix
 from crmlib.exceptions import ConvergenceError, DataError
 

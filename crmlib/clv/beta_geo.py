@@ -11,8 +11,8 @@ from scipy.special import betaln, digamma, expit, gammaln
 from scipy.stats import nbinom
 
 from crmlib.clv import _beta_geo_loglik
-from crmlib.clv._base import TransactionModel
 from crmlib.clv._data import beta_expectation, levels
+from crmlib.clv._transaction import TransactionModel
 
 
 def _h(p: np.ndarray, scale: np.ndarray, shape: np.ndarray, t: np.ndarray) -> np.ndarray:

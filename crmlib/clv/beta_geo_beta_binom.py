@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, gammaln, logsumexp
 
-from crmlib.clv._base import TransactionModel
+from crmlib.clv._transaction import TransactionModel
 from crmlib.exceptions import DataError
 
 

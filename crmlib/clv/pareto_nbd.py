@@ -11,7 +11,7 @@ from scipy.special import expit, gammaln, hyp2f1, logsumexp, roots_legendre
 from scipy.stats import nbinom
 
 from crmlib.clv import _pareto_nbd_loglik
-from crmlib.clv._base import TransactionModel
+from crmlib.clv._transaction import TransactionModel
 from crmlib.clv._data import levels
 
 

@@ -432,14 +432,14 @@ def test_a_parameter_with_a_huge_log_scale_standard_error_is_not_a_fit(monkeypat
     from crmlib.clv import BetaGeo
 
     data = BetaGeo.from_params(r=0.25, alpha=4.0, a=0.8, b=2.5).sample(3000, seed=3, T=39.0)
-    real = base.TransactionModel._covariance
+    real = base.BaseModel._covariance
 
     def flat_a(self, *args):
         real(self, *args)
         self._se_log = self._se_log.copy()
         self._se_log[2] = base.MAX_SE_LOG + 1  # pretend the curvature in a is nearly zero
 
-    monkeypatch.setattr(base.TransactionModel, "_covariance", flat_a)
+    monkeypatch.setattr(base.BaseModel, "_covariance", flat_a)
     model = BetaGeo()
     with pytest.raises(ConvergenceError, match=r"\['a'\] are not identified"):
         model.fit(data)
@@ -450,7 +450,7 @@ def test_a_parameter_with_a_huge_log_scale_standard_error_is_not_a_fit(monkeypat
 
 import inspect  # noqa: E402
 
-from crmlib.clv._base import TransactionModel  # noqa: E402
+from crmlib.clv._transaction import TransactionModel  # noqa: E402
 
 
 def _history():
