@@ -60,7 +60,7 @@ FLOORS: dict[str, int] = {
     "crmlib.clv.shifted_beta_geo": 3, "crmlib.clv.simulate": 3, "crmlib.clv.survival": 3,
     "crmlib.clv.tables": 3, "crmlib.clv.validation": 3, "crmlib.clv.value": 3,
     "crmlib.rfm": 3, "crmlib.rfm.advice": 3, "crmlib.rfm.clusters": 3, "crmlib.rfm.limits": 3,
-    "crmlib.rfm.profile": 3, "crmlib.rfm.scores": 3,
+    "crmlib.rfm.profile": 3, "crmlib.rfm.scores": 3, "crmlib.rfm.segments": 3,
     "crmlib.feedback": 3, "crmlib.feedback.scores": 3, "crmlib.feedback.stopwords": 3,
     "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
