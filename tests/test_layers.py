@@ -68,7 +68,8 @@ FLOORS: dict[str, int] = {
     # floor 4: report words and plots
     "crmlib.words": 4, "crmlib.words.check": 4, "crmlib.words.notebooks": 4, "crmlib.words.page": 4,
     "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.overview": 4, "crmlib.words.quality": 4,
-    "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.feedback": 4,
+    "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
+    "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.duck": 2, "crmlib.errors": 2,
     # models: likelihood kernels and customer-level intervals

@@ -15,7 +15,7 @@ from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.rfm import rf_grid
 from crmlib.words import segments as sw
-from crmlib.words.segments import _wf
+from crmlib.words.segment_names import words_formats as _wf
 
 
 def _tick_names(ax, w, axis: str) -> None:
