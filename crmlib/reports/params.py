@@ -20,9 +20,9 @@ from typing import Any
 
 from crmlib import config
 from crmlib.exceptions import DataError
+from crmlib.reports.atomic import temporary_name
 from crmlib.reports.checks import check_values, currency_code
 from crmlib.reports.coerce import MAX_MAGNITUDE, MAX_MAGNITUDE_ENV, coerce, max_magnitude
-from crmlib.reports.html import temporary_name
 from crmlib.reports.inputs import check_request, existing_file
 from crmlib.reports.notebook_spec import (
     NotebookSpec,
