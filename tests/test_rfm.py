@@ -186,7 +186,7 @@ def test_add_spend_counts_the_whole_end_day_and_defaults_to_the_summary_end():
 
 
 @pytest.mark.parametrize("bad, needle", [
-    (lambda s: s.drop(columns="T"), r"missing column\(s\) \['T'\]"),
+    (lambda s: s.drop(columns="T"), r"score\(\) \(RFM summary\): column 'T' missing \(found: 'frequency', 'recency', "),
     (lambda s: s.assign(recency=s["T"] + 1), "T >= recency"),
     (lambda s: s.assign(frequency=np.nan), "column 'frequency': 5 missing"),
 ])

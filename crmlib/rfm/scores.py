@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.units import UNIT_NAMES
 
@@ -169,11 +170,7 @@ def _check_summary(summary: pd.DataFrame, monetary: str) -> None:
     if not isinstance(summary, pd.DataFrame):
         raise DataError(f"score() needs the RFM summary DataFrame, got {type(summary).__name__}.")
     need = [*SUMMARY_COLUMNS, monetary]
-    missing = [c for c in need if c not in summary.columns]
-    if missing:
-        raise DataError(
-            f"RFM summary: missing column(s) {missing}; it has {list(summary.columns)}. "
-            "Build it with crmlib.summary.rfm_summary(transactions).")
+    require_columns(summary, need, "score()", "RFM summary", "Build it with crmlib.summary.rfm_summary(transactions).")
     problems = []
     for col in need:
         x = pd.to_numeric(summary[col], errors="coerce")
@@ -256,9 +253,8 @@ def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end
     ``summary.attrs["observation_end"]``, else the last transaction. Customers of the summary
     without transactions get 0.
     """
-    for col in ("customer_id", "date", "amount"):
-        if col not in transactions.columns:
-            raise DataError(f"transactions: missing column '{col}'; read them with crmlib.io.read_transactions.")
+    require_columns(transactions, ("customer_id", "date", "amount"), "add_spend()", "transactions",
+                    "Read them with crmlib.io.read_transactions.")
     calibration_end = summary.attrs.get("calibration_end")
     if observation_end is None:
         observation_end = calibration_end if calibration_end is not None else summary.attrs.get("observation_end")

@@ -42,6 +42,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.rfm.limits import LIMITS_ATTR, RecencyLimits, limits_of, named_rows
 from crmlib.rfm.scores import THRESHOLDS_ATTR
@@ -128,10 +129,8 @@ def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     if not isinstance(scheme, pd.DataFrame):
         raise DataError(f"A segment scheme is a DataFrame with columns {list(SCHEME_COLUMNS)}, "
                         f"got {type(scheme).__name__}.")
-    missing = [c for c in SCHEME_COLUMNS if c not in scheme.columns]
-    if missing:
-        raise DataError(f"Segment scheme: missing column(s) {missing}; it needs {list(SCHEME_COLUMNS)} "
-                        "(bounds inclusive). Start from crmlib.rfm.default_scheme().copy().")
+    require_columns(scheme, SCHEME_COLUMNS, "check_scheme()", "segment scheme",
+                    "Bounds are inclusive; start from crmlib.rfm.default_scheme().copy().")
     problems = []
     bounds = {}
     for col in SCHEME_COLUMNS[1:]:
@@ -197,9 +196,8 @@ def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int 
     purchase allow (:mod:`crmlib.rfm.limits`), read from ``days_since_last_purchase`` or from
     ``T - recency`` in the unit ``attrs["freq"]`` (days when unset).
     """
-    for col in ("R", "F"):
-        if col not in getattr(scores, "columns", []):
-            raise DataError(f"segment() needs column '{col}': score the summary first with crmlib.rfm.score().")
+    require_columns(getattr(scores, "columns", []), ("R", "F"), "segment()", "scores",
+                    "Score the summary first with crmlib.rfm.score().")
     if bins is None:
         scale = scores.attrs.get(THRESHOLDS_ATTR)
         bins = scale.bins if scale is not None else 5

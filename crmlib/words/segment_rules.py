@@ -20,6 +20,7 @@ import math
 import pandas as pd
 from babel.lists import format_list
 
+from crmlib.errors import require_columns
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 from crmlib.words.segment_names import name, words_formats
@@ -127,14 +128,12 @@ def rule_words(scheme: pd.DataFrame, scale, w: Words | None = None, fmt: Formats
     """Each segment's rule in words (a Series indexed by the segment keys), from a scheme table
     (``segment, r_min, r_max, f_min, f_max``, e.g. :func:`crmlib.rfm.default_scheme`) and an
     :class:`crmlib.rfm.RFMScale`, read through the scheme's absolute recency limits if any."""
-    from crmlib.exceptions import DataError
     from crmlib.rfm.limits import limits_of, named_cuts
     from crmlib.units import UNIT_DAYS, UNIT_NAMES
 
     w, fmt = words_formats(w, fmt)
-    need = [c for c in ("segment", "r_min", "r_max", "f_min", "f_max") if c not in scheme.columns]
-    if need:
-        raise DataError(f"A segment scheme needs columns segment, r_min, r_max, f_min, f_max; missing {need}.")
+    require_columns(scheme, ("segment", "r_min", "r_max", "f_min", "f_max"), "rule_words()", "segment scheme",
+                    "Start from crmlib.rfm.default_scheme().copy().")
     unit = UNIT_NAMES.get(scale.freq or "", "periods")
     r_cuts = named_cuts(scale.r, scale.bins, limits_of(scheme), UNIT_DAYS.get(scale.freq or "D", 1.0))
     words: dict[str, str] = {}

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 from crmlib.words.segment_names import (  # noqa: F401 (re-exported: crmlib.words.segments.X)
@@ -130,12 +131,11 @@ def findings(profile: pd.DataFrame, table: pd.DataFrame | None = None, w: Words 
              fmt: Formats | None = None, *, top: float = 0.2) -> list[str]:
     """The segment report's findings (at most five sentences) from :func:`crmlib.rfm.profile` and,
     for value concentration, the per-customer table with ``revenue``."""
-    from crmlib.exceptions import DataError
 
     w, fmt = words_formats(w, fmt)
     rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
-    if rev not in profile.columns or "customer_share" not in profile.columns:
-        raise DataError("findings.segments needs the table of crmlib.rfm.profile(scored).")
+    require_columns(profile, ("customer_share", rev if rev in profile.columns else "revenue_share"),
+                    "findings.segments", "segment profile", "Pass the table of crmlib.rfm.profile(scored).")
     p = profile.copy()
     p.index = p.index.astype(str)
     pct = lambda x: fmt.share(x, 0)  # noqa: E731
