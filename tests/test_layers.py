@@ -14,7 +14,8 @@
                                  ids, summary, summary_sql, txlog, period_summary, spark (the summary
                                  run by Spark)
     floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
-                                 units, ledger, exceptions, config, safe, contacts, datasets/
+                                 units, ledger, exceptions, config, safe, contacts, suffixes,
+                                 datasets/
 
 A module may import its own floor or any floor below. Every import counts, the ones inside functions
 too (a deferred import is still a dependency; it only hides it from a reader), and so do
@@ -46,6 +47,7 @@ FLOORS: dict[str, int] = {
     "crmlib": 1, "crmlib.units": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
     "crmlib.safe": 1,
     "crmlib.contacts": 1,  # email and phone normal forms: the loaders' and the demo data's fake people's rule
+    "crmlib.suffixes": 1,  # file suffixes by kind: the loaders', the DuckDB engine's and the reports' one list
     "crmlib.datasets": 1, "crmlib.datasets.cdnow": 1, "crmlib.datasets.simulation": 1, "crmlib.datasets.large": 1,
     # floor 2: data and summary
     "crmlib.io": 2, "crmlib.io.files": 2, "crmlib.io.columns": 2, "crmlib.io.messages": 2,
