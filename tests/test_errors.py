@@ -54,3 +54,13 @@ def test_column_names_in_the_message_are_redacted():
     """A column named after a person's email (a pivoted export) is not repeated in the message."""
     message = _message(lambda: rfm.segment(pd.DataFrame({"asha@example.com": [1]})))
     assert "asha@example.com" not in message and "'[email]'" in message
+
+
+def test_the_loaders_say_a_missing_column_in_the_same_words_with_their_hint(tmp_path):
+    from crmlib.io import read_transactions
+
+    path = tmp_path / "tx.csv"
+    path.write_text("customer_id,date,amont\na,2024-01-01,5\n", encoding="utf-8")
+    message = _message(lambda: read_transactions(path))
+    assert message == ("tx.csv (transactions): column 'amount' missing (found: 'customer_id', 'date', 'amont'). "
+                       "Did you mean 'amont'? Pass columns={'amont': 'amount'}.")
