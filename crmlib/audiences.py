@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib import privacy
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.safe import write_csv
 
@@ -114,9 +115,8 @@ def _customer_table(customers: pd.DataFrame, column: str) -> pd.Series:
         raise DataError(f"An audience of kind '{column}' needs the customers table with a '{column}' column "
                         "(crmlib.io.read_customers); only kind='ids' works without it.")
     df = customers.reset_index() if "customer_id" not in customers.columns else customers
-    for col in ("customer_id", column):
-        if col not in df.columns:
-            raise DataError(f"customers: missing column '{col}'; it has {list(df.columns)}.")
+    require_columns(df, ("customer_id", column), f"audience of kind '{column}'", "customers",
+                    "Load the customers file with crmlib.io.read_customers.")
     ids = df["customer_id"].astype(str)
     if ids.duplicated().any():
         raise DataError(f"customers: column 'customer_id' has duplicates, e.g. "
@@ -257,9 +257,8 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
     by ``user_id``, not by customer id or input order (which two files made with different
     secrets would share). A manifest is written beside the file.
     """
-    for col in ("R", "F", "M"):
-        if col not in scored.columns:
-            raise DataError(f"user_data_import() needs column '{col}': score the summary with crmlib.rfm.score().")
+    require_columns(scored, ("R", "F", "M"), "user_data_import()", "scored customers",
+                    "Score the summary with crmlib.rfm.score().")
     if segments is None:
         if "segment" not in scored.columns:
             raise DataError("user_data_import() needs segments=crmlib.rfm.segment(scored) or a 'segment' column.")

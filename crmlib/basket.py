@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 
 #: Columns of :func:`rules`.
@@ -48,10 +49,7 @@ RULE_COLUMNS = ["antecedent", "consequent", "support", "confidence", "lift", "ba
 
 def _purchases(transactions: pd.DataFrame, needed, caller: str) -> pd.DataFrame:
     """Purchase rows (returns and negative amounts left out) that have every column of ``needed``."""
-    missing = [c for c in needed if c not in transactions.columns]
-    if missing:
-        raise DataError(f"{caller} needs the column(s) {', '.join(map(repr, missing))}; the transactions have "
-                        f"{', '.join(map(repr, transactions.columns))}.")
+    require_columns(transactions, needed, caller, "transactions", "Load them with crmlib.read_transactions.")
     tx = transactions
     if "is_return" in tx.columns:
         tx = tx[~tx["is_return"].fillna(False).astype(bool)]

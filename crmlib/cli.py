@@ -10,16 +10,11 @@ import os
 import sys
 from pathlib import Path
 
+from crmlib import config
 from crmlib.exceptions import DataError
 
-#: Reports ``crmlib demo`` writes, with the parameters of each run.
-DEMO_REPORTS = (
-    ("overview", {}),
-    ("segments", {}),
-    ("clv", {}),
-    ("feedback", {}),
-    ("retention", {}),
-)
+#: Reports ``crmlib demo`` writes (:data:`crmlib.config.DEMO_REPORTS`), with the parameters of each run.
+DEMO_REPORTS = tuple((name, {}) for name in config.DEMO_REPORTS)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -36,8 +36,20 @@ REPORT_NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
 FONTS_DIR = PACKAGE_DIR / "fonts"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
-#: The reports crmlib ships, in reading order (the index lists them in this order).
-REPORTS = ("overview", "segments", "clv", "feedback", "retention")
+#: The reports crmlib ships, in reading order (the index lists them in this order), each with whether
+#: ``crmlib demo`` runs it on the demo data. The one list: the command line's help, the demo and the
+#: index's reading order are derived from it.
+SHIPPED_REPORTS = (
+    ("overview", {"demo": True}),
+    ("segments", {"demo": True}),
+    ("clv", {"demo": True}),
+    ("feedback", {"demo": True}),
+    ("retention", {"demo": True}),
+)
+#: The names of :data:`SHIPPED_REPORTS`, in reading order.
+REPORTS = tuple(name for name, _ in SHIPPED_REPORTS)
+#: The reports ``crmlib demo`` runs on the demo data, in reading order.
+DEMO_REPORTS = tuple(name for name, about in SHIPPED_REPORTS if about["demo"])
 
 
 def home() -> Path:

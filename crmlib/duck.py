@@ -24,14 +24,12 @@ from crmlib.errors import MAX_EXAMPLES, describe_rows, require_columns, show_val
 from crmlib.exceptions import DataError
 from crmlib.ids import FLOAT_WHOLE, NULL_WORDS
 from crmlib.ledger import Ledger
+from crmlib.suffixes import CSV_SUFFIXES, PARQUET_SUFFIXES  # the files read out of core, by kind
 from crmlib.summary_sql import day_number
 
 #: The canonical transaction columns (crmlib.io's names), the first three required.
 CANONICAL = ("customer_id", "date", "amount", "order_id", "quantity", "category", "channel")
 REQUIRED = CANONICAL[:3]
-#: File suffixes of the files read out-of-core, by kind.
-PARQUET_SUFFIXES = (".parquet", ".pq")
-CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".txt")
 _NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
             "FLOAT", "DOUBLE"}
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.clv.describe import MODEL_NAMES
-from crmlib.exceptions import DataError
+from crmlib.errors import require_columns
 from crmlib.safe import markdown_text
 
 __all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_and_value_sentence",
@@ -140,10 +140,8 @@ def overview(table: pd.DataFrame, ledger: pd.DataFrame | None = None, *, currenc
     from crmlib.formats import Formats
     from crmlib.words import overview as words
 
-    for col in ("frequency", "revenue"):
-        if col not in table.columns:
-            raise DataError(f"findings.overview needs the per-customer table with column {col!r} "
-                            "(crmlib.customer_table(transactions)).")
+    require_columns(table, ("frequency", "revenue"), "findings.overview", "customer table",
+                    "Pass crmlib.customer_table(transactions).")
     return words.findings(table, ledger, fmt=fmt or Formats("en", currency=currency), top=TOP)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 
 #: Label of the customers of the transactions that the customers file does not hold.
@@ -174,12 +175,10 @@ def attribute_value(customers: pd.DataFrame, table: pd.DataFrame, column: str,
     those past the ``max_values`` largest, are merged into ``"(other values)"``, so a row
     never describes a single person.
     """
-    if column not in customers.columns:
-        raise DataError(f"attribute_value: the customers file has no column {column!r}; "
-                        f"its attributes are {attribute_columns(customers)}.")
-    if "revenue" not in table.columns:
-        raise DataError("attribute_value: the customer table has no 'revenue' column; build it with "
-                        "crmlib.customer_table(transactions).")
+    require_columns(customers, (column,), "attribute_value", "customers",
+                    f"Its attributes are {', '.join(map(repr, attribute_columns(customers))) or 'none'}.")
+    require_columns(table, ("revenue",), "attribute_value", "customer table",
+                    "Build it with crmlib.customer_table(transactions).")
     ids = customers["customer_id"].astype("string")
     values = customers[column].astype("string").fillna(BLANK)
     labels = pd.Series(values.to_numpy(), index=ids.to_numpy()).groupby(level=0).first()

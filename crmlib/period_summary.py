@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib import units
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 
 #: The ways of counting purchases: crmlib's purchase days, or lifetimes' calendar periods.
@@ -58,10 +59,8 @@ def _check(transactions, freq, counting, freq_multiplier) -> None:
                         "or 'period' (lifetimes: distinct calendar periods of freq).")
     if not (isinstance(freq_multiplier, (int, float)) and freq_multiplier > 0):
         raise DataError(f"freq_multiplier must be a number > 0, got {freq_multiplier!r}.")
-    missing = [c for c in ("customer_id", "date") if c not in transactions.columns]
-    if missing:
-        raise DataError(f"period_summary needs columns customer_id and date (and amount); missing {missing}. "
-                        "Load the file with crmlib.read_transactions, or rename the columns.")
+    require_columns(transactions, ("customer_id", "date"), "period_summary", "transactions",
+                    "Load the file with crmlib.read_transactions, or rename the columns.")
 
 
 def purchase_periods(transactions: pd.DataFrame, freq: str = "D", counting: str = "day",

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from crmlib.config import SECRET_ENV
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.safe import write_csv
 
@@ -85,8 +86,7 @@ def find_pseudonym_column(frame: pd.DataFrame, path, column: str | None = None) 
     """The column of ``frame`` holding pseudonyms: ``column`` when given, else the first column
     whose non-blank values are all pseudonyms (``c_`` and 16 hex digits)."""
     if column is not None:
-        if column not in frame.columns:
-            raise DataError(f"{path}: no column {column!r}; its columns are {', '.join(map(str, frame.columns))}.")
+        require_columns(frame, (column,), str(path), "pseudonyms", "Name the column of pseudonyms with --column.")
         return column
     for name in frame.columns:
         values = frame[name].dropna().astype(str)

@@ -28,6 +28,7 @@ import pandas as pd
 from crmlib.exceptions import DataError
 from crmlib.purchases import first_purchase, first_purchase_sql, observation_end as last_transaction_day, purchase_days
 from crmlib.units import UNIT_NAMES
+from crmlib.errors import require_columns
 
 #: Cohort periods and their names on axes.
 PERIOD_NAMES = {"W": UNIT_NAMES["W"], "M": UNIT_NAMES["M"], "Q": "quarters"}
@@ -366,10 +367,8 @@ def churn_risk(table: pd.DataFrame, inactive_days: int, alive_below: float = 0.5
     "P(alive) only", "inactivity only", "neither").
     """
     need = ["p_alive", "days_since_last_purchase", "segment"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        why = table.attrs.get("model_reason", "")
-        raise DataError(f"churn_risk needs the columns {missing} of crmlib.customer_table; {why}".strip())
+    require_columns(table, need, "churn_risk", "customer table",
+                    f"Pass crmlib.customer_table's result. {table.attrs.get('model_reason', '')}".strip())
     out = table[need].copy()
     out.attrs = {}  # not the models and tables of customer_table's attrs
     out["likely_lost"] = out["p_alive"] < alive_below

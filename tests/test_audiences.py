@@ -126,7 +126,7 @@ def test_export_errors_name_the_problem(tmp_path, customers, segments):
         audiences.export(customers, segments, "Lost", kind="emails", path=tmp_path / "x.csv")
     with pytest.raises(DataError, match="needs the customers table"):
         audiences.export(None, segments, "Lost", kind="hashed_email", path=tmp_path / "x.csv")
-    with pytest.raises(DataError, match="missing column 'phone'"):
+    with pytest.raises(DataError, match=r"audience of kind 'phone' \(customers\): column 'phone' missing \(found: "):
         audiences.export(customers.drop(columns="phone"), segments, "Lost", kind="hashed_phone",
                          path=tmp_path / "x.csv")
 
@@ -195,7 +195,7 @@ def test_user_data_import_uses_given_last_purchase_and_leaves_out_unknown_column
 
 
 def test_user_data_import_refuses_unscored_input(tmp_path):
-    with pytest.raises(DataError, match="needs column 'R'"):
+    with pytest.raises(DataError, match=r"user_data_import\(\) \(scored customers\): columns 'R', 'F', 'M' missing"):
         audiences.user_data_import(pd.DataFrame({"frequency": [1]}), tmp_path / "u.csv")
 
 

@@ -25,7 +25,7 @@ CASES = {
     "directory": ("DIR", "is a directory"),
     "empty file": ("", "empty"),
     "header only": ("customer_id,date,amount\n", "no rows"),
-    "missing column": ("customer_id,date\na,2024-01-01\n", "'amount' is missing"),
+    "missing column": ("customer_id,date\na,2024-01-01\n", "column 'amount' missing (found: 'customer_id', 'date')"),
     "bad date": ("customer_id,date,amount\na,someday,1\n", "are not dates"),
     "non-numeric amount": ("customer_id,date,amount\na,2024-01-01,ten\n", "are not numbers"),
     "infinite amount": ("customer_id,date,amount\na,2024-01-01,inf\n", "infinite"),

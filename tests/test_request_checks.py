@@ -77,8 +77,8 @@ def test_input_problems_stop_the_command_before_any_kernel(tmp_path, content, wo
 def test_command_line_messages_never_advise_columns():
     for raw in ["x.csv: column 'amount': 1 value(s) are not numbers (row 2: 'ten'). Fix these values in the file "
                 "(or pass columns= if a column was misread) and load it again.",
-                "x.csv (transactions): required column 'amount' is missing. Name it 'amount', or pass "
-                "columns={'your name': 'amount'}. Found columns: 'a'.",
+                "x.csv (transactions): column 'amount' missing (found: 'a'). Name it 'amount', or pass "
+                "columns={'your name': 'amount'}.",
                 "x.csv (transactions): columns 'amount', 'Amount' would all be 'amount'. Keep one of them, or "
                 "rename the others with columns={...}."]:
         assert "columns=" not in for_command_line(raw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -186,7 +188,7 @@ def test_add_spend_counts_the_whole_end_day_and_defaults_to_the_summary_end():
 
 
 @pytest.mark.parametrize("bad, needle", [
-    (lambda s: s.drop(columns="T"), r"missing column\(s\) \['T'\]"),
+    (lambda s: s.drop(columns="T"), r"score\(\) \(RFM summary\): column 'T' missing \(found: 'frequency', 'recency', "),
     (lambda s: s.assign(recency=s["T"] + 1), "T >= recency"),
     (lambda s: s.assign(frequency=np.nan), "column 'frequency': 5 missing"),
 ])
@@ -435,12 +437,15 @@ def test_segment_report_writes_files_outside_the_source_tree_by_default():
     not into the package folder beside the notebook."""
     import nbformat
 
+    from crmlib import config
     from crmlib.config import report_notebook
-    from crmlib.reports import inspect_notebook
+    from crmlib.reports import inspect_notebook, segments_page
 
     assert inspect_notebook(report_notebook("segments")).parameters["output_dir"].default is None
     code = "\n".join(c.source for c in nbformat.read(report_notebook("segments"), as_version=4).cells)
-    assert 'config.reports_dir() / "segments"' in code
+    assert "output_dir" in code  # the notebook passes its parameter on; the page decides the folder
+    assert segments_page.output_folder(None) == config.reports_dir() / "segments"
+    assert segments_page.output_folder("x") == Path("x")
 
 
 @pytest.mark.slow

@@ -22,7 +22,8 @@ from tests.test_words import SCRIPTS, _shared_terms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = yaml.safe_load((ROOT / "notebooks" / "teaching" / "glossary.yaml").read_text(encoding="utf-8"))
-MINE = ("crmlib/words/segments.py", "crmlib/notebooks/segments.ipynb")
+MINE = ("crmlib/words/segments.py", "crmlib/words/segment_names.py", "crmlib/words/segment_rules.py",
+        "crmlib/words/segment_tables.py", "crmlib/notebooks/segments.ipynb")
 
 
 def _mine(lang):

@@ -20,7 +20,7 @@ import yaml
 from scipy import special, stats
 
 from crmlib.config import PACKAGE_DATA_DIR, demo_dir
-from crmlib.privacy import normalise_phone
+from crmlib.contacts import normalise_phone
 
 CATEGORIES = ["electronics", "fashion", "grocery", "home", "beauty", "books", "sports"]
 CHANNELS = ["store", "web", "app", "phone"]

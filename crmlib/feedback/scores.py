@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.io import SCORE_RANGES
 
@@ -254,16 +255,11 @@ def score_by(feedback: pd.DataFrame, metric: str = "nps", by=None, period: str |
         raise ValueError(f"metric must be one of {sorted(METRICS)}, not {metric!r}")
     col = score_col or metric
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    missing = [c for c in [col, *by] if c not in feedback.columns]
-    if period is not None:
-        if period not in PERIODS:
-            raise ValueError(f"period must be None or one of {', '.join(map(repr, PERIODS))} "
-                             f"({', '.join(PERIOD_NAMES.values())}), not {period!r}")
-        if date_col not in feedback.columns:
-            missing.append(date_col)
-    if missing:
-        raise DataError(f"Feedback has no column(s) {missing}; it has {list(feedback.columns)}. "
-                        f"Pass the right names (score_col=, by=, date_col=).")
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"period must be None or one of {', '.join(map(repr, PERIODS))} "
+                         f"({', '.join(PERIOD_NAMES.values())}), not {period!r}")
+    require_columns(feedback, [col, *by, *([date_col] if period is not None else [])], "score_by()", "feedback",
+                    "Pass the right names (score_col=, by=, date_col=).")
     _clean(feedback[col], metric, name=col)  # validate the whole column once, with row numbers
     df = feedback[[*by, col] + ([date_col] if period else [])].copy()
     df = df[pd.to_numeric(df[col], errors="coerce").notna()]
@@ -331,9 +327,8 @@ def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
     from crmlib.customers import value_deciles
     from crmlib.ids import match_ids, normalise_ids
 
-    if "customer_id" not in feedback.columns:
-        raise DataError("Feedback has no column 'customer_id', which is needed to join it to "
-                        "customer value. Load it with crmlib.io.read_feedback.")
+    require_columns(feedback, ("customer_id",), "join_value()", "feedback",
+                    "The id joins answers to customer value; load it with crmlib.io.read_feedback.")
     cols = [c for c in columns if c in customers.columns and c != "clv_decile"]
     if not cols:
         raise DataError(f"The customer table has none of the columns {list(columns)}; it has "
@@ -363,10 +358,8 @@ def value_at_risk(feedback: pd.DataFrame, *, clv_col: str = "clv") -> pd.DataFra
     ``clv_mean``. A group whose customers have no known value (not found among the customers of
     the value table) has NA, not 0: unknown is not nothing.
     """
-    for c in ("customer_id", "nps", clv_col):
-        if c not in feedback.columns:
-            raise DataError(f"Column {c!r} is needed to measure value by NPS group; run "
-                            "join_value(feedback, customers) first.")
+    require_columns(feedback, ("customer_id", "nps", clv_col), "value by NPS group", "feedback",
+                    "Run join_value(feedback, customers) first.")
     df = feedback[pd.to_numeric(feedback["nps"], errors="coerce").notna()]
     if "date" in df.columns:
         df = df.sort_values("date", kind="stable")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.feedback.stopwords import stopwords
 
@@ -79,9 +80,7 @@ def redact_comments(comments) -> pd.Series:
 
 def _comments(feedback, text_col: str) -> pd.Series:
     if isinstance(feedback, pd.DataFrame):
-        if text_col not in feedback.columns:
-            raise DataError(f"Feedback has no column {text_col!r} with comments; it has "
-                            f"{list(feedback.columns)}. Pass text_col=.")
+        require_columns(feedback, (text_col,), "comments", "feedback", "Pass text_col= the column of comments.")
         return feedback[text_col]
     return pd.Series(feedback)
 

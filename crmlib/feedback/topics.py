@@ -30,6 +30,7 @@ import yaml
 from crmlib.exceptions import DataError
 from crmlib.feedback.scores import nps, nps_category
 from crmlib.feedback.text import LANGUAGE_NAMES, _PLACEHOLDER, language, redact_comments, tokenize
+from crmlib.errors import require_columns
 
 __all__ = ["Lexicon", "OTHER", "load_lexicon", "other_terms", "theme_comments", "theme_scores", "topic_table"]
 
@@ -89,9 +90,7 @@ def load_lexicon(path=None) -> Lexicon:
 
 
 def _texts(feedback: pd.DataFrame, text_col: str) -> pd.Series:
-    if text_col not in feedback.columns:
-        raise DataError(f"Feedback has no column {text_col!r} with comments; it has {list(feedback.columns)}. "
-                        "Pass text_col=.")
+    require_columns(feedback, (text_col,), "topics", "feedback", "Pass text_col= the column of comments.")
     s = feedback[text_col]
     return s[s.notna() & (s.astype("string").str.strip() != "")]
 

@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from crmlib import units
-from crmlib.exceptions import DataError
+from crmlib.errors import require_columns
 
 __all__ = ["Change", "Trend", "last_change", "pooled_by", "score_trend"]
 
@@ -54,10 +54,8 @@ CHANGE_MIN_N = 30
 
 
 def _reliable(table: pd.DataFrame) -> pd.DataFrame:
-    need = [c for c in ("period", "score", "lower", "upper") if c not in table.columns]
-    if need:
-        raise DataError(f"A trend needs a table of crmlib.feedback.score_by(..., period='M' or 'W'); this one "
-                        f"has no column(s) {need}.")
+    require_columns(table, ("period", "score", "lower", "upper"), "trend", "scores by period",
+                    "Pass the table of crmlib.feedback.score_by(..., period='M' or 'W').")
     ok = table if "too_few" not in table.columns else table[~table["too_few"].astype(bool)]
     ok = ok.dropna(subset=["score", "lower", "upper"])
     return ok[ok["upper"] > ok["lower"]].sort_values("period")

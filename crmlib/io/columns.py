@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.io.messages import _names, _show
 
@@ -140,18 +141,16 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
             + ". Keep one of them, or rename the others with columns={...}.")
     missing = [c for c in schema.required if c not in frame.columns]
     if missing:
-        parts = []
-        for col in missing:
-            close = difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.4)
-            hint = (f" Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}."
-                    if close else f" Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
-            parts.append(f"required column {col!r} is missing.{hint}")
         data_like = _data_like(src.header)
         if data_like:  # the first row is data: it may hold a name, so none of it is repeated
             raise DataError(
                 f"{src.name} ({schema.table}): the file seems to have no header row: its first row holds "
                 + ", ".join(data_like) + f", which look like data, not column names. Add a header row "
                 f"naming the columns ({', '.join(schema.required)} are required), or pass columns={{...}}.")
-        raise DataError(f"{src.name} ({schema.table}): " + " ".join(parts)
-                        + f" Found columns: {_names(frame.columns)}.")
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.4)
+            hints.append(f"Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}."
+                         if close else f"Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
+        require_columns(frame, schema.required, src.name, schema.table, " ".join(hints))  # the one wording
     src.frame = frame

@@ -20,11 +20,7 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 from crmlib.io.columns import _KNOWN_NAMES, _norm
-
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
-COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zip"}
-
+from crmlib.suffixes import COMPRESSED_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 
 #: Environment variable with the most bytes a compressed file may expand to; when set, it
 #: replaces the default rule: at most MAX_RATIO times the compressed size, but always up to

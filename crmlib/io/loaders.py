@@ -12,7 +12,7 @@ from crmlib.io.files import _read, _Source
 from crmlib.io.messages import _MAX_EXAMPLES, _names, _problem, _raise, _show
 from crmlib.io.values import SCORE_RANGES, _as_text, _customer_ids, _parse_dates, _parse_numbers, after_end, as_date
 from crmlib.ledger import Ledger, attach
-from crmlib.privacy import _kind_by_name
+from crmlib.pii_columns import kind_by_name
 from crmlib.screening import screen
 
 #: Ways of treating exact duplicate transaction rows (see the docstring of crmlib.io).
@@ -266,7 +266,7 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
         raise DataError(f"{src.name}: column 'customer_id': {len(idx)} rows share an id with different "
                         f"details ({shown}). Keep one row per customer and load it again.")
     attributes = tuple(c for c in out.columns if c not in ("customer_id", "signup_date", *_AUDIENCE_PII)
-                       and _kind_by_name(c) in (None, "free_text"))
+                       and kind_by_name(c) in (None, "free_text"))
     out = screen(out, rows, ledger, attributes=attributes, dates=("signup_date",), short_years=src.short_years)
     return _with_notes(out.reset_index(drop=True), src, ledger)
 

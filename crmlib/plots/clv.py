@@ -15,6 +15,7 @@ import seaborn as sns
 
 from crmlib import units
 from crmlib.customers import clv_deciles
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.plots import style
 from crmlib.words import clv as _w
@@ -39,9 +40,8 @@ def tracking(table: pd.DataFrame, *, ax=None, cumulative: bool = False, calibrat
     since the table's start) draws a line where the calibration period ends, as in FHL (2005)
     figures 2 and 3.
     """
-    for col in ("actual", "expected", "cumulative_actual", "cumulative_expected"):
-        if col not in table.columns:
-            raise DataError(f"tracking: column '{col}' missing; draw the table of crmlib.clv.tracking.")
+    require_columns(table, ("actual", "expected", "cumulative_actual", "cumulative_expected"), "tracking figure",
+                    "tracking table", "Draw the table of crmlib.clv.tracking.")
     w, fmt = _wf(words, fmt)
     freq, model = table.attrs.get("freq"), _model_name(table.attrs.get("model"))
     one = _w.unit_one(w, freq if freq in units.UNIT_DAYS else None)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.formats import Formats
 from crmlib.plots import style
@@ -150,9 +151,8 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
                      fmt: Formats | None = None):
     """Orders per period and their mean value (from :func:`crmlib.overview.revenue_by_period` of
     transactions with an ``order_id``)."""
-    if "orders" not in periods.columns:
-        raise DataError("orders_over_time: the table has no 'orders' column: the transactions have no "
-                        "order id; leave the figure out for these data.")
+    require_columns(periods, ("orders",), "orders_over_time", "revenue by period",
+                    "The transactions have no order id; leave the figure out for these data.")
     w, fmt = _lang(words, fmt, currency)
     orders = periods["orders"]
     busiest = orders.idxmax()

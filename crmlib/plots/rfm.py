@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from crmlib.exceptions import DataError
+from crmlib.errors import require_columns
 from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.rfm import rf_grid
 from crmlib.words import segments as sw
-from crmlib.words.segments import _wf
+from crmlib.words.segment_names import words_formats as _wf
 
 
 def _tick_names(ax, w, axis: str) -> None:
@@ -103,8 +103,8 @@ def segment_size_revenue(profile: pd.DataFrame, *, ax=None, words=None, fmt=None
     w, fmt = _wf(words, fmt)
     ax = style.axes(ax, (8, 5.5))
     rev = "revenue_share" if "revenue_share" in profile.columns else "repeat_revenue_share"
-    if rev not in profile.columns or "customer_share" not in profile.columns:
-        raise DataError("profile table needs 'customer_share' and 'revenue_share': build it with crmlib.rfm.profile().")
+    require_columns(profile, ("customer_share", rev if rev in profile.columns else "revenue_share"),
+                    "size and revenue figure", "segment profile", "Build it with crmlib.rfm.profile().")
     data = profile[["customer_share", rev]].rename(
         columns={"customer_share": w(sw.SHARE_CUSTOMERS), rev: w(sw.SHARE_REVENUE)})
     data.index = sw.names(w, data.index.astype(str))

@@ -21,7 +21,7 @@ import importlib
 _WHERE = {
     "add_report_arguments": "command", "parse_params": "command", "run_from_args": "command",
     "add_language_arguments": "command", "language_options": "command",
-    "NotebookSpec": "params", "ReportPlan": "params", "inspect_notebook": "params",
+    "NotebookSpec": "notebook_spec", "ReportPlan": "params", "inspect_notebook": "notebook_spec",
     "plan_reports": "params", "report_stem": "params",
     "RECORD_MIME": "record", "read_records": "record", "record": "record",
     "Inputs": "inputs", "load_inputs": "inputs",

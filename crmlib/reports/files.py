@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from crmlib.duck import expand
 from crmlib.reidentify import PSEUDONYM
 from crmlib.reports.params import INPUT_PARAMETERS, ReportPlan
 
@@ -47,7 +48,7 @@ def _file_info(path: Path) -> dict[str, Any]:
     files) the total size and one hash over the matched files' hashes, in name order."""
     if not glob.has_magic(str(path)):
         return {"name": path.name, "path": str(path), "size": path.stat().st_size, "sha256": file_sha256(path)}
-    found = [Path(p) for p in sorted(glob.glob(str(path)))]
+    found = [Path(p) for p in expand(path)]  # the one glob expansion (crmlib.duck)
     if not found:
         raise FileNotFoundError(2, "no file matches", str(path))
     joined = "\n".join(f"{p.name}:{file_sha256(p)}" for p in found)

@@ -128,7 +128,7 @@ def update_index(out: Path, results: list) -> Path:
 
 
 #: The order of the index: the shipped reports as a reader takes them, then any other by name.
-READING_ORDER = tuple(dict.fromkeys((*config.REPORTS, "retention")))
+READING_ORDER = config.REPORTS
 
 
 def reading_order(entry: dict[str, Any]) -> tuple:

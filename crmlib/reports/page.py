@@ -11,7 +11,8 @@ numbers are marked for right alignment (:func:`mark_numeric_columns`). Error mes
 printed output of a failed run pass through :func:`~crmlib.reports.redact.redact_error` first.
 
 Every file is written under a unique temporary name in its folder and moved into place with
-:func:`os.replace` (:func:`write`), so a reader or a killed run never sees half a page.
+:func:`os.replace` (:func:`write`, from :mod:`crmlib.reports.atomic`), so a reader or a killed run never
+sees half a page; numbers are marked by :mod:`crmlib.reports.number_columns`.
 
 Error messages reach the page through :mod:`crmlib.reports.redact`; the index of a folder is
 :mod:`crmlib.reports.index`. Part of :mod:`crmlib.reports.html`.
@@ -26,7 +27,6 @@ import html
 import io
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -34,6 +34,8 @@ from urllib.parse import quote
 from crmlib import config
 from crmlib.formats import Formats
 from crmlib.reports import safety
+from crmlib.reports.atomic import temporary_name, write  # noqa: F401 (the index writes through page.write)
+from crmlib.reports.number_columns import mark_numeric_columns
 from crmlib.reports.record import RECORD_MIME
 from crmlib.words import Words
 from crmlib.words import page as _page
@@ -390,77 +392,3 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
     resources["crmlib_csp"] = safety.CONTENT_SECURITY_POLICY
     body, _ = exporter.from_notebook_node(page_nb, resources=resources)
     return safety.strip_active(mark_numeric_columns(body))
-
-
-#: A cell holding a number as tables show it: ``1,234``, ``-0.5``, ``12.3%``, ``₹1,200``, ``3.1e-05``.
-_NUMBER = re.compile(r"[-+−]?[$€£₹¥]?\s?[-+−]?(?:\d[\d,\u00a0\u202f]*)?\.?\d+(?:[eE][-+]?\d+)?\s?(?:%|pp|[kKMB]|[A-Z]{3})?")  # noqa: E501
-#: Cells that hold no value; they neither make a column numeric nor keep it from being numeric.
-_MISSING = {"", "-", "–", "—", "nan", "NaN", "<NA>", "None", "NaT", "n/a"}
-_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
-
-
-def mark_numeric_columns(page: str) -> str:
-    """Add class ``num`` (right-aligned by the page's stylesheet) to the cells of every table column
-    whose body cells are all numbers or blanks; text columns stay left-aligned.
-
-    >>> mark_numeric_columns("<table><tr><th>name</th><th>spend</th></tr>"
-    ...                      "<tr><td>Asha</td><td>1,200.50</td></tr></table>")
-    '<table><tr><th>name</th><th class="num">spend</th></tr><tr><td>Asha</td><td class="num">1,200.50</td></tr></table>'
-    """
-    return _TABLE.sub(_mark_table, page)
-
-
-def _mark_table(m: re.Match) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(m.group(0), "html.parser")
-    table = soup.table
-    if table is None or table.find("table") is not None:  # nested tables: left as they are
-        return m.group(0)
-    rows = table.find_all("tr")
-    numeric: dict[int, bool] = {}
-    for row in rows:
-        for col, cell in _columns(row):
-            text = cell.get_text(" ", strip=True)
-            if cell.name == "td" and text not in _MISSING:
-                numeric[col] = numeric.get(col, True) and bool(_NUMBER.fullmatch(text))
-    cols = {c for c, ok in numeric.items() if ok}
-    if not cols:
-        return m.group(0)
-    for row in rows:
-        for col, cell in _columns(row):
-            if col in cols and int(cell.get("colspan", 1) or 1) == 1:
-                cell["class"] = [*cell.get("class", []), "num"]
-    return str(table)
-
-
-def _columns(row):
-    """(column position, cell) of each cell of a table row, counting colspans."""
-    col = 0
-    for cell in row.find_all(["th", "td"], recursive=False):
-        yield col, cell
-        span = str(cell.get("colspan", 1))
-        col += int(span) if span.isdigit() else 1
-
-
-def write(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically: a unique temporary file in the same folder, then
-    :func:`os.replace`. Concurrent writers never share a temporary name; readers see the old file
-    or the new one, never a part."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_name(path)
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:  # "x": fails rather than share a name
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def temporary_name(path: Path, suffix: str = ".tmp") -> Path:
-    """A name no other process or thread uses, hidden beside ``path``: ``.NAME.PID.RANDOM.tmp``."""
-    path = Path(path)
-    return path.with_name(f".{path.name[:80]}.{os.getpid()}.{secrets.token_hex(6)}{suffix}")
-

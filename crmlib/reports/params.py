@@ -1,32 +1,44 @@
 """Plan a batch before any kernel starts: read each notebook's parameters, type the values, expand grids.
 
 Everything that can be refused is refused here, with a :class:`~crmlib.exceptions.DataError`
-whose one-line message names the notebook, its parameters and their defaults.
+whose one-line message names the notebook, its parameters and their defaults. What a notebook
+declares is read by :mod:`crmlib.reports.notebook_spec`, a value is typed by :mod:`crmlib.reports.coerce`
+(both re-exported here).
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import datetime as dt
 import hashlib
 import itertools
 import json
-import math
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from crmlib import config
 from crmlib.exceptions import DataError
+from crmlib.reports.atomic import temporary_name
 from crmlib.reports.checks import check_values, currency_code
-from crmlib.reports.html import HEADING, temporary_name
+from crmlib.reports.coerce import MAX_MAGNITUDE, MAX_MAGNITUDE_ENV, coerce, max_magnitude
 from crmlib.reports.inputs import check_request, existing_file
+from crmlib.reports.notebook_spec import (
+    NotebookSpec,
+    Parameter,
+    inspect_notebook,
+    notebook_title,
+    read_notebook,
+    resolve_notebook,
+)
+
+__all__ = [
+    "INPUT_PARAMETERS", "MAX_MAGNITUDE", "MAX_MAGNITUDE_ENV", "NAMING_OPTIONS", "OUTPUT_DIR_PARAMETER",
+    "NotebookSpec", "Parameter", "ReportPlan", "check_out_dir", "coerce", "combinations", "inspect_notebook",
+    "max_magnitude", "notebook_title", "plan_reports", "read_grid", "read_notebook", "report_stem",
+    "resolve_notebook",
+]
 
 #: Parameters that name input files: passed from --transactions/--customers/--feedback and checked to exist.
 INPUT_PARAMETERS = ("transactions", "customers", "feedback")
@@ -35,41 +47,6 @@ OUTPUT_DIR_PARAMETER = "output_dir"
 #: Options (``run_reports(options=...)``) that name the report file, like a ``-p`` value, where they
 #: are passed: ``dataset`` (``--dataset cdnow_master`` writes segments__dataset=cdnow_master.html).
 NAMING_OPTIONS = ("dataset",)
-
-#: Largest magnitude a numeric parameter may take (also numbers inside list or dict values).
-#: A typo such as ``-p bins=99999999999999999999999`` would otherwise run for minutes and fill
-#: memory. Raise it with the environment variable below, e.g. ``CRMLIB_MAX_PARAMETER=1e9``.
-MAX_MAGNITUDE = 1_000_000
-MAX_MAGNITUDE_ENV = "CRMLIB_MAX_PARAMETER"
-
-_NO_DEFAULT = object()  # a default that is not a Python literal, e.g. ``config.DEMO_DIR / "x.csv"``
-_FAIL = object()  # a value that could not be typed
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One name of a notebook's ``parameters`` cell, with its default as source text and as a value."""
-
-    name: str
-    source: str  # the default as written in the cell
-    default: Any  # the literal value, or _NO_DEFAULT when not a literal
-    type_name: str  # papermill's inferred type from an annotation, "None" when absent
-
-    def describe(self) -> str:
-        return f"{self.name}={self.source}"
-
-
-@dataclass(frozen=True)
-class NotebookSpec:
-    """A report notebook and the parameters its ``parameters`` cell declares."""
-
-    name: str
-    path: Path
-    parameters: dict[str, Parameter]
-    title: str
-
-    def describe_parameters(self) -> str:
-        return ", ".join(p.describe() for p in self.parameters.values()) or "(none)"
 
 
 @dataclass
@@ -85,220 +62,6 @@ class ReportPlan:
     @property
     def name(self) -> str:
         return self.spec.name
-
-
-def resolve_notebook(name: str | Path) -> Path:
-    """``NAME`` -> crmlib/notebooks/NAME.ipynb; a path ending in .ipynb is taken as it is."""
-    text = str(name)
-    path = Path(text).expanduser() if text.endswith(".ipynb") else config.report_notebook(text)
-    if path.is_dir():
-        raise DataError(f"Report {text!r}: {path} is a folder, not a notebook; pass an .ipynb file.")
-    if not path.is_file():
-        known = sorted(p.stem for p in config.REPORT_NOTEBOOKS_DIR.glob("*.ipynb"))
-        raise DataError(
-            f"Report {text!r}: notebook {path} does not exist; "
-            f"known reports: {', '.join(known) or '(none)'}; or pass a path to an .ipynb file."
-        )
-    return path.resolve()
-
-
-def read_notebook(path: Path):
-    """Read a notebook file; refuse an empty, unreadable or invalid one with one line."""
-    try:
-        if path.stat().st_size == 0:
-            raise DataError(f"Report {path.stem!r} ({path}): the notebook file is empty (0 bytes).")
-        nb = nbformat.read(path, as_version=4)
-        if not isinstance(nb.get("cells"), list):
-            raise ValueError("it has no list of cells")
-    except DataError:
-        raise
-    except OSError as exc:
-        raise DataError(f"Report {path.stem!r} ({path}): cannot be read ({exc.strerror or exc}).") from None
-    except Exception as exc:  # not JSON, not a notebook, a wrong nbformat version
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise DataError(f"Report {path.stem!r} ({path}): not a valid Jupyter notebook ({reason}); "
-                        "open and save it in Jupyter, or pass another .ipynb file.") from None
-    return nb
-
-
-def inspect_notebook(name: str | Path) -> NotebookSpec:
-    """Read a notebook's ``parameters`` cell; refuse a notebook that has none."""
-    from papermill.translators import PythonTranslator
-
-    path = resolve_notebook(name)
-    nb = read_notebook(path)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        raise DataError(
-            f"Report {path.stem!r} ({path}): no cell is tagged 'parameters'; "
-            "add the tag to the cell holding the notebook's knobs so that papermill can set them."
-        )
-    found = {}
-    for p in PythonTranslator.inspect(cells[0]):
-        try:
-            default = ast.literal_eval(p.default)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            default = _NO_DEFAULT
-        found[p.name] = Parameter(p.name, p.default, default, p.inferred_type_name)
-    return NotebookSpec(path.stem, path, found, notebook_title(nb, path.stem))
-
-
-def notebook_title(nb, fallback: str) -> str:
-    """The text of the notebook's first markdown heading, else ``fallback``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            m = HEADING.search(cell.source)
-            if m:
-                return m.group(2)
-    return fallback
-
-
-_TRUE = {"true", "yes", "1", "on"}
-_FALSE = {"false", "no", "0", "off"}
-_INT = re.compile(r"^[+-]?\d+$")
-
-
-def coerce(spec: NotebookSpec, name: str, value: Any) -> Any:
-    """Type ``value`` (a string from ``-p`` or a YAML scalar) like the default of parameter ``name``.
-
-    A parameter whose default is None takes a string, a number, None, or a list/mapping written as
-    ``[...]``/``{...}``. Numbers must be finite and within :func:`max_magnitude`.
-    """
-    if name not in spec.parameters:
-        raise DataError(
-            f"Report {spec.name!r} has no parameter {name!r}; "
-            f"its parameters (with defaults) are: {spec.describe_parameters()}."
-        )
-    param = spec.parameters[name]
-    default = param.default
-    kind = type(default) if default is not None and default is not _NO_DEFAULT else None
-    if kind is None and param.type_name in {"int", "float", "bool", "str"}:
-        kind = {"int": int, "float": float, "bool": bool, "str": str}[param.type_name]
-    text = value.strip() if isinstance(value, str) else None
-    out: Any = _FAIL
-    if kind is bool:
-        if isinstance(value, bool):
-            out = value
-        elif text is not None and text.lower() in _TRUE | _FALSE:
-            out = text.lower() in _TRUE
-    elif kind is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            out = value
-        elif text is not None and _INT.match(text):
-            try:
-                out = int(text)
-            except ValueError:  # more digits than Python converts: far beyond any limit
-                raise _beyond_limit(spec, name, text) from None
-    elif kind is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out = float(value)
-        elif text is not None:
-            try:
-                out = float(text)
-            except ValueError:
-                pass
-    elif kind is str:
-        if isinstance(value, str):
-            out = value
-        elif isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
-            out = value.isoformat() if isinstance(value, dt.date) else str(value)
-    elif kind in (list, dict, tuple):
-        parsed = value
-        if text is not None:
-            import yaml
-
-            try:
-                parsed = yaml.safe_load(text)
-            except yaml.YAMLError:
-                parsed = None
-        if isinstance(parsed, (list, tuple) if kind is not dict else dict):
-            out = list(parsed) if kind is list else parsed
-    else:  # default None or not a literal: a string, a number, None, or a list/dict literal
-        if value is None or (text is not None and text in {"None", "null", ""}):
-            out = None
-        elif text is not None and text[:1] in "[{":
-            out = _literal(spec, name, text)
-        elif isinstance(value, dt.date):
-            out = value.isoformat()
-        elif isinstance(value, (str, int, float, list, dict)) and not isinstance(value, bool):
-            out = value
-    if out is _FAIL:
-        want = kind.__name__ if kind else "str or None"
-        raise DataError(
-            f"Report {spec.name!r}: parameter {name!r} must be {want} (default {param.source}), "
-            f"got {value!r}; its parameters (with defaults) are: {spec.describe_parameters()}."
-        )
-    _check_magnitude(spec, name, out)
-    return out
-
-
-def _literal(spec: NotebookSpec, name: str, text: str) -> Any:
-    """A ``[...]`` or ``{...}`` value for a parameter whose default is None, parsed as YAML (which
-    reads Python and JSON lists too); refused with the parameter's name when it does not parse."""
-    import yaml
-
-    kind = "list" if text.startswith("[") else "mapping"
-    try:
-        parsed = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise DataError(
-            f"Report {spec.name!r}: parameter {name!r} looks like a {kind} but is not one ({reason}): "
-            f"{text[:60]!r}; close every bracket and quote, e.g. -p {name}='[a, b]', "
-            f"or leave it out for the default {spec.parameters[name].source}."
-        ) from None
-    if not isinstance(parsed, (list, dict)):
-        raise DataError(f"Report {spec.name!r}: parameter {name!r} looks like a {kind} but reads as "
-                        f"{type(parsed).__name__}: {text[:60]!r}.")
-    return parsed
-
-
-def max_magnitude() -> float:
-    """The largest magnitude a numeric parameter may take: ``$CRMLIB_MAX_PARAMETER`` or :data:`MAX_MAGNITUDE`."""
-    raw = os.environ.get(MAX_MAGNITUDE_ENV, "").strip()
-    if not raw:
-        return MAX_MAGNITUDE
-    try:
-        limit = float(raw)
-    except ValueError:
-        raise DataError(f"{MAX_MAGNITUDE_ENV}={raw!r} is not a number; set it to e.g. 1e9.") from None
-    return limit if limit > 0 else MAX_MAGNITUDE
-
-
-def _numbers(value: Any):
-    if isinstance(value, bool):
-        return
-    if isinstance(value, (int, float)):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _numbers(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _numbers(v)
-
-
-def _check_magnitude(spec: NotebookSpec, name: str, value: Any) -> None:
-    """Refuse NaN, infinity and numbers beyond :func:`max_magnitude`, naming how to raise the limit."""
-    limit = max_magnitude()
-    for number in _numbers(value):
-        if isinstance(number, float) and not math.isfinite(number):
-            raise DataError(f"Report {spec.name!r}: parameter {name!r} is {number!r}; give a finite number.")
-        if abs(number) > limit:
-            huge = isinstance(number, int) and number.bit_length() > 256  # str() refuses > 4300 digits
-            shown = f"a number of about {int(number.bit_length() * 0.30103)} digits" if huge else str(number)
-            raise _beyond_limit(spec, name, shown, limit)
-
-
-def _beyond_limit(spec: NotebookSpec, name: str, shown: str, limit: float | None = None) -> DataError:
-    limit = max_magnitude() if limit is None else limit
-    shown = shown if len(shown) <= 30 else f"{shown[:27]}..."
-    words = f"{limit:,.0f}" if limit < 1e15 and limit == int(limit) else f"{limit:g}"
-    return DataError(
-        f"Report {spec.name!r}: parameter {name!r} = {shown} is beyond the limit of {words} for numeric "
-        f"parameters (default {spec.parameters[name].source}); if you really need it, set the "
-        f"environment variable {MAX_MAGNITUDE_ENV} to a larger limit (e.g. {MAX_MAGNITUDE_ENV}=1e9) and run again."
-    )
 
 
 def combinations(params: dict[str, Any] | None, grid) -> list[dict[str, Any]]:
@@ -478,5 +241,3 @@ def check_out_dir(out_dir: str | Path) -> Path:
         with contextlib.suppress(OSError):
             probe.unlink(missing_ok=True)
     return out.resolve()
-
-

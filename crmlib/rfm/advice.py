@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.rfm.scores import playbook
+from crmlib.rfm.segments import playbook
 
 #: Actions a value playbook can give (``remind`` is a low-cost win-back).
 ACTIONS = ("reward", "retain", "cross-sell", "onboard", "win back", "remind", "let go")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.rfm.clusters import days_since_last
 from crmlib.rfm.scores import spend_column
@@ -67,10 +68,8 @@ def profile(summary: pd.DataFrame, segments: pd.Series | None = None, clv: pd.Se
         c = pd.to_numeric(pd.Series(clv), errors="coerce").reindex(summary.index)
         out["mean_predicted_clv"] = c.groupby(df["segment"], observed=True).mean()
     if nps is not None:
-        missing = [c for c in ("segment", "score", "n") if c not in getattr(nps, "columns", [])]
-        if missing:
-            raise DataError(f"nps: missing column(s) {missing}; pass the table of "
-                            "crmlib.feedback.nps_by(answers, by='segment').")
+        require_columns(getattr(nps, "columns", []), ("segment", "score", "n"), "profile(nps=...)", "NPS by segment",
+                        "Pass the table of crmlib.feedback.nps_by(answers, by='segment').")
         table = nps.dropna(subset=["segment"]).assign(segment=lambda t: t["segment"].astype(str))
         table = table.set_index("segment")
         out["nps"] = table["score"].astype(float).reindex(out.index.astype(str)).to_numpy()
@@ -89,16 +88,14 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
 
     ``value`` is ``"customers"`` or the name of a numeric column to average (e.g. ``"mean_spend"``).
     """
-    for col in ("R", "F"):
-        if col not in scored.columns:
-            raise DataError(f"column '{col}' missing: score the summary with crmlib.rfm.score() first.")
+    require_columns(scored, ("R", "F"), "rf_grid()", "scored customers", "Score the summary with crmlib.rfm.score() first.")
     scale = scored.attrs.get("rfm_thresholds")
     bins = scale.bins if scale is not None else int(max(scored["R"].max(), scored["F"].max()))
     if value == "customers":
         grid = pd.crosstab(scored["R"], scored["F"])
     else:
-        if value not in scored.columns:
-            raise DataError(f"column '{value}' missing; pass value='customers' or a numeric column of the frame.")
+        require_columns(scored, (value,), "rf_grid()", "scored customers",
+                        "Pass value='customers' or a numeric column of the frame.")
         grid = scored.pivot_table(index="R", columns="F", values=value, aggfunc="mean", observed=True)
     grid = grid.reindex(index=range(bins, 0, -1), columns=range(1, bins + 1))
     if value == "customers":
@@ -164,9 +161,7 @@ def single_cohort(transactions, *, window_share: float = 0.25, share: float = 0.
         first = first_purchase(transactions).sort_values()  # the one definition (crmlib.purchases)
         last = transactions.last_date
     else:
-        for col in ("customer_id", "date"):
-            if col not in transactions.columns:
-                raise DataError(f"single_cohort needs transactions with column {col!r}.")
+        require_columns(transactions, ("customer_id", "date"), "single_cohort()", "transactions")
         first = first_purchase(transactions).sort_values() if len(transactions) else pd.Series(dtype="datetime64[ns]")
         last = observation_end(transactions) if len(transactions) else None
     if len(first) < 20:

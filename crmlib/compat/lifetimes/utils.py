@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmlib.clv.paths import alive_path, cumulative_transactions
 from crmlib.compat.lifetimes import customer_lifetime_value  # noqa: F401  (lifetimes.utils has it too)
-from crmlib.exceptions import DataError
+from crmlib.errors import require_columns
 from crmlib.period_summary import _CALENDAR, period_summary, purchase_periods
 
 __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data", "customer_lifetime_value",
@@ -20,9 +20,9 @@ __all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data",
 
 
 def _log(transactions, customer_id_col, datetime_col, monetary_value_col=None, datetime_format=None):
-    for col in (customer_id_col, datetime_col, monetary_value_col):
-        if col is not None and col not in transactions.columns:
-            raise DataError(f"transactions: no column {col!r}; the columns are {list(transactions.columns)}.")
+    require_columns(transactions, [c for c in (customer_id_col, datetime_col, monetary_value_col) if c is not None],
+                    "<transactions>", "transactions", "Pass the names of its columns (customer_id_col=, datetime_col=, "
+                    "monetary_value_col=).")
     out = pd.DataFrame({"customer_id": transactions[customer_id_col].to_numpy(),
                         "date": pd.to_datetime(transactions[datetime_col], format=datetime_format).to_numpy()})
     if monetary_value_col is not None:

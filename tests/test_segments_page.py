@@ -1,0 +1,65 @@
+"""The segments notebook holds calls and prose; its decisions live in crmlib.reports.segments_page (issue 22,
+point 2). Before, the notebook computed its output folder and dates, chose sections with ``if``, built the
+migration table and chose between clusters and their reason itself."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pandas as pd
+
+from crmlib import config
+from crmlib.reports import segments_page
+
+
+def _code_cells():
+    nb = nbformat.read(config.report_notebook("segments"), as_version=4)
+    return [c.source for c in nb.cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+def test_segments_notebook_cells_are_calls_only():
+    """Every statement of a code cell is an import, a call, or the one ``page = segments_page.build(...)``."""
+    assigned = []
+    for source in _code_cells():
+        for stmt in ast.parse(source).body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(stmt, ast.Assign):
+                assigned.append(ast.unparse(stmt.targets[0]))
+                assert ast.unparse(stmt.value.func) == "segments_page.build", ast.unparse(stmt)
+                continue
+            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
+            for node in ast.walk(stmt):  # no conditional expression or comprehension hiding a decision
+                assert not isinstance(node, (ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), ast.unparse(stmt)
+    assert assigned == ["page"]
+    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) <= 2  # one or two calls a section
+
+
+def test_migration_moves_keep_only_customers_who_changed_segment_largest_first():
+    counts = pd.DataFrame([[40, 3, 0], [7, 20, 1], [0, 12, 9]],
+                          index=pd.Index(["Champions", "At Risk", "(new)"], name="segment before"),
+                          columns=pd.Index(["Champions", "At Risk", "Lost"], name="segment after"))
+    moves = segments_page.migration_moves(counts)
+    assert moves.to_dict("list") == {"segment before": ["(new)", "(new)", "At Risk", "Champions", "At Risk"],
+                                     "segment after": ["At Risk", "Lost", "Champions", "At Risk", "Lost"],
+                                     "customers": [12, 9, 7, 3, 1]}
+
+
+def test_observation_dates_default_to_the_last_transaction_and_ninety_days_before():
+    last = pd.Timestamp("2024-12-31")
+    assert segments_page.observation_dates(last) == (last, pd.Timestamp("2024-10-02"))
+    assert segments_page.observation_dates(last, "2024-06-30", "2024-01-01") == (
+        pd.Timestamp("2024-06-30"), pd.Timestamp("2024-01-01"))
+
+
+def test_output_folder_is_reports_segments_of_the_working_folder_unless_given(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
+    assert segments_page.output_folder() == tmp_path.resolve() / "reports" / "segments"
+    assert segments_page.output_folder(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_audiences_only_for_segments_that_hold_customers_in_the_order_asked():
+    held = pd.Series(pd.Categorical(["Lost", "At Risk", "Lost"]))
+    assert segments_page.present_segments(["Champions", "Lost", "At Risk"], held) == ["Lost", "At Risk"]
