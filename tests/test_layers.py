@@ -49,7 +49,7 @@ FLOORS: dict[str, int] = {
     "crmlib.io": 2, "crmlib.io.files": 2, "crmlib.io.columns": 2, "crmlib.io.messages": 2,
     "crmlib.io.values": 2, "crmlib.io.loaders": 2,
     "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
-    "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
+    "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.logscreen": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
     # floor 3: models and the customer table
     "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
     "crmlib.clv.beta_geo_beta_binom": 3, "crmlib.clv.describe": 3, "crmlib.clv.gamma_gamma": 3,
