@@ -76,7 +76,7 @@ def _visible(page: str, out_dir, transactions: str) -> list[str]:
     import re
 
     page = re.sub(r"<style.*?</style>|<img[^>]*>", "", page, flags=re.S)
-    page = page.split("Input files:")[0] + page.split("Input files:")[-1].split("</p>", 1)[-1]
+    page = re.sub(r"Input files:.*?</p>", "", page, flags=re.S)
     lines = [line.strip() for line in re.sub(r"<[^>]+>", "\n", page).splitlines()]
     run = re.compile(r"/tmp|sha256|\d\d:\d\d:\d\d|^\d[\d.,]* s$|B, \d+ rows\)|^[\d, ]+$|^[0-9a-f]{12}$")
     return [line.replace(transactions, "TX").replace(str(out_dir), "OUT") for line in lines
