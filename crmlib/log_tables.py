@@ -142,5 +142,57 @@ def purchase_amount_bins(log, bins: int = 40) -> tuple[pd.DataFrame, float]:
     return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": full.to_numpy()}), float(median)
 
 
-__all__ = ["PARTS", "TEXT", "active_by_period", "by_period", "by_text", "has_values", "headline", "lines",
-           "purchase_amount_bins"]
+
+
+def _baskets(log, level: str, order_col: str | None) -> str:
+    """SQL of the distinct (basket, item) pairs of the purchase lines (returns left out), as
+    :func:`crmlib.basket.basket_matrix` forms baskets: a customer's day, or a value of ``order_col``."""
+    from crmlib.exceptions import DataError
+
+    allowed = {None: "cid || '|' || CAST(day AS VARCHAR)", "customer_id": "cid", "order_id": "order_id"}
+    if order_col not in allowed or level not in TEXT:
+        raise DataError(f"rules on a transaction log read out of core: baskets are customer-days, customers or "
+                        f"orders (order_col None, 'customer_id' or 'order_id') and items a text column "
+                        f"({', '.join(TEXT)}); got order_col={order_col!r}, level={level!r}.")
+    return (f"(SELECT DISTINCT {allowed[order_col]} AS basket, {level} AS item FROM {lines(log)} "
+            f"WHERE amt >= 0 AND {level} IS NOT NULL AND {allowed[order_col]} IS NOT NULL)")
+
+
+def basket_counts(log, level: str = "category", order_col: str | None = None):
+    """``(both, n, items, multi)`` for :func:`crmlib.basket.rules`: the item-by-item count matrix of
+    baskets holding both (the diagonal: holding the item), the number of baskets, the item names
+    (sorted) and the number of baskets holding two or more items. Only item pairs enter pandas."""
+    import numpy as np
+
+    from crmlib.exceptions import DataError
+
+    con, pairs = log.con, _baskets(log, level, order_col)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE crmlib_baskets AS SELECT * FROM {pairs}")
+    n, multi = con.execute("SELECT COUNT(*), COUNT(*) FILTER (WHERE k >= 2) FROM "
+                           "(SELECT basket, COUNT(*) AS k FROM crmlib_baskets GROUP BY 1)").fetchone()
+    if not n:
+        raise DataError(f"rules: no purchases with a {level} to analyse (returns are left out).")
+    counts = con.execute("SELECT a.item AS a, b.item AS b, COUNT(*) AS n FROM crmlib_baskets a "
+                         "JOIN crmlib_baskets b USING (basket) GROUP BY 1, 2").df()
+    con.execute("DROP TABLE crmlib_baskets")
+    items = np.array(sorted(set(counts["a"])), dtype=object)
+    pos = {item: i for i, item in enumerate(items)}
+    both = np.zeros((len(items), len(items)), dtype=np.int64)
+    both[counts["a"].map(pos).to_numpy(int), counts["b"].map(pos).to_numpy(int)] = counts["n"].to_numpy()
+    return both, int(n), items, int(multi)
+
+
+def owned(log, level: str = "category") -> pd.DataFrame:
+    """Customer-by-item booleans (True: bought the item; returns left out), customers and items
+    sorted, as :func:`crmlib.basket.owned`; pivoted in DuckDB, one row per customer."""
+    pairs = _baskets(log, level, "customer_id")
+    items = sorted(r[0] for r in log.con.execute(f"SELECT DISTINCT item FROM {pairs}").fetchall())
+    columns = ", ".join(f"bool_or(item = {sql_text(v)}) AS c{i}" for i, v in enumerate(items))
+    wide = log.con.execute(f"SELECT basket, {columns} FROM {pairs} GROUP BY 1 ORDER BY 1").df()
+    out = pd.DataFrame(wide.drop(columns="basket").to_numpy(dtype=bool), columns=pd.Index(items, name=level),
+                       index=pd.Index(wide["basket"].astype(str), name="customer_id"))
+    return out
+
+
+__all__ = ["PARTS", "TEXT", "active_by_period", "basket_counts", "by_period", "by_text", "has_values", "headline",
+           "lines", "owned", "purchase_amount_bins"]

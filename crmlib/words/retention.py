@@ -106,9 +106,6 @@ P_ALIVE_RISK_LEFT_OUT = N_("Churn risk by P(alive) is left out. {why}")
 NO_CATEGORY = N_("The transactions have no category column, so cross-selling rules cannot be shown.")
 NO_CATEGORY_OFFERS = N_("The transactions have no category column, so cross-selling rules and next-best "
                         "categories cannot be shown.")
-BASKET_LEFT_OUT_LOG = N_("The transactions were read out of core (a Parquet file or several files), so "
-                         "cross-selling rules and next-best categories are left out: they need every basket; "
-                         "run the report on an export of fewer transactions to see them.")
 LEFT_OUT = N_("Left out. {why}")
 COHORT_FILE = N_("Every cohort's customers and shares: {link}")
 COHORT_FILE_PARTIAL = N_("Every cohort's customers and shares: {link}; the last {unit} is not complete, so its cells "
