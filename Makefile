@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test check lint lab bench bench-summary messages clean
+.PHONY: setup system-deps demo test check lint lab bench bench-summary bench-reports messages clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ bench: setup
 # DuckDB query, lifetimes (its own venv, see benchmarks/bench_summary.py) and Spark local[2] at 10M.
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
+
+# Overview, segments, clv and retention on a generated 10M-row Parquet log (written once to /tmp/bench-reports):
+# wall time and peak memory of each report's whole process tree, into benchmarks/README.md (issue 24.3).
+BENCH_ROWS ?= 10000000
+bench-reports: setup
+	nice $(BIN)/python benchmarks/bench_reports.py --rows $(BENCH_ROWS)
 
 # The words of the pages (crmlib/words/) -> crmlib/locale/crmlib.pot -> the hi and bn catalogues
 # (a changed English message turns fuzzy there until its translation is checked) -> compiled .mo files,

@@ -47,6 +47,12 @@ from crmlib.exceptions import DataError
 RULE_COLUMNS = ["antecedent", "consequent", "support", "confidence", "lift", "baskets"]
 
 
+def _is_log(transactions) -> bool:
+    from crmlib.txlog import TransactionLog
+
+    return isinstance(transactions, TransactionLog)
+
+
 def _purchases(transactions: pd.DataFrame, needed, caller: str) -> pd.DataFrame:
     """Purchase rows (returns and negative amounts left out) that have every column of ``needed``."""
     require_columns(transactions, needed, caller, "transactions", "Load them with crmlib.read_transactions.")
@@ -142,12 +148,16 @@ def rules(transactions: pd.DataFrame, min_support: float = 0.01, min_confidence:
     for name, value in (("min_support", min_support), ("min_confidence", min_confidence)):
         if not (isinstance(value, (int, float, np.number)) and 0 <= value <= 1):
             raise DataError(f"rules: {name} is a share between 0 and 1, got {value!r}.")
-    m, items, sizes = basket_matrix(transactions, level=level, order_col=order_col)
-    n = m.shape[0]
-    both = (m.T @ m).toarray()
+    if _is_log(transactions):  # the pair counts from DuckDB (crmlib.log_tables), not the rows
+        from crmlib.log_tables import basket_counts
+
+        both, n, items, multi = basket_counts(transactions, level=level, order_col=order_col)
+    else:
+        m, items, sizes = basket_matrix(transactions, level=level, order_col=order_col)
+        n, both, multi = m.shape[0], (m.T @ m).toarray(), int((sizes >= 2).sum())
     out = _pair_table(both, n, items, keep_empty=False)
     out = _sorted(out[(out["support"] >= min_support) & (out["confidence"] >= min_confidence)])
-    out.attrs.update(baskets=int(n), multi_item_baskets=int((sizes >= 2).sum()),
+    out.attrs.update(baskets=int(n), multi_item_baskets=multi,
                      basket=("one customer's purchases on one day" if order_col is None
                              else "everything one customer bought" if order_col == "customer_id"
                              else f"one {order_col}"))
@@ -156,6 +166,10 @@ def rules(transactions: pd.DataFrame, min_support: float = 0.01, min_confidence:
 
 def owned(transactions: pd.DataFrame, level: str = "category") -> pd.DataFrame:
     """Customer-by-item table of booleans: True where the customer has bought the item (returns left out)."""
+    if _is_log(transactions):
+        from crmlib.log_tables import owned as owned_in_sql
+
+        return owned_in_sql(transactions, level)
     tx = _purchases(transactions, ("customer_id", level), "owned")
     out = pd.crosstab(tx["customer_id"].astype(str), tx[level].astype(str)).gt(0)
     out.index.name, out.columns.name = "customer_id", level

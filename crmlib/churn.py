@@ -33,6 +33,11 @@ def churn_labels(transactions: pd.DataFrame, cutoff, window_days: int) -> pd.Ser
     """True for each customer known by ``cutoff`` (first purchase on or before it) who makes no
     purchase in the ``window_days`` days after it; indexed by ``customer_id``."""
     cutoff = pd.Timestamp(cutoff)
+    if _is_log(transactions):  # per customer in DuckDB (crmlib.purchases)
+        from crmlib.purchases import purchase_day_counts
+
+        counts = purchase_day_counts(transactions, cutoff, cutoff + pd.Timedelta(days=window_days))
+        return (counts["within"] == 0).rename("churned")
     days = purchase_days(transactions, cutoff + pd.Timedelta(days=window_days))
     bought = days[days["is_purchase"]]
     known = bought.loc[bought["day"] <= cutoff, "customer_id"].unique()
@@ -65,6 +70,14 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
                         "tenure_days": base["T"], "revenue": base["revenue"], "mean_spend": base["mean_spend"],
                         "mean_gap_days": (base["recency"] / base["frequency"]).where(base["frequency"] > 0)},
                        index=base.index)
+    if _is_log(transactions):  # a log: per-customer tables from DuckDB, then the same joins
+        from crmlib.churn_log import line_features
+        from crmlib.purchases import purchase_day_counts
+
+        recent = purchase_day_counts(transactions, cutoff - pd.Timedelta(days=recent_days), cutoff, known=False)["within"]
+        out["recent_purchases"] = recent.reindex(out.index, fill_value=0).to_numpy()
+        out = out.join(line_features(transactions, cutoff, out.index))
+        return _with_feedback(out, feedback, cutoff)
     days = purchase_days(transactions, cutoff)
     recent = days[days["is_purchase"] & (days["day"] > cutoff - pd.Timedelta(days=recent_days))]
     out["recent_purchases"] = recent.groupby("customer_id").size().reindex(out.index, fill_value=0)
@@ -76,10 +89,20 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     if "channel" in tx.columns and tx["channel"].notna().any():
         shares = pd.crosstab(ids, tx["channel"].fillna("unknown").astype(str), normalize="index")
         out = out.join(shares.add_prefix("channel_").reindex(out.index, fill_value=0.0))
+    return _with_feedback(out, feedback, cutoff)
+
+
+def _with_feedback(out: pd.DataFrame, feedback, cutoff) -> pd.DataFrame:
     if feedback is not None:
         out = out.join(_feedback_features(feedback, cutoff).reindex(out.index))
         out["responses"] = out["responses"].fillna(0)
     return out.astype(float)
+
+
+def _is_log(transactions) -> bool:
+    from crmlib.txlog import TransactionLog
+
+    return isinstance(transactions, TransactionLog)
 
 
 #: The churn features (columns of :func:`churn_features`); :func:`crmlib.words.retention.feature_label`
@@ -232,7 +255,8 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         raise DataError(f"metric={metric!r}: use 'roc_auc' or 'average_precision'.")
     if not (isinstance(window_days, (int, np.integer)) and window_days >= 1):
         raise DataError(f"window_days must be a whole number of days >= 1, got {window_days!r}.")
-    end = pd.Timestamp(observation_end) if observation_end is not None else pd.to_datetime(transactions["date"]).max()
+    end = (pd.Timestamp(observation_end) if observation_end is not None
+           else transactions.last_date if _is_log(transactions) else pd.to_datetime(transactions["date"]).max())
     test = pd.Timestamp(test_cutoff) if test_cutoff is not None else end - pd.Timedelta(days=window_days)
     if test + pd.Timedelta(days=window_days) > end:
         raise DataError(f"The test window {test.date()} + {window_days} days runs past the data ({end.date()}); "

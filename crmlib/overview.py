@@ -5,7 +5,9 @@ Each function returns a DataFrame of numbers (named columns, one row per period,
 attribute value); :func:`revenue_summary` alone formats for reading. Figures of the same tables
 are in :mod:`crmlib.plots.overview`. Every table works on canonical transactions
 (:func:`crmlib.read_transactions`): ``customer_id, date, amount`` and, when the file has them,
-``order_id`` and ``category``. Revenue is net: returns (negative amounts) are subtracted in the
+``order_id`` and ``category``, or a :class:`crmlib.TransactionLog` of large files, whose tables are
+computed in DuckDB (:mod:`crmlib.log_tables`) and only the small results enter pandas; both give the
+same tables. Revenue is net: returns (negative amounts) are subtracted in the
 period, category or customer they belong to, so each table adds up to the same net revenue.
 """
 
@@ -25,9 +27,27 @@ BLANK = "(blank)"
 OTHER = "(other values)"
 
 
-def has_column(transactions: pd.DataFrame, column: str) -> bool:
+def _is_log(transactions) -> bool:
+    from crmlib.txlog import TransactionLog
+
+    return isinstance(transactions, TransactionLog)
+
+
+def has_column(transactions, column: str) -> bool:
     """True when ``column`` exists and holds at least one value (a section needs it)."""
+    if _is_log(transactions):
+        from crmlib import log_tables
+
+        return log_tables.has_values(transactions, column)
     return column in transactions.columns and bool(transactions[column].notna().any())
+
+
+def date_span(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last transaction date (of a log: their days)."""
+    if _is_log(transactions):
+        len(transactions)  # reads the log once
+        return transactions.first_date, transactions.last_date
+    return transactions["date"].min(), transactions["date"].max()
 
 
 def _need(transactions: pd.DataFrame, column: str, what: str) -> None:
@@ -66,6 +86,8 @@ def headline_numbers(transactions: pd.DataFrame, summary: pd.DataFrame) -> dict:
     and ``revenue_per_order`` when there are order ids, ``first``/``last`` dates, ``gross`` (purchases),
     ``returns`` (their sum, negative) in ``return_lines`` lines, ``net``, ``came_back`` (share of
     customers with a repeat purchase) and ``repeat_mean`` (repeat purchases per customer)."""
+    if _is_log(transactions):
+        return _log_headline(transactions, summary)
     amounts = transactions["amount"]
     out = {"customers": len(summary), "transactions": len(transactions)}
     if has_column(transactions, "order_id"):
@@ -74,6 +96,22 @@ def headline_numbers(transactions: pd.DataFrame, summary: pd.DataFrame) -> dict:
     out.update(first=transactions["date"].min(), last=transactions["date"].max(),
                gross=float(amounts[amounts >= 0].sum()), returns=float(amounts[amounts < 0].sum()),
                return_lines=int((amounts < 0).sum()), net=float(amounts.sum()),
+               came_back=float(np.mean(summary["frequency"] > 0)) if len(summary) else float("nan"),
+               repeat_mean=float(summary["frequency"].mean()))
+    return out
+
+
+def _log_headline(log, summary: pd.DataFrame) -> dict:
+    from crmlib import log_tables
+
+    lines = log_tables.headline(log)
+    out = {"customers": len(summary), "transactions": lines["transactions"]}
+    if has_column(log, "order_id"):
+        out["orders"] = lines["orders"]
+        out["revenue_per_order"] = lines["net"] / out["orders"]
+    first, last = date_span(log)
+    out.update(first=first, last=last, gross=lines["gross"], returns=lines["returns"],
+               return_lines=lines["return_lines"], net=lines["net"],
                came_back=float(np.mean(summary["frequency"] > 0)) if len(summary) else float("nan"),
                repeat_mean=float(summary["frequency"].mean()))
     return out
@@ -96,11 +134,13 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFra
     ``transactions``, ``customers`` (distinct customers with a transaction), and ``orders``
     (distinct order ids) with ``revenue_per_order`` when the transactions have an ``order_id``.
     """
-    if transactions.empty:
+    if len(transactions) == 0:
         raise DataError("revenue_by_period: the transactions are empty; there is no period to show.")
     code = {"D": "D", "W": "W", "M": "M", "MS": "M", "Q": "Q", "QS": "Q", "Y": "Y", "YS": "Y"}.get(freq)
     if code is None:
         raise DataError(f"revenue_by_period(freq={freq!r}): use 'D', 'W', 'M', 'Q' or 'Y'.")
+    if _is_log(transactions):
+        return _log_by_period(transactions, code)
     period = transactions["date"].dt.to_period(code)
     groups = transactions.assign(period=period).groupby("period")
     out = pd.DataFrame({"revenue": groups["amount"].sum(),
@@ -117,6 +157,22 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFra
     return out
 
 
+def _log_by_period(log, code: str) -> pd.DataFrame:
+    from crmlib import log_tables
+
+    table = log_tables.by_period(log, code)
+    period = table.index.to_period(code)
+    out = table.drop(columns="orders").set_index(period)
+    if has_column(log, "order_id"):
+        out["orders"] = table["orders"].to_numpy()
+    out = out.reindex(pd.period_range(period.min(), period.max(), freq=code), fill_value=0)
+    if "orders" in out:
+        out["revenue_per_order"] = out["revenue"] / out["orders"].where(out["orders"] > 0)
+    out.index = out.index.start_time
+    out.index.name = "period"
+    return out
+
+
 def category_mix(transactions: pd.DataFrame) -> pd.DataFrame:
     """Revenue and customers per category (the transactions need a ``category`` column).
 
@@ -126,6 +182,8 @@ def category_mix(transactions: pd.DataFrame) -> pd.DataFrame:
     more than 100 %), ``revenue_per_customer``, and ``orders`` when there is an ``order_id``.
     """
     _need(transactions, "category", "category_mix")
+    if _is_log(transactions):
+        return _log_category_mix(transactions)
     tx = transactions.assign(category=transactions["category"].astype("string").fillna(BLANK))
     groups = tx.groupby("category")
     out = pd.DataFrame({"revenue": groups["amount"].sum(), "customers": groups["customer_id"].nunique()})
@@ -136,6 +194,53 @@ def category_mix(transactions: pd.DataFrame) -> pd.DataFrame:
         out["orders"] = groups["order_id"].nunique()
     cols = ["revenue", "revenue_share", "customers", "customer_share", "revenue_per_customer"]
     return out[cols + [c for c in out.columns if c not in cols]].sort_values("revenue", ascending=False)
+
+
+def _log_category_mix(log) -> pd.DataFrame:
+    from crmlib import log_tables
+
+    table = log_tables.by_text(log, "category", BLANK)
+    out = table[["revenue", "customers"]].copy()
+    out["revenue_share"] = out["revenue"] / out["revenue"].sum()
+    out["customer_share"] = out["customers"] / table.attrs["customers"]
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    if has_column(log, "order_id"):
+        out["orders"] = table["orders"]
+    cols = ["revenue", "revenue_share", "customers", "customer_share", "revenue_per_customer"]
+    return out[cols + [c for c in out.columns if c not in cols]].sort_values("revenue", ascending=False)
+
+
+def customer_base(transactions, freq: str = "MS") -> tuple[pd.Series, pd.Series]:
+    """Active customers (a line of amount >= 0) and new customers (their first purchase day,
+    :func:`crmlib.purchases.first_purchase`) per period start, for the customer-base figure."""
+    from crmlib.purchases import first_purchase
+
+    first = first_purchase(transactions).dt.to_period(freq[0]).dt.start_time
+    if _is_log(transactions):
+        from crmlib import log_tables
+
+        active = log_tables.active_by_period(transactions, freq[0])
+        active.index.name = "period"
+    else:
+        tx = transactions[~transactions["is_return"]] if "is_return" in transactions else transactions
+        period = tx["date"].dt.to_period(freq[0]).dt.start_time
+        active = tx.assign(period=period).groupby("period")["customer_id"].nunique()
+    new = first.value_counts().sort_index().reindex(active.index, fill_value=0)
+    return active, new
+
+
+def channel_totals(transactions) -> pd.DataFrame:
+    """Lines (``purchases``) and ``revenue`` of the lines of amount > 0, per channel (missing: unknown)."""
+    if not has_column(transactions, "channel"):
+        raise DataError("channel_mix: the transactions have no 'channel' column (or it is empty); "
+                        "leave the figure out for these data.")
+    if _is_log(transactions):
+        from crmlib import log_tables
+
+        by = log_tables.by_text(transactions, "channel", "unknown", where="amt > 0")
+        return by.rename(columns={"lines": "purchases"})[["purchases", "revenue"]]
+    tx = transactions[transactions["amount"] > 0].fillna({"channel": "unknown"})
+    return tx.groupby("channel").agg(purchases=("amount", "size"), revenue=("amount", "sum"))
 
 
 def attribute_columns(customers: pd.DataFrame, max_share: float = 0.5) -> list[str]:

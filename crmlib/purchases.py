@@ -133,5 +133,36 @@ def revenue(transactions, observation_end=None) -> pd.Series:
     return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
 
 
-__all__ = ["first_purchase", "first_purchase_sql", "last_purchase", "observation_end", "purchase_days", "revenue",
-           "transactions_relation"]
+
+
+def gap_quantile(transactions, quantile: float, observation_end=None) -> tuple[float | None, int]:
+    """The ``quantile`` (linear, as :func:`numpy.quantile`) of the days between a customer's
+    consecutive purchase days up to ``observation_end``, over every repeat purchase, and the number
+    of such gaps (None and 0 when no customer bought twice). Computed in DuckDB, for a frame or a log."""
+    with transactions_relation(transactions) as (con, relation, last):
+        days = purchase_days_sql(relation, _end_day(observation_end, last))
+        value, n = con.execute(f"""SELECT quantile_cont(gap, {float(quantile)}), COUNT(gap) FROM (
+            SELECT day - LAG(day) OVER (PARTITION BY customer_id ORDER BY day) AS gap
+            FROM {days} WHERE is_purchase = 1)""").fetchone()
+    return (None if value is None else float(value)), int(n)
+
+
+def purchase_day_counts(transactions, after, until, known: bool = True) -> pd.DataFrame:
+    """Per customer with a purchase day on or before ``after`` (with ``known=False``: on or before
+    ``until``): ``before`` (their purchase days up to ``after``) and ``within`` (purchase days after
+    ``after``, up to ``until``), indexed by ``customer_id`` (text), sorted. Both dates are days; for
+    a frame or a log."""
+    start, end = _day(after), _day(until)
+    having = f"HAVING MIN(day) <= {start} " if known else ""
+    with transactions_relation(transactions) as (con, relation, _):
+        out = con.execute(f"""SELECT customer_id, SUM(CASE WHEN day <= {start} THEN 1 ELSE 0 END) AS before,
+                SUM(CASE WHEN day > {start} THEN 1 ELSE 0 END) AS within
+            FROM {purchase_days_sql(relation, end)} WHERE is_purchase = 1
+            GROUP BY 1 {having}ORDER BY 1""").df()
+    index = pd.Index(out["customer_id"].astype("string"), name="customer_id")
+    return pd.DataFrame({"before": out["before"].to_numpy(dtype="int64"),
+                         "within": out["within"].to_numpy(dtype="int64")}, index=index)
+
+
+__all__ = ["first_purchase", "first_purchase_sql", "gap_quantile", "last_purchase", "observation_end",
+           "purchase_day_counts", "purchase_days", "revenue", "transactions_relation"]

@@ -349,13 +349,13 @@ def inactivity_days(transactions: pd.DataFrame, quantile: float = 0.9, observati
     """
     if not 0 < quantile < 1:
         raise DataError(f"quantile must be between 0 and 1, got {quantile!r}.")
-    days, _ = _purchase_days(transactions, observation_end)
-    bought = days[days["is_purchase"]].sort_values(["customer_id", "day"])
-    gaps = bought.groupby("customer_id")["day"].diff().dropna().dt.days
-    if gaps.empty:
+    from crmlib.purchases import gap_quantile
+
+    value, n = gap_quantile(transactions, quantile, observation_end)  # crmlib.purchases, in SQL
+    if not n:
         raise DataError("inactivity_days: no customer bought twice, so there is no gap between purchases to learn "
                         "from; pass the number of days yourself.")
-    return int(np.ceil(np.quantile(gaps, quantile)))
+    return int(np.ceil(value))
 
 
 def churn_risk(table: pd.DataFrame, inactive_days: int, alive_below: float = 0.5) -> pd.DataFrame:

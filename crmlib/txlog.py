@@ -77,6 +77,7 @@ class TransactionLog:
         self._conn = None
         self._attrs: dict = {}
         self._facts = None
+        self._replacements: dict = {}
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -117,6 +118,7 @@ class TransactionLog:
             self._x = x
             self._rules = duck.rules(x)
             day = day_number(x["stamp"], "duckdb")
+            self._day_sql = day
             quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
             with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
             bad = " OR ".join(f"({c})" for c in self._rules.values())
@@ -194,6 +196,9 @@ class TransactionLog:
         for key, (reason, detail) in NO_PURCHASE_DAY.items():
             n_rows, n_customers = customers[key]
             ledger.add(reason, n_rows, action="flagged", detail=detail, fields={"customers": n_customers})
+        from crmlib.logscreen import screen_log  # the loader's screening, per distinct value
+
+        self._replacements = screen_log(self, ledger)
         if self._x["zoned"]:
             ledger.notes.append(TZ_NOTE.format(column="date"))
         unused = [c for c in self._raw_columns if c not in duck.CANONICAL + ("is_return",)]
@@ -223,6 +228,13 @@ class TransactionLog:
             condition = f"{self._x['id']} IN ({owners})"
             duck.refuse(self.con, {("amount", rule): condition}, {"rule0": over})
         return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
+
+    @property
+    def replacements(self) -> dict[str, dict[str, str]]:
+        """column -> {value in the file: value shown} for text values that held an email or phone
+        (:func:`crmlib.logscreen.text_replacements`); tables built from the log show the right side."""
+        self._read()
+        return self._replacements
 
     @property
     def rows(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -17,7 +18,6 @@ from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.formats import Formats
 from crmlib.plots import style
-from crmlib.purchases import first_purchase
 from crmlib.words import Words
 from crmlib.words import overview as ow
 
@@ -32,12 +32,10 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", words: Words | None = None,
                   fmt: Formats | None = None):
     """New and active customers per month (or other ``freq``), from canonical transactions."""
+    from crmlib.overview import customer_base as counts
+
     w, fmt = _lang(words, fmt)
-    tx = transactions[~transactions["is_return"]] if "is_return" in transactions else transactions
-    period = tx["date"].dt.to_period(freq[0]).dt.start_time
-    first = first_purchase(transactions).dt.to_period(freq[0]).dt.start_time  # crmlib.purchases
-    active = tx.assign(period=period).groupby("period")["customer_id"].nunique()
-    new = first.value_counts().sort_index().reindex(active.index, fill_value=0)
+    active, new = counts(transactions, freq)  # new customers: crmlib.purchases.first_purchase
     frame = pd.DataFrame({w(ow.LEGEND_ACTIVE): active, w(ow.LEGEND_NEW): new}).rename_axis("period")
     with style.grid():
         ax = style.axes(ax, (9, 4))
@@ -73,17 +71,30 @@ def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "
     model (:func:`crmlib.overview.purchase_days`: one customer's transactions of one day, netted); days that net to
     zero are left out of the log scale."""
     w, fmt = _lang(words, fmt, currency)
-    from crmlib.overview import purchase_days
+    from crmlib.overview import _is_log, purchase_days
 
-    amounts = purchase_days(transactions)
-    amounts = amounts[amounts > 0]
+    if _is_log(transactions):  # a log: the histogram counted in DuckDB (crmlib.log_tables)
+        from crmlib.log_tables import purchase_amount_bins
+
+        bins, median = purchase_amount_bins(transactions, bins=40)
+        centres = np.sqrt(bins["left"] * bins["right"])
+        edges = np.r_[bins["left"].to_numpy(), bins["right"].to_numpy()[-1:]]
+    else:
+        amounts = purchase_days(transactions)
+        amounts = amounts[amounts > 0]
+        median = amounts.median()
     with style.grid():
         ax = style.axes(ax, (8, 4))
-        sns.histplot(amounts, bins=40, log_scale=True, color=style.colours()[1], ax=ax)
-        ax.axvline(amounts.median(), color="black", linestyle="--", linewidth=1)
+        if _is_log(transactions):  # the same bars as seaborn's, from the counts
+            ax.hist(centres.to_numpy(), bins=edges, weights=bins["count"].to_numpy(), color=style.colours()[1],
+                    alpha=0.75, edgecolor="white")
+            ax.set_xscale("log")
+        else:
+            sns.histplot(amounts, bins=40, log_scale=True, color=style.colours()[1], ax=ax)
+        ax.axvline(median, color="black", linestyle="--", linewidth=1)
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.yaxis.set_major_formatter(fmt.ticks("count"))
-        ax.set(title=w(ow.TITLE_SPEND, median=fmt.money(amounts.median(), 2)),
+        ax.set(title=w(ow.TITLE_SPEND, median=fmt.money(median, 2)),
                xlabel=w(ow.AXIS_PURCHASE_AMOUNT, unit=ow.money_unit(w, fmt)), ylabel=w(ow.AXIS_PURCHASES))
     return ax
 
@@ -91,12 +102,10 @@ def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "
 def channel_mix(transactions: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                 fmt: Formats | None = None):
     """Share of transaction lines and of revenue by channel (the data need a ``channel`` column)."""
+    from crmlib.overview import channel_totals
+
     w, fmt = _lang(words, fmt, currency)
-    if "channel" not in transactions or transactions["channel"].isna().all():
-        raise DataError("channel_mix: the transactions have no 'channel' column (or it is empty); "
-                        "leave the figure out for these data.")
-    tx = transactions[transactions["amount"] > 0].fillna({"channel": "unknown"})
-    by = tx.groupby("channel").agg(purchases=("amount", "size"), revenue=("amount", "sum"))
+    by = channel_totals(transactions)  # a DataError without channels
     purchases, revenue = w(ow.LEGEND_SHARE_LINES), w(ow.LEGEND_SHARE_REVENUE)
     shares = (by / by.sum()).rename(columns={"purchases": purchases, "revenue": revenue})
     shares = shares.sort_values(revenue, ascending=False)

@@ -16,7 +16,7 @@ with :func:`check_request` before any kernel starts, so both follow the same rul
 crmlib (no personal data), for reports that want a real public data set.
 
 Large logs (:func:`uses_log`). A report whose notebook asks for it (``load_inputs(...,
-out_of_core=True)``: segments and clv) gets its transactions as a :class:`crmlib.TransactionLog`,
+out_of_core=True)``: overview, segments and clv) gets its transactions as a :class:`crmlib.TransactionLog`,
 read out-of-core by DuckDB, when they are
 
 * a glob such as ``'logs/*.parquet'`` (the files must have crmlib's column names),
@@ -215,7 +215,7 @@ def load_inputs(report: str, *, transactions=None, customers=None, feedback=None
             return log
         if glob.has_magic(str(path)):
             raise DataError(f"The {report} report reads one transactions file, not a pattern ({path}); "
-                            "the segments and clv reports read globs of Parquet or CSV files.")
+                            "the overview, segments and clv reports read globs of Parquet or CSV files.")
         return io.read_transactions(path, observation_end=observation_end)
 
     given = {"transactions": transactions, "customers": customers, "feedback": feedback, "dataset": dataset}

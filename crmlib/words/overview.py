@@ -132,9 +132,12 @@ def money_unit(w: Words, fmt: Formats) -> str:
 def opening(transactions: pd.DataFrame, table: pd.DataFrame, freq: str, *, w: Words | None = None,
             fmt: Formats | None = None) -> str:
     """The line under the title: customers, transaction lines, dates, time unit and currency."""
+    from crmlib.overview import date_span  # a frame's dates, or a TransactionLog's days
+
     w, fmt = _pair(w, fmt)
+    first, last = date_span(transactions)
     values = dict(customers=fmt.count(len(table)), transactions=fmt.count(len(transactions)),
-                  first=fmt.date(transactions["date"].min()), last=fmt.date(transactions["date"].max()),
+                  first=fmt.date(first), last=fmt.date(last),
                   unit=w(TIME_UNITS[freq]))
     if fmt.currency:
         return w(OPENING_CURRENCY, currency=fmt.currency, **values)

@@ -1,0 +1,176 @@
+"""The transaction reports on a large Parquet log: wall time and peak memory of the whole process tree.
+
+``make bench-reports`` (or ``python benchmarks/bench_reports.py --rows 10000000``) writes a log with
+:func:`crmlib.datasets.make_transactions` (once, into ``--data``), then runs ``crmlib report NAME
+--transactions LOG`` for overview, segments, clv and retention, one command per report, each under a
+sampler that sums the resident memory (RSS, from /proc) of the command and every process it starts
+(the notebook kernel included) every 0.2 s. It writes the table, with the machine and the date,
+between the markers of the "Reports on a large log" section of ``benchmarks/README.md``.
+
+Issue 24.3's goal: all four reports on a 10M-row log in at most 2 minutes together, at most 3 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import machine_info, markdown_table  # noqa: E402
+
+REPORTS = ("overview", "segments", "clv", "retention")
+START = "<!-- bench-reports:start -->"
+END = "<!-- bench-reports:end -->"
+GOAL_SECONDS, GOAL_GB = 120.0, 3.0
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(pid))
+    return kids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(root: int) -> int:
+    """Summed RSS of ``root`` and all its descendants, in kB."""
+    kids, todo, total = _children(), [root], 0
+    while todo:
+        pid = todo.pop()
+        total += _rss_kb(pid)
+        todo += kids.get(pid, [])
+    return total
+
+
+def measure(command: list[str], interval: float = 0.2) -> dict:
+    """Run ``command``; return its exit code, wall seconds and the peak summed RSS of its tree (GB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    sampler.join()
+    return {"code": proc.returncode, "seconds": time.perf_counter() - start, "peak_gb": peak[0] / 1024 ** 2,
+            "output": output}
+
+
+def make_log(rows: int, data: Path) -> tuple[Path, float]:
+    """The log of ``rows`` rows in ``data`` (written once; later runs reuse it) and the seconds it took."""
+    from crmlib.datasets import make_transactions
+
+    path = data / f"tx-{rows}.parquet"
+    if path.exists():
+        return path, 0.0
+    data.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    tmp = data / f".tx-{rows}.parquet"
+    make_transactions(rows, tmp, seed=0)
+    tmp.rename(path)
+    return path, time.perf_counter() - start
+
+
+def _customers(path: Path) -> int:
+    import duckdb
+
+    with duckdb.connect() as con:
+        return con.execute(f"SELECT COUNT(DISTINCT customer_id) FROM read_parquet('{path}')").fetchone()[0]
+
+
+def run(rows: int, data: Path, out: Path) -> tuple[list[dict], dict]:
+    log, made = make_log(rows, data)
+    crmlib = str(Path(sys.executable).with_name("crmlib"))
+    results = []
+    for name in REPORTS:
+        result = measure([crmlib, "report", name, "--transactions", str(log), "--out", str(out), "-q"])
+        result["report"] = name
+        print(f"{name}: exit {result['code']}, {result['seconds']:.1f} s, peak {result['peak_gb']:.2f} GB", flush=True)
+        if result["code"]:
+            print(result["output"][-2000:], file=sys.stderr)
+        results.append(result)
+    facts = {"rows": rows, "customers": _customers(log), "file_mb": log.stat().st_size / 1024 ** 2, "made_s": made}
+    return results, facts
+
+
+def block(results: list[dict], facts: dict, command: str) -> str:
+    info = machine_info()
+    total = sum(r["seconds"] for r in results)
+    peak = max(r["peak_gb"] for r in results)
+    rows = [[r["report"], "ok" if r["code"] == 0 else f"failed ({r['code']})", f"{r['seconds']:.1f} s",
+             f"{r['peak_gb']:.2f} GB"] for r in results]
+    rows.append(["**all four**", "", f"**{total:.1f} s**", f"**{peak:.2f} GB** (largest)"])
+    verdict = ("met" if total <= GOAL_SECONDS and peak <= GOAL_GB and all(r["code"] == 0 for r in results)
+               else "not met")
+    return "\n".join([
+        f"Measured {info['date']} at {datetime.datetime.now(datetime.UTC):%H:%M} UTC on {info['cores']} "
+        f"cores ({info['cpu']}), {info['memory']}, {info['os']}; the machine was shared with other work.",
+        "",
+        f"`{command}`: a Parquet log of {facts['rows']:,} rows, {facts['customers']:,} customers, "
+        f"{facts['file_mb']:.0f} MB (`crmlib.datasets.make_transactions`, seed 0). Each report is one "
+        "`crmlib report NAME --transactions LOG` command; memory is the peak of the summed RSS of the command "
+        "and every process it starts (kernel included), sampled every 0.2 s.",
+        "",
+        markdown_table(["report", "status", "wall time", "peak memory (process tree)"], rows),
+        "",
+        f"Goal (issue 24.3): all four together <= {GOAL_SECONDS:.0f} s and <= {GOAL_GB:.0f} GB: **{verdict}**.",
+    ])
+
+
+def write_readme(text: str, readme: Path = HERE / "README.md") -> None:
+    old = readme.read_text(encoding="utf-8")
+    new = f"{START}\n{text.strip()}\n{END}"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        updated = head + new + rest.split(END, 1)[1]
+    else:
+        updated = old.rstrip("\n") + "\n\n## Reports on a large log: `make bench-reports` (issue 24.3)\n\n" + new + "\n"
+    readme.write_text(updated, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the generated log")
+    parser.add_argument("--data", type=Path, default=Path("/tmp/bench-reports/data"), help="folder of the log")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/bench-reports/out"), help="folder of the pages")
+    parser.add_argument("--no-readme", action="store_true", help="print the results only")
+    args = parser.parse_args(argv)
+    results, facts = run(args.rows, args.data, args.out)
+    text = block(results, facts, f"python benchmarks/bench_reports.py --rows {args.rows}")
+    print(text)
+    if not args.no_readme:
+        write_readme(text)
+    return 0 if all(r["code"] == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
