@@ -320,8 +320,8 @@ def build(*, transactions=None, dataset=None, customers=None, covariates=None, f
     from crmlib.customers import customer_table
     from crmlib.formats import Formats
     from crmlib.plots.style import use_page_fonts
-    from crmlib.reports import record
     from crmlib.reports.inputs import load_inputs
+    from crmlib.reports.record import record
     from crmlib.summary import date_range, rfm_summary
     from crmlib.words import Words
 
