@@ -70,7 +70,8 @@ FLOORS: dict[str, int] = {
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
     # floor 4: report words and plots
     "crmlib.words": 4, "crmlib.words.check": 4, "crmlib.words.notebooks": 4, "crmlib.words.page": 4,
-    "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.clv_covariates": 4, "crmlib.words.overview": 4,
+    "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.clv_covariates": 4, "crmlib.words.clv_figures": 4,
+    "crmlib.words.clv_models": 4, "crmlib.words.clv_units": 4, "crmlib.words.overview": 4,
     "crmlib.words.quality": 4,
     "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
     "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
@@ -93,7 +94,7 @@ FLOORS: dict[str, int] = {
     "crmlib.reports.html": 5, "crmlib.reports.page": 5, "crmlib.reports.index": 5, "crmlib.reports.redact": 5,
     "crmlib.reports.inputs": 5, "crmlib.reports.kernels": 5, "crmlib.reports.params": 5,
     "crmlib.reports.coerce": 5, "crmlib.reports.notebook_spec": 5, "crmlib.reports.atomic": 5,
-    "crmlib.reports.number_columns": 5, "crmlib.reports.segments_page": 5,
+    "crmlib.reports.number_columns": 5, "crmlib.reports.segments_page": 5, "crmlib.reports.clv_page": 5,
     "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
     # floor 6: command line
     "crmlib.cli": 6, "crmlib.__main__": 6,
@@ -241,7 +242,6 @@ MAX_LINES = 450
 #: that work lands. This list must shrink, never grow: an entry back under the limit fails the test below too.
 OVERSIZE: dict[str, str] = {
     "crmlib/reports/runner.py": "issue 22: papermill runs, grids and failures to split by job",
-    "crmlib/words/clv.py": "issue 22: the clv page's words to split by subject, as words/segments",
 }
 
 

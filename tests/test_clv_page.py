@@ -1,0 +1,135 @@
+"""The lifetime-value notebook holds calls and prose; its decisions live in crmlib.reports.clv_page (issue 22,
+point 2). Before, the notebook computed its output folder, observation and calibration ends, chose which
+model the holdout check and tracking follow, and decided with ``if`` on the fitted model, the covariates and
+the lifetime value which sections to show and which CSV to write."""
+
+from __future__ import annotations
+
+import ast
+from types import SimpleNamespace
+
+import matplotlib
+import nbformat
+import pandas as pd
+import pytest
+
+from crmlib import config, datasets
+from crmlib.reports import clv_page
+from crmlib.words import Words
+from crmlib.words import clv as clv_words
+from crmlib.words import clv_covariates as covariate_words
+
+matplotlib.use("Agg")
+
+
+def _cells():
+    nb = nbformat.read(config.report_notebook("clv"), as_version=4)
+    return nb
+
+
+def _code_cells():
+    return [c.source for c in _cells().cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+def test_clv_notebook_cells_are_calls_only():
+    """Every statement of a code cell is an import, a call, or the one ``page = clv_page.build(...)``."""
+    assigned = []
+    for source in _code_cells():
+        for stmt in ast.parse(source).body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(stmt, ast.Assign):
+                assigned.append(ast.unparse(stmt.targets[0]))
+                assert ast.unparse(stmt.value.func) == "clv_page.build", ast.unparse(stmt)
+                continue
+            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
+            for node in ast.walk(stmt):  # no conditional expression or comprehension hiding a decision
+                assert not isinstance(node, (ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), ast.unparse(stmt)
+    assert assigned == ["page"]
+    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) <= 2  # one or two calls a section
+
+
+def test_clv_notebook_passes_every_parameter_to_build():
+    """The parameters cell is unchanged and every parameter reaches ``clv_page.build`` under its own name."""
+    nb = _cells()
+    params = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = [ast.unparse(s.targets[0]) for s in ast.parse(params).body]
+    assert names == ["transactions", "dataset", "customers", "covariates", "freq", "model", "calibration_end",
+                     "observation_end", "horizon_days", "annual_discount", "currency", "lang", "digits", "top_n",
+                     "output_dir"]
+    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
+    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in names}
+
+
+def test_output_folder_is_reports_clv_of_the_working_folder_unless_given(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
+    assert clv_page.output_folder() == tmp_path.resolve() / "reports" / "clv"
+    assert clv_page.output_folder(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_calibration_ends_two_thirds_of_the_way_to_the_observation_end_unless_given():
+    tx = pd.DataFrame({"customer_id": ["a", "b"], "date": pd.to_datetime(["2024-01-01", "2024-04-01"]),
+                       "amount": [1.0, 2.0]})
+    assert clv_page.calibration_end_of(tx, pd.Timestamp("2024-10-01")) == pd.Timestamp("2024-07-01")  # day 182 of 274
+    assert clv_page.calibration_end_of(tx, pd.Timestamp("2024-10-01"), "2024-05-01") == pd.Timestamp("2024-05-01")
+
+
+def test_heatmap_grid_reads_customers_with_a_history_and_shows_at_least_five_repeat_purchases():
+    table = pd.DataFrame({"frequency": [0, 0, 1, 2], "recency": [0, 0, 1, 2], "T": [0, 4, 6, 8]})
+    assert clv_page.heatmap_grid(table) == (6.0, 5)  # the customer with T = 0 is left out
+
+
+def _page_without_models(tmp_path, covariates=None) -> clv_page.ClvPage:
+    """A run where no purchase model could be fitted, on the whole data nor on the calibration period."""
+    table = pd.DataFrame({"frequency": [0, 0], "recency": [0.0, 0.0], "T": [3.0, 5.0], "segment": ["New", "Lost"]},
+                         index=pd.Index(["a", "b"], name="customer_id"))
+    table.attrs = {"model": None, "fitted_model": None, "freq": "W", "horizon": 52, "rate": None,
+                   "comparison": {"BetaGeo": {"BIC": None, "note": "BetaGeo: nobody made a repeat purchase"}}}
+    page = clv_page.ClvPage(data=SimpleNamespace(transactions=None, customers=None),
+                            first=pd.Timestamp("2024-01-01"), end=pd.Timestamp("2024-03-01"),
+                            calibration_end=pd.Timestamp("2024-02-01"), table=table, calibration=pd.DataFrame(),
+                            out=tmp_path / "clv", words=Words("en"), fmt=None, freq="W", currency=None,
+                            annual_discount=0.1, covariates=covariates)
+    page.__dict__["holdout"] = (pd.DataFrame({"MAE": [float("nan")]}, index=["BetaGeo"]), None, None)
+    return page
+
+
+def test_without_a_model_the_page_says_so_and_leaves_the_value_sections_out(tmp_path):
+    page = _page_without_models(tmp_path)
+    w = page.words
+    assert page.tracking() == [w(clv_words.NO_TRACKING)]
+    assert page.activity() == [w(clv_words.NO_MODEL) + " " + w(clv_words.NOT_FITTED, models="BG/NBD")]
+    assert page.value() == page.activity()  # the value sentence says why there is no value, once
+    assert page.value_deciles() == page.value_by_segment() == page.top_customers() == page.every_customer() == []
+    assert not (tmp_path / "clv").exists()  # no per-customer CSV without a value
+
+
+def test_covariate_section_says_how_to_ask_for_covariates_or_why_none_are_shown(tmp_path):
+    assert _page_without_models(tmp_path).covariate_effects() == [covariate_words.left_out(None)]
+    asked = _page_without_models(tmp_path, covariates="gold, age").covariate_effects()
+    assert asked == [covariate_words.left_out("no_model")]
+    assert asked != [covariate_words.left_out(None)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clv_page")
+    data = datasets.make_crm_dataset(n_customers=300, seed=5).write(folder / "data")
+    return clv_page.build(transactions=str(data["transactions"]), output_dir=folder / "out"), data
+
+
+def test_built_page_checks_the_chosen_model_and_writes_every_customers_value(built):
+    from matplotlib.figure import Figure
+
+    page, data = built
+    comparison, by_frequency, check = page.holdout
+    assert check == page.table.attrs["model"] == "BetaGeo"  # the holdout check follows the model the page uses
+    items = page.holdout_check()
+    assert [type(i).__name__ for i in items] == ["Styler", "Figure", "Styler"]
+    assert isinstance(page.tracking()[0], Figure)
+    assert page.calibration_end == clv_page.calibration_end_of(page.tx, page.end)
+    assert page.end == pd.Timestamp(pd.read_csv(data["transactions"])["date"].max())
+    page.every_customer()
+    every = pd.read_csv(page.out / "customer-value.csv")
+    assert len(every) == len(page.table) == pd.read_csv(data["transactions"])["customer_id"].nunique()
