@@ -9,10 +9,11 @@
                                  overview
     floor 3  models and the      clv/, rfm/, feedback/, retention, churn, basket, audiences,
              customer table      compat/ (the lifetimes-compatible API over clv/), customers,
-                                 datasets (its large logs are drawn by clv's samplers)
+                                 datasets (its large logs are drawn by clv's samplers), spark (scores
+                                 and audience files on Spark)
     floor 2  data and summary    io/ (files, columns, messages, values, loaders), privacy, screening,
-                                 ids, summary, summary_sql, txlog, period_summary, spark (the summary
-                                 run by Spark)
+                                 ids, summary, summary_sql, txlog, period_summary, spark.summary (the
+                                 summary run by Spark)
     floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
                                  units, ledger, exceptions, config, safe, datasets.cdnow and
                                  datasets.simulation
@@ -54,7 +55,7 @@ FLOORS: dict[str, int] = {
     "crmlib.io": 2, "crmlib.io.files": 2, "crmlib.io.columns": 2, "crmlib.io.messages": 2,
     "crmlib.io.values": 2, "crmlib.io.loaders": 2,
     "crmlib.privacy": 2, "crmlib.screening": 2, "crmlib.ids": 2, "crmlib.summary": 2,
-    "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark": 2,
+    "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark.summary": 2,
     # floor 3: models and the customer table
     "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._data": 3, "crmlib.clv.beta_geo": 3,
     "crmlib.clv.beta_geo_beta_binom": 3, "crmlib.clv.describe": 3, "crmlib.clv.gamma_gamma": 3,
@@ -67,6 +68,8 @@ FLOORS: dict[str, int] = {
     "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
+    # customer scores and audience files on Spark (the package re-exports them with the summary)
+    "crmlib.spark": 3, "crmlib.spark.scores": 3, "crmlib.spark.exports": 3,
     # floor 4: report words and plots
     "crmlib.words": 4, "crmlib.words.check": 4, "crmlib.words.notebooks": 4, "crmlib.words.page": 4,
     "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.overview": 4, "crmlib.words.quality": 4,

@@ -13,9 +13,9 @@ from crmlib.rfm.limits import RecencyLimits, limits_of, named_cuts
 from crmlib.rfm.profile import SingleCohort, migration, profile, rf_grid, single_cohort
 from crmlib.rfm.scores import (
     DEFAULT_LIMITS, SCHEME_COLUMNS, SCHEME_NAMES, SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, check_scheme,
-    default_scheme, playbook, scheme_for, score, segment, spend_column, thresholds_of,
+    cut_points_of_counts, default_scheme, mean_spend, playbook, scheme_for, score, segment, spend_column, thresholds_of,
 )
 
 __all__ = ["SingleCohort", "single_cohort", "WINBACK_ACTIONS", "value_playbook", "DEFAULT_LIMITS", "RFMClusters", "RFMScale", "RecencyLimits", "SCHEME_COLUMNS", "SCHEME_NAMES", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
-           "check_scheme", "cluster", "cluster_or_reason", "days_since_last", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
+           "check_scheme", "cut_points_of_counts", "mean_spend", "cluster", "cluster_or_reason", "days_since_last", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
            "segment", "spend_column", "thresholds_of"]
