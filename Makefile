@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test check lint lab bench bench-summary messages clean
+.PHONY: setup system-deps demo test check lint lab bench bench-summary bench-spark messages clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,10 @@ bench: setup
 # DuckDB query, lifetimes (its own venv, see benchmarks/bench_summary.py) and Spark local[2] at 10M.
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
+
+# crmlib.spark.customer_table on Spark local[2] beside crmlib.customer_table on DuckDB, on a 10M-row log
+bench-spark: setup
+	$(BIN)/python benchmarks/bench_spark.py --rows 10000000
 
 # The words of the pages (crmlib/words/) -> crmlib/locale/crmlib.pot -> the hi and bn catalogues
 # (a changed English message turns fuzzy there until its translation is checked) -> compiled .mo files,

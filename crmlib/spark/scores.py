@@ -52,6 +52,16 @@ class SparkCustomerTable:
 
     table: object
     attrs: dict = field(default_factory=dict)
+    cached: list = field(default_factory=list, repr=False)  # Spark frames the table is computed from
+    views: list = field(default_factory=list, repr=False)
+
+    def release(self) -> None:
+        """Free what Spark keeps for the table (cached frames, temporary views) once it is written;
+        the table is then computed again from the transactions if used."""
+        for frame in self.cached:
+            frame.unpersist()
+        for name in self.views:
+            self.table.sparkSession.catalog.dropTempView(name)
 
     def to_pandas(self) -> pd.DataFrame:
         """The table collected into pandas, indexed and typed as the pandas path's (small data only)."""
@@ -133,14 +143,16 @@ def _ranked_deciles(F, table, n: int):
     as pandas ranks a table sorted by customer) from a distributed sort and each partition's offset."""
     from pyspark.sql.types import DoubleType
 
-    ordered = (table.orderBy(F.desc("clv"), F.asc("customer_id"))
+    order = [F.desc("clv"), F.asc("customer_id")]
+    parts = table.sparkSession.sparkContext.defaultParallelism  # a few large sorted ranges, one per core
+    ordered = (table.repartitionByRange(parts, *order).sortWithinPartitions(*order)
                .withColumn("_row", F.monotonically_increasing_id())
                .withColumn("_part", F.spark_partition_id()).cache())
-    parts = ordered.groupBy("_part").agg(F.count(F.lit(1)).alias("n"), F.min("_row").alias("first")).toPandas()
-    parts = parts.sort_values("_part")
-    parts["offset"] = parts["n"].cumsum() - parts["n"]
+    counts = ordered.groupBy("_part").agg(F.count(F.lit(1)).alias("n"), F.min("_row").alias("first")).toPandas()
+    counts = counts.sort_values("_part")
+    counts["offset"] = counts["n"].cumsum() - counts["n"]
     spark = table.sparkSession
-    offsets = F.broadcast(spark.createDataFrame(parts[["_part", "first", "offset"]]))
+    offsets = F.broadcast(spark.createDataFrame(counts[["_part", "first", "offset"]]))
     ranked = ordered.join(offsets, "_part").withColumn(
         "_rank", (F.col("_row") - F.col("first") + F.col("offset") + 1).cast("double"))
 
@@ -181,7 +193,7 @@ def customer_table(df, *, observation_end=None, freq: str = "W", bins: int = 5, 
     last = spark.sql(f"SELECT MAX(day) AS last FROM {view}").first()["last"]
     end_day, cal_day = summary_sql.periods(observation_end, None, last)
     customers = spark.sql(summary_sql.customers_sql(view, end_day=end_day, cal_day=cal_day, unit_days=1.0,
-                                                    holdout=False))
+                                                    holdout=False)).cache()
     customers.createOrReplaceTempView(customers_view)
     counts = spark.sql(summary_sql.LEDGER_COUNTS_SQL.format(customers=customers_view)).first().asDict()
     ledger = summary_sql.summary_ledger(counts, source=SOURCE, end_day=end_day, cal_day=cal_day)
@@ -191,11 +203,9 @@ def customer_table(df, *, observation_end=None, freq: str = "W", bins: int = 5, 
                     F.col("T").alias("T_days"), "monetary_value")
             .join(revenue, "customer_id", "left").fillna(0.0, subset=["revenue"])
             .withColumn("mean_spend", rfm.mean_spend(F.col("revenue"), F.col("frequency").cast("double")))
+            .coalesce(spark.sparkContext.defaultParallelism)  # a few large tasks: each Python task costs
             .cache())
     n = days.count()
-    tx.unpersist()
-    for name in (view, customers_view):  # the plans above are resolved: the views are no longer needed
-        spark.catalog.dropTempView(name)
     if n == 0:
         raise DataError("crmlib.spark.customer_table: no customer has a purchase day up to the observation end.")
     scale = _thresholds(F, days, bins, n)
@@ -231,6 +241,10 @@ def customer_table(df, *, observation_end=None, freq: str = "W", bins: int = 5, 
             schema += ", expected_spend double, clv double"
             attrs["clv_note"] = value_note(chosen, spend_model, attrs["horizon"], freq, annual_discount, free) + "."
     table = joined.mapInPandas(_scorer(freq, bins, scheme, scale, spend_model), schema)
+    cached = [tx, customers, days]
     if spend_model is not None:
-        table, _ = _ranked_deciles(F, table, n)
-    return SparkCustomerTable(table=table, attrs=attrs)
+        table = table.cache()  # sorted for the deciles: computed once
+        cached.append(table)
+        table, ordered = _ranked_deciles(F, table, n)
+        cached.append(ordered)
+    return SparkCustomerTable(table=table, attrs=attrs, cached=cached, views=[view, customers_view])
