@@ -13,7 +13,13 @@ collect_ignore = ["crmlib/__main__.py"]
 @pytest.fixture(scope="session")
 def spark():
     """One local Spark session (2 cores, UTC) for every Spark test: starting one costs seconds."""
+    import os
+    import sys
+
     from pyspark.sql import SparkSession
+
+    # Python workers (pandas UDFs of crmlib.spark.customer_table) run this interpreter, with crmlib
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
     session = (SparkSession.builder.master("local[2]").appName("crmlib-tests")
                .config("spark.ui.enabled", "false")

@@ -6,8 +6,9 @@ Run from the repository root (``make bench-summary`` runs the first line):
     .venv/bin/python benchmarks/bench_summary.py --rows 1000000 10000000 100000000
     .venv/bin/python benchmarks/bench_summary.py --rows 1000000 --no-lifetimes --no-spark   # a quick look
 
-Logs are written once by ``crmlib.datasets.make_transactions(rows, path, seed=12)`` (in chunks) to
-``--dir`` (default /tmp/large-bench, outside the repository). Each method runs in its own subprocess,
+Logs are written once by ``crmlib.datasets.make_transactions(rows, path, seed=12)`` (in chunks; customers
+drawn from BG/NBD and Gamma-Gamma with the CDNOW parameters) to ``--dir`` (default /tmp/large-bench,
+outside the repository; files ``bgnbd_log_<rows>.parquet``, so logs of the older generator are not reused). Each method runs in its own subprocess,
 so that its peak memory (``ru_maxrss``, which includes the interpreter and imports, about 0.1-0.2 GB)
 is its own; wall time covers reading the file and summarising, not the imports:
 
@@ -135,7 +136,8 @@ def report(results: dict, loads: list[float], command: str, floors: dict | None 
     lines = [START, "## RFM summary of a large Parquet log (issue 12)", "",
              f"`{command}` on {datetime.date.today()}, {machine()}; duckdb {duckdb.__version__}, pandas "
              f"{pd.__version__}, Python {platform.python_version()}; lifetimes 0.11.3 in its own venv (numpy 1.26, "
-             f"pandas 1.5). Logs: `make_transactions(rows, seed=12)`, about one customer per 9 rows, weeks. "
+             f"pandas 1.5). Logs: `make_transactions(rows, seed=12)`: customers who buy and drop out as BG/NBD "
+             f"says, with the CDNOW parameters (about 2.3 rows per customer), weeks. "
              f"1-minute load average during the runs: {min(loads):.1f} to {max(loads):.1f} (2 cores; other "
              "sessions shared the machine, so times are inflated by up to the load above 1). One run per "
              "method and size, each in its own subprocess; peak memory includes the interpreter and imports.", "",
@@ -186,7 +188,7 @@ def main() -> None:
     if not args.no_lifetimes and not lifetimes_ok:
         print(f"lifetimes left out: no python at {args.lifetimes_python}", flush=True)
     for rows in args.rows:
-        path = args.dir / f"log_{rows}.parquet"
+        path = args.dir / f"bgnbd_log_{rows}.parquet"  # logs of the BG/NBD generator (issue 24.6)
         if not path.exists():
             args.dir.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()

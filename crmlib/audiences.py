@@ -244,6 +244,35 @@ def export_audiences(customers: pd.DataFrame | None, segments: pd.Series, direct
     return pd.DataFrame(rows)
 
 
+def user_data_rows(scored: pd.DataFrame, segments: pd.Series, customers: pd.DataFrame | None = None,
+                   last_purchase: pd.Series | None = None, clv: pd.Series | None = None,
+                   key: str | bytes | None = None) -> pd.DataFrame:
+    """The rows of :func:`user_data_import` for the customers of ``scored``, in their order, unchecked
+    and unsorted: an engine that writes the file in parts (Spark) builds each part with this."""
+    idx = pd.Index(scored.index.astype(str), name="customer_id")
+    seg = pd.Series(segments)
+    seg.index = seg.index.astype(str)
+    out = pd.DataFrame({
+        "user_id": np.asarray(privacy.pseudonymise(pd.Series(idx), key=key), dtype=object),
+        "segment": seg.reindex(idx).astype(object).to_numpy(),
+        "r_score": scored["R"].to_numpy(dtype="int64"),
+        "f_score": scored["F"].to_numpy(dtype="int64"),
+        "m_score": scored["M"].to_numpy(dtype="int64"),
+    })
+    if last_purchase is not None:
+        lp = pd.Series(pd.to_datetime(pd.Series(last_purchase)))
+        lp.index = lp.index.astype(str)
+        out["last_purchase_date"] = lp.reindex(idx).dt.strftime("%Y-%m-%d").to_numpy()
+    if customers is not None and "loyalty_tier" in customers.columns:
+        tiers = _customer_table(customers, "loyalty_tier")
+        out["loyalty_tier"] = tiers.reindex(idx).to_numpy()
+    if clv is not None:
+        c = pd.to_numeric(pd.Series(clv), errors="coerce")
+        c.index = c.index.astype(str)
+        out["predicted_clv"] = c.reindex(idx).round(2).to_numpy()
+    return out
+
+
 def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = None,
                      customers: pd.DataFrame | None = None, last_purchase: pd.Series | None = None,
                      clv: pd.Series | None = None, key: str | bytes | None = None) -> pd.DataFrame:
@@ -266,26 +295,7 @@ def user_data_import(scored: pd.DataFrame, path, segments: pd.Series | None = No
     idx = pd.Index(scored.index.astype(str), name="customer_id")
     if idx.has_duplicates:
         raise DataError(f"scored: duplicate customer ids {list(idx[idx.duplicated()][:5])}; one row per customer.")
-    seg = pd.Series(segments)
-    seg.index = seg.index.astype(str)
-    out = pd.DataFrame({
-        "user_id": np.asarray(privacy.pseudonymise(pd.Series(idx), key=key), dtype=object),
-        "segment": seg.reindex(idx).astype(object).to_numpy(),
-        "r_score": scored["R"].to_numpy(dtype="int64"),
-        "f_score": scored["F"].to_numpy(dtype="int64"),
-        "m_score": scored["M"].to_numpy(dtype="int64"),
-    })
-    if last_purchase is not None:
-        lp = pd.Series(pd.to_datetime(pd.Series(last_purchase)))
-        lp.index = lp.index.astype(str)
-        out["last_purchase_date"] = lp.reindex(idx).dt.strftime("%Y-%m-%d").to_numpy()
-    if customers is not None and "loyalty_tier" in customers.columns:
-        tiers = _customer_table(customers, "loyalty_tier")
-        out["loyalty_tier"] = tiers.reindex(idx).to_numpy()
-    if clv is not None:
-        c = pd.to_numeric(pd.Series(clv), errors="coerce")
-        c.index = c.index.astype(str)
-        out["predicted_clv"] = c.reindex(idx).round(2).to_numpy()
+    out = user_data_rows(scored, segments, customers, last_purchase, clv, key)
     bad = [c for c in out.columns if not DIMENSION_NAME.match(c)]
     if bad:  # only reachable if the column list above is edited
         raise DataError(f"columns {bad} are not valid custom dimension names (letter first, letters, digits, _; <= 40).")

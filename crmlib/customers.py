@@ -67,8 +67,18 @@ def value_deciles(values: pd.Series, n: int = 10) -> pd.Series:
     v = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
     known = v.dropna()
     rank = known.rank(method="first", ascending=False)
-    decile = np.ceil(rank * n / len(known)) if len(known) else rank
+    decile = decile_of_rank(rank, len(known), n) if len(known) else rank
     return decile.reindex(v.index).astype("Int64").rename("clv_decile")
+
+
+def decile_of_rank(rank, total: int, n: int = 10):
+    """The group (1..n) of the value ranked ``rank`` (1 = the highest) among ``total``; an engine
+    that ranks the customers itself (Spark) calls this on its ranks.
+
+    >>> decile_of_rank(np.array([1.0, 2.0, 3.0]), 3, n=3).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    return np.ceil(rank * n / total)
 
 
 def clv_deciles(values: pd.Series) -> pd.DataFrame:
@@ -146,7 +156,7 @@ def choose_model(summary: pd.DataFrame, model: str | None = "auto"):
         return None, f"No transaction model was asked for (model=None), so {_PREDICTIONS}.", \
             pd.DataFrame(columns=COMPARISON_COLUMNS).rename_axis("model")
     names = TRANSACTION_MODELS if model == "auto" else (model,)
-    data = fittable(summary)[["frequency", "recency", "T"]]
+    data = fittable(summary)[["frequency", "recency", "T", *_weight(summary)]]
     fitted, failed = {}, {}
     for name in names:
         try:
@@ -158,14 +168,20 @@ def choose_model(summary: pd.DataFrame, model: str | None = "auto"):
     return (fitted[best] if best else None), _reason(model, best, comparison, failed), comparison
 
 
+def _weight(summary: pd.DataFrame) -> list[str]:
+    """``["weight"]`` when the rows are distinct histories with a count each (as Spark sends them)."""
+    return ["weight"] if "weight" in summary.columns else []
+
+
 def fit_spend(summary: pd.DataFrame):
-    """Gamma-Gamma fitted on the repeat buyers who paid (:func:`crmlib.clv.spend_data`).
+    """Gamma-Gamma fitted on the repeat buyers who paid (:func:`crmlib.clv.spend_data`); rows with a
+    ``weight`` column count that many customers each.
 
     Returns ``(fitted model or None, repeat buyers left out for paying nothing, reason it failed)``.
     """
     paying, free = spend_data(summary)
     try:
-        spend = clv.GammaGamma().fit(paying[["frequency", "monetary_value"]])
+        spend = clv.GammaGamma().fit(paying[["frequency", "monetary_value", *_weight(summary)]])
         spend.expected_spend(paying.head(1))  # refuses q <= 1 (an infinite mean spend)
     except (ConvergenceError, DataError) as err:
         return None, free, f"the Gamma-Gamma spend model could not be fitted ({_why('GammaGamma', err)})"
@@ -197,7 +213,15 @@ def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.D
     """Summary in ``freq`` with spend, days since the last purchase, scores and segment."""
     units.check(freq)
     days = spend_summary(transactions, observation_end=observation_end)
-    scored = rfm.score(days, bins=bins)
+    return scored_table(days, freq, bins, scheme)
+
+
+def scored_table(days: pd.DataFrame, freq: str, bins: int = 5, scheme=None, thresholds=None) -> pd.DataFrame:
+    """The summary in days with spend (:func:`spend_summary`) as the table's first columns: in
+    ``freq``, with days since the last purchase, R, F, M, RFM and the segment. ``thresholds`` (an
+    :class:`crmlib.rfm.RFMScale` learnt on all customers) scores a part of them on the scale of all,
+    as Spark does batch by batch."""
+    scored = rfm.score(days, bins=bins, thresholds=thresholds)
     if scheme is not None and not isinstance(scheme, pd.DataFrame):
         scheme = pd.DataFrame(scheme, columns=list(rfm.SCHEME_COLUMNS))
     out = days.copy()  # the same division rfm_summary(freq=freq) makes: equal to the last bit

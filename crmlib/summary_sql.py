@@ -135,30 +135,47 @@ ORDER BY customer_id
 """
 
 
-def summary_frame(customers: pd.DataFrame, *, source: str, freq: str, end_day: int, cal_day: int,
-                  calibration_end) -> pd.DataFrame:
-    """The canonical summary and its ledger from the per-customer table of :func:`customers_sql`."""
+#: SQL of the counts :func:`summary_ledger` needs, over the relation of :func:`customers_sql`.
+LEDGER_COUNTS_SQL = """SELECT COUNT(*) AS customers, COALESCE(SUM(late_days), 0) AS late,
+    SUM(CASE WHEN buy_days > 0 THEN 1 ELSE 0 END) AS buyers,
+    SUM(CASE WHEN buy_days = 0 AND bought > 0 THEN 1 ELSE 0 END) AS net,
+    SUM(CASE WHEN cal_days > 0 THEN 1 ELSE 0 END) AS kept FROM {customers}"""
+
+
+def summary_ledger(counts: dict, *, source: str, end_day: int, cal_day: int) -> Ledger:
+    """The summary's ledger from the counts of customers (``customers, late, buyers, net, kept``:
+    see :data:`LEDGER_COUNTS_SQL`), so an engine that keeps the customers can send only these."""
     end, cal_end = to_timestamp(end_day), to_timestamp(cal_day)
-    ledger = Ledger(source=source, table="rfm summary", rows_read=len(customers))
-    late = int(customers["late_days"].sum())
+    ledger = Ledger(source=source, table="rfm summary", rows_read=int(counts["customers"]))
+    late = int(counts["late"])
     if late:
         ledger.notes.append(f"{late} customer-days after observation end {end.date()} left out")
     from crmlib.io import NO_PURCHASE_DAY
 
-    buyers = int((customers["buy_days"] > 0).sum())
-    net = int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum())
+    buyers, net = int(counts["buyers"]), int(counts["net"])
     reason, detail = NO_PURCHASE_DAY["net"]
     ledger.add(reason, net, action="dropped", detail=detail, fields={"customers": net})
-    ledger.add("no purchase day", len(customers) - buyers - net, action="dropped",
+    ledger.add("no purchase day", int(counts["customers"]) - buyers - net, action="dropped",
                detail="only returns, or only transactions after observation end")
-    kept = customers[customers["cal_days"] > 0]
-    ledger.add("first purchase after calibration end", buyers - len(kept), action="dropped",
+    ledger.add("first purchase after calibration end", buyers - int(counts["kept"]), action="dropped",
                detail="not yet a customer on {date}", fields={"date": cal_end.date()})
+    return ledger
+
+
+def summary_frame(customers: pd.DataFrame, *, source: str, freq: str, end_day: int, cal_day: int,
+                  calibration_end) -> pd.DataFrame:
+    """The canonical summary and its ledger from the per-customer table of :func:`customers_sql`."""
+    kept = customers[customers["cal_days"] > 0]
+    counts = {"customers": len(customers), "late": int(customers["late_days"].sum()),
+              "buyers": int((customers["buy_days"] > 0).sum()),
+              "net": int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum()), "kept": len(kept)}
+    ledger = summary_ledger(counts, source=source, end_day=end_day, cal_day=cal_day)
+    cal_end = to_timestamp(cal_day)
     columns = dict(_OUTPUT)
     if calibration_end is not None:
         columns.update(_HOLDOUT)
     out = kept.astype({"customer_id": "string", **columns}).set_index("customer_id")[list(columns)]
-    out.attrs.update(freq=freq, observation_end=end, calibration_end=cal_end if calibration_end is not None else None)
+    out.attrs.update(freq=freq, observation_end=to_timestamp(end_day), calibration_end=cal_end if calibration_end is not None else None)
     return attach(out, ledger)
 
 

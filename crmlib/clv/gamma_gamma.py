@@ -122,12 +122,31 @@ class GammaGamma(BaseModel):
         m = np.where(x > 0, m, 0.0)
         return self._series(p * (v + x * m) / (p * x + q - 1), data, "expected_spend")
 
+    def _rates(self, rng, n: int) -> np.ndarray:
+        """Each customer's spend rate ``nu ~ Gamma(q, v)``: a purchase of theirs is ``Gamma(p, nu)``."""
+        _, q, v = self._p()
+        return rng.gamma(q, 1.0 / v, int(n))
+
     def sample(self, n: int, seed: int | None = 0, frequency=5) -> pd.DataFrame:
         """Simulate ``n`` customers' ``monetary_value`` given ``frequency`` (a number or n values)."""
         p, q, v = self._p()
         rng = np.random.default_rng(seed)
         x = np.broadcast_to(np.asarray(frequency, dtype=float), (int(n),)).copy()
-        nu = rng.gamma(q, 1.0 / v, int(n))
+        nu = self._rates(rng, n)
         mean = np.where(x > 0, rng.gamma(np.maximum(p * x, 1e-300), 1.0 / (np.maximum(x, 1) * nu)), 0.0)
         return pd.DataFrame({"frequency": x, "monetary_value": mean},
                             index=pd.RangeIndex(int(n), name="customer_id"))
+
+    def sample_purchases(self, counts, seed=0) -> np.ndarray:
+        """The amount of every purchase of customers who make ``counts`` purchases each: one spend
+        rate per customer, then ``Gamma(p, nu)`` per purchase; the amounts of customer 0 come first.
+        ``seed`` is a seed or a ``numpy.random.Generator`` (drawn from, not copied).
+
+        >>> GammaGamma.from_params(p=6.25, q=3.74, v=15.44).sample_purchases([2, 0, 1], seed=1).shape
+        (3,)
+        """
+        p = self._p()[0]
+        rng = np.random.default_rng(seed)
+        counts = np.asarray(counts, dtype="int64")
+        nu = self._rates(rng, counts.size)
+        return rng.gamma(p, 1.0 / np.repeat(nu, counts))

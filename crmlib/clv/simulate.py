@@ -59,7 +59,9 @@ def simulate_log(model, n: int, T=52.0, seed: int | None = 0) -> pd.DataFrame:
     purchase), ``T`` (the customer's observation length) and ``alive`` (active at ``T``).
 
     ``model`` is a fitted (or :meth:`from_params`) BetaGeo, ModifiedBetaGeo or ParetoNBD; ``T`` a
-    number or one value per customer. Rows are sorted by customer and time.
+    number or one value per customer; ``seed`` a seed or a ``numpy.random.Generator`` (drawn from,
+    so that a caller can simulate batch after batch from one stream). Rows are sorted by customer
+    and time.
 
     >>> from crmlib.clv import BetaGeo
     >>> log = simulate_log(BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426), 3, T=39.0, seed=1)

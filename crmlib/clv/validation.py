@@ -107,8 +107,9 @@ def tracking_inputs(transactions, freq: str = "W", start=None, end=None, custome
     unit = pd.Timedelta(days=units.days(units.check(freq, "tracking_inputs: freq")))
     days = purchase_days(transactions)  # crmlib.purchases: the one purchase-day rule
     days = days.loc[days["is_purchase"], ["customer_id", "day"]].rename(columns={"day": "date"})
-    start = pd.Timestamp(start) if start is not None else days["date"].min()
-    end = pd.Timestamp(end) if end is not None else days["date"].max()
+    # days, as a TransactionLog counts them: an end of "2024-01-15 18:30" is the day 2024-01-15
+    start = pd.Timestamp(start).normalize() if start is not None else days["date"].min()
+    end = pd.Timestamp(end).normalize() if end is not None else days["date"].max()
     firsts = first_purchases(transactions)
     first = firsts.reindex(days["customer_id"]).to_numpy()
     first_purchase = firsts.sub(start) / unit

@@ -35,11 +35,13 @@ def spend_data(summary: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The customers a Gamma-Gamma spend model can learn from, and how many repeat buyers are not.
 
     Gamma-Gamma needs a positive mean spend per repeat purchase, so repeat buyers whose repeat
-    purchases were all free (``monetary_value`` 0) are left out and counted.
+    purchases were all free (``monetary_value`` 0) are left out and counted (a row with a
+    ``weight`` counts that many customers).
     """
     repeat = summary["frequency"] > 0
     free = repeat & (summary["monetary_value"] <= 0)
-    return summary[repeat & ~free], int(free.sum())
+    count = summary["weight"][free].sum() if "weight" in summary.columns else free.sum()  # distinct rows
+    return summary[repeat & ~free], int(count)
 
 
 def valuation_steps(horizon_days: float, annual_discount: float, freq: str) -> tuple[int, float, float]:

@@ -15,7 +15,6 @@ import pandas as pd
 import seaborn as sns
 
 from crmlib.errors import require_columns
-from crmlib.exceptions import DataError
 from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.words import Words

@@ -11,11 +11,14 @@ from crmlib.rfm.advice import WINBACK_ACTIONS, value_playbook
 from crmlib.rfm.clusters import RFMClusters, cluster, cluster_or_reason, days_since_last
 from crmlib.rfm.limits import RecencyLimits, limits_of, named_cuts
 from crmlib.rfm.profile import SingleCohort, migration, profile, rf_grid, single_cohort
-from crmlib.rfm.scores import SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, score, spend_column, thresholds_of
+from crmlib.rfm.scores import (
+    SUMMARY_COLUMNS, THRESHOLDS_ATTR, RFMScale, add_spend, cut_points_of_counts, mean_spend, score, spend_column,
+    thresholds_of,
+)
 from crmlib.rfm.segments import (
     DEFAULT_LIMITS, SCHEME_COLUMNS, SCHEME_NAMES, check_scheme, default_scheme, playbook, scheme_for, segment,
 )
 
 __all__ = ["SingleCohort", "single_cohort", "WINBACK_ACTIONS", "value_playbook", "DEFAULT_LIMITS", "RFMClusters", "RFMScale", "RecencyLimits", "SCHEME_COLUMNS", "SCHEME_NAMES", "SUMMARY_COLUMNS", "THRESHOLDS_ATTR", "add_spend",
-           "check_scheme", "cluster", "cluster_or_reason", "days_since_last", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
+           "check_scheme", "cut_points_of_counts", "mean_spend", "cluster", "cluster_or_reason", "days_since_last", "default_scheme", "limits_of", "migration", "named_cuts", "playbook", "profile", "rf_grid", "scheme_for", "score",
            "segment", "spend_column", "thresholds_of"]

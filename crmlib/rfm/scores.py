@@ -145,15 +145,30 @@ def _band_reversed(cuts: np.ndarray, s: int) -> str:
 
 def _cut_points(values: np.ndarray, bins: int) -> np.ndarray:
     """``bins - 1`` ascending cut points: each bin takes the next 1/(bins left) of the rest, ties kept."""
-    rest = np.sort(values)
-    cuts = []
+    return cut_points_of_counts(*np.unique(np.asarray(values, dtype=float), return_counts=True), bins)
+
+
+def cut_points_of_counts(values: np.ndarray, counts: np.ndarray, bins: int) -> np.ndarray:
+    """:func:`_cut_points` of the values ``values`` (distinct, ascending) held ``counts`` times each:
+    the same cut points from a table of distinct values, as an engine that keeps the customers
+    (Spark) sends it. Each cut is the ``1/(bins left)`` quantile of the rest (numpy's
+    ``inverted_cdf``: the value at 1-based position ``ceil(n / left)`` of the ``n`` sorted values left).
+
+    >>> cut_points_of_counts(np.array([0.0, 1.0, 2.0]), np.array([6, 2, 2]), 3).tolist()
+    [0.0, 1.0]
+    """
+    values = np.asarray(values, dtype=float)
+    cum = np.cumsum(np.asarray(counts, dtype="int64"))
+    cuts, taken = [], 0  # taken: how many values lie at or below the last cut
     for left in range(bins, 1, -1):
-        if rest.size == 0:
+        n = int(cum[-1]) - taken if cum.size else 0
+        if n <= 0:
             cuts.append(np.inf)
             continue
-        q = np.quantile(rest, 1.0 / left, method="inverted_cdf")
-        cuts.append(float(q))
-        rest = rest[rest > q]
+        position = max(int(np.ceil(n * (1.0 / left))), 1)  # 1-based, among the values left
+        k = int(np.searchsorted(cum, taken + position, side="left"))
+        cuts.append(float(values[k]))
+        taken = int(cum[k])
     return np.asarray(cuts, dtype=float)
 
 
@@ -269,5 +284,11 @@ def add_spend(summary: pd.DataFrame, transactions: pd.DataFrame, observation_end
     out = summary.copy()
     revenue.index = revenue.index.astype(str)
     out["revenue"] = revenue.reindex(out.index.astype(str)).fillna(0.0).to_numpy(dtype=float)
-    out["mean_spend"] = out["revenue"] / (out["frequency"].astype(float) + 1.0)
+    out["mean_spend"] = mean_spend(out["revenue"], out["frequency"].astype(float))
     return out
+
+
+def mean_spend(revenue, frequency):
+    """Mean spend per purchase day, first one included: ``revenue / (frequency + 1)``. Written
+    with operators only, so pandas Series and Spark columns compute it alike."""
+    return revenue / (frequency + 1.0)

@@ -173,6 +173,15 @@ def test_tracking_inputs_count_months_of_30_436875_days():
         tracking_inputs(tx, freq="Q")
 
 
+def test_tracking_inputs_end_with_a_time_of_day_counts_periods_up_to_its_day():
+    """An end given with a time of day (a log's last timestamp minus 30 days) means its day, as for a
+    TransactionLog: 14 days after the start are 2 weeks, not 3 (it counted a period past the end)."""
+    tx = pd.DataFrame({"customer_id": ["a", "a", "a"],
+                       "date": pd.to_datetime(["2024-01-01 09:00", "2024-01-05 10:00", "2024-01-15 22:00"])})
+    _, actual = tracking_inputs(tx, freq="W", end="2024-01-15 18:30")
+    assert list(actual.index) == [1, 2] and list(actual) == [1, 1]
+
+
 def test_holdout_check_counts_customers_whose_first_purchase_is_the_calibration_end_day():
     """Issue 19 finding 6: customers who first bought on the calibration end day (T = 0) are known
     at the calibration end, so their holdout purchases count (CDNOW's page said 675 where 694 is
