@@ -3,7 +3,7 @@
 ::
 
     floor 6  command line        cli, __main__
-    floor 5  reports             reports/ (runner, inputs, checks, params, kernels, files, record,
+    floor 5  reports             reports/ (runner, execute, results, inputs, checks, params, kernels, files, record,
                                  safety, tables, html: page / index / redact)
     floor 4  words and plots     words/, formats, plots/, indic_fonts, findings, segment_words,
                                  overview
@@ -81,6 +81,7 @@ FLOORS: dict[str, int] = {
     "crmlib.reports.html": 5, "crmlib.reports.page": 5, "crmlib.reports.index": 5, "crmlib.reports.redact": 5,
     "crmlib.reports.inputs": 5, "crmlib.reports.kernels": 5, "crmlib.reports.params": 5,
     "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
+    "crmlib.reports.execute": 5, "crmlib.reports.results": 5,
     # floor 6: command line
     "crmlib.cli": 6, "crmlib.__main__": 6,
 }

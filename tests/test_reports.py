@@ -33,8 +33,9 @@ from crmlib.reports import (
     run_reports,
     update_index,
 )
+from crmlib.reports.kernels import _base_kernel_manager_class
 from crmlib.reports.params import coerce, combinations
-from crmlib.reports.runner import ReportResult, _base_kernel_manager_class
+from crmlib.reports.runner import ReportResult
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 TINY = NOTEBOOKS / "tiny.ipynb"
