@@ -9,6 +9,41 @@ import pytest
 
 collect_ignore = ["crmlib/__main__.py"]
 
+#: Session fixtures that cost seconds to minutes: under pytest-xdist (``make test`` runs ``-n 2 --dist
+#: loadgroup``) every test using one runs on the same worker, so each is built once per run.
+SHARED_RUNS = ("demo_suite", "spark")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist's loadgroup, keep tests that share an expensive fixture on one worker.
+
+    A test using a fixture of :data:`SHARED_RUNS` joins that fixture's group; a test using a
+    module-scoped fixture of its own file joins its file's group (a module fixture built on two
+    workers would run twice). The demo suite's group is sent first, being the longest."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = _shared_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: 0 if any(m.args[:1] == ("demo_suite",) for m in item.iter_markers("xdist_group"))
+               else 1)
+
+
+def _shared_group(item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    names = set(info.name2fixturedefs)
+    for name in SHARED_RUNS:
+        if name in names:
+            return name
+    for defs in info.name2fixturedefs.values():
+        if defs and defs[-1].scope == "module" and str(getattr(defs[-1], "baseid", "")).startswith("tests"):
+            return item.nodeid.split("::")[0]
+    return None
+
 
 @pytest.fixture(scope="session")
 def spark():
