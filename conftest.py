@@ -21,14 +21,25 @@ def pytest_collection_modifyitems(config, items):
     A test using a fixture of :data:`SHARED_RUNS` joins that fixture's group; a test using a
     module-scoped fixture of its own file joins its file's group (a module fixture built on two
     workers would run twice). The demo suite's group is sent first, being the longest."""
-    if not config.pluginmanager.hasplugin("xdist"):
+    if not (config.pluginmanager.hasplugin("xdist") and config.getvalue("loadgroup")):
         return
     for item in items:
         group = _shared_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: 0 if any(m.args[:1] == ("demo_suite",) for m in item.iter_markers("xdist_group"))
-               else 1)
+        if group and "@" not in item.nodeid.rpartition("]")[2]:
+            _set_nodeid(item, f"{item.nodeid}@{group}")
+    items.sort(key=lambda item: 0 if item.nodeid.endswith("@demo_suite") else 1)
+
+
+def _set_nodeid(item, nodeid: str) -> None:
+    """What an ``xdist_group`` mark does: loadgroup sends tests whose node id ends in the same
+    ``@group`` to one worker. xdist 3.8 writes ``item._nodeid``, which pytest 9 no longer reads (the
+    id lives in ``item._id``), so its marks group nothing there; this sets whichever exists."""
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    else:
+        item._nodeid = nodeid
 
 
 def _shared_group(item) -> str | None:
