@@ -21,7 +21,7 @@ def pytest_collection_modifyitems(config, items):
     A test using a fixture of :data:`SHARED_RUNS` joins that fixture's group; a test using a
     module-scoped fixture of its own file joins its file's group (a module fixture built on two
     workers would run twice). The demo suite's group is sent first, being the longest."""
-    if not (config.pluginmanager.hasplugin("xdist") and config.getvalue("loadgroup")):
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
         return
     for item in items:
         group = _shared_group(item)
@@ -93,9 +93,10 @@ def demo_suite(tmp_path_factory):
     data = datasets.make_crm_dataset(n_customers=800, seed=7)
     paths = data.write(root / "data")
     out = root / "reports"
-    batch = reports.run_reports([name for name, _ in DEMO_REPORTS], out_dir=out,
-                                inputs={k: str(v) for k, v in paths.items()}, jobs=2)
-    cdnow = reports.run_reports(["segments"], out_dir=out / "cdnow", params={"dataset": ["cdnow_master"]}, jobs=1)
+    batch, cdnow = reports.run_suites([  # as crmlib demo runs them: one pool of two kernels for both batches
+        {"names": [name for name, _ in DEMO_REPORTS], "out_dir": out, "inputs": {k: str(v) for k, v in paths.items()}},
+        {"names": ["segments"], "out_dir": out / "cdnow", "params": {"dataset": ["cdnow_master"]}},
+    ], jobs=2)
     pages = ([out / "index.html"] + [r.html_path for r in batch.reports]
              + [out / "cdnow" / "index.html"] + [r.html_path for r in cdnow.reports])
     return SimpleNamespace(data=data, batch=batch, cdnow=cdnow, out=out, pages=pages)

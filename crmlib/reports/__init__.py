@@ -27,7 +27,7 @@ _WHERE = {
     "RECORD_MIME": "record", "read_records": "record", "record": "record",
     "Inputs": "inputs", "load_inputs": "inputs",
     "BatchResult": "runner", "Interrupted": "runner", "ReportResult": "runner",
-    "run_reports": "runner", "update_index": "runner",
+    "run_reports": "runner", "run_suites": "runner", "update_index": "runner",
 }
 
 

@@ -91,14 +91,38 @@ def run_reports(
     index is updated (see the module docstring).
     """
     with _sigterm_interrupts():
-        plans = plan_reports(names, params=params, grid=grid, inputs=inputs, options=options)
-        check_inputs(_input_files(plans), blank_amounts=blank_amounts)
-        out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
-        warning = default_key_warning()
-        if warning and warning not in _PRINTED:  # once per process, however many batches it runs
-            _PRINTED.add(warning)
-            print(warning, file=sys.stderr)
-        return _run_batch(plans, Batch(out), jobs, progress, timeout)
+        plans, batch = _prepare(names, out_dir, params, grid, inputs, options, blank_amounts)
+        return _run_batch(plans, batch, jobs, progress, timeout)
+
+
+def run_suites(requests: list[dict[str, Any]], jobs: int = 1, progress: bool | None = None,
+               timeout: float | None = None) -> list[BatchResult]:
+    """Several batches, each into its own folder with its own index, run by one pool of ``jobs`` kernels.
+
+    ``requests``: one mapping per batch of :func:`run_reports`' arguments (``names``, ``out_dir``,
+    ``params``, ``grid``, ``inputs``, ``options``, ``blank_amounts``). Every request is checked before
+    any kernel starts; the reports of all batches then share the ``jobs`` kernels in the order given, so
+    a core freed by one batch takes the next report of another instead of idling until the first batch
+    ends (``crmlib demo``: the five demo reports and the CDNOW page). Returns one
+    :class:`BatchResult` per request. Ctrl-C or SIGTERM stop every batch (:class:`Interrupted`, whose
+    ``batch`` holds the reports of all of them).
+    """
+    with _sigterm_interrupts():
+        prepared = [_prepare(r["names"], r.get("out_dir"), r.get("params"), r.get("grid"), r.get("inputs"),
+                             r.get("options"), r.get("blank_amounts", "drop")) for r in requests]
+        return _run_batches(prepared, jobs, progress, timeout)
+
+
+def _prepare(names, out_dir, params, grid, inputs, options, blank_amounts) -> tuple[list[ReportPlan], Batch]:
+    """Plan and check a request (no kernel started); say once per process when pseudonyms use the public key."""
+    plans = plan_reports(names, params=params, grid=grid, inputs=inputs, options=options)
+    check_inputs(_input_files(plans), blank_amounts=blank_amounts)
+    out = check_out_dir(out_dir if out_dir is not None else config.reports_dir())
+    warning = default_key_warning()
+    if warning and warning not in _PRINTED:  # once per process, however many batches it runs
+        _PRINTED.add(warning)
+        print(warning, file=sys.stderr)
+    return plans, Batch(out)
 
 
 def _input_files(plans: list[ReportPlan]) -> dict[str, set[Path]]:
@@ -130,71 +154,95 @@ def _sigterm_interrupts():
 
 
 def _run_batch(plans: list[ReportPlan], batch: Batch, jobs: int, progress: bool | None, timeout) -> BatchResult:
+    return _run_batches([(plans, batch)], jobs, progress, timeout)[0]
+
+
+def _run_batches(batches: list[tuple[list[ReportPlan], Batch]], jobs: int, progress: bool | None,
+                 timeout) -> list[BatchResult]:
+    """Run the plans of every batch with ``jobs`` report threads taking them from one queue in order."""
     from tqdm.auto import tqdm
 
-    out, results = batch.out, {}
+    results: dict[tuple[int, str], ReportResult] = {}
     todo: queue.SimpleQueue = queue.SimpleQueue()
     done: queue.SimpleQueue = queue.SimpleQueue()
-    for plan in plans:
-        todo.put(plan)
+    total = 0
+    for number, (plans, batch) in enumerate(batches):
+        for plan in plans:
+            todo.put((number, plan, batch))
+            total += 1
+    stop = threading.Event()  # set by the first batch stopped: no thread takes another report
 
     def work():  # daemon threads: a stopped batch never waits for a report to finish
-        while not batch.stop.is_set():
+        while not stop.is_set():
             try:
-                plan = todo.get_nowait()
+                number, plan, batch = todo.get_nowait()
             except queue.Empty:
                 return
-            done.put(_run_safely(plan, out, timeout, batch))
+            done.put((number, _run_safely(plan, batch.out, timeout, batch)))
 
-    bar = tqdm(total=len(plans), desc="reports", unit="report", disable=None if progress is None else not progress,
+    bar = tqdm(total=total, desc="reports", unit="report", disable=None if progress is None else not progress,
                file=sys.stderr, dynamic_ncols=True, leave=True)
     papermill_log = logging.getLogger("papermill")
     if _from_report_thread not in papermill_log.filters:
         papermill_log.addFilter(_from_report_thread)
     threads = [threading.Thread(target=work, name=f"{THREAD_PREFIX}{i}", daemon=True)
-               for i in range(max(1, min(int(jobs), len(plans))))]
+               for i in range(max(1, min(int(jobs), total)))]
     try:
         for t in threads:
             t.start()
-        while len(results) < len(plans):
+        while len(results) < total:
             with contextlib.suppress(queue.Empty):
-                result = done.get(timeout=0.2)
-                results[result.stem] = result
+                number, result = done.get(timeout=0.2)
+                results[number, result.stem] = result
                 bar.set_postfix_str(f"{result.stem} {result.status}", refresh=False)
                 bar.update(1)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM through _sigterm_interrupts
         bar.close()
-        raise _stop(batch, threads, plans, results, done, getattr(exc, "signum", signal.SIGINT)) from None
+        stop.set()
+        raise _stop(batches, threads, results, done, getattr(exc, "signum", signal.SIGINT)) from None
     except BaseException:
-        batch.halt()
+        stop.set()
+        for _, batch in batches:
+            batch.halt()
         raise
     finally:
         bar.close()
-    unlisted = list(batch.unlisted)
-    if unlisted:  # the disk was full when they finished: one more try, now that temporary files are gone
+    finished = []
+    for number, (plans, batch) in enumerate(batches):
+        out, unlisted = batch.out, list(batch.unlisted)
+        if unlisted:  # the disk was full when they finished: one more try, now that temporary files are gone
+            with contextlib.suppress(OSError):
+                update_index(out, unlisted)
+                unlisted = []
+        finished.append(BatchResult([results[number, p.stem] for p in plans], out / INDEX, unlisted=len(unlisted)))
+    return finished
+
+
+def _stop(batches, threads, results, done, signum) -> Interrupted:
+    """Kill the kernels, mark the reports caught running as interrupted, and say what was left (the
+    reports of every batch, the index of the first)."""
+    caught = {}
+    for number, (_, batch) in enumerate(batches):
+        caught[number] = batch.halt()
+        for r in caught[number]:
+            r.status = "interrupted"
         with contextlib.suppress(OSError):
-            update_index(out, unlisted)
-            unlisted = []
-    return BatchResult([results[p.stem] for p in plans], out / INDEX, unlisted=len(unlisted))
-
-
-def _stop(batch: Batch, threads, plans, results, done, signum) -> Interrupted:
-    """Kill the kernels, mark the reports caught running as interrupted, and say what was left."""
-    caught = batch.halt()
-    for r in caught:
-        r.status = "interrupted"
-    with contextlib.suppress(OSError):
-        update_index(batch.out, caught)
+            update_index(batch.out, caught[number])
     deadline = time.monotonic() + STOP_GRACE  # let report threads remove their temporary files
     for t in threads:
         t.join(max(0.0, deadline - time.monotonic()))
     with contextlib.suppress(queue.Empty):
         while True:  # reports that finished while the batch was stopping
-            result = done.get_nowait()
-            results.setdefault(result.stem, result)
-    finished = {**{r.stem: r for r in caught}, **{s: r for s, r in results.items() if r.status != "interrupted"}}
-    ordered = [finished[p.stem] for p in plans if p.stem in finished]
-    return Interrupted(signum, BatchResult(ordered, batch.out / INDEX, not_started=len(plans) - len(ordered)))
+            number, result = done.get_nowait()
+            results.setdefault((number, result.stem), result)
+    ordered, planned = [], 0
+    for number, (plans, _) in enumerate(batches):
+        finished = {**{r.stem: r for r in caught[number]},
+                    **{s: r for (n, s), r in results.items() if n == number and r.status != "interrupted"}}
+        ordered += [finished[p.stem] for p in plans if p.stem in finished]
+        planned += len(plans)
+    first = batches[0][1].out / INDEX
+    return Interrupted(signum, BatchResult(ordered, first, not_started=planned - len(ordered)))
 
 
 def _run_safely(plan, out, timeout, batch) -> ReportResult:
@@ -211,5 +259,5 @@ def _run_safely(plan, out, timeout, batch) -> ReportResult:
 __all__ = [
     "INDEX", "KERNEL_ENV", "LOCK", "MANIFEST", "BatchResult", "Interrupted", "ReportResult", "default_key_warning",
     "fingerprint", "index_html", "index_lock", "input_files", "kernels_use_default_key", "run_one",
-    "run_reports", "update_index",
+    "run_reports", "run_suites", "update_index",
 ]
