@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Pass extra pytest options with: make test PYTEST_ARGS="-k rfm"
 PYTEST_ARGS ?=
+# pytest-xdist workers (one per core). Tests sharing an expensive fixture (the demo suite, Spark, a
+# module's report run) are kept on one worker by conftest.py, so each is built once; TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: setup system-deps demo test check lint lab bench bench-summary bench-reports bench-spark messages clean
 
@@ -27,13 +31,13 @@ demo: setup
 	$(BIN)/crmlib demo
 
 test: setup system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax notebooks/teaching
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --nbval-lax notebooks/teaching
 
 # The fast lane (aim: under 60 s on two cores): ruff (configured in pyproject.toml), then every test not marked
 # slow or browser, doctests included. make test runs everything.
 check: lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check crmlib tests conftest.py

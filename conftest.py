@@ -9,6 +9,52 @@ import pytest
 
 collect_ignore = ["crmlib/__main__.py"]
 
+#: Session fixtures that cost seconds to minutes: under pytest-xdist (``make test`` runs ``-n 2 --dist
+#: loadgroup``) every test using one runs on the same worker, so each is built once per run.
+SHARED_RUNS = ("demo_suite", "spark")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist's loadgroup, keep tests that share an expensive fixture on one worker.
+
+    A test using a fixture of :data:`SHARED_RUNS` joins that fixture's group; a test using a
+    module-scoped fixture of its own file joins its file's group (a module fixture built on two
+    workers would run twice). The demo suite's group is sent first, being the longest."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
+        return
+    for item in items:
+        group = _shared_group(item)
+        if group and "@" not in item.nodeid.rpartition("]")[2]:
+            _set_nodeid(item, f"{item.nodeid}@{group}")
+    items.sort(key=lambda item: 0 if item.nodeid.endswith("@demo_suite") else 1)
+
+
+def _set_nodeid(item, nodeid: str) -> None:
+    """What an ``xdist_group`` mark does: loadgroup sends tests whose node id ends in the same
+    ``@group`` to one worker. xdist 3.8 writes ``item._nodeid``, which pytest 9 no longer reads (the
+    id lives in ``item._id``), so its marks group nothing there; this sets whichever exists."""
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    else:
+        item._nodeid = nodeid
+
+
+def _shared_group(item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    names = set(info.name2fixturedefs)
+    for name in SHARED_RUNS:
+        if name in names:
+            return name
+    for defs in info.name2fixturedefs.values():
+        if defs and defs[-1].scope == "module" and str(getattr(defs[-1], "baseid", "")).startswith("tests"):
+            return item.nodeid.split("::")[0]
+    return None
+
 
 @pytest.fixture(scope="session")
 def spark():
@@ -53,9 +99,10 @@ def demo_suite(tmp_path_factory):
     data = datasets.make_crm_dataset(n_customers=800, seed=7)
     paths = data.write(root / "data")
     out = root / "reports"
-    batch = reports.run_reports([name for name, _ in DEMO_REPORTS], out_dir=out,
-                                inputs={k: str(v) for k, v in paths.items()}, jobs=2)
-    cdnow = reports.run_reports(["segments"], out_dir=out / "cdnow", params={"dataset": ["cdnow_master"]}, jobs=1)
+    batch, cdnow = reports.run_suites([  # as crmlib demo runs them: one pool of two kernels for both batches
+        {"names": [name for name, _ in DEMO_REPORTS], "out_dir": out, "inputs": {k: str(v) for k, v in paths.items()}},
+        {"names": ["segments"], "out_dir": out / "cdnow", "params": {"dataset": ["cdnow_master"]}},
+    ], jobs=2)
     pages = ([out / "index.html"] + [r.html_path for r in batch.reports]
              + [out / "cdnow" / "index.html"] + [r.html_path for r in cdnow.reports])
     return SimpleNamespace(data=data, batch=batch, cdnow=cdnow, out=out, pages=pages)

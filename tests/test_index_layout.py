@@ -99,7 +99,11 @@ def test_demo_writes_the_cdnow_page_into_its_own_index(tmp_path, monkeypatch):
         done.index_path = Path(out_dir) / "index.html"
         return done
 
+    def fake_suites(requests, **kw):  # crmlib demo runs both batches through one pool (run_suites)
+        return [fake_run(**request) for request in requests]
+
     monkeypatch.setattr(reports, "run_reports", fake_run)
+    monkeypatch.setattr(reports, "run_suites", fake_suites)
     monkeypatch.setattr(datasets, "write_demo", lambda *a, **k: {"transactions": tmp_path / "t.csv"})
     monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0

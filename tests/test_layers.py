@@ -3,7 +3,7 @@
 ::
 
     floor 6  command line        cli, __main__
-    floor 5  reports             reports/ (runner, inputs, checks, params, kernels, files, record,
+    floor 5  reports             reports/ (runner, execute, results, inputs, checks, params, kernels, files, record,
                                  safety, tables, html: page / index / redact)
     floor 4  words and plots     words/, formats, plots/, indic_fonts, findings, segment_words,
                                  overview
@@ -102,6 +102,7 @@ FLOORS: dict[str, int] = {
     "crmlib.reports.coerce": 5, "crmlib.reports.notebook_spec": 5, "crmlib.reports.atomic": 5,
     "crmlib.reports.number_columns": 5, "crmlib.reports.segments_page": 5, "crmlib.reports.clv_page": 5,
     "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
+    "crmlib.reports.execute": 5, "crmlib.reports.results": 5,
     # floor 6: command line
     "crmlib.cli": 6, "crmlib.__main__": 6,
 }

@@ -28,6 +28,7 @@ def _headers(page: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r'<th class="col_heading[^"]*"[^>]*>(.*?)</th>', page, re.S)]
 
 
+@pytest.mark.slow  # runs the overview notebook (a kernel): make test, not make check
 def test_overview_in_hindi_has_hindi_html_lang_header_footer_and_tables(hindi_run):
     code, out = hindi_run
     assert code == 0
@@ -42,6 +43,7 @@ def test_overview_in_hindi_has_hindi_html_lang_header_footer_and_tables(hindi_ru
     assert sum(bool(DEVANAGARI.search(h)) for h in headers) >= len(headers) - 2  # RFM, NPS-like names may stay
 
 
+@pytest.mark.slow  # runs the overview notebook (a kernel): make test, not make check
 def test_index_of_a_hindi_run_is_in_hindi(hindi_run):
     _, out = hindi_run
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -33,8 +33,9 @@ from crmlib.reports import (
     run_reports,
     update_index,
 )
+from crmlib.reports.kernels import _base_kernel_manager_class
 from crmlib.reports.params import coerce, combinations
-from crmlib.reports.runner import ReportResult, _base_kernel_manager_class
+from crmlib.reports.runner import ReportResult
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 TINY = NOTEBOOKS / "tiny.ipynb"
@@ -547,3 +548,31 @@ def test_a_report_uses_only_the_files_it_is_given_never_demo_data(tmp_path, monk
     mine.write_bytes((demo / "transactions.csv").read_bytes())
     (plan,) = plan_reports([TINY], inputs={"transactions": mine})
     assert input_files(plan) == {"transactions": mine.resolve()}
+
+
+@pytest.mark.slow
+def test_batches_of_run_suites_share_one_pool_and_keep_their_own_folders(tmp_path, monkeypatch):
+    """``crmlib demo`` runs its five reports and the CDNOW page (another folder, another index) through
+    one pool of ``-j`` kernels (issue 24.4): the second batch's report starts while the first batch's
+    still runs, instead of after it, and each folder's index lists its own reports only."""
+    from datetime import datetime
+
+    from crmlib.reports import run_suites
+
+    monkeypatch.setenv("CRMLIB_SECRET", "suites")
+    sleep = NOTEBOOKS / "sleep.ipynb"
+    slow, quick = run_suites([
+        {"names": [sleep], "out_dir": tmp_path / "first", "params": {"seconds": 6.0, "tag": "slow"}},
+        {"names": [sleep], "out_dir": tmp_path / "second", "params": {"tag": "quick"}},
+    ], jobs=2, progress=False)
+    assert slow.ok and quick.ok, (slow.summary(), quick.summary())
+    (a,), (b,) = slow.reports, quick.reports
+    assert (a.stem, b.stem) == ("sleep__seconds=6.0__tag=slow", "sleep__tag=quick")
+    assert slow.index_path == tmp_path / "first" / "index.html" and quick.index_path == tmp_path / "second" / "index.html"
+    for folder, stem in (("first", a.stem), ("second", b.stem)):
+        entries = json.loads((tmp_path / folder / "index.json").read_text(encoding="utf-8"))["reports"]
+        assert list(entries) == [stem]
+    started = {r.stem: datetime.fromisoformat(r.run_at) for r in (a, b)}
+    # one after the other, the quick report would start 6 s or more after the slow one
+    assert (started[b.stem] - started[a.stem]).total_seconds() < 5, started
+    assert a.duration >= 6.0

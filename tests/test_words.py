@@ -1,6 +1,7 @@
 """crmlib.words and its catalogues: complete, placeholders kept, compiled in step, agreeing with the
 teaching glossary, each language in its own script."""
 
+import functools
 import io
 import re
 import string
@@ -105,6 +106,7 @@ def test_compiled_catalogue_is_in_step_with_its_source(lang):
     assert catalogue_path(lang, ".mo").read_bytes() == buffer.getvalue(), "run `make messages`"
 
 
+@functools.cache  # read and compiled once: the check calls it for every message (it cost about a minute)
 def _glossary_terms():
     """(English pattern, Hindi word, Bengali word) for every glossary entry: the English term
     without its bracketed abbreviation (and each of its comma-separated names), the Hindi and
@@ -117,7 +119,7 @@ def _glossary_terms():
             if name:
                 pattern = re.compile(r"\b" + re.escape(name).replace(r"\ ", r"[\s-]+") + r"(?:s|es)?\b", re.I)
                 terms.append((key, name, pattern, main))
-    return sorted(terms, key=lambda t: -len(t[1]))
+    return tuple(sorted(terms, key=lambda t: -len(t[1])))
 
 
 def _shared_terms(text: str):

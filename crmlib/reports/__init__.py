@@ -8,7 +8,8 @@ Python use (the ``crmlib report`` command does the same)::
 
 Modules: :mod:`~crmlib.reports.params` (check and plan a request before any kernel starts),
 :mod:`~crmlib.reports.inputs` (the one rule for which files a report reads, loads and records),
-:mod:`~crmlib.reports.runner` (papermill runs, index), :mod:`~crmlib.reports.html` (pages),
+:mod:`~crmlib.reports.runner` (batches, index), :mod:`~crmlib.reports.execute` (one papermill run and its
+page), :mod:`~crmlib.reports.results` (what runs end as), :mod:`~crmlib.reports.html` (pages),
 :mod:`~crmlib.reports.record` (what a notebook tells its page), :mod:`~crmlib.reports.command`
 (the ``crmlib report`` command).
 """
@@ -26,11 +27,11 @@ _WHERE = {
     "RECORD_MIME": "record", "read_records": "record", "record": "record",
     "Inputs": "inputs", "load_inputs": "inputs",
     "BatchResult": "runner", "Interrupted": "runner", "ReportResult": "runner",
-    "run_reports": "runner", "update_index": "runner",
+    "run_reports": "runner", "run_suites": "runner", "update_index": "runner",
 }
 
 
-_SUBMODULES = ("command", "files", "html", "inputs", "kernels", "params", "runner", "tables")
+_SUBMODULES = ("command", "execute", "files", "html", "inputs", "kernels", "params", "results", "runner", "tables")
 
 
 def __getattr__(name: str):
