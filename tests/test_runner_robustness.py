@@ -166,3 +166,39 @@ def test_importing_crmlib_is_light_so_the_command_catches_ctrl_c_at_once():
     code = "import sys, crmlib.cli; print(sorted({'pandas', 'numpy', 'scipy'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("first", ["import crmlib.reports.record", "from crmlib.reports.record import record",
+                                   "import crmlib.reports.html", "pass"])
+def test_reports_record_is_the_function_whatever_was_imported_first(first):
+    """Before: once the module crmlib.reports.record had been imported, ``from crmlib.reports import
+    record`` gave the module, and a page's record call failed with 'module is not callable'."""
+    code = (f"{first}\nfrom crmlib.reports import record\nimport sys\n"
+            "print(callable(record), 'papermill' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"], out
+
+
+@pytest.mark.parametrize("deaths", [1, 3])
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, monkeypatch, deaths):
+    """Before: one kernel that died before replying to kernel_info (two kernels taking the same free
+    port under load) failed the report. Now it is started again; one that never starts still fails."""
+    from crmlib.reports import execute
+
+    real, calls = execute._execute_once, []
+
+    def dies_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= deaths:
+            return RuntimeError("Kernel died before replying to kernel_info"), "port in use\n"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "_execute_once", dies_first)
+    monkeypatch.setattr(execute.time, "sleep", lambda s: None)
+    batch = run_reports([TINY], tmp_path / "out", progress=False)
+    (result,) = batch.reports
+    assert len(calls) == min(deaths + 1, execute.START_ATTEMPTS)
+    if deaths < execute.START_ATTEMPTS:
+        assert batch.ok and result.status == "ok", batch.summary()
+    else:
+        assert result.status == "failed" and "Kernel died" in (result.error or ""), result.error

@@ -16,6 +16,10 @@ page), :mod:`~crmlib.reports.results` (what runs end as), :mod:`~crmlib.reports.
 
 import importlib
 
+# The function ``record`` shares its name with its module: imported here, before anything else can
+# import the module, so ``from crmlib.reports import record`` is always the function.
+from crmlib.reports.record import RECORD_MIME, read_records, record
+
 #: Public name -> the submodule defining it. Imported on first use, so a report kernel that needs
 #: only ``record``, ``load_inputs`` or ``tables.show`` does not load papermill, nbconvert and
 #: nbformat (about 2 s per kernel); ``from crmlib.reports import run_reports`` works as before.
@@ -24,7 +28,6 @@ _WHERE = {
     "add_language_arguments": "command", "language_options": "command",
     "NotebookSpec": "notebook_spec", "ReportPlan": "params", "inspect_notebook": "notebook_spec",
     "plan_reports": "params", "report_stem": "params",
-    "RECORD_MIME": "record", "read_records": "record", "record": "record",
     "Inputs": "inputs", "load_inputs": "inputs",
     "BatchResult": "runner", "Interrupted": "runner", "ReportResult": "runner",
     "run_reports": "runner", "run_suites": "runner", "update_index": "runner",
@@ -40,7 +43,7 @@ def __getattr__(name: str):
     if name not in _WHERE:
         raise AttributeError(f"module 'crmlib.reports' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"crmlib.reports.{_WHERE[name]}"), name)
-    globals()[name] = value  # after the import, which bound the submodule 'record' to this name
+    globals()[name] = value
     return value
 
 

@@ -264,7 +264,30 @@ def _run_and_render(plan, out_dir, result, tmp_nb, timeout, batch):
 
 
 def _execute(plan, params, tmp_nb, out_dir, timeout, batch) -> tuple[Exception | None, str]:
-    """Run the notebook with papermill into ``tmp_nb``: the exception it ended with, and the kernel's log."""
+    """Run the notebook with papermill into ``tmp_nb``: the exception it ended with, and the kernel's log.
+    A kernel that dies while starting is started again (:data:`START_ATTEMPTS`)."""
+    for attempt in range(START_ATTEMPTS):
+        failure, kernel_log = _execute_once(plan, params, tmp_nb, out_dir, timeout, batch)
+        if not _kernel_did_not_start(failure) or batch.stop.is_set() or attempt == START_ATTEMPTS - 1:
+            return failure, kernel_log
+        time.sleep(0.5 * (attempt + 1))
+    return failure, kernel_log
+
+
+#: How often a kernel that died while starting (before any cell ran) is started again. Kernels pick
+#: free ports by binding and releasing them, so two starting at once can take the same port and one
+#: dies; seen once in a CI run of the test suite on a loaded machine. Such a kernel ran nothing, so
+#: starting it again is safe; a kernel that can never start still fails the report, three times over.
+START_ATTEMPTS = 3
+_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def _kernel_did_not_start(failure: Exception | None) -> bool:
+    """Whether papermill failed because the kernel died or hung while starting, before any cell ran."""
+    return isinstance(failure, (RuntimeError, TimeoutError)) and str(failure).startswith(_START_FAILURES)
+
+
+def _execute_once(plan, params, tmp_nb, out_dir, timeout, batch) -> tuple[Exception | None, str]:
     import papermill
 
     log_fd, log_name = tempfile.mkstemp(prefix=f"crmlib-kernel-{plan.stem[:40]}-", suffix=".log")

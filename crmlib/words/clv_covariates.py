@@ -38,8 +38,9 @@ PURCHASE_ONLY = N_("These data cannot tell how the covariates change when custom
                    "them on dropout as well could not be fitted, so only their effect on buying is shown.")
 NO_COVARIATES = N_("No covariates were named, so their effects are not shown; run the report with {how} to see "
                    "how customer attributes change buying and dropping out.")
-#: How to ask for covariates on the command line (a command, the same in every language).
-HOW = "--customers FILE -p covariates=col1,col2"
+#: How to ask for covariates on the command line: the option names stay as typed, the two
+#: placeholders (a file, column names) are words of the reader's language.
+HOW = N_("--customers FILE -p covariates=col1,col2")
 NO_MODEL = N_("No purchase model could be fitted to these data, so the covariates' effects are left out.")
 NOT_FITTED = N_("The {model} model could not be fitted with the covariates {covariates}, so their effects are "
                 "left out; check that each column varies between customers and that no two repeat each other.")
@@ -106,4 +107,4 @@ def left_out(reason: str | None, model: str | None = None, covariates=(), *, w: 
         return w(PURCHASE_ONLY)
     if reason == "not_fitted":
         return w(NOT_FITTED, model=model_name(model), covariates=", ".join(covariates))
-    return w(NO_COVARIATES, how=HOW)
+    return w(NO_COVARIATES, how=w(HOW))
