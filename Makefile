@@ -82,7 +82,7 @@ messages: setup
 		from babel.messages.pofile import read_po; from babel.messages.mofile import write_mo; \
 		po, mo = sys.argv[1], sys.argv[1][:-2] + "mo"; catalog = read_po(open(po, "rb")); \
 		[m.flags.discard("python-format") for m in catalog]; write_mo(open(mo, "wb"), catalog); \
-		done = sum(bool(m.string) for m in catalog if m.id); print(f"{po}: {done} of {len(catalog)} translated")' \
+		done = sum(all(m.string) if m.pluralizable else bool(m.string) for m in catalog if m.id); print(f"{po}: {done} of {len(catalog)} translated")' \
 		crmlib/locale/$$lang/LC_MESSAGES/crmlib.po; done
 
 clean:

@@ -90,11 +90,16 @@ def headline(log) -> dict:
 
 
 def by_period(log, code: str) -> pd.DataFrame:
-    """Per period start (a date): ``revenue``, ``transactions`` (lines), ``customers``, ``orders``."""
-    out = log.con.execute(f"""SELECT {_period(code)} AS p, SUM(amt * n) AS revenue,
-            CAST(SUM(n) AS BIGINT) AS transactions, COUNT(DISTINCT cid) AS customers,
-            COUNT(DISTINCT order_id) AS orders
-        FROM {lines(log)} GROUP BY 1 ORDER BY 1""").df()
+    """Per period start (a date): ``revenue``, ``transactions`` (lines), ``customers``, ``orders``
+    (each order id in the period of its first line, as :func:`crmlib.overview.revenue_by_period`)."""
+    rel = lines(log)
+    out = log.con.execute(f"""SELECT p, revenue, transactions, customers, COALESCE(orders, 0) AS orders
+        FROM (SELECT {_period(code)} AS p, SUM(amt * n) AS revenue, CAST(SUM(n) AS BIGINT) AS transactions,
+                     COUNT(DISTINCT cid) AS customers FROM {rel} GROUP BY 1)
+        LEFT JOIN (SELECT {_period(code)} AS p, COUNT(*) AS orders
+                   FROM (SELECT order_id, MIN(day) AS day FROM {rel} WHERE order_id IS NOT NULL GROUP BY 1)
+                   GROUP BY 1) USING (p)
+        ORDER BY p""").df()
     out.index = _days_to_dates(out.pop("p"))
     return out
 

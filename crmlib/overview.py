@@ -132,7 +132,9 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFra
     Indexed by the period's first day (``period``), every period from the first to the last
     transaction included (a period without sales shows 0). Columns: ``revenue`` (net of returns),
     ``transactions``, ``customers`` (distinct customers with a transaction), and ``orders``
-    (distinct order ids) with ``revenue_per_order`` when the transactions have an ``order_id``.
+    with ``revenue_per_order`` when the transactions have an ``order_id``: each order id counts once,
+    in the period of its first line (a return dated in a later month does not count the order again),
+    so the periods add up to the headline's orders.
     """
     if len(transactions) == 0:
         raise DataError("revenue_by_period: the transactions are empty; there is no period to show.")
@@ -146,8 +148,9 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFra
     out = pd.DataFrame({"revenue": groups["amount"].sum(),
                         "transactions": groups.size(),
                         "customers": groups["customer_id"].nunique()})
-    if has_column(transactions, "order_id"):
-        out["orders"] = groups["order_id"].nunique()
+    if has_column(transactions, "order_id"):  # an order counts in the period of its first line
+        first = transactions.groupby("order_id")["date"].min().dt.to_period(code)
+        out["orders"] = first.value_counts().reindex(out.index, fill_value=0)
     every = pd.period_range(period.min(), period.max(), freq=code)
     out = out.reindex(every, fill_value=0)
     if "orders" in out:

@@ -52,6 +52,20 @@ def test_revenue_by_month_matches_pandas_with_every_month_and_orders(tx):
     assert got.loc["2024-04-01", "revenue_per_order"] == pytest.approx((50 + 8 + 12 + 1) / 3)
 
 
+def test_an_order_counts_once_in_the_month_of_its_first_line_so_months_add_up_to_the_headline(tx):
+    """Before: a return dated a month after its order counted the order again in that month, so the
+    overview's orders figure said 10,954 orders beside a headline of 10,915 on the demo data."""
+    back = pd.DataFrame({"customer_id": pd.array(["a"], dtype="string"), "date": pd.to_datetime(["2024-03-10"]),
+                         "amount": [-5.0], "order_id": pd.array(["o1"], dtype="string"),
+                         "category": pd.array(["x"], dtype="string"), "is_return": [True]})
+    returned = pd.concat([tx, back], ignore_index=True)
+    got = overview.revenue_by_period(returned, freq="M")
+    assert got["orders"].tolist() == [2, 0, 2, 3]  # o1 in January only; March has o3, o4
+    assert got.loc["2024-03-01", "revenue"] == pytest.approx(-4 + 7 + 3 - 5)  # the refund is March's money
+    summary = customer_table(returned, model=None)
+    assert got["orders"].sum() == overview.headline_numbers(returned, summary)["orders"] == 7
+
+
 def test_revenue_by_period_has_no_order_columns_without_order_ids(tx):
     got = overview.revenue_by_period(tx.drop(columns="order_id"))
     assert "orders" not in got and "revenue_per_order" not in got

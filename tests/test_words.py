@@ -116,8 +116,9 @@ def _glossary_terms():
         main = {lang: re.sub(r"\s*\(.*?\)", "", entry[lang]).strip() for lang in ("hi", "bn")}
         for name in re.sub(r"\s*\([^)]*\)", "", entry["en"]).split(","):
             name = name.strip()
-            if name:
-                pattern = re.compile(r"\b" + re.escape(name).replace(r"\ ", r"[\s-]+") + r"(?:s|es)?\b", re.I)
+            if len(name) > 1:  # "P(alive)" leaves "P", a letter (as in -p), not a term
+                # not a command-line option such as --customers, which stays as typed in every language
+                pattern = re.compile(r"(?<!--)\b" + re.escape(name).replace(r"\ ", r"[\s-]+") + r"(?:s|es)?\b", re.I)
                 terms.append((key, name, pattern, main))
     return tuple(sorted(terms, key=lambda t: -len(t[1])))
 
@@ -137,6 +138,7 @@ def test_glossary_terms_are_found_in_english_messages():
     assert [k for k, _ in _shared_terms("Parameters of the customer segments")] == ["segment", "parameter"]
     assert [k for k, _ in _shared_terms("the confidence interval and its confidence")] == \
         ["confidence_interval", "confidence"]
+    assert [k for k, _ in _shared_terms("run it with --customers FILE")] == []
 
 
 def test_catalogue_and_glossary_agree_on_every_shared_term(catalog):

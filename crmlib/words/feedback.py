@@ -106,6 +106,9 @@ OPENING = N_("{answers} answers from {customers} customers, {period}.")
 #: How many survey customers the transactions know: {matched}, {total} counts.
 JOIN = NP_("{matched} of {total} survey customer found among the customers with transactions.",
            "{matched} of {total} survey customers found among the customers with transactions.")
+#: When every survey customer is found: {total} a count.
+JOIN_ALL = NP_("The {total} survey customer was found among the customers with transactions.",
+               "All {total} survey customers were found among the customers with transactions.")
 #: {n} a count: matched ids that differ only by leading zeros.
 JOIN_PADDING = NP_("{n} of them was matched only once leading zeros were ignored.",
                    "{n} of them were matched only once leading zeros were ignored.")
@@ -298,12 +301,15 @@ def join_sentence(rate, *, w: Words | None = None, fmt: Formats | None = None) -
     """How many survey customers a :func:`crmlib.ids.join_rate` found among the customers with
     transactions, and that the others' value is unknown, not 0."""
     w, fmt = _pair(w, fmt)
-    out = [w.plural(JOIN, rate.total, matched=fmt.count(rate.matched), total=fmt.count(rate.total))]
+    every = rate.matched == rate.total
+    out = [w.plural(JOIN_ALL, rate.total, total=fmt.count(rate.total)) if every else
+           w.plural(JOIN, rate.total, matched=fmt.count(rate.matched), total=fmt.count(rate.total))]
     if rate.by_padding:
         out.append(w.plural(JOIN_PADDING, rate.by_padding, n=fmt.count(rate.by_padding)))
     if rate.case_only:
         out.append(w.plural(JOIN_CASE, rate.case_only, n=fmt.count(rate.case_only)))
-    out.append(w(JOIN_UNKNOWN, dash=MISSING))
+    if not every:  # there are others, whose value is not known
+        out.append(w(JOIN_UNKNOWN, dash=MISSING))
     return " ".join(out)
 
 

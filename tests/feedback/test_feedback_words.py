@@ -47,6 +47,10 @@ def test_english_sentences_keep_their_words(answers):
     assert fw.join_sentence(r) == ("2 of 3 survey customers found among the customers with transactions. 1 of them "
                                    "was matched only once leading zeros were ignored. Value and segment are unknown "
                                    "(–) for the others, never 0.")
+    # before: "971 of 971 survey customers found ... unknown (–) for the others" when there were no others
+    assert fw.join_sentence(join_rate(["81", "082"], ["81", "82"])) == (
+        "All 2 survey customers were found among the customers with transactions. 1 of them was matched only "
+        "once leading zeros were ignored.")
     t = pd.DataFrame({"n": [40, 35]})
     t.attrs.update(period="Q", pooled_from="M", min_n=30, max_n_asked=20)
     assert fw.pooling_sentence(t, w=Words("hi"), fmt=Formats("hi", digits="native")) == (
@@ -62,6 +66,7 @@ def test_feedback_sentences_figures_and_tables_in_the_language(answers, lang):
     headline = [fb.nps(answers["nps"]), fb.csat(answers["csat"])]
     sentences = fw.findings(headline, nps_trend, csat_trend, w=w, fmt=fmt)
     sentences.append(fw.join_sentence(join_rate(["1", "01", "C7"], ["1", "c7"]), w=w, fmt=fmt))
+    sentences.append(fw.join_sentence(join_rate(["1", "02"], ["1", "2"]), w=w, fmt=fmt))
     sentences.append(fw.opening(answers, w=w, fmt=fmt))
     assert len(sentences) >= 5
     for s in sentences:
