@@ -191,7 +191,9 @@ def category_mix(mix: pd.DataFrame, *, ax=None, words: Words | None = None, fmt:
         ax.set(title=w(ow.TITLE_CATEGORY, category=top, revenue_share=fmt.share(mix.loc[top, "revenue_share"], 0),
                        customer_share=fmt.share(mix.loc[top, "customer_share"], 0)),
                xlabel=w(ow.AXIS_CATEGORY_SHARE), ylabel=w(ow.AXIS_CATEGORY))
-        ax.legend(title=None, loc="lower right")
+        # room right of the longest bar, so the legend covers no bar
+        ax.set_xlim(0, float(long["share"].max()) * 1.45)
+        ax.legend(title=None, loc="best")
     return ax
 
 
