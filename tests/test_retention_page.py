@@ -1,0 +1,247 @@
+"""The retention notebook holds calls and prose; its decisions live in crmlib.reports.retention_page (issue 22,
+point 2). Before, the notebook (177 lines in 12 code cells) computed its output folder and observation end,
+chose with ``if`` between the sBG projection and the lifetime-value model's survival, learnt the inactivity
+threshold in a ``try``, decided which sections are left out and which sentence says why, and wrote
+``cohorts.csv`` and ``winback.csv`` itself."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+import matplotlib
+import nbformat
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from crmlib import config, datasets, retention
+from crmlib.formats import Formats
+from crmlib.reports import retention_page
+from crmlib.reports.inputs import Inputs
+from crmlib.words import Words
+from crmlib.words import clv as clv_words
+from crmlib.words import retention as rw
+
+matplotlib.use("Agg")
+
+PARAMETERS = ["transactions", "feedback", "dataset", "observation_end", "freq", "model", "horizon_days",
+              "annual_discount", "currency", "lang", "digits", "cohort_period", "contractual", "cohort", "fit_periods",
+              "churn_window_days", "inactive_days", "alive_below", "min_support", "order_col", "winback_n",
+              "output_dir"]
+
+
+def _notebook():
+    return nbformat.read(config.report_notebook("retention"), as_version=4)
+
+
+def _code_cells() -> list[str]:
+    return [c.source for c in _notebook().cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+# ---------------------------------------------------------------------------------------------- the notebook
+def test_retention_notebook_cells_are_calls_only():
+    """Every statement is an import, a call, or the one ``page = build(...)``: no ``if``, ``for``, ``try``,
+    conditional expression or comprehension decides anything in the notebook."""
+    assigned = []
+    for source in _code_cells():
+        for stmt in ast.parse(source).body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                continue
+            for node in ast.walk(stmt):
+                assert not isinstance(node, (ast.If, ast.For, ast.While, ast.Try, ast.IfExp, ast.ListComp,
+                                             ast.DictComp, ast.GeneratorExp, ast.Lambda)), ast.unparse(stmt)
+            if isinstance(stmt, ast.Assign):
+                assigned.append(ast.unparse(stmt.targets[0]))
+                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
+                continue
+            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
+    assert assigned == ["page"]
+    imports = [s for c in _code_cells() for s in ast.parse(c).body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    assert [ast.unparse(s) for s in imports] == ["from crmlib.reports.retention_page import build, show_items"]
+    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) == 1  # one call a section
+
+
+def test_retention_notebook_is_short():
+    """Under 40 lines of code with the parameters cell (it was 177 in 12 code cells)."""
+    lines = [line for c in _notebook().cells if c.cell_type == "code" for line in c.source.splitlines()]
+    assert len(lines) <= 40, len(lines)
+
+
+def test_retention_notebook_passes_every_parameter_to_build():
+    """The parameters cell is unchanged and every parameter reaches ``build`` under its own name."""
+    params = next(c.source for c in _notebook().cells if "parameters" in c.metadata.get("tags", []))
+    assert [ast.unparse(s.targets[0]) for s in ast.parse(params).body] == PARAMETERS
+    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
+    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in PARAMETERS}
+
+
+# ---------------------------------------------------------------------------------------------- small helpers
+def test_output_folder_is_reports_retention_of_the_working_folder_unless_given(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
+    assert retention_page.output_folder() == tmp_path.resolve() / "reports" / "retention"
+    assert retention_page.output_folder(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_first_line_keeps_the_first_line_of_an_error_without_its_prefix():
+    err = ValueError("inactivity_days: no customer bought twice.\nMore detail.")
+    assert retention_page.first_line(err, "inactivity_days: ") == "no customer bought twice."
+    assert retention_page.first_line(err) == "inactivity_days: no customer bought twice."
+
+
+def test_link_is_relative_to_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert retention_page.link(tmp_path / "reports" / "winback.csv") == "[winback.csv](reports/winback.csv)"
+
+
+def test_cohort_file_stacks_customers_and_shares_under_a_value_level():
+    index = pd.PeriodIndex(["2024-01", "2024-02"], freq="M", name="cohort")
+    counts = pd.DataFrame({0: pd.array([4, 2], dtype="Int64"), 1: pd.array([1, pd.NA], dtype="Int64")}, index=index)
+    shares = pd.DataFrame({0: [1.0, 1.0], 1: [0.25, float("nan")]}, index=index)
+    frame = retention_page.cohort_file_frame(counts, shares)
+    assert frame.index.names == ["value", "cohort"]
+    assert frame.loc["customers"].dtypes.tolist() == ["Float64", "Float64"]  # counts and shares in one column type
+    assert frame.loc[("customers", pd.Period("2024-01", "M")), 1] == 1
+    assert pd.isna(frame.loc[("customers", pd.Period("2024-02", "M")), 1])
+    assert frame.loc[("share", pd.Period("2024-01", "M")), 1] == 0.25
+
+
+def test_reasons_follow_the_action_and_the_list_keeps_its_attrs():
+    listed = pd.DataFrame({"segment": ["At Risk"], "action": ["remind"], "offer": ["books"]},
+                          index=pd.Index(["c_1"], name="customer"))
+    listed.attrs = {"inactive_days": 120, "alive_below": 0.5}
+    out = retention_page.with_reasons(listed, pd.Series(["no purchase for 200 days"], index=listed.index))
+    assert out.columns.tolist() == ["segment", "action", "reason", "offer"]
+    assert out.attrs == listed.attrs
+    assert "reason" not in listed.columns  # the list it was given is left as it was
+
+
+def test_rule_tables_show_support_to_two_decimals_confidence_whole_and_lift_to_two():
+    kinds = retention_page.rule_kinds(Formats("en"))
+    assert (kinds["support"](0.0123), kinds["confidence"](0.5), kinds["lift"](1.234)) == ("1.23%", "50%", "1.23")
+
+
+# ---------------------------------------------------------------------------------------------- left-out sections
+def _page(tmp_path, **options) -> retention_page.RetentionPage:
+    """Three customers who each bought once, no category column, no model fitted (no P(alive))."""
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "amount": [10.0, 20.0, 30.0],
+                       "date": pd.to_datetime(["2024-01-05", "2024-02-10", "2024-03-15"])})
+    table = pd.DataFrame({"frequency": [0, 0, 0], "segment": ["New", "New", "New"]},
+                         index=pd.Index(["a", "b", "c"], name="customer_id"))
+    table.attrs = {"model": None, "fitted_model": None, "freq": "W", "horizon": 52, "rate": None,
+                   "comparison": {"BetaGeo": {"BIC": None, "note": "BetaGeo: nobody made a repeat purchase"}}}
+    page = retention_page.RetentionPage(data=Inputs("retention", transactions=tx), first=tx["date"].min(),
+                                        end=tx["date"].max(), table=table, out=tmp_path / "retention",
+                                        words=Words("en"), fmt=Formats("en"), **options)
+    page.__dict__["comparison"] = (None, "The churn-model comparison is left out: too few customers.")
+    return page
+
+
+def test_without_a_repeat_buyer_churn_risk_and_the_winback_list_say_why(tmp_path):
+    page = _page(tmp_path)
+    days, note = page.gap
+    assert days is None
+    assert note == page.words(rw.CHURN_RISK_LEFT_OUT, error="no customer bought twice, so there is no gap between "
+                              "purchases to learn from; pass the number of days yourself.")
+    assert page.risk is None
+    assert page.churn_risk() == page.winback() == [note]
+    assert not (tmp_path / "retention" / "winback.csv").exists()
+    assert page.notes() == ["The churn-model comparison is left out: too few customers.", note,
+                            page.words(rw.NO_CATEGORY)]  # the threshold's note, not P(alive)'s
+
+
+def test_a_given_inactivity_threshold_is_used_and_without_a_model_risk_is_left_out_for_p_alive(tmp_path):
+    page = _page(tmp_path, inactive_days=45)
+    assert page.gap == (45, "")
+    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED, models="BG/NBD")
+    assert page.churn_risk() == page.winback() == [page.words(rw.LEFT_OUT, why=why)]
+    assert page.words(rw.P_ALIVE_RISK_LEFT_OUT, why=why) in page.notes()
+
+
+def test_without_categories_cross_selling_says_so_and_nothing_is_offered(tmp_path):
+    page = _page(tmp_path)
+    assert page.cross_selling() == [page.words(rw.NO_CATEGORY_OFFERS)]
+    assert page.rules is page.rules_by_customer is page.offers is None
+
+
+def test_without_a_comparison_the_churn_section_says_why_and_shows_no_importance(tmp_path):
+    page = _page(tmp_path)
+    assert page.churn_models() == [
+        page.data.left_out("feedback", "NPS, CSAT and CES as features of the churn model"),
+        "The churn-model comparison is left out: too few customers."]
+    assert page.feature_importance() == []
+
+
+def test_contractual_data_get_no_survival_and_a_failed_projection_says_why(tmp_path):
+    page = _page(tmp_path, contractual=True)
+    page.table["p_alive"] = 0.5  # even with P(alive), contracts are projected by the sBG model
+    assert page.survival is None
+    page.__dict__["projection"] = (None, page.words(rw.SBG_LEFT_OUT, error="too few periods"))
+    assert page.still_customers() == [page.words(rw.SBG_LEFT_OUT, error="too few periods")]
+    assert page.notes()[0] == page.words(rw.SBG_LEFT_OUT, error="too few periods")
+
+
+def test_non_contractual_data_are_never_projected(tmp_path):
+    page = _page(tmp_path)
+    assert page.projection == (None, "")
+    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED, models="BG/NBD")
+    assert page.still_customers() == [page.words(rw.LEFT_OUT, why=why)]  # no P(alive): no survival either
+
+
+# ---------------------------------------------------------------------------------------------- a whole run
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("retention_page")
+    data = datasets.make_crm_dataset(n_customers=300, seed=5).write(folder / "data")
+    page = retention_page.build(transactions=str(data["transactions"]), feedback=str(data["feedback"]),
+                                winback_n=25, output_dir=folder / "out")
+    return page, data
+
+
+def test_build_reads_the_data_and_makes_the_output_folder(built):
+    page, data = built
+    assert page.out.is_dir()
+    tx = pd.read_csv(data["transactions"])
+    assert page.end == pd.Timestamp(tx["date"].max())
+    assert page.headline()[0].startswith(f"{tx['customer_id'].nunique():,} customers")
+
+
+def test_churn_risk_and_the_comparison_share_one_inactivity_threshold(built):
+    page, _ = built
+    days = retention.inactivity_days(page.tx, observation_end=page.end)
+    assert page.gap == (days, "")
+    assert page.risk.attrs["inactive_days"] == page.comparison[0].rule["inactive_days"] == days
+
+
+def test_built_page_shows_survival_and_writes_the_cohort_file(built):
+    page, _ = built
+    assert page.projection == (None, "") and page.survival is not None
+    assert [type(i).__name__ for i in page.still_customers()] == ["Figure", "str"]
+    figure, sentence = page.cohort_decay()
+    assert isinstance(figure, Figure) and "[cohorts.csv](" in sentence
+    written = pd.read_csv(page.out / "cohorts.csv")
+    assert written["value"].tolist() == ["customers"] * len(page.cohorts) + ["share"] * len(page.cohorts)
+
+
+def test_built_page_writes_the_winback_list_with_reasons(built):
+    page, _ = built
+    sentence, table = page.winback()
+    written = pd.read_csv(page.out / "winback.csv")
+    assert 0 < len(written) <= 25
+    assert sentence.startswith(f"{len(written)} customer")
+    columns = written.columns.tolist()
+    assert columns[columns.index("action") + 1] == "reason"
+    assert written["reason"].str.startswith("no purchase for").all()
+
+
+def test_contractual_run_projects_one_cohort_with_the_sbg_model_or_says_why_not(built):
+    page, _ = built
+    quarters = dataclasses.replace(page, contractual=True, cohort_period="Q")
+    projection, note = quarters.projection
+    assert note == "" and quarters.survival is None
+    assert [type(i).__name__ for i in quarters.still_customers()] == ["Figure", "str", "Styler"]
+    months = dataclasses.replace(page, contractual=True)  # monthly cohorts of these data: sBG does not converge
+    assert months.projection[0] is None
+    assert months.projection[1].startswith(page.words(rw.SBG_LEFT_OUT, error="ShiftedBetaGeo did not converge"))
+    assert months.still_customers() == [months.projection[1]] == months.notes()[:1]
