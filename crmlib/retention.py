@@ -264,12 +264,12 @@ def project_retention(cohorts: pd.DataFrame, cohort=None, fit_periods: int = 6):
     if not (isinstance(fit_periods, (int, np.integer)) and fit_periods >= 2):
         raise DataError(f"fit_periods must be a whole number >= 2, got {fit_periods!r}.")
     key, row = _cohort_row(cohorts, cohort, fit_periods + 2)
-    size = float(row.iloc[0])
-    if len(row) < fit_periods + 2:
+    if len(row) < fit_periods + 2:  # also a cohort with no complete period (one day of data)
         long_enough = [str(c) for c, r in cohorts.iterrows() if r.notna().sum() >= fit_periods + 3]
         raise DataError(f"cohort {key} has {len(row)} complete periods; fitting {fit_periods} and checking the "
                         f"projection needs at least {fit_periods + 2}. Use a shorter fit_periods or an earlier cohort"
                         + (f" ({long_enough[0]} to {long_enough[-1]})." if long_enough else "."))
+    size = float(row.iloc[0])
     alive = np.minimum.accumulate(row.to_numpy()[: fit_periods + 1])
     lost = alive[:-1] - alive[1:]
     data = pd.DataFrame({"T": np.r_[np.arange(1, fit_periods + 1), fit_periods].astype(float),

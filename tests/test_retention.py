@@ -128,6 +128,15 @@ def test_projection_on_cdnow_and_its_refusals(cdnow_master):
         retention.project_retention(retention.cohort_table(cdnow_master, value="share"))
 
 
+def test_projection_of_one_day_of_data_is_refused_with_a_reason():
+    """Before: IndexError (the only period is partial, so the cohort has no complete period left)."""
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "date": pd.to_datetime(["2024-03-05"] * 3),
+                       "amount": [5.0, 6.0, 7.0]})
+    counts = retention.cohort_table(tx, period="M")
+    with pytest.raises(DataError, match="has 0 complete periods"):
+        retention.project_retention(counts, fit_periods=2)
+
+
 def test_first_period_trend_is_judged_on_every_cohort():
     sizes = [100] * 6
     rising = pd.DataFrame({0: sizes, 1: [10, 12, 14, 16, 18, 20]},
