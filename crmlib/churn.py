@@ -323,6 +323,10 @@ def _rule(scores: pd.DataFrame, inactive_days: int) -> dict:
 def _labelled(transactions, feedback, cutoff, window_days) -> tuple[pd.DataFrame, pd.Series]:
     x = churn_features(transactions, cutoff, feedback=feedback)
     y = churn_labels(transactions, cutoff, window_days).reindex(x.index)
+    if len(y) == 0:
+        raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} no customer had bought yet: learning churn over "
+                        f"{window_days} days and testing it on a later {window_days} days needs more than "
+                        f"{2 * window_days} days of transactions. Use a shorter window_days or a longer history.")
     if y.isna().any() or y.nunique() < 2:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} the {len(y):,} customers all "
                         f"{'churned' if bool(y.all()) else 'came back'} in the next {window_days} days; a churn model "

@@ -354,7 +354,7 @@ def inactivity_days(transactions: pd.DataFrame, quantile: float = 0.9, observati
     value, n = gap_quantile(transactions, quantile, observation_end)  # crmlib.purchases, in SQL
     if not n:
         raise DataError("inactivity_days: no customer bought twice, so there is no gap between purchases to learn "
-                        "from; pass the number of days yourself.")
+                        "from; give the number of days yourself (the retention report's inactive_days).")
     return int(np.ceil(value))
 
 

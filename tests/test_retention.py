@@ -137,6 +137,14 @@ def test_projection_of_one_day_of_data_is_refused_with_a_reason():
         retention.project_retention(counts, fit_periods=2)
 
 
+def test_churn_comparison_before_any_purchase_says_the_history_is_too_short():
+    """Before: "At the cut-off 2023-12-04 the 0 customers all churned in the next 90 days"."""
+    tx = pd.DataFrame({"customer_id": [f"c{i}" for i in range(30)], "date": pd.to_datetime(["2024-06-01"] * 30),
+                       "amount": 10.0})
+    with pytest.raises(DataError, match=r"no customer had bought yet: .* needs more than 180 days"):
+        churn.compare_churn_models(tx, window_days=90, inactive_days=30, model=None)
+
+
 def test_first_period_trend_is_judged_on_every_cohort():
     sizes = [100] * 6
     rising = pd.DataFrame({0: sizes, 1: [10, 12, 14, 16, 18, 20]},

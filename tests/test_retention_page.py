@@ -143,7 +143,8 @@ def test_without_a_repeat_buyer_churn_risk_and_the_winback_list_say_why(tmp_path
     days, note = page.gap
     assert days is None
     assert note == page.words(rw.CHURN_RISK_LEFT_OUT, error="no customer bought twice, so there is no gap between "
-                              "purchases to learn from; pass the number of days yourself.")
+                              "purchases to learn from; give the number of days yourself (the retention report's "
+                              "inactive_days).")
     assert page.risk is None
     assert page.churn_risk() == page.winback() == [note]
     assert not (tmp_path / "retention" / "winback.csv").exists()
