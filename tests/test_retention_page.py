@@ -246,3 +246,12 @@ def test_contractual_run_projects_one_cohort_with_the_sbg_model_or_says_why_not(
     assert months.projection[0] is None
     assert months.projection[1].startswith(page.words(rw.SBG_LEFT_OUT, error="ShiftedBetaGeo did not converge"))
     assert months.still_customers() == [months.projection[1]] == months.notes()[:1]
+
+
+def test_a_clean_file_gets_a_sentence_not_an_empty_data_quality_table(tmp_path):
+    """Before: the data-quality section of a file with nothing dropped, changed or flagged was a
+    table of column headers and no rows."""
+    from crmlib.words import quality
+
+    page = _page(tmp_path)
+    assert page.data_quality() == [page.words(quality.NOTHING)]
