@@ -29,6 +29,21 @@ def test_semicolon_file_with_decimal_commas_and_latin1(tmp_path):
     assert any("cp1252" in n for n in ledger_of(tx).notes)
 
 
+def test_common_export_names_of_category_channel_and_city_are_recognised(tmp_path):
+    """Before: 'Product Category' and 'Sales Channel' were "not used", so the overview left out its
+    category and channel mix and retention its cross-selling rules on such an export."""
+    path = write(tmp_path, "sales_export.csv", "Invoice No,Customer ID,Invoice Date,Amount,Product Category,"
+                 "Sales Channel\nO1,C1,2024-01-03,10.5,home,web\nO2,C2,2024-01-04,7,books,store\n")
+    tx = read_transactions(path)
+    assert tx["category"].tolist() == ["home", "books"] and tx["channel"].tolist() == ["web", "store"]
+    assert "column 'Product Category' used as 'category'" in ledger_of(tx).notes
+    customers = read_customers(write(tmp_path, "crm.csv", "Customer ID,Town\nC1,Pune\nC2,Dhaka\n"))
+    assert customers["city"].tolist() == ["Pune", "Dhaka"]
+    feedback = read_feedback(write(tmp_path, "survey.csv", "Customer ID,Response Date,NPS,Survey Channel\n"
+                                   "C1,2024-02-01,9,email\n"))
+    assert feedback["channel"].tolist() == ["email"]
+
+
 def test_utf8_bom_tab_delimited_indian_grouping(tmp_path):
     path = write(tmp_path, "tx.tsv", "\ufeffcustomer_id\tdate\tamount\nC1\t2024-03-05\t₹1,00,000.50\n"
                                      "C2\t2024-03-06\tRs. 2,50,000\n")
