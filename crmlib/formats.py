@@ -160,6 +160,8 @@ class Formats:
     def _apply(self, pattern: numbers.NumberPattern, x: float, decimals: int, **kw) -> str:
         p = copy.copy(pattern)
         p.frac_prec = (decimals, decimals)
+        if abs(x) * 10.0 ** p.scale <= 0.5 * 10.0 ** -decimals:  # rounds to zero: 0, never "-0.0"
+            x = 0.0
         return self._out(p.apply(x, self.locale, **kw))
 
     @functools.cached_property

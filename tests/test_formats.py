@@ -154,3 +154,18 @@ def test_figure_ticks_share_one_choice_of_decimals():
     assert number.format_ticks([0, 5, 10, 15]) == ["0", "5", "10", "15"]
     assert number.format_ticks([0.0, 0.25, 0.5]) == ["0.00", "0.25", "0.50"]
     assert Formats("en").ticks("share").format_ticks([0.0, 0.125, 0.25]) == ["0.0%", "12.5%", "25.0%"]
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_what_rounds_to_zero_is_written_without_a_minus(lang):
+    """Before: the retention summary read "(-0.0 points a cohort, ...)" for a slope of -0.0003."""
+    fmt = Formats(lang)
+    assert fmt.number(-0.0003, 1) == fmt.number(0.0, 1)
+    assert fmt.share(-0.00004, 1) == fmt.share(0.0, 1) and fmt.money(-0.004, 2) == fmt.money(0.0, 2)
+    assert fmt.number(-0.06, 1) != fmt.number(0.06, 1) and fmt.share(0.04, 0) != fmt.share(0.0, 0)
+
+
+def test_a_flat_cohort_slope_has_no_sign():
+    from crmlib.words.retention import _points
+
+    assert _points(Formats("en"), -0.03, True) == "+0.0" and _points(Formats("en"), -0.2, True) == "-0.2"

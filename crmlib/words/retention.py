@@ -180,6 +180,7 @@ def period_count(w: Words, fmt: Formats, n: int, period: str) -> str:
 
 
 def _points(fmt: Formats, x: float, sign: bool = False) -> str:
+    x = 0.0 if abs(x) < 0.05 else x  # what shows as 0.0 has no sign
     text = fmt.number(abs(x) if not sign else x, 1)
     return ("+" + text) if sign and x >= 0 else text
 
