@@ -118,12 +118,17 @@ def test_feedback_notebook_takes_the_currency_for_its_money_table():
     from crmlib.reports.params import inspect_notebook
 
     assert "currency" in inspect_notebook("feedback").parameters
+    import inspect
+
     import nbformat
 
+    from crmlib.reports import feedback_page
+
     nb = nbformat.read(config.report_notebook("feedback"), as_version=4)
-    source = "".join(c.source for c in nb.cells)  # every table of the page takes the page's formatter
-    assert "fmt = Formats(lang, currency=currency" in source and "show = functools.partial(show, fmt=fmt)" in source
-    assert "show(fw.on_page(at_risk" in source
+    assert "currency=currency" in "".join(c.source for c in nb.cells)  # the notebook hands it to the page
+    source = inspect.getsource(feedback_page)  # every table of the page takes the page's formatter
+    assert "fmt = Formats(lang, currency=currency" in source and "functools.partial(show, fmt=self.fmt)" in source
+    assert "self.show(self._on_page(self.at_risk))" in source
 
 
 def test_bundled_cdnow_has_its_own_option_naming_the_report(tmp_path):

@@ -32,8 +32,9 @@ def show_items(items) -> None:
             continue
         if isinstance(item, str):
             display(Markdown(item))
-        elif isinstance(item, Figure):
-            plt.show()
+        elif isinstance(item, Figure):  # this figure, here: plt.show() would draw every open one at once
+            display(item)
+            plt.close(item)
         else:
             display(item)
 

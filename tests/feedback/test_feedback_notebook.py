@@ -98,7 +98,7 @@ def test_report_says_when_no_survey_customer_is_found_among_the_transactions(tmp
     shown, _ = _outputs(nb)
     n = fb["customer_id"].nunique()
     assert f"0 of {n} survey customers found among the customers with transactions" in shown
-    at_risk = next(o["data"]["text/html"] for c in nb.cells if "on_page(at_risk" in c.source
+    at_risk = next(o["data"]["text/html"] for c in nb.cells if "page.best_customers()" in c.source
                    for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
     assert "0.00" not in at_risk and "–" in at_risk
 

@@ -1,0 +1,232 @@
+"""The overview report, section by section: what each cell of ``crmlib/notebooks/overview.ipynb`` shows.
+
+The notebook holds the parameters, the prose and one call per section; the decisions live here, where
+tests reach them: the output folder, the notes the loaders left, whether the transactions hold an order
+id, a category and a channel (else the page says the section is left out), whether a customers file was
+given and which of its columns are attributes, and the CSV each table is written to. Each section returns
+the items it shows, in order, as :mod:`crmlib.reports.segments_page` does: a ``str`` is Markdown, a
+matplotlib ``Figure`` is drawn where it stands, anything else (a table of :func:`show`) is displayed;
+:func:`show_items` shows them in a notebook.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crmlib.reports.segments_page import show_items
+
+
+def output_folder(output_dir=None) -> Path:
+    """Where the tables behind the page are written as CSV: ``output_dir``, else ``reports/overview`` of
+    the working folder."""
+    from crmlib import config
+
+    return Path(output_dir) if output_dir is not None else config.reports_dir() / "overview"
+
+
+def loader_notes(frames) -> str | None:
+    """The notes the loaders left on the ledgers of the frames (:func:`crmlib.ledger.ledgers`), as a Markdown
+    list; None when there are none.
+
+    >>> from crmlib.ledger import Ledger, attach, ledger_of
+    >>> frame = attach(pd.DataFrame({"amount": [1.0]}), Ledger("transactions.csv", "transactions"))
+    >>> ledger_of(frame).notes.append("Amounts were read with a decimal comma.")
+    >>> loader_notes([frame, pd.DataFrame()])
+    '- Amounts were read with a decimal comma.'
+    >>> loader_notes([pd.DataFrame()]) is None
+    True
+    """
+    from crmlib.ledger import ledgers
+
+    notes = [note for ledger in ledgers(*frames) for note in ledger.notes]
+    return "\n".join(f"- {note}" for note in notes) if notes else None
+
+
+def attribute_csv_name(column: str) -> str:
+    """The file the table of one customer attribute is written to.
+
+    >>> attribute_csv_name("loyalty_tier")
+    'customers-by-loyalty-tier.csv'
+    """
+    return f"customers-by-{column.replace('_', '-')}.csv"
+
+
+def months_on_page(months: pd.DataFrame, fmt) -> pd.DataFrame:
+    """:func:`crmlib.overview.revenue_by_period` by month with each month written short in the page's
+    language ("Jan 2024"), the index named ``month``."""
+    return months.rename(index=lambda d: fmt.month(d, "short")).rename_axis("month")
+
+
+@dataclass
+class OverviewPage:
+    """One run of the overview report: its inputs, the per-customer table, and the page's words and formats.
+    Made by :func:`build`; each method is one section of the page."""
+
+    data: Any  # crmlib.reports.inputs.Inputs
+    table: pd.DataFrame
+    out: Path
+    words: Any
+    fmt: Any
+    freq: str = "W"
+
+    # ------------------------------------------------------------------ shared tables
+    @property
+    def tx(self):
+        """The transactions: a DataFrame, or a TransactionLog of large files read out of core."""
+        return self.data.transactions
+
+    @property
+    def customers(self) -> pd.DataFrame | None:
+        return self.data.customers
+
+    @property
+    def show(self):
+        from crmlib.reports.tables import show
+
+        return functools.partial(show, fmt=self.fmt)  # every table in the page's language and digits
+
+    def _has(self, column: str) -> bool:
+        from crmlib import overview
+
+        return overview.has_column(self.tx, column)
+
+    @functools.cached_property
+    def ledger(self) -> pd.DataFrame:
+        """Every row dropped, flagged or changed while reading the files (:func:`quality.ledger_frame`)."""
+        from crmlib.words import quality
+
+        return quality.ledger_frame(*self.data.frames)
+
+    @functools.cached_property
+    def months(self) -> pd.DataFrame:
+        """Revenue, lines, customers and orders per calendar month (:func:`crmlib.overview.revenue_by_period`)."""
+        from crmlib import overview
+
+        return overview.revenue_by_period(self.tx, freq="M")
+
+    # ------------------------------------------------------------------ sections
+    def opening(self) -> list:
+        from crmlib.words import overview as ow
+
+        return [ow.opening(self.tx, self.table, self.freq, w=self.words, fmt=self.fmt)]
+
+    def summary(self) -> list:
+        from crmlib import findings
+
+        return [findings.as_markdown(findings.overview(self.table, self.ledger, fmt=self.fmt))]
+
+    def data_quality(self) -> list:
+        """The ledger table (written to ``data-quality.csv``), then the loaders' notes when there are any."""
+        from crmlib.words import quality
+
+        if self.ledger is None or not len(self.ledger):  # a clean file: a sentence, not an empty table
+            return [self.words(quality.NOTHING), loader_notes(self.data.frames)]
+        table = quality.ledger_table(self.ledger, w=self.words, fmt=self.fmt)
+        return [self.show(table, csv=self.out, csv_name="data-quality.csv"), loader_notes(self.data.frames)]
+
+    def headline(self) -> list:
+        from crmlib import overview
+        from crmlib.words import overview as ow
+
+        numbers = overview.headline_numbers(self.tx, self.table)
+        return [self.show(ow.headline(numbers, w=self.words, fmt=self.fmt), names=ow.headline_names(self.words))]
+
+    def revenue(self) -> list:
+        from crmlib import plots
+
+        ax = plots.overview.revenue_over_time(self.months, words=self.words, fmt=self.fmt)
+        return [ax.figure, self.show(months_on_page(self.months, self.fmt), max_rows=12, csv=self.out,
+                                     csv_name="revenue-by-month.csv")]
+
+    def orders(self) -> list:
+        from crmlib import plots
+        from crmlib.words import overview as ow
+
+        if not self._has("order_id"):
+            return [self.words(ow.NO_ORDER_ID)]
+        return [plots.overview.orders_over_time(self.months, words=self.words, fmt=self.fmt).figure]
+
+    def category_mix(self) -> list:
+        from crmlib import overview, plots
+        from crmlib.words import overview as ow
+
+        w = self.words
+        if not self._has("category"):
+            return [w(ow.NO_CATEGORY)]
+        mix = ow.attribute_labels(overview.category_mix(self.tx), w)
+        ax = plots.overview.category_mix(mix, words=w, fmt=self.fmt)
+        return [ax.figure, self.show(mix, csv=self.out, csv_name="category-mix.csv", note=w(ow.CATEGORY_NOTE))]
+
+    def customer_base(self) -> list:
+        from crmlib import plots
+
+        return [plots.overview.customer_base(self.tx, words=self.words, fmt=self.fmt).figure]
+
+    def frequency(self) -> list:
+        from crmlib import plots
+
+        return [plots.overview.frequency_distribution(self.table, words=self.words, fmt=self.fmt).figure]
+
+    def spend(self) -> list:
+        from crmlib import plots
+
+        return [plots.overview.spend_distribution(self.tx, words=self.words, fmt=self.fmt).figure]
+
+    def channel_mix(self) -> list:
+        from crmlib import plots
+        from crmlib.words import overview as ow
+
+        if not self._has("channel"):
+            return [self.words(ow.NO_CHANNEL)]
+        return [plots.overview.channel_mix(self.tx, words=self.words, fmt=self.fmt).figure]
+
+    def by_attribute(self) -> list:
+        """For each attribute of the customers file, a figure and its table (written to
+        :func:`attribute_csv_name`); what is missing when there is no customers file or no attribute."""
+        from crmlib import overview, plots
+        from crmlib.words import overview as ow
+
+        w, cu = self.words, self.customers
+        if cu is None:
+            return [w(ow.LEFT_OUT_CUSTOMERS, file="customers", flag="--customers")]
+        attributes = overview.attribute_columns(cu)
+        if not attributes:
+            return [w(ow.NO_ATTRIBUTES)]
+        items = []
+        for column in attributes:
+            by_value = overview.attribute_value(cu, self.table, column)
+            ax = plots.overview.attribute_value(by_value, words=w, fmt=self.fmt)
+            items += [ax.figure, self.show(ow.attribute_labels(by_value, w), csv=self.out,
+                                           csv_name=attribute_csv_name(column))]
+        return items
+
+
+def build(*, transactions=None, dataset=None, customers=None, observation_end=None, freq: str = "W",
+          currency: str | None = None, lang: str = "en", digits: str = "latin", output_dir=None) -> OverviewPage:
+    """Load the inputs, build the per-customer table (no model), and record the run (the notebook's
+    parameters)."""
+    from crmlib import overview
+    from crmlib.customers import customer_table
+    from crmlib.formats import Formats
+    from crmlib.plots.style import use_page_fonts
+    from crmlib.reports.inputs import load_inputs
+    from crmlib.reports.record import record
+    from crmlib.words import Words
+
+    fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
+    use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
+    words = Words(lang)  # every sentence, label and title on the page
+    data = load_inputs("overview", transactions=transactions, customers=customers, dataset=dataset,
+                       observation_end=observation_end, out_of_core=True)
+    table = customer_table(data.transactions, observation_end=observation_end, freq=freq, model=None)
+    record(data_period=overview.date_span(data.transactions))
+    return OverviewPage(data=data, table=table, out=output_folder(output_dir), words=words, fmt=fmt, freq=freq)
+
+
+__all__ = ["OverviewPage", "attribute_csv_name", "build", "loader_notes", "months_on_page", "output_folder",
+           "show_items"]

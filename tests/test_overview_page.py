@@ -1,0 +1,151 @@
+"""The overview notebook holds calls and prose; its decisions live in crmlib.reports.overview_page (issue 22,
+point 2). Before, the notebook computed its output folder and ledger, listed the loaders' notes, and decided
+with ``if`` and ``for`` on the order id, category and channel columns and the customers file which sections
+to show and which CSV each attribute is written to."""
+
+from __future__ import annotations
+
+import ast
+from types import SimpleNamespace
+
+import matplotlib
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlib import config
+from crmlib.customers import customer_table
+from crmlib.formats import Formats
+from crmlib.ledger import Ledger, attach, ledger_of
+from crmlib.reports import overview_page
+from crmlib.words import Words
+from crmlib.words import overview as ow
+
+matplotlib.use("Agg")
+
+PARAMETERS = ["transactions", "dataset", "customers", "observation_end", "freq", "currency", "lang", "digits",
+              "output_dir"]
+
+
+def _notebook():
+    return nbformat.read(config.report_notebook("overview"), as_version=4)
+
+
+def _code_cells():
+    return [c.source for c in _notebook().cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+def test_overview_notebook_cells_are_calls_only_and_short():
+    """Every statement of a code cell is the one import, a call, or the one ``page = build(...)``; no ``if``,
+    ``for``, conditional expression or comprehension; under 40 lines of code with the parameters."""
+    assigned, imports = [], []
+    for source in _code_cells():
+        for stmt in ast.parse(source).body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                imports.append(ast.unparse(stmt))
+                continue
+            if isinstance(stmt, ast.Assign):
+                assigned.append(ast.unparse(stmt.targets[0]))
+                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
+                continue
+            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
+            for node in ast.walk(stmt):
+                assert not isinstance(node, (ast.If, ast.For, ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), \
+                    ast.unparse(stmt)
+    assert imports == ["from crmlib.reports.overview_page import build, show_items"]
+    assert assigned == ["page"]
+    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) == 1  # one call a section
+    lines = [line for c in _notebook().cells if c.cell_type == "code" for line in c.source.splitlines() if line.strip()]
+    assert len(lines) < 40
+
+
+def test_overview_notebook_passes_every_parameter_to_build():
+    params = next(c.source for c in _notebook().cells if "parameters" in c.metadata.get("tags", []))
+    names = [ast.unparse(s.targets[0]) for s in ast.parse(params).body]
+    assert names == PARAMETERS
+    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
+    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in names}
+
+
+def test_output_folder_is_reports_overview_of_the_working_folder_unless_given(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
+    assert overview_page.output_folder() == tmp_path.resolve() / "reports" / "overview"
+    assert overview_page.output_folder(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_loader_notes_list_every_frames_notes_or_nothing():
+    a = attach(pd.DataFrame({"x": [1]}), Ledger("a.csv", "transactions"))
+    b = attach(pd.DataFrame({"y": [2]}), Ledger("b.csv", "customers"))
+    ledger_of(a).notes.extend(["first note", "second note"])
+    ledger_of(b).notes.append("third note")
+    assert overview_page.loader_notes([a, b]) == "- first note\n- second note\n- third note"
+    assert overview_page.loader_notes([pd.DataFrame(), attach(pd.DataFrame(), Ledger("c.csv", "x"))]) is None
+
+
+def test_attribute_csv_names_use_hyphens():
+    assert overview_page.attribute_csv_name("city") == "customers-by-city.csv"
+    assert overview_page.attribute_csv_name("loyalty_tier") == "customers-by-loyalty-tier.csv"
+
+
+def test_months_are_written_short_in_the_page_language():
+    months = pd.DataFrame({"revenue": [1.0, 2.0]}, index=pd.DatetimeIndex(["2024-01-01", "2024-02-01"]))
+    assert overview_page.months_on_page(months, Formats("en")).index.tolist() == ["Jan 2024", "Feb 2024"]
+    hindi = overview_page.months_on_page(months, Formats("hi"))
+    assert hindi.index.name == "month" and hindi.index[0] != "Jan 2024" and "2024" in hindi.index[0]
+
+
+def _transactions(n_customers: int = 30, **columns) -> pd.DataFrame:
+    rng = np.random.default_rng(42)
+    ids = [f"c{i:02d}" for i in range(n_customers) for _ in range(1 + i % 3)]
+    frame = pd.DataFrame({"customer_id": ids,
+                          "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, len(ids)), "D"),
+                          "amount": rng.gamma(2.0, 50.0, len(ids)).round(2)})
+    return frame.assign(**{k: [v[i % len(v)] for i in range(len(ids))] for k, v in columns.items()})
+
+
+def _page(tmp_path, tx, customers=None) -> overview_page.OverviewPage:
+    table = customer_table(tx, model=None)
+    return overview_page.OverviewPage(data=SimpleNamespace(transactions=tx, customers=customers, frames=[tx]),
+                                      table=table, out=tmp_path / "overview", words=Words("en"), fmt=Formats("en"))
+
+
+def test_without_order_id_category_channel_and_customers_each_section_says_what_is_missing(tmp_path):
+    page = _page(tmp_path, _transactions())
+    w = page.words
+    assert page.orders() == [w(ow.NO_ORDER_ID)]
+    assert page.category_mix() == [w(ow.NO_CATEGORY)]
+    assert page.channel_mix() == [w(ow.NO_CHANNEL)]
+    assert page.by_attribute() == [w(ow.LEFT_OUT_CUSTOMERS, file="customers", flag="--customers")]
+    no_attributes = _page(tmp_path, page.tx, customers=pd.DataFrame({"customer_id": page.table.index}))
+    assert no_attributes.by_attribute() == [w(ow.NO_ATTRIBUTES)]
+    assert not (tmp_path / "overview").exists()  # nothing above writes a CSV
+
+
+def test_sections_with_the_columns_show_a_figure_and_write_their_tables(tmp_path):
+    tx = _transactions(order_id=[f"o{i}" for i in range(200)], category=["food", "toys"], channel=["web", "store"])
+    customers = pd.DataFrame({"customer_id": [f"c{i:02d}" for i in range(30)],
+                              "city": ["Pune", "Delhi", "Kolkata"] * 10, "loyalty_tier": ["Gold", "Silver"] * 15})
+    page = _page(tmp_path, tx, customers)
+    assert [type(i).__name__ for i in page.orders()] == ["Figure"]
+    assert [type(i).__name__ for i in page.channel_mix()] == ["Figure"]
+    assert [type(i).__name__ for i in page.category_mix()] == ["Figure", "Styler"]
+    assert [type(i).__name__ for i in page.by_attribute()] == ["Figure", "Styler"] * 2
+    written = sorted(p.name for p in (tmp_path / "overview").iterdir())
+    assert written == ["category-mix.csv", "customers-by-city.csv", "customers-by-loyalty-tier.csv"]
+    by_city = pd.read_csv(tmp_path / "overview" / "customers-by-city.csv")
+    assert by_city.iloc[:, 0].tolist().count("Pune") == 1 and len(by_city) == 3
+
+
+def test_revenue_section_writes_every_month_and_data_quality_adds_the_loaders_notes(tmp_path):
+    tx = attach(_transactions(), Ledger("transactions.csv", "transactions"))
+    ledger_of(tx).notes.append("A planted note.")
+    page = _page(tmp_path, tx)
+    figure, _ = page.revenue()
+    months = pd.read_csv(tmp_path / "overview" / "revenue-by-month.csv")
+    assert len(months) == len(page.months) == tx["date"].dt.to_period("M").nunique()
+    assert months.iloc[:, 0].iloc[0] == "Jan 2024"
+    assert months["Revenue"].sum() == pytest.approx(tx["amount"].sum())
+    assert page.data_quality()[1] == "- A planted note."
+    assert (tmp_path / "overview" / "data-quality.csv").is_file()
