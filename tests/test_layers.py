@@ -101,7 +101,7 @@ FLOORS: dict[str, int] = {
     "crmlib.reports.inputs": 5, "crmlib.reports.kernels": 5, "crmlib.reports.params": 5,
     "crmlib.reports.coerce": 5, "crmlib.reports.notebook_spec": 5, "crmlib.reports.atomic": 5,
     "crmlib.reports.number_columns": 5, "crmlib.reports.segments_page": 5, "crmlib.reports.clv_page": 5,
-    "crmlib.reports.retention_page": 5,
+    "crmlib.reports.retention_page": 5, "crmlib.reports.page_parts": 5,
     "crmlib.reports.feedback_page": 5, "crmlib.reports.overview_page": 5,
     "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
     "crmlib.reports.execute": 5, "crmlib.reports.results": 5,

@@ -19,7 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.reports.segments_page import observation_dates, show_items
+from crmlib.reports import page_parts
+from crmlib.reports.page_parts import show_items
+from crmlib.reports.segments_page import observation_dates
 
 #: Cell formats of the model comparison tables (fit and holdout).
 MODEL_KINDS = {"log_likelihood": "{:,.1f}", "AIC": "{:,.1f}", "BIC": "{:,.1f}"}
@@ -29,12 +31,8 @@ PARAMETER_KINDS = {"estimate": "{:.4g}", "lower": "{:.4g}", "upper": "{:.4g}"}
 INTERVAL_LEVEL = 0.9
 
 
-def output_folder(output_dir=None) -> Path:
-    """Where the tables behind the page are written as CSV: ``output_dir``, else ``reports/clv`` of the
-    working folder."""
-    from crmlib import config
-
-    return Path(output_dir) if output_dir is not None else config.reports_dir() / "clv"
+#: Where the page's tables and files go: ``output_dir``, else ``reports/clv`` of the working folder.
+output_folder = functools.partial(page_parts.output_folder, "clv")
 
 
 def calibration_end_of(transactions, end, calibration_end=None) -> pd.Timestamp:

@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.reports.segments_page import show_items
+from crmlib.reports import page_parts
+from crmlib.reports.page_parts import show_items
 
 #: The scores a feedback file may hold, in the order the page shows them.
 METRICS = ("nps", "csat", "ces")
@@ -28,12 +29,8 @@ MIN_COMMENTS = 20
 TOP_TERMS = 12
 
 
-def output_folder(output_dir=None) -> Path:
-    """Where the tables behind the page are written as CSV: ``output_dir``, else ``reports/feedback`` of
-    the working folder."""
-    from crmlib import config
-
-    return Path(output_dir) if output_dir is not None else config.reports_dir() / "feedback"
+#: Where the page's tables and files go: ``output_dir``, else ``reports/feedback`` of the working folder.
+output_folder = functools.partial(page_parts.output_folder, "feedback")
 
 
 def with_city(answers: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:

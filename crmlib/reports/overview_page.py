@@ -18,15 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.reports.segments_page import show_items
+from crmlib.reports import page_parts
+from crmlib.reports.page_parts import show_items
 
-
-def output_folder(output_dir=None) -> Path:
-    """Where the tables behind the page are written as CSV: ``output_dir``, else ``reports/overview`` of
-    the working folder."""
-    from crmlib import config
-
-    return Path(output_dir) if output_dir is not None else config.reports_dir() / "overview"
+#: Where the page's tables and files go: ``output_dir``, else ``reports/overview`` of the working folder.
+output_folder = functools.partial(page_parts.output_folder, "overview")
 
 
 def loader_notes(frames) -> str | None:

@@ -21,7 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from crmlib.reports.segments_page import observation_dates, show_items
+from crmlib.reports import page_parts
+from crmlib.reports.page_parts import show_items
+from crmlib.reports.segments_page import observation_dates
 
 #: Cell formats of a parameter table (the sBG model's).
 PARAMETER_KINDS = {"estimate": "{:.4g}", "lower": "{:.4g}", "upper": "{:.4g}"}
@@ -31,11 +33,8 @@ WINBACK_SHOWN = 20
 RULES_SHOWN = 10
 
 
-def output_folder(output_dir=None) -> Path:
-    """Where the win-back and cohort files go: ``output_dir``, else ``reports/retention`` of the working folder."""
-    from crmlib import config
-
-    return Path(output_dir) if output_dir is not None else config.reports_dir() / "retention"
+#: Where the page's tables and files go: ``output_dir``, else ``reports/retention`` of the working folder.
+output_folder = functools.partial(page_parts.output_folder, "retention")
 
 
 def first_line(err: Exception, prefix: str = "") -> str:

@@ -17,26 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from crmlib.reports import page_parts
+from crmlib.reports.page_parts import show_items
+
 #: Days before the observation end that migration compares with, unless ``compare_to`` is given.
 COMPARE_DAYS = 90
-
-
-def show_items(items) -> None:
-    """Show a section's items in a notebook: Markdown text, figures (``plt.show``), tables."""
-    import matplotlib.pyplot as plt
-    from IPython.display import Markdown, display
-    from matplotlib.figure import Figure
-
-    for item in items:
-        if item is None:
-            continue
-        if isinstance(item, str):
-            display(Markdown(item))
-        elif isinstance(item, Figure):  # this figure, here: plt.show() would draw every open one at once
-            display(item)
-            plt.close(item)
-        else:
-            display(item)
 
 
 def observation_dates(last, observation_end=None, compare_to=None) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -51,12 +36,8 @@ def observation_dates(last, observation_end=None, compare_to=None) -> tuple[pd.T
     return end, before
 
 
-def output_folder(output_dir=None) -> Path:
-    """Where the report's extra files (tables, audiences) go: ``output_dir``, else ``reports/segments`` of
-    the working folder."""
-    from crmlib import config
-
-    return Path(output_dir) if output_dir is not None else config.reports_dir() / "segments"
+#: Where the page's tables and files go: ``output_dir``, else ``reports/segments`` of the working folder.
+output_folder = functools.partial(page_parts.output_folder, "segments")
 
 
 def migration_moves(counts: pd.DataFrame) -> pd.DataFrame:
