@@ -107,6 +107,11 @@ def test_without_a_model_the_page_says_so_and_leaves_the_value_sections_out(tmp_
 
 def test_covariate_section_says_how_to_ask_for_covariates_or_why_none_are_shown(tmp_path):
     assert _page_without_models(tmp_path).covariate_effects() == [covariate_words.left_out(None)]
+    assert "--customers FILE -p covariates=" in covariate_words.left_out(None)
+    given = _page_without_models(tmp_path)  # a customers file given: the hint names only the columns
+    given.data = SimpleNamespace(transactions=None, customers=pd.DataFrame({"customer_id": ["a"]}))
+    (hint,) = given.covariate_effects()
+    assert "-p covariates=col1,col2" in hint and "--customers" not in hint
     asked = _page_without_models(tmp_path, covariates="gold, age").covariate_effects()
     assert asked == [covariate_words.left_out("no_model")]
     assert asked != [covariate_words.left_out(None)]

@@ -232,7 +232,7 @@ class ClvPage:
         w, fmt, model = self.words, self.fmt, self.table.attrs["model"]
         names = clv.parse_covariates(self.covariates)
         if not names:
-            return [covariate_words.left_out(None, w=w)]
+            return [covariate_words.left_out(None, w=w, customers=self.data.customers is not None)]
         effects, _, why = clv.covariate_effects(self.table, self.data.customers, names)
         if effects is None:
             return [covariate_words.left_out(why, model, names, w=w)]

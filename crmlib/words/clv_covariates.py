@@ -41,6 +41,8 @@ NO_COVARIATES = N_("No covariates were named, so their effects are not shown; ru
 #: How to ask for covariates on the command line: the option names stay as typed, the two
 #: placeholders (a file, column names) are words of the reader's language.
 HOW = N_("--customers FILE -p covariates=col1,col2")
+#: The same when a customers file was given: only the columns are missing.
+HOW_COLUMNS = N_("-p covariates=col1,col2")
 NO_MODEL = N_("No purchase model could be fitted to these data, so the covariates' effects are left out.")
 NOT_FITTED = N_("The {model} model could not be fitted with the covariates {covariates}, so their effects are "
                 "left out; check that each column varies between customers and that no two repeat each other.")
@@ -97,9 +99,11 @@ def table(effects: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None 
     return out if effects["dropout"].notna().any() else out.iloc[:, :3]  # purchase effects only
 
 
-def left_out(reason: str | None, model: str | None = None, covariates=(), *, w: Words | None = None) -> str:
+def left_out(reason: str | None, model: str | None = None, covariates=(), *, w: Words | None = None,
+             customers: bool = False) -> str:
     """Why the section shows no effects (none named, no model, the refit failed), or only the
-    effects on buying (``"purchase_only"``)."""
+    effects on buying (``"purchase_only"``); ``customers``: a customers file was given, so the
+    hint names only the covariate columns."""
     w, _ = _wf(w, None)
     if reason == "no_model":
         return w(NO_MODEL)
@@ -107,4 +111,4 @@ def left_out(reason: str | None, model: str | None = None, covariates=(), *, w: 
         return w(PURCHASE_ONLY)
     if reason == "not_fitted":
         return w(NOT_FITTED, model=model_name(model), covariates=", ".join(covariates))
-    return w(NO_COVARIATES, how=w(HOW))
+    return w(NO_COVARIATES, how=w(HOW_COLUMNS if customers else HOW))
