@@ -169,7 +169,7 @@ def test_without_categories_cross_selling_says_so_and_nothing_is_offered(tmp_pat
 def test_without_a_comparison_the_churn_section_says_why_and_shows_no_importance(tmp_path):
     page = _page(tmp_path)
     assert page.churn_models() == [
-        page.data.left_out("feedback", "NPS, CSAT and CES as features of the churn model"),
+        page.data.left_out("feedback", rw.LEFT_OUT_FEEDBACK, page.words),
         "The churn-model comparison is left out: too few customers."]
     assert page.feature_importance() == []
 

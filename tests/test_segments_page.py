@@ -8,6 +8,7 @@ import ast
 
 import nbformat
 import pandas as pd
+import pytest
 
 from crmlib import config
 from crmlib.reports import segments_page
@@ -63,3 +64,21 @@ def test_output_folder_is_reports_segments_of_the_working_folder_unless_given(tm
 def test_audiences_only_for_segments_that_hold_customers_in_the_order_asked():
     held = pd.Series(pd.Categorical(["Lost", "At Risk", "Lost"]))
     assert segments_page.present_segments(["Champions", "Lost", "At Risk"], held) == ["Lost", "At Risk"]
+
+
+@pytest.mark.parametrize("lang", ["hi", "bn"])
+def test_a_missing_optional_input_is_said_in_the_pages_language(lang):
+    """Before: Inputs.left_out wrote its sentence in English on Hindi and Bengali pages."""
+    import re
+
+    from crmlib.reports.inputs import Inputs
+    from crmlib.words import Words
+    from crmlib.words import retention as rw
+    from crmlib.words import segments as sw
+
+    script = {"hi": "[\u0900-\u097f]", "bn": "[\u0980-\u09ff]"}[lang]
+    for name, message in (("feedback", sw.LEFT_OUT_NPS), ("customers", sw.LEFT_OUT_AUDIENCES),
+                          ("feedback", rw.LEFT_OUT_FEEDBACK)):
+        text = Inputs("segments").left_out(name, message, Words(lang))
+        assert re.search(script, text) and f"--{name} FILE" in text
+        assert not re.search(r"\b(file|given|shown|run|report)\b", text), text

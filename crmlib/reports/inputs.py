@@ -188,10 +188,10 @@ class Inputs:
         """The loaded tables (and transaction log), for the data-quality ledger."""
         return [f for f in (self.transactions, self.customers, self.feedback) if f is not None]
 
-    def left_out(self, name: str, what: str) -> str:
-        """The sentence a page shows where a section needs the optional input ``name``."""
-        return (f"No {name} file was given, so {what} cannot be shown; "
-                f"run the report with {_flag(name)} to include it.")
+    def left_out(self, name: str, message: str, w) -> str:
+        """The sentence a page shows where a section needs the optional input ``name``: ``message``
+        (a message of :mod:`crmlib.words` with the fields ``{file}`` and ``{flag}``) in the words ``w``."""
+        return w(message, file=name, flag=_flag(name))
 
 
 def load_inputs(report: str, *, transactions=None, customers=None, feedback=None, dataset=None,

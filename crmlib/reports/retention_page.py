@@ -320,7 +320,7 @@ class RetentionPage:
 
         w, fmt = self.words, self.fmt
         items = [] if self.data.feedback is not None else [
-            self.data.left_out("feedback", "NPS, CSAT and CES as features of the churn model")]
+            self.data.left_out("feedback", rw.LEFT_OUT_FEEDBACK, w)]
         comparison, note = self.comparison
         if comparison is None:
             return [*items, note]

@@ -163,7 +163,7 @@ class SegmentsPage:
         ax = plots.rfm.segment_size_revenue(self.profile, words=self.words, fmt=self.fmt)
         items = [ax.figure]
         if self.data.feedback is None:
-            items.append(self.data.left_out("feedback", "NPS by segment"))
+            items.append(self.data.left_out("feedback", sw.LEFT_OUT_NPS, self.words))
         kinds = {"mean_days_since_last_purchase": "{:,.0f}", "mean_time_since_last": "{:,.0f}",
                  "mean_repeat_purchases": "{:.2f}", "nps": "{:+.0f}"}
         items.append(self.show(sw.on_page(self.profile, self.words), currency=self.currency, kinds=kinds))
@@ -225,7 +225,7 @@ class SegmentsPage:
         present = present_segments(self.audience_segments, self.scored["segment"])
         files = audiences.export_audiences(cust, self.scored["segment"], self.out, segment_names=present,
                                            observation_end=self.end)
-        items = [] if cust is not None else [self.data.left_out("customers", "the hashed email and phone audiences")]
+        items = [] if cust is not None else [self.data.left_out("customers", sw.LEFT_OUT_AUDIENCES, w)]
         user_data = audiences.user_data_import(self.scored, self.out / "user_data_import.csv", customers=cust,
                                                last_purchase=last_purchase(self.tx), clv=self.clv)
         kinds = {k: w(v) for k, v in sw.AUDIENCE_KINDS.items()}

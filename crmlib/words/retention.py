@@ -27,6 +27,9 @@ PERIOD_COUNT = {"W": NP_("{n} week", "{n} weeks"), "M": NP_("{n} month", "{n} mo
                 "Q": NP_("{n} quarter", "{n} quarters")}
 
 # ----------------------------------------------------------------------------- summary
+#: No feedback file: {file} its name, {flag} the option that gives it, as typed.
+LEFT_OUT_FEEDBACK = N_("No {file} file was given, so the churn models learn without NPS, CSAT and CES; run the "
+                       "report with {flag} to include them.")
 TREND = N_("{mean} of new customers buy again in the {unit} after the one they were acquired in (cohorts range "
            "from {low} to {high}); across the {cohorts} cohorts this share {move}.")
 TREND_SLOPE = N_("{mean} of new customers buy again in the {unit} after the one they were acquired in (cohorts "

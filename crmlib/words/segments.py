@@ -79,6 +79,12 @@ from crmlib.words.segment_tables import (  # noqa: F401 (re-exported: crmlib.wor
     value_playbook,
 )
 
+#: Where an optional input is missing ({file} its name, {flag} the option that gives it, as typed).
+LEFT_OUT_NPS = N_("No {file} file was given, so NPS by segment cannot be shown; run the report with {flag} to "
+                  "include it.")
+LEFT_OUT_AUDIENCES = N_("No {file} file was given, so the hashed email and phone audiences cannot be written; run "
+                        "the report with {flag} to include them.")
+
 # ----------------------------------------------------------------------------- notes and headline
 NOTE = N_("**Note.** {note}")
 HEADLINE = NP_("{customers} customer, {transactions} transactions, {period}; migration compared with {date}.",
