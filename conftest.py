@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config, items):
     module-scoped fixture of its own file joins its file's group (a module fixture built on two
     workers would run twice). Groups are then sent longest first, so both workers stay busy until
     the end: the demo suite's group, then groups holding tests marked ``slow`` (full fits, report
-    runs; the more, the sooner), then the rest in collection order."""
+    runs; the more, the sooner), then the rest, larger groups first (xdist's own default order)."""
     if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
         return
     for item in items:
@@ -39,10 +39,12 @@ def pytest_collection_modifyitems(config, items):
         if group and "@" not in item.nodeid.rpartition("]")[2]:
             _set_nodeid(item, f"{item.nodeid}@{group}")
     slow: dict[str, int] = {}
+    size: dict[str, int] = {}
     for item in items:
         scope = _scope(item)
         slow[scope] = slow.get(scope, 0) + (item.get_closest_marker("slow") is not None)
-    items.sort(key=lambda item: (not _scope(item).endswith("@demo_suite"), -slow[_scope(item)]))
+        size[scope] = size.get(scope, 0) + 1
+    items.sort(key=lambda item: (not _scope(item).endswith("@demo_suite"), -slow[_scope(item)], -size[_scope(item)]))
 
 
 def _scope(item) -> str:
