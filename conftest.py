@@ -14,20 +14,44 @@ collect_ignore = ["crmlib/__main__.py"]
 SHARED_RUNS = ("demo_suite", "spark")
 
 
+def pytest_configure(config):
+    """Under ``--dist loadgroup``, xdist hands out groups in the order :func:`pytest_collection_modifyitems`
+    gives them (longest first), not by its default of "most tests first", which sent a group of one test
+    of a minute or more (a coverage simulation, a batch of reports) to the end of the run, where one
+    worker ran it while the other idled."""
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist's loadgroup, keep tests that share an expensive fixture on one worker.
+    """Under xdist's loadgroup, keep tests that share an expensive fixture on one worker, longest first.
 
     A test using a fixture of :data:`SHARED_RUNS` joins that fixture's group; a test using a
     module-scoped fixture of its own file joins its file's group (a module fixture built on two
-    workers would run twice). The demo suite's group is sent first, being the longest."""
+    workers would run twice). Groups are then sent longest first, so both workers stay busy until
+    the end: the demo suite's group, then groups holding tests marked ``slow`` (full fits, report
+    runs; the more, the sooner), then the rest, larger groups first (xdist's own default order)."""
     if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
         return
     for item in items:
         group = _shared_group(item)
         if group and "@" not in item.nodeid.rpartition("]")[2]:
             _set_nodeid(item, f"{item.nodeid}@{group}")
-    items.sort(key=lambda item: 0 if item.nodeid.endswith("@demo_suite") else 1)
+    slow: dict[str, int] = {}
+    size: dict[str, int] = {}
+    for item in items:
+        scope = _scope(item)
+        slow[scope] = slow.get(scope, 0) + (item.get_closest_marker("slow") is not None)
+        size[scope] = size.get(scope, 0) + 1
+    items.sort(key=lambda item: (not _scope(item).endswith("@demo_suite"), -slow[_scope(item)], -size[_scope(item)]))
+
+
+def _scope(item) -> str:
+    """The unit xdist's loadgroup sends to one worker (its ``_split_scope``): the ``@group`` when the
+    test has one, else the test itself."""
+    nodeid = item.nodeid
+    return "@" + nodeid.rsplit("@", 1)[-1] if nodeid.rfind("@") > nodeid.rfind("]") else nodeid
 
 
 def _set_nodeid(item, nodeid: str) -> None:
@@ -78,7 +102,17 @@ def spark():
 
 
 @pytest.fixture(scope="session")
-def demo_suite(tmp_path_factory):
+def demo_data():
+    """The demo suite's data set (800 customers, seed 7), generated in well under a second: a test that
+    runs its own reports on the demo's data takes it from here rather than from :func:`demo_suite`,
+    which would bind it to the demo suite's worker."""
+    from crmlib import datasets
+
+    return datasets.make_crm_dataset(n_customers=800, seed=7)
+
+
+@pytest.fixture(scope="session")
+def demo_suite(tmp_path_factory, demo_data):
     """The pages ``crmlib demo`` writes, built once per test session: the demo data (800 customers,
     seed 7) and every report on exactly those files into one folder with its index.html, then, as
     ``crmlib demo`` does, the segment report on CDNOW into its own folder ``cdnow/`` with its own
@@ -92,11 +126,11 @@ def demo_suite(tmp_path_factory):
     """
     from types import SimpleNamespace
 
-    from crmlib import datasets, reports
+    from crmlib import reports
     from crmlib.cli import DEMO_REPORTS
 
     root = tmp_path_factory.mktemp("demo")
-    data = datasets.make_crm_dataset(n_customers=800, seed=7)
+    data = demo_data
     paths = data.write(root / "data")
     out = root / "reports"
     batch, cdnow = reports.run_suites([  # as crmlib demo runs them: one pool of two kernels for both batches

@@ -227,6 +227,7 @@ def test_issue_demo_data_csat_and_nps_rise():
     assert change.direction == "same" and "within the noise" in change_sentence(change)
 
 
+@pytest.mark.slow
 def test_clv_findings_when_no_model_fits_name_the_models_in_words():
     """Data without dropout (purchases spread evenly, everyone active): no transaction model can be
     fitted; the summary says so in one sentence with the papers' model names, no class names or

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -246,6 +247,7 @@ def load(table: str, raw: bytes, suffix: str, data_rows: int | None, clean: bool
             check_result(table, frame, data_rows)
 
 
+@pytest.mark.slow
 @fuzz(100)
 @given(csv_file("transactions"))
 def test_read_transactions_gives_a_table_or_one_data_error(case):
@@ -253,6 +255,7 @@ def test_read_transactions_gives_a_table_or_one_data_error(case):
     load("transactions", raw, suffix, data_rows, clean)
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(csv_file("customers"))
 def test_read_customers_gives_a_table_or_one_data_error(case):
@@ -260,6 +263,7 @@ def test_read_customers_gives_a_table_or_one_data_error(case):
     load("customers", raw, suffix, data_rows, clean)
 
 
+@pytest.mark.slow
 @fuzz(80)
 @given(csv_file("feedback"))
 def test_read_feedback_gives_a_table_or_one_data_error(case):
@@ -275,6 +279,7 @@ def test_arbitrary_bytes_give_a_table_or_one_data_error(table, prefix, body, suf
     load(table, prefix + body, suffix, None)
 
 
+@pytest.mark.slow
 @fuzz(50)
 @given(csv_file("transactions"))
 def test_validate_command_prints_a_ledger_or_one_line(case):

@@ -6,6 +6,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert listed == {CONDA_NAMES.get(k, k): v for k, v in wanted.items()}
 
 
+@pytest.mark.slow
 def test_import_changes_no_global_state():
     # scipy, scikit-learn and matplotlib add warning filters of their own when imported; crmlib must add none
     code = ("import warnings, pandas as pd, scipy.special, scipy.optimize, sklearn.cluster, seaborn;"

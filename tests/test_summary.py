@@ -83,6 +83,7 @@ def test_last_purchase_ignores_return_only_days():
     assert last_purchase(tx).loc["a"] == pd.Timestamp("2024-01-01")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abcde"), st.integers(0, 300), st.integers(1, 500)),
                 min_size=1, max_size=40))

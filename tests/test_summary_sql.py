@@ -132,6 +132,7 @@ def test_cdnow_master_duckdb_frame_equals_pandas_reference(cdnow):
         assert_same_summary(rfm_summary(cdnow, freq=freq), reference_rfm_summary(cdnow, freq=freq))
 
 
+@pytest.mark.slow
 def test_cdnow_master_files_equal_frame(cdnow, tmp_path):
     """Parquet and CSV files of CDNOW master, read by DuckDB, equal the loaded frame's summary."""
     canonical = cdnow[["customer_id", "date", "amount", "quantity"]].copy()

@@ -90,7 +90,7 @@ def test_a_model_pickled_before_the_note_existed_still_loads_and_predicts(cdnow_
 
 # ---------------------------------------------------------------- penalised fits (issue 23)
 
-@pytest.mark.parametrize("cls", [BetaGeo, ModifiedBetaGeo, ParetoNBD])
+@pytest.mark.parametrize("cls", [BetaGeo, ModifiedBetaGeo, pytest.param(ParetoNBD, marks=pytest.mark.slow)])
 def test_strong_penalizer_returns_shrunk_parameters(cls, cdnow_summary):
     """lifetimes' tests fit CDNOW with penalizer_coef=10; crmlib refused with "Hessian not
     positive definite" (its Hessian left the penalty unscaled). A penalised fit now returns

@@ -108,6 +108,7 @@ def test_alive_path_follows_the_history_and_ends_at_probability_alive():
         alive_path(model, [1.0, 3.0], T=10)
 
 
+@pytest.mark.slow
 def test_cumulative_transactions_match_a_simulated_cohort():
     """30,000 customers enter over 12 weeks (first purchases on a uniform grid) and are followed
     to week 52: the expected cumulative repeat purchases (the sum over customers of

@@ -13,6 +13,7 @@ def transactions():
     return datasets.make_crm_dataset(n_customers=600, seed=11).transactions
 
 
+@pytest.mark.slow
 def test_matches_a_hand_computation_in_weeks(transactions):
     weeks = rfm_summary(transactions, freq="W")
     value = predicted_clv(weeks, horizon_days=364, annual_discount=0.10)

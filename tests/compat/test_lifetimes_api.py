@@ -265,6 +265,7 @@ def test_pnbd_conditional_probability_alive_overflow_error():
                 for r in ptf.conditional_probability_alive(freq, rec, age)])
 
 
+@pytest.mark.slow
 def test_pnbd_conditional_probability_alive_matrix(cdnow_customers):
     ptf = estimation.ParetoNBDFitter()
     ptf.fit(cdnow_customers["frequency"], cdnow_customers["recency"], cdnow_customers["T"])
