@@ -379,6 +379,10 @@ def _importance(clf, x: pd.DataFrame, y: pd.Series, seed: int, n_repeats: int = 
                          index=pd.Index(x.columns, name="feature")).sort_values("importance", ascending=False))
 
 
+#: Rows scored per call by the permutation importance.
+_SCORE_BLOCK = 1 << 20
+
+
 def _permuted_proba(clf, values: np.ndarray, columns, shuffles: list, sides) -> np.ndarray:
     """Churn probability of the k copies of ``values``, copy j with column j in the order ``shuffles[j]``,
     one copy after the other. With the rows' places among the model's thresholds (``sides``, from
@@ -401,11 +405,15 @@ def _permuted_proba(clf, values: np.ndarray, columns, shuffles: list, sides) -> 
     first = np.empty(distinct.size, dtype=np.int64)
     first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # a row of each combination
     copy, row = np.divmod(first, n)
-    rows = values[row]
-    for j, order in enumerate(shuffles):
-        mine = copy == j
-        rows[mine, j] = values[order[row[mine]], j]
-    return clf.predict_proba(pd.DataFrame(rows, columns=columns))[:, 1][codes]
+    proba = np.empty(first.size)
+    for start in range(0, first.size, _SCORE_BLOCK):  # bounded memory: the model copies what it scores
+        block = slice(start, start + _SCORE_BLOCK)
+        rows = values[row[block]]
+        for j, order in enumerate(shuffles):
+            mine = copy[block] == j
+            rows[mine, j] = values[order[row[block][mine]], j]
+        proba[block] = clf.predict_proba(pd.DataFrame(rows, columns=columns))[:, 1]
+    return proba[codes]
 
 
 def _threshold_sides(clf, values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -75,7 +75,10 @@ def fitted():
     return x, y, models
 
 
-def test_permuted_copies_get_the_probability_of_every_row(fitted):
+@pytest.mark.parametrize("block", [1 << 20, 1000])
+def test_permuted_copies_get_the_probability_of_every_row(fitted, block, monkeypatch):
+    """Also scored in blocks of 1,000 distinct rows (bounded memory), with the same result."""
+    monkeypatch.setattr(churn, "_SCORE_BLOCK", block)
     x, _, models = fitted
     values = x.to_numpy()
     rng = np.random.default_rng(1)
