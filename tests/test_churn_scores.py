@@ -1,7 +1,7 @@
-"""The churn comparison's fast paths give the numbers of the plain computations, bit for bit.
+"""crmlib.churn_scores: the fast paths give the numbers of the plain computations, bit for bit.
 
-``_bootstrap`` counts how often each customer is drawn instead of ranking every resample, and
-``_importance`` scores only the permuted rows the gradient-boosting model can tell apart. The
+``bootstrap`` counts how often each customer is drawn instead of ranking every resample, and
+``importance`` scores only the permuted rows the gradient-boosting model can tell apart. The
 references below are the plain computations the comparison made before (issue 24.3): every
 resample ranked row by row, every permuted row scored.
 """
@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import churn
+from crmlib import churn, churn_scores
 
 
 def _bootstrap_rows(y, scores, n_boot, seed):
-    """The resamples ranked row by row with :func:`churn._auc` and :func:`churn._average_precision`."""
+    """The resamples ranked row by row with :func:`churn_scores.auc` and :func:`churn_scores.average_precision`."""
     rng = np.random.default_rng(seed)
     out = {m: np.full((n_boot, scores.shape[1]), np.nan) for m in ("roc_auc", "average_precision")}
     values, y = scores.to_numpy(dtype=float), y.astype(bool)
@@ -23,8 +23,8 @@ def _bootstrap_rows(y, scores, n_boot, seed):
         if y[idx].all() or not y[idx].any():
             continue
         for j in range(values.shape[1]):
-            out["roc_auc"][b, j] = churn._auc(y[idx], values[idx, j])
-            out["average_precision"][b, j] = churn._average_precision(y[idx], values[idx, j])
+            out["roc_auc"][b, j] = churn_scores.auc(y[idx], values[idx, j])
+            out["average_precision"][b, j] = churn_scores.average_precision(y[idx], values[idx, j])
     return out
 
 
@@ -43,7 +43,7 @@ def test_bootstrap_equals_ranking_every_resample_exactly(n, n_boot):
     """Exact equality, not a tolerance: both count (churner, non-churner) pairs in halves, which
     floating point holds exactly. n = 7 draws resamples with one class only (skipped, NaN)."""
     y, scores = _scores(n)
-    fast, plain = churn._bootstrap(y, scores, n_boot, seed=1), _bootstrap_rows(y, scores, n_boot, seed=1)
+    fast, plain = churn_scores.bootstrap(y, scores, n_boot, seed=1), _bootstrap_rows(y, scores, n_boot, seed=1)
     for metric in ("roc_auc", "average_precision"):
         np.testing.assert_array_equal(fast[metric], plain[metric])
     assert np.isfinite(fast["roc_auc"]).any()
@@ -52,7 +52,7 @@ def test_bootstrap_equals_ranking_every_resample_exactly(n, n_boot):
 def test_bootstrap_with_missing_scores_ranks_the_rows():
     y, scores = _scores(300)
     scores.iloc[::7, 2] = np.nan
-    fast, plain = churn._bootstrap(y, scores, 10, seed=2), _bootstrap_rows(y, scores, 10, seed=2)
+    fast, plain = churn_scores.bootstrap(y, scores, 10, seed=2), _bootstrap_rows(y, scores, 10, seed=2)
     for metric in ("roc_auc", "average_precision"):
         np.testing.assert_array_equal(fast[metric], plain[metric])
 
@@ -78,26 +78,26 @@ def fitted():
 @pytest.mark.parametrize("block", [1 << 20, 1000])
 def test_permuted_copies_get_the_probability_of_every_row(fitted, block, monkeypatch):
     """Also scored in blocks of 1,000 distinct rows (bounded memory), with the same result."""
-    monkeypatch.setattr(churn, "_SCORE_BLOCK", block)
+    monkeypatch.setattr(churn_scores, "SCORE_BLOCK", block)
     x, _, models = fitted
     values = x.to_numpy()
     rng = np.random.default_rng(1)
     shuffles = [rng.permutation(len(x)) for _ in range(x.shape[1])]
     boost = models[churn.GRADIENT_BOOSTING]
-    sides = churn._threshold_sides(boost, values)
-    every = churn._permuted_proba(boost, values, x.columns, shuffles, None)
+    sides = churn_scores.threshold_sides(boost, values)
+    every = churn_scores.permuted_proba(boost, values, x.columns, shuffles, None)
     assert sides is not None and len(np.unique(sides[0] @ sides[1])) < len(x)  # rows the model cannot tell apart
-    np.testing.assert_array_equal(churn._permuted_proba(boost, values, x.columns, shuffles, sides), every)
+    np.testing.assert_array_equal(churn_scores.permuted_proba(boost, values, x.columns, shuffles, sides), every)
     stacked = np.tile(values, (x.shape[1], 1))
     for j, order in enumerate(shuffles):
         stacked[j * len(x):(j + 1) * len(x), j] = values[order, j]
     np.testing.assert_array_equal(every, boost.predict_proba(pd.DataFrame(stacked, columns=x.columns))[:, 1])
-    assert churn._threshold_sides(models[churn.LOGISTIC], values) is None  # no thresholds: scored row by row
+    assert churn_scores.threshold_sides(models[churn.LOGISTIC], values) is None  # no thresholds: scored row by row
 
 
 def test_importance_equals_scoring_every_permuted_row(fitted, monkeypatch):
     x, y, models = fitted
     boost = models[churn.GRADIENT_BOOSTING]
-    fast = churn._importance(boost, x, y, seed=4)
-    monkeypatch.setattr(churn, "_threshold_sides", lambda clf, values: None)
-    pd.testing.assert_frame_equal(fast, churn._importance(boost, x, y, seed=4), check_exact=True)
+    fast = churn_scores.importance(boost, x, y, seed=4)
+    monkeypatch.setattr(churn_scores, "threshold_sides", lambda clf, values: None)
+    pd.testing.assert_frame_equal(fast, churn_scores.importance(boost, x, y, seed=4), check_exact=True)
