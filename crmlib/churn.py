@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from crmlib.churn_scores import auc as _auc
+from crmlib.churn_scores import bootstrap as _bootstrap
+from crmlib.churn_scores import importance as _importance
 from crmlib.exceptions import DataError
 from crmlib.purchases import purchase_days
 from crmlib.retention import inactivity_days
@@ -150,39 +153,6 @@ def _models(n_train: int, seed: int) -> dict:
                              LogisticRegression(C=1.0, max_iter=2000))
     return {name: CalibratedClassifierCV(m, method=method, cv=3, ensemble=False)
             for name, m in ((GRADIENT_BOOSTING, boost), (LOGISTIC, logistic))}
-
-
-def _auc(y: np.ndarray, s: np.ndarray) -> float:
-    """ROC AUC from average ranks (ties count one half), as sklearn's roc_auc_score."""
-    from scipy.stats import rankdata
-
-    pos = y.sum()
-    return float((rankdata(s)[y].sum() - pos * (pos + 1) / 2) / (pos * (len(y) - pos)))
-
-
-def _average_precision(y: np.ndarray, s: np.ndarray) -> float:
-    """Average precision with tied scores taken together, as sklearn's average_precision_score."""
-    order = np.argsort(-s, kind="mergesort")
-    s, y = s[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # last row of each distinct score
-    tp = np.cumsum(y)[last]
-    precision, recall = tp / (last + 1), tp / tp[-1]
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
-
-
-def _bootstrap(y: np.ndarray, scores: pd.DataFrame, n_boot: int, seed: int) -> dict[str, np.ndarray]:
-    """ROC AUC and average precision of every score on ``n_boot`` paired resamples of the customers."""
-    rng = np.random.default_rng(seed)
-    out = {m: np.full((n_boot, scores.shape[1]), np.nan) for m in ("roc_auc", "average_precision")}
-    values, y = scores.to_numpy(dtype=float), y.astype(bool)
-    for b in range(n_boot):
-        idx = rng.integers(0, len(y), len(y))
-        if y[idx].all() or not y[idx].any():
-            continue
-        for j in range(values.shape[1]):
-            out["roc_auc"][b, j] = _auc(y[idx], values[idx, j])
-            out["average_precision"][b, j] = _average_precision(y[idx], values[idx, j])
-    return out
 
 
 @dataclass
@@ -332,26 +302,6 @@ def _labelled(transactions, feedback, cutoff, window_days) -> tuple[pd.DataFrame
                         f"{'churned' if bool(y.all()) else 'came back'} in the next {window_days} days; a churn model "
                         "needs both. Choose another window_days or test_cutoff.")
     return x, y.astype(bool)
-
-
-def _importance(clf, x: pd.DataFrame, y: pd.Series, seed: int, n_repeats: int = 5) -> pd.DataFrame:
-    """Permutation importance: the mean drop in ROC AUC when one feature's values are shuffled
-    across the test customers (as sklearn's ``permutation_importance``). Each repeat scores the
-    copies with every feature shuffled in one call to the model, which costs one call's overhead
-    instead of one per feature."""
-    rng = np.random.default_rng(seed)
-    values, target = x.to_numpy(dtype=float), y.to_numpy(dtype=bool)
-    base = _auc(target, clf.predict_proba(x)[:, 1])
-    n, k = values.shape
-    drops = np.empty((n_repeats, k))
-    for r in range(n_repeats):
-        stacked = np.tile(values, (k, 1))
-        for j in range(k):
-            stacked[j * n:(j + 1) * n, j] = values[rng.permutation(n), j]
-        p = clf.predict_proba(pd.DataFrame(stacked, columns=x.columns))[:, 1].reshape(k, n)
-        drops[r] = [base - _auc(target, p[j]) for j in range(k)]
-    return (pd.DataFrame({"importance": drops.mean(axis=0), "std": drops.std(axis=0)},
-                         index=pd.Index(x.columns, name="feature")).sort_values("importance", ascending=False))
 
 
 def _metrics(scores: pd.DataFrame, n_boot: int, seed: int) -> tuple[pd.DataFrame, dict]:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import churn, datasets, retention
+from crmlib import churn, churn_scores, datasets, retention
 from crmlib.customers import customer_table
 from crmlib.exceptions import DataError
 from crmlib.reports import run_reports
@@ -231,8 +231,8 @@ def test_ranking_metrics_equal_sklearn():
         if y.all() or not y.any():
             continue
         s = np.round(rng.random(n), int(rng.integers(0, 3)))  # ties included
-        assert churn._auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
-        assert churn._average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+        assert churn_scores.auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        assert churn_scores.average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
 
 
 def test_comparison_refuses_a_window_past_the_data(demo):

@@ -113,14 +113,17 @@ class BetaGeo(TransactionModel):
         return np.where(active, expit(-log_odds), 1.0)
 
     def _conditional(self, params, x, tx, T, t):
+        return self._p_alive(params, x, tx, T) * self._live(params, x, T, t)
+
+    def _live(self, params, x, T, t):
+        """Expected purchases in ``t`` of a customer alive now, with ``x`` repeat purchases at age ``T``."""
         r, alpha, a, b = params
-        alive = self._p_alive(params, x, tx, T)
         # the mean of a live customer depends on (x, T, t) only: one quadrature per distinct triple
         (ux, uT, ut), codes = levels([x, T, t], 0, 1, 2)
         shape, scale = r + ux, alpha + uT
         mean = beta_expectation(a, b + ux + self._shift,
                                 lambda p, rows: _h(p, scale[rows], shape[rows], ut[rows]))
-        return alive * mean[codes]
+        return mean[codes]
 
     def _unconditional(self, params, t):
         r, alpha, a, b = params

@@ -213,10 +213,13 @@ class ParetoNBD(TransactionModel):
         return expit(-_log_odds_dead(params, x, tx, T))
 
     def _conditional(self, params, x, tx, T, t):
+        return self._p_alive(params, x, tx, T) * self._live(params, x, T, t)
+
+    def _live(self, params, x, T, t):
+        """Expected purchases in ``t`` of a customer alive now, with ``x`` repeat purchases at age ``T``."""
         r, alpha, s, beta = params
         # E[Y(t) | alive] = (r + x)(beta + T) / ((alpha + T)(s - 1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
-        mean = (r + x) * (beta + T) / (alpha + T) * _log_rel(t, beta + T, s - 1.0)
-        return self._p_alive(params, x, tx, T) * mean
+        return (r + x) * (beta + T) / (alpha + T) * _log_rel(t, beta + T, s - 1.0)
 
     def _unconditional(self, params, t):
         r, alpha, s, beta = params

@@ -40,6 +40,7 @@ import pandas as pd
 
 from crmlib.clv._data import beta_expectation, group_rows, levels
 from crmlib.clv.beta_geo import BetaGeo, _h
+from crmlib.clv.value import is_factored, live_steps
 from crmlib.exceptions import DataError
 from crmlib.units import UNIT_DAYS
 
@@ -167,12 +168,14 @@ def purchase_intervals(model, data: pd.DataFrame, t: float, *, level: float = 0.
 def _discount_ratio(model, ux, uT, steps: int, length: float, step_rate: float) -> np.ndarray:
     """Discounted purchases over ``steps`` steps of ``length`` per purchase over the whole
     horizon, of a live customer with (x, T), at the estimates (as crmlib.clv.value sums them)."""
-    params = model._p()
     ends = np.arange(1, steps + 1) * length
-    n = ux.size
-    with np.errstate(all="ignore"):
-        cumulative = _live_mean(model, params, np.tile(ux, steps), np.tile(uT, steps),
-                                np.repeat(ends, n)).reshape(steps, n)
+    if is_factored(model):
+        cumulative = live_steps(model, ux, uT, ends)[0]  # the pairs are distinct: in their order
+    else:
+        n = ux.size
+        with np.errstate(all="ignore"):
+            cumulative = _live_mean(model, model._p(), np.tile(ux, steps), np.tile(uT, steps),
+                                    np.repeat(ends, n)).reshape(steps, n)
     increments = np.diff(cumulative, axis=0, prepend=0.0)
     discounted = (1.0 + step_rate) ** -np.arange(1, steps + 1) @ increments
     total = cumulative[-1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.clv._data import UNIT_NAMES, group_rows
+from crmlib.clv._data import UNIT_NAMES, group_rows, levels
 from crmlib.clv.beta_geo import BetaGeo
 from crmlib.clv.gamma_gamma import GammaGamma
 from crmlib.exceptions import DataError
@@ -89,15 +89,52 @@ def discounted_purchases(model, data: pd.DataFrame, horizon_days: float = 365,
 
 def _discounted_histories(model, data: pd.DataFrame, ends: np.ndarray, step_rate: float) -> np.ndarray:
     """Discounted purchases per row, the steps ending at ``ends``. Expected purchases are computed
-    once per distinct history (frequency, recency, T), for all steps in one call per block of steps
-    (a call costs about the same for one step as for many)."""
+    once per distinct history (frequency, recency, T): P(alive) once per history times the mean of a
+    live customer at every step end, once per distinct (frequency, T) (:func:`live_steps`), as the
+    model's ``expected_purchases`` multiplies them."""
     arrays = [pd.to_numeric(data[c]).to_numpy(dtype=float) for c in ("frequency", "recency", "T")]
     if len(data) == 0:
         return np.zeros(0)
     codes, first = group_rows(arrays)
-    n = first.size
     histories = pd.DataFrame({c: a[first] for c, a in zip(("frequency", "recency", "T"), arrays)})
     histories.attrs["freq"] = data.attrs.get("freq")
+    if is_factored(model):
+        model._check_input(histories, points=True)
+        model._check_freq(histories)
+        x, tx, T = (histories[c].to_numpy() for c in ("frequency", "recency", "T"))
+        with np.errstate(all="ignore"):
+            alive = model._p_alive(model._p(), x, tx, T)
+        live, pair = live_steps(model, x, T, ends)
+        cumulative = alive * live[:, pair]
+    else:
+        cumulative = _stacked_expectations(model, histories, ends)
+    increments = np.diff(cumulative, axis=0, prepend=0.0)
+    discount = (1.0 + step_rate) ** -np.arange(1, len(ends) + 1)
+    return (discount @ increments)[codes]
+
+
+def is_factored(model) -> bool:
+    """Whether the model's expected purchases are P(alive) x the mean of a live customer (``_live``)
+    for one set of parameters (BG/NBD, MBG/NBD, Pareto/NBD; not the covariate models)."""
+    from crmlib.clv._covariates import CovariateModel
+
+    return hasattr(model, "_live") and not isinstance(model, CovariateModel)
+
+
+def live_steps(model, x: np.ndarray, T: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean purchases of a live customer by each of ``ends`` (rows), per distinct (x, T) pair
+    (columns), at the fitted parameters, and each history's pair: ``live[:, pair]``."""
+    (ux, uT), pair = levels([x, T], 0, 1)
+    n = ux.size
+    with np.errstate(all="ignore"):
+        live = model._live(model._p(), np.tile(ux, len(ends)), np.tile(uT, len(ends)), np.repeat(ends, n))
+    return live.reshape(len(ends), n), pair
+
+
+def _stacked_expectations(model, histories: pd.DataFrame, ends: np.ndarray) -> np.ndarray:
+    """``model.expected_purchases`` by each of ``ends`` (rows) per history (columns), for all steps in
+    one call per block of steps (a call costs about the same for one step as for many)."""
+    n = len(histories)
     cumulative = np.empty((len(ends), n))
     block = max(1, 2_000_000 // n)  # at most about two million rows per call
     for start in range(0, len(ends), block):
@@ -106,9 +143,7 @@ def _discounted_histories(model, data: pd.DataFrame, ends: np.ndarray, step_rate
         stacked.attrs = histories.attrs
         expected = model.expected_purchases(np.repeat(t, n), stacked).to_numpy()
         cumulative[start:start + len(t)] = expected.reshape(len(t), n)
-    increments = np.diff(cumulative, axis=0, prepend=0.0)
-    discount = (1.0 + step_rate) ** -np.arange(1, len(ends) + 1)
-    return (discount @ increments)[codes]
+    return cumulative
 
 
 def value_note(model, spend_model, horizon: float, freq: str, annual_discount: float, free: int = 0) -> str:

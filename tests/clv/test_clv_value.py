@@ -98,3 +98,25 @@ def test_discounted_purchases_is_the_sum_over_steps_per_customer(transactions):
         hand += (bg.expected_purchases(k, months) - bg.expected_purchases(k - 1, months)).to_numpy() / (1 + rate) ** k
     np.testing.assert_allclose(value.to_numpy(), hand, rtol=1e-12)
     assert value.attrs["horizon"] == 12 and value.index.equals(months.index)
+
+
+@pytest.mark.parametrize("name", ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD"])
+@pytest.mark.parametrize("freq", ["W", "D"])
+def test_value_from_live_means_equals_expected_purchases_stacked_by_step(name, freq, monkeypatch):
+    """The value takes P(alive) once per history and the live mean once per (frequency, T) pair and
+    step (issue 24.3); it equals expected_purchases called on every history at every step end, as it
+    was computed before, to 1e-12 relative (the quadrature's blocks hold other rows, nothing else)."""
+    from crmlib import clv
+    from crmlib.clv import value
+
+    cdnow = datasets.load_cdnow("master")
+    summary = rfm_summary(cdnow, freq=freq)
+    model = getattr(clv, name)().fit(summary[summary["T"] > 0])
+    assert value.is_factored(model)
+    steps, length, rate = valuation_steps(365, 0.10, freq)
+    ends = np.arange(1, steps + 1) * length
+    fast = value._discounted_histories(model, summary, ends, rate)
+    monkeypatch.setattr(value, "is_factored", lambda m: False)
+    stacked = value._discounted_histories(model, summary, ends, rate)
+    np.testing.assert_allclose(fast, stacked, rtol=1e-12, atol=0)
+    assert fast.max() > 1.0
