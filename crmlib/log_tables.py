@@ -82,8 +82,8 @@ def has_values(log, column: str) -> bool:
 def headline(log) -> dict:
     """Lines, orders, gross, returns (sum and lines) and net of the kept lines."""
     rows, orders, gross, returns, return_lines, net = log.con.execute(f"""SELECT
-        SUM(n), COUNT(DISTINCT order_id), SUM(CASE WHEN amt >= 0 THEN amt * n ELSE 0 END),
-        SUM(CASE WHEN amt < 0 THEN amt * n ELSE 0 END), SUM(CASE WHEN amt < 0 THEN n ELSE 0 END), SUM(amt * n)
+        SUM(n), COUNT(DISTINCT order_id), FSUM(CASE WHEN amt >= 0 THEN amt * n ELSE 0 END),
+        FSUM(CASE WHEN amt < 0 THEN amt * n ELSE 0 END), SUM(CASE WHEN amt < 0 THEN n ELSE 0 END), FSUM(amt * n)
         FROM {lines(log)}""").fetchone()
     return {"transactions": int(rows or 0), "orders": int(orders or 0), "gross": float(gross or 0),
             "returns": float(returns or 0), "return_lines": int(return_lines or 0), "net": float(net or 0)}
@@ -94,7 +94,7 @@ def by_period(log, code: str) -> pd.DataFrame:
     (each order id in the period of its first line, as :func:`crmlib.overview.revenue_by_period`)."""
     rel = lines(log)
     out = log.con.execute(f"""SELECT p, revenue, transactions, customers, COALESCE(orders, 0) AS orders
-        FROM (SELECT {_period(code)} AS p, SUM(amt * n) AS revenue, CAST(SUM(n) AS BIGINT) AS transactions,
+        FROM (SELECT {_period(code)} AS p, FSUM(amt * n) AS revenue, CAST(SUM(n) AS BIGINT) AS transactions,
                      COUNT(DISTINCT cid) AS customers FROM {rel} GROUP BY 1)
         LEFT JOIN (SELECT {_period(code)} AS p, COUNT(*) AS orders
                    FROM (SELECT order_id, MIN(day) AS day FROM {rel} WHERE order_id IS NOT NULL GROUP BY 1)
@@ -115,7 +115,7 @@ def by_text(log, column: str, blank: str, where: str = "TRUE") -> pd.DataFrame:
     """Per value of ``column`` (missing: ``blank``): ``revenue``, ``lines``, ``customers``,
     ``orders``, sorted by value; ``attrs["customers"]`` is the number of customers of every line."""
     rel = lines(log)
-    out = log.con.execute(f"""SELECT COALESCE({column}, {sql_text(blank)}) AS v, SUM(amt * n) AS revenue,
+    out = log.con.execute(f"""SELECT COALESCE({column}, {sql_text(blank)}) AS v, FSUM(amt * n) AS revenue,
             CAST(SUM(n) AS BIGINT) AS lines, COUNT(DISTINCT cid) AS customers, COUNT(DISTINCT order_id) AS orders
         FROM {rel} WHERE {where} GROUP BY 1 ORDER BY 1""").df()
     out = out.set_index(pd.Index(out.pop("v").astype("string"), name=column))

@@ -93,7 +93,7 @@ def _log_cohorts(log, period: str, value: str, observation_end):
               FROM ({first_purchase_sql("{days}", end_day)}))
         SELECT cohort, p - cohort AS k,
                COUNT(DISTINCT CASE WHEN amount >= 0 THEN customer_id END) AS customers,
-               SUM(amount) AS revenue, COUNT(DISTINCT CASE WHEN p = cohort THEN customer_id END) AS size
+               FSUM(amount) AS revenue, COUNT(DISTINCT CASE WHEN p = cohort THEN customer_id END) AS size
         FROM d JOIN f USING (customer_id) GROUP BY 1, 2""")
     if cells.empty:
         raise DataError(f"cohort_table: no purchase up to {end.date()}; check observation_end and the amounts.")

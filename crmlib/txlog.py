@@ -177,7 +177,7 @@ class TransactionLog:
         # the customer-days, copies dropped by the rule: the one table the checks below, the
         # summary and every per-customer question read (grouped once, not once per question)
         con.execute(f"""CREATE TEMP TABLE {_DAYS} AS
-            SELECT cid, day, SUM(amt * (n - {d})) AS amount, SUM(abs(amt) * (n - {d})) AS gross,
+            SELECT cid, day, FSUM(amt * (n - {d})) AS amount, FSUM(abs(amt) * (n - {d})) AS gross,
                    MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
             FROM {_ROWS} WHERE cid IS NOT NULL GROUP BY 1, 2""")
         customers = self._customer_checks()
@@ -214,7 +214,7 @@ class TransactionLog:
 
         over, net_c, net_r, ret_c, ret_r = self.con.execute(f"""
             WITH c AS (
-              SELECT cid, SUM(gross) AS gross, SUM(rows) AS rows, MAX(has_purchase) AS bought,
+              SELECT cid, FSUM(gross) AS gross, SUM(rows) AS rows, MAX(has_purchase) AS bought,
                      MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
               FROM {_DAYS} WHERE {self.kept()} GROUP BY 1
             )
@@ -224,7 +224,7 @@ class TransactionLog:
             FROM c""").fetchone()
         if over:
             rule = OVERFLOW_RULE.format(customers=over)
-            owners = f"SELECT cid FROM {_DAYS} WHERE {self.kept()} GROUP BY cid HAVING NOT isfinite(SUM(gross))"
+            owners = f"SELECT cid FROM {_DAYS} WHERE {self.kept()} GROUP BY cid HAVING NOT isfinite(FSUM(gross))"
             condition = f"{self._x['id']} IN ({owners})"
             duck.refuse(self.con, {("amount", rule): condition}, {"rule0": over})
         return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
@@ -299,7 +299,7 @@ class TransactionLog:
     def revenue(self, observation_end=None) -> pd.Series:
         """Net amount per customer up to and including ``observation_end`` (returns included)."""
         end = to_day(observation_end) if observation_end is not None else None
-        out = self.per_customer("SELECT customer_id, SUM(amount) AS revenue FROM {days} GROUP BY 1", end)
+        out = self.per_customer("SELECT customer_id, FSUM(amount) AS revenue FROM {days} GROUP BY 1", end)
         return out.set_index(out["customer_id"].astype("string"))["revenue"]
 
     def last_purchase(self) -> pd.Series:

@@ -55,8 +55,11 @@ def assert_same_table(result, want):
     for key in ("freq", "observation_end", "calibration_end", "model", "model_reason", "clv_note", "horizon", "rate"):
         assert got.attrs[key] == want.attrs[key], key
     g, w = got.attrs["rfm_thresholds"], want.attrs["rfm_thresholds"]
-    for part in ("r", "f", "m"):
+    for part in ("r", "f"):
         np.testing.assert_array_equal(getattr(g, part), getattr(w, part), err_msg=part)
+    # spend edges: DuckDB sums exactly (FSUM), Spark SQL has no exact sum, so they may differ in the
+    # last bit; the M scores above are compared exactly
+    np.testing.assert_allclose(g.m, w.m, rtol=1e-14, atol=0, err_msg="m")
     assert (g.bins, g.freq, g.monetary, g.n_customers) == (w.bins, w.freq, w.monetary, w.n_customers)
     assert list(got.attrs["comparison"]) == list(want.attrs["comparison"])
     for name, row in want.attrs["comparison"].items():

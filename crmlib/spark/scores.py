@@ -193,11 +193,11 @@ def customer_table(df, *, observation_end=None, freq: str = "W", bins: int = 5, 
     last = spark.sql(f"SELECT MAX(day) AS last FROM {view}").first()["last"]
     end_day, cal_day = summary_sql.periods(observation_end, None, last)
     customers = spark.sql(summary_sql.customers_sql(view, end_day=end_day, cal_day=cal_day, unit_days=1.0,
-                                                    holdout=False)).cache()
+                                                    holdout=False, exact=False)).cache()
     customers.createOrReplaceTempView(customers_view)
     counts = spark.sql(summary_sql.LEDGER_COUNTS_SQL.format(customers=customers_view)).first().asDict()
     ledger = summary_sql.summary_ledger(counts, source=SOURCE, end_day=end_day, cal_day=cal_day)
-    revenue = spark.sql(summary_sql.revenue_sql(view, end_day))
+    revenue = spark.sql(summary_sql.revenue_sql(view, end_day, exact=False))
     days = (customers.filter("cal_days > 0")
             .select("customer_id", "frequency", F.col("recency").alias("recency_days"),
                     F.col("T").alias("T_days"), "monetary_value")

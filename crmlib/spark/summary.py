@@ -96,7 +96,7 @@ def rfm_summary(df, observation_end=None, freq: str = "D", calibration_end=None)
         last = spark.sql(f"SELECT MAX(day) AS last FROM {view}").first()["last"]
         end_day, cal_day = summary_sql.periods(observation_end, calibration_end, last)
         sql = summary_sql.customers_sql(view, end_day=end_day, cal_day=cal_day, unit_days=UNIT_DAYS[freq],
-                                        holdout=calibration_end is not None)
+                                        holdout=calibration_end is not None, exact=False)
         customers = spark.sql(sql).toPandas()
     finally:
         spark.catalog.dropTempView(view)
