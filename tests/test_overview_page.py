@@ -5,11 +5,10 @@ to show and which CSV each attribute is written to."""
 
 from __future__ import annotations
 
-import ast
 from types import SimpleNamespace
 
 import matplotlib
-import nbformat
+import notebook_checks
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,45 +27,13 @@ PARAMETERS = ["transactions", "dataset", "customers", "observation_end", "freq",
               "output_dir"]
 
 
-def _notebook():
-    return nbformat.read(config.report_notebook("overview"), as_version=4)
-
-
-def _code_cells():
-    return [c.source for c in _notebook().cells
-            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-
-
 def test_overview_notebook_cells_are_calls_only_and_short():
-    """Every statement of a code cell is the one import, a call, or the one ``page = build(...)``; no ``if``,
-    ``for``, conditional expression or comprehension; under 40 lines of code with the parameters."""
-    assigned, imports = [], []
-    for source in _code_cells():
-        for stmt in ast.parse(source).body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                imports.append(ast.unparse(stmt))
-                continue
-            if isinstance(stmt, ast.Assign):
-                assigned.append(ast.unparse(stmt.targets[0]))
-                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
-                continue
-            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
-            for node in ast.walk(stmt):
-                assert not isinstance(node, (ast.If, ast.For, ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), \
-                    ast.unparse(stmt)
-    assert imports == ["from crmlib.reports.overview_page import build, show_items"]
-    assert assigned == ["page"]
-    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) == 1  # one call a section
-    lines = [line for c in _notebook().cells if c.cell_type == "code" for line in c.source.splitlines() if line.strip()]
-    assert len(lines) < 40
+    notebook_checks.assert_calls_only_and_short("overview")
 
 
 def test_overview_notebook_passes_every_parameter_to_build():
-    params = next(c.source for c in _notebook().cells if "parameters" in c.metadata.get("tags", []))
-    names = [ast.unparse(s.targets[0]) for s in ast.parse(params).body]
-    assert names == PARAMETERS
-    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
-    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in names}
+    """The parameters cell is unchanged and every parameter reaches ``build`` under its own name."""
+    notebook_checks.assert_every_parameter_reaches_build("overview", PARAMETERS)
 
 
 def test_output_folder_is_reports_overview_of_the_working_folder_unless_given(tmp_path, monkeypatch):

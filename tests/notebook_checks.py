@@ -1,0 +1,56 @@
+"""Checks that a report notebook is calls and prose (issue 22, point 2), shared by the page tests of the
+reports whose notebooks take the form: the parameters cell, one ``from crmlib.reports.<report>_page
+import build, show_items``, ``page = build(...)`` with every parameter, then one call a section."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+
+from crmlib import config
+
+
+def notebook(report: str):
+    return nbformat.read(config.report_notebook(report), as_version=4)
+
+
+def code_cells(report: str) -> list[str]:
+    """The sources of the report's code cells, the parameters cell left out."""
+    return [c.source for c in notebook(report).cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+
+
+def assert_calls_only_and_short(report: str) -> None:
+    """Every statement of a code cell is the one import, a call, or the one ``page = build(...)``; no ``if``,
+    ``for``, conditional expression or comprehension; under 40 lines of code with the parameters."""
+    cells = code_cells(report)
+    assigned, imports = [], []
+    for source in cells:
+        for stmt in ast.parse(source).body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                imports.append(ast.unparse(stmt))
+                continue
+            if isinstance(stmt, ast.Assign):
+                assigned.append(ast.unparse(stmt.targets[0]))
+                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
+                continue
+            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
+            for node in ast.walk(stmt):
+                assert not isinstance(node, (ast.If, ast.For, ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), \
+                    ast.unparse(stmt)
+    assert imports == [f"from crmlib.reports.{report}_page import build, show_items"]
+    assert assigned == ["page"]
+    assert max(len(ast.parse(s).body) for s in cells[1:]) == 1  # one call a section
+    lines = [line for c in notebook(report).cells if c.cell_type == "code"
+             for line in c.source.splitlines() if line.strip()]
+    assert len(lines) < 40
+
+
+def assert_every_parameter_reaches_build(report: str, parameters: list[str]) -> None:
+    """The parameters cell holds ``parameters`` in order and each reaches ``build`` under its own name."""
+    params = next(c.source for c in notebook(report).cells if "parameters" in c.metadata.get("tags", []))
+    names = [ast.unparse(s.targets[0]) for s in ast.parse(params).body]
+    assert names == parameters
+    call = next(s.value for s in ast.parse(code_cells(report)[0]).body if isinstance(s, ast.Assign))
+    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in names}
