@@ -164,9 +164,7 @@ class ClvPage:
         from crmlib.words import quality
 
         frame = quality.ledger_frame(self.tx, self.calibration, self.table)
-        if frame is None or not len(frame):  # a clean file: a sentence, not an empty table
-            return [self.words(quality.NOTHING)]
-        return [self.show(quality.ledger_table(frame, fmt=self.fmt))]
+        return [page_parts.ledger_item(frame, self.show, self.words, self.fmt)]
 
     def models(self) -> list:
         from crmlib import findings

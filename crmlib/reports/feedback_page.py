@@ -165,11 +165,8 @@ class FeedbackPage:
     def data_quality(self) -> list:
         from crmlib.words import quality
 
-        frame = quality.ledger_frame(*self.data.frames)
-        if frame is None or not len(frame):  # a clean file: a sentence, not an empty table
-            return [self.words(quality.NOTHING)]
-        table = quality.ledger_table(frame, w=self.words, fmt=self.fmt)
-        return [self.show(table, csv=self.out, csv_name="data-quality.csv")]
+        return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt,
+                                       csv=self.out, csv_name="data-quality.csv")]
 
     def scores(self) -> list:
         from crmlib.words import feedback as fw

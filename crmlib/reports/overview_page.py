@@ -118,12 +118,8 @@ class OverviewPage:
 
     def data_quality(self) -> list:
         """The ledger table (written to ``data-quality.csv``), then the loaders' notes when there are any."""
-        from crmlib.words import quality
-
-        if self.ledger is None or not len(self.ledger):  # a clean file: a sentence, not an empty table
-            return [self.words(quality.NOTHING), loader_notes(self.data.frames)]
-        table = quality.ledger_table(self.ledger, w=self.words, fmt=self.fmt)
-        return [self.show(table, csv=self.out, csv_name="data-quality.csv"), loader_notes(self.data.frames)]
+        return [page_parts.ledger_item(self.ledger, self.show, self.words, self.fmt, csv=self.out,
+                                       csv_name="data-quality.csv"), loader_notes(self.data.frames)]
 
     def headline(self) -> list:
         from crmlib import overview

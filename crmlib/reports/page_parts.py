@@ -37,4 +37,15 @@ def show_items(items) -> None:
             display(item)
 
 
-__all__ = ["output_folder", "show_items"]
+def ledger_item(frame, show, words, fmt, **show_options):
+    """The data-quality section's item: the ledger table of ``frame`` (:func:`crmlib.words.quality.ledger_frame`)
+    shown by ``show`` with ``show_options``, or for a clean file (nothing dropped, changed or flagged) the
+    sentence that says so instead of an empty table."""
+    from crmlib.words import quality
+
+    if frame is None or not len(frame):
+        return words(quality.NOTHING)
+    return show(quality.ledger_table(frame, w=words, fmt=fmt), **show_options)
+
+
+__all__ = ["ledger_item", "output_folder", "show_items"]

@@ -262,10 +262,7 @@ class RetentionPage:
     def data_quality(self) -> list:
         from crmlib.words import quality
 
-        frame = quality.ledger_frame(*self.data.frames)
-        if frame is None or not len(frame):  # a clean file: a sentence, not an empty table
-            return [self.words(quality.NOTHING)]
-        return [self.show(quality.ledger_table(frame, fmt=self.fmt))]
+        return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt)]
 
     def cohort_decay(self) -> list:
         """The cohort heatmap; every cohort's customers and shares written to ``cohorts.csv`` and linked."""

@@ -132,10 +132,7 @@ class SegmentsPage:
     def data_quality(self) -> list:
         from crmlib.words import quality
 
-        frame = quality.ledger_frame(*self.data.frames)
-        if frame is None or not len(frame):  # a clean file: a sentence, not an empty table
-            return [self.words(quality.NOTHING)]
-        return [self.show(quality.ledger_table(frame, fmt=self.fmt))]
+        return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt)]
 
     def scores(self) -> list:
         from crmlib import findings, rfm
