@@ -12,6 +12,7 @@ from pathlib import Path
 from crmlib import privacy
 from crmlib.config import SECRET_ENV
 from crmlib.reports import html as pages
+from crmlib.reports.kernel_server import kernel_command
 
 #: Set in every report kernel's environment so that runs repeat exactly and draw without a display.
 #: The inline backend is headless like Agg and, unlike Agg, puts each figure in the notebook as a PNG.
@@ -82,6 +83,7 @@ def _base_kernel_manager_class():
             return await super()._async_pre_start_kernel(**kw)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kernel_cmd = kernel_command(list(kernel_cmd), kw.get("env") or dict(os.environ))
             with contextlib.ExitStack() as stack:
                 if self.log_file:  # the kernel process keeps its own copy of the file
                     log = stack.enter_context(open(self.log_file, "ab"))

@@ -1,0 +1,278 @@
+"""A fork server for report kernels: one process imports what every report needs (ipykernel, pandas,
+matplotlib, seaborn, scipy, crmlib's page modules) once, then forks a fresh kernel for each report.
+
+A report kernel started as a new interpreter spends about 2 s of CPU on start-up and imports before
+the report's first line runs; a forked one starts in milliseconds with the same modules in memory.
+Reports stay isolated: each kernel is a process of its own, forked from a server that has only
+imported modules and never runs a report, so no report sees another's variables, figures, settings
+or random state (the random generators are seeded afresh in every kernel, as in a new interpreter).
+
+How a kernel is started (:func:`kernel_command`): jupyter_client runs :mod:`kernel_client` in place of
+``python -m ipykernel_launcher``. The client passes its standard streams, environment, working
+directory and a lifeline pipe to the server over a Unix socket; the server forks; the child becomes
+the kernel exactly as ``ipykernel_launcher`` would (same arguments, environment and directory) and
+kills itself when the lifeline closes (the client was killed). The client passes signals on and exits
+with the kernel's status, so jupyter_client manages it like the kernel itself.
+
+A server is kept per environment: a module may read the environment when it is imported, so a kernel
+is forked only from a server started with the same environment (jupyter's own ``JPY_*`` variables
+aside). ``CRMLIB_FORK_KERNELS=0`` starts every kernel as a new interpreter; so does any platform
+without ``fork``. When a server cannot be reached, the client becomes the kernel itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+#: Environment variable: "0" starts every report kernel as a new interpreter.
+FORK_ENV = "CRMLIB_FORK_KERNELS"
+#: The client, run by path with the standard library only (see :mod:`crmlib.reports.kernel_client`).
+CLIENT = Path(__file__).with_name("kernel_client.py")
+#: Imported by the server before it forks: what the report notebooks import (their page modules
+#: bring pandas, numpy, matplotlib, seaborn, scipy and DuckDB) and the kernel itself.
+PRELOAD = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.pylabtools", "matplotlib_inline.backend_inline",
+    "crmlib.reports.overview_page", "crmlib.reports.segments_page", "crmlib.reports.clv_page",
+    "crmlib.reports.retention_page", "crmlib.reports.feedback_page", "sklearn.ensemble", "sklearn.cluster",
+)
+#: At most this many servers (one per environment) are kept; the least recently used one stops.
+MAX_SERVERS = 2
+_SERVERS: dict[frozenset, _Server] = {}
+_LOCK = threading.Lock()
+
+
+def enabled() -> bool:
+    return hasattr(os, "fork") and hasattr(socket, "send_fds") and os.environ.get(FORK_ENV, "1") != "0"
+
+
+def _key(env: dict[str, str]) -> frozenset:
+    return frozenset((k, v) for k, v in env.items() if not k.startswith("JPY_"))
+
+
+def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
+    """The command jupyter_client runs for a kernel ``kernel_cmd`` with environment ``env``: the
+    fork server's client when ``kernel_cmd`` is this interpreter's ipykernel and fork servers are
+    enabled, else ``kernel_cmd`` itself."""
+    if not enabled() or kernel_cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
+        return kernel_cmd
+    key = _key(env)
+    with _LOCK:
+        server = _SERVERS.pop(key, None)
+        if server is None or not server.alive():
+            server = _Server(env)
+        _SERVERS[key] = server  # most recently used last
+        while len(_SERVERS) > MAX_SERVERS:
+            _SERVERS.pop(next(iter(_SERVERS))).stop()
+    return [sys.executable, "-I", "-S", str(CLIENT), server.path, *kernel_cmd]
+
+
+class _Server:
+    """A server process and its socket; it stops when this process closes its lifeline (or exits)."""
+
+    def __init__(self, env: dict[str, str]):
+        self.folder = tempfile.mkdtemp(prefix="crmlib-kernels-")
+        self.path = os.path.join(self.folder, "socket")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(self.path)
+            listener.listen(64)  # kernels asked for while the server imports wait here
+            read, self._lifeline = os.pipe()
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "crmlib.reports.kernel_server", str(listener.fileno())],
+                    stdin=read, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=self.folder,
+                    pass_fds=[listener.fileno()], start_new_session=True)
+            finally:
+                os.close(read)
+        finally:
+            listener.close()  # only the server holds it: when the server is gone, clients are refused
+        _ALL.append(self)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._lifeline)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_ALL: list[_Server] = []
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in _ALL:
+        server.stop()
+
+
+# The server process -------------------------------------------------------------------------------
+
+
+def serve(listener_fd: int) -> None:
+    """Import :data:`PRELOAD`, then fork a kernel for each request until standard input closes; then
+    kill the kernels still running (their report's process is gone) and exit."""
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
+    listener = socket.socket(fileno=listener_fd)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    kernels: dict[int, socket.socket] = {}
+    with selectors.DefaultSelector() as selector:
+        selector.register(listener, selectors.EVENT_READ)
+        selector.register(wake_read, selectors.EVENT_READ)
+        selector.register(sys.stdin.fileno(), selectors.EVENT_READ)
+        while True:
+            for key, _ in selector.select():
+                if key.fileobj is listener:
+                    _fork(listener, kernels, closing=[listener, wake_read, wake_write])
+                elif key.fileobj == wake_read:
+                    os.read(wake_read, 4096)
+                elif not os.read(sys.stdin.fileno(), 1):  # the reports' process has gone
+                    for pid in kernels:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)
+                    return
+            _reap(kernels)
+
+
+def _reap(kernels: dict[int, socket.socket]) -> None:
+    """Send each kernel that has exited its status (as a shell gives it) on its client's connection."""
+    while kernels:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = kernels.pop(pid, None)
+        if conn is not None:
+            code = os.waitstatus_to_exitcode(status)
+            with contextlib.suppress(OSError):
+                conn.sendall(b"%d\n" % (code if code >= 0 else 128 - code))
+            conn.close()
+
+
+def _fork(listener: socket.socket, kernels: dict[int, socket.socket], closing: list) -> None:
+    conn, _ = listener.accept()
+    fds: list[int] = []
+    try:
+        conn.settimeout(30)
+        _, fds, _, _ = socket.recv_fds(conn, 1, 4)
+        line = conn.makefile("rb").readline()
+        request = json.loads(line)
+        if len(fds) != 4:
+            raise ValueError("a kernel request comes with four file descriptors")
+    except (OSError, ValueError):  # not a client: refuse it; a client then starts its own kernel
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+        return
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            for item in [*closing, conn, *kernels.values()]:
+                with contextlib.suppress(OSError):
+                    item.close() if hasattr(item, "close") else os.close(item)
+            code = _become_kernel(request, fds)
+        finally:
+            os._exit(code)
+    for fd in fds:
+        os.close(fd)
+    kernels[pid] = conn
+    with contextlib.suppress(OSError):
+        conn.sendall(b"%d\n" % pid)
+
+
+def _become_kernel(request: dict, fds: list[int]) -> int:
+    """In the forked child: become the kernel ``python -m ipykernel_launcher ARGS`` of ``request``."""
+    import atexit as exits
+    import random
+
+    os.setsid()  # a session and process group of its own, as jupyter_client gives a kernel
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+        os.close(fd)
+    threading.Thread(target=_die_with_client, args=(fds[3],), daemon=True).start()
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if sys.path and sys.path[0] and Path(sys.path[0]) != Path.cwd():
+        del sys.path[0]  # the server's folder, which ipykernel_launcher takes off in the same way
+    argv = request["argv"]
+    import ipykernel_launcher
+
+    sys.argv = [ipykernel_launcher.__file__, *argv[3:]]
+    random.seed()
+    _seed_numpy()
+    code = 0
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(argv[3:])
+        _inline_figures()
+        app.start()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    exits._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    return code
+
+
+def _die_with_client(lifeline: int) -> None:
+    """Kill this kernel when its client's end of the lifeline closes (the client was killed)."""
+    while os.read(lifeline, 1):
+        pass
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _seed_numpy() -> None:
+    """numpy's global generator afresh from the operating system, as in a new interpreter."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+
+
+def _inline_figures() -> None:
+    """What importing matplotlib's inline backend does inside a kernel: it was imported before there
+    was a kernel (:data:`PRELOAD`), so its hooks (each cell's figures shown as images) are set here."""
+    from matplotlib_inline import backend_inline
+
+    backend_inline._enable_matplotlib_integration()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
