@@ -22,6 +22,13 @@ from crmlib.reports.kernels import KERNEL_NAME, _kernel_manager_class, _kill
 pytestmark = pytest.mark.skipif(not kernel_server.enabled(), reason="fork servers need fork and socket.send_fds")
 
 
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork servers on, and a batch of several reports announced: the first kernel is forked already."""
+    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
+    monkeypatch.setattr(kernel_server, "_EXPECTED", 2)
+
+
 def _run(tmp_path: Path, *sources: str, name: str = "run") -> list[str]:
     """Execute a notebook of ``sources`` in a report kernel; the text each cell printed."""
     nb = nbformat.v4.new_notebook()
@@ -34,10 +41,9 @@ def _run(tmp_path: Path, *sources: str, name: str = "run") -> list[str]:
     return ["".join(o.get("text", "") for o in c.outputs) for c in nbformat.read(out, 4).cells]
 
 
-def test_report_kernels_are_forked_and_each_starts_from_a_clean_state(tmp_path, monkeypatch):
+def test_report_kernels_are_forked_and_each_starts_from_a_clean_state(tmp_path, forking):
     """Two runs in one process: the second kernel is another process and sees nothing the first one
     changed (a module's attribute, matplotlib's settings, the environment, the folder, random state)."""
-    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
     (tmp_path / "elsewhere").mkdir()
     probe = ("import os, random, sys, crmlib, matplotlib, numpy\n"
              "print(os.getpid(), os.getppid() != int(os.environ['JPY_PARENT_PID']),"
@@ -56,20 +62,24 @@ def test_report_kernels_are_forked_and_each_starts_from_a_clean_state(tmp_path, 
 
 
 @pytest.mark.slow
-def test_a_forked_report_is_the_report_of_a_new_interpreter(tmp_path, monkeypatch):
+def test_a_forked_report_is_the_report_of_a_new_interpreter(tmp_path, monkeypatch, forking):
     """The overview report of the same files: every output (tables, sentences, figures' PNG bytes)
     equal with a forked kernel and with a new interpreter."""
     from crmlib.datasets import write_demo
     from crmlib.reports import run_reports
 
     data = write_demo(tmp_path / "data", n_customers=120, seed=3)
+    monkeypatch.setattr(kernel_server, "expect", lambda kernels: None)  # fork the batch's one kernel
     outputs = {}
     for fork in ("1", "0"):
+        kernel_server._stop_all()
+        kernel_server._SERVERS.clear()
         monkeypatch.setenv(kernel_server.FORK_ENV, fork)
         out = tmp_path / "out"
         [result] = run_reports(["overview"], out, inputs={"transactions": data["transactions"],
                                                           "customers": data["customers"]}).reports
         assert result.status == "ok", result.error
+        assert any(server.alive() for server in kernel_server._SERVERS.values()) == (fork == "1")
         nb = nbformat.read(out / "overview.ipynb", 4)
         shown = []
         for cell in nb.cells:
@@ -106,10 +116,9 @@ def _gone(pid: int, seconds: float = 10) -> bool:
     return False
 
 
-def test_killing_a_kernels_client_kills_the_kernel(tmp_path, monkeypatch):
+def test_killing_a_kernels_client_kills_the_kernel(tmp_path, forking):
     """A stopped batch kills each kernel's process group (``_kill``): with a forked kernel that is the
     client, and the kernel must follow it (its lifeline closes), not run on as an orphan."""
-    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
 
     async def scenario():
         km, kc, client, kernel = await _started(tmp_path)
@@ -122,8 +131,7 @@ def test_killing_a_kernels_client_kills_the_kernel(tmp_path, monkeypatch):
     asyncio.run(scenario())
 
 
-def test_an_interrupt_reaches_the_forked_kernel_and_shutdown_ends_its_client(tmp_path, monkeypatch):
-    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
+def test_an_interrupt_reaches_the_forked_kernel_and_shutdown_ends_its_client(tmp_path, forking):
 
     async def scenario():
         km, kc, client, kernel = await _started(tmp_path)
@@ -141,7 +149,7 @@ def test_an_interrupt_reaches_the_forked_kernel_and_shutdown_ends_its_client(tmp
         return client, kernel
 
     client, kernel = asyncio.run(scenario())
-    assert _gone(kernel) and _gone(client)
+    assert client != kernel and _gone(kernel) and _gone(client)
 
 
 def test_without_a_server_the_client_becomes_the_kernel_command(tmp_path):
@@ -152,7 +160,21 @@ def test_without_a_server_the_client_becomes_the_kernel_command(tmp_path):
     assert proc.returncode == 0 and proc.stdout.split() == ["plain", str(tmp_path)], proc.stderr
 
 
+def test_a_process_forks_from_its_second_kernel_or_its_first_when_a_batch_expects_several(monkeypatch):
+    """A single report gains nothing from a server (its imports would be the kernel's own)."""
+    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
+    monkeypatch.setattr(kernel_server, "_EXPECTED", 0)
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
+    env = {**os.environ, "CRMLIB_TEST_ENVIRONMENT": str(time.time())}
+    assert kernel_server.kernel_command(cmd, env) == cmd
+    assert kernel_server.kernel_command(cmd, env)[3] == str(kernel_server.CLIENT)
+    kernel_server.expect(5)
+    other = {**env, "CRMLIB_TEST_ENVIRONMENT": "another"}
+    assert kernel_server.kernel_command(cmd, other)[3] == str(kernel_server.CLIENT)
+
+
 def test_fork_servers_are_off_when_asked_and_kept_per_environment(monkeypatch):
+    monkeypatch.setattr(kernel_server, "_EXPECTED", 2)
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
     monkeypatch.setenv(kernel_server.FORK_ENV, "0")
     assert kernel_server.kernel_command(cmd, dict(os.environ)) == cmd
@@ -172,7 +194,9 @@ def test_the_server_stops_and_kills_its_kernels_when_the_reports_process_ends(tm
     """A report process killed outright leaves no server or kernel running."""
     script = f"""
 import asyncio, time
+from crmlib.reports import kernel_server
 from crmlib.reports.kernels import _kernel_manager_class
+kernel_server.expect(2)
 
 async def main():
     km = _kernel_manager_class({str(tmp_path / 'k.log')!r})(kernel_name='python3')

@@ -14,6 +14,10 @@ the kernel exactly as ``ipykernel_launcher`` would (same arguments, environment 
 kills itself when the lifeline closes (the client was killed). The client passes signals on and exits
 with the kernel's status, so jupyter_client manages it like the kernel itself.
 
+A server starts with the second kernel a process asks for with the same environment, or with the
+first one when a batch has said it will run several reports (:func:`expect`): a single report gains
+nothing from it, since the server's imports are the kernel's own.
+
 A server is kept per environment: a module may read the environment when it is imported, so a kernel
 is forked only from a server started with the same environment (jupyter's own ``JPY_*`` variables
 aside). ``CRMLIB_FORK_KERNELS=0`` starts every kernel as a new interpreter; so does any platform
@@ -50,7 +54,16 @@ PRELOAD = (
 #: At most this many servers (one per environment) are kept; the least recently used one stops.
 MAX_SERVERS = 2
 _SERVERS: dict[frozenset, _Server] = {}
+_ASKED: dict[frozenset, int] = {}  # kernels asked for, per environment
+_EXPECTED = 0  # report kernels the running batch will ask for
 _LOCK = threading.Lock()
+
+
+def expect(kernels: int) -> None:
+    """Say how many report kernels the batch starting now will ask for: with more than one, the
+    first kernel already comes from a server."""
+    global _EXPECTED
+    _EXPECTED = kernels
 
 
 def enabled() -> bool:
@@ -69,8 +82,11 @@ def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
         return kernel_cmd
     key = _key(env)
     with _LOCK:
+        _ASKED[key] = _ASKED.get(key, 0) + 1
         server = _SERVERS.pop(key, None)
         if server is None or not server.alive():
+            if _ASKED[key] < 2 and _EXPECTED < 2:
+                return kernel_cmd
             server = _Server(env)
         _SERVERS[key] = server  # most recently used last
         while len(_SERVERS) > MAX_SERVERS:
@@ -104,8 +120,11 @@ class _Server:
         return self.process.poll() is None
 
     def stop(self) -> None:
+        if self._lifeline is None:
+            return
         with contextlib.suppress(OSError):
             os.close(self._lifeline)
+        self._lifeline = None  # its number may be another file's now
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)

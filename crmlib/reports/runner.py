@@ -35,6 +35,7 @@ from typing import Any
 
 from crmlib import config
 from crmlib.reports import html as pages
+from crmlib.reports import kernel_server
 from crmlib.reports.checks import check_inputs
 from crmlib.reports.execute import Batch, now, run_one
 from crmlib.reports.files import fingerprint, input_files
@@ -171,6 +172,7 @@ def _run_batches(batches: list[tuple[list[ReportPlan], Batch]], jobs: int, progr
             todo.put((number, plan, batch))
             total += 1
     stop = threading.Event()  # set by the first batch stopped: no thread takes another report
+    kernel_server.expect(total)
 
     def work():  # daemon threads: a stopped batch never waits for a report to finish
         while not stop.is_set():
