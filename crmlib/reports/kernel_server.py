@@ -20,8 +20,8 @@ nothing from it, since the server's imports are the kernel's own.
 
 A server is kept per environment: a module may read the environment when it is imported, so a kernel
 is forked only from a server started with the same environment (jupyter's own ``JPY_*`` variables
-aside). ``CRMLIB_FORK_KERNELS=0`` starts every kernel as a new interpreter; so does any platform
-without ``fork``. When a server cannot be reached, the client becomes the kernel itself.
+aside). ``CRMLIB_FORK_KERNELS=0`` starts every kernel as a new interpreter; so does any system but
+Linux. When a server cannot be reached, the client becomes the kernel itself.
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ def expect(kernels: int) -> None:
 
 
 def enabled() -> bool:
-    return hasattr(os, "fork") and hasattr(socket, "send_fds") and os.environ.get(FORK_ENV, "1") != "0"
+    """Fork servers run on Linux only: macOS's system libraries are not safe to fork after use (Python's
+    multiprocessing spawns there for that reason), and Windows has no fork."""
+    return sys.platform.startswith("linux") and os.environ.get(FORK_ENV, "1") != "0"
 
 
 def _key(env: dict[str, str]) -> frozenset:
