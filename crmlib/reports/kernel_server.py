@@ -44,12 +44,17 @@ from pathlib import Path
 FORK_ENV = "CRMLIB_FORK_KERNELS"
 #: The client, run by path with the standard library only (see :mod:`crmlib.reports.kernel_client`).
 CLIENT = Path(__file__).with_name("kernel_client.py")
-#: Imported by the server before it forks: what the report notebooks import (their page modules
-#: bring pandas, numpy, matplotlib, seaborn, scipy and DuckDB) and the kernel itself.
+#: Imported by the server before it forks: the kernel itself, what the report notebooks import (their
+#: page modules bring pandas, numpy, matplotlib and seaborn) and what the pages import when they build
+#: (the models, scipy.stats, scikit-learn, DuckDB, pyarrow, babel). Nothing here opens a database,
+#: draws a figure or reads a file: importing is all the server does.
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.pylabtools", "matplotlib_inline.backend_inline",
     "crmlib.reports.overview_page", "crmlib.reports.segments_page", "crmlib.reports.clv_page",
-    "crmlib.reports.retention_page", "crmlib.reports.feedback_page", "sklearn.ensemble", "sklearn.cluster",
+    "crmlib.reports.retention_page", "crmlib.reports.feedback_page",
+    "crmlib.customers", "crmlib.clv", "crmlib.rfm", "crmlib.feedback", "crmlib.churn", "crmlib.churn_scores",
+    "crmlib.retention", "crmlib.basket", "crmlib.audiences", "crmlib.overview", "crmlib.txlog",
+    "duckdb", "pyarrow.parquet", "scipy.stats", "sklearn.ensemble", "sklearn.cluster", "jinja2", "babel.numbers",
 )
 #: At most this many servers (one per environment) are kept; the least recently used one stops.
 MAX_SERVERS = 2
