@@ -23,7 +23,6 @@ from crmlib.reports.checks import currency_code, for_command_line
 BLANKS = "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-02,\nc,2024-01-03,NaN\nd,2024-01-04,5\n"
 
 
-
 def test_blank_amounts_are_dropped_and_counted_like_rows_without_a_customer(tmp_path):
     path = tmp_path / "tx.csv"
     path.write_text(BLANKS)
