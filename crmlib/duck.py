@@ -82,19 +82,22 @@ _DATABASE_LOCK = threading.Lock()
 
 def database():
     """The process's in-memory DuckDB database, made on first use: spill files in a temporary folder
-    (removed at exit), memory bounded by ``CRMLIB_DUCKDB_MEMORY`` (default 3GB, read then), rows in any
-    order. A forked child makes its own: the parent's DuckDB threads do not follow it."""
+    (made when needed, removed at exit), memory bounded by ``CRMLIB_DUCKDB_MEMORY`` (default 3GB, read
+    then), rows in any order. A forked child makes its own: the parent's DuckDB threads do not follow it."""
     import os
 
     with _DATABASE_LOCK:
         if _DATABASE.get("pid") != os.getpid():
             import atexit
+            import secrets
             import shutil
             import tempfile
 
             import duckdb
 
-            folder = tempfile.mkdtemp(prefix="crmlib-duckdb-")
+            # made by DuckDB when it first spills and removed when it closes, so a process that ends by a
+            # signal (a report kernel) leaves no empty folder behind
+            folder = os.path.join(tempfile.gettempdir(), f"crmlib-duckdb-{os.getpid()}-{secrets.token_hex(6)}")
             con = duckdb.connect()
             con.execute(f"SET temp_directory = {sql_text(folder)}")
             # bounded memory: beyond this DuckDB spills to the temporary folder (CRMLIB_DUCKDB_MEMORY to change)

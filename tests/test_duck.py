@@ -37,7 +37,7 @@ def test_spill_files_go_to_a_temporary_folder_and_memory_is_bounded():
             "SELECT current_setting('temp_directory'), current_setting('memory_limit'), "
             "current_setting('preserve_insertion_order')").fetchone()
     assert Path(folder).parent == Path(tempfile.gettempdir()) and Path(folder).name.startswith("crmlib-duckdb-")
-    assert Path(folder).is_dir() and limit.endswith("GiB") and float(limit.split()[0]) < 3.0
+    assert limit.endswith("GiB") and float(limit.split()[0]) < 3.0
     assert ordered is False
 
 
@@ -47,19 +47,20 @@ from crmlib import duck
 with duck.Connection() as con:
     con.execute("SELECT 1")
 folder = duck._DATABASE["folder"]
+made = os.path.exists(folder)  # made by DuckDB only when it spills: a killed kernel leaves no folder
 pid = os.fork()
 if pid == 0:
     with duck.Connection() as con:  # its own database
         assert con.execute("SELECT 42").fetchone() == (42,)
     sys.exit(0)  # the interpreter ends normally, freeing what it holds
 _, status = os.waitpid(pid, 0)
-print(status, os.path.isdir(folder))
+print(status, duck._DATABASE["folder"] == folder, made)
 """
 
 
 def test_a_forked_child_ends_cleanly_after_its_parent_used_duckdb():
-    """Without care the child freed the parent's database at exit and died of SIGSEGV (status 11), and
-    its exit removed the parent's spill folder."""
+    """Without care the child freed the parent's database at exit and died of SIGSEGV (status 11); the
+    parent keeps its own database. A process that spilled nothing has no spill folder on disk."""
     out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["0", "True"], out.stderr
+    assert out.stdout.split() == ["0", "True", "False"], out.stderr
