@@ -1,20 +1,20 @@
-"""The crmlib command: validate answers every bad-input case in one line, with no traceback."""
+"""The crmlib command: validate answers every bad-input case in one line, with no traceback.
+
+The command runs in the test process (:func:`command_line.crmlib`), except in the first test, which
+starts ``python -m crmlib`` as a user would."""
 
 import subprocess
 import sys
 
 import pytest
-
-
-def crmlib(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "crmlib", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+from command_line import crmlib
 
 
 def test_validate_prints_the_ledger(tmp_path):
     path = tmp_path / "tx.csv"
     path.write_text("customer_id,date,amount\na,2024-01-01,10\na,2024-01-01,10\nb,2024-01-02,-5\n")
-    out = crmlib("validate", "--transactions", path)
+    out = subprocess.run([sys.executable, "-m", "crmlib", "validate", "--transactions", str(path)],
+                         capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "3 rows read" in out.stdout  # kept or dropped, the duplicate is counted (crmlib.io decides which)
     assert "exact duplicate row" in out.stdout and "return or refund" in out.stdout

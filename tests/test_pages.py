@@ -97,6 +97,66 @@ def test_lighter_png_keeps_size_and_pixels_in_fewer_bytes():
     assert max(difference) <= PALETTE_TOLERANCE
 
 
+def _heatmap_png() -> bytes:
+    """A figure of thousands of colours (a continuous colour map with anti-aliased text), as the
+    segments and retention heatmaps are: the median cut must choose 256 of them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    grid = np.add.outer(np.linspace(0, 1, 12), np.linspace(0, 1, 9) ** 2)
+    image = ax.imshow(grid, cmap="viridis")
+    for (i, j), value in np.ndenumerate(grid):
+        ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=5, color="w")
+    fig.colorbar(image)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=144, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def test_lighter_png_chooses_the_palette_from_the_colours_not_every_pixel(monkeypatch):
+    """The median cut sees each colour in proportion to its pixels, not every pixel (3 to 4 times less
+    CPU on the demo's figures); the figure is still as close to the original as a median cut of every
+    pixel makes it (within 0.05 of mean difference per channel, out of 255), and the same figure gives
+    the same bytes."""
+    raw = _heatmap_png()
+    original = Image.open(io.BytesIO(raw)).convert("RGB")
+    assert len(original.getcolors(1 << 20)) > 1000
+    seen = []
+    quantize = Image.Image.quantize
+    monkeypatch.setattr(Image.Image, "quantize", lambda self, *a, **k: seen.append(self.size) or quantize(self, *a, **k))
+    light = lighter_png(_b64(raw))
+    assert seen and all(w * h < original.width * original.height / 4 for w, h in seen), (seen, original.size)
+    monkeypatch.undo()
+    after = Image.open(io.BytesIO(base64.b64decode(light)))
+    assert after.mode == "P" and after.size == original.size
+    ours = max(ImageStat.Stat(ImageChops.difference(original, after.convert("RGB"))).mean)
+    every_pixel = original.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).convert("RGB")
+    reference = max(ImageStat.Stat(ImageChops.difference(original, every_pixel)).mean)
+    assert ours <= min(PALETTE_TOLERANCE, reference + 0.05), (ours, reference)
+    assert lighter_png(_b64(raw)) == light
+
+
+def test_lighter_png_is_exact_for_a_figure_of_at_most_256_colours():
+    """Bars of 250 colours in runs of different lengths, on white, as an opaque RGBA PNG: every pixel kept."""
+    rng = np.random.default_rng(7)
+    colours = rng.integers(0, 256, (250, 3), dtype=np.uint8)
+    pixels = np.full((300, 800, 4), 255, dtype=np.uint8)
+    for n, colour in enumerate(colours):
+        pixels[n, : 3 + 3 * n, :3] = colour
+        pixels[(7 * n) % 300, 790 - n % 40:, :3] = colour
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, "RGBA").save(buffer, format="PNG")
+    original = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    assert 200 < len(original.getcolors(256) or ()) <= 256
+    after = Image.open(io.BytesIO(base64.b64decode(lighter_png(_b64(buffer.getvalue())))))
+    assert after.mode == "P"
+    assert ImageChops.difference(original, after.convert("RGB")).getbbox() is None
+
+
 def test_lighter_png_leaves_what_it_cannot_shrink_faithfully():
     transparent = _b64(_figure_png(transparent=True))
     assert lighter_png(transparent) == transparent  # a palette would drop the transparency

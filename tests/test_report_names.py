@@ -7,11 +7,11 @@ loaders, the DuckDB engine and the reports' input rules."""
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
+import functools
 from pathlib import Path
 
 import pytest
+from command_line import crmlib as run_crmlib
 
 import crmlib
 from crmlib import cli, config
@@ -31,7 +31,7 @@ def test_one_list_holds_the_reports_their_order_and_whether_the_demo_runs_them()
 
 @pytest.mark.parametrize("args", [["--help"], ["report", "--help"]])
 def test_help_text_names_all_five_reports(args):
-    out = subprocess.run([sys.executable, "-m", "crmlib", *args], capture_output=True, text=True, timeout=60)
+    out = run_crmlib(*args)
     assert out.returncode == 0, out.stderr
     text = " ".join(out.stdout.split())
     assert len(config.REPORTS) == 5
@@ -46,6 +46,7 @@ _SUFFIXES = {".parquet", ".pq", ".csv", ".csv.gz", ".tsv", ".txt", ".xlsx", ".xl
              ".zip"}
 
 
+@functools.cache
 def _suffix_lists() -> dict[str, list[int]]:
     """Files of crmlib with a tuple, list or set literal of two or more file suffixes, and the lines."""
     found: dict[str, list[int]] = {}

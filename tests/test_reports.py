@@ -366,13 +366,11 @@ def test_index_accumulates_runs_and_forgets_deleted_pages(tmp_path):
 
 
 def test_command_line_refuses_an_unknown_parameter_with_exit_code_2(tmp_path):
-    """``python -m crmlib report`` (the lead's cli.py wires run_from_args): a bad request is one line."""
-    import subprocess
+    """``crmlib report`` (cli.py wires run_from_args): a bad request is one line. Run in the test process
+    (:func:`command_line.crmlib`); tests/test_cli.py starts ``python -m crmlib`` itself."""
+    from command_line import crmlib
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "crmlib", "report", str(TINY), "--out", str(tmp_path), "-p", "colour=red"],
-        capture_output=True, text=True, timeout=120,
-    )
+    proc = crmlib("report", TINY, "--out", tmp_path, "-p", "colour=red")
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         "crmlib report: error: Report 'tiny' has no parameter 'colour'; its parameters (with defaults) are: "

@@ -8,11 +8,10 @@ every report, every option and the bundled CDNOW data.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from command_line import crmlib
 
 from crmlib import config, io
 from crmlib.cli import build_parser
@@ -22,11 +21,6 @@ from crmlib.reports import plan_reports
 from crmlib.reports.checks import currency_code, for_command_line
 
 BLANKS = "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-02,\nc,2024-01-03,NaN\nd,2024-01-04,5\n"
-
-
-def crmlib(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "crmlib", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
 
 
 def test_blank_amounts_are_dropped_and_counted_like_rows_without_a_customer(tmp_path):

@@ -127,11 +127,13 @@ def conditional_probability_of_n_purchases(model, t, n, frequency, recency, T) -
     customer (arrays broadcast together); see the module docstring for the formula."""
     x, tx, TT, tt, nn = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T, t, n)))
     alive = model.probability_alive(_history_frame(model, x.ravel(), tx.ravel(), TT.ravel())).to_numpy()
-    out = np.empty(x.size)
-    for i, (xi, Ti, ti, ni) in enumerate(zip(x.ravel(), TT.ravel(), tt.ravel(), nn.ravel())):
-        future = _updated(model, xi, Ti).probability_of_n_purchases(ti, ni)
-        out[i] = alive[i] * future + (1 - alive[i]) * (ni == 0)
-    return out.reshape(x.shape)
+    shape, x, TT, tt, nn = x.shape, x.ravel(), TT.ravel(), tt.ravel(), nn.ravel()
+    future = np.empty(x.size)
+    histories, which = np.unique(np.stack([x, TT], axis=1), axis=0, return_inverse=True)
+    for k, (xk, Tk) in enumerate(histories):  # one updated model per history, all its (t, n) at once
+        rows = np.flatnonzero(which.ravel() == k)
+        future[rows] = _updated(model, xk, Tk).probability_of_n_purchases(tt[rows], nn[rows])
+    return (alive * future + (1 - alive) * (nn == 0)).reshape(shape)
 
 
 def ages_in_unit(dates: pd.Series, start, freq: str) -> np.ndarray:

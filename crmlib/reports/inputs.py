@@ -32,11 +32,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from crmlib.exceptions import DataError
+
+if TYPE_CHECKING:  # pandas is imported where a file is read: the command's parser (DATASETS) needs none of it
+    import pandas as pd
 
 #: The input files a report can take, in the order they are listed.
 INPUT_NAMES = ("transactions", "customers", "feedback")
@@ -157,6 +158,8 @@ def _load_dataset(dataset: str, observation_end) -> tuple[pd.DataFrame, Path]:
     """A bundled data set read through the same loader as a user's file
     (:func:`crmlib.io.read_transactions`), so its ledger counts the same things: duplicates, zero
     amounts, returns and rows after ``observation_end``. Example rows are the file's line numbers."""
+    import pandas as pd
+
     from crmlib import config, datasets, io
     from crmlib.ledger import ledger_of
 

@@ -37,6 +37,7 @@ some segments vanish. A scheme written for 5 bins is refused for another number 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -172,6 +173,13 @@ def check_scheme(scheme: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     return s
 
 
+@functools.lru_cache(maxsize=16)
+def _checked_default(bins: int) -> pd.DataFrame:
+    """The default scheme for ``bins`` scores, checked, built once per scale: :func:`segment` only reads
+    it, and building and checking it was two thirds of a segment call on a small table (3 of 4.5 ms)."""
+    return check_scheme(default_scheme(bins), bins)
+
+
 def _gap_days(scores: pd.DataFrame, limits: RecencyLimits) -> np.ndarray:
     """Days since the last purchase of each scored customer, to apply a scheme's recency limits."""
     if "days_since_last_purchase" in scores.columns:
@@ -201,7 +209,10 @@ def segment(scores: pd.DataFrame, scheme: pd.DataFrame | None = None, bins: int 
     if bins is None:
         scale = scores.attrs.get(THRESHOLDS_ATTR)
         bins = scale.bins if scale is not None else 5
-    s = check_scheme(default_scheme(bins) if scheme is None else scheme, bins)
+    if scheme is None and isinstance(bins, int):
+        s = _checked_default(bins)
+    else:
+        s = check_scheme(default_scheme(bins) if scheme is None else scheme, bins)
     r = pd.to_numeric(scores["R"], errors="coerce")
     f = pd.to_numeric(scores["F"], errors="coerce")
     bad = r.isna() | f.isna() | ~r.between(1, bins) | ~f.between(1, bins)

@@ -135,3 +135,24 @@ def test_conditional_probability_of_n_purchases_sums_to_one_and_gives_the_condit
         assert np.all(p >= 0) and p.sum() == pytest.approx(1.0, abs=1e-8)
         mean = model.expected_purchases(t, pd.DataFrame({"frequency": [x], "recency": [tx], "T": [T]})).iloc[0]
         assert n @ p == pytest.approx(mean, rel=1e-6)
+
+
+@pytest.mark.parametrize("cls", CONTINUOUS, ids=lambda c: c.__name__)
+def test_conditional_probability_of_n_purchases_builds_one_model_per_history(cls, monkeypatch):
+    """Each distinct history (x, T) is updated once and scores all its (t, n) at once (the per-element
+    loop built 1,600 models for this call), with the per-element numbers (1e-12)."""
+    from crmlib.clv import paths
+
+    model = _published(cls)
+    x, tx, T = np.array([[0.0], [2.0], [2.0]]), np.array([[0.0], [30.43], [20.0]]), np.array([[38.0], [38.86], [38.86]])
+    t, n = np.array([[39.0], [39.0], [10.0]]), np.arange(0, 400)[None, :]
+    built = []
+    updated = paths._updated
+    monkeypatch.setattr(paths, "_updated", lambda *a: built.append(a[1:]) or updated(*a))
+    p = conditional_probability_of_n_purchases(model, t, n, x, tx, T)
+    assert p.shape == (3, 400) and sorted(built) == [(0.0, 38.0), (2.0, 38.86)]
+    for i in range(3):
+        alive = model.probability_alive(pd.DataFrame({"frequency": x[i], "recency": tx[i], "T": T[i]})).iloc[0]
+        for j in (0, 1, 5, 399):
+            one = updated(model, x[i, 0], T[i, 0]).probability_of_n_purchases(t[i, 0], n[0, j])
+            assert p[i, j] == pytest.approx(alive * one + (1 - alive) * (j == 0), rel=1e-12, abs=1e-300)

@@ -1,5 +1,7 @@
 """predicted_clv: calendar conversions written out, and the same value whatever the summary's unit."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -100,6 +102,12 @@ def test_discounted_purchases_is_the_sum_over_steps_per_customer(transactions):
     assert value.attrs["horizon"] == 12 and value.index.equals(months.index)
 
 
+@functools.cache
+def _cdnow_summary(freq: str):
+    """CDNOW master's RFM summary, read and summarised once per unit for the three models below."""
+    return rfm_summary(datasets.load_cdnow("master"), freq=freq)
+
+
 @pytest.mark.parametrize("name", ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD"])
 @pytest.mark.parametrize("freq", ["W", "D"])
 def test_value_from_live_means_equals_expected_purchases_stacked_by_step(name, freq, monkeypatch):
@@ -109,8 +117,7 @@ def test_value_from_live_means_equals_expected_purchases_stacked_by_step(name, f
     from crmlib import clv
     from crmlib.clv import value
 
-    cdnow = datasets.load_cdnow("master")
-    summary = rfm_summary(cdnow, freq=freq)
+    summary = _cdnow_summary(freq)
     model = getattr(clv, name)().fit(summary[summary["T"] > 0])
     assert value.is_factored(model)
     steps, length, rate = valuation_steps(365, 0.10, freq)
