@@ -245,7 +245,6 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     from threadpoolctl import threadpool_limits
 
     from crmlib.churn_sample import sample_limit
-    from crmlib.customers import customer_table
 
     limit = sample_limit(max_customers)
     if metric not in ("roc_auc", "average_precision"):
@@ -281,13 +280,11 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
             clf.fit(x_train, y_train)
             scores[name] = clf.predict_proba(x_test)[:, 1]
         importance = _importance(models[GRADIENT_BOOSTING], x_test, y_test, seed)
-    table = customer_table(transactions, observation_end=test, freq=freq, model=model, spend=False)
-    fitted = {"model": table.attrs.get("model"), "comparison": table.attrs.get("comparison")}
-    if "p_alive" in table.columns:
-        scores[P_ALIVE] = 1.0 - table["p_alive"].reindex(scores.index).to_numpy()
+    p_alive, fitted = p_alive_at(transactions, test, freq, model, scores.index)
+    if p_alive is not None:
+        scores[P_ALIVE] = 1.0 - p_alive
     else:
         notes.append(("p_alive_left_out", fitted))
-    del table  # every test customer's P(alive) is in scores; the table of all customers is not kept
     scores[INACTIVITY] = x_test["days_since_last_purchase"]
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
@@ -299,6 +296,26 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,
                            _differences(metrics, boot, metric), train, test, int(window_days), len(y_train), models,
                            notes)
+
+
+def p_alive_at(transactions, cutoff, freq: str, model, index: pd.Index) -> tuple[np.ndarray | None, dict]:
+    """P(alive) at ``cutoff`` of the customers of ``index`` (in its order) and ``{"model", "comparison"}``
+    as :func:`crmlib.customer_table`'s attrs say them: the model customer_table chooses and fits at the
+    cut-off on every customer's summary in ``freq`` (:func:`crmlib.customers.choose_model`), predicting
+    for these customers only; the same numbers, without the scores, segments and predictions of all.
+    (None, ...) when no model is used."""
+    from crmlib.customers import choose_model, transaction_model
+    from crmlib.summary import rfm_summary
+
+    if model is not None and model != "auto":
+        transaction_model(model)  # an unknown name is refused before any work, as customer_table does
+    summary = rfm_summary(transactions, observation_end=cutoff, freq=freq)
+    chosen, _, comparison = choose_model(summary, model)
+    fitted = {"model": type(chosen).__name__ if chosen is not None else None,
+              "comparison": comparison.to_dict(orient="index")}
+    if chosen is None:
+        return None, fitted
+    return np.asarray(chosen.probability_alive(summary.loc[index]), dtype=float), fitted
 
 
 def _differences(metrics: pd.DataFrame, boot: dict, metric: str) -> pd.DataFrame:
