@@ -54,7 +54,8 @@ def _slog(x: pd.Series) -> pd.Series:
 
 
 def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | None = None,
-                   recent_days: int = 90, *, max_customers: int | None = None, seed: int = 0) -> pd.DataFrame:
+                   recent_days: int = 90, *, max_customers: int | None = None, seed: int = 0,
+                   summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """Features of each customer known by ``cutoff``, from data up to ``cutoff`` only.
 
     RFM: ``purchases`` (purchase days), ``days_since_last_purchase``, ``tenure_days``, ``revenue``,
@@ -68,6 +69,7 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     :func:`crmlib.churn_sample.sample_customers` (``seed``), with the features they have among all;
     on a log, the features counted on lines are computed for them only.
 
+    ``summary``: :func:`crmlib.customers.spend_summary` at ``cutoff``, when the caller has it.
     ``attrs["known"]``: the number of customers known by ``cutoff`` (sampled or not).
     """
     from crmlib.churn_sample import sample_customers
@@ -75,7 +77,7 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
 
     cutoff = pd.Timestamp(cutoff)
     # the summary in days: the columns customer_table(freq="D") takes from it, without scores and segments
-    base = spend_summary(transactions, observation_end=cutoff)
+    base = spend_summary(transactions, observation_end=cutoff) if summary is None else summary
     known = len(base)
     sample = sample_customers(base.index, max_customers, seed)
     sampled = len(sample) < known
@@ -245,6 +247,7 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     from threadpoolctl import threadpool_limits
 
     from crmlib.churn_sample import sample_limit
+    from crmlib.customers import spend_summary
 
     limit = sample_limit(max_customers)
     if metric not in ("roc_auc", "average_precision"):
@@ -259,7 +262,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
                         "choose an earlier test_cutoff or a shorter window_days.")
     train = test - pd.Timedelta(days=window_days)
     x_train, y_train = _labelled(transactions, feedback, train, window_days, limit, seed)
-    x_test, y_test = _labelled(transactions, feedback, test, window_days, limit, seed)
+    # the summary at the test cut-off, once: the test customers' features and the P(alive) model's data
+    days_test = spend_summary(transactions, observation_end=test)
+    x_test, y_test = _labelled(transactions, feedback, test, window_days, limit, seed, days_test)
     notes = []
     if len(x_train) < x_train.attrs["known"] or len(x_test) < x_test.attrs["known"]:
         notes.append(("sampled", {"train": len(x_train), "train_known": x_train.attrs["known"],
@@ -273,6 +278,8 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
                         f"models need at least {MIN_PER_CLASS} of each and one varying feature.")
     x_test = x_test.reindex(columns=x_train.columns, fill_value=0.0)
     inactive_days = inactivity_days(transactions, observation_end=test) if inactive_days is None else int(inactive_days)
+    p_alive, fitted = p_alive_at(days_test, freq, model, y_test.index)
+    del days_test  # every customer's summary: not kept while the models learn
     models = _models(len(y_train), seed)
     scores = pd.DataFrame({"churned": y_test.astype(int)}, index=y_test.index)
     with threadpool_limits(limits=1):  # small data: threads cost more than they save on shared cores
@@ -280,7 +287,6 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
             clf.fit(x_train, y_train)
             scores[name] = clf.predict_proba(x_test)[:, 1]
         importance = _importance(models[GRADIENT_BOOSTING], x_test, y_test, seed)
-    p_alive, fitted = p_alive_at(transactions, test, freq, model, scores.index)
     if p_alive is not None:
         scores[P_ALIVE] = 1.0 - p_alive
     else:
@@ -298,18 +304,22 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
                            notes)
 
 
-def p_alive_at(transactions, cutoff, freq: str, model, index: pd.Index) -> tuple[np.ndarray | None, dict]:
-    """P(alive) at ``cutoff`` of the customers of ``index`` (in its order) and ``{"model", "comparison"}``
-    as :func:`crmlib.customer_table`'s attrs say them: the model customer_table chooses and fits at the
-    cut-off on every customer's summary in ``freq`` (:func:`crmlib.customers.choose_model`), predicting
+def p_alive_at(days: pd.DataFrame, freq: str, model, index: pd.Index) -> tuple[np.ndarray | None, dict]:
+    """P(alive) of the customers of ``index`` (in its order) and ``{"model", "comparison"}`` as
+    :func:`crmlib.customer_table`'s attrs say them, from the summary in days at a cut-off
+    (:func:`crmlib.customers.spend_summary`) of every customer: the model customer_table chooses and fits
+    on that summary in ``freq`` (the same division, :func:`crmlib.customers.choose_model`), predicting
     for these customers only; the same numbers, without the scores, segments and predictions of all.
     (None, ...) when no model is used."""
+    from crmlib import units
     from crmlib.customers import choose_model, transaction_model
-    from crmlib.summary import rfm_summary
 
     if model is not None and model != "auto":
         transaction_model(model)  # an unknown name is refused before any work, as customer_table does
-    summary = rfm_summary(transactions, observation_end=cutoff, freq=freq)
+    units.check(freq)
+    summary = pd.DataFrame({"frequency": days["frequency"], "recency": days["recency"] / units.UNIT_DAYS[freq],
+                            "T": days["T"] / units.UNIT_DAYS[freq]}, index=days.index)
+    summary.attrs = {**days.attrs, "freq": freq}
     chosen, _, comparison = choose_model(summary, model)
     fitted = {"model": type(chosen).__name__ if chosen is not None else None,
               "comparison": comparison.to_dict(orient="index")}
@@ -340,8 +350,8 @@ def _rule(scores: pd.DataFrame, inactive_days: int) -> dict:
 
 
 def _labelled(transactions, feedback, cutoff, window_days, limit: int | None = None,
-              seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
-    x = churn_features(transactions, cutoff, feedback=feedback, max_customers=limit, seed=seed)
+              seed: int = 0, summary: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    x = churn_features(transactions, cutoff, feedback=feedback, max_customers=limit, seed=seed, summary=summary)
     y = churn_labels(transactions, cutoff, window_days).reindex(x.index)
     if len(y) == 0:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} no customer had bought yet: learning churn over "

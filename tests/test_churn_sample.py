@@ -165,12 +165,13 @@ def test_built_page_shows_the_sample_sentence_beside_the_comparison(tmp_path, mo
 def test_p_alive_of_the_test_customers_is_the_customer_tables(demo, model):
     """The comparison's P(alive) is the per-customer table's at the test cut-off, to the last bit, for
     any customers asked for, without the table of all; the model named as the table names it."""
-    from crmlib.customers import customer_table
+    from crmlib.customers import customer_table, spend_summary
 
     cutoff = pd.Timestamp("2025-10-02")
     table = customer_table(demo.transactions, observation_end=cutoff, freq="W", model=model, spend=False)
     some = table.index[::7]
-    p_alive, fitted = churn.p_alive_at(demo.transactions, cutoff, "W", model, some)
+    days = spend_summary(demo.transactions, observation_end=cutoff)
+    p_alive, fitted = churn.p_alive_at(days, "W", model, some)
     assert fitted == {"model": table.attrs["model"], "comparison": table.attrs["comparison"]}
     if model is None:
         assert p_alive is None and "p_alive" not in table.columns
