@@ -6,7 +6,9 @@ ranks them better than the scores that need no labels.
 * :func:`compare_churn_models`: gradient boosting and logistic regression trained on one cut-off and
   tested on the next, which none has seen, against P(alive) of the per-customer table every report
   uses and the inactivity rule of :func:`crmlib.retention.inactivity_days`, with bootstrap intervals;
-  it says which ranks churners best, and whether the gap is more than noise;
+  it says which ranks churners best, and whether the gap is more than noise; above
+  :data:`crmlib.churn_sample.MAX_CUSTOMERS` customers the models learn and are tested on a fixed random
+  sample of that many (:mod:`crmlib.churn_sample` says why that is enough);
 * :func:`curve_points`: ROC and precision-recall points of a comparison, for its figure.
 
 What counts as a purchase is the rule of :mod:`crmlib.summary`, as in :mod:`crmlib.retention`.
