@@ -6,6 +6,8 @@
 sampler that sums the resident memory (RSS, from /proc) of the command and every process it starts
 (the notebook kernel included) every 0.2 s. It writes the table, with the machine and the date,
 between the markers of the "Reports on a large log" section of ``benchmarks/README.md``.
+``--reports retention`` (a comma-separated list) runs some of them only and prints their table; the
+README's block, the record of all four, is rewritten only by a run of all four.
 
 Issue 24.3's goal: all four reports on a 10M-row log in at most 2 minutes together, at most 3 GB.
 """
