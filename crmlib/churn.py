@@ -6,7 +6,9 @@ ranks them better than the scores that need no labels.
 * :func:`compare_churn_models`: gradient boosting and logistic regression trained on one cut-off and
   tested on the next, which none has seen, against P(alive) of the per-customer table every report
   uses and the inactivity rule of :func:`crmlib.retention.inactivity_days`, with bootstrap intervals;
-  it says which ranks churners best, and whether the gap is more than noise;
+  it says which ranks churners best, and whether the gap is more than noise; above
+  :data:`crmlib.churn_sample.MAX_CUSTOMERS` customers the models learn and are tested on a fixed random
+  sample of that many (:mod:`crmlib.churn_sample` says why that is enough);
 * :func:`curve_points`: ROC and precision-recall points of a comparison, for its figure.
 
 What counts as a purchase is the rule of :mod:`crmlib.summary`, as in :mod:`crmlib.retention`.
@@ -54,7 +56,8 @@ def _slog(x: pd.Series) -> pd.Series:
 
 
 def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | None = None,
-                   recent_days: int = 90) -> pd.DataFrame:
+                   recent_days: int = 90, *, max_customers: int | None = None, seed: int = 0,
+                   summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """Features of each customer known by ``cutoff``, from data up to ``cutoff`` only.
 
     RFM: ``purchases`` (purchase days), ``days_since_last_purchase``, ``tenure_days``, ``revenue``,
@@ -63,24 +66,42 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     ``return_share`` when the columns exist; ``channel_*``: share of the customer's purchases in
     each channel; with ``feedback``: ``responses``, ``mean_nps``, ``last_nps``, ``mean_csat``,
     ``mean_ces`` (missing for customers who never answered).
+
+    With ``max_customers``, when more customers are known: only those of the fixed random sample of
+    :func:`crmlib.churn_sample.sample_customers` (``seed``), with the features they have among all;
+    on a log, the features counted on lines are computed for them only.
+
+    ``summary``: :func:`crmlib.customers.spend_summary` at ``cutoff``, when the caller has it.
+    ``attrs["known"]``: the number of customers known by ``cutoff`` (sampled or not).
     """
-    from crmlib.customers import customer_table
+    from crmlib.churn_sample import sample_customers
+    from crmlib.customers import spend_summary
 
     cutoff = pd.Timestamp(cutoff)
-    base = customer_table(transactions, observation_end=cutoff, freq="D", model=None, spend=False)
+    # the summary in days: the columns customer_table(freq="D") takes from it, without scores and segments
+    base = spend_summary(transactions, observation_end=cutoff) if summary is None else summary
+    known = len(base)
+    sample = sample_customers(base.index, max_customers, seed)
+    sampled = len(sample) < known
+    if sampled:
+        base = base.loc[sample]
     out = pd.DataFrame({"purchases": base["frequency"] + 1,
-                        "days_since_last_purchase": base["days_since_last_purchase"],
+                        "days_since_last_purchase": (base["T"] - base["recency"]).astype("int64"),
                         "tenure_days": base["T"], "revenue": base["revenue"], "mean_spend": base["mean_spend"],
                         "mean_gap_days": (base["recency"] / base["frequency"]).where(base["frequency"] > 0)},
                        index=base.index)
+    del base
     if _is_log(transactions):  # a log: per-customer tables from DuckDB, then the same joins
         from crmlib.churn_log import line_features
         from crmlib.purchases import purchase_day_counts
 
         recent = purchase_day_counts(transactions, cutoff - pd.Timedelta(days=recent_days), cutoff, known=False)["within"]
         out["recent_purchases"] = recent.reindex(out.index, fill_value=0).to_numpy()
-        out = out.join(line_features(transactions, cutoff, out.index))
-        return _with_feedback(out, feedback, cutoff)
+        del recent
+        out = out.join(line_features(transactions, cutoff, out.index, only=out.index if sampled else None))
+        return _with_feedback(out, feedback, cutoff, known)
+    if sampled:  # every feature below is counted per customer: the sample's rows give the sample's values
+        transactions = transactions[transactions["customer_id"].astype(str).isin(out.index.astype(str))]
     days = purchase_days(transactions, cutoff)
     recent = days[days["is_purchase"] & (days["day"] > cutoff - pd.Timedelta(days=recent_days))]
     out["recent_purchases"] = recent.groupby("customer_id").size().reindex(out.index, fill_value=0)
@@ -92,14 +113,16 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
     if "channel" in tx.columns and tx["channel"].notna().any():
         shares = pd.crosstab(ids, tx["channel"].fillna("unknown").astype(str), normalize="index")
         out = out.join(shares.add_prefix("channel_").reindex(out.index, fill_value=0.0))
-    return _with_feedback(out, feedback, cutoff)
+    return _with_feedback(out, feedback, cutoff, known)
 
 
-def _with_feedback(out: pd.DataFrame, feedback, cutoff) -> pd.DataFrame:
+def _with_feedback(out: pd.DataFrame, feedback, cutoff, known: int) -> pd.DataFrame:
     if feedback is not None:
         out = out.join(_feedback_features(feedback, cutoff).reindex(out.index))
         out["responses"] = out["responses"].fillna(0)
-    return out.astype(float)
+    out = out.astype(float)
+    out.attrs["known"] = int(known)
+    return out
 
 
 def _is_log(transactions) -> bool:
@@ -165,7 +188,7 @@ class ChurnComparison:
     score by ``metric``; ``differences``: best supervised model minus each unsupervised baseline
     (P(alive), the days-since-last-purchase ranking) by ``metric``, with 95 % bootstrap intervals
     of the paired difference; ``notes``: what the reader must know to read the numbers, as
-    ``(kind, numbers)`` pairs (``"p_alive_left_out"``, ``"one_time_buyers"``) that
+    ``(kind, numbers)`` pairs (``"sampled"``, ``"p_alive_left_out"``, ``"one_time_buyers"``) that
     :func:`crmlib.words.retention.churn_notes` says in words; the finding is
     :func:`crmlib.words.retention.churn_finding`."""
 
@@ -203,7 +226,7 @@ class ChurnComparison:
 def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame | None = None, window_days: int = 90,
                          test_cutoff=None, observation_end=None, freq: str = "W", model: str | None = "auto",
                          inactive_days: int | None = None, metric: str = "roc_auc", n_boot: int = 200,
-                         seed: int = 0) -> ChurnComparison:
+                         seed: int = 0, max_customers: int | str | None = "auto") -> ChurnComparison:
     """Supervised churn models against P(alive) and the inactivity rule on one time split.
 
     A customer churns when they make no purchase in the ``window_days`` days after a cut-off. The
@@ -216,11 +239,19 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     purchase and flags those above ``inactive_days`` (default :func:`inactivity_days` up to the
     test cut-off). ``metric`` ("roc_auc" or "average_precision") picks the winner; intervals come
     from ``n_boot`` paired bootstrap resamples of the test customers.
+
+    When more than ``max_customers`` customers are known at a cut-off ("auto":
+    :data:`crmlib.churn_sample.MAX_CUSTOMERS`; None: never), the models learn from, and every score
+    is tested on, a fixed random sample of that many (:func:`crmlib.churn_sample.sample_customers`,
+    seeded by ``seed``); P(alive) still comes from a model fitted on every customer. ``notes`` then
+    hold ``("sampled", {"train", "train_known", "test", "test_known"})``. Below it nothing changes.
     """
     from threadpoolctl import threadpool_limits
 
-    from crmlib.customers import customer_table
+    from crmlib.churn_sample import sample_limit
+    from crmlib.customers import spend_summary
 
+    limit = sample_limit(max_customers)
     if metric not in ("roc_auc", "average_precision"):
         raise DataError(f"metric={metric!r}: use 'roc_auc' or 'average_precision'.")
     if not (isinstance(window_days, (int, np.integer)) and window_days >= 1):
@@ -232,8 +263,14 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         raise DataError(f"The test window {test.date()} + {window_days} days runs past the data ({end.date()}); "
                         "choose an earlier test_cutoff or a shorter window_days.")
     train = test - pd.Timedelta(days=window_days)
-    x_train, y_train = _labelled(transactions, feedback, train, window_days)
-    x_test, y_test = _labelled(transactions, feedback, test, window_days)
+    x_train, y_train = _labelled(transactions, feedback, train, window_days, limit, seed)
+    # the summary at the test cut-off, once: the test customers' features and the P(alive) model's data
+    days_test = spend_summary(transactions, observation_end=test)
+    x_test, y_test = _labelled(transactions, feedback, test, window_days, limit, seed, days_test)
+    notes = []
+    if len(x_train) < x_train.attrs["known"] or len(x_test) < x_test.attrs["known"]:
+        notes.append(("sampled", {"train": len(x_train), "train_known": x_train.attrs["known"],
+                                  "test": len(x_test), "test_known": x_test.attrs["known"]}))
     # a feature with one value in training says nothing (and sklearn's binning fails on it, issue 18)
     x_train = x_train.loc[:, x_train.nunique(dropna=True) > 1]
     few = int(min(y_train.sum(), (~y_train).sum()))
@@ -243,19 +280,19 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
                         f"models need at least {MIN_PER_CLASS} of each and one varying feature.")
     x_test = x_test.reindex(columns=x_train.columns, fill_value=0.0)
     inactive_days = inactivity_days(transactions, observation_end=test) if inactive_days is None else int(inactive_days)
-    models, notes = _models(len(y_train), seed), []
+    p_alive, fitted = p_alive_at(days_test, freq, model, y_test.index)
+    del days_test  # every customer's summary: not kept while the models learn
+    models = _models(len(y_train), seed)
     scores = pd.DataFrame({"churned": y_test.astype(int)}, index=y_test.index)
     with threadpool_limits(limits=1):  # small data: threads cost more than they save on shared cores
         for name, clf in models.items():
             clf.fit(x_train, y_train)
             scores[name] = clf.predict_proba(x_test)[:, 1]
         importance = _importance(models[GRADIENT_BOOSTING], x_test, y_test, seed)
-    table = customer_table(transactions, observation_end=test, freq=freq, model=model, spend=False)
-    if "p_alive" in table.columns:
-        scores[P_ALIVE] = 1.0 - table["p_alive"].reindex(scores.index).to_numpy()
+    if p_alive is not None:
+        scores[P_ALIVE] = 1.0 - p_alive
     else:
-        notes.append(("p_alive_left_out", {"model": table.attrs.get("model"),
-                                            "comparison": table.attrs.get("comparison")}))
+        notes.append(("p_alive_left_out", fitted))
     scores[INACTIVITY] = x_test["days_since_last_purchase"]
     metrics, boot = _metrics(scores, n_boot, seed)
     repeat = x_test["purchases"].to_numpy() >= 2
@@ -263,10 +300,34 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
         y = scores["churned"].to_numpy(bool)[repeat]
         metrics["roc_auc_repeat_buyers"] = [_auc(y, scores[c].to_numpy(float)[repeat]) for c in metrics.index]
     if P_ALIVE in scores.columns and (~repeat).any() and np.allclose(scores.loc[~repeat, P_ALIVE], 0.0):
-        notes.append(("one_time_buyers", {"model": table.attrs["model"], "share": float((~repeat).mean())}))
+        notes.append(("one_time_buyers", {"model": fitted["model"], "share": float((~repeat).mean())}))
     return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,
                            _differences(metrics, boot, metric), train, test, int(window_days), len(y_train), models,
                            notes)
+
+
+def p_alive_at(days: pd.DataFrame, freq: str, model, index: pd.Index) -> tuple[np.ndarray | None, dict]:
+    """P(alive) of the customers of ``index`` (in its order) and ``{"model", "comparison"}`` as
+    :func:`crmlib.customer_table`'s attrs say them, from the summary in days at a cut-off
+    (:func:`crmlib.customers.spend_summary`) of every customer: the model customer_table chooses and fits
+    on that summary in ``freq`` (the same division, :func:`crmlib.customers.choose_model`), predicting
+    for these customers only; the same numbers, without the scores, segments and predictions of all.
+    (None, ...) when no model is used."""
+    from crmlib import units
+    from crmlib.customers import choose_model, transaction_model
+
+    if model is not None and model != "auto":
+        transaction_model(model)  # an unknown name is refused before any work, as customer_table does
+    units.check(freq)
+    summary = pd.DataFrame({"frequency": days["frequency"], "recency": days["recency"] / units.UNIT_DAYS[freq],
+                            "T": days["T"] / units.UNIT_DAYS[freq]}, index=days.index)
+    summary.attrs = {**days.attrs, "freq": freq}
+    chosen, _, comparison = choose_model(summary, model)
+    fitted = {"model": type(chosen).__name__ if chosen is not None else None,
+              "comparison": comparison.to_dict(orient="index")}
+    if chosen is None:
+        return None, fitted
+    return np.asarray(chosen.probability_alive(summary.loc[index]), dtype=float), fitted
 
 
 def _differences(metrics: pd.DataFrame, boot: dict, metric: str) -> pd.DataFrame:
@@ -290,8 +351,9 @@ def _rule(scores: pd.DataFrame, inactive_days: int) -> dict:
             "recall": float(flagged[churned].mean()) if churned.any() else np.nan}
 
 
-def _labelled(transactions, feedback, cutoff, window_days) -> tuple[pd.DataFrame, pd.Series]:
-    x = churn_features(transactions, cutoff, feedback=feedback)
+def _labelled(transactions, feedback, cutoff, window_days, limit: int | None = None,
+              seed: int = 0, summary: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    x = churn_features(transactions, cutoff, feedback=feedback, max_customers=limit, seed=seed, summary=summary)
     y = churn_labels(transactions, cutoff, window_days).reindex(x.index)
     if len(y) == 0:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} no customer had bought yet: learning churn over "

@@ -126,3 +126,33 @@ def test_machine_info_reads_proc(tmp_path: Path):
     info = harness.machine_info(proc=tmp_path)
     assert info["cpu"] == "Test CPU 3000" and info["memory"] == "16.0 GiB"
     assert int(info["cores"]) >= 1 and len(info["date"]) == 10
+
+
+def _bench_reports():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "benchmarks" / "bench_reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_reports_runs_the_reports_asked_for_and_never_writes_the_readme_for_a_subset(monkeypatch, tmp_path):
+    """``--reports retention`` runs only that report, names it in the table's total row and leaves the
+    README's block (the four reports' record) alone; an unknown name is refused before any run."""
+    bench = _bench_reports()
+    asked, written = [], []
+    result = {"code": 0, "seconds": 2.0, "cpu_s": 1.5, "peak_gb": 0.5, "output": ""}
+    monkeypatch.setattr(bench, "make_log", lambda rows, data: (tmp_path / "tx.parquet", 0.0))
+    monkeypatch.setattr(bench, "_customers", lambda path: 10)
+    (tmp_path / "tx.parquet").write_bytes(b"x")
+    monkeypatch.setattr(bench, "measure", lambda command: asked.append(command[2]) or dict(result))
+    monkeypatch.setattr(bench, "write_readme", written.append)
+    assert bench.main(["--rows", "100", "--reports", "retention", "--out", str(tmp_path)]) == 0
+    assert asked == ["retention"] and written == []
+    results, facts = bench.run(100, tmp_path, tmp_path, ("clv", "retention"))
+    assert "| **clv + retention** |" in bench.block(results, facts, "cmd")
+    with pytest.raises(SystemExit):
+        bench.main(["--reports", "retention,nope"])
+    assert asked == ["retention", "clv", "retention"]

@@ -83,7 +83,7 @@ FLOORS: dict[str, int] = {
     "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.logscreen": 2, "crmlib.log_tables": 2, "crmlib.duck": 2, "crmlib.errors": 2,
-    "crmlib.churn_log": 3, "crmlib.churn_scores": 3,
+    "crmlib.churn_log": 3, "crmlib.churn_sample": 3, "crmlib.churn_scores": 3,
     # models: likelihood kernels and customer-level intervals
     "crmlib.clv._beta_geo_loglik": 3, "crmlib.clv._covariates": 3, "crmlib.clv.covariate_checks": 3,
     "crmlib.clv.covariate_effects": 3,

@@ -76,6 +76,11 @@ CHURN_REPEAT = N_("Among repeat buyers alone, P(alive) reaches a ROC AUC of {p_a
 P_ALIVE_LEFT_OUT = N_("P(alive) left out. {why}")
 ONE_TIME_BUYERS = N_("Under the {model} model, P(alive) is 1 for every customer who has bought only once ({share} "
                      "of the test customers), so it cannot rank them; compare the ROC AUC among repeat buyers.")
+#: The churn models learnt and were tested on a sample ({train}, {test} customers sampled; {train_known},
+#: {test_known} known at the training and test cut-offs).
+CHURN_SAMPLED = N_("The churn models were learnt on a random sample of {train} of the {train_known} customers known "
+                   "at the training cut-off and tested on {test} of the {test_known} known at the test cut-off; on "
+                   "all of them the figures would barely change.")
 FEATURES = {
     "purchases": N_("purchases (days with a purchase)"), "days_since_last_purchase": N_("days since the last purchase"),
     "tenure_days": N_("days since the first purchase"), "revenue": N_("revenue"),
@@ -321,7 +326,9 @@ def churn_notes(c, *, w: Words | None = None, fmt: Formats | None = None) -> lis
     w, fmt = _wf(w, fmt)
     out = []
     for kind, values in c.notes:
-        if kind == "p_alive_left_out":
+        if kind == "sampled":
+            out.append(w(CHURN_SAMPLED, **{k: fmt.count(v) for k, v in values.items()}))
+        elif kind == "p_alive_left_out":
             table = pd.DataFrame()
             table.attrs.update(values)
             out.append(w(P_ALIVE_LEFT_OUT, why=_clv.model_sentence(table, w=w, fmt=fmt)))
