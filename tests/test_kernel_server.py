@@ -220,3 +220,21 @@ asyncio.run(main())
         assert _gone(kernel, 20), "a forked kernel outlived its report process"
     finally:
         proc.kill()
+
+
+def test_edited_code_gets_a_new_server_and_a_server_that_died_is_not_asked_again(monkeypatch):
+    """A JupyterLab session that runs reports while crmlib is edited: the next kernels come from a
+    server with the new code. A server that died (e.g. killed) leaves its environment to new interpreters."""
+    monkeypatch.setattr(kernel_server, "_EXPECTED", 2)
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
+    env = {**os.environ, "CRMLIB_TEST_ENVIRONMENT": f"edited {time.time()}"}
+    before = kernel_server.kernel_command(cmd, env)
+    stamp = kernel_server._code_stamp()
+    monkeypatch.setattr(kernel_server, "_code_stamp", lambda: (stamp[0] + 1, stamp[1]))  # a file saved since
+    after = kernel_server.kernel_command(cmd, env)
+    assert before[4] != after[4]
+    [server] = [s for s in kernel_server._SERVERS.values() if s.path == after[4]]
+    server.process.kill()
+    server.process.wait(timeout=10)
+    assert kernel_server.kernel_command(cmd, env) == cmd
+    assert kernel_server.kernel_command(cmd, env) == cmd

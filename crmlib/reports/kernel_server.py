@@ -60,6 +60,7 @@ PRELOAD = (
 MAX_SERVERS = 2
 _SERVERS: dict[frozenset, _Server] = {}
 _ASKED: dict[frozenset, int] = {}  # kernels asked for, per environment
+_BROKEN: set[frozenset] = set()  # environments whose server died: their kernels are new interpreters
 _EXPECTED = 0  # report kernels the running batch will ask for
 _LOCK = threading.Lock()
 
@@ -78,7 +79,18 @@ def enabled() -> bool:
 
 
 def _key(env: dict[str, str]) -> frozenset:
-    return frozenset((k, v) for k, v in env.items() if not k.startswith("JPY_"))
+    """A server's key: the environment (jupyter's ``JPY_*`` aside) and :func:`_code_stamp`."""
+    return frozenset([*((k, v) for k, v in env.items() if not k.startswith("JPY_")), ("", _code_stamp())])
+
+
+def _code_stamp() -> tuple:
+    """When crmlib's source or an installed package last changed: a server imported the code of its
+    start, so a process that runs reports while crmlib is edited or packages are installed (a
+    JupyterLab session) gets a new server, and its kernels the new code, as new interpreters would."""
+    package = Path(__file__).resolve().parents[1]
+    newest = max((f.stat().st_mtime_ns for f in package.rglob("*.py")), default=0)
+    folders = tuple(os.stat(p).st_mtime_ns for p in sys.path if p and os.path.isdir(p))
+    return newest, folders
 
 
 def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
@@ -91,7 +103,11 @@ def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
     with _LOCK:
         _ASKED[key] = _ASKED.get(key, 0) + 1
         server = _SERVERS.pop(key, None)
-        if server is None or not server.alive():
+        if server is not None and not server.alive():  # it died: kernels of this environment start anew
+            _BROKEN.add(key)
+        if key in _BROKEN:
+            return kernel_cmd
+        if server is None:
             if _ASKED[key] < 2 and _EXPECTED < 2:
                 return kernel_cmd
             server = _Server(env)
@@ -155,7 +171,8 @@ def serve(listener_fd: int) -> None:
     import importlib
 
     for name in PRELOAD:
-        importlib.import_module(name)
+        with contextlib.suppress(Exception):  # a module that cannot be imported fails in the kernel that needs it
+            importlib.import_module(name)
     listener = socket.socket(fileno=listener_fd)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
