@@ -110,12 +110,12 @@ def _customers(path: Path) -> int:
         return con.execute(f"SELECT COUNT(DISTINCT customer_id) FROM read_parquet('{path}')").fetchone()[0]
 
 
-def run(rows: int, data: Path, out: Path) -> tuple[list[dict], dict]:
+def run(rows: int, data: Path, out: Path, reports=REPORTS) -> tuple[list[dict], dict]:
     log, made = make_log(rows, data)
     load = os.getloadavg()[0]
     crmlib = str(Path(sys.executable).with_name("crmlib"))
     results = []
-    for name in REPORTS:
+    for name in reports:
         result = measure([crmlib, "report", name, "--transactions", str(log), "--out", str(out), "-q"])
         result["report"] = name
         print(f"{name}: exit {result['code']}, {result['seconds']:.1f} s, CPU {result['cpu_s']:.1f} s, "
@@ -174,8 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("/tmp/bench-reports/data"), help="folder of the log")
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-reports/out"), help="folder of the pages")
     parser.add_argument("--no-readme", action="store_true", help="print the results only")
+    parser.add_argument("--reports", nargs="+", choices=REPORTS, default=list(REPORTS),
+                        help="run only these reports (then --no-readme: the block records all four)")
     args = parser.parse_args(argv)
-    results, facts = run(args.rows, args.data, args.out)
+    if set(args.reports) != set(REPORTS) and not args.no_readme:
+        parser.error("--reports runs a part of the four: add --no-readme")
+    results, facts = run(args.rows, args.data, args.out, args.reports)
     text = block(results, facts, f"python benchmarks/bench_reports.py --rows {args.rows}")
     print(text)
     if not args.no_readme:
