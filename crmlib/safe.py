@@ -29,6 +29,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["FORMULA_START", "markdown_text", "neutralise", "neutralise_formulas", "write_csv"]
@@ -78,31 +79,51 @@ def _neutralise_index(index: pd.Index) -> pd.Index:
     return index.set_names(neutralise(index.name))
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell, column name and index value that begins a formula
-    neutralised (:func:`neutralise`); number columns untouched."""
-    out = frame.copy()
+def neutralise_formulas(frame: pd.DataFrame, index: bool = True) -> pd.DataFrame:
+    """``frame`` with every text cell, column name and (with ``index``) index value that begins a formula
+    neutralised (:func:`neutralise`); number columns untouched. Columns with nothing to neutralise are
+    shared with ``frame``, not copied (``frame`` itself is never changed)."""
+    out = frame.copy(deep=False)
     for i, name in enumerate(out.columns):
         column = out.iloc[:, i]
         if isinstance(column.dtype, pd.CategoricalDtype):
             out.isetitem(i, column.cat.rename_categories(lambda c: neutralise(c)))
-        elif _is_text(column):
+        elif isinstance(column.dtype, pd.StringDtype):  # vectorised; copied only when a cell changes
+            formula = column.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+            if formula.any():
+                out.isetitem(i, column.mask(formula, "'" + column))
+        elif _is_text(column):  # object: as map() did, numbers and their inferred dtype kept
             out.isetitem(i, column.map(neutralise, na_action="ignore"))
     out.columns = _neutralise_index(out.columns)
-    out.index = _neutralise_index(out.index)
+    if index:
+        out.index = _neutralise_index(out.index)
     return out
+
+
+def _has_carriage_return(column: pd.Series) -> bool:
+    """Whether a text cell of ``column`` holds a bare ``\r`` (as its text, ``str(value)``)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the categories in use, as the cells show them
+        codes = column.cat.codes.to_numpy()
+        used = column.cat.categories[np.unique(codes[codes >= 0])]
+        return bool(pd.Series(used.astype(str)).str.contains("\r", regex=False).any())
+    if isinstance(column.dtype, pd.StringDtype):
+        return bool(column.str.contains("\r", regex=False).any())
+    return bool(column.astype(str).str.contains("\r", regex=False).any())
 
 
 def write_csv(frame: pd.DataFrame | pd.Series, path, *, index: bool = False, **options):
     """Write ``frame`` to the CSV file ``path`` (or an open text file) with formula injection
     neutralised (:func:`neutralise_formulas`); ``options`` go to :meth:`pandas.DataFrame.to_csv`. The
-    one CSV writer of crmlib's reports, audience files and re-identification files."""
+    one CSV writer of crmlib's reports, audience files and re-identification files.
+
+    Only the text columns that hold a formula are copied; pandas writes the rows in chunks, so a
+    file of millions of customers costs little memory beyond ``frame``."""
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     path = path if hasattr(path, "write") else Path(path)
-    safe = neutralise_formulas(frame)
+    safe = neutralise_formulas(frame, index=index)
     columns = (safe.iloc[:, i] for i in range(safe.shape[1]))
-    if any(_is_text(c) and c.astype(str).str.contains("\r", regex=False).any() for c in columns):
+    if any(_is_text(c) and _has_carriage_return(c) for c in columns):
         # Python's csv module quotes a field holding "\n" but not one holding a bare "\r", which then
         # splits the row for every reader: quote every text field of such a file
         options.setdefault("quoting", csv.QUOTE_NONNUMERIC)

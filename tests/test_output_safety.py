@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,3 +155,64 @@ def test_same_inputs_give_the_same_page(tmp_path):
     first, second = (_without_run_time(p) for p in pages_)
     assert first.count("<table id=\"T_") >= 2  # the page has Styler tables to compare
     assert first == second
+
+
+def _write_csv_mapping_every_cell(frame, path, *, index=False, **options):
+    """crmlib.safe.write_csv as written before it neutralised string columns vectorised and shared the
+    columns it leaves alone: a deep copy, every text cell through neutralise. The reference below."""
+    import csv
+
+    from crmlib.safe import _is_text, _neutralise_index, neutralise
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out.isetitem(i, column.cat.rename_categories(lambda c: neutralise(c)))
+        elif _is_text(column):
+            out.isetitem(i, column.map(neutralise, na_action="ignore"))
+    out.columns = _neutralise_index(out.columns)
+    out.index = _neutralise_index(out.index)
+    if any(_is_text(out.iloc[:, i]) and out.iloc[:, i].astype(str).str.contains("\r", regex=False).any()
+           for i in range(out.shape[1])):
+        options.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    out.to_csv(path, index=index, **options)
+
+
+def _frames():
+    rng = np.random.default_rng(42)
+    n = 3000
+    ids = pd.Series([f"c_{i:016x}" for i in rng.integers(0, 2**62, n)], dtype="str")
+    text = pd.Series(rng.choice(["Gold", "=SUM(A1)", "-5", "+91 98", "@x", "\tTab", "ok", None], n), dtype="str")
+    yield "clean", pd.DataFrame({"customer": ids, "clv": rng.gamma(2.0, 50.0, n), "decile": rng.integers(1, 11, n)})
+    yield "formulas", pd.DataFrame({"customer": ids, "tier": text, "p": rng.random(n)})
+    yield "categorical", pd.DataFrame({"segment": pd.Categorical(rng.choice(["Lost", "=x", "New"], n)),
+                                       "x": np.arange(n)}, index=pd.Index(ids.to_numpy(), name="-id"))
+    yield "object", pd.DataFrame({"mixed": pd.Series([1, 2.5, None, 4] * 5, dtype=object),
+                                  "words": pd.Series(["a", "=b", None, 3] * 5, dtype=object)})
+    yield "carriage return", pd.DataFrame({"note": pd.Series(["a\rb", "ok", None] * 4, dtype="str"), "n": 1.5})
+    yield "unused carriage return", pd.DataFrame(
+        {"c": pd.Categorical(["a", "b"] * 3, categories=["a", "b", "x\ry"]), "n": range(6)})
+    yield "dates", pd.DataFrame({"day": pd.date_range("2024-01-01", periods=50), "who": ["=1"] * 50})
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_write_csv_writes_the_bytes_of_mapping_every_cell(tmp_path, index):
+    """The vectorised writer (string columns checked at once, unchanged columns shared, not copied) writes
+    every file byte for byte as the writer that mapped every cell of a deep copy."""
+    for name, frame in _frames():
+        before = frame.copy()
+        write_csv(frame, tmp_path / "new.csv", index=index)
+        _write_csv_mapping_every_cell(frame, tmp_path / "old.csv", index=index)
+        assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes(), name
+        pd.testing.assert_frame_equal(frame, before)  # the caller's frame is never changed
+
+
+def test_neutralise_formulas_shares_the_columns_it_leaves_alone():
+    frame = pd.DataFrame({"customer": pd.Series(["c_1", "c_2"], dtype="str"), "x": [1.0, 2.0],
+                          "tier": pd.Series(["=1", "ok"], dtype="str")})
+    out = neutralise_formulas(frame)
+    assert out["tier"].tolist() == ["'=1", "ok"] and frame["tier"].tolist() == ["=1", "ok"]
+    assert np.shares_memory(out["x"].to_numpy(), frame["x"].to_numpy())
