@@ -352,4 +352,7 @@ def value_bounds(table: pd.DataFrame, intervals: ValueIntervals | None) -> pd.Da
     table; no columns when ``intervals`` is None, so a page shows the value without its bounds."""
     if intervals is None:
         return pd.DataFrame(index=table.index)
-    return intervals.customers.loc[table.index, ["clv_lower", "clv_upper"]]
+    customers = intervals.customers
+    if customers.index is table.index or customers.index.equals(table.index):  # made from this table
+        return customers[["clv_lower", "clv_upper"]]
+    return customers.loc[table.index, ["clv_lower", "clv_upper"]]

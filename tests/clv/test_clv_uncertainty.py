@@ -181,3 +181,18 @@ def test_value_intervals_in_blocks_equal_the_full_matrices_bit_for_bit(cls, bloc
     pd.testing.assert_frame_equal(got.customers, expected[got.customers.columns], check_exact=True)
     for name, row in totals.items():
         assert got.totals.loc[name].tolist() == row
+
+
+def test_value_bounds_of_the_table_itself_and_of_a_reordered_table(base):
+    """The bounds are each customer's, whether the table is the one the intervals were made from (taken
+    as they stand, no lookup of millions of ids) or the same customers in another order."""
+    from crmlib.clv.uncertainty import value_bounds
+
+    data, model, spend = base
+    table = data.set_axis(pd.Index([f"c{i}" for i in range(len(data))], dtype="str", name="customer_id"))
+    intervals = value_intervals(table, model, spend)
+    same = value_bounds(table, intervals)
+    assert same.index.equals(table.index) and same.equals(intervals.customers[["clv_lower", "clv_upper"]])
+    shuffled = table.sample(frac=1.0, random_state=1)
+    moved = value_bounds(shuffled, intervals)
+    pd.testing.assert_frame_equal(moved, same.loc[shuffled.index])
