@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 from pathlib import Path
 
@@ -127,5 +128,71 @@ def write_csv(frame: pd.DataFrame | pd.Series, path, *, index: bool = False, **o
         # Python's csv module quotes a field holding "\n" but not one holding a bare "\r", which then
         # splits the row for every reader: quote every text field of such a file
         options.setdefault("quoting", csv.QUOTE_NONNUMERIC)
-    safe.to_csv(path, index=index, **options)
+    if options or index or not _write_plain(safe, path):
+        safe.to_csv(path, index=index, **options)
     return path
+
+
+#: Rows per chunk of :func:`_write_plain` (bounded memory: the chunk's text).
+CHUNK_ROWS = 100_000
+#: What makes Python's csv module quote a field (delimiter, quote, line breaks): such files go to pandas.
+_NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def _plain_kind(column: pd.Series) -> str | None:
+    """How :func:`_write_plain` writes ``column``: ``"float"`` (float64, as ``repr``: numpy's shortest form,
+    the digits pandas writes), ``"int"``, ``"text"`` (strings that need no quotes), or None (pandas writes)."""
+    dtype = column.dtype
+    if dtype == np.float64:
+        return "float"
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return "int"
+    if isinstance(dtype, pd.StringDtype) or (
+            isinstance(dtype, np.dtype) and dtype.kind == "O"
+            and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")):
+        if not column.astype("string").str.contains(_NEEDS_QUOTES, regex=True).fillna(False).any():
+            return "text"
+    return None
+
+
+def _plain_cells(column: pd.Series, kind: str) -> list[str]:
+    """The cells of a part of ``column`` as ``DataFrame.to_csv`` writes them; missing values empty."""
+    if kind == "int":
+        return list(map(str, column.to_numpy().tolist()))
+    if kind == "float":
+        values = column.to_numpy()
+        cells = list(map(float.__repr__, values.tolist()))
+        missing = np.flatnonzero(np.isnan(values))
+    else:
+        text = column.astype("string")
+        missing = np.flatnonzero(text.isna().to_numpy())
+        cells = text.to_numpy(dtype=object, na_value="").tolist()
+    for i in missing.tolist():
+        cells[i] = ""
+    return cells
+
+
+def _write_plain(frame: pd.DataFrame, path) -> bool:
+    """Write ``frame`` (no index) as ``frame.to_csv(path, index=False)`` would, byte for byte, a chunk of
+    :data:`CHUNK_ROWS` rows at a time, when every column is plain (:func:`_plain_kind`); return False,
+    writing nothing, when one is not. About twice as fast as pandas' writer on millions of rows."""
+    names = [str(c) for c in frame.columns]
+    if (isinstance(frame.columns, pd.MultiIndex) or frame.shape[1] < 2
+            or not all(isinstance(c, str) for c in frame.columns)
+            or pd.Series(names, dtype="str").str.contains(_NEEDS_QUOTES, regex=True).any()):
+        return False
+    kinds = [_plain_kind(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    if None in kinds:
+        return False
+    lines = os.linesep
+    handle = path if hasattr(path, "write") else open(path, "w", encoding="utf-8", newline="")
+    try:
+        handle.write(",".join(names) + lines)
+        for start in range(0, len(frame), CHUNK_ROWS):
+            part = frame.iloc[start:start + CHUNK_ROWS]
+            cells = [_plain_cells(part.iloc[:, i], kind) for i, kind in enumerate(kinds)]
+            handle.write(lines.join(map(",".join, zip(*cells))) + lines)
+    finally:
+        if handle is not path:
+            handle.close()
+    return True

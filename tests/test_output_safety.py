@@ -216,3 +216,44 @@ def test_neutralise_formulas_shares_the_columns_it_leaves_alone():
     out = neutralise_formulas(frame)
     assert out["tier"].tolist() == ["'=1", "ok"] and frame["tier"].tolist() == ["=1", "ok"]
     assert np.shares_memory(out["x"].to_numpy(), frame["x"].to_numpy())
+
+
+def _plain_frames():
+    """Frames of every kind of column the plain writer takes (and some it must hand to pandas)."""
+    rng = np.random.default_rng(7)
+    n = 2500
+    floats = np.concatenate([rng.standard_normal(n - 12) * 10.0 ** rng.integers(-30, 30, n - 12),
+                             [0.0, -0.0, np.inf, -np.inf, np.nan, 1e16, 1e-5, 0.1, 1 / 3, 5e-324, 1e308, 123456.0]])
+    ids = pd.Series([f"c_{i:016x}" for i in rng.integers(0, 2**62, n)], dtype="str")
+    yield pd.DataFrame({"customer": ids, "clv": floats, "decile": rng.integers(1, 11, n),
+                        "p": rng.random(n).round(3)})
+    yield pd.DataFrame({"user_id": ids.astype(object), "segment": rng.choice(["Lost", "Can't Lose Them"], n).astype(object),
+                        "r_score": rng.integers(1, 6, n), "last": pd.Series(rng.choice(["2024-01-02", None], n))})
+    yield pd.DataFrame({"a": pd.Series(["x", None, "z"], dtype="str"), "b": [1.5, np.nan, 2.0]})
+    yield pd.DataFrame({"a": pd.Series([None, None], dtype=object), "b": np.array([1, 2], dtype="uint8")})
+    yield pd.DataFrame({"a": ["x,y", "z"], "b": [1, 2]})                    # quoted: pandas writes it
+    yield pd.DataFrame({"a": ['say "hi"', "z"], "b": [1, 2]})
+    yield pd.DataFrame({"a": ["x", "y"], "b": [True, False]})               # bool: pandas
+    yield pd.DataFrame({"a": ["x", "y"], "b": pd.array([1, None], dtype="Int64")})
+    yield pd.DataFrame({"a": ["x", "y"], "b": np.array([1.5, 2.25], dtype="float32")})
+    yield pd.DataFrame({"one column": [1.0, 2.0]})
+    yield pd.DataFrame({"a,b": [1.0], "c": [2.0]})
+    yield pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=float)})
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100_000])
+def test_chunked_plain_writer_writes_the_bytes_of_pandas_to_csv(tmp_path, monkeypatch, chunk):
+    """The every-customer and user-data files are written a chunk of rows at a time with Python's own float
+    repr: byte for byte what DataFrame.to_csv(index=False) writes, for every kind of column and cell; a
+    column it does not take (quotes needed, bools, nullable ints, float32, one column) goes to pandas."""
+    from crmlib import safe
+
+    monkeypatch.setattr(safe, "CHUNK_ROWS", chunk)
+    for i, frame in enumerate(_plain_frames()):
+        frame.to_csv(tmp_path / "pandas.csv", index=False)
+        write_csv(frame, tmp_path / "crmlib.csv")
+        assert (tmp_path / "crmlib.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), i
+    plain = next(_plain_frames())
+    assert safe._write_plain(plain, tmp_path / "x.csv") is True
+    assert safe._write_plain(pd.DataFrame({"a": ["x,y"], "b": [1]}), tmp_path / "y.csv") is False
+    assert not (tmp_path / "y.csv").exists()
