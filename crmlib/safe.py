@@ -173,7 +173,7 @@ def _plain_cells(column: pd.Series, kind: str) -> list[str]:
 
 
 def _write_plain(frame: pd.DataFrame, path) -> bool:
-    """Write ``frame`` (no index) as ``frame.to_csv(path, index=False)`` would, byte for byte, a chunk of
+    """Write ``frame`` (no index) byte for byte as pandas' ``DataFrame.to_csv`` with ``index=False``, a chunk of
     :data:`CHUNK_ROWS` rows at a time, when every column is plain (:func:`_plain_kind`); return False,
     writing nothing, when one is not. About twice as fast as pandas' writer on millions of rows."""
     names = [str(c) for c in frame.columns]
