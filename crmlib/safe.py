@@ -147,6 +147,9 @@ def _plain_kind(column: pd.Series) -> str | None:
         return "float"
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return "int"
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and getattr(dtype, "kind", "") in "iu" \
+            and not isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)) and hasattr(column.array, "_mask"):
+        return "nullable int"  # Int64 and its kin: pandas writes a missing value empty
     if isinstance(dtype, pd.StringDtype) or (
             isinstance(dtype, np.dtype) and dtype.kind == "O"
             and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")):
@@ -159,6 +162,12 @@ def _plain_cells(column: pd.Series, kind: str) -> list[str]:
     """The cells of a part of ``column`` as ``DataFrame.to_csv`` writes them; missing values empty."""
     if kind == "int":
         return list(map(str, column.to_numpy().tolist()))
+    if kind == "nullable int":
+        missing = column.isna().to_numpy()
+        cells = list(map(str, column.to_numpy(dtype=object, na_value=0).tolist()))
+        for i in np.flatnonzero(missing).tolist():
+            cells[i] = ""
+        return cells
     if kind == "float":
         values = column.to_numpy()
         cells = list(map(float.__repr__, values.tolist()))
@@ -172,18 +181,27 @@ def _plain_cells(column: pd.Series, kind: str) -> list[str]:
     return cells
 
 
+def _has_empty_cell(column: pd.Series, kind: str) -> bool:
+    if kind == "int":
+        return False
+    return bool(column.isna().any()) or (kind == "text" and bool(column.astype("string").eq("").any()))
+
+
 def _write_plain(frame: pd.DataFrame, path) -> bool:
     """Write ``frame`` (no index) byte for byte as pandas' ``DataFrame.to_csv`` with ``index=False``, a chunk of
     :data:`CHUNK_ROWS` rows at a time, when every column is plain (:func:`_plain_kind`); return False,
     writing nothing, when one is not. About twice as fast as pandas' writer on millions of rows."""
-    names = [str(c) for c in frame.columns]
-    if (isinstance(frame.columns, pd.MultiIndex) or frame.shape[1] < 2
-            or not all(isinstance(c, str) for c in frame.columns)
-            or pd.Series(names, dtype="str").str.contains(_NEEDS_QUOTES, regex=True).any()):
+    if isinstance(frame.columns, pd.MultiIndex) or frame.shape[1] < 1 \
+            or not all(isinstance(c, str) for c in frame.columns):
         return False
+    # the header as the csv module quotes it: a name holding a comma, quote or line break in quotes,
+    # its quotes doubled ("Lifetime value, lower" -> "\"Lifetime value, lower\"")
+    names = ['"' + c.replace('"', '""') + '"' if re.search(_NEEDS_QUOTES, c) else c for c in frame.columns]
     kinds = [_plain_kind(frame.iloc[:, i]) for i in range(frame.shape[1])]
     if None in kinds:
         return False
+    if frame.shape[1] == 1 and _has_empty_cell(frame.iloc[:, 0], kinds[0]):
+        return False  # the csv module writes a row of one empty field as "", not as nothing
     lines = os.linesep
     handle = path if hasattr(path, "write") else open(path, "w", encoding="utf-8", newline="")
     try:

@@ -234,10 +234,18 @@ def _plain_frames():
     yield pd.DataFrame({"a": ["x,y", "z"], "b": [1, 2]})                    # quoted: pandas writes it
     yield pd.DataFrame({"a": ['say "hi"', "z"], "b": [1, 2]})
     yield pd.DataFrame({"a": ["x", "y"], "b": [True, False]})               # bool: pandas
-    yield pd.DataFrame({"a": ["x", "y"], "b": pd.array([1, None], dtype="Int64")})
+    yield pd.DataFrame({"a": ["x", "y", "z"], "b": pd.array([1, None, -3], dtype="Int64"),
+                        "c": pd.array([None, 2, 255], dtype="UInt8"), "d": pd.array([2**63, None, 1], dtype="UInt64")})
+    yield pd.DataFrame({"user_id": ids})                                   # one column, no empty cell
+    yield pd.DataFrame({"user_id": pd.Series(["a", None], dtype="str")})   # one column with a missing cell
+    yield pd.DataFrame({"user_id": pd.Series(["a", ""], dtype="str")})
+    yield pd.DataFrame({"x": [1.5, np.nan]})
+    yield pd.DataFrame({"x": pd.array([1, None], dtype="Int64")})
+    yield pd.DataFrame({"x": pd.array([True, None], dtype="boolean"), "y": pd.array([0.5, None], dtype="Float64")})
     yield pd.DataFrame({"a": ["x", "y"], "b": np.array([1.5, 2.25], dtype="float32")})
     yield pd.DataFrame({"one column": [1.0, 2.0]})
-    yield pd.DataFrame({"a,b": [1.0], "c": [2.0]})
+    yield pd.DataFrame({"one column": [3, 4]})
+    yield pd.DataFrame({"a,b": [1.0], 'say "hi"': [2.0], "line\nbreak": [3.0], "plain": [4.0]})
     yield pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=float)})
 
 
@@ -245,7 +253,8 @@ def _plain_frames():
 def test_chunked_plain_writer_writes_the_bytes_of_pandas_to_csv(tmp_path, monkeypatch, chunk):
     """The every-customer and user-data files are written a chunk of rows at a time with Python's own float
     repr: byte for byte what DataFrame.to_csv(index=False) writes, for every kind of column and cell; a
-    column it does not take (quotes needed, bools, nullable ints, float32, one column) goes to pandas."""
+    column it does not take (quotes needed, bools, nullable floats, float32, a one-column file with an
+    empty cell) goes to pandas."""
     from crmlib import safe
 
     monkeypatch.setattr(safe, "CHUNK_ROWS", chunk)
