@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("log", type=Path, help="transactions file (e.g. Parquet)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/profile-report"), help="folder of files and profile")
     parser.add_argument("--top", type=int, default=60, help="functions listed by cumulative time")
+    parser.add_argument("--plain", action="store_true",
+                        help="no cProfile (which inflates many small Python calls): CPU and wall seconds per cell")
     args = parser.parse_args(argv)
     import matplotlib
 
@@ -47,17 +49,23 @@ def main(argv: list[str] | None = None) -> None:
             exec(source, space)
             space.update(transactions=str(args.log.resolve()), output_dir=str(args.out / args.report))
             continue
-        start = time.perf_counter()
-        profile.enable()
+        start, cpu = time.perf_counter(), time.process_time()
+        if not args.plain:
+            profile.enable()
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(source, f"cell{i}", "exec"), space)
-        profile.disable()
+        if not args.plain:
+            profile.disable()
         plt.close("all")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         total += seconds
-        print(f"cell {i:2d} {seconds:7.2f} s  {source.strip().splitlines()[0][:90]}", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+        print(f"cell {i:2d} {seconds:7.2f} s (CPU {cpu:6.2f} s, peak RSS so far {peak:.2f} GB)  "
+              f"{source.strip().splitlines()[0][:70]}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
     print(f"all cells {total:.1f} s, peak RSS {peak:.2f} GB")
+    if args.plain:
+        return
     profile.dump_stats(args.out / f"{args.report}.prof")
     pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
 

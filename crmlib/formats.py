@@ -45,6 +45,7 @@ import functools
 import math
 from collections.abc import Iterable
 
+import numpy as np
 from babel import Locale, dates, numbers
 
 __all__ = ["DIGITS", "LANGS", "MISSING", "Formats", "locale_for"]
@@ -103,6 +104,16 @@ def decimals_for(values: Iterable, *, small: float, close: float, fine: int) -> 
     >>> decimals_for([1234.2, 1234.9], small=100, close=1, fine=2), decimals_for([], small=100, close=1, fine=2)
     (2, 0)
     """
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiu":  # a numeric array or column: the rule in numpy
+        xs = np.asarray(values, dtype=float)
+        xs = xs[np.isfinite(xs)]
+        if not xs.size:
+            return 0
+        low, high = float(xs.min()), float(xs.max())
+        if max(abs(low), abs(high)) < small:
+            return fine
+        return fine if low != high and high - low < close else 0
     xs = _finite(values)
     if not xs:
         return 0

@@ -180,6 +180,7 @@ class TransactionLog:
             SELECT cid, day, FSUM(amt * (n - {d})) AS amount, FSUM(abs(amt) * (n - {d})) AS gross,
                    MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
             FROM {_ROWS} WHERE cid IS NOT NULL GROUP BY 1, 2""")
+        con.execute(f"DROP TABLE {_ROWS}")  # read once: DuckDB's memory goes to the customer-days
         customers = self._customer_checks()
         ledger = Ledger(source=self.label, table="transactions", rows_read=read)
         ledger.add("customer id written as a whole-number float (81.0)", floaty, action="changed",

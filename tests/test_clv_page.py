@@ -6,6 +6,8 @@ the lifetime value which sections to show and which CSV to write."""
 from __future__ import annotations
 
 import ast
+import csv
+import io
 from types import SimpleNamespace
 
 import matplotlib
@@ -138,3 +140,28 @@ def test_built_page_checks_the_chosen_model_and_writes_every_customers_value(bui
     page.every_customer()
     every = pd.read_csv(page.out / "customer-value.csv")
     assert len(every) == len(page.table) == pd.read_csv(data["transactions"])["customer_id"].nunique()
+
+
+def test_every_customer_file_of_a_generated_log_is_the_plain_pandas_file(tmp_path, monkeypatch):
+    """customer-value.csv of a generated log (read out of core), written in chunks by crmlib's writer from
+    the intervals held in one matrix, is byte for byte the file pandas' to_csv writes from the bounds looked
+    up by customer id: the same values, digits and order."""
+    from crmlib import clv, safe
+    from crmlib.clv.uncertainty import value_intervals
+
+    monkeypatch.setenv("CRMLIB_SECRET", "a-test-secret")
+    monkeypatch.setattr(safe, "CHUNK_ROWS", 97)
+    log = datasets.make_transactions(6_000, tmp_path / "tx.parquet", seed=4)
+    page = clv_page.build(transactions=str(log), output_dir=tmp_path / "out")
+    assert page.has_value and page.intervals[0] is not None
+    page.every_customer()
+    written = (tmp_path / "out" / "customer-value.csv").read_bytes()
+
+    table = page.table
+    intervals = value_intervals(table, level=clv_page.INTERVAL_LEVEL)
+    bounds = intervals.customers.loc[table.index, ["clv_lower", "clv_upper"]]
+    every = table[["p_alive", "expected_purchases", "clv"]].join(bounds).join(table["clv_decile"])
+    plain = clv.top_customers(every, by="clv", n=len(every)).reset_index()
+    header = next(csv.reader(io.StringIO(written.decode())))
+    assert len(plain) > 1000 and len(header) == plain.shape[1]
+    assert written == plain.set_axis(header, axis=1).to_csv(index=False).encode()

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from babel import numbers as babel_numbers
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmlib.formats import MISSING, Formats, locale_for
@@ -169,3 +169,24 @@ def test_a_flat_cohort_slope_has_no_sign():
     from crmlib.words.retention import _points
 
     assert _points(Formats("en"), -0.03, True) == "+0.0" and _points(Formats("en"), -0.2, True) == "-0.2"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                          st.floats(min_value=-200, max_value=200), st.sampled_from([0.0, -0.0, 99.99, 100.0, 1e300])),
+                max_size=40),
+       st.sampled_from(["float64", "float32", "int64"]))
+def test_decimals_of_a_numeric_array_equal_those_of_its_values_one_by_one(values, dtype):
+    """decimals_for takes a numeric array or column in numpy (a column of millions of amounts): the same
+    answer as for the same values as a list, one by one."""
+    from crmlib.formats import decimals_for
+
+    array = np.array(values, dtype=float)
+    if dtype == "int64":
+        array = np.nan_to_num(array, nan=0, posinf=0, neginf=0).clip(-1e15, 1e15).astype("int64")
+    else:
+        array = array.astype(dtype)
+    for small, close, fine in ((100, 1, 2), (1, 0.01, 1)):
+        expected = decimals_for(array.tolist(), small=small, close=close, fine=fine)
+        assert decimals_for(array, small=small, close=close, fine=fine) == expected
+        assert decimals_for(pd.Series(array), small=small, close=close, fine=fine) == expected

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,3 +155,114 @@ def test_same_inputs_give_the_same_page(tmp_path):
     first, second = (_without_run_time(p) for p in pages_)
     assert first.count("<table id=\"T_") >= 2  # the page has Styler tables to compare
     assert first == second
+
+
+def _write_csv_mapping_every_cell(frame, path, *, index=False, **options):
+    """crmlib.safe.write_csv as written before it neutralised string columns vectorised and shared the
+    columns it leaves alone: a deep copy, every text cell through neutralise. The reference below."""
+    import csv
+
+    from crmlib.safe import _is_text, _neutralise_index, neutralise
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out.isetitem(i, column.cat.rename_categories(lambda c: neutralise(c)))
+        elif _is_text(column):
+            out.isetitem(i, column.map(neutralise, na_action="ignore"))
+    out.columns = _neutralise_index(out.columns)
+    out.index = _neutralise_index(out.index)
+    if any(_is_text(out.iloc[:, i]) and out.iloc[:, i].astype(str).str.contains("\r", regex=False).any()
+           for i in range(out.shape[1])):
+        options.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    out.to_csv(path, index=index, **options)
+
+
+def _frames():
+    rng = np.random.default_rng(42)
+    n = 3000
+    ids = pd.Series([f"c_{i:016x}" for i in rng.integers(0, 2**62, n)], dtype="str")
+    text = pd.Series(rng.choice(["Gold", "=SUM(A1)", "-5", "+91 98", "@x", "\tTab", "ok", None], n), dtype="str")
+    yield "clean", pd.DataFrame({"customer": ids, "clv": rng.gamma(2.0, 50.0, n), "decile": rng.integers(1, 11, n)})
+    yield "formulas", pd.DataFrame({"customer": ids, "tier": text, "p": rng.random(n)})
+    yield "categorical", pd.DataFrame({"segment": pd.Categorical(rng.choice(["Lost", "=x", "New"], n)),
+                                       "x": np.arange(n)}, index=pd.Index(ids.to_numpy(), name="-id"))
+    yield "object", pd.DataFrame({"mixed": pd.Series([1, 2.5, None, 4] * 5, dtype=object),
+                                  "words": pd.Series(["a", "=b", None, 3] * 5, dtype=object)})
+    yield "carriage return", pd.DataFrame({"note": pd.Series(["a\rb", "ok", None] * 4, dtype="str"), "n": 1.5})
+    yield "unused carriage return", pd.DataFrame(
+        {"c": pd.Categorical(["a", "b"] * 3, categories=["a", "b", "x\ry"]), "n": range(6)})
+    yield "dates", pd.DataFrame({"day": pd.date_range("2024-01-01", periods=50), "who": ["=1"] * 50})
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_write_csv_writes_the_bytes_of_mapping_every_cell(tmp_path, index):
+    """The vectorised writer (string columns checked at once, unchanged columns shared, not copied) writes
+    every file byte for byte as the writer that mapped every cell of a deep copy."""
+    for name, frame in _frames():
+        before = frame.copy()
+        write_csv(frame, tmp_path / "new.csv", index=index)
+        _write_csv_mapping_every_cell(frame, tmp_path / "old.csv", index=index)
+        assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes(), name
+        pd.testing.assert_frame_equal(frame, before)  # the caller's frame is never changed
+
+
+def test_neutralise_formulas_shares_the_columns_it_leaves_alone():
+    frame = pd.DataFrame({"customer": pd.Series(["c_1", "c_2"], dtype="str"), "x": [1.0, 2.0],
+                          "tier": pd.Series(["=1", "ok"], dtype="str")})
+    out = neutralise_formulas(frame)
+    assert out["tier"].tolist() == ["'=1", "ok"] and frame["tier"].tolist() == ["=1", "ok"]
+    assert np.shares_memory(out["x"].to_numpy(), frame["x"].to_numpy())
+
+
+def _plain_frames():
+    """Frames of every kind of column the plain writer takes (and some it must hand to pandas)."""
+    rng = np.random.default_rng(7)
+    n = 2500
+    floats = np.concatenate([rng.standard_normal(n - 12) * 10.0 ** rng.integers(-30, 30, n - 12),
+                             [0.0, -0.0, np.inf, -np.inf, np.nan, 1e16, 1e-5, 0.1, 1 / 3, 5e-324, 1e308, 123456.0]])
+    ids = pd.Series([f"c_{i:016x}" for i in rng.integers(0, 2**62, n)], dtype="str")
+    yield pd.DataFrame({"customer": ids, "clv": floats, "decile": rng.integers(1, 11, n),
+                        "p": rng.random(n).round(3)})
+    yield pd.DataFrame({"user_id": ids.astype(object), "segment": rng.choice(["Lost", "Can't Lose Them"], n).astype(object),
+                        "r_score": rng.integers(1, 6, n), "last": pd.Series(rng.choice(["2024-01-02", None], n))})
+    yield pd.DataFrame({"a": pd.Series(["x", None, "z"], dtype="str"), "b": [1.5, np.nan, 2.0]})
+    yield pd.DataFrame({"a": pd.Series([None, None], dtype=object), "b": np.array([1, 2], dtype="uint8")})
+    yield pd.DataFrame({"a": ["x,y", "z"], "b": [1, 2]})                    # quoted: pandas writes it
+    yield pd.DataFrame({"a": ['say "hi"', "z"], "b": [1, 2]})
+    yield pd.DataFrame({"a": ["x", "y"], "b": [True, False]})               # bool: pandas
+    yield pd.DataFrame({"a": ["x", "y", "z"], "b": pd.array([1, None, -3], dtype="Int64"),
+                        "c": pd.array([None, 2, 255], dtype="UInt8"), "d": pd.array([2**63, None, 1], dtype="UInt64")})
+    yield pd.DataFrame({"user_id": ids})                                   # one column, no empty cell
+    yield pd.DataFrame({"user_id": pd.Series(["a", None], dtype="str")})   # one column with a missing cell
+    yield pd.DataFrame({"user_id": pd.Series(["a", ""], dtype="str")})
+    yield pd.DataFrame({"x": [1.5, np.nan]})
+    yield pd.DataFrame({"x": pd.array([1, None], dtype="Int64")})
+    yield pd.DataFrame({"x": pd.array([True, None], dtype="boolean"), "y": pd.array([0.5, None], dtype="Float64")})
+    yield pd.DataFrame({"a": ["x", "y"], "b": np.array([1.5, 2.25], dtype="float32")})
+    yield pd.DataFrame({"one column": [1.0, 2.0]})
+    yield pd.DataFrame({"one column": [3, 4]})
+    yield pd.DataFrame({"a,b": [1.0], 'say "hi"': [2.0], "line\nbreak": [3.0], "plain": [4.0]})
+    yield pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=float)})
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100_000])
+def test_chunked_plain_writer_writes_the_bytes_of_pandas_to_csv(tmp_path, monkeypatch, chunk):
+    """The every-customer and user-data files are written a chunk of rows at a time with Python's own float
+    repr: byte for byte what DataFrame.to_csv(index=False) writes, for every kind of column and cell; a
+    column it does not take (quotes needed, bools, nullable floats, float32, a one-column file with an
+    empty cell) goes to pandas."""
+    from crmlib import safe
+
+    monkeypatch.setattr(safe, "CHUNK_ROWS", chunk)
+    for i, frame in enumerate(_plain_frames()):
+        frame.to_csv(tmp_path / "pandas.csv", index=False)
+        write_csv(frame, tmp_path / "crmlib.csv")
+        assert (tmp_path / "crmlib.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), i
+    plain = next(_plain_frames())
+    assert safe._write_plain(plain, tmp_path / "x.csv") is True
+    assert safe._write_plain(pd.DataFrame({"a": ["x,y"], "b": [1]}), tmp_path / "y.csv") is False
+    assert not (tmp_path / "y.csv").exists()

@@ -34,6 +34,26 @@ def test_pseudonymise_is_hmac_sha256_of_the_text():
     assert pseudonymise([7], key="k", prefix="u_").iloc[0] == "u_" + hand_hmac("k", "7")[2:]
 
 
+@pytest.mark.parametrize("key", ["k", "s3cret", "x" * 63, "y" * 64, "z" * 65, "a-long-random-secret" * 9,
+                                 "गुप्त-কুঞ্জি", b"\x00\xff" * 40])
+def test_pseudonymise_with_pads_hashed_once_equals_hmac_new(key):
+    """The pads of the key are hashed once and copied per value: the same pseudonyms as ``hmac.new``
+    for keys shorter than, as long as and longer than SHA-256's 64-byte block (hashed first, RFC 2104),
+    text and bytes keys, Hindi/Bengali ids, numbers, and the arrow-backed strings of a customer table."""
+    raw = key.encode() if isinstance(key, str) else key
+    values = ["C000001", "", "ग्राहक-१२", "গ্রাহক", 7, 2.5, "=1+1", "x" * 200]
+    expected = ["c_" + hmac.new(raw, str(v).encode(), hashlib.sha256).hexdigest()[:16] for v in values]
+    assert pseudonymise(pd.Series(values, dtype=object), key=key).tolist() == expected
+    ids = pd.Index([f"C{i:06d}" for i in range(500)], dtype="str")
+    assert pseudonymise(ids, key=key).tolist() == [
+        "c_" + hmac.new(raw, i.encode(), hashlib.sha256).hexdigest()[:16] for i in ids]
+
+
+def test_pseudonym_digits_match_rfc_4231_test_case_2():
+    """RFC 4231 section 4.3: HMAC-SHA256(key "Jefe", "what do ya want for nothing?") = 5bdcc146bf60754e..."""
+    assert pseudonymise(["what do ya want for nothing?"], key="Jefe", prefix="").iloc[0] == "5bdcc146bf60754e"
+
+
 def test_pseudonymise_keeps_index_name_and_missing_values():
     s = pd.Series(["a", None, "a", "b"], index=[10, 11, 12, 13], name="customer_id")
     out = pseudonymise(s, key="k")

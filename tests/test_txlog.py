@@ -163,3 +163,36 @@ def test_log_cohort_note_equals_the_frame(tmp_path, log):
     note = cohort_note(cdnow)
     assert note and note == cohort_note(TransactionLog(tmp_path / "cdnow.parquet"))
     assert cohort_note(_frame(log)) == cohort_note(TransactionLog(log))
+
+
+def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
+    """After the one read, every question (row count, period, summaries, revenue) is answered from the
+    customer-days: the groups of identical rows are dropped (DuckDB's memory at 10M rows), the files
+    are not scanned again, and len() is the count kept from that read."""
+    tx = TransactionLog(str(log))
+    try:
+        assert len(tx) == len(_frame(log))
+        tables = {t for (t,) in tx.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables == {"crmlib_days"}
+        scans = []
+        real = tx.con.execute
+
+        class Counting:  # DuckDB's connection cannot be patched: a proxy that sees every statement
+            def __getattr__(self, name):
+                return getattr(tx._con_real, name)
+
+            def execute(self, sql, *args):
+                scans.append("crmlib_raw" in sql)
+                return real(sql, *args)
+
+        tx._con_real = tx._con
+        tx._con = Counting()
+        for _ in range(7):
+            assert len(tx) == transaction_count(tx)
+        date_range(tx)
+        rfm_summary(tx)
+        revenue(tx)
+        assert not any(scans)
+    finally:
+        tx._con = getattr(tx, "_con_real", tx._con)
+        tx.close()

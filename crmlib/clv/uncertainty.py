@@ -50,6 +50,8 @@ __all__ = ["NO_STANDARD_ERRORS", "UNBOUNDED_SPEND", "ValueIntervals", "interval_
 HISTORY = ("frequency", "recency", "T")
 #: Customers per block of the value's quantiles (bounded memory: block x draws floats).
 _BLOCK = 32768
+#: Histories per block of the quantiles and products of P(alive) and expected purchases over the draws.
+_HISTORY_BLOCK = 32768
 #: Why a report's value has no intervals (:func:`interval_obstacle`; said in words by crmlib.words.clv):
 #: a fitted model without a covariance (a penalised fit whose parameters the penalty holds) ...
 NO_STANDARD_ERRORS = "no_standard_errors"
@@ -227,32 +229,54 @@ def value_intervals(table: pd.DataFrame, model=None, spend_model=None, *, level:
     horizon, steps, length, step_rate = _valuation(table, horizon_days, annual_discount)
     codes, (x, tx, T) = _histories(table)
     params = [model._p(), *model.parameter_draws(draws, seed).to_numpy()]
-    alive, live, pair, (ux, uT) = _purchase_draws(model, np.vstack(params), x, tx, T, horizon)
-    expected = alive * live[:, pair]  # first row: the estimates, then one row per draw
+    values, live, pair, (ux, uT) = _purchase_draws(model, np.vstack(params), x, tx, T, horizon)
     w = np.bincount(codes, minlength=x.size).astype(float)
-    est = {"p_alive": alive[0][codes], "expected_purchases": expected[0][codes]}
     out, totals = {}, {}
-    for name, values in (("p_alive", alive), ("expected_purchases", expected)):
-        q = np.quantile(values[1:], [lo, hi], axis=0)
-        out[name] = table[name].to_numpy(dtype=float) if name in table.columns else est[name]
-        out[f"{name}_lower"], out[f"{name}_upper"] = q[0][codes], q[1][codes]
+    # one matrix of draws x histories is held: P(alive), then, multiplied in place, the expected purchases
+    for name in ("p_alive", "expected_purchases"):
+        if name == "expected_purchases":
+            _times_live(values, live, pair)
+            del live
+        lower, upper = _column_quantiles(values[1:], lo, hi)
+        out[name] = table[name].to_numpy(dtype=float) if name in table.columns else values[0][codes]
+        out[f"{name}_lower"], out[f"{name}_upper"] = lower[codes], upper[codes]
         sums = values @ w
         totals[name] = [float(out[name].sum()), *np.quantile(sums[1:], [lo, hi])]
     if spend_model is not None:
         ratio = _discount_ratio(model, ux, uT, steps, length, step_rate)
-        purchases = expected * ratio[pair]  # discounted purchases per history and draw
-        estimate, lower, upper, draw_totals = _value_quantiles(table, codes, x, purchases, spend_model,
+        # discounted purchases per history and draw: values * ratio[pair], taken a block at a time
+        estimate, lower, upper, draw_totals = _value_quantiles(table, codes, x, values, ratio[pair], spend_model,
                                                                draws, seed, lo, hi)
         out["clv"] = table["clv"].to_numpy(dtype=float) if "clv" in table.columns else estimate
         out["clv_lower"], out["clv_upper"] = lower, upper
         totals["clv"] = [float(out["clv"].sum()), *np.quantile(draw_totals, [lo, hi])]
+    del values
     customers = pd.DataFrame(out, index=table.index)
     frame = pd.DataFrame.from_dict(totals, orient="index", columns=["estimate", "lower", "upper"])
     return ValueIntervals(customers=customers, totals=frame, level=level, draws=draws)
 
 
-def _value_quantiles(table, codes, x, purchases, spend_model, draws, seed, lo, hi):
-    """Per-customer value quantiles over the draws, one block of distinct (history, spend) at a time."""
+def _times_live(alive: np.ndarray, live: np.ndarray, pair: np.ndarray) -> None:
+    """``alive *= live[:, pair]`` (the expected purchases per draw and history), a block of histories at a
+    time: the same products without a second draws x histories matrix."""
+    for start in range(0, alive.shape[1], _HISTORY_BLOCK):
+        rows = slice(start, start + _HISTORY_BLOCK)
+        alive[:, rows] *= live[:, pair[rows]]
+
+
+def _column_quantiles(values: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """``np.quantile(values, [lo, hi], axis=0)`` a block of columns at a time (each column's quantiles are
+    its own: the same numbers, with a block's copy for the partition instead of the whole matrix's)."""
+    lower, upper = np.empty(values.shape[1]), np.empty(values.shape[1])
+    for start in range(0, values.shape[1], _HISTORY_BLOCK):
+        rows = slice(start, start + _HISTORY_BLOCK)
+        lower[rows], upper[rows] = np.quantile(values[:, rows], [lo, hi], axis=0)
+    return lower, upper
+
+
+def _value_quantiles(table, codes, x, expected, discount, spend_model, draws, seed, lo, hi):
+    """Per-customer value quantiles over the draws, one block of distinct (history, spend) at a time;
+    the discounted purchases of a history are ``expected * discount`` (draws x histories, per history)."""
     spend_model.check_fitted()
     freq_all = pd.to_numeric(table["frequency"]).to_numpy(dtype=float)
     m = np.where(freq_all > 0, pd.to_numeric(table["monetary_value"]).to_numpy(dtype=float), 0.0)
@@ -273,7 +297,11 @@ def _value_quantiles(table, codes, x, purchases, spend_model, draws, seed, lo, h
     for start in range(0, first.size, _BLOCK):
         rows = slice(start, start + _BLOCK)
         spend = p * (v + xg[rows] * mg[rows]) / (p * xg[rows] + q - 1)
-        value = purchases[:, hist[rows]] * spend
+        purchases = expected[:, hist[rows]]
+        purchases *= discount[hist[rows]]
+        # C order, as the product of a full discounted matrix's block was: the sums below are BLAS
+        # products whose rounding follows the layout
+        value = np.multiply(purchases, spend, order="C")
         totals += value @ weight[rows]
         estimate[rows] = value[0]
         lower[rows], upper[rows] = np.quantile(value[1:], [lo, hi], axis=0)
@@ -324,4 +352,7 @@ def value_bounds(table: pd.DataFrame, intervals: ValueIntervals | None) -> pd.Da
     table; no columns when ``intervals`` is None, so a page shows the value without its bounds."""
     if intervals is None:
         return pd.DataFrame(index=table.index)
-    return intervals.customers.loc[table.index, ["clv_lower", "clv_upper"]]
+    customers = intervals.customers
+    if customers.index is table.index or customers.index.equals(table.index):  # made from this table
+        return customers[["clv_lower", "clv_upper"]]
+    return customers.loc[table.index, ["clv_lower", "clv_upper"]]

@@ -183,7 +183,7 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     words = Words(fmt.lang)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed, nor copied
     unnamed = all(n is None for n in frame.index.names)
     if unnamed and pd.api.types.is_integer_dtype(frame.index.dtype):  # pandas row numbers, even reordered
         frame = frame.reset_index(drop=True)

@@ -128,3 +128,71 @@ def test_nominal_90_percent_intervals_hold_the_truth_90_percent_of_the_time():
         hits["customers"].append(inside.mean())
     coverage = {k: float(np.mean(v)) for k, v in hits.items()}
     assert all(0.85 <= v <= 0.95 for v in coverage.values()), coverage
+
+
+def _value_intervals_holding_every_matrix(table, model, spend_model, level=0.9, draws=128, seed=0):
+    """value_intervals as written before it held one draws x histories matrix (the reference of the test
+    below): P(alive), expected and discounted purchases each a full matrix, quantiles over the whole."""
+    from crmlib.clv import uncertainty as u
+    from crmlib.clv._data import group_rows
+
+    lo, hi = (1 - level) / 2, (1 + level) / 2
+    horizon, steps, length, step_rate = u._valuation(table, None, None)
+    codes, (x, tx, T) = u._histories(table)
+    params = [model._p(), *model.parameter_draws(draws, seed).to_numpy()]
+    alive, live, pair, (ux, uT) = u._purchase_draws(model, np.vstack(params), x, tx, T, horizon)
+    expected = alive * live[:, pair]
+    w = np.bincount(codes, minlength=x.size).astype(float)
+    out, totals = {}, {}
+    for name, values in (("p_alive", alive), ("expected_purchases", expected)):
+        q = np.quantile(values[1:], [lo, hi], axis=0)
+        out[name] = values[0][codes]
+        out[f"{name}_lower"], out[f"{name}_upper"] = q[0][codes], q[1][codes]
+        sums = values @ w
+        totals[name] = [float(out[name].sum()), *np.quantile(sums[1:], [lo, hi])]
+    purchases = expected * u._discount_ratio(model, ux, uT, steps, length, step_rate)[pair]
+    m = np.where(table["frequency"] > 0, table["monetary_value"], 0.0)
+    gg = u._spend_draws(spend_model, draws, seed)
+    p, q, v = (gg[:, i:i + 1] for i in range(3))
+    group, first = group_rows([codes.astype(float), m])
+    hist, xg, mg = codes[first], x[codes[first]], m[first]
+    weight = np.bincount(group, minlength=first.size).astype(float)
+    value = purchases[:, hist] * (p * (v + xg * mg) / (p * xg + q - 1))
+    lower, upper = np.quantile(value[1:], [lo, hi], axis=0)
+    out["clv"], out["clv_lower"], out["clv_upper"] = value[0][group], lower[group], upper[group]
+    totals["clv"] = [float(out["clv"].sum()), *np.quantile((value @ weight)[1:], [lo, hi])]
+    return pd.DataFrame(out, index=table.index), totals
+
+
+@pytest.mark.parametrize("block", [7, 1000, 32768])
+@pytest.mark.parametrize("cls", [BetaGeo, ParetoNBD])
+def test_value_intervals_in_blocks_equal_the_full_matrices_bit_for_bit(cls, block, monkeypatch):
+    """One draws x histories matrix, multiplied in place, with quantiles and values a block of histories at
+    a time: every customer's bounds and every total equal, bit for bit, the full-matrix computation (each
+    column's quantiles are its own; the sums over histories are the same matrix products)."""
+    from crmlib.clv import uncertainty
+
+    table = _cohort(3000, seed=5)
+    model, spend = _fit(table, cls)
+    expected, totals = _value_intervals_holding_every_matrix(table, model, spend)
+    monkeypatch.setattr(uncertainty, "_HISTORY_BLOCK", block)
+    got = value_intervals(table.drop(columns=["p_alive", "expected_purchases", "clv"], errors="ignore"),
+                          model, spend)
+    pd.testing.assert_frame_equal(got.customers, expected[got.customers.columns], check_exact=True)
+    for name, row in totals.items():
+        assert got.totals.loc[name].tolist() == row
+
+
+def test_value_bounds_of_the_table_itself_and_of_a_reordered_table(base):
+    """The bounds are each customer's, whether the table is the one the intervals were made from (taken
+    as they stand, no lookup of millions of ids) or the same customers in another order."""
+    from crmlib.clv.uncertainty import value_bounds
+
+    data, model, spend = base
+    table = data.set_axis(pd.Index([f"c{i}" for i in range(len(data))], dtype="str", name="customer_id"))
+    intervals = value_intervals(table, model, spend)
+    same = value_bounds(table, intervals)
+    assert same.index.equals(table.index) and same.equals(intervals.customers[["clv_lower", "clv_upper"]])
+    shuffled = table.sample(frac=1.0, random_state=1)
+    moved = value_bounds(shuffled, intervals)
+    pd.testing.assert_frame_equal(moved, same.loc[shuffled.index])
