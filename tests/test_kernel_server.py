@@ -116,6 +116,7 @@ def _gone(pid: int, seconds: float = 10) -> bool:
     return False
 
 
+@pytest.mark.slow  # kernels or servers started and stopped: make test runs it
 def test_killing_a_kernels_client_kills_the_kernel(tmp_path, forking):
     """A stopped batch kills each kernel's process group (``_kill``): with a forked kernel that is the
     client, and the kernel must follow it (its lifeline closes), not run on as an orphan."""
@@ -131,6 +132,7 @@ def test_killing_a_kernels_client_kills_the_kernel(tmp_path, forking):
     asyncio.run(scenario())
 
 
+@pytest.mark.slow  # kernels or servers started and stopped: make test runs it
 def test_an_interrupt_reaches_the_forked_kernel_and_shutdown_ends_its_client(tmp_path, forking):
 
     async def scenario():
@@ -173,6 +175,7 @@ def test_a_process_forks_from_its_second_kernel_or_its_first_when_a_batch_expect
     assert kernel_server.kernel_command(cmd, other)[3] == str(kernel_server.CLIENT)
 
 
+@pytest.mark.slow  # kernels or servers started and stopped: make test runs it
 def test_fork_servers_are_off_when_asked_and_kept_per_environment(monkeypatch):
     monkeypatch.setattr(kernel_server, "_EXPECTED", 2)
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
@@ -190,6 +193,7 @@ def test_fork_servers_are_off_when_asked_and_kept_per_environment(monkeypatch):
     assert changed[4] != first[4]  # a module may read the environment when imported: another server
 
 
+@pytest.mark.slow  # kernels or servers started and stopped: make test runs it
 def test_the_server_stops_and_kills_its_kernels_when_the_reports_process_ends(tmp_path):
     """A report process killed outright leaves no server or kernel running."""
     script = f"""
