@@ -132,12 +132,20 @@ def test_sampled_features_are_the_features_of_all_for_the_sample_on_a_frame_and_
 
 
 # ---------------------------------------------------------------------------------------------- the page
-@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
-def test_the_page_says_the_models_were_sampled_only_when_they_were(lang, demo, monkeypatch):
-    w, fmt = Words(lang), Formats(lang)
+@pytest.fixture(scope="module")
+def plain_and_sampled(demo):
+    """The demo comparison on every customer, and with at most 500 sampled (computed once for the languages)."""
     plain = churn.compare_churn_models(demo.transactions, window_days=90, n_boot=20)
-    monkeypatch.setattr(churn_sample, "MAX_CUSTOMERS", 500)
-    sampled = churn.compare_churn_models(demo.transactions, window_days=90, n_boot=20)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(churn_sample, "MAX_CUSTOMERS", 500)
+        sampled = churn.compare_churn_models(demo.transactions, window_days=90, n_boot=20)
+    return plain, sampled
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_the_page_says_the_models_were_sampled_only_when_they_were(lang, plain_and_sampled):
+    w, fmt = Words(lang), Formats(lang)
+    plain, sampled = plain_and_sampled
     said = rw.churn_notes(sampled, w=w, fmt=fmt)
     assert said[0] == w(rw.CHURN_SAMPLED, train=fmt.count(500), train_known=fmt.count(2000), test=fmt.count(500),
                         test_known=fmt.count(2000))
