@@ -261,7 +261,8 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     test = pd.Timestamp(test_cutoff) if test_cutoff is not None else end - pd.Timedelta(days=window_days)
     if test + pd.Timedelta(days=window_days) > end:
         raise DataError(f"The test window {test.date()} + {window_days} days runs past the data ({end.date()}); "
-                        "choose an earlier test_cutoff or a shorter window_days.")
+                        "choose an earlier test_cutoff or a shorter window_days.",
+                        reason=("test_window_past_data", {"test": test, "days": int(window_days), "end": end}))
     train = test - pd.Timedelta(days=window_days)
     x_train, y_train = _labelled(transactions, feedback, train, window_days, limit, seed)
     # the summary at the test cut-off, once: the test customers' features and the P(alive) model's data
@@ -277,7 +278,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     if few < MIN_PER_CLASS or x_train.shape[1] == 0:
         raise DataError(f"At the training cut-off {train.date()} only {few} of the {len(y_train):,} customers are in the "
                         f"smaller class (churned or came back) and {x_train.shape[1]} feature(s) vary; the churn "
-                        f"models need at least {MIN_PER_CLASS} of each and one varying feature.")
+                        f"models need at least {MIN_PER_CLASS} of each and one varying feature.",
+                        reason=("too_few_in_class", {"cutoff": train, "few": int(few), "customers": len(y_train),
+                                                     "features": int(x_train.shape[1]), "minimum": MIN_PER_CLASS}))
     x_test = x_test.reindex(columns=x_train.columns, fill_value=0.0)
     inactive_days = inactivity_days(transactions, observation_end=test) if inactive_days is None else int(inactive_days)
     p_alive, fitted = p_alive_at(days_test, freq, model, y_test.index)
@@ -358,11 +361,15 @@ def _labelled(transactions, feedback, cutoff, window_days, limit: int | None = N
     if len(y) == 0:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} no customer had bought yet: learning churn over "
                         f"{window_days} days and testing it on a later {window_days} days needs more than "
-                        f"{2 * window_days} days of transactions. Use a shorter window_days or a longer history.")
+                        f"{2 * window_days} days of transactions. Use a shorter window_days or a longer history.",
+                        reason=("nobody_bought_yet", {"cutoff": pd.Timestamp(cutoff), "days": int(window_days),
+                                                      "total": 2 * int(window_days)}))
     if y.isna().any() or y.nunique() < 2:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} the {len(y):,} customers all "
                         f"{'churned' if bool(y.all()) else 'came back'} in the next {window_days} days; a churn model "
-                        "needs both. Choose another window_days or test_cutoff.")
+                        "needs both. Choose another window_days or test_cutoff.",
+                        reason=("all_churned" if bool(y.all()) else "all_came_back",
+                                {"cutoff": pd.Timestamp(cutoff), "customers": len(y), "days": int(window_days)}))
     return x, y.astype(bool)
 
 

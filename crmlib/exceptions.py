@@ -8,7 +8,23 @@ from __future__ import annotations
 
 
 class DataError(ValueError):
-    """Input data that crmlib cannot use: the message names file, column, rows and values."""
+    """Input data that crmlib cannot use: the message names file, column, rows and values.
+
+    ``reason=(key, fields)`` (optional) says the same for a report page: a short stable key and the
+    values of the sentence (numbers, dates and labels as they are, not written out). The message stays
+    English for programmers and the command line; :func:`crmlib.words.reasons.reason_text` turns the
+    key into the page's language. Models on the lower floors raise it so, never importing the words.
+
+    >>> err = DataError("nobody churned", reason=("nobody_churned", {"name": "ShiftedBetaGeo"}))
+    >>> str(err), err.reason
+    ('nobody churned', ('nobody_churned', {'name': 'ShiftedBetaGeo'}))
+    >>> DataError("no reason given").reason is None
+    True
+    """
+
+    def __init__(self, *args, reason: tuple[str, dict] | None = None):
+        super().__init__(*args)
+        self.reason = reason
 
 
 class NotFittedError(RuntimeError):

@@ -266,9 +266,12 @@ def project_retention(cohorts: pd.DataFrame, cohort=None, fit_periods: int = 6):
     key, row = _cohort_row(cohorts, cohort, fit_periods + 2)
     if len(row) < fit_periods + 2:  # also a cohort with no complete period (one day of data)
         long_enough = [str(c) for c, r in cohorts.iterrows() if r.notna().sum() >= fit_periods + 3]
+        fields = {"cohort": str(key), "periods": len(row), "fit_periods": fit_periods, "needed": fit_periods + 2}
         raise DataError(f"cohort {key} has {len(row)} complete periods; fitting {fit_periods} and checking the "
                         f"projection needs at least {fit_periods + 2}. Use a shorter fit_periods or an earlier cohort"
-                        + (f" ({long_enough[0]} to {long_enough[-1]})." if long_enough else "."))
+                        + (f" ({long_enough[0]} to {long_enough[-1]})." if long_enough else "."),
+                        reason=("cohort_too_short_earlier", {**fields, "first": long_enough[0], "last": long_enough[-1]})
+                        if long_enough else ("cohort_too_short", fields))
     size = float(row.iloc[0])
     alive = np.minimum.accumulate(row.to_numpy()[: fit_periods + 1])
     lost = alive[:-1] - alive[1:]
@@ -354,7 +357,8 @@ def inactivity_days(transactions: pd.DataFrame, quantile: float = 0.9, observati
     value, n = gap_quantile(transactions, quantile, observation_end)  # crmlib.purchases, in SQL
     if not n:
         raise DataError("inactivity_days: no customer bought twice, so there is no gap between purchases to learn "
-                        "from; give the number of days yourself (the retention report's inactive_days).")
+                        "from; give the number of days yourself (the retention report's inactive_days).",
+                        reason=("no_repeat_buyer", {}))
     return int(np.ceil(value))
 
 

@@ -80,6 +80,7 @@ FLOORS: dict[str, int] = {
     "crmlib.words.clv_models": 4, "crmlib.words.clv_units": 4, "crmlib.words.overview": 4,
     "crmlib.words.quality": 4,
     "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
+    "crmlib.words.reasons": 4,  # why a model refused the data (DataError.reason), in the page's language
     "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.logscreen": 2, "crmlib.log_tables": 2, "crmlib.duck": 2, "crmlib.errors": 2,

@@ -36,7 +36,7 @@ from threadpoolctl import threadpool_limits
 from crmlib import units
 from crmlib.clv._summary import FittedSummary
 from crmlib.clv._data import (
-    UNIT_NAMES, WEIGHT, Columns, _known_freq, check_columns, compress, data_freq,
+    UNIT_NAMES, WEIGHT, Columns, _known_freq, check_columns, check_histories_differ, compress, data_freq,
 )
 from crmlib.exceptions import ConvergenceError, DataError, NotFittedError
 
@@ -261,12 +261,7 @@ class BaseModel(FittedSummary):
         self._check_hyper_parameters()
         freq = data_freq(data, name) if self._time_unit else None
         table = self._prepare(data, fitting=True)
-        if len(table) == 1:
-            row = table.iloc[0]
-            raise DataError(f"{name}: all {row[WEIGHT]:g} customers have the same history ("
-                            + ", ".join(f"{c}={row[c]:g}" for c in self.columns)
-                            + "); the parameters describe how customers differ, so a fit needs "
-                            "customers with different histories. Check how the summary was built.")
+        check_histories_differ(table, self.columns, name)
         arrays = Columns(table[c].to_numpy() for c in self.columns)
         w = table[WEIGHT].to_numpy()
         scale = float(w.sum())

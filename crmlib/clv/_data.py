@@ -79,6 +79,19 @@ def check_rule(mask: np.ndarray, data: pd.DataFrame, rule: str, model: str, col:
                         + advice)
 
 
+def check_histories_differ(table: pd.DataFrame, columns, model: str) -> None:
+    """Raise DataError when every customer of a compressed ``table`` (one row per history, a ``weight``
+    column) has the same history: the parameters describe how customers differ."""
+    if len(table) != 1:
+        return
+    row = table.iloc[0]
+    history = ", ".join(f"{c}={row[c]:g}" for c in columns)
+    raise DataError(f"{model}: all {row[WEIGHT]:g} customers have the same history ({history}); the parameters "
+                    "describe how customers differ, so a fit needs customers with different histories. Check how "
+                    "the summary was built.",
+                    reason=("same_history", {"model": model, "history": history, "customers": float(row[WEIGHT])}))
+
+
 def check_weight_total(w: np.ndarray, model: str, minimum: float = 2, who: str = "customers") -> None:
     """Raise DataError when the weights (customer counts) sum to less than ``minimum``."""
     total = float(np.sum(w))

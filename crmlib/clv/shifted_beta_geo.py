@@ -49,7 +49,7 @@ class ShiftedBetaGeo(BaseModel):
         check_weight_total(w, name)
         if not np.any(c & (w > 0)):
             raise DataError(f"{name}: nobody churned, so the churn rate cannot be estimated; "
-                            "observe the cohort for longer.")
+                            "observe the cohort for longer.", reason=("nobody_churned", {"model": name}))
         return data
 
     def _initial(self, table):

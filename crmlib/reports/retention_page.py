@@ -140,13 +140,14 @@ class RetentionPage:
         from crmlib import retention
         from crmlib.exceptions import ConvergenceError, DataError
         from crmlib.words import retention as rw
+        from crmlib.words.reasons import reason_text
 
         if not self.contractual:
             return None, ""
         try:
             return retention.project_retention(self.cohorts, cohort=self.cohort, fit_periods=self.fit_periods), ""
         except (DataError, ConvergenceError) as err:
-            return None, self.words(rw.SBG_LEFT_OUT, error=first_line(err))
+            return None, self.words(rw.SBG_LEFT_OUT, error=reason_text(err, w=self.words, fmt=self.fmt))
 
     @functools.cached_property
     def survival(self) -> pd.DataFrame | None:
@@ -165,13 +166,15 @@ class RetentionPage:
         from crmlib import retention
         from crmlib.exceptions import DataError
         from crmlib.words import retention as rw
+        from crmlib.words.reasons import reason_text
 
         if self.inactive_days is not None:
             return self.inactive_days, ""
         try:
             return retention.inactivity_days(self.tx, observation_end=self.end), ""
         except DataError as err:
-            return None, self.words(rw.CHURN_RISK_LEFT_OUT, error=first_line(err, "inactivity_days: "))
+            return None, self.words(rw.CHURN_RISK_LEFT_OUT,
+                                    error=reason_text(err, w=self.words, fmt=self.fmt, prefix="inactivity_days: "))
 
     @functools.cached_property
     def risk(self) -> pd.DataFrame | None:
@@ -189,13 +192,14 @@ class RetentionPage:
         from crmlib import churn
         from crmlib.exceptions import DataError
         from crmlib.words import retention as rw
+        from crmlib.words.reasons import reason_text
 
         try:
             return churn.compare_churn_models(self.tx, feedback=self.data.feedback, window_days=self.churn_window_days,
                                               observation_end=self.end, freq=self.freq, model=self.model,
                                               inactive_days=self.gap[0]), ""
         except DataError as err:
-            return None, self.words(rw.COMPARISON_LEFT_OUT, error=first_line(err))
+            return None, self.words(rw.COMPARISON_LEFT_OUT, error=reason_text(err, w=self.words, fmt=self.fmt))
 
     @functools.cached_property
     def rules(self) -> pd.DataFrame | None:

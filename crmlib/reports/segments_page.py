@@ -196,11 +196,12 @@ class SegmentsPage:
     def clusters(self) -> list:
         from crmlib import plots, rfm
         from crmlib.words import segments as sw
+        from crmlib.words.reasons import reason_text
 
         w = self.words
-        clusters, reason = rfm.cluster_or_reason(self.scored)
+        clusters, why = rfm.cluster_or_reason(self.scored)
         if clusters is None:
-            return [w(sw.CLUSTERS_LEFT_OUT, reason=reason)]
+            return [w(sw.CLUSTERS_LEFT_OUT, reason=reason_text(why, w=w, fmt=self.fmt))]
         ax = plots.rfm.silhouette_by_k(clusters, words=w, fmt=self.fmt)
         # The notebook also built a segment x cluster crosstab as the last line of an ``else:`` block, which
         # Jupyter does not display: the page never showed it, and stays as it was.

@@ -80,7 +80,8 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     ks = [k for k in ks if k < n_distinct]
     if not ks:
         raise DataError(f"Only {n_distinct} distinct customers (R/F/M points): too few to cluster "
-                        f"with k in {list(k_range)}.")
+                        f"with k in {list(k_range)}.",
+                        reason=("too_few_distinct", {"distinct": n_distinct, "ks": [int(k) for k in k_range]}))
     rng = np.random.default_rng(random_state)
     idx = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
     sil, fits = {}, {}
@@ -113,11 +114,12 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
                        centers=centers, descriptions=desc, levels=levels)
 
 
-def cluster_or_reason(summary: pd.DataFrame, **kwargs) -> tuple[RFMClusters | None, str | None]:
+def cluster_or_reason(summary: pd.DataFrame, **kwargs) -> tuple[RFMClusters | None, DataError | None]:
     """:func:`cluster`, or ``(None, why)`` when the data cannot be clustered (too few distinct
     customers), so that a report leaves the section out with a sentence instead of failing (``why``:
-    the first line of the error; the page's sentence is :data:`crmlib.words.segments.CLUSTERS_LEFT_OUT`)."""
+    the error, whose ``reason`` the page says in its language with :func:`crmlib.words.reasons.reason_text`
+    inside :data:`crmlib.words.segments.CLUSTERS_LEFT_OUT`)."""
     try:
         return cluster(summary, **kwargs), None
     except DataError as err:
-        return None, str(err).splitlines()[0]
+        return None, err
