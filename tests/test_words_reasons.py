@@ -129,7 +129,20 @@ def test_models_raise_with_a_reason_and_keep_their_english_message():
         ShiftedBetaGeo().fit(pd.DataFrame({"T": [1, 1, 1], "churned": [True, True, True]}))
     assert caught.value.reason[0] == "same_history"
     hi = reason_text(caught.value, w=Words("hi"), fmt=Formats("hi"))
-    assert hi.startswith("ShiftedBetaGeo: सभी 3 ग्राहकों") and "T=1, churned=1" in hi
+    assert hi.startswith("sBG: सभी 3 ग्राहकों") and "T=1, churned=1" in hi  # the papers' model name
+
+
+def test_a_model_that_did_not_converge_is_said_as_the_model_tables_say_it():
+    from crmlib.exceptions import ConvergenceError
+    from crmlib.words import clv_models
+
+    err = ConvergenceError("ShiftedBetaGeo", "the log-likelihood is not finite at the optimum.")
+    bn = Words("bn")
+    assert reason_text(err, w=bn) == bn(clv_models.NOTES["not_finite"], model="sBG")
+    assert reason_text(err, w=Words("en")) == "ShiftedBetaGeo did not converge: the log-likelihood is not finite at " \
+                                               "the optimum."
+    odd = ConvergenceError("ShiftedBetaGeo", "something new")
+    assert reason_text(odd, w=bn) == bn(clv_models.NOTES["other"], model="sBG")
 
 
 def test_a_reason_survives_pickling_and_an_unknown_key_keeps_the_english_line():

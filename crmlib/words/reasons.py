@@ -4,10 +4,12 @@ The models (floor 3) raise :class:`crmlib.exceptions.DataError` with an English 
 and the command line, and with ``reason=(key, fields)``: a stable key and the values of the sentence.
 :func:`reason_text` says that reason in the page's language, the numbers and dates written by
 :class:`crmlib.formats.Formats` (so Hindi and Bengali digits follow the page's ``digits``). An English
-page keeps the error's own first line; an error without a known reason keeps it in every language.
+page keeps the error's own first line; a :class:`~crmlib.exceptions.ConvergenceError` is said by
+:func:`crmlib.words.clv_models.note_words` (as the model tables say it); any other error without a known
+reason keeps its English first line in every language.
 
-Placeholders: ``{cohort}``, ``{first}``, ``{last}`` are cohort labels (``2024-07``); ``{model}`` a model's
-class name and ``{history}`` its columns' values (``T=1, churned=1``), both as they are; words such as
+Placeholders: ``{cohort}``, ``{first}``, ``{last}`` are cohort labels (``2024-07``); ``{model}`` a model as the
+papers name it (sBG, BG/NBD) and ``{history}`` its columns' values (``T=1, churned=1``); words such as
 ``fit_periods``, ``window_days``, ``test_cutoff`` and ``inactive_days`` are the report's parameter names
 and stay as typed.
 
@@ -27,8 +29,10 @@ import numbers
 
 import pandas as pd
 
+from crmlib.exceptions import ConvergenceError
 from crmlib.formats import Formats
 from crmlib.words import N_, Words
+from crmlib.words.clv_models import model_name, note_words
 
 __all__ = ["REASONS", "reason_text"]
 
@@ -93,9 +97,15 @@ def reason_text(err: BaseException, *, w: Words | None = None, fmt: Formats | No
     fields written by ``fmt``; on an English page, or without a known reason, the first line of its
     message without ``prefix`` (the English the command line shows)."""
     w = w or Words("en")
+    first = str(err).splitlines()[0].removeprefix(prefix) if str(err) else type(err).__name__
+    if w.lang == "en":
+        return first
+    if isinstance(err, ConvergenceError):
+        return note_words(first, w=w)
     reason = getattr(err, "reason", None)
-    if w.lang == "en" or not reason or reason[0] not in REASONS:
-        return str(err).splitlines()[0].removeprefix(prefix) if str(err) else type(err).__name__
+    if not reason or reason[0] not in REASONS:
+        return first
     key, fields = reason
     fmt = fmt or Formats(w.lang)
-    return w(REASONS[key], **{name: _value(v, fmt) for name, v in fields.items()})
+    return w(REASONS[key], **{name: model_name(v) if name == "model" else _value(v, fmt)
+                              for name, v in fields.items()})
