@@ -104,19 +104,26 @@ def test_bengali_page_writes_the_reasons_numbers_in_its_digits(pages):
     assert "২০২৪-০৬" in note and "৮" in note and "2024" not in note and "8" not in note
 
 
-def test_clusters_left_out_in_the_pages_language():
-    """The segments page's sentence (segments_page.clusters) on two customers, who cannot be clustered."""
+def test_clusters_left_out_in_the_pages_language(tmp_path):
+    """The segments page's clusters section on two customers, who cannot be clustered."""
     from crmlib.customers import customer_table
+    from crmlib.reports import segments_page
 
+    path = tmp_path / "transactions.csv"
+    dataset("n2")["transactions"].to_csv(path, index=False)
+    said = {lang: segments_page.build(transactions=str(path), lang=lang, digits="native",
+                                      output_dir=tmp_path / lang).clusters() for lang in ("en", "hi", "bn")}
+    assert said["en"] == ["Clusters left out: Only 2 distinct customers (R/F/M points): too few to cluster with k "
+                          "in [2, 3, 4, 5, 6, 7, 8]."]  # as before
+    for lang in ("hi", "bn"):
+        fmt = Formats(lang, digits="native")
+        w = Words(lang)
+        assert said[lang] == [w(sw.CLUSTERS_LEFT_OUT, reason=w(REASONS["too_few_distinct"], distinct=fmt.count(2),
+                                                                ks=", ".join(fmt.count(k) for k in range(2, 9))))]
+        assert "distinct" not in said[lang][0] and "8" not in said[lang][0]
     tx = dataset("n2")["transactions"].assign(date=lambda d: pd.to_datetime(d["date"]))
     clusters, why = rfm.cluster_or_reason(customer_table(tx))
-    assert clusters is None and why.reason[0] == "too_few_distinct"
-    en, hi = Words("en"), Words("hi")
-    assert en(sw.CLUSTERS_LEFT_OUT, reason=reason_text(why, w=en)) == ("Clusters left out: Only 2 distinct customers "
-                                                                       "(R/F/M points): too few to cluster with k in "
-                                                                       "[2, 3, 4, 5, 6, 7, 8].")
-    said = hi(sw.CLUSTERS_LEFT_OUT, reason=reason_text(why, w=hi, fmt=Formats("hi")))
-    assert "2, 3, 4, 5, 6, 7, 8" in said and "distinct" not in said and "ग्राहक" in said
+    assert clusters is None and why.reason == ("too_few_distinct", {"distinct": 2, "ks": list(range(2, 9))})
 
 
 def test_models_raise_with_a_reason_and_keep_their_english_message():
