@@ -72,7 +72,8 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         share = grid.iloc[:, 1:].sum().sum() / grid.sum().sum()
         title = w(_w.COHORT_REVENUE_TITLE, share=fmt.share(share, 0), unit=one)
     else:
-        sns.heatmap(shown, cmap="Blues", vmin=0, vmax=100 * vmax,
+        # when nobody came back (every later share 0) the scale still runs from 0 up, not around 0 (-0.1 to 0.1)
+        sns.heatmap(shown, cmap="Blues", vmin=0, vmax=100 * (vmax if vmax > 0 else 1.0),
                     cbar_kws={"label": w(_w.COHORT_SHARE_LABEL, unit=one)},
                     **kws)
         size = cohort_sizes(cohorts) if value == "customers" else None

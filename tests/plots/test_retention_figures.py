@@ -42,6 +42,18 @@ def test_cohort_heatmap_in_hindi_has_hindi_words_and_digits():
     plt.close("all")
 
 
+def test_cohort_scale_runs_from_zero_up_when_nobody_came_back():
+    """Before: every customer bought once, every later share was 0, and the colour bar ran from -0.1 to
+    0.1 %: a share below zero on a page."""
+    tx = pd.DataFrame({"customer_id": [f"C{i}" for i in range(12)],
+                       "date": pd.date_range("2024-01-05", periods=12, freq="20D"), "amount": 100.0})
+    cohorts = retention.cohort_table(tx, period="M", observation_end="2024-12-31")
+    ax = cohort_heatmap(cohorts)
+    low, high = ax.collections[0].get_clim()
+    assert low == 0 and high > 0
+    plt.close("all")
+
+
 def test_churn_risk_title_sits_above_the_inactive_label():
     rng = np.random.default_rng(42)
     risk = pd.DataFrame({"p_alive": rng.uniform(size=60), "days_since_last_purchase": rng.integers(0, 300, 60),
