@@ -151,3 +151,29 @@ def test_overview_report_in_the_language(lang, tmp_path):
     values |= {str(v) for c in ("city", "loyalty_tier") if c in cu for v in cu[c].dropna()}
     values |= {"city", "loyalty_tier", "customer_id", "CDNOW", "duplicates", "--customers"}
     assert stray_english(text, values) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_findings_and_revenue_title_of_data_without_repeats_or_with_one_period(lang):
+    """Before: everyone bought once and the page said "the repeat buyers made 0 repeat purchases each
+    (median)"; one month of data and the revenue title said "peaks in Jun 2024 ... 0% above the mean period"."""
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots.overview import revenue_over_time
+    from crmlib.words import overview as ow
+
+    w, fmt = Words(lang), Formats(lang)
+    once = pd.DataFrame({"frequency": [0, 0, 0], "revenue": [10.0, 20.0, 30.0]})
+    said = ow.findings(once, w=w, fmt=fmt)
+    assert w(ow.FINDING_ALL_ONCE) in said
+    fixed = max(w(ow.FINDING_ONCE, share="\x00", median="\x00").split("\x00"), key=len)  # its longest words
+    assert not any(fixed in s for s in said)
+    mixed = pd.DataFrame({"frequency": [0, 2, 4], "revenue": [10.0, 20.0, 30.0]})
+    assert w(ow.FINDING_ALL_ONCE) not in ow.findings(mixed, w=w, fmt=fmt)
+    one = pd.DataFrame({"revenue": [150.0]}, index=pd.DatetimeIndex(["2024-06-01"]))
+    title = revenue_over_time(one, words=w, fmt=fmt).get_title()
+    assert title == w(ow.TITLE_REVENUE_ONE_PERIOD, month=fmt.month(one.index[0]), revenue=fmt.money(150.0, 0))
+    two = pd.DataFrame({"revenue": [100.0, 300.0]}, index=pd.DatetimeIndex(["2024-05-01", "2024-06-01"]))
+    assert revenue_over_time(two, words=w, fmt=fmt).get_title() == w(
+        ow.TITLE_REVENUE_PEAK, month=fmt.month(two.index[1]), revenue=fmt.money(300.0, 0), share=fmt.share(0.5, 0))
+    plt.close("all")

@@ -149,8 +149,10 @@ def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", wor
         _months(ax, revenue.index, fmt)
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
-        ax.set(title=w(ow.TITLE_REVENUE_PEAK, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0),
-                       share=fmt.share(share, 0)),
+        title = (w(ow.TITLE_REVENUE_PEAK, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0),
+                   share=fmt.share(share, 0)) if len(revenue) > 1
+                 else w(ow.TITLE_REVENUE_ONE_PERIOD, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0)))
+        ax.set(title=title,
                xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_NET_REVENUE, unit=ow.money_unit(w, fmt)))
     return ax
 

@@ -59,6 +59,8 @@ FINDING_PURCHASES = NP_(
 #: {share} a share; {median} a number.
 FINDING_ONCE = N_("{share} of customers have bought only once; the repeat buyers made {median} repeat "
                   "purchases each (median).")
+#: When no customer has bought twice (FINDING_ONCE would say 100 % and a median of 0 repeat purchases).
+FINDING_ALL_ONCE = N_("Every customer has bought only once so far: there are no repeat buyers yet.")
 #: {top} and {share} are shares.
 FINDING_TOP = N_("The top {top} of customers by revenue bring {share} of all revenue.")
 
@@ -101,6 +103,8 @@ LEGEND_SHARE_CUSTOMERS = N_("share of customers")
 AXIS_CHANNEL = N_("Channel")
 AXIS_SHARE = N_("Share (%)")
 TITLE_REVENUE_PEAK = N_("Revenue peaks in {month} at {revenue}, {share} above the mean period")
+#: {month} the one period of the data (a peak "0% above the mean period" says nothing).
+TITLE_REVENUE_ONE_PERIOD = N_("Revenue in {month}, the one period of the data: {revenue}")
 AXIS_NET_REVENUE = N_("Net revenue ({unit})")
 TITLE_ORDERS = N_("{orders} orders of {per_order} on average; the most in {month} ({busiest})")
 AXIS_ORDERS = N_("Orders (count)")
@@ -185,8 +189,10 @@ def findings(table: pd.DataFrame, ledger=None, *, w: Words | None = None, fmt: F
                     revenue=fmt.money(revenue, d), per_customer=fmt.money(per, d))]
     once = float((table["frequency"] == 0).mean()) if n else float("nan")
     repeat = table.loc[table["frequency"] > 0, "frequency"]
-    out.append(w(FINDING_ONCE, share=fmt.share(once, 0),
-                 median=fmt.number(float(repeat.median()) if len(repeat) else 0, 0)))
+    if len(repeat):
+        out.append(w(FINDING_ONCE, share=fmt.share(once, 0), median=fmt.number(float(repeat.median()), 0)))
+    elif n:
+        out.append(w(FINDING_ALL_ONCE))
     share = top_share(table["revenue"], top)
     if math.isfinite(share):
         out.append(w(FINDING_TOP, top=fmt.share(top, 0), share=fmt.share(share, 0)))
