@@ -21,25 +21,30 @@ def code_cells(report: str) -> list[str]:
             if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
 
 
-def assert_calls_only_and_short(report: str) -> None:
-    """Every statement of a code cell is the one import, a call, or the one ``page = build(...)``; no ``if``,
-    ``for``, conditional expression or comprehension; under 40 lines of code with the parameters."""
+#: Nodes that would hide a decision in a notebook cell.
+DECISIONS = (ast.If, ast.For, ast.While, ast.Try, ast.IfExp, ast.ListComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+
+
+def assert_calls_only_and_short(report: str, imports: list[str] | None = None, build: str = "build") -> None:
+    """Every statement of a code cell is one of ``imports`` (default: ``from crmlib.reports.<report>_page
+    import build, show_items``), a call, or the one ``page = <build>(...)``; no ``if``, loop, ``try``,
+    conditional expression, comprehension or lambda anywhere; one call a section; under 40 lines of code
+    with the parameters."""
     cells = code_cells(report)
-    assigned, imports = [], []
+    assigned, found = [], []
     for source in cells:
         for stmt in ast.parse(source).body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                imports.append(ast.unparse(stmt))
+                found.append(ast.unparse(stmt))
                 continue
+            for node in ast.walk(stmt):
+                assert not isinstance(node, DECISIONS), ast.unparse(stmt)
             if isinstance(stmt, ast.Assign):
                 assigned.append(ast.unparse(stmt.targets[0]))
-                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
+                assert ast.unparse(stmt.value.func) == build, ast.unparse(stmt)
                 continue
             assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
-            for node in ast.walk(stmt):
-                assert not isinstance(node, (ast.If, ast.For, ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), \
-                    ast.unparse(stmt)
-    assert imports == [f"from crmlib.reports.{report}_page import build, show_items"]
+    assert found == (imports or [f"from crmlib.reports.{report}_page import build, show_items"])
     assert assigned == ["page"]
     assert max(len(ast.parse(s).body) for s in cells[1:]) == 1  # one call a section
     lines = [line for c in notebook(report).cells if c.cell_type == "code"

@@ -5,13 +5,12 @@ the lifetime value which sections to show and which CSV to write."""
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
 from types import SimpleNamespace
 
 import matplotlib
-import nbformat
+import notebook_checks
 import pandas as pd
 import pytest
 
@@ -24,44 +23,19 @@ from crmlib.words import clv_covariates as covariate_words
 matplotlib.use("Agg")
 
 
-def _cells():
-    nb = nbformat.read(config.report_notebook("clv"), as_version=4)
-    return nb
-
-
-def _code_cells():
-    return [c.source for c in _cells().cells
-            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-
-
 def test_clv_notebook_cells_are_calls_only():
     """Every statement of a code cell is an import, a call, or the one ``page = clv_page.build(...)``."""
-    assigned = []
-    for source in _code_cells():
-        for stmt in ast.parse(source).body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(stmt, ast.Assign):
-                assigned.append(ast.unparse(stmt.targets[0]))
-                assert ast.unparse(stmt.value.func) == "clv_page.build", ast.unparse(stmt)
-                continue
-            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
-            for node in ast.walk(stmt):  # no conditional expression or comprehension hiding a decision
-                assert not isinstance(node, (ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), ast.unparse(stmt)
-    assert assigned == ["page"]
-    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) <= 2  # one or two calls a section
+    notebook_checks.assert_calls_only_and_short(
+        "clv", ["from crmlib.reports import clv_page", "from crmlib.reports.clv_page import show_items"],
+        build="clv_page.build")
 
 
 def test_clv_notebook_passes_every_parameter_to_build():
     """The parameters cell is unchanged and every parameter reaches ``clv_page.build`` under its own name."""
-    nb = _cells()
-    params = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    names = [ast.unparse(s.targets[0]) for s in ast.parse(params).body]
-    assert names == ["transactions", "dataset", "customers", "covariates", "freq", "model", "calibration_end",
-                     "observation_end", "horizon_days", "annual_discount", "currency", "lang", "digits", "top_n",
-                     "output_dir"]
-    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
-    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in names}
+    notebook_checks.assert_every_parameter_reaches_build(
+        "clv", ["transactions", "dataset", "customers", "covariates", "freq", "model", "calibration_end",
+                "observation_end", "horizon_days", "annual_discount", "currency", "lang", "digits", "top_n",
+                "output_dir"])
 
 
 def test_output_folder_is_reports_clv_of_the_working_folder_unless_given(tmp_path, monkeypatch):

@@ -6,11 +6,10 @@ threshold in a ``try``, decided which sections are left out and which sentence s
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 
 import matplotlib
-import nbformat
+import notebook_checks
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -31,50 +30,23 @@ PARAMETERS = ["transactions", "feedback", "dataset", "observation_end", "freq", 
               "output_dir"]
 
 
-def _notebook():
-    return nbformat.read(config.report_notebook("retention"), as_version=4)
-
-
-def _code_cells() -> list[str]:
-    return [c.source for c in _notebook().cells
-            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-
-
 # ---------------------------------------------------------------------------------------------- the notebook
 def test_retention_notebook_cells_are_calls_only():
-    """Every statement is an import, a call, or the one ``page = build(...)``: no ``if``, ``for``, ``try``,
+    """Every statement is the import, a call, or the one ``page = build(...)``: no ``if``, ``for``, ``try``,
     conditional expression or comprehension decides anything in the notebook."""
-    assigned = []
-    for source in _code_cells():
-        for stmt in ast.parse(source).body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                continue
-            for node in ast.walk(stmt):
-                assert not isinstance(node, (ast.If, ast.For, ast.While, ast.Try, ast.IfExp, ast.ListComp,
-                                             ast.DictComp, ast.GeneratorExp, ast.Lambda)), ast.unparse(stmt)
-            if isinstance(stmt, ast.Assign):
-                assigned.append(ast.unparse(stmt.targets[0]))
-                assert ast.unparse(stmt.value.func) == "build", ast.unparse(stmt)
-                continue
-            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
-    assert assigned == ["page"]
-    imports = [s for c in _code_cells() for s in ast.parse(c).body if isinstance(s, (ast.Import, ast.ImportFrom))]
-    assert [ast.unparse(s) for s in imports] == ["from crmlib.reports.retention_page import build, show_items"]
-    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) == 1  # one call a section
+    notebook_checks.assert_calls_only_and_short("retention")
 
 
 def test_retention_notebook_is_short():
     """Under 40 lines of code with the parameters cell (it was 177 in 12 code cells)."""
-    lines = [line for c in _notebook().cells if c.cell_type == "code" for line in c.source.splitlines()]
+    lines = [line for c in notebook_checks.notebook("retention").cells if c.cell_type == "code"
+             for line in c.source.splitlines()]
     assert len(lines) <= 40, len(lines)
 
 
 def test_retention_notebook_passes_every_parameter_to_build():
     """The parameters cell is unchanged and every parameter reaches ``build`` under its own name."""
-    params = next(c.source for c in _notebook().cells if "parameters" in c.metadata.get("tags", []))
-    assert [ast.unparse(s.targets[0]) for s in ast.parse(params).body] == PARAMETERS
-    call = next(s.value for s in ast.parse(_code_cells()[0]).body if isinstance(s, ast.Assign))
-    assert {k.arg: ast.unparse(k.value) for k in call.keywords} == {n: n for n in PARAMETERS}
+    notebook_checks.assert_every_parameter_reaches_build("retention", PARAMETERS)
 
 
 # ---------------------------------------------------------------------------------------------- small helpers

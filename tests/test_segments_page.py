@@ -4,9 +4,7 @@ migration table and chose between clusters and their reason itself."""
 
 from __future__ import annotations
 
-import ast
-
-import nbformat
+import notebook_checks
 import pandas as pd
 import pytest
 
@@ -14,28 +12,11 @@ from crmlib import config
 from crmlib.reports import segments_page
 
 
-def _code_cells():
-    nb = nbformat.read(config.report_notebook("segments"), as_version=4)
-    return [c.source for c in nb.cells
-            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
-
-
 def test_segments_notebook_cells_are_calls_only():
     """Every statement of a code cell is an import, a call, or the one ``page = segments_page.build(...)``."""
-    assigned = []
-    for source in _code_cells():
-        for stmt in ast.parse(source).body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(stmt, ast.Assign):
-                assigned.append(ast.unparse(stmt.targets[0]))
-                assert ast.unparse(stmt.value.func) == "segments_page.build", ast.unparse(stmt)
-                continue
-            assert isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call), ast.unparse(stmt)
-            for node in ast.walk(stmt):  # no conditional expression or comprehension hiding a decision
-                assert not isinstance(node, (ast.IfExp, ast.ListComp, ast.DictComp, ast.Lambda)), ast.unparse(stmt)
-    assert assigned == ["page"]
-    assert max(len(ast.parse(s).body) for s in _code_cells()[1:]) <= 2  # one or two calls a section
+    notebook_checks.assert_calls_only_and_short(
+        "segments", ["from crmlib.reports import segments_page", "from crmlib.reports.segments_page import show_items"],
+        build="segments_page.build")
 
 
 def test_migration_moves_keep_only_customers_who_changed_segment_largest_first():
