@@ -241,4 +241,5 @@ def test_edited_code_gets_a_new_server_and_a_server_that_died_is_not_asked_again
     server.process.kill()
     server.process.wait(timeout=10)
     assert kernel_server.kernel_command(cmd, env) == cmd
+    assert not os.path.exists(server.folder) and server not in kernel_server._ALL  # its socket folder went with it
     assert kernel_server.kernel_command(cmd, env) == cmd

@@ -104,6 +104,7 @@ def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
         _ASKED[key] = _ASKED.get(key, 0) + 1
         server = _SERVERS.pop(key, None)
         if server is not None and not server.alive():  # it died: kernels of this environment start anew
+            server.stop()
             _BROKEN.add(key)
         if key in _BROKEN:
             return kernel_cmd
@@ -151,14 +152,15 @@ class _Server:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)
+        _ALL.remove(self)
 
 
-_ALL: list[_Server] = []
+_ALL: list[_Server] = []  # the servers not stopped yet
 
 
 @atexit.register
 def _stop_all() -> None:
-    for server in _ALL:
+    for server in list(_ALL):
         server.stop()
 
 
