@@ -27,7 +27,7 @@ from crmlib.safe import markdown_text
 
 __all__ = ["MODEL_NAMES", "as_markdown", "clv", "data_quality", "feedback", "model_and_value_sentence",
            "model_sentence", "money_decimals", "money_kinds", "money_text", "overview", "retention", "segments",
-           "top_share", "value_sentence"]
+           "top_share", "top_shares", "value_sentence"]
 
 
 #: The share of customers the value-concentration sentence looks at (the top fifth).
@@ -83,17 +83,28 @@ def _money(x: float, currency: str | None, decimals: int = 0) -> str:
     return money_text(x, currency, decimals)
 
 
-def top_share(values: pd.Series, top: float = TOP) -> float:
-    """The share of the total held by the top ``top`` fraction of the values (at least one value).
+def top_shares(values: pd.Series, top: float = TOP) -> tuple[float, float]:
+    """The share of the customers summed and the share of the total they hold, for the top ``top``
+    fraction of the values (at least one value).
 
-    Values are ranked highest first; the top ``ceil(top * n)`` of them are summed.
+    Values are ranked highest first and the top ``ceil(top * n)`` of them are summed. The first share
+    is what the sentences name: on 6 customers the "top 20%" are 2 of them, which is 33% of the
+    customers, not 20%. Both are NaN when there is nothing to share.
+
+    >>> top_shares(pd.Series([5.0, 1.0, 1.0, 1.0, 1.0, 1.0]), 0.2)
+    (0.3333333333, 0.6)
     """
     v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().sort_values(ascending=False)
     total = float(v.sum())
     if not len(v) or total <= 0:
-        return float("nan")
+        return float("nan"), float("nan")
     k = max(1, math.ceil(top * len(v)))
-    return round(float(v.iloc[:k].sum()) / total, 10)
+    return round(k / len(v), 10), round(float(v.iloc[:k].sum()) / total, 10)
+
+
+def top_share(values: pd.Series, top: float = TOP) -> float:
+    """The share of the total held by the top ``top`` fraction of the values (:func:`top_shares`)."""
+    return top_shares(values, top)[1]
 
 
 def data_quality(ledger: pd.DataFrame, *, fmt=None) -> str:

@@ -156,6 +156,17 @@ def test_segments_findings_from_the_profile_table():
     assert "top 20% of customers by revenue bring 92%" in words[-1]
 
 
+def test_top_sentence_names_the_share_of_customers_it_sums():
+    """On 6 customers the top fifth rounds up to 2 customers: the sentence says 33%, not "the top 20%"."""
+    t = pd.DataFrame({"frequency": [1, 0, 0, 0, 0, 0], "revenue": [50.0, 18.0, 10.0, 10.0, 6.0, 6.0]})
+    assert findings.top_shares(t["revenue"], 0.2) == (pytest.approx(1 / 3), pytest.approx(0.68))
+    assert "The top 33% of customers by revenue bring 68% of all revenue." in findings.overview(t)
+    t["segment"] = pd.Categorical(["Champions", "Lost", "Lost", "Lost", "Lost", "Lost"], categories=["Champions", "Lost"])
+    t["days_since_last_purchase"], t["mean_spend"] = 10, t["revenue"] / (t["frequency"] + 1)
+    prof = rfm.profile(t.assign(recency=0.0, T=0.0, monetary_value=0.0))
+    assert "top 33% of customers by revenue bring 68%" in findings.segments(prof, t)[-1]
+
+
 def test_top_share_counts_at_least_one_customer():
     assert findings.top_share(pd.Series([5.0, 5.0, 5.0]), 0.2) == pytest.approx(1 / 3)
     assert np.isnan(findings.top_share(pd.Series([], dtype=float)))

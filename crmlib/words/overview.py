@@ -177,7 +177,7 @@ def findings(table: pd.DataFrame, ledger=None, *, w: Words | None = None, fmt: F
              top: float = 0.2) -> list[str]:
     """The overview report's findings from its per-customer table (``frequency``, ``revenue``) and,
     when given, its ledgers (:func:`crmlib.words.quality.biggest_issue`)."""
-    from crmlib.findings import top_share
+    from crmlib.findings import top_shares
 
     w, fmt = _pair(w, fmt)
     n = len(table)
@@ -193,9 +193,9 @@ def findings(table: pd.DataFrame, ledger=None, *, w: Words | None = None, fmt: F
         out.append(w(FINDING_ONCE, share=fmt.share(once, 0), median=fmt.number(float(repeat.median()), 0)))
     elif n:
         out.append(w(FINDING_ALL_ONCE))
-    share = top_share(table["revenue"], top)
-    if math.isfinite(share):
-        out.append(w(FINDING_TOP, top=fmt.share(top, 0), share=fmt.share(share, 0)))
+    customers, share = top_shares(table["revenue"], top)
+    if math.isfinite(share):  # the share of customers actually summed: 2 of 6 are 33%, not "the top 20%"
+        out.append(w(FINDING_TOP, top=fmt.share(customers, 0), share=fmt.share(share, 0)))
     if ledger is not None:
         out.append(quality.biggest_issue(ledger, w=w, fmt=fmt))
     return out

@@ -159,11 +159,11 @@ def findings(profile: pd.DataFrame, table: pd.DataFrame | None = None, w: Words 
         out.append(w(UNDER_EARNS, segment=name(w, under), customer_share=pct(p.loc[under, "customer_share"]),
                      revenue_share=pct(p.loc[under, rev])))
     if table is not None and "revenue" in table.columns:
-        from crmlib.findings import top_share
+        from crmlib.findings import top_shares
 
-        share = top_share(table["revenue"], top)
-        if math.isfinite(share):
-            out.append(w(TOP_SHARE, top=pct(top), share=pct(share)))
+        customers, share = top_shares(table["revenue"], top)
+        if math.isfinite(share):  # the share of customers actually summed (2 of 6 are 33%)
+            out.append(w(TOP_SHARE, top=pct(customers), share=pct(share)))
     if "nps" in p.columns and "nps_responses" in p.columns and (p["nps_responses"] >= 30).sum() >= 2:
         known = p[p["nps_responses"] >= 30]
         hi, lo = known["nps"].idxmax(), known["nps"].idxmin()
