@@ -227,3 +227,15 @@ def test_a_clean_file_gets_a_sentence_not_an_empty_data_quality_table(tmp_path):
 
     page = _page(tmp_path)
     assert page.data_quality() == [page.words(quality.NOTHING)]
+
+
+def test_without_a_rule_cross_selling_says_so_and_shows_no_empty_table(tmp_path):
+    """One category per basket and per customer: the page said "no rule" above two tables of headers only."""
+    page = _page(tmp_path)
+    page.data.transactions["category"] = ["books", "toys", "music"]
+    items = page.cross_selling()
+    assert len(page.rules) == len(page.rules_by_customer) == 0
+    assert items[0].startswith("No two categories are bought together more often than chance")
+    assert items[1:3] == [page.words(rw.NO_RULE_OVER_CUSTOMERS), page.words(rw.OFFER_BY_SEGMENT)]
+    tables = [item for item in items if not isinstance(item, str)]
+    assert len(tables) == 1 and len(tables[0].data)  # only the offers, each the most bought category lacked

@@ -352,11 +352,16 @@ class RetentionPage:
         if not self.has_categories:
             return [w(rw.NO_CATEGORY_OFFERS)]
         kinds = rule_kinds(fmt)
-        items = [rw.rule_sentence(self.rules, w=w, fmt=fmt), self.show(self.rules, kinds=kinds, max_rows=RULES_SHOWN),
-                 w(rw.OVER_CUSTOMERS),
-                 self.show(self.rules_by_customer, kinds=kinds, max_rows=RULES_SHOWN,
-                           names={"antecedent": w(rw.CUSTOMERS_BUYING), "consequent": w(rw.ALSO_BUY),
-                                  "support": w(rw.SHARE_OF_CUSTOMERS_SUPPORT), "baskets": w(rw.CUSTOMERS)})]
+        items = [rw.rule_sentence(self.rules, w=w, fmt=fmt)]  # a table only where there are rules: no empty headers
+        if len(self.rules):
+            items.append(self.show(self.rules, kinds=kinds, max_rows=RULES_SHOWN))
+        if len(self.rules_by_customer):
+            items += [w(rw.OVER_CUSTOMERS), self.show(
+                self.rules_by_customer, kinds=kinds, max_rows=RULES_SHOWN,
+                names={"antecedent": w(rw.CUSTOMERS_BUYING), "consequent": w(rw.ALSO_BUY),
+                       "support": w(rw.SHARE_OF_CUSTOMERS_SUPPORT), "baskets": w(rw.CUSTOMERS)})]
+        else:
+            items.append(w(rw.NO_RULE_OVER_CUSTOMERS))
         try:
             by_segment = basket.next_best_by_segment(self.offers, self.table["segment"])
         except DataError:  # e.g. one or two customers: no rule between categories, no offer

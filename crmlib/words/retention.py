@@ -119,6 +119,8 @@ COHORT_FILE = N_("Every cohort's customers and shares: {link}")
 COHORT_FILE_PARTIAL = N_("Every cohort's customers and shares: {link}; the last {unit} is not complete, so its cells "
                          "count only part of it.")
 OVER_CUSTOMERS = N_("Over customers rather than baskets:")
+NO_RULE_OVER_CUSTOMERS = N_("Over customers rather than baskets, no two categories are bought by enough of the same "
+                            "customers to make a rule.")
 NO_OFFER = N_("No customer gets a next-best category: no rule between categories holds on these data.")
 OFFER_BY_SEGMENT = N_("The offer most customers of each segment get:")
 WINBACK_FILE = NP_("{n} customer: {link}", "{n} customers: {link}")
