@@ -119,6 +119,29 @@ def test_missing_required_column_suggests_the_closest(tmp_path):
     assert "'amount'" in msg and "Did you mean 'amont'" in msg and "m.csv" in msg
 
 
+def test_headers_that_say_what_they_hold_are_read_and_noted(tmp_path):
+    """A stranger's export: "Txn Date", "Amount (Rs)", "Bill No" and "Client Code" are in no alias list."""
+    path = write(tmp_path, "s.csv", "Bill No,Client Code,Customer Name,Txn Date,Amount (Rs)\nB1,C1,Asha,2024-01-05,10\n")
+    tx = read_transactions(path)
+    assert {"order_id", "customer_id", "date", "amount"} <= set(tx.columns)
+    assert tx["customer_id"].tolist() == ["C1"]  # never the name column
+    assert "Customer Name" not in tx.columns
+    notes = ledger_of(tx).notes
+    assert {"column 'Txn Date' used as 'date'", "column 'Amount (Rs)' used as 'amount'",
+            "column 'Bill No' used as 'order_id'", "column 'Client Code' used as 'customer_id'"} <= set(notes), notes
+
+
+def test_two_headers_that_could_be_the_date_are_not_guessed(tmp_path):
+    msg = error_of(read_transactions, write(tmp_path, "two.csv", "customer_id,Txn Date,Ship Date,amount\na,2024-01-01,2024-01-03,3\n"))
+    assert "'Txn Date', 'Ship Date' could each be 'date'" in msg and "will not guess" in msg
+
+
+def test_a_missing_date_is_not_matched_to_category(tmp_path):
+    """'category' shares three letters with 'date': it was offered as "Did you mean 'category'?"."""
+    msg = error_of(read_transactions, write(tmp_path, "c.csv", "customer_id,when,amount,category\na,2024-01-01,3,x\n"))
+    assert "Name it 'date'" in msg and "Did you mean" not in msg
+
+
 def test_unparsable_date_names_row_and_value(tmp_path):
     path = write(tmp_path, "d.csv", "customer_id,date,amount\na,2024-01-01,1\nb,yesterday,2\n")
     msg = error_of(read_transactions, path)

@@ -41,6 +41,38 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Headers no alias list can hold ("Txn Date", "Amount (Rs)", "Bill No"): a header whose words include one
+#: of the first set (and, when a second set is given, one of it too, so that "Customer Name" is never read
+#: as the customer id) stands for the column, when it is the only such header left in the file.
+KEYWORDS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
+    "customer_id": (frozenset({"customer", "cust", "client", "member"}),
+                    frozenset({"id", "no", "number", "num", "code", "key"})),
+    "order_id": (frozenset({"invoice", "order", "bill", "receipt", "transaction", "txn"}),
+                 frozenset({"id", "no", "number", "num", "code"})),
+    "date": (frozenset({"date"}), None),
+    "amount": (frozenset({"amount", "amt"}), None),
+}
+
+
+def keyword_candidates(target: str, names) -> list[str]:
+    """The names among ``names`` whose words say they hold ``target`` (:data:`KEYWORDS`).
+
+    >>> keyword_candidates("date", ["Txn Date", "Category", "Amount (Rs)"])
+    ['Txn Date']
+    >>> keyword_candidates("customer_id", ["Customer Name", "Client Code"])
+    ['Client Code']
+    """
+    if target not in KEYWORDS:
+        return []
+    first, second = KEYWORDS[target]
+    out = []
+    for name in names:
+        words = set(_norm(name).split("_"))
+        if words & first and (second is None or words & second):
+            out.append(name)
+    return out
+
+
 @dataclass(frozen=True)
 class _Schema:
     table: str
@@ -134,6 +166,11 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                 frame = frame.rename(columns={normed[alias]: target})
                 src.notes.append(f"column {normed[alias]!r} used as {target!r}")
                 break
+        else:
+            found = keyword_candidates(target, [c for c in frame.columns if c not in wanted])
+            if len(found) == 1:  # two or more ("Txn Date", "Ship Date"): not guessed, named in the message
+                frame = frame.rename(columns={found[0]: target})
+                src.notes.append(f"column {found[0]!r} used as {target!r}")
     counts = pd.Series(frame.columns).value_counts()
     clashes = [c for c in counts.index[counts > 1] if c in wanted]
     if clashes:
@@ -152,8 +189,14 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                 f"naming the columns ({', '.join(schema.required)} are required), or pass columns={{...}}.")
         hints = []
         for col in missing:
-            close = difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.4)
-            hints.append(f"Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}."
-                         if close else f"Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
+            several = keyword_candidates(col, [c for c in frame.columns if c not in wanted])
+            close = several[:1] or difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.6)
+            if len(several) > 1:
+                hints.append(f"Columns {_names(several)} could each be {col!r}: crmlib will not guess which. "
+                             f"Rename the one that holds it to {col!r}, or pass columns={{'your name': {col!r}}}.")
+            elif close:
+                hints.append(f"Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}.")
+            else:
+                hints.append(f"Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
         require_columns(frame, schema.required, src.name, schema.table, " ".join(hints))  # the one wording
     src.frame = frame
