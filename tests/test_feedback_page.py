@@ -12,7 +12,7 @@ import notebook_checks
 import pandas as pd
 import pytest
 
-from crmlib import config, datasets
+from crmlib import DataError, config, datasets
 from crmlib.formats import Formats
 from crmlib.reports import feedback_page
 from crmlib.words import Words
@@ -169,3 +169,14 @@ def test_built_page_writes_its_theme_table_and_shows_comments(built):
     assert len(themes) > 1 and "delivery" in set(themes.iloc[:, 0])
     items = page.theme_comments()
     assert items[1] == page.words(fw.OTHER_TERMS) and len(items) == 3
+
+
+def test_a_survey_without_nps_is_refused_up_front_with_what_to_do(tmp_path):
+    """Before: the page failed at "loading the data" with score_by()'s advice to pass score_col=."""
+    path = tmp_path / "survey.csv"
+    path.write_text("customer_id,date,csat,comment\na,2024-01-05,4,fine\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        feedback_page.build(feedback=str(path), output_dir=tmp_path / "out")
+    text = str(err.value)
+    assert text.startswith("survey.csv (feedback): column 'nps' missing") and "score_col" not in text
+    assert "How likely to recommend" in text

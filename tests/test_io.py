@@ -661,3 +661,11 @@ def test_a_permission_error_is_not_called_a_format_problem(tmp_path, monkeypatch
     message = str(err.value)
     assert "cannot be opened: Permission denied" in message and "permissions" in message
     assert "could not be read as" not in message and "what its name says" not in message
+
+
+def test_survey_headers_that_say_what_they_hold_are_the_scores(tmp_path):
+    path = write(tmp_path, "f.csv", "customer,Response Date,How likely to recommend (0-10),Overall satisfaction (1-5),"
+                                    "Satisfaction comments\na,2024-01-05,9,4,fine\n")
+    fb = read_feedback(path)
+    assert fb[["nps", "csat"]].iloc[0].tolist() == [9, 4]
+    assert "column 'Satisfaction comments' used as 'csat'" not in ledger_of(fb).notes  # text, never a score

@@ -63,3 +63,17 @@ def test_a_missing_optional_input_is_said_in_the_pages_language(lang):
         text = Inputs("segments").left_out(name, message, Words(lang))
         assert re.search(script, text) and f"--{name} FILE" in text
         assert not re.search(r"\b(file|given|shown|run|report)\b", text), text
+
+
+def test_a_survey_without_nps_gives_segments_without_nps_and_says_why(tmp_path):
+    """Before: a feedback file with CSAT but no NPS failed the whole segments page in its summary."""
+    from crmlib import datasets
+    from crmlib.words import segments as sw
+
+    data = datasets.make_crm_dataset(n_customers=120, seed=3).write(tmp_path / "data")
+    fb = pd.read_csv(data["feedback"]).drop(columns="nps")
+    fb.to_csv(data["feedback"], index=False)
+    page = segments_page.build(transactions=str(data["transactions"]), feedback=str(data["feedback"]),
+                               output_dir=tmp_path / "out")
+    assert "nps" not in page.profile.columns and page.summary()
+    assert page.words(sw.NO_NPS_COLUMN) in page.size_and_revenue()

@@ -51,7 +51,13 @@ KEYWORDS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
                  frozenset({"id", "no", "number", "num", "code"})),
     "date": (frozenset({"date"}), None),
     "amount": (frozenset({"amount", "amt"}), None),
+    "nps": (frozenset({"nps", "recommend", "recommendation"}), None),
+    "csat": (frozenset({"csat", "satisfaction", "satisfied"}), None),
+    "ces": (frozenset({"ces", "effort"}), None),
 }
+
+
+_TEXT_WORDS = frozenset({"comment", "comments", "text", "remarks", "reason", "why", "verbatim", "name"})
 
 
 def keyword_candidates(target: str, names) -> list[str]:
@@ -61,6 +67,8 @@ def keyword_candidates(target: str, names) -> list[str]:
     ['Txn Date']
     >>> keyword_candidates("customer_id", ["Customer Name", "Client Code"])
     ['Client Code']
+    >>> keyword_candidates("csat", ["Overall satisfaction (1-5)", "Satisfaction comments"])
+    ['Overall satisfaction (1-5)']
     """
     if target not in KEYWORDS:
         return []
@@ -68,6 +76,8 @@ def keyword_candidates(target: str, names) -> list[str]:
     out = []
     for name in names:
         words = set(_norm(name).split("_"))
+        if words & _TEXT_WORDS:  # "Satisfaction comments" holds text, not scores
+            continue
         if words & first and (second is None or words & second):
             out.append(name)
     return out

@@ -291,6 +291,7 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
     """Load the inputs, score the answers and their trends, join them to the per-customer table when
     transactions are given, and record the run (the notebook's parameters)."""
     from crmlib import feedback as fb
+    from crmlib.errors import require_columns
     from crmlib.formats import Formats
     from crmlib.plots.style import use_page_fonts
     from crmlib.reports.inputs import load_inputs
@@ -303,6 +304,9 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
     data = load_inputs("feedback", feedback=feedback, customers=customers, transactions=transactions,
                        observation_end=observation_end, out_of_core=True)  # large transactions stay on disk
     answers = with_city(data.feedback, data.customers)
+    require_columns(data.feedback, ["nps"], Path(data.files.get("feedback", "feedback")).name, "feedback",
+                    "The feedback report is built on NPS: name the column of answers 0-10 to 'how likely are you "
+                    "to recommend us' 'nps' (or 'How likely to recommend') and run it again.")
     record(data_period=(answers["date"].min(), answers["date"].max()))
     nps_trend = fb.pooled_by(answers, "nps", period, min_n=min_responses)
     csat_trend = fb.pooled_by(answers, "csat", period, min_n=min_responses) if "csat" in answers.columns else None

@@ -105,7 +105,8 @@ class SegmentsPage:
         from crmlib import feedback, rfm
 
         fb = self.data.feedback
-        nps = None if fb is None else feedback.nps_by(feedback.join_value(fb, self.scored), by="segment")
+        nps = (None if fb is None or "nps" not in fb.columns  # a survey without NPS: no NPS column
+               else feedback.nps_by(feedback.join_value(fb, self.scored), by="segment"))
         return rfm.profile(self.scored, clv=self.clv, nps=nps)
 
     # ------------------------------------------------------------------ sections
@@ -161,6 +162,8 @@ class SegmentsPage:
         items = [ax.figure]
         if self.data.feedback is None:
             items.append(self.data.left_out("feedback", sw.LEFT_OUT_NPS, self.words))
+        elif "nps" not in self.data.feedback.columns:
+            items.append(self.words(sw.NO_NPS_COLUMN))
         kinds = {"mean_days_since_last_purchase": "{:,.0f}", "mean_time_since_last": "{:,.0f}",
                  "mean_repeat_purchases": "{:.2f}", "nps": "{:+.0f}"}
         items.append(self.show(sw.on_page(self.profile, self.words), currency=self.currency, kinds=kinds))

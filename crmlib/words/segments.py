@@ -82,6 +82,7 @@ from crmlib.words.segment_tables import (  # noqa: F401 (re-exported: crmlib.wor
 #: Where an optional input is missing ({file} its name, {flag} the option that gives it, as typed).
 LEFT_OUT_NPS = N_("No {file} file was given, so NPS by segment cannot be shown; run the report with {flag} to "
                   "include it.")
+NO_NPS_COLUMN = N_("The feedback file has no NPS column (answers 0-10 named 'nps'), so NPS by segment cannot be shown.")
 LEFT_OUT_AUDIENCES = N_("No {file} file was given, so the hashed email and phone audiences cannot be written; run "
                         "the report with {flag} to include them.")
 
