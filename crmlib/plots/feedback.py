@@ -20,6 +20,7 @@ from crmlib.plots.style import use_indic_fonts
 from crmlib.words import Words
 from crmlib.words import feedback as fw
 from crmlib.words import segments as segment_words
+from crmlib.words.overview import BLANK
 
 
 def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
@@ -37,6 +38,10 @@ def _metric_label(metric: str, w: Words, fmt: Formats) -> str:
 
 
 def _group_value(value, group: str, w: Words, fmt: Formats) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        # answers of customers without transactions have no segment or decile: "–", as the join sentence
+        # says ("unknown (–)"); a blank channel or city is "(blank)", never "nan"
+        return "–" if group in ("segment", "clv_decile") else w(BLANK)
     if group == "segment":
         return segment_words.name(w, value)
     if group == "theme":

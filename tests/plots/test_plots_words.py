@@ -48,3 +48,19 @@ def test_feature_importance_axis_shows_words():
     assert feature_label("days_since_last_purchase") == "days since the last purchase"
     assert feature_label("channel_app") == "share of purchases in channel app"
     assert "_" not in feature_label("mean_gap_days")
+
+
+def test_answers_without_a_segment_or_channel_are_labelled_never_nan():
+    """A survey customer missing from the transactions has no segment: the bar was labelled "nan"."""
+    import matplotlib.pyplot as plt
+
+    from crmlib import feedback
+    from crmlib.plots import feedback as plots_feedback
+
+    answers = pd.DataFrame({"nps": [9, 3, 10, 7], "segment": ["Champions", "Lost", None, "Lost"],
+                            "channel": ["web", None, "app", "web"]})
+    for group, label in (("segment", "–"), ("channel", "(blank)")):
+        ax = plots_feedback.by_group(feedback.nps_by(answers, by=group, min_n=1), group=group)
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert label in labels and "nan" not in labels, labels
+        plt.close("all")
