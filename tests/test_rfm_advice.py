@@ -222,3 +222,23 @@ def test_spend_summary_scored_in_weeks_names_like_days(cdnow_tx):
     scored = rfm.score(days)
     by_weeks = weeks.assign(R=scored["R"], F=scored["F"])
     assert (rfm.segment(scored).astype(str) == rfm.segment(by_weeks, bins=5).astype(str)).all()
+
+
+def test_without_a_spend_model_the_playbook_uses_p_alive_and_says_the_value_is_missing():
+    """A stranger's export where MBG/NBD fitted and Gamma-Gamma did not: the playbook said "no model could be
+    fitted" and left P(alive) blank, on the page that said MBG/NBD is used."""
+    from crmlib.words import Words, segment_tables
+    from crmlib.words import clv as clv_words
+
+    table = pd.DataFrame({"segment": pd.Categorical(["At Risk", "At Risk", "Champions"]),
+                          "p_alive": [0.1, 0.3, 0.9]})
+    table.attrs.update(model="ModifiedBetaGeo")
+    book = rfm.value_playbook(table)
+    assert book["median_p_alive"].tolist() == [0.2, 0.9] and book["mean_predicted_clv"].isna().all()
+    assert book["likely_stopped"].tolist() == [True, False] and book["action"].tolist() == ["win back", "reward"]
+    shown = segment_words.value_playbook(book, Words("en"))
+    assert shown.iloc[:, -1].tolist() == ["no lifetime value (no spend model could be fitted), likely stopped",
+                                          "no lifetime value (no spend model could be fitted), likely still buying"]
+    assert Words("en")(segment_tables.STOPPED) in shown.iloc[0, -2]
+    assert clv_words.value_sentence(table) == Words("en")(clv_words.NO_SPEND_MODEL, model="MBG/NBD")
+    assert clv_words.model_and_value_sentence(table).endswith(clv_words.value_sentence(table))

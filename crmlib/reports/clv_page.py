@@ -263,7 +263,7 @@ class ClvPage:
         from crmlib.words import clv as clv_words
 
         if not self.has_value:
-            return []
+            return [self.words(clv_words.NO_VALUE_HERE)]
         w, deciles = self.words, self.deciles
         names = {"mean": self._money(clv_words.MEAN_VALUE), "min": self._money(clv_words.LOWEST),
                  "max": self._money(clv_words.HIGHEST), "share": w(clv_words.VALUE_SHARE),
@@ -277,7 +277,7 @@ class ClvPage:
         from crmlib.words import segments as segment_words
 
         if not self.has_value:
-            return []
+            return [self.words(clv_words.NO_VALUE_HERE)]
         w, by_segment = self.words, self.by_segment
         ax = plots.clv.clv_by_segment(by_segment, words=w, fmt=self.fmt)
         names = {"total": self._money(clv_words.TOTAL_VALUE), "mean": self._money(clv_words.MEAN_VALUE)}
@@ -286,10 +286,11 @@ class ClvPage:
 
     def top_customers(self) -> list:
         from crmlib import clv
+        from crmlib.words import clv as clv_words
         from crmlib.words import segments as segment_words
 
         if not self.has_value:
-            return []
+            return [self.words(clv_words.NO_VALUE_HERE)]
         shown = self.table[["segment", "p_alive", "expected_purchases", "expected_spend", "clv"]].join(self.bounds)
         top = segment_words.on_page(clv.top_customers(shown, by="clv", n=self.top_n), self.words)
         return [self.show(top, currency=self.currency, max_rows=None,
@@ -301,7 +302,7 @@ class ClvPage:
         from crmlib.words import clv as clv_words
 
         if not self.has_value:
-            return []
+            return [self.words(clv_words.NO_VALUE_HERE)]
         every = self.table[["p_alive", "expected_purchases", "clv"]].join(self.bounds).join(self.table["clv_decile"])
         return [self.show(clv.top_customers(every, by="clv", n=len(every)), currency=self.currency, max_rows=10,
                           csv=self.out, csv_name="customer-value.csv",

@@ -77,15 +77,17 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
     out["customers"] = counts.reindex(present).astype("int64")
     out["customer_share"] = out["customers"] / len(table)
     has_value = {"clv", "p_alive"} <= set(table.columns)
+    has_alive = "p_alive" in table.columns  # a transaction model without a spend model: P(alive), no value
     out["mean_predicted_clv"] = table["clv"].astype(float).groupby(seg).mean().reindex(present) if has_value else np.nan
     out["median_p_alive"] = (table["p_alive"].astype(float).groupby(seg).median().reindex(present)
-                             if has_value else np.nan)
+                             if has_alive else np.nan)
     overall = float(table["clv"].astype(float).mean()) if has_value else np.nan
     rows = []
     for name in present:
         b_action = base["action"].get(name, "")
         if not has_value or not b_action:
-            rows.append((b_action, b_action, "rfm", pd.NA, pd.NA))
+            stopped = bool(out.at[name, "median_p_alive"] < alive_below) if has_alive and b_action else pd.NA
+            rows.append((b_action, b_action, "rfm", pd.NA, stopped))
             continue
         low = bool(out.at[name, "mean_predicted_clv"] < low_value * overall) if overall > 0 else True
         stopped = bool(out.at[name, "median_p_alive"] < alive_below)
@@ -95,5 +97,5 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
     for i, col in enumerate(columns):
         out[col] = pd.Series([r[i] for r in rows], index=out.index, dtype="boolean" if i >= 3 else object)
     out.attrs.update(alive_below=float(alive_below), low_value=float(low_value), mean_clv=overall,
-                     value_known=has_value)
+                     value_known=has_value, p_alive_known=has_alive)
     return out

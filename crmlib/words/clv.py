@@ -115,6 +115,10 @@ VALUE_MADE_DISCOUNTED = N_("Lifetime value is each customer's expected purchases
                            "discounted at {annual} a year ({rate} a {unit}).")
 
 # ----------------------------------------------------------------------------- summary
+NO_SPEND_MODEL = N_("Lifetime value is left out: the Gamma-Gamma spend model could not be fitted to what the repeat "
+                    "buyers spent. P(alive) and expected purchases still come from the {model} model.")
+#: Under a value section (deciles, segments, top customers, the file) when customers have no lifetime value.
+NO_VALUE_HERE = N_("Left out: customers have no lifetime value here (\u201cWhat customers are worth\u201d says why).")
 NO_VALUE_MODEL = N_("No lifetime-value model could be fitted to these data, so no customer is valued.")
 NO_VALUE_MODEL_TRIED = N_("No lifetime-value model could be fitted to these data ({models} were tried; the model "
                           "table says why for each), so no customer is valued.")
@@ -199,6 +203,8 @@ def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *,
     w, fmt = _wf(w, fmt)
     a = table.attrs
     if "clv" not in table.columns:
+        if a.get("model") is not None and "p_alive" in table.columns:  # the spend model is what failed
+            return w(NO_SPEND_MODEL, model=model_name(a["model"]))
         return model_sentence(table, w=w, fmt=fmt)
     freq = a.get("freq")
     horizon = w.plural(UNIT_COUNT[_freq(freq)], 2, n=_g(fmt, a.get("horizon")))
@@ -215,7 +221,7 @@ def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None 
     """:func:`model_sentence` then :func:`value_sentence`, saying once why both are left out when no model fits."""
     w, fmt = _wf(w, fmt)
     first = model_sentence(table, w=w, fmt=fmt)
-    if "clv" not in table.columns:
+    if "clv" not in table.columns and table.attrs.get("model") is None:
         return first
     return f"{first} {value_sentence(table, annual_discount, w=w, fmt=fmt)}"
 
@@ -239,7 +245,9 @@ def findings(table: pd.DataFrame, *, holdout: pd.DataFrame | None = None, decile
     fitted = a.get("fitted_model")
     if fitted is not None:
         out.append(" ".join(describe(fitted, a.get("freq"), w=w, fmt=fmt)[:2]))
-    if "clv" in table.columns:
+    if "clv" not in table.columns:
+        out.append(value_sentence(table, w=w, fmt=fmt))  # why the value is left out
+    else:
         total = float(table["clv"].sum())
         horizon = w.plural(UNIT_COUNT[_freq(a.get("freq"))], 2, n=_g(fmt, a.get("horizon")))
         out.append(w(SUMMARY_WORTH, customers=fmt.count(len(table)), amount=fmt.money(total, 0), horizon=horizon))

@@ -41,6 +41,9 @@ BASIS = {(True, True): N_("low value, likely stopped"), (True, False): N_("low v
          (False, True): N_("not low value, likely stopped"),
          (False, False): N_("not low value, likely still buying")}
 RFM_ONLY = N_("RFM only: no lifetime value or P(alive) (no model could be fitted)")
+#: A transaction model but no spend model: P(alive) is known, the lifetime value is not.
+BASIS_NO_VALUE = {True: N_("no lifetime value (no spend model could be fitted), likely stopped"),
+                  False: N_("no lifetime value (no spend model could be fitted), likely still buying")}
 NO_RFM_ACTION = N_("value and P(alive) known, but this scheme's segment has no RFM action")
 
 
@@ -117,9 +120,11 @@ def value_playbook(book: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
         text = {"remind": REMIND, "win back": WIN_BACK, "keep": KEEP}.get(r["advice"], base)
         text = w(text) if text else ""
         known = not (pd.isna(r["low_value"]) or pd.isna(r["likely_stopped"]))
-        if known and r["likely_stopped"] and r["advice"] == "rfm" and r["action"] != "let go":
+        alive_only = pd.isna(r["low_value"]) and not pd.isna(r["likely_stopped"])
+        if (known or alive_only) and r["likely_stopped"] and r["advice"] == "rfm" and r["action"] != "let go":
             text = f"{text} {w(STOPPED)}"
         basis = (w(BASIS[(bool(r["low_value"]), bool(r["likely_stopped"]))]) if known
+                 else w(BASIS_NO_VALUE[bool(r["likely_stopped"])]) if alive_only
                  else w(NO_RFM_ACTION) if book.attrs.get("value_known") else w(RFM_ONLY))
         rows.append((w(ACTIONS[r["action"]]) if r["action"] in ACTIONS else r["action"], text, basis))
     out = book.drop(columns=[c for c in ("rfm_action", "advice", "low_value", "likely_stopped", "action")
