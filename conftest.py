@@ -91,6 +91,14 @@ def _shared_group(item) -> str | None:
     return None
 
 
+#: The test session's JVM compiles with the quick C1 compiler only and collects garbage on one thread: the
+#: Spark tests run small jobs once each, where the optimising C2 compiler's work (on spare threads, so it
+#: shows as CPU, not as wall time, on two idle cores) never pays back. Measured on CDNOW master's customer
+#: table: the JVM's CPU 27.5 -> 14.1 s for the first table, 9.9 -> 5.1 s for the second. Neither flag changes
+#: what Java computes.
+SPARK_TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
 @pytest.fixture(scope="session")
 def spark():
     """One local Spark session (2 cores, UTC) for every Spark test: starting one costs seconds."""
@@ -104,6 +112,7 @@ def spark():
 
     session = (SparkSession.builder.master("local[2]").appName("crmlib-tests")
                .config("spark.ui.enabled", "false")
+               .config("spark.driver.extraJavaOptions", SPARK_TEST_JVM)
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "4")
                .getOrCreate())

@@ -50,6 +50,9 @@ SHIPPED_REPORTS = (
 REPORTS = tuple(name for name, _ in SHIPPED_REPORTS)
 #: The reports ``crmlib demo`` runs on the demo data, in reading order.
 DEMO_REPORTS = tuple(name for name, about in SHIPPED_REPORTS if about["demo"])
+#: The buy-till-you-die models a report can use, by the name a user passes as ``model`` (crmlib.customers
+#: fits them; kept here so that checking a request's ``-p model=`` does not import the models and scipy.stats).
+TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
 
 
 def home() -> Path:

@@ -28,12 +28,11 @@ import pandas as pd
 
 from crmlib import clv, rfm, units
 from crmlib.clv.value import discounted_purchases, periods_and_rate, spend_data, valuation_steps, value_note
+from crmlib.config import TRANSACTION_MODELS
 from crmlib.exceptions import ConvergenceError, DataError
 from crmlib.summary import rfm_summary
 from crmlib.units import UNIT_DAYS
 
-#: The buy-till-you-die models a report can use, by the name a user passes as ``model``.
-TRANSACTION_MODELS = ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
 #: Columns of :func:`crmlib.clv.compare_models` without a holdout.
 COMPARISON_COLUMNS = ["params", "log_likelihood", "AIC", "BIC", "note"]
 _PREDICTIONS = "P(alive), expected purchases and lifetime value are left out"

@@ -175,6 +175,17 @@ def test_a_process_forks_from_its_second_kernel_or_its_first_when_a_batch_expect
     assert kernel_server.kernel_command(cmd, other)[3] == str(kernel_server.CLIENT)
 
 
+def test_the_test_being_run_does_not_choose_the_server():
+    """pytest rewrites PYTEST_CURRENT_TEST before every test: were it part of the key, every test that runs
+    reports would start a server of its own (each importing the stack, ~3 s of CPU) instead of forking its
+    kernels from its worker's one. Any other variable still gives another server."""
+    env = dict(os.environ)
+    first = kernel_server._key({**env, "PYTEST_CURRENT_TEST": "tests/test_a.py::test_one (call)"})
+    assert first == kernel_server._key({**env, "PYTEST_CURRENT_TEST": "tests/test_b.py::test_two (setup)"})
+    assert first == kernel_server._key({k: v for k, v in env.items() if k != "PYTEST_CURRENT_TEST"})
+    assert kernel_server._key({**env, "CRMLIB_SECRET": "one"}) != kernel_server._key({**env, "CRMLIB_SECRET": "two"})
+
+
 @pytest.mark.slow  # kernels or servers started and stopped: make test runs it
 def test_fork_servers_are_off_when_asked_and_kept_per_environment(monkeypatch):
     monkeypatch.setattr(kernel_server, "_EXPECTED", 2)

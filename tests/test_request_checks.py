@@ -170,3 +170,25 @@ def test_ledger_reason_reads_as_a_data_quality_row():
     frame = pd.DataFrame({"customer_id": ["a", "b"], "date": ["2024-01-01"] * 2, "amount": [1.0, None]})
     tx = io.read_transactions(frame)
     assert len(tx) == 1 and ledger_of(tx).to_frame()["reason"].tolist() == [io.BLANK_AMOUNT]
+
+
+@pytest.mark.slow  # a fresh interpreter: make test runs it
+def test_checking_a_request_imports_no_model_and_no_scipy_stats(tmp_path):
+    """``crmlib report`` checks every request before any kernel starts; the check of ``-p model=`` needs the
+    models' names only. It imported crmlib.customers for them, and with it every model and scipy.stats
+    (0.6 s of CPU in every ``crmlib report`` process, whose kernels import them anyway); the names now live
+    in crmlib.config, and the models still take them from there."""
+    import subprocess
+    import sys
+
+    from crmlib.customers import TRANSACTION_MODELS
+    from crmlib.reports.checks import check_values
+
+    code = ("import sys; from crmlib.reports.checks import check_values; "
+            "check_values('clv', {'model': 'ParetoNBD', 'freq': 'W', 'observation_end': '2024-06-30'}); "
+            "print(sorted(m for m in ('scipy.stats', 'crmlib.clv', 'crmlib.customers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert TRANSACTION_MODELS is config.TRANSACTION_MODELS == ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD")
+    with pytest.raises(DataError, match=r"Report 'clv'.*model.*'ParetoNBD'"):
+        check_values("clv", {"model": "Pareto"})

@@ -136,3 +136,9 @@ def test_missing_pyspark_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     with pytest.raises(ImportError, match=r"pip install 'crmlib\[spark\]'"):
         crmspark.rfm_summary(None)
+
+
+def test_the_test_session_jvm_runs_with_the_quick_compiler_and_serial_collector(spark):
+    """conftest.SPARK_TEST_JVM reached the driver JVM (the Spark tests' CPU: C1 only, one GC thread)."""
+    args = list(spark.sparkContext._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+    assert {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"} <= set(args), args

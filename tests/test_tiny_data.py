@@ -1,7 +1,10 @@
 """Tiny and degenerate data through every shipped report (issue 18, point 5).
 
 One ``crmlib report overview segments clv feedback retention -j 2`` batch per data set, each in its
-own test (no shared fixture, so pytest-xdist spreads the batches over its workers): 1, 2, 10 and 60
+own test (no shared fixture, so pytest-xdist spreads the batches over its workers). The command runs
+in the test process (:func:`command_line.crmlib`), so the batches a worker runs share its fork server
+for report kernels (imported once per worker, not once per batch) and no interpreter is started per
+batch; the secret key the reports pseudonymise with is set in the environment as before. 1, 2, 10 and 60
 customers; everyone bought once; everyone bought on one day; one category; blank amounts. Every
 report must run (``ok`` in the index) and its page must show no traceback and no failure box: a
 section that cannot be computed on such data says in a sentence why it is left out.
@@ -10,14 +13,12 @@ section that cannot be computed on such data says in a sentence why it is left o
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from command_line import crmlib
 
 REPORTS = ("overview", "segments", "clv", "feedback", "retention")
 COMMENTS = ["Fast delivery and good prices.", "The courier was late twice.", "Good app, easy returns.",
@@ -90,7 +91,7 @@ def dataset(kind: str) -> dict[str, pd.DataFrame]:
 KINDS = ("n1", "n2", "n10", "n60", "bought-once", "one-day", "one-category", "blank-amounts")
 
 
-def run_batch(kind: str, folder: Path) -> dict:
+def run_batch(kind: str, folder: Path, monkeypatch) -> dict:
     """Write data set ``kind`` under ``folder`` and run every report on it in one batch; return the
     index entries, the exit status and stderr."""
     files = {}
@@ -98,10 +99,9 @@ def run_batch(kind: str, folder: Path) -> dict:
         files[name] = folder / f"{name}.csv"
         frame.to_csv(files[name], index=False)
     out = folder / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "crmlib", "report", *REPORTS, "-j", "2", "-q", "--out", str(out),
-         *[a for name, path in files.items() for a in (f"--{name}", str(path))]],
-        capture_output=True, text=True, timeout=900, env={**os.environ, "CRMLIB_SECRET": "tiny-data"})
+    monkeypatch.setenv("CRMLIB_SECRET", "tiny-data")
+    proc = crmlib("report", *REPORTS, "-j", "2", "-q", "--out", out,
+                  *[a for name, path in files.items() for a in (f"--{name}", path)])
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
     return {"status": proc.returncode, "stderr": proc.stderr, "entries": entries, "out": out}
 
@@ -116,8 +116,8 @@ def test_datasets_are_as_degenerate_as_named():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_report_runs_on_tiny_and_degenerate_data(kind, tmp_path):
-    run = run_batch(kind, tmp_path)
+def test_every_report_runs_on_tiny_and_degenerate_data(kind, tmp_path, monkeypatch):
+    run = run_batch(kind, tmp_path, monkeypatch)
     failed = {stem: f"{e.get('step')}: {e.get('error')}" for stem, e in run["entries"].items() if e["status"] != "ok"}
     assert not failed and run["status"] == 0, (failed, run["stderr"][-2000:])
     assert sorted(e["name"] for e in run["entries"].values()) == sorted(REPORTS)

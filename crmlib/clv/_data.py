@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 from scipy import linalg
+from scipy.linalg import lapack
 
 from crmlib.exceptions import DataError
 
@@ -252,20 +253,44 @@ def beta_rule(nodes: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     customer's frequency enters b), and its Newton refinement fails for b near 1e5. The
     diagonal is written as one positive fraction, so nodes near 0 keep their relative accuracy.
     """
+    p, w = beta_rules(nodes, a, np.array([b], dtype=float))
+    return p[0], w[0]
+
+
+def beta_rules(nodes: int, a: float, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`beta_rule` for every value of ``b`` at once: nodes and weights, one row per value.
+
+    The Jacobi matrices of all values are built in one pass of array arithmetic and each is
+    solved by LAPACK's ``dstevd``, the routine ``scipy.linalg.eigh_tridiagonal`` calls, without
+    that function's checks and dispatch per call (they cost more than the solve for a few dozen
+    nodes; a model evaluated at many parameter draws needs a rule per distinct frequency and
+    draw). The arithmetic is that of one value at a time, element by element, so every node and
+    weight is the same number to the last bit (tests/clv/test_clv_beta_rules.py). A matrix that
+    is not finite, or LAPACK's refusal, raises as ``eigh_tridiagonal`` does.
+    """
+    b = np.asarray(b, dtype=float).reshape(-1, 1)
     al, be = b - 1.0, a - 1.0
     s = al + be
     k = np.arange(nodes, dtype=float)
     m = 2 * k + s
     with np.errstate(divide="ignore", invalid="ignore"):
         diag = (4 * k**2 + 4 * k * (s + 1) + 2 * s * (be + 1)) / (2 * m * (m + 2))
-    diag[0] = (be + 1) / (s + 2)
-    k1, m1 = k[1:], m[1:]
+    diag[:, 0] = ((be + 1) / (s + 2))[:, 0]
+    k1, m1 = k[1:], m[:, 1:]
     # (k + s) / (m - 1) is 0/0 only at k = 1, s = -1, where it equals 1
     ratio = np.where(m1 == 1, 1.0, (k1 + s) / np.where(m1 == 1, 1.0, m1 - 1))
     off = np.sqrt(k1 * (k1 + al) * (k1 + be) * ratio / (m1**2 * (m1 + 1)))
-    p, vectors = linalg.eigh_tridiagonal(diag, off)
-    w = vectors[0] ** 2
-    return np.clip(p, 0.0, 1.0), w / w.sum()
+    p, w = np.empty((b.shape[0], nodes)), np.empty((b.shape[0], nodes))
+    finite = np.isfinite(diag).all(axis=1) & np.isfinite(off).all(axis=1)
+    for i in range(b.shape[0]):
+        info = 1
+        if nodes > 1 and finite[i]:
+            p[i], vectors, info = lapack.dstevd(diag[i], off[i], compute_v=1)
+        if info != 0:  # not finite, one node, or no convergence: as eigh_tridiagonal does it (or raises)
+            p[i], vectors = linalg.eigh_tridiagonal(diag[i], off[i])
+        w[i] = vectors[0] ** 2
+        w[i] /= w[i].sum()
+    return np.clip(p, 0.0, 1.0), w
 
 
 def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarray:
@@ -278,9 +303,11 @@ def beta_expectation(a: float, b: np.ndarray, func, nodes: int = 96) -> np.ndarr
     """
     b = np.asarray(b, dtype=float)
     out = np.empty(b.shape, dtype=float)
-    for value in np.unique(b):
+    values = np.unique(b)
+    rules = beta_rules(nodes, a, values) if values.size else None
+    for i, value in enumerate(values):
         rows = np.flatnonzero(b == value)
-        p, w = beta_rule(nodes, a, value)
+        p, w = rules[0][i], rules[1][i]
         for start in range(0, rows.size, 8192):  # bounded memory: 8192 x nodes per block
             block = rows[start:start + 8192]
             out[block] = func(np.broadcast_to(p, (block.size, nodes)), block) @ w

@@ -25,6 +25,8 @@ _NODES = 16  # Gauss-Legendre nodes per panel of the quadrature route (the last 
 # a fall of 28 in the log-integrand: 16 nodes integrate e^(-28 y) to 1e-8 of its start, e^-12)
 # panel edges of the quadrature: where the log-integrand has fallen this much below its peak
 _DROPS = np.array([1.0, 4.0, 12.0, 40.0])
+# the panel rule, computed once (scipy.special.roots_legendre builds it anew on every call)
+_LEGENDRE = roots_legendre(_NODES)
 
 
 def _log_a0(params, arrays):
@@ -105,21 +107,22 @@ def _log_tail_quad(params, x, t):
     # exponents of the factor with base c and of the other one
     kc, ko = (r + x, s + 1.0) if alpha <= beta else (s + 1.0, r + x)
     base = c + t
+    log_base = np.log(base)
 
     def psi(u, rows=slice(None)):
         x_, t_, base_ = x[rows], t[rows], base[rows]
         tau = t_ + base_ * np.expm1(u)  # accurate for tau close to t
-        return (np.log(base_) + u - x_ * np.log(alpha + tau) - r * np.log1p(tau / alpha)
+        return (log_base[rows] + u - x_ * np.log(alpha + tau) - r * np.log1p(tau / alpha)
                 - np.log(beta + tau) - s * np.log1p(tau / beta))
 
     # psi'(u) = 1 - kc - ko w with w = (c + tau) / (c + d + tau) rising from w(0) to 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        um = np.where((kc < 1) & (d > 0), np.log(d * (1 - kc) / (ko + kc - 1)) - np.log(base), 0.0)
+        um = np.where((kc < 1) & (d > 0), np.log(d * (1 - kc) / (ko + kc - 1)) - log_base, 0.0)
         um = np.maximum(um, 0.0)
         # beyond u1 the slope is at most -sigma, half its limit; concavity then bounds psi
         sigma = (kc + ko - 1) / 2
         wstar = (1 - kc + ko) / (2 * ko)
-        u1 = np.where((d > 0) & (wstar > 0), np.log(d * wstar / (1 - wstar)) - np.log(base), 0.0)
+        u1 = np.where((d > 0) & (wstar > 0), np.log(d * wstar / (1 - wstar)) - log_base, 0.0)
     u1 = np.maximum(u1, um)
     top = psi(um)
     right_end = np.minimum(u1 + (psi(u1) - top + _DROPS[-1]) / sigma, 700.0)
@@ -144,7 +147,7 @@ def _log_tail_quad(params, x, t):
         edges = np.concatenate([llo[:, ::-1], um, hi], axis=1)
     else:
         edges = np.concatenate([um, hi], axis=1)
-    nodes, weights = roots_legendre(_NODES)
+    nodes, weights = _LEGENDRE
     half = (edges[:, 1:] - edges[:, :-1])[:, :, None] / 2
     u = (edges[:, :-1, None] + half * (nodes + 1)).reshape(len(x), -1)
     with np.errstate(divide="ignore"):  # empty panels (no rise before the peak) weigh 0

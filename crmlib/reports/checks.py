@@ -110,7 +110,7 @@ def _positive(name: str, value: Any) -> None:
 def _checks() -> dict[str, Any]:
     """Parameter name -> check(report, name, value) for the shipped notebooks."""
     from crmlib import units
-    from crmlib.customers import TRANSACTION_MODELS
+    from crmlib.config import TRANSACTION_MODELS
     from crmlib.reports.inputs import DATASETS
     from crmlib.retention import PERIOD_NAMES
 

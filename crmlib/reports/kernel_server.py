@@ -78,9 +78,17 @@ def enabled() -> bool:
     return sys.platform.startswith("linux") and os.environ.get(FORK_ENV, "1") != "0"
 
 
+#: Variables a server's key leaves out: they change between the reports of one process without changing what
+#: any module does on import. pytest rewrites ``PYTEST_CURRENT_TEST`` before every test, so with it in the key
+#: every test that ran reports started a server of its own (a worker's kernels forked from one server instead).
+#: Each kernel still gets its request's whole environment, these variables included.
+KEY_IGNORES = ("PYTEST_CURRENT_TEST",)
+
+
 def _key(env: dict[str, str]) -> frozenset:
-    """A server's key: the environment (jupyter's ``JPY_*`` aside) and :func:`_code_stamp`."""
-    return frozenset([*((k, v) for k, v in env.items() if not k.startswith("JPY_")), ("", _code_stamp())])
+    """A server's key: the environment (jupyter's ``JPY_*`` and :data:`KEY_IGNORES` aside) and :func:`_code_stamp`."""
+    return frozenset([*((k, v) for k, v in env.items() if not k.startswith("JPY_") and k not in KEY_IGNORES),
+                      ("", _code_stamp())])
 
 
 def _code_stamp() -> tuple:

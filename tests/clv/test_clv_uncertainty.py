@@ -108,8 +108,13 @@ def test_nominal_90_percent_intervals_hold_the_truth_90_percent_of_the_time():
     computed on the same histories at the true parameters: the expected number of customers alive,
     the total expected purchases over the next 52 weeks and the total discounted value. Each
     customer's own interval is checked the same way (the share of customers whose interval holds
-    their true expectation, averaged over repetitions). Over 160 repetitions a true 90% coverage
-    falls in 85-95% with probability about 98% (binomial standard error 2.4 points).
+    their true expectation, averaged over repetitions).
+
+    Size and power, per cohort-level quantity (binomial, 160 repetitions, pass = 136 to 152 hits):
+    a true 90% coverage passes with probability 97.6% (standard error 2.4 points); a true 80% is
+    caught with probability 93%, 82% with 81%, 97% with 89% and 98% with 98%. Its cost is the
+    Gauss-Jacobi rules of the 64 parameter draws (one per distinct frequency and draw,
+    crmlib.clv._data.beta_rules), not the number of customers.
     """
     truth, true_spend = BetaGeo.from_params(**TRUTH), GammaGamma.from_params(**SPEND)
     hits = {"p_alive": [], "expected_purchases": [], "clv": [], "customers": []}
