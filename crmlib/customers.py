@@ -197,16 +197,21 @@ def spend_summary(transactions, observation_end=None) -> pd.DataFrame:
     :func:`~crmlib.rfm.add_spend` (as one row per customer on the last day), so both give the same
     numbers.
     """
-    from crmlib.summary import revenue
+    from crmlib.purchases import buyers_revenue
     from crmlib.txlog import TransactionLog
 
     summary = rfm_summary(transactions, observation_end=observation_end, freq="D")
     if not isinstance(transactions, TransactionLog):
         return rfm.add_spend(summary, transactions, observation_end=observation_end)
     end = summary.attrs["observation_end"]
-    spent = revenue(transactions, end)
-    per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": end, "amount": spent.to_numpy()})
-    return rfm.add_spend(summary, per_customer)
+    spent = buyers_revenue(transactions, end)  # sorted by id, as the summary is
+    if not spent.index.equals(summary.index):  # not expected; add_spend's rule, row by row
+        per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": end, "amount": spent.to_numpy()})
+        return rfm.add_spend(summary, per_customer)
+    out = summary.copy()  # add_spend's columns without a second pass over 4M ids
+    out["revenue"] = spent.to_numpy(dtype=float)
+    out["mean_spend"] = rfm.mean_spend(out["revenue"], out["frequency"].astype(float))
+    return out
 
 
 def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.DataFrame:

@@ -69,6 +69,27 @@ def test_log_spend_last_purchase_and_revenue_equal_the_frame(log):
     np.testing.assert_allclose(r_log.to_numpy(), r_frame.to_numpy(), rtol=0, atol=1e-9)
 
 
+def test_log_spend_is_the_summary_with_add_spend_of_its_revenue_to_the_last_bit(log):
+    """spend_summary of a log takes each buyer's revenue in the summary's order (buyers_revenue), not
+    through add_spend's per-customer frame: the same revenue and mean spend, bit for bit; a customer
+    whose only day is a return (y2) has revenue but no purchase day, and is in neither."""
+    from crmlib import rfm
+    from crmlib.purchases import buyers_revenue
+
+    tlog = TransactionLog(log)
+    for end in (None, "2024-03-31"):
+        got = spend_summary(tlog, observation_end=end)
+        summary = rfm_summary(tlog, observation_end=end, freq="D")
+        spent = revenue(tlog, summary.attrs["observation_end"])
+        per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": summary.attrs["observation_end"],
+                                     "amount": spent.to_numpy()})
+        want = rfm.add_spend(summary, per_customer)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        buyers = buyers_revenue(tlog, summary.attrs["observation_end"])
+        assert buyers.index.equals(summary.index) and "y2" in spent.index and "y2" not in buyers.index
+        np.testing.assert_array_equal(buyers.to_numpy(), spent.reindex(buyers.index).to_numpy())
+
+
 def test_customer_table_of_a_log_equals_the_frame(log):
     """The one per-customer table of every report: same customers, numbers, segments, model."""
     got = customer_table(TransactionLog(log), freq="W", model="BetaGeo")
