@@ -296,6 +296,25 @@ def customer_table(transactions, *, observation_end=None, freq: str = "W", bins:
     if model is not None and model != "auto":
         transaction_model(model)  # an unknown name is refused before any work
     out = _scored(transactions, observation_end, freq, bins, scheme)
+    return complete_table(out, model=model, horizon_days=horizon_days, annual_discount=annual_discount,
+                          spend=spend)
+
+
+def scored_summary(transactions, *, observation_end=None, freq: str = "W", bins: int = 5,
+                   scheme=None) -> pd.DataFrame:
+    """The first columns of :func:`customer_table` (summary, spend, days since the last purchase,
+    scores and segment), to be finished by :func:`complete_table`; the two give what
+    :func:`customer_table` gives, so a batch of reports can share the part their options share."""
+    return _scored(transactions, observation_end, freq, bins, scheme)
+
+
+def complete_table(out: pd.DataFrame, *, model: str | None = "auto", horizon_days: float = 365,
+                   annual_discount: float = 0.10, spend: bool = True) -> pd.DataFrame:
+    """:func:`scored_summary`'s table ``out`` with the model's columns and attrs of
+    :func:`customer_table` added (in place; ``out`` is returned)."""
+    if model is not None and model != "auto":
+        transaction_model(model)  # an unknown name is refused before any work
+    freq = out.attrs["freq"]
     steps, length, _ = valuation_steps(horizon_days, annual_discount, freq)
     chosen, reason, comparison = choose_model(out, model)
     out.attrs.update(model=type(chosen).__name__ if chosen is not None else None, model_reason=reason,

@@ -72,6 +72,7 @@ FLOORS: dict[str, int] = {
     "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
+    "crmlib.shared_table": 3,  # one customer table per batch of reports, in the batch's work folder
     # customer scores and audience files on Spark (the package re-exports them with the summary)
     "crmlib.spark": 3, "crmlib.spark.scores": 3, "crmlib.spark.exports": 3,
     # floor 4: report words and plots
