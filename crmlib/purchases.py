@@ -136,6 +136,9 @@ def revenue(transactions, observation_end=None) -> pd.Series:
 def buyers_revenue(transactions, observation_end=None) -> pd.Series:
     """:func:`revenue` of the customers with a purchase day up to ``observation_end`` only (those
     of the RFM summary, in its order): the same sums, without a customer whose days were all returns."""
+    if _is_log(transactions):
+        out = transactions.buyers_revenue(_day(observation_end) if observation_end is not None else None)
+        return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
     with transactions_relation(transactions) as (con, relation, last):
         end = _day(observation_end) if observation_end is not None else None
         buyers = first_purchase_sql(relation, _end_day(observation_end, last))

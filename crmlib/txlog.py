@@ -303,6 +303,13 @@ class TransactionLog:
         out = self.per_customer("SELECT customer_id, FSUM(amount) AS revenue FROM {days} GROUP BY 1", end)
         return out.set_index(out["customer_id"].astype("string"))["revenue"]
 
+    def buyers_revenue(self, end_day: int | None = None) -> pd.DataFrame:
+        """``customer_id, revenue`` (sorted by id) of the customers with a purchase day up to the day
+        number ``end_day``: :meth:`revenue`'s sums (the same customer-day amounts; the summary's extra
+        rows of 0 add nothing), in one pass over the customer-days."""
+        return self.con.execute(f"SELECT customer_id, FSUM(amount) AS revenue FROM {self._days(end_day)} "
+                                "GROUP BY 1 HAVING MAX(is_purchase) = 1 ORDER BY 1").df()
+
     def last_purchase(self) -> pd.Series:
         """Date of each customer's last purchase day, as :func:`crmlib.summary.last_purchase`."""
         out = self.per_customer("SELECT customer_id, MAX(day) AS day FROM {days} WHERE amount >= 0 "
