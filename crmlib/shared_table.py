@@ -22,15 +22,11 @@ written, a report builds its table itself, as before.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import os
-import pickle
 from pathlib import Path
 
 import pandas as pd
 
-from crmlib import config
+from crmlib import config, workfiles
 from crmlib.customers import complete_table, scored_summary
 from crmlib.txlog import TransactionLog
 
@@ -50,8 +46,8 @@ def customer_table(transactions, *, observation_end=None, freq: str = "W", bins:
         return complete_table(scored_summary(transactions, **scoring), **valuing)
     # the same table under the names the reports give it: no observation end is the log's last day (the
     # overview passes None, the others the date), and the default scheme is no scheme (segments passes it)
-    same = {**scoring, "observation_end": (observation_end if observation_end is not None
-                                           else transactions.observation_end or transactions.last_date),
+    end = next(d for d in (observation_end, transactions.observation_end, transactions.last_date) if d is not None)
+    same = {**scoring, "observation_end": end,
             "scheme": None if _is_default(scheme, bins) else scheme}
     scored_key = fingerprint(transactions, same)
     table_key = fingerprint(transactions, {**same, **valuing})
@@ -65,10 +61,8 @@ def customer_table(transactions, *, observation_end=None, freq: str = "W", bins:
 def fingerprint(log: TransactionLog, options: dict) -> str:
     """A name for the table of ``log`` with ``options``: the same only for the same files, read the
     same way, and the same options."""
-    files = [(str(Path(f).resolve()), *_stat(f)) for f in log.files]
-    facts = {"files": files, "log_end": _text(log.observation_end), "duplicates": log.duplicates,
-             "options": {k: _text(v) for k, v in sorted(options.items())}}
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
+    return workfiles.fingerprint({"log": log.fingerprint(),
+                                  "options": {k: _text(v) for k, v in sorted(options.items())}})
 
 
 def _is_default(scheme, bins) -> bool:
@@ -84,11 +78,6 @@ def _is_default(scheme, bins) -> bool:
     return scheme.equals(default) and _text(scheme) == _text(default)
 
 
-def _stat(path) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
-
-
 def _text(value) -> str:
     """An option as text that tells its values apart: a table by its values, a date as a date."""
     if isinstance(value, pd.DataFrame):  # the rows, and the attrs that carry a scheme's recency limits
@@ -102,51 +91,12 @@ def _text(value) -> str:
 def _shared(folder: Path, key: str, build):
     """The table named ``key`` in ``folder``: read when a report wrote it, else built and written."""
     path = folder / f"table-{key}.pickle"
-    with _locked(folder / f"table-{key}.lock"):
-        table = _read(path)
+    with workfiles.locked(folder / f"table-{key}.lock"):
+        table = workfiles.read_pickle(path)
         if table is None:
             table = build()
-            _write(table, path)
+            workfiles.write_pickle(table, path)
     return table
-
-
-@contextlib.contextmanager
-def _locked(path: Path):
-    """An exclusive lock on ``path`` while the block runs (none where the folder or locks fail)."""
-    try:
-        import fcntl
-
-        handle = open(path, "a+b")
-    except (ImportError, OSError):
-        yield
-        return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        except OSError:
-            pass
-        yield
-
-
-def _read(path: Path):
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a file that cannot be read is built again, never trusted half-read
-        return None
-
-
-def _write(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` under a temporary name moved into place, so no report reads half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError):  # a full disk: this report has its table, the others build theirs
-        tmp.unlink(missing_ok=True)
 
 
 __all__ = ["customer_table", "fingerprint"]

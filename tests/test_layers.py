@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     # floor 1: foundations
     "crmlib": 1, "crmlib.units": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
     "crmlib.safe": 1,
+    "crmlib.workfiles": 1,  # the files the reports of a batch share (the log's read, the customer table)
     "crmlib.contacts": 1,  # email and phone normal forms: the loaders' and the demo data's fake people's rule
     "crmlib.suffixes": 1,  # file suffixes by kind: the loaders', the DuckDB engine's and the reports' one list
     "crmlib.datasets.cdnow": 1, "crmlib.datasets.simulation": 1,
