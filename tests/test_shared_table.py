@@ -3,6 +3,8 @@ others bit for bit, named by the log's files and every option, and never used ou
 
 import pickle
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -151,11 +153,16 @@ def test_a_batch_builds_the_table_once_and_writes_the_pages_a_report_alone_write
     written: scored summary, overview's table, segments' table with the model) and its page and files
     are those of segments run alone."""
     from crmlib.reports import runner
+    from crmlib.reports.kernels import work_folder
 
-    seen = []
-    remove = runner.shutil.rmtree
-    monkeypatch.setattr(runner.shutil, "rmtree", lambda path, **kw: seen.extend(
-        sorted(p.name for p in path.glob("table-*.pickle"))) or remove(path, **kw))
+    seen, original = [], shutil.rmtree
+
+    def remove(path, **kw):  # shutil is everyone's: note only the batch's work folder
+        if Path(path) == work_folder():
+            seen.extend(sorted(p.name for p in Path(path).glob("table-*.pickle")))
+        return original(path, **kw)
+
+    monkeypatch.setattr(shutil, "rmtree", remove)
     inputs = {"transactions": log_path}
     batch = runner.run_reports(["overview", "segments"], tmp_path / "batch", inputs=inputs, progress=False)
     alone = runner.run_reports(["segments"], tmp_path / "alone", inputs=inputs, progress=False)
