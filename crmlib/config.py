@@ -28,6 +28,9 @@ from pathlib import Path
 HOME_ENV = "CRMLIB_HOME"
 #: Name of the environment variable holding the key for pseudonymising identifiers.
 SECRET_ENV = "CRMLIB_SECRET"
+#: Environment variable naming the work folder the kernels of a batch of reports share
+#: (:mod:`crmlib.shared_table`); set by the report runner, used only while that folder exists.
+WORK_ENV = "CRMLIB_WORK_DIR"
 
 PACKAGE_DIR = Path(str(resources.files("crmlib"))).resolve()
 PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
@@ -68,6 +71,13 @@ def demo_dir() -> Path:
 def reports_dir() -> Path:
     """Where reports go unless ``--out`` says otherwise: ``HOME/reports``."""
     return home() / "reports"
+
+
+def work_dir() -> Path | None:
+    """The work folder of the batch of reports this process runs in (``$CRMLIB_WORK_DIR``), or None
+    outside a batch (the variable unset, or its folder gone)."""
+    folder = os.environ.get(WORK_ENV)
+    return Path(folder) if folder and os.path.isdir(folder) else None
 
 
 def report_notebook(name: str) -> Path:

@@ -196,16 +196,21 @@ def spend_summary(transactions, observation_end=None) -> pd.DataFrame:
     :func:`~crmlib.rfm.add_spend` (as one row per customer on the last day), so both give the same
     numbers.
     """
-    from crmlib.summary import revenue
+    from crmlib.purchases import buyers_revenue
     from crmlib.txlog import TransactionLog
 
     summary = rfm_summary(transactions, observation_end=observation_end, freq="D")
     if not isinstance(transactions, TransactionLog):
         return rfm.add_spend(summary, transactions, observation_end=observation_end)
     end = summary.attrs["observation_end"]
-    spent = revenue(transactions, end)
-    per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": end, "amount": spent.to_numpy()})
-    return rfm.add_spend(summary, per_customer)
+    spent = buyers_revenue(transactions, end)  # sorted by id, as the summary is
+    if not spent.index.equals(summary.index):  # not expected; add_spend's rule, row by row
+        per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": end, "amount": spent.to_numpy()})
+        return rfm.add_spend(summary, per_customer)
+    out = summary.copy()  # add_spend's columns without a second pass over 4M ids
+    out["revenue"] = spent.to_numpy(dtype=float)
+    out["mean_spend"] = rfm.mean_spend(out["revenue"], out["frequency"].astype(float))
+    return out
 
 
 def _scored(transactions, observation_end, freq: str, bins: int, scheme) -> pd.DataFrame:
@@ -290,6 +295,25 @@ def customer_table(transactions, *, observation_end=None, freq: str = "W", bins:
     if model is not None and model != "auto":
         transaction_model(model)  # an unknown name is refused before any work
     out = _scored(transactions, observation_end, freq, bins, scheme)
+    return complete_table(out, model=model, horizon_days=horizon_days, annual_discount=annual_discount,
+                          spend=spend)
+
+
+def scored_summary(transactions, *, observation_end=None, freq: str = "W", bins: int = 5,
+                   scheme=None) -> pd.DataFrame:
+    """The first columns of :func:`customer_table` (summary, spend, days since the last purchase,
+    scores and segment), to be finished by :func:`complete_table`; the two give what
+    :func:`customer_table` gives, so a batch of reports can share the part their options share."""
+    return _scored(transactions, observation_end, freq, bins, scheme)
+
+
+def complete_table(out: pd.DataFrame, *, model: str | None = "auto", horizon_days: float = 365,
+                   annual_discount: float = 0.10, spend: bool = True) -> pd.DataFrame:
+    """:func:`scored_summary`'s table ``out`` with the model's columns and attrs of
+    :func:`customer_table` added (in place; ``out`` is returned)."""
+    if model is not None and model != "auto":
+        transaction_model(model)  # an unknown name is refused before any work
+    freq = out.attrs["freq"]
     steps, length, _ = valuation_steps(horizon_days, annual_discount, freq)
     chosen, reason, comparison = choose_model(out, model)
     out.attrs.update(model=type(chosen).__name__ if chosen is not None else None, model_reason=reason,

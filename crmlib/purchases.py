@@ -133,6 +133,19 @@ def revenue(transactions, observation_end=None) -> pd.Series:
     return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
 
 
+def buyers_revenue(transactions, observation_end=None) -> pd.Series:
+    """:func:`revenue` of the customers with a purchase day up to ``observation_end`` only (those
+    of the RFM summary, in its order): the same sums, without a customer whose days were all returns."""
+    if _is_log(transactions):
+        out = transactions.buyers_revenue(_day(observation_end) if observation_end is not None else None)
+        return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
+    with transactions_relation(transactions) as (con, relation, last):
+        end = _day(observation_end) if observation_end is not None else None
+        buyers = first_purchase_sql(relation, _end_day(observation_end, last))
+        out = con.execute(f"SELECT r.customer_id, r.revenue FROM ({revenue_sql(relation, end)}) r "
+                          f"SEMI JOIN ({buyers}) b ON r.customer_id = b.customer_id ORDER BY 1").df()
+    return _by_customer(out["revenue"].astype("float64"), out["customer_id"], "revenue")
+
 
 
 def gap_quantile(transactions, quantile: float, observation_end=None) -> tuple[float | None, int]:
@@ -164,5 +177,5 @@ def purchase_day_counts(transactions, after, until, known: bool = True) -> pd.Da
                          "within": out["within"].to_numpy(dtype="int64")}, index=index)
 
 
-__all__ = ["first_purchase", "first_purchase_sql", "gap_quantile", "last_purchase", "observation_end",
+__all__ = ["buyers_revenue", "first_purchase", "first_purchase_sql", "gap_quantile", "last_purchase", "observation_end",
            "purchase_day_counts", "purchase_days", "revenue", "transactions_relation"]

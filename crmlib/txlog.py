@@ -31,6 +31,7 @@ that the last rows had no customer id).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -144,14 +145,64 @@ class TransactionLog:
         end = self._end_day if end_day is None else end_day
         return "cid IS NOT NULL" + (f" AND day <= {end}" if end is not None else "")
 
+    def fingerprint(self) -> str:
+        """A name for this log as it is read: its files (path, size, modification time), its
+        observation end and its rule for duplicates."""
+        from crmlib import workfiles
+
+        return workfiles.fingerprint({"files": workfiles.file_facts(self.files), "duplicates": self.duplicates,
+                                      "end": None if self.observation_end is None else str(self.observation_end)})
+
     def _read(self) -> None:
+        """Read the files once (or, in a batch of reports, take the read another report of the batch
+        made: :meth:`_shared_read`)."""
+        from crmlib import config
+
+        if self._facts is not None:
+            return
+        folder = config.work_dir()
+        if folder is None:
+            return self._read_files()
+        self._shared_read(folder / f"log-{self.fingerprint()}")
+
+    def _shared_read(self, stem: Path) -> None:
+        """The read of the first report of a batch, shared in the batch's work folder
+        (:mod:`crmlib.workfiles`): its customer-days (Parquet, read back with their types, every
+        value as it was) and its ledger, replacements and facts."""
+        from crmlib import workfiles
+        from crmlib.duck import sql_text
+
+        days, meta = stem.with_suffix(".parquet"), stem.with_suffix(".pickle")
+        with workfiles.locked(stem.with_suffix(".lock")):
+            shared = workfiles.read_pickle(meta) if days.exists() else None
+            if shared is not None:
+                columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in shared["types"])
+                try:
+                    self.con.execute(f"CREATE TEMP TABLE {_DAYS} AS SELECT {columns} FROM read_parquet({sql_text(str(days))})")
+                except Exception:  # a file that cannot be read: read the log itself
+                    self.con.execute(f"DROP TABLE IF EXISTS {_DAYS}")
+                else:
+                    self._attrs.update(shared["attrs"])
+                    self._replacements, self._facts = shared["replacements"], shared["facts"]
+                    return
+            self._read_files()
+            tmp = workfiles.temporary(days)
+            try:
+                types = self.con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {_DAYS})").fetchall()
+                self.con.execute(f"COPY {_DAYS} TO {sql_text(str(tmp))} (FORMAT parquet)")
+                os.replace(tmp, days)
+            except Exception:  # a full disk: this report has its read, the others make theirs
+                tmp.unlink(missing_ok=True)
+                return
+            workfiles.write_pickle({"types": types, "attrs": dict(self._attrs), "replacements": self._replacements,
+                                    "facts": self._facts}, meta)
+
+    def _read_files(self) -> None:
         """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
         and the ledger from them (bad files are refused, naming rows and values)."""
         from crmlib.ids import ID_RULE
         from crmlib.io import NO_PURCHASE_DAY, TZ_NOTE
 
-        if self._facts is not None:
-            return
         con = self.con
         con.execute(self._rows_sql)
         kept, d = self.kept(), self._dropped
@@ -302,6 +353,13 @@ class TransactionLog:
         end = to_day(observation_end) if observation_end is not None else None
         out = self.per_customer("SELECT customer_id, FSUM(amount) AS revenue FROM {days} GROUP BY 1", end)
         return out.set_index(out["customer_id"].astype("string"))["revenue"]
+
+    def buyers_revenue(self, end_day: int | None = None) -> pd.DataFrame:
+        """``customer_id, revenue`` (sorted by id) of the customers with a purchase day up to the day
+        number ``end_day``: :meth:`revenue`'s sums (the same customer-day amounts; the summary's extra
+        rows of 0 add nothing), in one pass over the customer-days."""
+        return self.con.execute(f"SELECT customer_id, FSUM(amount) AS revenue FROM {self._days(end_day)} "
+                                "GROUP BY 1 HAVING MAX(is_purchase) = 1 ORDER BY 1").df()
 
     def last_purchase(self) -> pd.Series:
         """Date of each customer's last purchase day, as :func:`crmlib.summary.last_purchase`."""

@@ -156,3 +156,26 @@ def test_bench_reports_runs_the_reports_asked_for_and_never_writes_the_readme_fo
     with pytest.raises(SystemExit):
         bench.main(["--reports", "retention,nope"])
     assert asked == ["retention", "clv", "retention"]
+
+
+def test_bench_reports_batch_runs_one_command_and_reads_each_reports_time_from_the_index(monkeypatch, tmp_path):
+    """``--batch`` measures one ``crmlib report overview segments clv retention`` command (the batch that
+    shares the customer table), lists each report's own run time from the index and writes the README's
+    block with the command's total."""
+    import json
+
+    bench = _bench_reports()
+    asked, written = [], []
+    result = {"code": 0, "seconds": 100.0, "cpu_s": 90.0, "peak_gb": 2.5, "output": ""}
+    monkeypatch.setattr(bench, "make_log", lambda rows, data: (tmp_path / "tx.parquet", 0.0))
+    monkeypatch.setattr(bench, "_customers", lambda path: 10)
+    (tmp_path / "tx.parquet").write_bytes(b"x")
+    (tmp_path / "index.json").write_text(json.dumps({"reports": {
+        name: {"status": "ok", "duration": 10.0 + i} for i, name in enumerate(bench.REPORTS)}}))
+    monkeypatch.setattr(bench, "measure", lambda command: asked.append(command[2:6]) or dict(result))
+    monkeypatch.setattr(bench, "write_readme", written.append)
+    assert bench.main(["--rows", "100", "--batch", "--out", str(tmp_path)]) == 0
+    assert asked == [list(bench.REPORTS)] and len(written) == 1
+    text = written[0]
+    assert "| clv | ok | 12.0 s |" in text and "**100.0 s**" in text and "--batch" in text
+    assert "**met**" in text

@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
     # floor 1: foundations
     "crmlib": 1, "crmlib.units": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
     "crmlib.safe": 1,
+    "crmlib.workfiles": 1,  # the files the reports of a batch share (the log's read, the customer table)
     "crmlib.contacts": 1,  # email and phone normal forms: the loaders' and the demo data's fake people's rule
     "crmlib.suffixes": 1,  # file suffixes by kind: the loaders', the DuckDB engine's and the reports' one list
     "crmlib.datasets.cdnow": 1, "crmlib.datasets.simulation": 1,
@@ -72,6 +73,7 @@ FLOORS: dict[str, int] = {
     "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
+    "crmlib.shared_table": 3,  # one customer table per batch of reports, in the batch's work folder
     # customer scores and audience files on Spark (the package re-exports them with the summary)
     "crmlib.spark": 3, "crmlib.spark.scores": 3, "crmlib.spark.exports": 3,
     # floor 4: report words and plots

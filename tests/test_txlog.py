@@ -69,6 +69,55 @@ def test_log_spend_last_purchase_and_revenue_equal_the_frame(log):
     np.testing.assert_allclose(r_log.to_numpy(), r_frame.to_numpy(), rtol=0, atol=1e-9)
 
 
+def test_log_spend_is_the_summary_with_add_spend_of_its_revenue_to_the_last_bit(log):
+    """spend_summary of a log takes each buyer's revenue in the summary's order (buyers_revenue), not
+    through add_spend's per-customer frame: the same revenue and mean spend, bit for bit; a customer
+    whose only day is a return (y2) has revenue but no purchase day, and is in neither."""
+    from crmlib import rfm
+    from crmlib.purchases import buyers_revenue
+
+    tlog = TransactionLog(log)
+    for end in (None, "2024-03-31"):
+        got = spend_summary(tlog, observation_end=end)
+        summary = rfm_summary(tlog, observation_end=end, freq="D")
+        spent = revenue(tlog, summary.attrs["observation_end"])
+        per_customer = pd.DataFrame({"customer_id": spent.index.to_numpy(), "date": summary.attrs["observation_end"],
+                                     "amount": spent.to_numpy()})
+        want = rfm.add_spend(summary, per_customer)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        buyers = buyers_revenue(tlog, summary.attrs["observation_end"])
+        assert buyers.index.equals(summary.index) and "y2" in spent.index and "y2" not in buyers.index
+        np.testing.assert_array_equal(buyers.to_numpy(), spent.reindex(buyers.index).to_numpy())
+
+
+def test_in_a_batch_a_second_log_takes_the_first_ones_read_with_every_value(log, tmp_path, monkeypatch):
+    """With a batch's work folder (crmlib.config.WORK_ENV), the first TransactionLog of the files writes
+    its customer-days, ledger and facts; the second reads them instead of the files: the same summary
+    bit for bit, ledger, replacements, counts, dates and column types. Another observation end is
+    another read."""
+    from crmlib import config
+
+    monkeypatch.setenv(config.WORK_ENV, str(tmp_path))
+    first = TransactionLog(log)
+    assert len(first) and len(list(tmp_path.glob("log-*.parquet"))) == 1
+
+    def refuse(self):
+        raise AssertionError("read the files again")
+
+    monkeypatch.setattr(TransactionLog, "_read_files", refuse)
+    second = TransactionLog(log)
+    assert (len(second), second.first_date, second.last_date) == (len(first), first.first_date, first.last_date)
+    assert second.replacements == first.replacements
+    assert ledger_table(second).equals(ledger_table(first))
+    describe = "SELECT column_name, column_type FROM (DESCRIBE crmlib_days)"
+    assert second.con.execute(describe).fetchall() == first.con.execute(describe).fetchall()
+    for args in (dict(freq="W"), dict(freq="D", calibration_end="2024-01-31")):
+        pd.testing.assert_frame_equal(rfm_summary(second, **args), rfm_summary(first, **args), check_exact=True)
+    pd.testing.assert_frame_equal(spend_summary(second), spend_summary(first), check_exact=True)
+    with pytest.raises(AssertionError, match="read the files again"):
+        len(TransactionLog(log, observation_end="2024-06-30"))
+
+
 def test_customer_table_of_a_log_equals_the_frame(log):
     """The one per-customer table of every report: same customers, numbers, segments, model."""
     got = customer_table(TransactionLog(log), freq="W", model="BetaGeo")

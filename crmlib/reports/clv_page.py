@@ -316,11 +316,11 @@ def build(*, transactions=None, dataset=None, customers=None, covariates=None, f
           top_n: int = 20, output_dir=None) -> ClvPage:
     """Load the inputs, fit the models into the per-customer table, summarise the calibration and holdout
     periods, and record the run (the notebook's parameters)."""
-    from crmlib.customers import customer_table
     from crmlib.formats import Formats
     from crmlib.plots.style import use_page_fonts
     from crmlib.reports.inputs import load_inputs
     from crmlib.reports.record import record
+    from crmlib.shared_table import customer_table  # built once per batch of reports
     from crmlib.summary import date_range, rfm_summary
     from crmlib.words import Words
 

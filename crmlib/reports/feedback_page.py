@@ -81,7 +81,7 @@ def value_of_answers(transactions, answers: pd.DataFrame, **table_options) -> tu
     ``table_options``), the answers joined to it, and the value held by each NPS group (None when no
     lifetime value could be computed); three None without transactions."""
     from crmlib import feedback as fb
-    from crmlib.customers import customer_table
+    from crmlib.shared_table import customer_table  # built once per batch of reports
 
     if transactions is None:
         return None, None, None

@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 from crmlib import privacy
-from crmlib.config import SECRET_ENV
+from crmlib.config import SECRET_ENV, WORK_ENV
 from crmlib.reports import html as pages
 from crmlib.reports.kernel_server import kernel_command
 
@@ -24,6 +24,26 @@ KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHON
 #: so a page shows them at the usual size, sharp on high-density screens.
 KERNEL_ARGS = ("--InlineBackend.figure_formats=retina",)
 KERNEL_NAME = "python3"
+
+
+_WORK: list[Path] = []  # this process's private folder for its batches' work folders (made once)
+
+
+def work_folder() -> Path:
+    """The work folder the kernels of this process's batches share (:mod:`crmlib.shared_table`), named
+    in every kernel's environment (:data:`crmlib.config.WORK_ENV`): the same path for every batch of the
+    process, so its kernels keep one environment (and one fork server). It lies in a private folder
+    made once per process and removed at exit; the runner makes the work folder itself for a batch of
+    several reports and removes it when the batch ends."""
+    if not _WORK:
+        import atexit
+        import shutil
+        import tempfile
+
+        home = Path(tempfile.mkdtemp(prefix="crmlib-work-"))  # mode 0700
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+        _WORK.append(home / "shared")
+    return _WORK[0]
 
 
 def _kill(km) -> None:
@@ -79,6 +99,7 @@ def _base_kernel_manager_class():
         async def _async_pre_start_kernel(self, **kw):
             env = dict(kw.pop("env", None) or os.environ)
             env.update(KERNEL_ENV)
+            env[WORK_ENV] = str(work_folder())
             kw["env"] = env
             return await super()._async_pre_start_kernel(**kw)
 

@@ -399,11 +399,11 @@ def build(*, transactions=None, feedback=None, dataset=None, observation_end=Non
     """Load the inputs, build the per-customer table, make the output folder and record the run (the
     notebook's parameters)."""
     from crmlib import overview
-    from crmlib.customers import customer_table
     from crmlib.formats import Formats
     from crmlib.plots.style import use_page_fonts
     from crmlib.reports.inputs import load_inputs
     from crmlib.reports.record import record
+    from crmlib.shared_table import customer_table  # built once per batch of reports
     from crmlib.words import Words
 
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import shutil
 import signal
 import sys
 import threading
@@ -40,7 +41,7 @@ from crmlib.reports.checks import check_inputs
 from crmlib.reports.execute import Batch, now, run_one
 from crmlib.reports.files import fingerprint, input_files
 from crmlib.reports.html import INDEX, LOCK, MANIFEST, index_html, index_lock, update_index
-from crmlib.reports.kernels import KERNEL_ENV, default_key_warning, kernels_use_default_key
+from crmlib.reports.kernels import KERNEL_ENV, default_key_warning, kernels_use_default_key, work_folder
 from crmlib.reports.params import INPUT_PARAMETERS, ReportPlan, check_out_dir, plan_reports
 from crmlib.reports.results import BatchResult, Interrupted, ReportResult
 
@@ -161,9 +162,6 @@ def _run_batch(plans: list[ReportPlan], batch: Batch, jobs: int, progress: bool 
 def _run_batches(batches: list[tuple[list[ReportPlan], Batch]], jobs: int, progress: bool | None,
                  timeout) -> list[BatchResult]:
     """Run the plans of every batch with ``jobs`` report threads taking them from one queue in order."""
-    from tqdm.auto import tqdm
-
-    results: dict[tuple[int, str], ReportResult] = {}
     todo: queue.SimpleQueue = queue.SimpleQueue()
     done: queue.SimpleQueue = queue.SimpleQueue()
     total = 0
@@ -173,6 +171,39 @@ def _run_batches(batches: list[tuple[list[ReportPlan], Batch]], jobs: int, progr
             total += 1
     stop = threading.Event()  # set by the first batch stopped: no thread takes another report
     kernel_server.expect(total)
+    with _shared_work(total > 1):  # several reports: one customer table per log and options (crmlib.shared_table)
+        return _run_queue(batches, todo, done, total, stop, jobs, progress, timeout)
+
+
+_WORK_LOCK = threading.Lock()
+_WORK_USERS = [0]  # runs of this process using the work folder now
+
+
+@contextlib.contextmanager
+def _shared_work(share: bool):
+    """While the block runs, the kernels' work folder exists when ``share`` (removed by the last run
+    of the process that uses it, with every table in it)."""
+    if not share:
+        yield
+        return
+    folder = work_folder()
+    with _WORK_LOCK:
+        _WORK_USERS[0] += 1
+        folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        yield
+    finally:
+        with _WORK_LOCK:
+            _WORK_USERS[0] -= 1
+            if not _WORK_USERS[0]:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_queue(batches, todo, done, total, stop, jobs, progress, timeout) -> list[BatchResult]:
+    """Run the queued reports of ``batches`` on ``jobs`` threads (see :func:`_run_batches`)."""
+    from tqdm.auto import tqdm
+
+    results: dict[tuple[int, str], ReportResult] = {}
 
     def work():  # daemon threads: a stopped batch never waits for a report to finish
         while not stop.is_set():

@@ -241,11 +241,11 @@ def build(*, transactions=None, customers=None, feedback=None, dataset=None, obs
           lang: str = "en", digits: str = "latin", audience_segments=(), output_dir=None) -> SegmentsPage:
     """Load the inputs, score and name the customers, and record the run (the notebook's parameters)."""
     from crmlib import rfm
-    from crmlib.customers import customer_table
     from crmlib.formats import Formats
     from crmlib.plots.style import use_page_fonts
     from crmlib.reports import record
     from crmlib.reports.inputs import load_inputs
+    from crmlib.shared_table import customer_table  # built once per batch of reports
     from crmlib.summary import date_range
     from crmlib.words import Words
 
