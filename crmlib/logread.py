@@ -1,0 +1,191 @@
+"""The one read of a :class:`crmlib.TransactionLog`'s files: its customer-days and the loader's counts.
+
+The rows are grouped once, by customer and day, into the table ``crmlib_days`` that every question
+of the log reads (the summary's SQL, the per-customer checks, the screening, the cohort tables). The
+loader's checks are evaluated per group or per distinct value rather than per row:
+
+* **values** (:func:`screen_values`): in typed Parquet columns most of the loader's rules cannot
+  fire ("not a number" on a DOUBLE, "not a date" on a TIMESTAMP); the others are read off a few
+  aggregates of the whole file (``COUNT``, ``MIN``, ``MAX``: an empty value, a NaN, an infinite
+  amount, a year outside 1900-2100). Only when one of them may fire, and always for text columns
+  (CSV) and zoned times, are the rules counted row by row, and a broken rule refused naming rows
+  and values (:func:`crmlib.duck.refuse`), as before;
+* **ids**: the rows are grouped by the id as the file holds it. Only when some id would change under
+  :data:`crmlib.ids.ID_RULE` (spaces around it, a null word such as ``NULL``, a dot as in ``81.0``:
+  checked once per customer-day) are the rows grouped again by the normalised id, as before;
+* **exact duplicate rows**: each customer-day keeps the count, the smallest, largest and sum of a
+  64-bit hash of its rows (file name included when there are several files). A day of one row, of
+  rows all alike (smallest = largest: its copies are all rows but one), of two different rows or of
+  three different rows (the middle hash, sum minus smallest and largest, equals neither) is then
+  exact. The few other days (three rows or more, some alike and some not) are read again from the
+  files, only their rows, grouped by hash as the loader's rule needs;
+* **per customer** (:func:`overflowing`, :func:`without_purchase_day`): amounts add up beyond
+  1.8e308 only if the largest amount times the number of rows does, so the per-customer sums are
+  taken only then; customers without a purchase day are looked for among those with a day that is
+  not a purchase day (a return, or returns outweighing purchases), not among all customers.
+
+Two different rows of one customer on one day are taken for copies only if their 64-bit hashes
+collide (odds about 1 in 10^19 for a customer-day of a few rows), as before.
+"""
+
+from __future__ import annotations
+
+from crmlib import duck
+from crmlib.ids import NULL_WORDS
+
+DAYS, MIXED = "crmlib_days", "crmlib_mixed"
+#: Largest sum of amounts that is still a finite number, with a margin for rounding.
+FINITE = 1e307
+
+
+def _typed(log) -> bool:
+    """True when every rule column is typed (numbers, dates without a zone): aggregates suffice."""
+    types = log._types
+    numeric = all(types[c] in duck._NUMERIC or types[c].startswith("DECIMAL")
+                  for c in ("amount", "quantity") if c in types)
+    return numeric and types["date"].startswith(("TIMESTAMP", "DATE")) and not log._x["zoned"]
+
+
+def screen_values(log) -> float:
+    """Refuse values that break the loader's rules (one DataError naming file, column, rows and values);
+    return the largest absolute amount (0 when there is none)."""
+    con, x = log.con, log._x
+    if _typed(log):
+        numbers = [c for c in ("amount", "quantity") if c in log._types]
+        checks = ["COUNT(date) < COUNT(*)",
+                  "year(CAST(MIN(date) AS TIMESTAMP)) < 1900 OR year(CAST(MAX(date) AS TIMESTAMP)) > 2100"]
+        checks += [f"COUNT({c}) < COUNT(*) OR isnan(MAX(CAST({c} AS DOUBLE))) OR isinf(MIN(CAST({c} AS DOUBLE))) "
+                   f"OR isinf(MAX(CAST({c} AS DOUBLE)))" for c in numbers]
+        maybe, largest = con.execute(f"SELECT COALESCE(({') OR ('.join(checks)}), FALSE), "
+                                     f"MAX(abs(CAST(amount AS DOUBLE))) FROM crmlib_raw").fetchone()
+        if not maybe:
+            return float(largest or 0.0)
+    counts = con.execute("SELECT " + ", ".join(
+        f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(log._rules.values()))
+        + f", MAX(abs({x['amount']})) AS largest FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
+    duck.refuse(con, log._rules, counts)
+    return float(counts["largest"])
+
+
+def _needs_rule(key: str) -> str:
+    """SQL: True for a text id that :data:`crmlib.ids.ID_RULE` would change or read as missing."""
+    words = ", ".join(map(duck.sql_text, NULL_WORDS))
+    return f"({key} <> trim({key}) OR {key} IN ({words}) OR contains({key}, '.'))"
+
+
+def _group_sql(log, key: str, floaty: str) -> str:
+    """SQL of the rows grouped by customer (``key``) and day, with what the loader's counts need."""
+    x = log._x
+    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
+    return f"""SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, FSUM(a) AS total, MIN(a) AS amt,
+               MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase, COUNT_IF(a < 0) AS neg,
+               COUNT_IF(a = 0) AS zero, bool_or({with_id}) AS with_id, MIN(h) AS lo, MAX(h) AS hi,
+               SUM(h) AS hashes, {floaty} AS floaty
+        FROM (SELECT *, {x['amount']} AS a, {log._hash} AS h FROM crmlib_raw) GROUP BY 1, 2"""
+
+
+def build_days(log) -> None:
+    """Create ``crmlib_days``: one row per customer-day (customer NULL for rows without an id) with
+    ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept), and for the
+    ledger ``n`` (rows read), ``copies_id``, ``copies_no_id``, ``returns``, ``zeros``, ``floaty``."""
+    con, x, d = log.con, log._x, log._dropped
+    textual = log._types["customer_id"] not in duck._NUMERIC
+    key = '"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'
+    alike = "(lo = hi)"
+    exact = f"({alike} OR n = 2 OR (n = 3 AND hashes - lo - hi NOT IN (lo, hi)))"
+    keep = f"(CASE WHEN {alike} THEN n - {d} ELSE n END)"
+    create = f"""CREATE TEMP TABLE {DAYS} AS
+        SELECT cid, day, n, CASE WHEN {alike} THEN amt * (n - {d}) ELSE total END AS amount, has_purchase,
+               {keep} AS rows, CASE WHEN {alike} AND with_id THEN n - 1 ELSE 0 END AS copies_id,
+               CASE WHEN {alike} AND NOT with_id THEN n - 1 ELSE 0 END AS copies_no_id,
+               CASE WHEN {alike} THEN (CASE WHEN amt < 0 THEN n - {d} ELSE 0 END) ELSE neg END AS returns,
+               CASE WHEN {alike} THEN (CASE WHEN amt = 0 THEN n - {d} ELSE 0 END) ELSE zero END AS zeros,
+               floaty, NOT {exact} AS mixed
+        FROM ({{groups}})"""
+    con.execute(create.format(groups=_group_sql(log, key, "0")))
+    if textual and con.execute(f"SELECT bool_or({_needs_rule('cid')}) FROM {DAYS}").fetchone()[0]:
+        # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
+        con.execute(f"DROP TABLE {DAYS}")
+        floaty = f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)"
+        con.execute(create.format(groups=_group_sql(log, x["id"], floaty)))
+        key = x["id"]
+    if con.execute(f"SELECT bool_or(mixed) FROM {DAYS} WHERE cid IS NOT NULL").fetchone()[0]:
+        _settle_mixed(log, key)
+
+
+def _settle_mixed(log, key: str) -> None:
+    """Days with some rows alike and some not: their rows read again and grouped by hash, as the
+    loader's rule for exact duplicates needs."""
+    con, d = log.con, log._dropped
+    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
+    ids = f"SELECT DISTINCT cid FROM {DAYS} WHERE mixed"
+    con.execute(f"""CREATE TEMP TABLE {MIXED} AS
+        SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows,
+               SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
+               SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
+               SUM(CASE WHEN amt < 0 THEN n - {d} ELSE 0 END) AS returns,
+               SUM(CASE WHEN amt = 0 THEN n - {d} ELSE 0 END) AS zeros
+        FROM (SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
+                     MIN({log._x['amount']}) AS amt
+              FROM crmlib_raw WHERE {key} IN ({ids}) GROUP BY 1, 2, {log._hash}) g
+        SEMI JOIN (SELECT cid, day FROM {DAYS} WHERE mixed) m USING (cid, day)
+        GROUP BY cid, day""")
+    con.execute(f"""UPDATE {DAYS} SET amount = m.amount, rows = m.rows, copies_id = m.copies_id,
+                    copies_no_id = m.copies_no_id, returns = m.returns, zeros = m.zeros
+                    FROM {MIXED} m WHERE {DAYS}.cid = m.cid AND {DAYS}.day = m.day""")
+    con.execute(f"DROP TABLE {MIXED}")
+
+
+def ledger_counts(log) -> dict:
+    """The loader's counts from ``crmlib_days`` (before the rows without an id are dropped)."""
+    kept = log.kept()
+    late = f"cid IS NOT NULL AND day > {log._end_day}" if log._end_day is not None else "FALSE"
+    row = log.con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
+               SUM(CASE WHEN {late} THEN n ELSE 0 END), SUM(CASE WHEN {kept} THEN copies_id ELSE 0 END),
+               SUM(CASE WHEN {kept} THEN copies_no_id ELSE 0 END), SUM(CASE WHEN {kept} THEN returns ELSE 0 END),
+               SUM(CASE WHEN {kept} THEN zeros ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), SUM(floaty),
+               MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
+        FROM {DAYS}""").fetchone()
+    names = ("read", "no_id", "late", "dup_id", "dup_no_id", "returns", "zeros", "rows", "floaty")
+    out = {k: 0 if v is None else int(v) for k, v in zip(names, row)}
+    out.update(first=None if row[9] is None else int(row[9]), last=None if row[10] is None else int(row[10]))
+    return out
+
+
+def overflowing(log, largest: float, rows: int) -> tuple[int, str]:
+    """(customers whose kept amounts add up beyond 1.8e308, SQL condition on ``crmlib_raw`` of their
+    rows). None can when the largest amount times the rows kept is finite; only then are the
+    per-customer sums (of absolute amounts, copies dropped) taken, from the files."""
+    if largest * max(rows, 1) < FINITE:
+        return 0, "FALSE"
+    x, d = log._x, log._dropped
+    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
+    end = f" AND day <= {log._end_day}" if log._end_day is not None else ""
+    owners = f"""SELECT cid FROM (
+            SELECT {x['id']} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
+                   MIN({x['amount']}) AS amt FROM crmlib_raw GROUP BY 1, 2, {log._hash})
+        WHERE cid IS NOT NULL{end} GROUP BY cid HAVING NOT isfinite(FSUM(abs(amt) * (n - {d})))"""
+    over = log.con.execute(f"SELECT COUNT(*) FROM ({owners})").fetchone()[0]
+    return int(over), f"{x['id']} IN ({owners})"
+
+
+def without_purchase_day(log) -> dict[str, tuple[int, int]]:
+    """(rows, customers) kept without a purchase day, by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys:
+    ``net`` (bought, but returns outweighed the purchases on every such day), ``returns`` (only
+    returns). Only customers with a day that is not a purchase day are grouped."""
+    kept = log.kept()
+    net_c, net_r, ret_c, ret_r = log.con.execute(f"""
+        WITH c AS (
+          SELECT cid, SUM(rows) AS rows, MAX(has_purchase) AS bought,
+                 MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
+          FROM {DAYS} WHERE {kept} AND cid IN (
+            SELECT cid FROM {DAYS} WHERE {kept} AND NOT (has_purchase = 1 AND amount >= 0))
+          GROUP BY 1
+        )
+        SELECT COUNT(*) FILTER (WHERE buys = 0 AND bought = 1), SUM(CASE WHEN buys = 0 AND bought = 1 THEN rows END),
+               COUNT(*) FILTER (WHERE bought = 0), SUM(CASE WHEN bought = 0 THEN rows END)
+        FROM c""").fetchone()
+    return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
+
+
+__all__ = ["DAYS", "build_days", "ledger_counts", "overflowing", "screen_values", "without_purchase_day"]
