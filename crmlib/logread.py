@@ -12,7 +12,9 @@ loader's checks are evaluated per group or per distinct value rather than per ro
   and values (:func:`crmlib.duck.refuse`), as before;
 * **ids**: the rows are grouped by the id as the file holds it. Only when some id would change under
   :data:`crmlib.ids.ID_RULE` (spaces around it, a null word such as ``NULL``, a dot as in ``81.0``:
-  checked once per customer-day) are the rows grouped again by the normalised id, as before;
+  checked once per customer-day) are the rows grouped again by the normalised id, as before. Ids
+  that are all ASCII and hold no lower-case (or no upper-case) letter cannot differ only in case, so
+  the screening's search for such ids (:mod:`crmlib.logscreen`) is skipped for them;
 * **exact duplicate rows**: each customer-day keeps the count, the smallest, largest and sum of a
   64-bit hash of its rows (file name included when there are several files). A day of one row, of
   rows all alike (smallest = largest: its copies are all rows but one), of two different rows or of
@@ -87,7 +89,8 @@ def _group_sql(log, key: str, floaty: str) -> str:
 def build_days(log) -> None:
     """Create ``crmlib_days``: one row per customer-day (customer NULL for rows without an id) with
     ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept), and for the
-    ledger ``n`` (rows read), ``copies_id``, ``copies_no_id``, ``returns``, ``zeros``, ``floaty``."""
+    ledger ``n`` (rows read), ``copies_id``, ``copies_no_id``, ``returns``, ``zeros``, ``floaty``.
+    Sets ``log._one_case``: True when no two ids can differ only in upper/lower case."""
     con, x, d = log.con, log._x, log._dropped
     textual = log._types["customer_id"] not in duck._NUMERIC
     key = '"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'
@@ -103,13 +106,20 @@ def build_days(log) -> None:
                floaty, NOT {exact} AS mixed
         FROM ({{groups}})"""
     con.execute(create.format(groups=_group_sql(log, key, "0")))
-    if textual and con.execute(f"SELECT bool_or({_needs_rule('cid')}) FROM {DAYS}").fetchone()[0]:
-        # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
+    needs = _needs_rule("cid") if textual else "FALSE"
+    ascii_ = "strlen(cid) = length(cid)"
+    facts = (f"SELECT bool_or(mixed), COALESCE(bool_and({ascii_} AND upper(cid) = cid) OR bool_and({ascii_} AND "
+             f"lower(cid) = cid), TRUE), bool_or({{needs}}) FROM {DAYS} WHERE cid IS NOT NULL")
+    mixed, one_case, messy = con.execute(facts.format(needs=needs)).fetchone()
+    if messy:  # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
         con.execute(f"DROP TABLE {DAYS}")
         floaty = f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)"
         con.execute(create.format(groups=_group_sql(log, x["id"], floaty)))
         key = x["id"]
-    if con.execute(f"SELECT bool_or(mixed) FROM {DAYS} WHERE cid IS NOT NULL").fetchone()[0]:
+        mixed, one_case, _ = con.execute(facts.format(needs="FALSE")).fetchone()
+    # ids all in one case (ASCII, no lower-case or no upper-case letter) cannot differ only in case
+    log._one_case = bool(one_case)
+    if mixed:
         _settle_mixed(log, key)
 
 

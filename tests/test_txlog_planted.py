@@ -185,3 +185,17 @@ def test_bad_files_give_the_same_error_as_before_the_rewrite(tmp_path):
         with pytest.raises(DataError) as err:
             rfm_summary(tmp_path / name)
         assert str(err.value).replace(str(tmp_path), "TMP") == message
+
+
+@pytest.mark.parametrize("ids", [["AB1", "ab1", "C2"], ["ÄB", "äB", "C2"], ["AB1", "AC2", "C2"], ["ab1", "ac2", "c2"],
+                                 ["ab1", "AC2", "c2"], ["ÄB", "ÖB", "C2"]])
+def test_ids_differing_only_in_case_are_found_unless_no_two_can(tmp_path, ids):
+    """Ids all ASCII in one case skip the search (none can clash); any other set is searched, as the
+    loader searches it (accented letters included)."""
+    path = tmp_path / "ids.parquet"
+    pd.DataFrame({"customer_id": ids, "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+                  "amount": [1.0, 2.0, 3.0]}).to_parquet(path)
+    got = rfm_summary(path).attrs["transactions_ledger"]
+    assert_same_ledger(got, ledger_of(read_transactions(path)))
+    clash = [e.rows for e in got.entries if e.reason == "customer ids that differ only in upper/lower case"]
+    assert clash == ([2] if ids[0].lower() == ids[1].lower() else [])
