@@ -75,12 +75,11 @@ def _needs_rule(key: str) -> str:
     return f"({key} <> trim({key}) OR {key} IN ({words}) OR contains({key}, '.'))"
 
 
-def build_days(log) -> None:
+def build_days(log) -> dict:
     """Create ``crmlib_days``: one row per customer-day (customer NULL for rows without an id) with
     ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept), ``n`` (rows read)
-    and ``floaty``; and, when some customer-day has several rows, ``crmlib_multi`` with their
-    ``copies_id``, ``copies_no_id``, ``returns`` and ``zeros`` (read by :func:`ledger_counts`).
-    Sets ``log._one_case``: True when no two ids can differ only in upper/lower case."""
+    and ``floaty``; return the loader's counts (:func:`_counts`). Sets ``log._one_case``: True when no
+    two ids can differ only in upper/lower case."""
     con, x = log.con, log._x
     textual = log._types["customer_id"] not in duck._NUMERIC
     key = '"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'
@@ -89,31 +88,55 @@ def build_days(log) -> None:
                MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase, COUNT(*) AS rows, @floaty AS floaty
         FROM (SELECT *, {x['amount']} AS a FROM crmlib_raw) GROUP BY 1, 2"""
     con.execute(create.replace("@floaty", "0").replace("@key", key))
-    needs = _needs_rule("cid") if textual else "FALSE"
-    ascii_ = "strlen(cid) = length(cid)"
-    facts = (f"SELECT bool_or(n > 1), COALESCE(bool_and({ascii_} AND upper(cid) = cid) OR bool_and({ascii_} AND "
-             f"lower(cid) = cid), TRUE), bool_or({{needs}}) FROM {DAYS} WHERE cid IS NOT NULL")
-    multi, one_case, messy = con.execute(facts.format(needs=needs)).fetchone()
-    if messy:  # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
+    counts = _counts(log, _needs_rule("cid") if textual else "FALSE")
+    if counts.pop("messy"):  # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
         con.execute(f"DROP TABLE {DAYS}")
         key = x["id"]
         floaty = f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)"
         con.execute(create.replace("@floaty", floaty).replace("@key", key))
-        multi, one_case, _ = con.execute(facts.format(needs="FALSE")).fetchone()
+        counts = _counts(log, "FALSE")
+        counts.pop("messy")
     # ids all in one case (ASCII, no lower-case or no upper-case letter) cannot differ only in case
-    log._one_case = bool(one_case)
-    if multi:
-        _settle_multi(log, key)
+    log._one_case = counts.pop("one_case")
+    if counts.pop("multi"):
+        for name, value in _settle_multi(log, key).items():
+            counts[name] += value
+    return counts
 
 
-def _settle_multi(log, key: str) -> None:
+def _counts(log, needs: str) -> dict:
+    """One scan of ``crmlib_days`` for the loader's counts (a customer-day of one row is a return when
+    its amount is below 0; days of several rows are counted by :func:`_settle_multi`) and the facts
+    of its ids: ``messy`` (some id changes under the id rule), ``one_case``, ``multi`` (some day has
+    several rows)."""
+    kept = log.kept()
+    late = f"cid IS NOT NULL AND day > {log._end_day}" if log._end_day is not None else "FALSE"
+    ascii_ = "strlen(cid) = length(cid)"
+    row = log.con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
+               SUM(CASE WHEN {late} THEN n ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), SUM(floaty),
+               SUM(CASE WHEN {kept} AND n = 1 AND amount < 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {kept} AND n = 1 AND amount = 0 THEN 1 ELSE 0 END),
+               MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END),
+               bool_or(n > 1 AND cid IS NOT NULL), COALESCE(bool_and({ascii_} AND upper(cid) = cid) OR
+               bool_and({ascii_} AND lower(cid) = cid), TRUE), COALESCE(bool_or({needs}), FALSE)
+        FROM {DAYS}""").fetchone()
+    names = ("read", "no_id", "late", "rows", "floaty", "returns", "zeros")
+    out = {k: 0 if v is None else int(v) for k, v in zip(names, row)}
+    first, last, multi, one_case, messy = row[7:]
+    out.update(first=None if first is None else int(first), last=None if last is None else int(last),
+               dup_id=0, dup_no_id=0, multi=bool(multi), one_case=bool(one_case), messy=bool(messy))
+    return out
+
+
+def _settle_multi(log, key: str) -> dict:
     """Customer-days of several rows: their rows read again and grouped by hash, as the loader's rule
-    for exact duplicates needs; amounts and kept rows replaced in ``crmlib_days``."""
+    for exact duplicates needs; the amounts and kept rows of days that lost copies replaced in
+    ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
     con, d = log.con, log._dropped
     with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
     days = f"SELECT cid, day FROM {DAYS} WHERE n > 1 AND cid IS NOT NULL"
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
-        SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows,
+        SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
                SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
                SUM(CASE WHEN amt < 0 THEN n - {d} ELSE 0 END) AS returns,
@@ -123,32 +146,16 @@ def _settle_multi(log, key: str) -> None:
               FROM crmlib_raw WHERE {key} IN (SELECT cid FROM ({days})) GROUP BY 1, 2, {log._hash}) g
         SEMI JOIN ({days}) m USING (cid, day)
         GROUP BY cid, day""")
-    con.execute(f"""UPDATE {DAYS} SET amount = m.amount, rows = m.rows
-                    FROM {MULTI} m WHERE {DAYS}.cid = m.cid AND {DAYS}.day = m.day""")
-
-
-def ledger_counts(log) -> dict:
-    """The loader's counts from ``crmlib_days`` and ``crmlib_multi`` (dropped here), before the rows
-    without an id are dropped. A customer-day of one row is a return when its amount is below 0."""
-    con, kept = log.con, log.kept()
-    late = f"cid IS NOT NULL AND day > {log._end_day}" if log._end_day is not None else "FALSE"
-    row = con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
-               SUM(CASE WHEN {late} THEN n ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), SUM(floaty),
-               SUM(CASE WHEN {kept} AND n = 1 AND amount < 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {kept} AND n = 1 AND amount = 0 THEN 1 ELSE 0 END),
-               MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
-        FROM {DAYS}""").fetchone()
-    names = ("read", "no_id", "late", "rows", "floaty", "returns", "zeros")
-    out = {k: 0 if v is None else int(v) for k, v in zip(names, row)}
-    out.update(first=None if row[7] is None else int(row[7]), last=None if row[8] is None else int(row[8]),
-               dup_id=0, dup_no_id=0)
-    if con.execute(f"SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = '{MULTI}'").fetchone()[0]:
-        multi = con.execute(f"SELECT SUM(copies_id), SUM(copies_no_id), SUM(returns), SUM(zeros) FROM {MULTI} "
-                            f"WHERE {kept}").fetchone()
-        for name, value in zip(("dup_id", "dup_no_id", "returns", "zeros"), multi):
-            out[name] += int(value or 0)
-        con.execute(f"DROP TABLE {MULTI}")
-    return out
+    kept = log.kept()
+    row = con.execute(f"""SELECT SUM(CASE WHEN {kept} THEN copies_id END), SUM(CASE WHEN {kept} THEN copies_no_id END),
+               SUM(CASE WHEN {kept} THEN returns END), SUM(CASE WHEN {kept} THEN zeros END),
+               SUM(CASE WHEN {kept} THEN rows - n END), COUNT(*) FILTER (WHERE rows <> n) FROM {MULTI}""").fetchone()
+    if row[5]:  # without copies dropped, a day's sum and rows are those of the grouping
+        con.execute(f"""UPDATE {DAYS} SET amount = m.amount, rows = m.rows
+                        FROM (SELECT * FROM {MULTI} WHERE rows <> n) m
+                        WHERE {DAYS}.cid = m.cid AND {DAYS}.day = m.day""")
+    con.execute(f"DROP TABLE {MULTI}")
+    return {name: int(v or 0) for name, v in zip(("dup_id", "dup_no_id", "returns", "zeros", "rows"), row[:5])}
 
 
 def overflowing(log, largest: float, rows: int) -> tuple[int, str]:
@@ -187,4 +194,4 @@ def without_purchase_day(log) -> dict[str, tuple[int, int]]:
     return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
 
 
-__all__ = ["DAYS", "build_days", "ledger_counts", "overflowing", "screen_values", "without_purchase_day"]
+__all__ = ["DAYS", "build_days", "overflowing", "screen_values", "without_purchase_day"]

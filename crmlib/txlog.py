@@ -142,8 +142,7 @@ class TransactionLog:
             return
         con = self.con
         largest = logread.screen_values(self)
-        logread.build_days(self)
-        counts = logread.ledger_counts(self)
+        counts = logread.build_days(self)
         over, owners = logread.overflowing(self, largest, counts["rows"])
         if over:
             duck.refuse(con, {("amount", OVERFLOW_RULE.format(customers=over)): owners}, {"rule0": over})
