@@ -21,7 +21,7 @@ loader's checks are evaluated per group or per distinct value rather than per ro
   log) are then read again from the files, only their customers' rows, grouped by a 64-bit hash of
   the row (file name included when there are several files) as the loader's rule needs, and their
   amounts and rows replaced; their copies, returns and zero amounts go to the ledger from there;
-* **per customer** (:func:`overflowing`, :func:`without_purchase_day`): amounts add up beyond
+* **per customer** (:func:`overflowing`, :func:`build_days`): amounts add up beyond
   1.8e308 only if the largest amount times the number of rows does, so the per-customer sums are
   taken only then; customers without a purchase day are looked for among those with a day that is
   not a purchase day (a return, or returns outweighing purchases), not among all customers.
@@ -35,7 +35,7 @@ from __future__ import annotations
 from crmlib import duck
 from crmlib.ids import NULL_WORDS
 
-DAYS, MULTI = "crmlib_days", "crmlib_multi"
+DAYS, MULTI, CUSTOMERS = "crmlib_days", "crmlib_multi", "crmlib_customers"
 #: Largest sum of amounts that is still a finite number, with a margin for rounding.
 FINITE = 1e307
 
@@ -75,56 +75,92 @@ def _needs_rule(key: str) -> str:
     return f"({key} <> trim({key}) OR {key} IN ({words}) OR contains({key}, '.'))"
 
 
+def days_relation(log, end_day: int | None = None, carry: str = "") -> str:
+    """The kept customer-days with :func:`crmlib.summary_sql.purchase_days_sql`'s columns."""
+    return (f"(SELECT cid AS customer_id, day, amount, has_purchase, CASE WHEN has_purchase = 1 AND amount >= 0 "
+            f"THEN 1 ELSE 0 END AS is_purchase{carry} FROM {DAYS} WHERE {log.kept(end_day)})")
+
+
 def build_days(log) -> dict:
     """Create ``crmlib_days``: one row per customer-day (customer NULL for rows without an id) with
     ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept), ``n`` (rows read)
-    and ``floaty``; return the loader's counts (:func:`_counts`). Sets ``log._one_case``: True when no
-    two ids can differ only in upper/lower case."""
+    and ``floaty``, and ``crmlib_customers`` (:func:`_customers`); return the loader's counts
+    (:func:`_counts`; ``no_purchase_day``: rows and customers by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys).
+    Sets ``log._one_case``: True when no two ids can differ only in upper/lower case."""
     con, x = log.con, log._x
     textual = log._types["customer_id"] not in duck._NUMERIC
-    key = '"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'
-    create = f"""CREATE TEMP TABLE {DAYS} AS
-        SELECT @key AS cid, {log._day_sql} AS day, COUNT(*) AS n, FSUM(a) AS amount,
-               MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase, COUNT(*) AS rows, @floaty AS floaty
-        FROM (SELECT *, {x['amount']} AS a FROM crmlib_raw) GROUP BY 1, 2"""
-    con.execute(create.replace("@floaty", "0").replace("@key", key))
-    counts = _counts(log, _needs_rule("cid") if textual else "FALSE")
-    if counts.pop("messy"):  # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
+    key, floaty = ('"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'), "0"
+    needs = _needs_rule("cid") if textual else "FALSE"
+    while True:
+        con.execute(f"""CREATE TEMP TABLE {DAYS} AS
+            SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, FSUM(a) AS amount,
+                   MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase, COUNT(*) AS rows, {floaty} AS floaty
+            FROM (SELECT *, {x['amount']} AS a FROM crmlib_raw) GROUP BY 1, 2""")
+        counts = _counts(log)
+        if counts.pop("multi"):
+            for name, value in _settle_multi(log, key).items():
+                counts[name] += value
+        facts = _customers(log, counts["last"], needs)
+        if not facts.pop("messy"):
+            break
+        # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
         con.execute(f"DROP TABLE {DAYS}")
-        key = x["id"]
-        floaty = f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)"
-        con.execute(create.replace("@floaty", floaty).replace("@key", key))
-        counts = _counts(log, "FALSE")
-        counts.pop("messy")
-    # ids all in one case (ASCII, no lower-case or no upper-case letter) cannot differ only in case
-    log._one_case = counts.pop("one_case")
-    if counts.pop("multi"):
-        for name, value in _settle_multi(log, key).items():
-            counts[name] += value
-    return counts
+        con.execute(f"DROP TABLE IF EXISTS {CUSTOMERS}")
+        key, floaty, needs = x["id"], f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)", "FALSE"
+    log._one_case = facts.pop("one_case")
+    return {**counts, **facts}
 
 
-def _counts(log, needs: str) -> dict:
+def _customers(log, last: int | None, needs: str) -> dict:
+    """Create ``crmlib_customers``, :func:`crmlib.summary_sql.per_customer_sql` of the kept days up to
+    the log's end (its observation end, or the last kept day) with their kept ``rows``, which the
+    summary of that period reads instead of grouping the days again. Return the customers without a
+    purchase day, (rows, customers) by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys, ``one_case`` and
+    ``messy`` (some id, those of late days included, changes under the id rule: ``needs``)."""
+    from crmlib.summary_sql import per_customer_sql
+
+    con = log.con
+    end = log._end_day if log._end_day is not None else last
+    log._customers = None
+    if end is None:
+        return {"no_purchase_day": {"net": (0, 0), "returns": (0, 0)}, "one_case": True, "messy": False}
+    con.execute(f"CREATE TEMP TABLE {CUSTOMERS} AS "
+                + per_customer_sql(days_relation(log, carry=", rows"), end_day=end, cal_day=end, carry=("rows",)))
+    log._customers = (CUSTOMERS, end, end)
+    ascii_ = "strlen(customer_id) = length(customer_id)"
+    row = con.execute(f"""SELECT COUNT(*) FILTER (WHERE buy_days = 0 AND bought = 1),
+               SUM(CASE WHEN buy_days = 0 AND bought = 1 THEN rows END), COUNT(*) FILTER (WHERE bought = 0),
+               SUM(CASE WHEN bought = 0 THEN rows END),
+               COALESCE(bool_and({ascii_} AND upper(customer_id) = customer_id)
+                        OR bool_and({ascii_} AND lower(customer_id) = customer_id), TRUE),
+               COALESCE(bool_or({needs.replace('cid', 'customer_id')}), FALSE)
+        FROM {CUSTOMERS}""").fetchone()
+    messy = bool(row[5])
+    if not messy and needs != "FALSE" and log._end_day is not None:  # the ids of late days
+        messy = bool(con.execute(f"SELECT bool_or({needs}) FROM {DAYS} WHERE cid IS NOT NULL AND day > {end}")
+                     .fetchone()[0])
+    return {"no_purchase_day": {"net": (int(row[1] or 0), int(row[0])), "returns": (int(row[3] or 0), int(row[2]))},
+            "one_case": bool(row[4]), "messy": messy}
+
+
+def _counts(log) -> dict:
     """One scan of ``crmlib_days`` for the loader's counts (a customer-day of one row is a return when
-    its amount is below 0; days of several rows are counted by :func:`_settle_multi`) and the facts
-    of its ids: ``messy`` (some id changes under the id rule), ``one_case``, ``multi`` (some day has
-    several rows)."""
+    its amount is below 0; days of several rows are counted by :func:`_settle_multi`) and ``multi``
+    (some day has several rows)."""
     kept = log.kept()
     late = f"cid IS NOT NULL AND day > {log._end_day}" if log._end_day is not None else "FALSE"
-    ascii_ = "strlen(cid) = length(cid)"
     row = log.con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
                SUM(CASE WHEN {late} THEN n ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), SUM(floaty),
                SUM(CASE WHEN {kept} AND n = 1 AND amount < 0 THEN 1 ELSE 0 END),
                SUM(CASE WHEN {kept} AND n = 1 AND amount = 0 THEN 1 ELSE 0 END),
                MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END),
-               bool_or(n > 1 AND cid IS NOT NULL), COALESCE(bool_and({ascii_} AND upper(cid) = cid) OR
-               bool_and({ascii_} AND lower(cid) = cid), TRUE), COALESCE(bool_or({needs}), FALSE)
+               bool_or(n > 1 AND cid IS NOT NULL)
         FROM {DAYS}""").fetchone()
     names = ("read", "no_id", "late", "rows", "floaty", "returns", "zeros")
     out = {k: 0 if v is None else int(v) for k, v in zip(names, row)}
-    first, last, multi, one_case, messy = row[7:]
+    first, last, multi = row[7:]
     out.update(first=None if first is None else int(first), last=None if last is None else int(last),
-               dup_id=0, dup_no_id=0, multi=bool(multi), one_case=bool(one_case), messy=bool(messy))
+               dup_id=0, dup_no_id=0, multi=bool(multi))
     return out
 
 
@@ -175,23 +211,4 @@ def overflowing(log, largest: float, rows: int) -> tuple[int, str]:
     return int(over), f"{x['id']} IN ({owners})"
 
 
-def without_purchase_day(log) -> dict[str, tuple[int, int]]:
-    """(rows, customers) kept without a purchase day, by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys:
-    ``net`` (bought, but returns outweighed the purchases on every such day), ``returns`` (only
-    returns). Only customers with a day that is not a purchase day are grouped."""
-    kept = log.kept()
-    net_c, net_r, ret_c, ret_r = log.con.execute(f"""
-        WITH c AS (
-          SELECT cid, SUM(rows) AS rows, MAX(has_purchase) AS bought,
-                 MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
-          FROM {DAYS} WHERE {kept} AND cid IN (
-            SELECT cid FROM {DAYS} WHERE {kept} AND NOT (has_purchase = 1 AND amount >= 0))
-          GROUP BY 1
-        )
-        SELECT COUNT(*) FILTER (WHERE buys = 0 AND bought = 1), SUM(CASE WHEN buys = 0 AND bought = 1 THEN rows END),
-               COUNT(*) FILTER (WHERE bought = 0), SUM(CASE WHEN bought = 0 THEN rows END)
-        FROM c""").fetchone()
-    return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
-
-
-__all__ = ["DAYS", "build_days", "overflowing", "screen_values", "without_purchase_day"]
+__all__ = ["CUSTOMERS", "DAYS", "build_days", "days_relation", "overflowing", "screen_values"]

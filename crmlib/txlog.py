@@ -34,7 +34,7 @@ from crmlib import duck, logread
 from crmlib.errors import show_names
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
-from crmlib.summary_sql import EPOCH, day_number, run, to_day, to_timestamp
+from crmlib.summary_sql import EPOCH, day_number, periods, run, to_day, to_timestamp
 
 _DAYS = logread.DAYS
 
@@ -74,6 +74,7 @@ class TransactionLog:
         self._attrs: dict = {}
         self._facts = None
         self._replacements: dict = {}
+        self._customers = None
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -147,7 +148,6 @@ class TransactionLog:
         if over:
             duck.refuse(con, {("amount", OVERFLOW_RULE.format(customers=over)): owners}, {"rule0": over})
         con.execute(f"DELETE FROM {_DAYS} WHERE cid IS NULL")
-        customers = logread.without_purchase_day(self)
         ledger = Ledger(source=self.label, table="transactions", rows_read=counts["read"])
         ledger.add("customer id written as a whole-number float (81.0)", counts["floaty"], action="changed",
                    detail=f"read as the whole number (81): {ID_RULE}")
@@ -162,7 +162,7 @@ class TransactionLog:
         ledger.add("zero amount", counts["zeros"], action="flagged",
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
         for key, (reason, detail) in NO_PURCHASE_DAY.items():
-            n_rows, n_customers = customers[key]
+            n_rows, n_customers = counts["no_purchase_day"][key]
             ledger.add(reason, n_rows, action="flagged", detail=detail, fields={"customers": n_customers})
         from crmlib.logscreen import screen_log  # the loader's screening, per distinct value
 
@@ -224,17 +224,21 @@ class TransactionLog:
     def _days(self, end_day: int | None = None) -> str:
         """The kept customer-days with :func:`crmlib.summary_sql.purchase_days_sql`'s columns."""
         self._read()
-        return (f"(SELECT cid AS customer_id, day, amount, has_purchase, CASE WHEN has_purchase = 1 AND "
-                f"amount >= 0 THEN 1 ELSE 0 END AS is_purchase FROM {_DAYS} WHERE {self.kept(end_day)})")
+        return logread.days_relation(self, end_day)
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
-        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
+        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory). The summary
+        of the log's whole period reads the per-customer table of the read, once (then dropped)."""
         from crmlib.io import as_date
 
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
+        grouped = self._customers
         out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
-                  self.last_day, daily=self._days())
+                  self.last_day, daily=self._days(), per_customer=grouped)
+        if grouped and periods(end, calibration_end, self.last_day) == grouped[1:]:
+            self.con.execute(f"DROP TABLE {grouped[0]}")  # read once: DuckDB's memory goes back
+            self._customers = None
         out.attrs["transactions_ledger"] = self.attrs["ledger"]
         return out
 
