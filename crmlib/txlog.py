@@ -233,6 +233,7 @@ class TransactionLog:
 
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
+        self._read()
         grouped = self._customers
         out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
                   self.last_day, daily=self._days(), per_customer=grouped)
