@@ -83,20 +83,21 @@ def days_relation(log, end_day: int | None = None, carry: str = "") -> str:
 
 def build_days(log) -> dict:
     """Create ``crmlib_days``: one row per customer-day (customer NULL for rows without an id) with
-    ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept), ``n`` (rows read)
-    and ``floaty``, and ``crmlib_customers`` (:func:`_customers`); return the loader's counts
-    (:func:`_counts`; ``no_purchase_day``: rows and customers by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys).
+    ``amount`` (net, copies dropped by the rule), ``has_purchase``, ``rows`` (kept; rows read until
+    :func:`_settle_multi` drops copies) and, when ids are normalised, ``floaty``, and
+    ``crmlib_customers`` (:func:`_customers`); return the loader's counts (:func:`_counts`;
+    ``no_purchase_day``: rows and customers by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys).
     Sets ``log._one_case``: True when no two ids can differ only in upper/lower case."""
     con, x = log.con, log._x
     textual = log._types["customer_id"] not in duck._NUMERIC
-    key, floaty = ('"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'), "0"
+    key, floaty = ('"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'), ""
     needs = _needs_rule("cid") if textual else "FALSE"
     while True:
         con.execute(f"""CREATE TEMP TABLE {DAYS} AS
-            SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, FSUM(a) AS amount,
-                   MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase, COUNT(*) AS rows, {floaty} AS floaty
+            SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS rows, FSUM(a) AS amount,
+                   MAX(CASE WHEN a >= 0 THEN 1 ELSE 0 END) AS has_purchase{floaty}
             FROM (SELECT *, {x['amount']} AS a FROM crmlib_raw) GROUP BY 1, 2""")
-        counts = _counts(log)
+        counts = _counts(log, "SUM(floaty)" if floaty else "0")
         if counts.pop("multi"):
             for name, value in _settle_multi(log, key).items():
                 counts[name] += value
@@ -106,7 +107,7 @@ def build_days(log) -> dict:
         # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
         con.execute(f"DROP TABLE {DAYS}")
         con.execute(f"DROP TABLE IF EXISTS {CUSTOMERS}")
-        key, floaty, needs = x["id"], f"SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END)", "FALSE"
+        key, floaty, needs = x["id"], f", SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END) AS floaty", "FALSE"
     log._one_case = facts.pop("one_case")
     return {**counts, **facts}
 
@@ -143,18 +144,18 @@ def _customers(log, last: int | None, needs: str) -> dict:
             "one_case": bool(row[4]), "messy": messy}
 
 
-def _counts(log) -> dict:
+def _counts(log, floaty: str) -> dict:
     """One scan of ``crmlib_days`` for the loader's counts (a customer-day of one row is a return when
     its amount is below 0; days of several rows are counted by :func:`_settle_multi`) and ``multi``
     (some day has several rows)."""
     kept = log.kept()
     late = f"cid IS NOT NULL AND day > {log._end_day}" if log._end_day is not None else "FALSE"
-    row = log.con.execute(f"""SELECT SUM(n), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
-               SUM(CASE WHEN {late} THEN n ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), SUM(floaty),
-               SUM(CASE WHEN {kept} AND n = 1 AND amount < 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {kept} AND n = 1 AND amount = 0 THEN 1 ELSE 0 END),
+    row = log.con.execute(f"""SELECT SUM(rows), SUM(CASE WHEN cid IS NULL THEN rows ELSE 0 END),
+               SUM(CASE WHEN {late} THEN rows ELSE 0 END), SUM(CASE WHEN {kept} THEN rows ELSE 0 END), {floaty},
+               SUM(CASE WHEN {kept} AND rows = 1 AND amount < 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {kept} AND rows = 1 AND amount = 0 THEN 1 ELSE 0 END),
                MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END),
-               bool_or(n > 1 AND cid IS NOT NULL)
+               bool_or(rows > 1 AND cid IS NOT NULL)
         FROM {DAYS}""").fetchone()
     names = ("read", "no_id", "late", "rows", "floaty", "returns", "zeros")
     out = {k: 0 if v is None else int(v) for k, v in zip(names, row)}
@@ -170,7 +171,7 @@ def _settle_multi(log, key: str) -> dict:
     ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
     con, d = log.con, log._dropped
     with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
-    days = f"SELECT cid, day FROM {DAYS} WHERE n > 1 AND cid IS NOT NULL"
+    days = f"SELECT cid, day FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
         SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
