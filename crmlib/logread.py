@@ -91,7 +91,7 @@ def build_days(log) -> dict:
     con, x = log.con, log._x
     textual = log._types["customer_id"] not in duck._NUMERIC
     key, floaty = ('"customer_id"' if textual else 'CAST("customer_id" AS VARCHAR)'), ""
-    needs = _needs_rule("cid") if textual else "FALSE"
+    check_ids = textual
     while True:
         con.execute(f"""CREATE TEMP TABLE {DAYS} AS
             SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS rows, FSUM(a) AS amount,
@@ -101,23 +101,23 @@ def build_days(log) -> dict:
         if counts.pop("multi"):
             for name, value in _settle_multi(log, key).items():
                 counts[name] += value
-        facts = _customers(log, counts["last"], needs)
+        facts = _customers(log, counts["last"], check_ids)
         if not facts.pop("messy"):
             break
         # some ids change under crmlib.ids.ID_RULE: group the rows again by the id as read
         con.execute(f"DROP TABLE {DAYS}")
         con.execute(f"DROP TABLE IF EXISTS {CUSTOMERS}")
-        key, floaty, needs = x["id"], f", SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END) AS floaty", "FALSE"
+        key, floaty, check_ids = x["id"], f", SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END) AS floaty", False
     log._one_case = facts.pop("one_case")
     return {**counts, **facts}
 
 
-def _customers(log, last: int | None, needs: str) -> dict:
+def _customers(log, last: int | None, check_ids: bool) -> dict:
     """Create ``crmlib_customers``, :func:`crmlib.summary_sql.per_customer_sql` of the kept days up to
     the log's end (its observation end, or the last kept day) with their kept ``rows``, which the
     summary of that period reads instead of grouping the days again. Return the customers without a
     purchase day, (rows, customers) by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys, ``one_case`` and
-    ``messy`` (some id, those of late days included, changes under the id rule: ``needs``)."""
+    ``messy`` (with ``check_ids``: some id, those of late days included, changes under the id rule)."""
     from crmlib.summary_sql import per_customer_sql
 
     con = log.con
@@ -134,12 +134,12 @@ def _customers(log, last: int | None, needs: str) -> dict:
                SUM(CASE WHEN bought = 0 THEN rows END),
                COALESCE(bool_and({ascii_} AND upper(customer_id) = customer_id)
                         OR bool_and({ascii_} AND lower(customer_id) = customer_id), TRUE),
-               COALESCE(bool_or({needs.replace('cid', 'customer_id')}), FALSE)
+               COALESCE(bool_or({_needs_rule('customer_id') if check_ids else 'FALSE'}), FALSE)
         FROM {CUSTOMERS}""").fetchone()
     messy = bool(row[5])
-    if not messy and needs != "FALSE" and log._end_day is not None:  # the ids of late days
-        messy = bool(con.execute(f"SELECT bool_or({needs}) FROM {DAYS} WHERE cid IS NOT NULL AND day > {end}")
-                     .fetchone()[0])
+    if not messy and check_ids and log._end_day is not None:  # the ids of late days
+        late = f"SELECT bool_or({_needs_rule('cid')}) FROM {DAYS} WHERE cid IS NOT NULL AND day > {end}"
+        messy = bool(con.execute(late).fetchone()[0])
     return {"no_purchase_day": {"net": (int(row[1] or 0), int(row[0])), "returns": (int(row[3] or 0), int(row[2]))},
             "one_case": bool(row[4]), "messy": messy}
 

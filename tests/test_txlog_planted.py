@@ -22,10 +22,10 @@ import pandas as pd
 import pytest
 from test_summary_sql import assert_same_ledger, assert_same_summary
 
-from crmlib import DataError, ledger_of, read_transactions, rfm_summary
+from crmlib import DataError, TransactionLog, ledger_of, read_transactions, rfm_summary
 
 #: SHA-256 of :func:`fingerprint` with the code before the rewrite (commit 7179010).
-RECORD = "3ba4a3db3614bd5e6e247c73377a2f926e8b6f231090008beee8434353e819bb"
+RECORD = "deac50fc01a8648f8b0d02c6d9d75e3a3fc6a390e7bc09114457095bfab99a89"
 FILES = ("planted.parquet", "planted.csv", "parts/*.parquet", "clean.parquet", "numbers.parquet")
 CONFIGS = [(name, dup, end) for name in FILES
            for dup in ("auto", "drop", "keep") for end in (None, "2024-05-31")]
@@ -69,6 +69,7 @@ def planted(folder):
         ("r3", "2024-02-17 12:00", 22.0, "o20", 1, "toys", "web"),
         ("late", "2024-06-20 10:00", 50.0, "o21", 1, "toys", "web"),  # after the observation end of some runs
         ("late", "2024-03-20 10:00", 5.0, "o22", 1, "toys", "web"),
+        ("99.0", "2024-06-25 10:00", 3.0, "o24", 1, "toys", "web"),  # a float-style id on a late row only
         ("mail", "2024-01-18 10:00", 5.0, "o23", 1, "ravi@example.com", "web"),
         ("mail", "2024-01-19 10:00", 5.0, "o23", 1, "ravi@example.com", "web"),
     ]
@@ -91,7 +92,7 @@ def planted(folder):
     (folder / "parts").mkdir()
     frame.iloc[:half].to_parquet(folder / "parts" / "a.parquet")
     pd.concat([frame.iloc[half:], frame.iloc[[8, 9, 10]]]).to_parquet(folder / "parts" / "b.parquet")
-    clean = frame[~frame["customer_id"].isin(["81.0", " 81 ", "NULL"])].reset_index(drop=True)
+    clean = frame[~frame["customer_id"].isin(["81.0", " 81 ", "NULL", "99.0"])].reset_index(drop=True)
     clean.to_parquet(folder / "clean.parquet")
     codes = {v: i for i, v in enumerate(sorted(clean["customer_id"].dropna().unique()))}
     clean.assign(customer_id=clean["customer_id"].map(codes).astype("Int64")).to_parquet(folder / "numbers.parquet")
@@ -199,3 +200,15 @@ def test_ids_differing_only_in_case_are_found_unless_no_two_can(tmp_path, ids):
     assert_same_ledger(got, ledger_of(read_transactions(path)))
     clash = [e.rows for e in got.entries if e.reason == "customer ids that differ only in upper/lower case"]
     assert clash == ([2] if ids[0].lower() == ids[1].lower() else [])
+
+
+def test_an_id_the_rule_changes_on_a_late_row_only_is_read_by_the_rule(tmp_path):
+    """Ids are checked against the id rule on every customer-day, those after the observation end too:
+    a ``7.0`` written only on a late row is counted as changed and is the customer ``7`` later on."""
+    path = tmp_path / "late.parquet"
+    pd.DataFrame({"customer_id": ["7", "8", "7.0"], "amount": [1.0, 2.0, 3.0],
+                  "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01"])}).to_parquet(path)
+    log = TransactionLog(path, observation_end="2024-01-31")
+    assert_same_ledger(ledger_of(log), ledger_of(read_transactions(path, observation_end="2024-01-31")))
+    assert [e.rows for e in ledger_of(log).entries if "whole-number float" in e.reason] == [1]
+    assert log.revenue("2024-03-31").to_dict() == {"7": 4.0, "8": 2.0}  # the log's days, late ones too
