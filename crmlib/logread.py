@@ -12,19 +12,21 @@ loader's checks are evaluated per group or per distinct value rather than per ro
   and values (:func:`crmlib.duck.refuse`), as before;
 * **ids**: the rows are grouped by the id as the file holds it. Only when some id would change under
   :data:`crmlib.ids.ID_RULE` (spaces around it, a null word such as ``NULL``, a dot as in ``81.0``:
-  checked once per customer-day) are the rows grouped again by the normalised id, as before. Ids
-  that are all ASCII and hold no lower-case (or no upper-case) letter cannot differ only in case, so
-  the screening's search for such ids (:mod:`crmlib.logscreen`) is skipped for them;
+  checked once per customer, and on the customer-days after the observation end) are the rows grouped
+  again by the normalised id, as before. Ids that are all ASCII and hold no lower-case (or no
+  upper-case) letter cannot differ only in case, so the screening's search for such ids
+  (:mod:`crmlib.logscreen`) is skipped for them;
 * **exact duplicate rows**: only a customer-day of two rows or more can hold copies. The grouping
   keeps what the summary needs (rows, net amount, whether a transaction of amount >= 0 is in it), as
   the bare summary would; the few customer-days of several rows (about 1.4% of them in the benchmark's
   log) are then read again from the files, only their customers' rows, grouped by a 64-bit hash of
   the row (file name included when there are several files) as the loader's rule needs, and their
   amounts and rows replaced; their copies, returns and zero amounts go to the ledger from there;
-* **per customer** (:func:`overflowing`, :func:`build_days`): amounts add up beyond
-  1.8e308 only if the largest amount times the number of rows does, so the per-customer sums are
-  taken only then; customers without a purchase day are looked for among those with a day that is
-  not a purchase day (a return, or returns outweighing purchases), not among all customers.
+* **per customer**: one table of the kept customer-days grouped by customer up to the log's end
+  (:func:`crmlib.summary_sql.per_customer_sql`, ``crmlib_customers``) gives the customers without a
+  purchase day and the ids' checks, and is what the summary of that period reads instead of grouping
+  the days again; amounts add up beyond 1.8e308 only if the largest amount times the number of rows
+  does, so the per-customer sums of :func:`overflowing` are taken only then.
 
 Two different rows of one customer on one day are taken for copies only if their 64-bit hashes
 collide (odds about 1 in 10^19 for a customer-day of a few rows), as before.
