@@ -128,7 +128,7 @@ def _customers(log, last: int | None, check_ids: bool) -> dict:
     if end is None:
         return {"no_purchase_day": {"net": (0, 0), "returns": (0, 0)}, "one_case": True, "messy": False}
     con.execute(f"CREATE TEMP TABLE {CUSTOMERS} AS "
-                + per_customer_sql(days_relation(log, carry=", rows"), end_day=end, cal_day=end, carry=("rows",)))
+                + per_customer_sql(days_relation(log, carry=", rows"), end_day=end, carry=("rows",)))
     log._customers = (CUSTOMERS, end, end)
     ascii_ = "strlen(customer_id) = length(customer_id)"
     row = con.execute(f"""SELECT COUNT(*) FILTER (WHERE buy_days = 0 AND bought = 1),

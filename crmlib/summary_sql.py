@@ -102,12 +102,19 @@ def revenue_sql(tx: str, end_day: int | None = None, *, exact: bool = True) -> s
     return f"SELECT customer_id, {_sum(exact)}(amount) AS revenue FROM {tx}{where} GROUP BY customer_id"
 
 
-def _per_customer_ctes(daily: str, end_day: int, cal_day: int, exact: bool, carry: tuple = ()) -> str:
-    """The common table expressions ``daily, marked, per_customer`` of :func:`customers_sql`."""
+def _per_customer_ctes(daily: str, end_day: int, cal_day: int, exact: bool, carry: tuple = (),
+                       whole: bool = False) -> str:
+    """The common table expressions ``daily, marked, per_customer`` of :func:`customers_sql`; with
+    ``whole`` (every day of ``daily`` on or before ``end_day`` = ``cal_day``), no late days and no
+    holdout columns are computed."""
     cal = f"buy = 1 AND day <= {cal_day}"
     hold = f"buy = 1 AND day > {cal_day}"
     carried = "".join(f", {c}" for c in carry)
     sums = "".join(f",\n         SUM({c}) AS {c}" for c in carry)
+    late = "0" if whole else "SUM(late)"
+    holdout = "" if whole else f""",
+         SUM(CASE WHEN {hold} THEN 1 ELSE 0 END) AS hold_days,
+         {_sum(exact)}(CASE WHEN {hold} THEN amount END) AS hold_total"""
     return f"""daily AS {daily}, marked AS (
   SELECT customer_id, day, amount{carried},
          CASE WHEN is_purchase = 1 AND day <= {end_day} THEN 1 ELSE 0 END AS buy,
@@ -116,28 +123,28 @@ def _per_customer_ctes(daily: str, end_day: int, cal_day: int, exact: bool, carr
   FROM daily
 ), per_customer AS (
   SELECT customer_id,
-         SUM(late) AS late_days,
+         {late} AS late_days,
          SUM(buy) AS buy_days,
          MAX(bought) AS bought,
          SUM(CASE WHEN {cal} THEN 1 ELSE 0 END) AS cal_days,
          MIN(CASE WHEN {cal} THEN day END) AS first_day,
          MAX(CASE WHEN {cal} THEN day END) AS last_day,
          {_sum(exact)}(CASE WHEN {cal} THEN amount END) AS cal_total,
-         MIN_BY(amount, CASE WHEN {cal} THEN day END) AS first_amount,
-         SUM(CASE WHEN {hold} THEN 1 ELSE 0 END) AS hold_days,
-         {_sum(exact)}(CASE WHEN {hold} THEN amount END) AS hold_total{sums}
+         MIN_BY(amount, CASE WHEN {cal} THEN day END) AS first_amount{holdout}{sums}
   FROM marked
   GROUP BY customer_id
 )"""
 
 
-def per_customer_sql(daily: str, *, end_day: int, cal_day: int, exact: bool = True, carry: tuple = ()) -> str:
-    """The per-customer aggregates :func:`customers_sql` computes (``late_days``, ``buy_days``,
-    ``bought``, ``cal_days``, ``first_day``, ``last_day``, ``cal_total``, ``first_amount``,
-    ``hold_days``, ``hold_total``) from ``daily``, a relation of :func:`purchase_days_sql`'s columns,
-    to be kept as a table and given to :func:`customers_sql` as ``per_customer``; each name in
-    ``carry`` is a column of ``daily`` summed per customer as well."""
-    return f"WITH {_per_customer_ctes(daily, end_day, cal_day, exact, carry)}\nSELECT * FROM per_customer"
+def per_customer_sql(daily: str, *, end_day: int, exact: bool = True, carry: tuple = ()) -> str:
+    """The per-customer aggregates :func:`customers_sql` computes for the whole period of ``daily`` (a
+    relation of :func:`purchase_days_sql`'s columns whose days all fall on or before ``end_day``, the
+    calibration end too: ``late_days`` 0, ``buy_days``, ``bought``, ``cal_days``, ``first_day``,
+    ``last_day``, ``cal_total``, ``first_amount``), to be kept as a table and given to
+    :func:`customers_sql` as ``per_customer``; each name in ``carry`` is a column of ``daily`` summed
+    per customer as well."""
+    ctes = _per_customer_ctes(daily, end_day, end_day, exact, carry, whole=True)
+    return f"WITH {ctes}\nSELECT * FROM per_customer"
 
 
 def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
@@ -146,7 +153,7 @@ def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, hold
     DuckDB and Spark SQL both run. ``daily``, when given, is the relation ``purchase_days_sql(tx)``
     already computed (one row per customer-day with its columns), used in place of grouping ``tx``;
     ``per_customer``, when given, is a table of :func:`per_customer_sql` of these days for the same
-    ``end_day`` and ``cal_day``, used in place of grouping the days."""
+    ``end_day``, which is also ``cal_day`` (no holdout), used in place of grouping the days."""
     unit = double(unit_days)
     holdout_columns = f""",
     hold_days AS frequency_holdout,
@@ -229,9 +236,10 @@ def run(con, tx: str, source: str, observation_end, freq: str, unit_days: float,
         last_day: int | None, daily: str | None = None, per_customer=None) -> pd.DataFrame:
     """The summary of the relation ``tx`` on a connection (DuckDB's, or any whose ``execute(sql)``
     has ``.df()``); ``daily`` as for :func:`customers_sql`; ``per_customer``: ``(table, end_day,
-    cal_day)``, a table of :func:`per_customer_sql` used when the periods are these."""
+    end_day)``, a table of :func:`per_customer_sql`, used when the summary has that end and no holdout."""
     end_day, cal_day = periods(observation_end, calibration_end, last_day)
-    grouped = per_customer[0] if per_customer and per_customer[1:] == (end_day, cal_day) else None
+    whole = per_customer and calibration_end is None and per_customer[1:] == (end_day, cal_day)
+    grouped = per_customer[0] if whole else None
     sql = customers_sql(tx, end_day=end_day, cal_day=cal_day, unit_days=unit_days,
                         holdout=calibration_end is not None, daily=daily, per_customer=grouped)
     customers = con.execute(sql).df()

@@ -237,7 +237,7 @@ class TransactionLog:
         grouped = self._customers
         out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
                   self.last_day, daily=self._days(), per_customer=grouped)
-        if grouped and periods(end, calibration_end, self.last_day) == grouped[1:]:
+        if grouped and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]:
             self.con.execute(f"DROP TABLE {grouped[0]}")  # read once: DuckDB's memory goes back
             self._customers = None
         out.attrs["transactions_ledger"] = self.attrs["ledger"]

@@ -212,3 +212,15 @@ def test_an_id_the_rule_changes_on_a_late_row_only_is_read_by_the_rule(tmp_path)
     assert_same_ledger(ledger_of(log), ledger_of(read_transactions(path, observation_end="2024-01-31")))
     assert [e.rows for e in ledger_of(log).entries if "whole-number float" in e.reason] == [1]
     assert log.revenue("2024-03-31").to_dict() == {"7": 4.0, "8": 2.0}  # the log's days, late ones too
+
+
+def test_a_calibration_end_on_the_observation_end_is_a_holdout_of_zero_days(folder):
+    """The per-customer table of the whole period has no holdout columns: a summary with a calibration
+    end, even on the last day, groups the days itself (and gives the loader's numbers)."""
+    path = folder / "clean.parquet"
+    log = TransactionLog(path)
+    got = rfm_summary(log, calibration_end=log.last_date, freq="W")
+    assert (got["duration_holdout"] == 0).all() and (got["frequency_holdout"] == 0).all()
+    loaded = read_transactions(path)
+    assert_same_summary(got, rfm_summary(loaded, calibration_end=log.last_date, freq="W"))
+    assert_same_summary(rfm_summary(log, freq="W"), rfm_summary(loaded, freq="W"))
