@@ -47,10 +47,12 @@ import json, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 import pandas as pd
 from lifetimes.utils import summary_data_from_transaction_data
-start = time.perf_counter()
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])  # noqa: E731
+start, cpu0 = time.perf_counter(), cpu()
 tx = pd.read_parquet(sys.argv[1], columns=["customer_id", "date", "amount"])
 out = summary_data_from_transaction_data(tx, "customer_id", "date", monetary_value_col="amount", freq="W")
 print(json.dumps({"method": "lifetimes", "seconds": time.perf_counter() - start, "customers": len(out),
+                  "cpu_seconds": cpu() - cpu0,
                   "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}))
 """
 
@@ -72,7 +74,7 @@ def work(method: str, path: str) -> dict:
                    .config("spark.ui.enabled", "false").config("spark.sql.legacy.parquet.nanosAsLong", "true")
                    .config("spark.sql.session.timeZone", "UTC").getOrCreate())
         session.sparkContext.setLogLevel("ERROR")
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _cpu()
     if method == "crmlib":
         out = crmlib.rfm_summary(path, freq="W")
     elif method == "bare DuckDB":
@@ -84,11 +86,19 @@ def work(method: str, path: str) -> dict:
     else:
         frame = session.read.parquet(path).withColumn("date", F.timestamp_seconds(F.col("date") / 1e9))
         out = crmspark.rfm_summary(frame, freq="W")
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, _cpu() - cpu0
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
     if method == "Spark local[2]":
         peak_gb = float("nan")  # the JVM's memory is not this process's; see the README
-    return {"method": method, "seconds": seconds, "peak_gb": peak_gb, "customers": len(out)}
+    return {"method": method, "seconds": seconds, "cpu_seconds": cpu_seconds, "peak_gb": peak_gb,
+            "customers": len(out)}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process (user + system, all threads): less swayed than wall time by other
+    jobs on a shared machine, though not free of them (caches, hyper-threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(method: str, path: Path, timeout: float, python: str | None = None) -> dict:
@@ -117,15 +127,18 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.1f} GiB memory, {platform.system()} {platform.release()}"
 
 
-def _cell(r: dict | None, floor: float | None) -> tuple[str, str, str]:
+def _cell(r: dict | None, floor: float | None, cpu_floor: float | None = None) -> tuple[str, str, str, str]:
     if r is None:
-        return "not run", "", ""
+        return "not run", "", "", ""
     if r.get("timed_out"):
-        return f"> {r['seconds']:.0f} s (stopped)", f"> {r['seconds'] / floor:.0f}x" if floor else "", ""
+        return f"> {r['seconds']:.0f} s (stopped)", f"> {r['seconds'] / floor:.0f}x" if floor else "", "", ""
     if r.get("failed"):
-        return f"failed: {r['failed'][0][:60]}", "", ""
+        return f"failed: {r['failed'][0][:60]}", "", "", ""
     peak = "" if r["peak_gb"] != r["peak_gb"] else f"{r['peak_gb']:.2f} GB"
-    return f"{r['seconds']:.1f} s", f"{r['seconds'] / floor:.2f}x" if floor else "", peak
+    cpu = r.get("cpu_seconds")
+    cpu_cell = "" if cpu is None or r["method"].startswith("Spark") else (
+        f"{cpu:.1f} s ({cpu / cpu_floor:.2f}x)" if cpu_floor else f"{cpu:.1f} s")
+    return f"{r['seconds']:.1f} s", f"{r['seconds'] / floor:.2f}x" if floor else "", cpu_cell, peak
 
 
 def report(results: dict, loads: list[float], command: str, floors: dict | None = None) -> str:
@@ -141,13 +154,15 @@ def report(results: dict, loads: list[float], command: str, floors: dict | None 
              f"1-minute load average during the runs: {min(loads):.1f} to {max(loads):.1f} (2 cores; other "
              "sessions shared the machine, so times are inflated by up to the load above 1). One run per "
              "method and size, each in its own subprocess; peak memory includes the interpreter and imports.", "",
-             "| rows | customers | method | wall time | / bare DuckDB | peak memory |", "|---|---|---|---|---|---|"]
+             "| rows | customers | method | wall time | / bare DuckDB | CPU time (/ bare) | peak memory |",
+             "|---|---|---|---|---|---|---|"]
     for rows, by_method in results.items():
         floor = by_method.get("bare DuckDB", {}).get("seconds") or floors.get(rows)
+        cpu_floor = by_method.get("bare DuckDB", {}).get("cpu_seconds")
         customers = next((r["customers"] for r in by_method.values() if "customers" in r), 0)
         for method, r in by_method.items():
-            wall, ratio, peak = _cell(r, floor)
-            lines.append(f"| {rows:,} | {customers:,} | {method} | {wall} | {ratio} | {peak} |")
+            wall, ratio, cpu, peak = _cell(r, floor, cpu_floor)
+            lines.append(f"| {rows:,} | {customers:,} | {method} | {wall} | {ratio} | {cpu} | {peak} |")
     return "\n".join(lines)
 
 

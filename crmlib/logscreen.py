@@ -92,6 +92,8 @@ def _in(column: str, values) -> str:
 def _case_clashes(log, ledger: Ledger) -> None:
     from crmlib.txlog import _DAYS
 
+    if getattr(log, "_one_case", False):  # all ids ASCII in one case (crmlib.logread.build_days): none can clash
+        return
     con, kept = log.con, log.kept()
     folded = (f"SELECT lower(cid) AS f FROM (SELECT DISTINCT cid FROM {_DAYS} WHERE {kept}) "
               "GROUP BY 1 HAVING COUNT(*) > 1")

@@ -102,47 +102,76 @@ def revenue_sql(tx: str, end_day: int | None = None, *, exact: bool = True) -> s
     return f"SELECT customer_id, {_sum(exact)}(amount) AS revenue FROM {tx}{where} GROUP BY customer_id"
 
 
-def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
-                  daily: str | None = None, exact: bool = True) -> str:
-    """One row per customer of the relation ``tx`` (see the module docstring); plain SQL that
-    DuckDB and Spark SQL both run. ``daily``, when given, is the relation ``purchase_days_sql(tx)``
-    already computed (one row per customer-day with its columns), used in place of grouping ``tx``."""
-    unit = double(unit_days)
+def _per_customer_ctes(daily: str, end_day: int, cal_day: int, exact: bool, carry: tuple = (),
+                       whole: bool = False) -> str:
+    """The common table expressions ``daily, marked, per_customer`` of :func:`customers_sql`; with
+    ``whole`` (every day of ``daily`` on or before ``end_day`` = ``cal_day``), no late days and no
+    holdout columns are computed."""
     cal = f"buy = 1 AND day <= {cal_day}"
     hold = f"buy = 1 AND day > {cal_day}"
-    holdout_columns = f""",
-    hold_days AS frequency_holdout,
-    CASE WHEN hold_days > 0 THEN hold_total / hold_days ELSE CAST(0 AS DOUBLE) END AS monetary_value_holdout,
-    CAST({end_day - cal_day} AS DOUBLE) / {unit} AS duration_holdout""" if holdout else ""
-    return f"""
-WITH daily AS {daily or purchase_days_sql(tx, exact=exact)}, marked AS (
-  SELECT customer_id, day, amount,
+    carried = "".join(f", {c}" for c in carry)
+    sums = "".join(f",\n         SUM({c}) AS {c}" for c in carry)
+    late = "0" if whole else "SUM(late)"
+    holdout = "" if whole else f""",
+         SUM(CASE WHEN {hold} THEN 1 ELSE 0 END) AS hold_days,
+         {_sum(exact)}(CASE WHEN {hold} THEN amount END) AS hold_total"""
+    return f"""daily AS {daily}, marked AS (
+  SELECT customer_id, day, amount{carried},
          CASE WHEN is_purchase = 1 AND day <= {end_day} THEN 1 ELSE 0 END AS buy,
          CASE WHEN day > {end_day} THEN 1 ELSE 0 END AS late,
          CASE WHEN has_purchase = 1 AND day <= {end_day} THEN 1 ELSE 0 END AS bought
   FROM daily
 ), per_customer AS (
   SELECT customer_id,
-         SUM(late) AS late_days,
+         {late} AS late_days,
          SUM(buy) AS buy_days,
          MAX(bought) AS bought,
          SUM(CASE WHEN {cal} THEN 1 ELSE 0 END) AS cal_days,
          MIN(CASE WHEN {cal} THEN day END) AS first_day,
          MAX(CASE WHEN {cal} THEN day END) AS last_day,
          {_sum(exact)}(CASE WHEN {cal} THEN amount END) AS cal_total,
-         MIN_BY(amount, CASE WHEN {cal} THEN day END) AS first_amount,
-         SUM(CASE WHEN {hold} THEN 1 ELSE 0 END) AS hold_days,
-         {_sum(exact)}(CASE WHEN {hold} THEN amount END) AS hold_total
+         MIN_BY(amount, CASE WHEN {cal} THEN day END) AS first_amount{holdout}{sums}
   FROM marked
   GROUP BY customer_id
-)
-SELECT customer_id, late_days, buy_days, bought, cal_days,
+)"""
+
+
+def per_customer_sql(daily: str, *, end_day: int, exact: bool = True, carry: tuple = ()) -> str:
+    """The per-customer aggregates :func:`customers_sql` computes for the whole period of ``daily`` (a
+    relation of :func:`purchase_days_sql`'s columns whose days all fall on or before ``end_day``, the
+    calibration end too: ``late_days`` 0, ``buy_days``, ``bought``, ``cal_days``, ``first_day``,
+    ``last_day``, ``cal_total``, ``first_amount``), to be kept as a table and given to
+    :func:`customers_sql` as ``per_customer``; each name in ``carry`` is a column of ``daily`` summed
+    per customer as well."""
+    ctes = _per_customer_ctes(daily, end_day, end_day, exact, carry, whole=True)
+    return f"WITH {ctes}\nSELECT * FROM per_customer"
+
+
+def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
+                  daily: str | None = None, exact: bool = True, per_customer: str | None = None) -> str:
+    """One row per customer of the relation ``tx`` (see the module docstring); plain SQL that
+    DuckDB and Spark SQL both run. ``daily``, when given, is the relation ``purchase_days_sql(tx)``
+    already computed (one row per customer-day with its columns), used in place of grouping ``tx``;
+    ``per_customer``, when given, is a table of :func:`per_customer_sql` of these days for the same
+    ``end_day``, which is also ``cal_day`` (no holdout), used in place of grouping the days."""
+    unit = double(unit_days)
+    holdout_columns = f""",
+    hold_days AS frequency_holdout,
+    CASE WHEN hold_days > 0 THEN hold_total / hold_days ELSE CAST(0 AS DOUBLE) END AS monetary_value_holdout,
+    CAST({end_day - cal_day} AS DOUBLE) / {unit} AS duration_holdout""" if holdout else ""
+    if per_customer is None:
+        ctes = _per_customer_ctes(daily or purchase_days_sql(tx, exact=exact), end_day, cal_day, exact)
+        head, source = f"WITH {ctes}\n", "per_customer"
+    else:
+        head, source = "", f"{per_customer} AS per_customer"
+    return f"""
+{head}SELECT customer_id, late_days, buy_days, bought, cal_days,
     cal_days - 1 AS frequency,
     CAST(last_day - first_day AS DOUBLE) / {unit} AS recency,
     CAST({cal_day} - first_day AS DOUBLE) / {unit} AS T,
     CASE WHEN cal_days > 1 THEN (cal_total - first_amount) / (cal_days - 1)
          ELSE CAST(0 AS DOUBLE) END AS monetary_value{holdout_columns}
-FROM per_customer
+FROM {source}
 ORDER BY customer_id
 """
 
@@ -204,12 +233,15 @@ def periods(observation_end, calibration_end, last_day: int | None) -> tuple[int
 
 
 def run(con, tx: str, source: str, observation_end, freq: str, unit_days: float, calibration_end,
-        last_day: int | None, daily: str | None = None) -> pd.DataFrame:
+        last_day: int | None, daily: str | None = None, per_customer=None) -> pd.DataFrame:
     """The summary of the relation ``tx`` on a connection (DuckDB's, or any whose ``execute(sql)``
-    has ``.df()``); ``daily`` as for :func:`customers_sql`."""
+    has ``.df()``); ``daily`` as for :func:`customers_sql`; ``per_customer``: ``(table, end_day,
+    end_day)``, a table of :func:`per_customer_sql`, used when the summary has that end and no holdout."""
     end_day, cal_day = periods(observation_end, calibration_end, last_day)
+    whole = per_customer and calibration_end is None and per_customer[1:] == (end_day, cal_day)
+    grouped = per_customer[0] if whole else None
     sql = customers_sql(tx, end_day=end_day, cal_day=cal_day, unit_days=unit_days,
-                        holdout=calibration_end is not None, daily=daily)
+                        holdout=calibration_end is not None, daily=daily, per_customer=grouped)
     customers = con.execute(sql).df()
     return summary_frame(customers, source=source, freq=freq, end_day=end_day, cal_day=cal_day,
                          calibration_end=calibration_end)

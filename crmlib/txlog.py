@@ -12,20 +12,16 @@ out-of-core read of the files by an embedded DuckDB, and only per-customer table
   :func:`crmlib.ledger_table`) holds what ``read_transactions`` would have recorded. These come
   from the first summary (or one read) and are kept.
 
-One scan gives the summary and the loader's checks. Rows are grouped by customer, day and a 64-bit
-hash of the whole row (file name included), so the copies of an exact duplicate row fall in one
-group: its size minus one is the number of copies, and whether it has an ``order_id`` decides, as
-in :func:`crmlib.read_transactions`, whether copies are dropped. The groups give the loader's counts
-(unparseable, empty or impossible values, missing ids, late rows, copies, returns, zero amounts) and
-are summed once per customer and day, copies dropped, into a second table (net amount, gross amount,
-kept rows, whether a transaction of amount >= 0 is in the day); the per-customer checks and the
-summary's SQL (:func:`crmlib.summary_sql.customers_sql`, given these days as ``daily``) read that
-table without grouping the rows again. Only when a check fails
-are the files read again, to name rows and values. Two different rows of one customer on one day
-are taken for copies only if their 64-bit hashes collide (odds about 1 in 10^19 for a customer-day
-of a few rows). Without an ``observation_end`` the summary ends on the last day of any row (a quick
-look at the date column), checked against the last kept day (and summarised again in the rare case
-that the last rows had no customer id).
+One read gives the summary and the loader's checks (:mod:`crmlib.logread`): the rows are grouped once
+by customer and day into a table of customer-days (net amount, copies dropped by the rule for exact
+duplicates, kept rows, whether a transaction of amount >= 0 is in the day) that every question reads,
+the loader's counts (unparseable, empty or impossible values, missing ids, late rows, copies, returns,
+zero amounts) come from it and from a few aggregates of the files, and the per-customer checks and the
+summary's SQL (:func:`crmlib.summary_sql.customers_sql`, given these days as ``daily``) read that table
+without grouping the rows again. Only when a check fails are the files read again, to name rows and
+values. Without an ``observation_end`` the summary ends on the last day of any row (a quick look at
+the date column), checked against the last kept day (and summarised again in the rare case that the
+last rows had no customer id).
 """
 
 from __future__ import annotations
@@ -35,13 +31,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmlib import duck
+from crmlib import duck, logread
 from crmlib.errors import show_names
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
-from crmlib.summary_sql import EPOCH, day_number, run, to_day, to_timestamp
+from crmlib.summary_sql import EPOCH, day_number, periods, run, to_day, to_timestamp
 
-_ROWS, _DAYS = "crmlib_rows", "crmlib_days"
+_DAYS = logread.DAYS
 
 
 class TransactionLog:
@@ -79,6 +75,7 @@ class TransactionLog:
         self._attrs: dict = {}
         self._facts = None
         self._replacements: dict = {}
+        self._customers = None
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -116,23 +113,15 @@ class TransactionLog:
             self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
             self._has_order_id = "order_id" in types
             x = duck.expressions(types, self.files)
-            self._x = x
+            self._types, self._x = types, x
             self._rules = duck.rules(x)
-            day = day_number(x["stamp"], "duckdb")
-            self._day_sql = day
+            self._day_sql = day_number(x["stamp"], "duckdb")
             quoted = ", ".join(f'"{c}"' for c in self._raw_columns)
-            with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
-            bad = " OR ".join(f"({c})" for c in self._rules.values())
-            # copies of a group that are dropped, by the rule for exact duplicates
+            # a hash of the whole row, the file's name too when there are several (copies are counted within a file)
+            self._hash = f"hash({'filename, ' if len(self.files) > 1 else ''}{quoted})"
+            # copies of a group of identical rows that are dropped, by the rule for exact duplicates
             self._dropped = {"drop": "(n - 1)", "keep": "0",
                              "auto": "(CASE WHEN with_id THEN n - 1 ELSE 0 END)"}[self.duplicates]
-            # one row per group of identical rows (customer, day, hash of the row): written by _read
-            self._rows_sql = f"""CREATE TEMP TABLE {_ROWS} AS
-                SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n,
-                       SUM(CASE WHEN {bad} THEN 1 ELSE 0 END) AS bad,
-                       bool_or({with_id}) AS with_id, MIN({x['amount']}) AS amt,
-                       SUM(CASE WHEN {x['id_float_style']} THEN 1 ELSE 0 END) AS floaty
-                FROM crmlib_raw GROUP BY 1, 2, hash(filename, {quoted})"""
         except BaseException:
             conn.__exit__(None, None, None)
             raise
@@ -198,55 +187,33 @@ class TransactionLog:
                                     "facts": self._facts}, meta)
 
     def _read_files(self) -> None:
-        """Read the files once: the groups of identical rows into DuckDB, then the loader's checks
-        and the ledger from them (bad files are refused, naming rows and values)."""
+        """Read the files once (:mod:`crmlib.logread`): the loader's value checks, the customer-days
+        into DuckDB, then the ledger from them (bad files are refused, naming rows and values)."""
         from crmlib.ids import ID_RULE
-        from crmlib.io import NO_PURCHASE_DAY, TZ_NOTE
+        from crmlib.io import NO_PURCHASE_DAY, OVERFLOW_RULE, TZ_NOTE
 
         con = self.con
-        con.execute(self._rows_sql)
-        kept, d = self.kept(), self._dropped
-        late = f"cid IS NOT NULL AND day > {self._end_day}" if self._end_day is not None else "FALSE"
-        row = con.execute(f"""SELECT SUM(n), SUM(bad), SUM(CASE WHEN cid IS NULL THEN n ELSE 0 END),
-                   SUM(CASE WHEN {late} THEN n ELSE 0 END),
-                   SUM(CASE WHEN ({kept}) AND with_id THEN n - 1 ELSE 0 END),
-                   SUM(CASE WHEN ({kept}) AND NOT with_id THEN n - 1 ELSE 0 END),
-                   SUM(CASE WHEN ({kept}) AND amt < 0 THEN n - {d} ELSE 0 END),
-                   SUM(CASE WHEN ({kept}) AND amt = 0 THEN n - {d} ELSE 0 END),
-                   SUM(CASE WHEN {kept} THEN n - {d} ELSE 0 END),
-                   SUM(floaty),
-                   MIN(CASE WHEN {kept} THEN day END), MAX(CASE WHEN {kept} THEN day END)
-            FROM {_ROWS}""").fetchone()
-        read, bad, no_id, late_rows, dup_id, dup_no_id, returns, zeros, rows, floaty, first, last = [
-            0 if v is None else int(v) for v in row[:10]] + [None if v is None else int(v) for v in row[10:]]
-        if bad:
-            counts = con.execute("SELECT " + ", ".join(
-                f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS rule{i}" for i, c in enumerate(self._rules.values()))
-                + " FROM crmlib_raw").df().iloc[0].fillna(0).to_dict()
-            duck.refuse(con, self._rules, counts)
-        d = self._dropped
-        # the customer-days, copies dropped by the rule: the one table the checks below, the
-        # summary and every per-customer question read (grouped once, not once per question)
-        con.execute(f"""CREATE TEMP TABLE {_DAYS} AS
-            SELECT cid, day, FSUM(amt * (n - {d})) AS amount, FSUM(abs(amt) * (n - {d})) AS gross,
-                   MAX(CASE WHEN amt >= 0 THEN 1 ELSE 0 END) AS has_purchase, SUM(n - {d}) AS rows
-            FROM {_ROWS} WHERE cid IS NOT NULL GROUP BY 1, 2""")
-        con.execute(f"DROP TABLE {_ROWS}")  # read once: DuckDB's memory goes to the customer-days
-        customers = self._customer_checks()
-        ledger = Ledger(source=self.label, table="transactions", rows_read=read)
-        ledger.add("customer id written as a whole-number float (81.0)", floaty, action="changed",
+        largest = logread.screen_values(self)
+        counts = logread.build_days(self)
+        over, owners = logread.overflowing(self, largest, counts["rows"])
+        if over:
+            duck.refuse(con, {("amount", OVERFLOW_RULE.format(customers=over)): owners}, {"rule0": over})
+        con.execute(f"DELETE FROM {_DAYS} WHERE cid IS NULL")
+        ledger = Ledger(source=self.label, table="transactions", rows_read=counts["read"])
+        ledger.add("customer id written as a whole-number float (81.0)", counts["floaty"], action="changed",
                    detail=f"read as the whole number (81): {ID_RULE}")
-        ledger.add("no customer_id", no_id, action="dropped", detail="cannot be attributed to a customer")
+        ledger.add("no customer_id", counts["no_id"], action="dropped", detail="cannot be attributed to a customer")
         if self.observation_end is not None:
-            ledger.add("date after observation end", late_rows, action="dropped",
+            ledger.add("date after observation end", counts["late"], action="dropped",
                        detail="after {date}", fields={"date": self.observation_end.date()})
-        duck.record_duplicates(ledger, {True: (dup_id, 0, 0), False: (dup_no_id, 0, 0)}, self.duplicates, self._has_order_id)
-        ledger.add("return or refund (negative amount)", returns, action="flagged",
+        duck.record_duplicates(ledger, {True: (counts["dup_id"], 0, 0), False: (counts["dup_no_id"], 0, 0)}, self.duplicates,
+                               self._has_order_id)
+        ledger.add("return or refund (negative amount)", counts["returns"], action="flagged",
                    detail="kept; netted against the same customer's purchases of that day")
-        ledger.add("zero amount", zeros, action="flagged",
+        ledger.add("zero amount", counts["zeros"], action="flagged",
                    detail="kept; counts as a purchase (e.g. a free item), as in the CDNOW data")
         for key, (reason, detail) in NO_PURCHASE_DAY.items():
-            n_rows, n_customers = customers[key]
+            n_rows, n_customers = counts["no_purchase_day"][key]
             ledger.add(reason, n_rows, action="flagged", detail=detail, fields={"customers": n_customers})
         from crmlib.logscreen import screen_log  # the loader's screening, per distinct value
 
@@ -257,29 +224,7 @@ class TransactionLog:
         if unused:
             ledger.notes.append(f"column(s) not used: {show_names(unused)}")
         self._attrs["ledger"] = ledger
-        self._facts = {"rows": rows, "first": first, "last": last}
-
-    def _customer_checks(self) -> dict[str, tuple[int, int]]:
-        """Refuse amounts whose sum for one customer overflows (naming rows and values, as
-        crmlib.io does); return (rows, customers) without a purchase day, by crmlib.io.NO_PURCHASE_DAY's keys."""
-        from crmlib.io import OVERFLOW_RULE
-
-        over, net_c, net_r, ret_c, ret_r = self.con.execute(f"""
-            WITH c AS (
-              SELECT cid, FSUM(gross) AS gross, SUM(rows) AS rows, MAX(has_purchase) AS bought,
-                     MAX(CASE WHEN has_purchase = 1 AND amount >= 0 THEN 1 ELSE 0 END) AS buys
-              FROM {_DAYS} WHERE {self.kept()} GROUP BY 1
-            )
-            SELECT COUNT(*) FILTER (WHERE NOT isfinite(gross)),
-                   COUNT(*) FILTER (WHERE buys = 0 AND bought = 1), SUM(CASE WHEN buys = 0 AND bought = 1 THEN rows END),
-                   COUNT(*) FILTER (WHERE bought = 0), SUM(CASE WHEN bought = 0 THEN rows END)
-            FROM c""").fetchone()
-        if over:
-            rule = OVERFLOW_RULE.format(customers=over)
-            owners = f"SELECT cid FROM {_DAYS} WHERE {self.kept()} GROUP BY cid HAVING NOT isfinite(FSUM(gross))"
-            condition = f"{self._x['id']} IN ({owners})"
-            duck.refuse(self.con, {("amount", rule): condition}, {"rule0": over})
-        return {"net": (int(net_r or 0), int(net_c)), "returns": (int(ret_r or 0), int(ret_c))}
+        self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"]}
 
     @property
     def replacements(self) -> dict[str, dict[str, str]]:
@@ -330,17 +275,22 @@ class TransactionLog:
     def _days(self, end_day: int | None = None) -> str:
         """The kept customer-days with :func:`crmlib.summary_sql.purchase_days_sql`'s columns."""
         self._read()
-        return (f"(SELECT cid AS customer_id, day, amount, has_purchase, CASE WHEN has_purchase = 1 AND "
-                f"amount >= 0 THEN 1 ELSE 0 END AS is_purchase FROM {_DAYS} WHERE {self.kept(end_day)})")
+        return logread.days_relation(self, end_day)
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
-        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory)."""
+        """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory). The summary
+        of the log's whole period reads the per-customer table of the read, once (then dropped)."""
         from crmlib.io import as_date
 
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
+        self._read()
+        grouped = self._customers
         out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
-                  self.last_day, daily=self._days())
+                  self.last_day, daily=self._days(), per_customer=grouped)
+        if grouped and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]:
+            self.con.execute(f"DROP TABLE {grouped[0]}")  # read once: DuckDB's memory goes back
+            self._customers = None
         out.attrs["transactions_ledger"] = self.attrs["ledger"]
         return out
 

@@ -12,7 +12,7 @@
                                  datasets (its large logs are drawn by clv's samplers), spark (scores
                                  and audience files on Spark)
     floor 2  data and summary    io/ (files, columns, messages, values, loaders), privacy (redaction,
-                                 pii_columns), screening, ids, summary, summary_sql, txlog,
+                                 pii_columns), screening, ids, summary, summary_sql, txlog, logread,
                                  period_summary, spark.summary (the summary run by Spark)
     floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
                                  units, ledger, exceptions, config, safe, contacts, suffixes,
@@ -58,7 +58,7 @@ FLOORS: dict[str, int] = {
     "crmlib.io": 2, "crmlib.io.files": 2, "crmlib.io.columns": 2, "crmlib.io.messages": 2,
     "crmlib.io.values": 2, "crmlib.io.loaders": 2,
     "crmlib.privacy": 2, "crmlib.redaction": 2, "crmlib.pii_columns": 2, "crmlib.screening": 2, "crmlib.ids": 2,
-    "crmlib.summary": 2,
+    "crmlib.summary": 2, "crmlib.logread": 2,
     "crmlib.summary_sql": 2, "crmlib.txlog": 2, "crmlib.period_summary": 2, "crmlib.spark.summary": 2,
     # floor 3: models and the customer table
     "crmlib.clv": 3, "crmlib.clv._base": 3, "crmlib.clv._summary": 3, "crmlib.clv._transaction": 3,

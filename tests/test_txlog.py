@@ -216,14 +216,15 @@ def test_log_cohort_note_equals_the_frame(tmp_path, log):
 
 def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
     """After the one read, every question (row count, period, summaries, revenue) is answered from the
-    customer-days: the groups of identical rows are dropped (DuckDB's memory at 10M rows), the files
-    are not scanned again, and len() is the count kept from that read."""
+    customer-days: only they and the per-customer table of the whole period are kept (DuckDB's memory
+    at 10M rows), the files are not scanned again, and len() is the count kept from that read. The
+    summary of the whole period reads the per-customer table, which then goes (issue 24.2)."""
     tx = TransactionLog(str(log))
     try:
         assert len(tx) == len(_frame(log))
         tables = {t for (t,) in tx.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        assert tables == {"crmlib_days"}
-        scans = []
+        assert tables == {"crmlib_days", "crmlib_customers"}
+        scans, texts = [], []
         real = tx.con.execute
 
         class Counting:  # DuckDB's connection cannot be patched: a proxy that sees every statement
@@ -232,6 +233,7 @@ def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
 
             def execute(self, sql, *args):
                 scans.append("crmlib_raw" in sql)
+                texts.append(sql)
                 return real(sql, *args)
 
         tx._con_real = tx._con
@@ -240,8 +242,13 @@ def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
             assert len(tx) == transaction_count(tx)
         date_range(tx)
         rfm_summary(tx)
+        summary = [sql for sql in texts if "ORDER BY customer_id" in sql][-1]
+        assert "crmlib_customers" in summary and "crmlib_days" not in summary  # not grouped again
+        rfm_summary(tx, freq="W")
         revenue(tx)
-        assert not any(scans)
+        assert not any(scans) and not any("crmlib_raw" in sql for sql in texts)
+        tables = {t for (t,) in tx._con_real.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables == {"crmlib_days"}
     finally:
         tx._con = getattr(tx, "_con_real", tx._con)
         tx.close()
