@@ -43,13 +43,16 @@ PHONE_RUN = re.compile(
 _AADHAAR = re.compile(r"(?<![0-9A-Za-z])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![0-9A-Za-z])")
 _PAN = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{5}\d{4}[A-Za-z](?![0-9A-Za-z])")
 _DATE = re.compile(r"(?:19|20)\d\d([-. ])\d{1,2}\1\d{1,2}|\d{1,2}([-. ])\d{1,2}\2(?:19|20)\d\d")
+# a date and the hour of a time ("1850-01-01 00:00:00" is the run "1850-01-01 00"): any four-digit year,
+# as error messages quote out-of-range dates; never a phone
+_DATE_HOUR = re.compile(r"\d{4}([-. ])\d{1,2}\1\d{1,2} \d{1,2}|\d{1,2}([-. ])\d{1,2}\2\d{4} \d{1,2}")
 _NANP = re.compile(r"\(?[2-9]\d\d\)?[ .-]?\d{3}[ .-]?\d{4}")
 
 
 def is_phone(candidate: str) -> bool:
     """Whether a digit run found in text is a phone number (rules, not a full numbering plan)."""
     cand = candidate.strip()
-    if _DATE.fullmatch(cand):
+    if _DATE.fullmatch(cand) or _DATE_HOUR.fullmatch(cand):
         return False
     digits = re.sub(r"\D", "", cand)
     n = len(digits)

@@ -1,5 +1,6 @@
 """crmlib.privacy: keyed pseudonyms, redaction of emails/phones in free text, PII columns."""
 
+import datetime
 import hashlib
 import hmac
 import warnings
@@ -213,6 +214,8 @@ LEFT_ALONE = [
     "order ABC1234567 and SKU AB12345C",
     "ref ABCDE12345F and ABCDEF1234G",
     "items 2/3 and 10/20",
+    "date '1850-01-01 00:00:00' is before 1900",  # was "[phone]:00:00" in an error message
+    "ordered 1995-01-01 10:00",
     "",
 ]
 
@@ -258,6 +261,15 @@ def test_amounts_and_dates_are_never_redacted(rupees, paise, day, sep):
     grouped = f"{rupees:,}"  # 1,234,567
     text = (f"paid ₹{grouped}.{paise:02d} or Rs {rupees}.{paise:02d} on {day.isoformat()} "
             f"({day.day:02d}{sep}{day.month:02d}{sep}{day.year})")
+    assert redact_text(text) == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(moment=st.datetimes(min_value=datetime.datetime(1000, 1, 1)), sep=st.sampled_from("-. "))
+def test_a_date_and_time_of_any_four_digit_year_is_never_redacted(moment, sep):
+    """Years 13xx-19xx with an hour ("1850-01-01 00:00:00") read as a 10-digit phone starting 1."""
+    text = (f"on {moment.year:04d}{sep}{moment.month:02d}{sep}{moment.day:02d} {moment:%H:%M:%S} and "
+            f"{moment.day:02d}{sep}{moment.month:02d}{sep}{moment.year:04d} {moment:%H:%M}")
     assert redact_text(text) == text
 
 
