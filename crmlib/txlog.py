@@ -27,6 +27,7 @@ last rows had no customer id).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -110,7 +111,10 @@ class TransactionLog:
         con = conn.__enter__()
         try:
             types = duck.open_files(con, self.files)
-            self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")]
+            # pandas' index saved in Parquet (``__index_level_0__``) is no column of the data: the loader reads
+            # it back as the index, so it is neither hashed (copies would differ by it) nor noted as unused
+            self._raw_columns = [c for c in types if c not in ("filename", "file_row_number")
+                                 and not re.fullmatch(r"__index_level_\d+__", c)]
             self._has_order_id = "order_id" in types
             x = duck.expressions(types, self.files)
             self._types, self._x = types, x

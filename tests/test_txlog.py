@@ -252,3 +252,21 @@ def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
     finally:
         tx._con = getattr(tx, "_con_real", tx._con)
         tx.close()
+
+
+def test_a_parquet_file_with_pandas_index_column_counts_copies_as_the_loader(tmp_path):
+    """pandas writes a non-default index as the column ``__index_level_0__``; the loader reads it back as the
+    index, so two identical rows are copies. The log hashed it with the row, and the copies were different
+    rows (a smaller ledger, another summary)."""
+    tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "order_id": ["o1", "o1", "o2", "o3"],
+                       "date": pd.to_datetime(["2024-01-05", "2024-01-05", "2024-02-01", "2024-01-09"]),
+                       "amount": [10.0, 10.0, 5.0, 7.0]}, index=[10, 11, 12, 13])
+    path = tmp_path / "indexed.parquet"
+    tx.to_parquet(path)
+    import pyarrow.parquet as pq
+
+    assert "__index_level_0__" in pq.read_schema(path).names
+    frame, tlog = _frame(path), TransactionLog(path)
+    assert_same_ledger(ledger_of(tlog), ledger_of(frame))
+    assert_same_summary(rfm_summary(tlog, freq="D"), rfm_summary(frame, freq="D"))
+    assert len(tlog) == len(frame) == 3
