@@ -24,8 +24,13 @@ from test_summary_sql import assert_same_ledger, assert_same_summary
 
 from crmlib import DataError, TransactionLog, ledger_of, read_transactions, rfm_summary
 
-#: SHA-256 of :func:`fingerprint` with the code before the rewrite (commit 7179010).
-RECORD = "deac50fc01a8648f8b0d02c6d9d75e3a3fc6a390e7bc09114457095bfab99a89"
+#: SHA-256 of :func:`fingerprint` with the code before the rewrite (commit 7179010 gave
+#: deac50fc01a8648f8b0d02c6d9d75e3a3fc6a390e7bc09114457095bfab99a89), recomputed once for one defect fixed
+#: since: ``parts/b.parquet`` holds pandas' index (``__index_level_0__``), which the log hashed with each row,
+#: so its planted copies went uncounted and the ledger noted the index as an unused column; with the index
+#: left out (as the loader reads it) the glob's copies, revenues and notes changed, and nothing else did
+#: (the two records were compared line by line).
+RECORD = "6c9b4bcb43001572ac6f73b8f65830ccc9c7852904fd4b4a4ed9929b92e5d582"
 FILES = ("planted.parquet", "planted.csv", "parts/*.parquet", "clean.parquet", "numbers.parquet")
 CONFIGS = [(name, dup, end) for name in FILES
            for dup in ("auto", "drop", "keep") for end in (None, "2024-05-31")]
@@ -147,8 +152,9 @@ BAD = {
     "bad.parquet": "TMP/bad.parquet: column 'date': 1 value(s) are empty; expected a date (row 3: 'None'); "
     "TMP/bad.parquet: column 'date': 2 value(s) are outside 1900-01-01 to 2100-12-31, the dates crmlib accepts; "
     "such a date is usually a typo (2300 for 2030) or a placeholder (9999-12-31) (row 5: '2300-01-01 00:00:00', "
-    "row 7: '[phone]:00:00'); TMP/bad.parquet: column 'amount': 2 value(s) are empty or NaN; every transaction needs "
-    "an amount (row 4: 'None', row 8: 'None'); TMP/bad.parquet: column 'amount': 1 value(s) are infinite, or too "
+    "row 7: '1850-01-01 00:00:00'); TMP/bad.parquet: column 'amount': 2 value(s) are empty or NaN; "
+    "every transaction needs an amount (row 4: 'None', row 8: 'None'); TMP/bad.parquet: column 'amount': "
+    "1 value(s) are infinite, or too "
     "large for a number (beyond 1.8e308) (row 6: 'inf'); TMP/bad.parquet: column 'quantity': 1 value(s) are "
     "infinite, or too large for a number (beyond 1.8e308) (row 5: '-inf'). Fix these values in the file and load "
     "it again.",
@@ -171,7 +177,8 @@ BAD = {
 
 def test_bad_files_give_the_same_error_as_before_the_rewrite(tmp_path):
     """Empty, NaN, infinite and out-of-range values in typed Parquet columns, an overflowing customer,
-    and unparseable text in a CSV: one error each, word for word what crmlib said before (commit 7179010)."""
+    and unparseable text in a CSV: one error each, word for word what crmlib said before (commit 7179010),
+    but for the date 1850-01-01 00:00:00, which the redaction of phones then showed as '[phone]:00:00'."""
     frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d", "e", "f", "g"],
                           "date": pd.to_datetime(["2024-01-01", None, "2024-01-03", "2300-01-01", "2024-01-05",
                                                   "1850-01-01", "2024-01-02"]),
