@@ -97,5 +97,5 @@ def value_playbook(table: pd.DataFrame, *, alive_below: float = 0.5, low_value: 
     for i, col in enumerate(columns):
         out[col] = pd.Series([r[i] for r in rows], index=out.index, dtype="boolean" if i >= 3 else object)
     out.attrs.update(alive_below=float(alive_below), low_value=float(low_value), mean_clv=overall,
-                     value_known=has_value, p_alive_known=has_alive)
+                     value_known=has_value)
     return out

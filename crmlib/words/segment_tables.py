@@ -120,8 +120,8 @@ def value_playbook(book: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
         text = {"remind": REMIND, "win back": WIN_BACK, "keep": KEEP}.get(r["advice"], base)
         text = w(text) if text else ""
         known = not (pd.isna(r["low_value"]) or pd.isna(r["likely_stopped"]))
-        alive_only = pd.isna(r["low_value"]) and not pd.isna(r["likely_stopped"])
-        if (known or alive_only) and r["likely_stopped"] and r["advice"] == "rfm" and r["action"] != "let go":
+        alive_only = pd.isna(r["low_value"]) and not pd.isna(r["likely_stopped"])  # no spend model
+        if pd.notna(r["likely_stopped"]) and r["likely_stopped"] and r["advice"] == "rfm" and r["action"] != "let go":
             text = f"{text} {w(STOPPED)}"
         basis = (w(BASIS[(bool(r["low_value"]), bool(r["likely_stopped"]))]) if known
                  else w(BASIS_NO_VALUE[bool(r["likely_stopped"])]) if alive_only
