@@ -138,17 +138,25 @@ def _bench_reports():
     return module
 
 
-def test_bench_reports_runs_the_reports_asked_for_and_never_writes_the_readme_for_a_subset(monkeypatch, tmp_path):
-    """``--reports retention`` runs only that report, names it in the table's total row and leaves the
-    README's block (the four reports' record) alone; an unknown name is refused before any run."""
-    bench = _bench_reports()
-    asked, written = [], []
-    result = {"code": 0, "seconds": 2.0, "cpu_s": 1.5, "peak_gb": 0.5, "output": ""}
+def _stubbed_bench_reports(monkeypatch, tmp_path, measure):
+    """bench_reports with a fake 100-row log, no customer count and no README written: ``measure`` stands
+    for running a command; returns the module and the list the README's blocks go to."""
+    bench, written = _bench_reports(), []
     monkeypatch.setattr(bench, "make_log", lambda rows, data: (tmp_path / "tx.parquet", 0.0))
     monkeypatch.setattr(bench, "_customers", lambda path: 10)
     (tmp_path / "tx.parquet").write_bytes(b"x")
-    monkeypatch.setattr(bench, "measure", lambda command: asked.append(command[2]) or dict(result))
+    monkeypatch.setattr(bench, "measure", measure)
     monkeypatch.setattr(bench, "write_readme", written.append)
+    return bench, written
+
+
+def test_bench_reports_runs_the_reports_asked_for_and_never_writes_the_readme_for_a_subset(monkeypatch, tmp_path):
+    """``--reports retention`` runs only that report, names it in the table's total row and leaves the
+    README's block (the four reports' record) alone; an unknown name is refused before any run."""
+    asked = []
+    result = {"code": 0, "seconds": 2.0, "cpu_s": 1.5, "peak_gb": 0.5, "output": ""}
+    bench, written = _stubbed_bench_reports(monkeypatch, tmp_path,
+                                            lambda command: asked.append(command[2]) or dict(result))
     assert bench.main(["--rows", "100", "--reports", "retention", "--out", str(tmp_path)]) == 0
     assert asked == ["retention"] and written == []
     results, facts = bench.run(100, tmp_path, tmp_path, ("clv", "retention"))
@@ -164,16 +172,12 @@ def test_bench_reports_batch_runs_one_command_and_reads_each_reports_time_from_t
     block with the command's total."""
     import json
 
-    bench = _bench_reports()
-    asked, written = [], []
+    asked = []
     result = {"code": 0, "seconds": 100.0, "cpu_s": 90.0, "peak_gb": 2.5, "output": ""}
-    monkeypatch.setattr(bench, "make_log", lambda rows, data: (tmp_path / "tx.parquet", 0.0))
-    monkeypatch.setattr(bench, "_customers", lambda path: 10)
-    (tmp_path / "tx.parquet").write_bytes(b"x")
+    bench, written = _stubbed_bench_reports(monkeypatch, tmp_path,
+                                            lambda command: asked.append(command[2:6]) or dict(result))
     (tmp_path / "index.json").write_text(json.dumps({"reports": {
         name: {"status": "ok", "duration": 10.0 + i} for i, name in enumerate(bench.REPORTS)}}))
-    monkeypatch.setattr(bench, "measure", lambda command: asked.append(command[2:6]) or dict(result))
-    monkeypatch.setattr(bench, "write_readme", written.append)
     assert bench.main(["--rows", "100", "--batch", "--out", str(tmp_path)]) == 0
     assert asked == [list(bench.REPORTS)] and len(written) == 1
     text = written[0]
