@@ -65,6 +65,32 @@ def english(fields: dict) -> dict:
     return {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)) for k, v in fields.items()}
 
 
+class Note(str):
+    """A note on how a file was read, in English, that keeps its template (``key``) and ``fields`` so a page
+    can say it in its own language (:func:`crmlib.words.quality.say_note`). Anything that takes the note
+    as text (a message, ``in``, ``==``) sees the English.
+
+    >>> n = Note("{lines} blank line(s) skipped", lines=1200)
+    >>> n, n.key, n.fields
+    ('1,200 blank line(s) skipped', '{lines} blank line(s) skipped', {'lines': 1200})
+    """
+
+    key: str
+    fields: dict
+
+    def __new__(cls, key: str, **fields):
+        note = super().__new__(cls, key.format(**english(fields)))
+        note.key, note.fields = key, fields
+        return note
+
+    def __reduce__(self):  # pickled with the ledger (the batch's shared table)
+        return (_note, (self.key, self.fields))
+
+
+def _note(key: str, fields: dict) -> Note:
+    return Note(key, **fields)
+
+
 @dataclass
 class Ledger:
     """What happened to the rows of one loaded table."""
@@ -74,6 +100,7 @@ class Ledger:
     rows_read: int = 0
     entries: list[LedgerEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the file was read (encoding, column names)
+    unused_columns: list[str] = field(default_factory=list)  # the file's headers the table does not keep
 
     def add(self, reason: str, count: int, *, action: str, detail: str = "", rows=(), fields=None) -> None:
         """Record ``count`` rows dropped, flagged, kept or changed for ``reason`` (no-op when 0);
@@ -125,6 +152,10 @@ class Ledger:
             det = f" - {e.detail}" if e.detail else ""
             lines.append(f"  {e.action:>7} {e.rows:>8,}  {e.reason}{ex}{det}")
         return "\n".join(lines)
+
+    def note(self, key: str, **fields) -> None:
+        """Add a :class:`Note` (``key`` a template of :mod:`crmlib.words.quality`, ``fields`` its values)."""
+        self.notes.append(Note(key, **fields))
 
     def _repr_html_(self) -> str:
         summary = (f"<p><b>{self.table}</b> from <code>{html.escape(self.source)}</code>: {self.rows_read:,} rows read, "

@@ -131,6 +131,34 @@ def test_headers_that_say_what_they_hold_are_read_and_noted(tmp_path):
             "column 'Bill No' used as 'order_id'", "column 'Client Code' used as 'customer_id'"} <= set(notes), notes
 
 
+def test_hindi_and_bengali_headers_and_digits_are_read_and_noted(tmp_path):
+    """A Dhaka shop's register (Bengali headers, amounts and dates in Bengali digits) and a Hindi one: before,
+    both were refused with "columns 'customer_id', 'date', 'amount' missing"; Bengali digits in amounts were
+    "not numbers"."""
+    bn = write(tmp_path, "bn.csv", "চালান নং,গ্রাহক আইডি,গ্রাহকের নাম,তারিখ,মোট টাকা,পণ্যের ধরন\n"
+               "M1,BD-7,রহিম,০১/০৭/২০২৪,\"৳ ১,২০০.৫০\",শাড়ি\nM2,BD-7,রহিম,15/07/2024,৯৯,মুদি\n")
+    tx = read_transactions(bn)
+    assert tx["amount"].tolist() == [1200.5, 99.0]
+    assert tx["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-07-01", "2024-07-15"]
+    assert tx["customer_id"].tolist() == ["BD-7", "BD-7"] and tx["category"].tolist() == ["শাড়ি", "মুদি"]
+    assert "column 'গ্রাহক আইডি' used as 'customer_id'" in ledger_of(tx).notes  # the name column is never the id
+    hi = write(tmp_path, "hi.csv", "बिल सं.,ग्राहक कोड,दिनांक,कुल मूल्य,इकाई मूल्य\nB1,C9,०५/०१/२०२४,१२५०,250\n")
+    tx = read_transactions(hi)
+    assert tx[["order_id", "customer_id", "amount"]].iloc[0].tolist() == ["B1", "C9", 1250.0]  # not the unit price
+    survey = write(tmp_path, "s.csv", "গ্রাহক আইডি,তারিখ,সুপারিশের সম্ভাবনা (০-১০),মন্তব্য\nBD-7,2024-07-20,৯,ভালো\n")
+    answers = read_feedback(survey)
+    assert answers[["nps", "comment"]].iloc[0].tolist() == [9, "ভালো"]
+
+
+def test_headers_crmlib_cannot_read_are_named_when_a_report_needs_a_column(tmp_path):
+    from crmlib.reports import feedback_page
+
+    path = write(tmp_path, "s.csv", "customer_id,date,Would you come back?\na,2024-01-05,yes\n")
+    with pytest.raises(DataError) as err:
+        feedback_page.build(feedback=str(path), output_dir=tmp_path / "out")
+    assert "Not used from the file: 'Would you come back?'" in str(err.value)
+
+
 def test_two_headers_that_could_be_the_date_are_not_guessed(tmp_path):
     msg = error_of(read_transactions, write(tmp_path, "two.csv", "customer_id,Txn Date,Ship Date,amount\na,2024-01-01,2024-01-03,3\n"))
     assert "'Txn Date', 'Ship Date' could each be 'date'" in msg and "will not guess" in msg

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ import pandas as pd
 from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.io.messages import _names, _show
+from crmlib.ledger import Note
 
 if TYPE_CHECKING:
     from crmlib.io.files import _Source
@@ -41,23 +43,64 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-#: Headers no alias list can hold ("Txn Date", "Amount (Rs)", "Bill No"): a header whose words include one
-#: of the first set (and, when a second set is given, one of it too, so that "Customer Name" is never read
-#: as the customer id) stands for the column, when it is the only such header left in the file.
-KEYWORDS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
-    "customer_id": (frozenset({"customer", "cust", "client", "member"}),
-                    frozenset({"id", "no", "number", "num", "code", "key"})),
-    "order_id": (frozenset({"invoice", "order", "bill", "receipt", "transaction", "txn"}),
-                 frozenset({"id", "no", "number", "num", "code"})),
-    "date": (frozenset({"date"}), None),
-    "amount": (frozenset({"amount", "amt"}), None),
-    "nps": (frozenset({"nps", "recommend", "recommendation"}), None),
-    "csat": (frozenset({"csat", "satisfaction", "satisfied"}), None),
-    "ces": (frozenset({"ces", "effort"}), None),
+#: The note of a header read as one of crmlib's columns.
+USED_AS = "column '{column}' used as '{target}'"
+
+#: Headers no alias list can hold ("Txn Date", "Amount (Rs)", "Bill No", "গ্রাহক আইডি"): a header whose words
+#: match one of the column's rules stands for the column, when it is the only such header left in the file.
+#: A rule is a set of words, or two sets that must both be met (so that "Customer Name" is never read as the
+#: customer id, nor "Unit Price" as the amount). Words are English, Hindi and Bengali, as shop registers in
+#: India and Bangladesh are written.
+_ID = frozenset({"id", "no", "number", "num", "code", "key",
+                 "आईडी", "कोड", "नंबर", "नम्बर", "संख्या", "क्रमांक", "सं",
+                 "আইডি", "কোড", "নং", "নম্বর", "নাম্বার", "ক্রমিক"})
+KEYWORDS: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {
+    "customer_id": ((frozenset({"customer", "cust", "client", "member",
+                                "ग्राहक", "कस्टमर", "গ্রাহক", "গ্রাহকের", "ক্রেতা", "ক্রেতার", "কাস্টমার"}), _ID),),
+    "order_id": ((frozenset({"invoice", "order", "bill", "receipt", "transaction", "txn",
+                             "बिल", "चालान", "ऑर्डर", "इनवॉइस", "रसीद",
+                             "বিল", "চালান", "অর্ডার", "ইনভয়েস", "রসিদ", "মেমো"}), _ID),),
+    "date": ((frozenset({"date", "तारीख", "तारीख़", "दिनांक", "तिथि", "তারিখ"}),),),
+    "amount": ((frozenset({"amount", "amt", "राशि", "रकम", "টাকা"}),),
+               # "Total Price", "कुल मूल्य", "মোট দাম": a total, not a unit price
+               (frozenset({"total", "net", "कुल", "মোট"}),
+                frozenset({"price", "value", "मूल्य", "कीमत", "দাম", "মূল্য"}))),
+    "category": ((frozenset({"category", "श्रेणी", "कैटेगरी", "শ্রেণি", "শ্রেণী", "ক্যাটাগরি"}),),
+                 (frozenset({"item", "product", "उत्पाद", "सामान", "পণ্য", "পণ্যের"}),
+                  frozenset({"group", "type", "class", "family", "प्रकार", "ধরন", "প্রকার"}))),
+    "nps": ((frozenset({"nps", "recommend", "recommendation", "सिफारिश", "सिफ़ारिश", "সুপারিশ", "সুপারিশের"}),),),
+    "csat": ((frozenset({"csat", "satisfaction", "satisfied", "संतुष्टि", "সন্তুষ্টি"}),),),
+    "ces": ((frozenset({"ces", "effort"}),),),
+    "city": ((frozenset({"city", "town", "शहर", "শহর"}),),),
+    "name": ((frozenset({"name", "नाम", "নাম"}),),),
+    "phone": ((frozenset({"phone", "mobile", "फोन", "फ़ोन", "मोबाइल", "ফোন", "মোবাইল"}),),),
+    "email": ((frozenset({"email", "ईमेल", "ইমেইল"}),), (frozenset({"e", "ई", "ই"}), frozenset({"mail", "मेल", "মেইল"}))),
+    "comment": ((frozenset({"comment", "comments", "remark", "remarks", "टिप्पणी", "राय", "মন্তব্য", "মতামত"}),),),
 }
+#: Written as headers are compared (Unicode NFC: "तारीख़" typed with or without the precomposed letter).
+KEYWORDS = {t: tuple(tuple(frozenset(unicodedata.normalize("NFC", w) for w in part) for part in rule)
+                     for rule in rules) for t, rules in KEYWORDS.items()}
 
 
-_TEXT_WORDS = frozenset({"comment", "comments", "text", "remarks", "reason", "why", "verbatim", "name"})
+#: Words of a column that holds text (comments, names): such a column is never read as a score or an id.
+_TEXT_WORDS = frozenset({"comment", "comments", "text", "remark", "remarks", "reason", "why", "verbatim", "name",
+                         "टिप्पणी", "राय", "नाम", "কারণ", "মন্তব্য", "মতামত", "নাম"})
+#: Words of a column of contact details: such a column is never read as an id, whatever else its header says.
+_CONTACT_WORDS = frozenset({"phone", "mobile", "email", "mail", "फोन", "फ़ोन", "मोबाइल", "ईमेल", "ফোন", "মোবাইল", "ইমেইল"})
+#: What separates the words of a header: anything but letters, digits and the marks of Devanagari and Bengali
+#: script (a vowel sign or virama is not a word character to ``re``'s ``\w``).
+_NOT_WORD = re.compile(r"[^0-9a-z\u00c0-\u024f\u0900-\u09ff]+")
+
+
+def header_words(name) -> set[str]:
+    """The words of a header, lower-cased, in any of crmlib's scripts.
+
+    >>> sorted(header_words("Amount (Rs)")), sorted(header_words("গ্রাহক আইডি"))
+    (['amount', 'rs'], ['আইডি', 'গ্রাহক'])
+    """
+    text = unicodedata.normalize("NFC", str(name)).strip().lstrip("\ufeff").lower()
+    text = text.replace("\u200c", "").replace("\u200d", "")  # joiners shape Bengali letters; no word breaks
+    return {w for w in _NOT_WORD.split(text) if w}
 
 
 def keyword_candidates(target: str, names) -> list[str]:
@@ -69,16 +112,17 @@ def keyword_candidates(target: str, names) -> list[str]:
     ['Client Code']
     >>> keyword_candidates("csat", ["Overall satisfaction (1-5)", "Satisfaction comments"])
     ['Overall satisfaction (1-5)']
+    >>> keyword_candidates("amount", ["একক দাম", "মোট দাম"])
+    ['মোট দাম']
     """
-    if target not in KEYWORDS:
-        return []
-    first, second = KEYWORDS[target]
     out = []
     for name in names:
-        words = set(_norm(name).split("_"))
-        if words & _TEXT_WORDS:  # "Satisfaction comments" holds text, not scores
+        words = header_words(name)
+        if target not in ("comment", "name") and words & _TEXT_WORDS:  # "Satisfaction comments" holds text, not scores
             continue
-        if words & first and (second is None or words & second):
+        if target in ("customer_id", "order_id") and words & _CONTACT_WORDS:  # "Customer Phone No" is not an id
+            continue
+        if any(all(words & part for part in rule) for rule in KEYWORDS.get(target, ())):
             out.append(name)
     return out
 
@@ -151,8 +195,8 @@ def _repeated_headers(src: _Source, schema: _Schema, columns: dict | None) -> No
               "in the file and load it again.")
     for n in repeated:
         mangled = [c for c, h in zip(src.frame.columns, src.header) if h == n]
-        src.notes.append(f"the header {_show(n)} appears {counts[n]} times (columns {where(n)}); "
-                         f"read as {_names(mangled)}")
+        src.notes.append(Note("the header {header} appears {times} times (columns {columns}); read as {names}",
+                              header=_show(n), times=counts[n], columns=where(n), names=_names(mangled)))
 
 
 def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> None:
@@ -174,13 +218,13 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
         for alias in ALIASES.get(target, ()):  # in order of preference
             if alias in normed:
                 frame = frame.rename(columns={normed[alias]: target})
-                src.notes.append(f"column {normed[alias]!r} used as {target!r}")
+                src.notes.append(Note(USED_AS, column=normed[alias], target=target))
                 break
         else:
             found = keyword_candidates(target, [c for c in frame.columns if c not in wanted])
             if len(found) == 1:  # two or more ("Txn Date", "Ship Date"): not guessed, named in the message
                 frame = frame.rename(columns={found[0]: target})
-                src.notes.append(f"column {found[0]!r} used as {target!r}")
+                src.notes.append(Note(USED_AS, column=found[0], target=target))
     counts = pd.Series(frame.columns).value_counts()
     clashes = [c for c in counts.index[counts > 1] if c in wanted]
     if clashes:

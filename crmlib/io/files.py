@@ -20,6 +20,7 @@ import pandas as pd
 
 from crmlib.exceptions import DataError
 from crmlib.io.columns import _KNOWN_NAMES, _norm
+from crmlib.ledger import Note
 from crmlib.suffixes import COMPRESSED_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 
 #: Environment variable with the most bytes a compressed file may expand to; when set, it
@@ -64,7 +65,7 @@ class _Source:
             blank[where[~empty.to_numpy(dtype=bool)]] = False
         if blank.any() and len(frame.columns):
             self.frame, self.rows = frame[~blank], self.rows[~blank]
-            self.notes.append(f"{int(blank.sum())} blank line(s) skipped")
+            self.notes.append(Note("{lines} blank line(s) skipped", lines=int(blank.sum())))
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -204,8 +205,8 @@ def _read_excel(path: Path, table: str, sheet) -> _Source:
     if len(names) > 1:
         others = [n for n in names if n != chosen]
         empty = [n for n in others if n not in with_data]
-        notes.append(f"read sheet {chosen!r} of {len(names)}; not read: "
-                     + ", ".join(f"{n!r}" + (" (empty)" if n in empty else "") for n in others))
+        notes.append(Note("read sheet '{sheet}' of {sheets}; not read: {others}", sheet=chosen, sheets=len(names),
+                          others=", ".join(f"{n!r}" + (" (empty)" if n in empty else "") for n in others)))
     src = _Source(frame, path.name if len(names) == 1 else f"{path.name} [sheet {chosen!r}]", True, notes, header)
     src.drop_blank_rows()
     return src
@@ -297,7 +298,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, list[str]]:
     byte does not turn a file of Hindi or Bengali comments into mojibake."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return raw.decode("utf-16"), ["read as UTF-16 (Excel's Unicode Text export)"]
+            return raw.decode("utf-16"), [Note("read as UTF-16 (Excel's Unicode Text export)")]
         except UnicodeDecodeError:
             pass
     encoding = _utf16_without_bom(raw)
@@ -307,8 +308,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             pass
         else:
-            return text.lstrip("\ufeff"), [f"read as {encoding.upper().replace('-16-', '-16')} "
-                                            "without a byte-order mark"]
+            return text.lstrip("\ufeff"), [Note("read as {encoding} without a byte-order mark",
+                                                 encoding=encoding.upper().replace("-16-", "-16"))]
     if b"\x00" in raw:
         kind = ("an Excel workbook or a zip file" if raw[:4] == b"PK\x03\x04" else
                 "a Parquet file" if raw[:4] == b"PAR1" else "a binary file")
@@ -329,8 +330,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, list[str]]:
                 lines.append(line.decode("latin-1"))
             fallback.append(number)
     shown = ", ".join(map(str, fallback[:5])) + (", ..." if len(fallback) > 5 else "")
-    return "".join(lines), [f"{len(fallback)} line(s) are not UTF-8 and were read as cp1252 (lines {shown}); "
-                            "save the file as UTF-8 to be sure of their characters"]
+    return "".join(lines), [Note("{count} line(s) are not UTF-8 and were read as cp1252 (lines {lines}); save the "
+                                 "file as UTF-8 to be sure of their characters", count=len(fallback), lines=shown)]
 
 
 def _sniff_delimiter(text: str) -> str:

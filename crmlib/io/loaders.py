@@ -11,7 +11,7 @@ from crmlib.io.columns import CUSTOMERS, FEEDBACK, TRANSACTIONS, _canonical_colu
 from crmlib.io.files import _read, _Source
 from crmlib.io.messages import _MAX_EXAMPLES, _names, _problem, _raise, _show
 from crmlib.io.values import SCORE_RANGES, _as_text, _customer_ids, _parse_dates, _parse_numbers, after_end, as_date
-from crmlib.ledger import Ledger, attach
+from crmlib.ledger import Ledger, Note, attach
 from crmlib.pii_columns import kind_by_name
 from crmlib.screening import screen
 
@@ -226,11 +226,16 @@ def read_transactions(source, columns: dict | None = None, observation_end=None,
     return _with_notes(out.reset_index(drop=True), src, ledger)
 
 
+#: The note naming the columns of a file that crmlib does not use.
+NOT_USED = "column(s) not used: {names}"
+
+
 def _with_notes(frame: pd.DataFrame, src: _Source, ledger: Ledger) -> pd.DataFrame:
     unused = [c for c in src.frame.columns if c not in frame.columns]
     if unused:
-        src.notes.append(f"column(s) not used: {_names(unused)}")
+        src.notes.append(Note(NOT_USED, names=_names(unused)))
     ledger.notes.extend(src.notes)
+    ledger.unused_columns = [str(c) for c in unused]
     return attach(frame, ledger)
 
 

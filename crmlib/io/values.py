@@ -13,7 +13,7 @@ from crmlib.exceptions import DataError
 from crmlib.ids import ID_RULE, float_style, normalise_ids
 from crmlib.io.files import _Source
 from crmlib.io.messages import _problem, _show
-from crmlib.ledger import Ledger
+from crmlib.ledger import Ledger, Note
 
 #: The dates crmlib accepts, in every date column. Outside them a date is a typo or a placeholder.
 DATE_MIN = pd.Timestamp("1900-01-01")
@@ -21,6 +21,23 @@ DATE_MAX = pd.Timestamp("2100-12-31 23:59:59.999999")
 
 
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+
+#: Devanagari (०-९) and Bengali (০-৯) digits as the Latin digits they are, for numbers and dates written in
+#: them (``৳ ১,২০০.৫০``, ``০১/০৭/২০২৪``). Ids keep the digits they were written with.
+_NATIVE_DIGITS = str.maketrans({chr(zero + k): str(k) for zero in (0x0966, 0x09E6) for k in range(10)})
+
+
+def _latin_digits(text: pd.Series) -> pd.Series:
+    """``text`` with native digits written as Latin ones (the same object when there are none).
+
+    >>> _latin_digits(pd.Series(["৳ ১,২০০.৫০", "१२", None], dtype="string")).tolist()
+    ['৳ 1,200.50', '12', <NA>]
+    """
+    native = text.str.contains("[\u0966-\u096f\u09e6-\u09ef]", regex=True).fillna(False)
+    if not native.any():
+        return text
+    return text.where(~native, text[native].str.translate(_NATIVE_DIGITS))
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -41,7 +58,11 @@ _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %I:%M %p", " %I:%M:%
 
 
 #: The ledger's note when a date column held times with a zone (text offsets, zoned Parquet or frames).
-TZ_NOTE = "time-zone offsets in {column!r} were dropped; the local times are kept"
+#: The notes of a date column whose dates all read both ways (01/07/2024): which way was taken.
+READ_DAY_FIRST = "dates in '{column}' such as {example} fit both day-first and month-first; read day first (31/01/2024)"
+READ_MONTH_FIRST = ("dates in '{column}' such as {example} fit both day-first and month-first; "
+                    "read month first (01/31/2024)")
+TZ_NOTE = "time-zone offsets in '{column}' were dropped; the local times are kept"
 _TZ_SUFFIX = re.compile(r"(?<=\d)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"^\d{4}([-/.]\d{1,2})?$")
 
@@ -92,7 +113,7 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     if pd.api.types.is_datetime64_any_dtype(raw):
         zoned = getattr(raw.dt, "tz", None) is not None
         if zoned:  # the same rule and the same note as offsets written in text
-            src.notes.append(TZ_NOTE.format(column=column))
+            src.notes.append(Note(TZ_NOTE, column=column))
         parsed = raw.dt.tz_localize(None) if zoned else raw
         shown = raw.astype(str).to_numpy()
         full, range_problem = _finish_dates(src, column, parsed, shown)
@@ -102,11 +123,11 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     text = _as_text(raw)
     present = text.notna().to_numpy()
     values = text.to_numpy(dtype=object)
-    given = text[present]
+    given = _latin_digits(text[present])
     has_time = given.str.contains(r"\d:\d\d", regex=True)  # an offset only ever follows a time
     cleaned = given.where(~has_time, given.str.replace(_TZ_SUFFIX, "", regex=True))
     if (cleaned != given).any():
-        src.notes.append(TZ_NOTE.format(column=column))
+        src.notes.append(Note(TZ_NOTE, column=column))
     uniq = pd.Series(cleaned.unique(), dtype="string")
     uniq = uniq[~uniq.str.match(_PARTIAL_DATE).fillna(False).to_numpy(dtype=bool)]
     best, best_ok, best_fmt = None, 0, None
@@ -127,8 +148,8 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     if best_fmt and best_fmt[:2] in ("%d", "%m") and best_ok == len(uniq):
         swapped = _to_datetime(uniq, _swap_day_month(best_fmt))
         if swapped is not None and swapped.notna().all():
-            src.notes.append(f"dates in {column!r} such as {_show(uniq.iloc[0])} fit both day-first and "
-                             f"month-first; read as {best_fmt!r}")
+            src.notes.append(Note(READ_DAY_FIRST if best_fmt.startswith("%d") else READ_MONTH_FIRST,
+                                  column=column, example=_show(uniq.iloc[0])))
     if best_fmt and "%y" in best_fmt:
         src.short_years.append(column)
     unparsed = present & full.isna().to_numpy()
@@ -164,7 +185,7 @@ def _parse_numbers(src: _Source, column: str, decimal_comma: bool | None = None)
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         vals = pd.to_numeric(raw, errors="coerce").astype("float64")
         return vals, np.zeros(len(raw), bool), "numbers"
-    text = _as_text(raw)
+    text = _latin_digits(_as_text(raw))
     # a space (or apostrophe) between digits groups them, under the same rule as a comma: kept
     # as a mark here, checked with the column's grammar below, so "5 5" is not silently 55
     spaced = text.str.replace(_CURRENCY, "", regex=True).str.replace(_DIGIT_SPACE, _GROUP, regex=True)

@@ -291,8 +291,9 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
     """Load the inputs, score the answers and their trends, join them to the per-customer table when
     transactions are given, and record the run (the notebook's parameters)."""
     from crmlib import feedback as fb
-    from crmlib.errors import require_columns
+    from crmlib.errors import require_columns, show_names
     from crmlib.formats import Formats
+    from crmlib.ledger import ledger_of
     from crmlib.plots.style import use_page_fonts
     from crmlib.reports.inputs import load_inputs
     from crmlib.reports.record import record
@@ -304,8 +305,11 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
     data = load_inputs("feedback", feedback=feedback, customers=customers, transactions=transactions,
                        observation_end=observation_end, out_of_core=True)  # large transactions stay on disk
     answers = with_city(data.feedback, data.customers)
+    ledger = ledger_of(data.feedback)
+    unused = ledger.unused_columns if ledger is not None else []
     require_columns(data.feedback, ["nps"], Path(data.files.get("feedback", "feedback")).name, "feedback",
-                    "The feedback report is built on NPS: name the column of answers 0-10 to 'how likely are you "
+                    (f"Not used from the file: {show_names(unused)}. " if unused else "")
+                    + "The feedback report is built on NPS: name the column of answers 0-10 to 'how likely are you "
                     "to recommend us' 'nps' (or 'How likely to recommend') and run it again.")
     record(data_period=(answers["date"].min(), answers["date"].max()))
     nps_trend = fb.pooled_by(answers, "nps", period, min_n=min_responses)

@@ -172,7 +172,7 @@ def _load_dataset(dataset: str, observation_end) -> tuple[pd.DataFrame, Path]:
     path = config.CDNOW_DIR / DATASETS[dataset]
     ledger = ledger_of(tx)
     ledger.source = path.name
-    ledger.notes.append("example rows are line numbers of the file")
+    ledger.note("example rows are line numbers of the file")
     return tx, path
 
 

@@ -25,22 +25,25 @@ from crmlib.reports.page_parts import show_items
 output_folder = functools.partial(page_parts.output_folder, "overview")
 
 
-def loader_notes(frames) -> str | None:
-    """The notes the loaders left on the ledgers of the frames (:func:`crmlib.ledger.ledgers`), as a Markdown
-    list; None when there are none.
+def loader_notes(frames, *, w=None, fmt=None) -> str | None:
+    """The notes the loaders left on the ledgers of the frames (:func:`crmlib.ledger.ledgers`), each after its
+    file, in the language of ``w``/``fmt`` (:func:`crmlib.words.quality.say_note`), as a Markdown list; None
+    when there are none.
 
     >>> from crmlib.ledger import Ledger, attach, ledger_of
     >>> frame = attach(pd.DataFrame({"amount": [1.0]}), Ledger("transactions.csv", "transactions"))
     >>> ledger_of(frame).notes.append("Amounts were read with a decimal comma.")
     >>> loader_notes([frame, pd.DataFrame()])
-    '- Amounts were read with a decimal comma.'
+    '- transactions.csv\\\\: Amounts were read with a decimal comma.'
     >>> loader_notes([pd.DataFrame()]) is None
     True
     """
+    from crmlib.findings import as_markdown
     from crmlib.ledger import ledgers
+    from crmlib.words.quality import say_note
 
-    notes = [note for ledger in ledgers(*frames) for note in ledger.notes]
-    return "\n".join(f"- {note}" for note in notes) if notes else None
+    notes = [say_note(note, ledger.source, w=w, fmt=fmt) for ledger in ledgers(*frames) for note in ledger.notes]
+    return as_markdown(notes) if notes else None  # header names are the file's: escaped, never read as HTML
 
 
 def attribute_csv_name(column: str) -> str:
@@ -119,7 +122,8 @@ class OverviewPage:
     def data_quality(self) -> list:
         """The ledger table (written to ``data-quality.csv``), then the loaders' notes when there are any."""
         return [page_parts.ledger_item(self.ledger, self.show, self.words, self.fmt, csv=self.out,
-                                       csv_name="data-quality.csv"), loader_notes(self.data.frames)]
+                                       csv_name="data-quality.csv"),
+                loader_notes(self.data.frames, w=self.words, fmt=self.fmt)]
 
     def headline(self) -> list:
         from crmlib import overview

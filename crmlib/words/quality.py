@@ -99,6 +99,44 @@ RARE_VALUE = N_("other (fewer than 3 customers)")
 #: Every reason and detail key the loaders may record.
 KEYS = frozenset(REASONS) | frozenset(DETAILS)
 
+# ----------------------------------------------------------------------------- notes
+#: How the loaders read a file (:class:`crmlib.ledger.Note`): the header used for a column, the columns not
+#: used, the encoding, the sheet, dates that read both ways. {column}, {target}, {header} and {sheet} are
+#: names as the file or crmlib writes them; {names} and {others} lists of them; {example} a value of the file.
+NOTES = [
+    N_("column '{column}' used as '{target}'"),
+    N_("column(s) not used: {names}"),
+    N_("the header {header} appears {times} times (columns {columns}); read as {names}"),
+    N_("time-zone offsets in '{column}' were dropped; the local times are kept"),
+    N_("dates in '{column}' such as {example} fit both day-first and month-first; read day first (31/01/2024)"),
+    N_("dates in '{column}' such as {example} fit both day-first and month-first; read month first (01/31/2024)"),
+    N_("{lines} blank line(s) skipped"),
+    N_("read sheet '{sheet}' of {sheets}; not read: {others}"),
+    N_("read as UTF-16 (Excel's Unicode Text export)"),
+    N_("read as {encoding} without a byte-order mark"),
+    N_("{count} line(s) are not UTF-8 and were read as cp1252 (lines {lines}); save the file as UTF-8 to be sure "
+       "of their characters"),
+    N_("example rows are line numbers of the file"),
+]
+
+
+def say_note(note, source: str, *, w: Words | None = None, fmt: Formats | None = None) -> str:
+    """A loader's note in the page's language, after the file it is about; a note without a key (or with one
+    not declared in :data:`NOTES`) is shown as the loader wrote it.
+
+    >>> from crmlib.ledger import Note
+    >>> say_note(Note("{lines} blank line(s) skipped", lines=1200), "s.csv", fmt=Formats("hi"))
+    's.csv: 1,200 खाली पंक्ति(याँ) छोड़ी गईं'
+    """
+    fmt = fmt or Formats("en")
+    w = w or Words(fmt.lang)
+    key = getattr(note, "key", None)
+    text = _say(key, note.fields, w, fmt) if key in _NOTE_KEYS else str(note)
+    return f"{source}: {text}"  # the file's name, then the note, in every language
+
+
+_NOTE_KEYS = frozenset(NOTES)
+
 # ----------------------------------------------------------------------------- the summary sentence
 NOTHING = N_("Nothing was dropped, changed or flagged while the files were read.")
 #: {rows} a count, {table} one of TABLES, {reason} a reason above (in quotes).
