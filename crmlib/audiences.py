@@ -218,6 +218,35 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+#: The country of phone numbers written without a country code, by the currency of the amounts: a shop that
+#: counts in taka has Bangladeshi customers (``01712-345678`` is ``+8801712345678``, not an Indian number).
+PHONE_REGIONS = {"INR": "IN", "BDT": "BD", "USD": "US", "CAD": "CA", "GBP": "GB"}
+
+
+def phone_region(currency: str | None, region: str | None = None) -> str:
+    """``region`` when given, else the country of ``currency`` (:data:`PHONE_REGIONS`), else India.
+
+    >>> phone_region("BDT"), phone_region("INR"), phone_region(None), phone_region("BDT", "gb")
+    ('BD', 'IN', 'IN', 'GB')
+    """
+    if region is not None:
+        if str(region).upper() not in PHONE_REGIONS.values():
+            raise DataError(f"phone_region must be one of {', '.join(PHONE_REGIONS.values())}, not {region!r}: "
+                            "the country of the phone numbers written without a country code.")
+        return str(region).upper()
+    return PHONE_REGIONS.get(str(currency or "").upper(), "IN")
+
+
+def unreadable_phones(customers: pd.DataFrame | None, region: str) -> int:
+    """How many customers' phones (given, not blank) are not phone numbers of ``region`` or with a country
+    code (:func:`crmlib.privacy.normalise_phone`): they are left out of every hashed-phone audience."""
+    if customers is None or "phone" not in customers.columns:
+        return 0
+    given = customers["phone"].dropna()
+    given = given[given.astype(str).str.strip().ne("")]
+    return int(sum(privacy.normalise_phone(v, default_region=region) is None for v in given))
+
+
 def export_audiences(customers: pd.DataFrame | None, segments: pd.Series, directory,
                      segment_names=None, kinds=None, key=None, default_region: str = "IN",
                      observation_end=None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import notebook_checks
 import pandas as pd
 import pytest
 
-from crmlib import config
+from crmlib import DataError, config
 from crmlib.reports import segments_page
 
 
@@ -77,3 +77,31 @@ def test_a_survey_without_nps_gives_segments_without_nps_and_says_why(tmp_path):
                                output_dir=tmp_path / "out")
     assert "nps" not in page.profile.columns and page.summary()
     assert page.words(sw.NO_NPS_COLUMN) in page.size_and_revenue()
+
+
+def test_bangladeshi_phones_are_read_by_the_taka_and_unreadable_ones_are_said(tmp_path):
+    """A Dhaka shop's customers file (phones as 01712-345678, amounts in BDT): every hashed-phone audience had
+    0 rows, each phone 'invalid' for the default region India, and the page did not say why."""
+    from crmlib import datasets
+    from crmlib.words import segments as sw
+
+    data = datasets.make_crm_dataset(n_customers=120, seed=3).write(tmp_path / "data")
+    cust = pd.read_csv(data["customers"], dtype=str)
+    cust["phone"] = [f"017{i:08d}" for i in range(len(cust))]  # Bangladeshi mobiles, written nationally
+    cust.to_csv(data["customers"], index=False)
+
+    def phone_rows(**kw):
+        page = segments_page.build(transactions=str(data["transactions"]), customers=str(data["customers"]),
+                                   audience_segments=["Champions", "Lost"], output_dir=tmp_path / str(kw), **kw)
+        items = page.marketing_files()
+        rows = sum(pd.read_csv(f).shape[0] for f in (tmp_path / str(kw)).rglob("audience_*_hashed_phone.csv"))
+        said = [i for i in items if isinstance(i, str) and "phone_region" in i]
+        return rows, said, page.words
+
+    rows, said, _ = phone_rows(currency="BDT")
+    assert rows > 0 and not said
+    rows, said, words = phone_rows(currency="INR")
+    assert rows == 0 and said == [words.plural(sw.UNREADABLE_PHONES, len(cust), phones=f"{len(cust):,}", region="IN")]
+    assert phone_rows(currency="INR", phone_region="bd")[0] > 0
+    with pytest.raises(DataError, match="phone_region must be one of IN, BD, US, CA, GB, not 'XX'"):
+        phone_rows(phone_region="XX")
