@@ -170,6 +170,16 @@ def test_a_missing_date_is_not_matched_to_category(tmp_path):
     assert "Name it 'date'" in msg and "Did you mean" not in msg
 
 
+def test_several_missing_columns_get_one_sentence_and_the_command_line_its_own(tmp_path):
+    """Before: "Name it 'customer_id'. Name it 'date'. Name it 'amount'." """
+    from crmlib.reports.checks import for_command_line
+
+    msg = error_of(read_transactions, write(tmp_path, "abc.csv", "a,b,c\nx,1,2\n"))
+    assert msg.count("Name") == 1 and "Name the columns that hold them 'customer_id', 'date', 'amount'" in msg
+    assert msg.endswith("or pass columns={'your name': 'customer_id', ...}.")
+    assert for_command_line(msg).endswith("or their Hindi and Bengali words, are read too).")
+
+
 def test_unparsable_date_names_row_and_value(tmp_path):
     path = write(tmp_path, "d.csv", "customer_id,date,amount\na,2024-01-01,1\nb,yesterday,2\n")
     msg = error_of(read_transactions, path)

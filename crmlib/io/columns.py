@@ -241,7 +241,7 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                 f"{src.name} ({schema.table}): the file seems to have no header row: its first row holds "
                 + ", ".join(data_like) + f", which look like data, not column names. Add a header row "
                 f"naming the columns ({', '.join(schema.required)} are required), or pass columns={{...}}.")
-        hints = []
+        hints, unnamed = [], []
         for col in missing:
             several = keyword_candidates(col, [c for c in frame.columns if c not in wanted])
             close = several[:1] or difflib.get_close_matches(col, list(frame.columns), n=1, cutoff=0.6)
@@ -251,6 +251,12 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
             elif close:
                 hints.append(f"Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}.")
             else:
-                hints.append(f"Name it {col!r}, or pass columns={{'your name': {col!r}}}.")
+                unnamed.append(col)
+        if len(unnamed) == 1:
+            hints.append(f"Name it {unnamed[0]!r}, or pass columns={{'your name': {unnamed[0]!r}}}.")
+        elif unnamed:  # one sentence for all of them, not "Name it 'customer_id'. Name it 'date'. ..."
+            hints.append(f"Name the columns that hold them {_names(unnamed)} (headers such as 'Customer ID', "
+                         "'Invoice Date', 'Amount', or their Hindi and Bengali words, are read too), or pass "
+                         f"columns={{'your name': {unnamed[0]!r}, ...}}.")
         require_columns(frame, schema.required, src.name, schema.table, " ".join(hints))  # the one wording
     src.frame = frame

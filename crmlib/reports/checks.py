@@ -155,6 +155,7 @@ _FOR_COMMAND_LINE = (
     (re.compile(r"\(or pass columns= if a column was misread\)"), "(or rename the header of a misread column)"),
     (re.compile(r"Pass columns=\{.*?: ('[^']*')\}\."), r"Rename that header to \1 in the file."),
     (re.compile(r", or pass columns=\{'your name': ('[^']*')\}\."), "."),
+    (re.compile(r", or pass columns=\{'your name': '[^']*', \.\.\.\}\."), "."),
     (re.compile(r"rename the others with columns=\{\.\.\.\}"), "rename the others in the file"),
     (re.compile(r", or pass columns=\{\.\.\.\}"), ""),
     (re.compile(r"\s*\(?\bor pass columns=\S*\)?"), ""),
