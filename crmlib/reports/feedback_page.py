@@ -181,6 +181,8 @@ class FeedbackPage:
 
         w, fmt, trend = self.words, self.fmt, self.nps_trend
         latest = trend.drop(columns="metric").sort_values("period", ascending=False)
+        # each period named as the sentences name it ("Jun 2025", "Q2 2025"), not its first day
+        latest["period"] = [fw.period_label(p, trend.attrs.get("period"), w, fmt) for p in latest["period"]]
         return [fw.pooling_sentence(trend, w=w, fmt=fmt), pf.trend(trend, words=w, fmt=fmt).figure,
                 self.show(latest, max_rows=12, csv=self.out, csv_name="nps-by-period.csv", names={"score": "NPS"},
                           kinds=self._score_kinds)]

@@ -206,7 +206,8 @@ def score_text(metric: str, x: float, fmt: Formats) -> str:
 
 
 def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
-    """A period as named on the page: ``Jan 2024`` / ``Q1 2024`` / ``H2 2024`` / ``2024``."""
+    """A period as named on the page: ``Jan 2024`` / ``Q1 2024`` / ``H2 2024`` / ``2024``; a week by its first
+    day (``6 May 2024``)."""
     if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
         return MISSING
     t = pd.Timestamp(ts)
@@ -217,6 +218,8 @@ def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
         return w(HALF_YEAR, number=fmt.count((t.month - 1) // 6 + 1), year=year)
     if freq == "Y":
         return year
+    if freq == "W":
+        return fmt.date(t)
     return fmt.month(t, "short")
 
 
