@@ -77,13 +77,13 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
         ax.set_ylabel(_metric_label(metric, w, fmt))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         trend_ = score_trend(t)
-        if fmt.lang != "en":  # dates in the language (matplotlib's own are English)
-            ax.set_xticks(list(t["period"]), [fw.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
-            # about one date an inch: a slanted "जुल॰ 2024" is wider than a month's step on a page-wide figure
-            most = max(2, int(ax.figure.get_figwidth()))
-            if len(t) > most:
-                for i, label in enumerate(ax.get_xticklabels()):
-                    label.set_visible(i % -(-len(t) // most) == 0)
+        # each period named as the page names it (matplotlib's own ticks are days, and English)
+        ax.set_xticks(list(t["period"]), [fw.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
+        # about one date an inch: a slanted "जुल॰ 2024" is wider than a month's step on a page-wide figure
+        most = max(2, int(ax.figure.get_figwidth()))
+        if len(t) > most:
+            for i, label in enumerate(ax.get_xticklabels()):
+                label.set_visible(i % -(-len(t) // most) == 0)
         style.title(ax, title or fw.trend_title(trend_, w=w, fmt=fmt))
         ax.legend(loc="best", fontsize="small")
         ax.figure.autofmt_xdate()

@@ -99,3 +99,17 @@ def test_plot_title_and_trend_read_quarters(tmp_path):
 
     ax = pf.trend(pooled_by(make_survey(), "nps", "M", min_n=30))
     assert "Q1 2024 to Q4 2025" in ax.get_title()
+
+
+def test_plot_ticks_name_the_periods_in_english_too():
+    """Before: English figures had matplotlib's day ticks (2025-05-01, 2025-05-05, ...) under monthly points."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from crmlib.plots import feedback as pf
+
+    table = pooled_by(make_survey(), "nps", "M", min_n=30)
+    ax = pf.trend(table)
+    shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible()]
+    assert shown and all(t.startswith("Q") for t in shown), shown
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "Q1 2024"
