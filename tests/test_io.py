@@ -180,6 +180,21 @@ def test_several_missing_columns_get_one_sentence_and_the_command_line_its_own(t
     assert for_command_line(msg).endswith("or their Hindi and Bengali words, are read too).")
 
 
+def test_a_file_naming_customers_only_by_email_says_how_to_key_on_it(tmp_path):
+    """A Shopify orders export has no customer id, only 'Email' (and 'Billing Phone'): crmlib never keys on contact
+    details by itself, but says which column could be the id and how."""
+    from crmlib.reports.checks import for_command_line
+
+    path = write(tmp_path, "orders_export.csv", "Name,Email,Paid at,Total,Billing Phone\n"
+                 "#1001,asha@example.com,2024-01-05 14:03:22 +0530,1299.00,+919876543210\n")
+    msg = error_of(read_transactions, path)
+    assert "column 'customer_id' missing" in msg and "'Email' may name the customers" in msg
+    assert msg.endswith("Pass columns={'Email': 'customer_id'}.") and "asha" not in msg
+    assert for_command_line(msg).endswith("To key customers on it, rename that header to 'customer_id' in the file.")
+    tx = read_transactions(path, columns={"Email": "customer_id"})
+    assert tx["date"].tolist() == [pd.Timestamp("2024-01-05 14:03:22")] and tx["amount"].tolist() == [1299.0]
+
+
 def test_unparsable_date_names_row_and_value(tmp_path):
     path = write(tmp_path, "d.csv", "customer_id,date,amount\na,2024-01-01,1\nb,yesterday,2\n")
     msg = error_of(read_transactions, path)

@@ -26,7 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "customer_id": ("customerid", "cust_id", "custid", "customer_no", "customer_number", "client_id",
                     "user_id", "member_id", "customer"),
     "date": ("order_date", "invoice_date", "invoicedate", "transaction_date", "purchase_date",
-             "response_date", "survey_date", "created_at", "timestamp", "datetime"),
+             "response_date", "survey_date", "created_at", "paid_at", "processed_at", "timestamp", "datetime"),
     "amount": ("revenue", "sales", "order_value", "value", "total", "dollar_value", "net_amount",
                "amount_inr", "price_total"),
     "order_id": ("invoice", "invoice_no", "invoiceno", "order", "order_no", "transaction_id"),
@@ -101,6 +101,12 @@ def header_words(name) -> set[str]:
     text = unicodedata.normalize("NFC", str(name)).strip().lstrip("\ufeff").lower()
     text = text.replace("\u200c", "").replace("\u200d", "")  # joiners shape Bengali letters; no word breaks
     return {w for w in _NOT_WORD.split(text) if w}
+
+
+def _contact_columns(names) -> list[str]:
+    """The names among ``names`` of email columns ("Email", "ইমেইল"), else of phone columns ("Billing Phone")."""
+    email = [n for n in names if keyword_candidates("email", [n])]
+    return email or [n for n in names if header_words(n) & _CONTACT_WORDS]
 
 
 def keyword_candidates(target: str, names) -> list[str]:
@@ -250,6 +256,11 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                              f"Rename the one that holds it to {col!r}, or pass columns={{'your name': {col!r}}}.")
             elif close:
                 hints.append(f"Did you mean {_show(close[0])}? Pass columns={{{_show(close[0])}: {col!r}}}.")
+            elif col == "customer_id" and len(contact := _contact_columns(frame.columns)) == 1:
+                hints.append(f"{_show(contact[0])} may name the customers (a Shopify orders export names them "
+                             "only by email), but crmlib never takes contact details as the id by itself; the id "
+                             "is pseudonymised on every page. To key customers on it, "
+                             f"Pass columns={{{_show(contact[0])}: 'customer_id'}}.")
             else:
                 unnamed.append(col)
         if len(unnamed) == 1:

@@ -153,6 +153,8 @@ def check_values(report: str, values: dict[str, Any]) -> dict[str, Any]:
 
 _FOR_COMMAND_LINE = (
     (re.compile(r"\(or pass columns= if a column was misread\)"), "(or rename the header of a misread column)"),
+    (re.compile(r"To key customers on it, Pass columns=\{.*?: ('[^']*')\}\."), r"To key customers on it, rename "
+     r"that header to \1 in the file."),
     (re.compile(r"Pass columns=\{.*?: ('[^']*')\}\."), r"Rename that header to \1 in the file."),
     (re.compile(r", or pass columns=\{'your name': ('[^']*')\}\."), "."),
     (re.compile(r", or pass columns=\{'your name': '[^']*', \.\.\.\}\."), "."),
