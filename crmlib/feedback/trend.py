@@ -100,11 +100,15 @@ class Trend:
     def direction(self) -> str:
         """'rising' or 'falling' when the interval excludes 0; 'flat' otherwise; 'unknown' when
         there are too few reliable periods."""
-        if self.periods < 3 or not math.isfinite(self.lower):
+        if self.periods < MIN_PERIODS or not math.isfinite(self.lower):
             return "unknown"
         if self.lower > 0:
             return "rising"
         return "falling" if self.upper < 0 else "flat"
+
+
+#: A trend is judged on at least this many periods with enough answers.
+MIN_PERIODS = 3
 
 
 def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
@@ -125,7 +129,7 @@ def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
     last = ok["period"].iloc[-1] if k else None
     nan = float("nan")
     extra = dict(freq=unit_code or "M", pooled_from=table.attrs.get("pooled_from"))
-    if k < 3:
+    if k < MIN_PERIODS:
         return Trend(metric, nan, nan, nan, k, first, last, unit, float(np.mean(y)) if k else nan, conf, **extra)
     w = 1.0 / _se(ok, z) ** 2
     xm = np.sum(w * x) / w.sum()

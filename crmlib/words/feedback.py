@@ -59,9 +59,9 @@ BY = {"channel": N_("channel"), "city": N_("city"), "segment": N_("segment"),
       "clv_decile": N_("lifetime-value decile"), "theme": N_("theme")}
 
 # ----------------------------------------------------------------------------- trends
-#: {metric} is NPS, CSAT or CES; {periods} a count.
+#: {metric} is NPS, CSAT or CES; {periods} and {needed} counts.
 TREND_UNKNOWN = N_("{metric} has too few periods with enough answers ({periods}) to judge a trend; "
-                   "at least 3 are needed.")
+                   "at least {needed} are needed.")
 #: {first} and {last} are period labels, {mean} a score, {slope} a signed number, {points} a POINTS,
 #: {per} a PER, {interval} an INTERVAL, {count} a PERIOD_COUNT.
 TREND_FLAT = N_("{metric} shows no clear change from {first} to {last}: it averaged {mean}, and its fitted "
@@ -240,7 +240,10 @@ def trend_sentence(trend, *, w: Words | None = None, fmt: Formats | None = None)
     w, fmt = _pair(w, fmt)
     name = _METRIC[trend.metric]
     if trend.direction == "unknown":
-        return w(TREND_UNKNOWN, metric=name, periods=fmt.count(trend.periods)) + _pooled(trend, w)
+        from crmlib.feedback.trend import MIN_PERIODS
+
+        return w(TREND_UNKNOWN, metric=name, periods=fmt.count(trend.periods),
+                 needed=fmt.count(MIN_PERIODS)) + _pooled(trend, w)
     v = _trend_values(trend, w, fmt)
     interval = w(INTERVAL, level=fmt.share(trend.confidence, 0), lower=fmt.number(trend.lower, 1),
                  upper=fmt.number(trend.upper, 1))

@@ -113,3 +113,17 @@ def test_plot_ticks_name_the_periods_in_english_too():
     shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible()]
     assert shown and all(t.startswith("Q") for t in shown), shown
     assert [t.get_text() for t in ax.get_xticklabels()][0] == "Q1 2024"
+
+
+def test_too_few_periods_sentence_writes_the_minimum_in_the_page_digits():
+    """Before: a Bengali page with native digits said "(২) ... অন্তত 3টি দরকার", the minimum in Latin digits."""
+    from crmlib.feedback.trend import MIN_PERIODS
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+    from crmlib.words import feedback as fw
+
+    table = pooled_by(make_survey(), "nps", "Y", min_n=30)
+    trend = score_trend(table)
+    assert trend.periods < MIN_PERIODS and trend.direction == "unknown"
+    said = fw.trend_sentence(trend, w=Words("bn"), fmt=Formats("bn", digits="native"))
+    assert "অন্তত ৩টি দরকার" in said and not any(ch.isascii() and ch.isdigit() for ch in said), said
