@@ -119,7 +119,8 @@ def _customers(log, last: int | None, check_ids: bool) -> dict:
     the log's end (its observation end, or the last kept day) with their kept ``rows``, which the
     summary of that period reads instead of grouping the days again. Return the customers without a
     purchase day, (rows, customers) by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys, ``one_case`` and
-    ``messy`` (with ``check_ids``: some id, those of late days included, changes under the id rule)."""
+    ``messy`` (with ``check_ids``: some id, those of late days included, changes under the id rule).
+    Sets ``log._kept_customers``: the customers of the summary of that period and their ids' bytes."""
     from crmlib.summary_sql import per_customer_sql
 
     con = log.con
@@ -136,8 +137,10 @@ def _customers(log, last: int | None, check_ids: bool) -> dict:
                SUM(CASE WHEN bought = 0 THEN rows END),
                COALESCE(bool_and({ascii_} AND upper(customer_id) = customer_id)
                         OR bool_and({ascii_} AND lower(customer_id) = customer_id), TRUE),
-               COALESCE(bool_or({_needs_rule('customer_id') if check_ids else 'FALSE'}), FALSE)
+               COALESCE(bool_or({_needs_rule('customer_id') if check_ids else 'FALSE'}), FALSE),
+               COUNT(*) FILTER (WHERE cal_days > 0), SUM(CASE WHEN cal_days > 0 THEN strlen(customer_id) END)
         FROM {CUSTOMERS}""").fetchone()
+    log._kept_customers = (int(row[6]), int(row[7] or 0))
     messy = bool(row[5])
     if not messy and check_ids and log._end_day is not None:  # the ids of late days
         late = f"SELECT bool_or({_needs_rule('cid')}) FROM {DAYS} WHERE cid IS NOT NULL AND day > {end}"

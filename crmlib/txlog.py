@@ -36,7 +36,7 @@ from crmlib import duck, logread
 from crmlib.errors import show_names
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
-from crmlib.summary_sql import EPOCH, day_number, periods, run, to_day, to_timestamp
+from crmlib.summary_sql import EPOCH, day_number, output_columns, periods, run, to_day, to_timestamp
 
 _DAYS = logread.DAYS
 
@@ -77,6 +77,8 @@ class TransactionLog:
         self._facts = None
         self._replacements: dict = {}
         self._customers = None
+        self._kept_customers = (0, 0)
+        self._single = False  # True: one summary is asked and the log closed (crmlib.rfm_summary of files)
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -228,7 +230,8 @@ class TransactionLog:
         if unused:
             ledger.notes.append(f"column(s) not used: {show_names(unused)}")
         self._attrs["ledger"] = ledger
-        self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"]}
+        self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"],
+                       "kept_customers": self._kept_customers}
 
     @property
     def replacements(self) -> dict[str, dict[str, str]]:
@@ -290,9 +293,17 @@ class TransactionLog:
         end = as_date(end) if end is not None else None
         self._read()
         grouped = self._customers
-        out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
-                  self.last_day, daily=self._days(), per_customer=grouped)
-        if grouped and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]:
+        whole = bool(grouped) and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]
+        relation, days = self.relation(daily=False), self._days()
+        if whole and self._single:  # the log's last question: its customer-days are not read again
+            self.con.execute(f"DROP TABLE {_DAYS}")
+        kept, id_bytes = self._facts.get("kept_customers", (0, 0))
+        # what the summary takes in pandas: its columns, the ids (text and offsets) and a column being joined
+        taken = kept * 8 * (len(output_columns(calibration_end)) + 2) + id_bytes
+        with duck.memory_lowered(self.con, taken):
+            out = run(self.con, relation, self.label, end, freq, unit_days, calibration_end, self.last_day,
+                      daily=days, per_customer=grouped)
+        if whole:
             self.con.execute(f"DROP TABLE {grouped[0]}")  # read once: DuckDB's memory goes back
             self._customers = None
         out.attrs["transactions_ledger"] = self.attrs["ledger"]
