@@ -174,19 +174,16 @@ def _settle_multi(log, key: str) -> dict:
     """Customer-days of several rows: their rows read again and grouped by hash, as the loader's rule
     for exact duplicates needs; the amounts and kept rows of days that lost copies replaced in
     ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
-    con, d = log.con, log._dropped
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
+    con = log.con
     days = f"SELECT cid, day FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
+    groups = log.row_groups(key, where=f"{key} IN (SELECT cid FROM ({days}))")
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
-        SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows, SUM(n) AS n,
+        SELECT cid, day, FSUM(amt * kept) AS amount, SUM(kept) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
                SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
-               SUM(CASE WHEN amt < 0 THEN n - {d} ELSE 0 END) AS returns,
-               SUM(CASE WHEN amt = 0 THEN n - {d} ELSE 0 END) AS zeros
-        FROM (SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
-                     MIN({log._x['amount']}) AS amt
-              FROM crmlib_raw WHERE {key} IN (SELECT cid FROM ({days})) GROUP BY 1, 2, {log._hash}) g
-        SEMI JOIN ({days}) m USING (cid, day)
+               SUM(CASE WHEN amt < 0 THEN kept ELSE 0 END) AS returns,
+               SUM(CASE WHEN amt = 0 THEN kept ELSE 0 END) AS zeros
+        FROM {groups} g SEMI JOIN ({days}) m USING (cid, day)
         GROUP BY cid, day""")
     kept = log.kept()
     row = con.execute(f"""SELECT SUM(CASE WHEN {kept} THEN copies_id END), SUM(CASE WHEN {kept} THEN copies_no_id END),
@@ -206,15 +203,10 @@ def overflowing(log, largest: float, rows: int) -> tuple[int, str]:
     per-customer sums (of absolute amounts, copies dropped) taken, from the files."""
     if largest * max(rows, 1) < FINITE:
         return 0, "FALSE"
-    x, d = log._x, log._dropped
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
-    end = f" AND day <= {log._end_day}" if log._end_day is not None else ""
-    owners = f"""SELECT cid FROM (
-            SELECT {x['id']} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
-                   MIN({x['amount']}) AS amt FROM crmlib_raw GROUP BY 1, 2, {log._hash})
-        WHERE cid IS NOT NULL{end} GROUP BY cid HAVING NOT isfinite(FSUM(abs(amt) * (n - {d})))"""
+    owners = (f"SELECT cid FROM {log.row_groups()} WHERE {log.kept()} "
+              "GROUP BY cid HAVING NOT isfinite(FSUM(abs(amt) * kept))")
     over = log.con.execute(f"SELECT COUNT(*) FROM ({owners})").fetchone()[0]
-    return int(over), f"{x['id']} IN ({owners})"
+    return int(over), f"{log._x['id']} IN ({owners})"
 
 
 __all__ = ["CUSTOMERS", "DAYS", "build_days", "days_relation", "overflowing", "screen_values"]
