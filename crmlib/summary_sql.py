@@ -262,13 +262,13 @@ def _id_chunk(ids):
 
 
 def fetch_summary(con, sql: str, *, source: str, freq: str, end_day: int, cal_day: int, calibration_end,
-                  rows: int | None = None) -> pd.DataFrame:
+                  rows: int | None = None, batch: int = BATCH) -> pd.DataFrame:
     """:func:`summary_frame` of the per-customer relation ``sql`` (:func:`customers_sql`, any order) on a
-    DuckDB connection, without the whole table in pandas: it is read sorted in Arrow batches, the
-    ledger's counts added up batch by batch and only the kept customers' output columns kept (ids as
-    Arrow strings, not Python objects). ``rows``, when given, is at least the number of rows of ``sql``:
-    each column is then written into one array as the batches come, else joined from its pieces at the
-    end, one column at a time."""
+    DuckDB connection, without the whole table in pandas: it is read sorted in Arrow batches (of ``batch``
+    rows at most), the ledger's counts added up batch by batch and only the kept customers' output
+    columns kept (ids as Arrow strings, not Python objects). ``rows``, when given, is at least the
+    number of rows of ``sql``: each column is then written into one array as the batches come, else
+    joined from its pieces at the end, one column at a time."""
     import numpy as np
     import pyarrow as pa
 
@@ -277,21 +277,21 @@ def fetch_summary(con, sql: str, *, source: str, freq: str, end_day: int, cal_da
     select = ", ".join(["customer_id"] + [f"CAST({c} AS BIGINT) AS {c}" for c in counted]
                        + [f"CAST({c} AS {'BIGINT' if kind == 'int64' else 'DOUBLE'}) AS {c}" for c, kind in columns.items()])
     con.complete()  # a result left unread by an earlier fetchone() would hold the connection
-    reader = con.sql(f"SELECT {select} FROM ({sql}) ORDER BY customer_id").to_arrow_reader(BATCH)
+    reader = con.sql(f"SELECT {select} FROM ({sql}) ORDER BY customer_id").to_arrow_reader(batch)
     counts = dict.fromkeys(("customers", "late", "buyers", "net", "kept"), 0)
     ids, parts = [], {c: [] if rows is None else np.empty(rows, dtype=kind) for c, kind in columns.items()}
-    for batch in reader:
-        got = {c: batch.column(c).to_numpy(zero_copy_only=False) for c in counted}
+    for part in reader:
+        got = {c: part.column(c).to_numpy(zero_copy_only=False) for c in counted}
         keep = got["cal_days"] > 0
         at, n = counts["kept"], int(keep.sum())
-        counts["customers"] += batch.num_rows
+        counts["customers"] += part.num_rows
         counts["late"] += int(got["late_days"].sum())
         counts["buyers"] += int((got["buy_days"] > 0).sum())
         counts["net"] += int(((got["buy_days"] == 0) & (got["bought"] > 0)).sum())
         counts["kept"] += n
-        ids.append(_id_chunk(batch.column("customer_id").filter(pa.array(keep))))
+        ids.append(_id_chunk(part.column("customer_id").filter(pa.array(keep))))
         for c, kind in columns.items():
-            values = np.asarray(batch.column(c).to_numpy(zero_copy_only=False), dtype=kind)[keep]
+            values = np.asarray(part.column(c).to_numpy(zero_copy_only=False), dtype=kind)[keep]
             if rows is None:
                 parts[c].append(values)
             else:
