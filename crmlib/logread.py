@@ -176,14 +176,17 @@ def _settle_multi(log, key: str) -> dict:
     ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
     con = log.con
     days = f"SELECT cid, day FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
-    groups = log.row_groups(key, where=f"{key} IN (SELECT cid FROM ({days}))")
+    # only the rows of these days are hashed: their customers' rows first (a cheap test of the id), then the days
+    marked = f"(SELECT cid AS crmlib_cid, day AS crmlib_day FROM ({days}))"
+    multi = (f"(SELECT crmlib_raw.* FROM crmlib_raw SEMI JOIN {marked} m ON {key} = m.crmlib_cid "
+             f"AND {log._day_sql} = m.crmlib_day WHERE {key} IN (SELECT cid FROM ({days})))")
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
         SELECT cid, day, FSUM(amt * kept) AS amount, SUM(kept) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
                SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
                SUM(CASE WHEN amt < 0 THEN kept ELSE 0 END) AS returns,
                SUM(CASE WHEN amt = 0 THEN kept ELSE 0 END) AS zeros
-        FROM {groups} g SEMI JOIN ({days}) m USING (cid, day)
+        FROM {log.row_groups(key, rows=multi)}
         GROUP BY cid, day""")
     kept = log.kept()
     row = con.execute(f"""SELECT SUM(CASE WHEN {kept} THEN copies_id END), SUM(CASE WHEN {kept} THEN copies_no_id END),

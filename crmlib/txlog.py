@@ -140,19 +140,21 @@ class TransactionLog:
         end = self._end_day if end_day is None else end_day
         return "cid IS NOT NULL" + (f" AND day <= {end}" if end is not None else "")
 
-    def row_groups(self, key: str | None = None, where: str | None = None, extra: str = "") -> str:
+    def row_groups(self, key: str | None = None, where: str | None = None, extra: str = "",
+                   rows: str = "crmlib_raw") -> str:
         """SQL of the groups of identical rows of the files, as the loader's rule for exact duplicates
         sees them (a 64-bit hash of the whole row; the file too when there are several): one row per
         group with ``cid`` (``key``, by default the id as the loader reads it), ``day``, ``n`` (its
         rows), ``with_id`` (they have an ``order_id``), ``amt`` (their amount), ``kept`` (rows the
         rule keeps: ``n`` minus the copies it drops) and the aggregates in ``extra`` (``", expr AS
-        name"``); ``where``: a condition on the rows of ``crmlib_raw``."""
+        name"``); ``where``: a condition on the rows of ``crmlib_raw`` (or of ``rows``, a relation of
+        some of its rows)."""
         self.con
         with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
         return f"""(SELECT *, n - {self._dropped} AS kept FROM (
             SELECT {key or self._x['id']} AS cid, {self._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
                    MIN({self._x['amount']}) AS amt{extra}
-            FROM crmlib_raw{f' WHERE {where}' if where else ''} GROUP BY 1, 2, {self._hash}))"""
+            FROM {rows}{f' WHERE {where}' if where else ''} GROUP BY 1, 2, {self._hash}))"""
 
     def fingerprint(self) -> str:
         """A name for this log as it is read: its files (path, size, modification time), its
