@@ -19,9 +19,10 @@ loader's checks are evaluated per group or per distinct value rather than per ro
 * **exact duplicate rows**: only a customer-day of two rows or more can hold copies. The grouping
   keeps what the summary needs (rows, net amount, whether a transaction of amount >= 0 is in it), as
   the bare summary would; the few customer-days of several rows (about 1.4% of them in the benchmark's
-  log) are then read again from the files, only their customers' rows, grouped by a 64-bit hash of
-  the row (file name included when there are several files) as the loader's rule needs, and their
-  amounts and rows replaced; their copies, returns and zero amounts go to the ledger from there;
+  log) are then read again from the files, only their rows (their customers' rows, then those of
+  the days), grouped by a 64-bit hash of the row (:meth:`crmlib.TransactionLog.row_groups`; file
+  name included when there are several files) as the loader's rule needs, and their amounts and
+  rows replaced; their copies, returns and zero amounts go to the ledger from there;
 * **per customer**: one table of the kept customer-days grouped by customer up to the log's end
   (:func:`crmlib.summary_sql.per_customer_sql`, ``crmlib_customers``) gives the customers without a
   purchase day and the ids' checks, and is what the summary of that period reads instead of grouping

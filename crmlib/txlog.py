@@ -302,7 +302,10 @@ class TransactionLog:
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
         """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory). The summary
-        of the log's whole period reads the per-customer table of the read, once (then dropped)."""
+        of the log's whole period reads the per-customer table of the read, once (then dropped). While
+        the summary enters pandas, DuckDB's memory bound is lowered by its size
+        (:func:`crmlib.duck.memory_lowered`), so the two together stay within the bound; a log read for
+        this one summary (``rfm_summary`` of files) drops its customer-days first."""
         from crmlib.io import as_date
 
         end = observation_end if observation_end is not None else self.observation_end
