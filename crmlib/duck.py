@@ -141,16 +141,17 @@ def memory_lowered(con, nbytes: int):
         return
     try:
         con.execute(f"SET memory_limit = '{target // 2 ** 20}MiB'")
+        lowered = True
     except Exception:  # DuckDB could not free that much (nowhere to spill): keep the bound as it is
-        yield
-        return
+        lowered = False
     try:
         yield
     finally:
-        con.complete()  # a result left unread would hold the connection
-        # the bound as configured (DuckDB shows it rounded: '3GB' reads back as '2.7 GiB')
-        kept = _DATABASE["limit"] if text == _DATABASE.get("shown") else text
-        con.execute(f"SET memory_limit = {sql_text(kept)}")
+        if lowered:
+            con.complete()  # a result left unread would hold the connection
+            # the bound as configured (DuckDB shows it rounded: '3GB' reads back as '2.7 GiB')
+            kept = _DATABASE["limit"] if text == _DATABASE.get("shown") else text
+            con.execute(f"SET memory_limit = {sql_text(kept)}")
 
 
 def _orphan(con) -> None:
