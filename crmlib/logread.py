@@ -176,18 +176,21 @@ def _settle_multi(log, key: str) -> dict:
     for exact duplicates needs; the amounts and kept rows of days that lost copies replaced in
     ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
     con = log.con
-    days = f"SELECT cid, day FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
-    # only the rows of these days are hashed: their customers' rows first (a cheap test of the id), then the days
-    marked = f"(SELECT cid AS crmlib_cid, day AS crmlib_day FROM ({days}))"
-    multi = (f"(SELECT crmlib_raw.* FROM crmlib_raw SEMI JOIN {marked} m ON {key} = m.crmlib_cid "
+    several = f"FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
+    days = f"SELECT cid, day {several}"
+    # only the rows of these days are hashed: their customers' rows first (a cheap test of the id), then the
+    # days; each row carries its day's row number in crmlib_days, through which a day that lost copies is
+    # rewritten (joining on the row number, not on customer and day, spares a probe of every customer-day)
+    marked = f"(SELECT cid AS crmlib_cid, day AS crmlib_day, rowid AS crmlib_rid {several})"
+    multi = (f"(SELECT crmlib_raw.*, m.crmlib_rid FROM crmlib_raw JOIN {marked} m ON {key} = m.crmlib_cid "
              f"AND {log._day_sql} = m.crmlib_day WHERE {key} IN (SELECT cid FROM ({days})))")
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
-        SELECT cid, day, FSUM(amt * kept) AS amount, SUM(kept) AS rows, SUM(n) AS n,
+        SELECT cid, day, any_value(rid) AS rid, FSUM(amt * kept) AS amount, SUM(kept) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
                SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
                SUM(CASE WHEN amt < 0 THEN kept ELSE 0 END) AS returns,
                SUM(CASE WHEN amt = 0 THEN kept ELSE 0 END) AS zeros
-        FROM {log.row_groups(key, rows=multi)}
+        FROM {log.row_groups(key, rows=multi, extra=", any_value(crmlib_rid) AS rid")}
         GROUP BY cid, day""")
     kept = log.kept()
     row = con.execute(f"""SELECT SUM(CASE WHEN {kept} THEN copies_id END), SUM(CASE WHEN {kept} THEN copies_no_id END),
@@ -195,8 +198,7 @@ def _settle_multi(log, key: str) -> dict:
                SUM(CASE WHEN {kept} THEN rows - n END), COUNT(*) FILTER (WHERE rows <> n) FROM {MULTI}""").fetchone()
     if row[5]:  # without copies dropped, a day's sum and rows are those of the grouping
         con.execute(f"""UPDATE {DAYS} SET amount = m.amount, rows = m.rows
-                        FROM (SELECT * FROM {MULTI} WHERE rows <> n) m
-                        WHERE {DAYS}.cid = m.cid AND {DAYS}.day = m.day""")
+                        FROM (SELECT * FROM {MULTI} WHERE rows <> n) m WHERE {DAYS}.rowid = m.rid""")
     con.execute(f"DROP TABLE {MULTI}")
     return {name: int(v or 0) for name, v in zip(("dup_id", "dup_no_id", "returns", "zeros", "rows"), row[:5])}
 
