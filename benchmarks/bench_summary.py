@@ -8,9 +8,10 @@ Run from the repository root (``make bench-summary`` runs the first line):
 
 Logs are written once by ``crmlib.datasets.make_transactions(rows, path, seed=12)`` (in chunks; customers
 drawn from BG/NBD and Gamma-Gamma with the CDNOW parameters) to ``--dir`` (default /tmp/large-bench,
-outside the repository; files ``bgnbd_log_<rows>.parquet``, so logs of the older generator are not reused). Each method runs in its own subprocess,
-so that its peak memory (``ru_maxrss``, which includes the interpreter and imports, about 0.1-0.2 GB)
-is its own; wall time covers reading the file and summarising, not the imports:
+outside the repository; files ``bgnbd_log_<rows>.parquet``, so logs of the older generator are not
+reused). Each method runs in its own subprocess, so that its peak memory (``ru_maxrss``, which
+includes the interpreter and imports, about 0.1-0.2 GB) is its own; wall time covers reading the file
+and summarising, not the imports:
 
 * ``crmlib``: ``crmlib.rfm_summary(path, freq="W")``: DuckDB, out-of-core, with the loader's checks
   (unparseable values, missing ids, exact duplicates, returns, zero amounts) in the same scan
@@ -64,10 +65,9 @@ def work(method: str, path: str) -> dict:
 
     if method == "Spark local[2]":
         from pyspark.sql import SparkSession
+        from pyspark.sql import functions as F
 
         from crmlib import spark as crmspark
-
-        from pyspark.sql import functions as F
 
         # Spark cannot read pandas' nanosecond timestamps: read them as numbers, then as UTC times
         session = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")

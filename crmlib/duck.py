@@ -15,6 +15,7 @@ nothing of the summary.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 
@@ -101,10 +102,12 @@ def database():
             con = duckdb.connect()
             con.execute(f"SET temp_directory = {sql_text(folder)}")
             # bounded memory: beyond this DuckDB spills to the temporary folder (CRMLIB_DUCKDB_MEMORY to change)
-            con.execute(f"SET memory_limit = {sql_text(os.environ.get('CRMLIB_DUCKDB_MEMORY', '3GB'))}")
+            limit = os.environ.get("CRMLIB_DUCKDB_MEMORY", "3GB")
+            con.execute(f"SET memory_limit = {sql_text(limit)}")
             con.execute("SET preserve_insertion_order = false")
             owner = os.getpid()
-            _DATABASE.update(pid=owner, con=con, folder=folder)
+            shown = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+            _DATABASE.update(pid=owner, con=con, folder=folder, limit=limit, shown=shown)
 
             def close(con=con, folder=folder):
                 if os.getpid() == owner:  # not in a forked child, which inherits this handler
@@ -114,6 +117,41 @@ def database():
             atexit.register(close)
             os.register_at_fork(after_in_child=lambda con=con: _orphan(con))
         return _DATABASE["con"]
+
+
+_UNITS = {"bytes": 1, "KiB": 2 ** 10, "MiB": 2 ** 20, "GiB": 2 ** 30, "TiB": 2 ** 40,
+          "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9, "TB": 10 ** 12}
+
+
+@contextlib.contextmanager
+def memory_lowered(con, nbytes: int):
+    """DuckDB's memory bound lowered by ``nbytes``, memory that Python is about to take (a large result
+    brought into pandas), for the block, so that the process stays within the bound; never below a
+    quarter of it. DuckDB moves what no longer fits to its spill folder. The bound is the database's
+    (:func:`database`): other connections of the process see it lowered too, until the block ends."""
+    text = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    number, _, unit = str(text).partition(" ")
+    try:
+        limit = int(float(number) * _UNITS[unit])
+    except (KeyError, ValueError):  # no bound ('-1') or a form not known here: leave it
+        limit = 0
+    target = max(limit - int(nbytes), limit // 4)
+    if not limit or nbytes <= 0 or target >= limit:
+        yield
+        return
+    try:
+        con.execute(f"SET memory_limit = '{target // 2 ** 20}MiB'")
+        lowered = True
+    except Exception:  # DuckDB could not free that much (nowhere to spill): keep the bound as it is
+        lowered = False
+    try:
+        yield
+    finally:
+        if lowered:
+            con.complete()  # a result left unread would hold the connection
+            # the bound as configured (DuckDB shows it rounded: '3GB' reads back as '2.7 GiB')
+            kept = _DATABASE["limit"] if text == _DATABASE.get("shown") else text
+            con.execute(f"SET memory_limit = {sql_text(kept)}")
 
 
 def _orphan(con) -> None:
@@ -374,5 +412,5 @@ def record_duplicates(ledger: Ledger, dups: dict, rule: str, has_order_id: bool)
 
 
 __all__ = ["CANONICAL", "CSV_SUFFIXES", "Connection", "PARQUET_SUFFIXES", "REQUIRED", "canonical_frame", "expand",
-           "expressions", "frame_relation", "interactive", "open_files", "record_duplicates", "refuse",
-           "resolve_files", "rules", "show_value", "sql_text"]
+           "expressions", "frame_relation", "interactive", "memory_lowered", "open_files", "record_duplicates",
+           "refuse", "resolve_files", "rules", "show_value", "sql_text"]

@@ -3,7 +3,7 @@
 The overview's tables (revenue, lines, customers and orders per period, the category and channel
 mix, the headline numbers) count transaction lines and their text columns, which the log's
 per-customer-day table does not keep. :func:`lines` reads the files once more into one row per group
-of identical rows (the groups :class:`crmlib.TransactionLog` reads for its duplicate rule), with the
+of identical rows (:meth:`crmlib.TransactionLog.row_groups`, the groups of its duplicate rule), with the
 copies the rule keeps (``n``), the amount, and ``order_id``, ``category`` and ``channel`` prepared
 as the loader prepares them (trimmed, blanks missing, channels lower-cased, emails and phones
 replaced: :attr:`crmlib.TransactionLog.replacements`). Every function below reads that table
@@ -46,19 +46,12 @@ def lines(log) -> str:
     if getattr(log, "_lines_ready", False):
         return _LINES
     log._read()
-    x, day = log._x, log._day_sql
-    quoted = ", ".join(f'"{c}"' for c in log._raw_columns)
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
     present = [c for c in TEXT if c in log._raw_columns]
     texts = "".join(f", any_value({_prepared(log, c)}) AS {c}" for c in present)
     absent = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in TEXT if c not in present)
-    end = f" AND day <= {log._end_day}" if log._end_day is not None else ""
     log.con.execute(f"""CREATE TEMP TABLE {_LINES} AS
-        SELECT cid, day, amt, CAST(n - {log._dropped} AS BIGINT) AS n{''.join(f', {c}' for c in present)}{absent}
-        FROM (SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
-                     MIN({x['amount']}) AS amt{texts}
-              FROM crmlib_raw GROUP BY 1, 2, hash(filename, {quoted}))
-        WHERE cid IS NOT NULL{end} AND n - {log._dropped} > 0""")
+        SELECT cid, day, amt, CAST(kept AS BIGINT) AS n{''.join(f', {c}' for c in present)}{absent}
+        FROM {log.row_groups(extra=texts)} WHERE {log.kept()} AND kept > 0""")
     log._lines_ready = True
     return _LINES
 

@@ -19,9 +19,10 @@ loader's checks are evaluated per group or per distinct value rather than per ro
 * **exact duplicate rows**: only a customer-day of two rows or more can hold copies. The grouping
   keeps what the summary needs (rows, net amount, whether a transaction of amount >= 0 is in it), as
   the bare summary would; the few customer-days of several rows (about 1.4% of them in the benchmark's
-  log) are then read again from the files, only their customers' rows, grouped by a 64-bit hash of
-  the row (file name included when there are several files) as the loader's rule needs, and their
-  amounts and rows replaced; their copies, returns and zero amounts go to the ledger from there;
+  log) are then read again from the files, only their rows (their customers' rows, then those of
+  the days), grouped by a 64-bit hash of the row (:meth:`crmlib.TransactionLog.row_groups`; file
+  name included when there are several files) as the loader's rule needs, and their amounts and
+  rows replaced; their copies, returns and zero amounts go to the ledger from there;
 * **per customer**: one table of the kept customer-days grouped by customer up to the log's end
   (:func:`crmlib.summary_sql.per_customer_sql`, ``crmlib_customers``) gives the customers without a
   purchase day and the ids' checks, and is what the summary of that period reads instead of grouping
@@ -119,7 +120,8 @@ def _customers(log, last: int | None, check_ids: bool) -> dict:
     the log's end (its observation end, or the last kept day) with their kept ``rows``, which the
     summary of that period reads instead of grouping the days again. Return the customers without a
     purchase day, (rows, customers) by :data:`crmlib.io.NO_PURCHASE_DAY`'s keys, ``one_case`` and
-    ``messy`` (with ``check_ids``: some id, those of late days included, changes under the id rule)."""
+    ``messy`` (with ``check_ids``: some id, those of late days included, changes under the id rule).
+    Sets ``log._kept_customers``: the customers of the summary of that period and their ids' bytes."""
     from crmlib.summary_sql import per_customer_sql
 
     con = log.con
@@ -136,8 +138,10 @@ def _customers(log, last: int | None, check_ids: bool) -> dict:
                SUM(CASE WHEN bought = 0 THEN rows END),
                COALESCE(bool_and({ascii_} AND upper(customer_id) = customer_id)
                         OR bool_and({ascii_} AND lower(customer_id) = customer_id), TRUE),
-               COALESCE(bool_or({_needs_rule('customer_id') if check_ids else 'FALSE'}), FALSE)
+               COALESCE(bool_or({_needs_rule('customer_id') if check_ids else 'FALSE'}), FALSE),
+               COUNT(*) FILTER (WHERE cal_days > 0), SUM(CASE WHEN cal_days > 0 THEN strlen(customer_id) END)
         FROM {CUSTOMERS}""").fetchone()
+    log._kept_customers = (int(row[6]), int(row[7] or 0))
     messy = bool(row[5])
     if not messy and check_ids and log._end_day is not None:  # the ids of late days
         late = f"SELECT bool_or({_needs_rule('cid')}) FROM {DAYS} WHERE cid IS NOT NULL AND day > {end}"
@@ -171,19 +175,22 @@ def _settle_multi(log, key: str) -> dict:
     """Customer-days of several rows: their rows read again and grouped by hash, as the loader's rule
     for exact duplicates needs; the amounts and kept rows of days that lost copies replaced in
     ``crmlib_days``. Returns their counts for the ledger (``rows``: minus the copies dropped)."""
-    con, d = log.con, log._dropped
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
-    days = f"SELECT cid, day FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
+    con = log.con
+    several = f"FROM {DAYS} WHERE rows > 1 AND cid IS NOT NULL"
+    days = f"SELECT cid, day {several}"
+    # only the rows of these days are hashed: their customers' rows first (a cheap test of the id), then the
+    # days; each row carries its day's row number in crmlib_days, through which a day that lost copies is
+    # rewritten (joining on the row number, not on customer and day, spares a probe of every customer-day)
+    marked = f"(SELECT cid AS crmlib_cid, day AS crmlib_day, rowid AS crmlib_rid {several})"
+    multi = (f"(SELECT crmlib_raw.*, m.crmlib_rid FROM crmlib_raw JOIN {marked} m ON {key} = m.crmlib_cid "
+             f"AND {log._day_sql} = m.crmlib_day WHERE {key} IN (SELECT cid FROM ({days})))")
     con.execute(f"""CREATE TEMP TABLE {MULTI} AS
-        SELECT cid, day, FSUM(amt * (n - {d})) AS amount, SUM(n - {d}) AS rows, SUM(n) AS n,
+        SELECT cid, day, any_value(rid) AS rid, FSUM(amt * kept) AS amount, SUM(kept) AS rows, SUM(n) AS n,
                SUM(CASE WHEN with_id THEN n - 1 ELSE 0 END) AS copies_id,
                SUM(CASE WHEN with_id THEN 0 ELSE n - 1 END) AS copies_no_id,
-               SUM(CASE WHEN amt < 0 THEN n - {d} ELSE 0 END) AS returns,
-               SUM(CASE WHEN amt = 0 THEN n - {d} ELSE 0 END) AS zeros
-        FROM (SELECT {key} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
-                     MIN({log._x['amount']}) AS amt
-              FROM crmlib_raw WHERE {key} IN (SELECT cid FROM ({days})) GROUP BY 1, 2, {log._hash}) g
-        SEMI JOIN ({days}) m USING (cid, day)
+               SUM(CASE WHEN amt < 0 THEN kept ELSE 0 END) AS returns,
+               SUM(CASE WHEN amt = 0 THEN kept ELSE 0 END) AS zeros
+        FROM {log.row_groups(key, rows=multi, extra=", any_value(crmlib_rid) AS rid")}
         GROUP BY cid, day""")
     kept = log.kept()
     row = con.execute(f"""SELECT SUM(CASE WHEN {kept} THEN copies_id END), SUM(CASE WHEN {kept} THEN copies_no_id END),
@@ -191,8 +198,7 @@ def _settle_multi(log, key: str) -> dict:
                SUM(CASE WHEN {kept} THEN rows - n END), COUNT(*) FILTER (WHERE rows <> n) FROM {MULTI}""").fetchone()
     if row[5]:  # without copies dropped, a day's sum and rows are those of the grouping
         con.execute(f"""UPDATE {DAYS} SET amount = m.amount, rows = m.rows
-                        FROM (SELECT * FROM {MULTI} WHERE rows <> n) m
-                        WHERE {DAYS}.cid = m.cid AND {DAYS}.day = m.day""")
+                        FROM (SELECT * FROM {MULTI} WHERE rows <> n) m WHERE {DAYS}.rowid = m.rid""")
     con.execute(f"DROP TABLE {MULTI}")
     return {name: int(v or 0) for name, v in zip(("dup_id", "dup_no_id", "returns", "zeros", "rows"), row[:5])}
 
@@ -203,15 +209,10 @@ def overflowing(log, largest: float, rows: int) -> tuple[int, str]:
     per-customer sums (of absolute amounts, copies dropped) taken, from the files."""
     if largest * max(rows, 1) < FINITE:
         return 0, "FALSE"
-    x, d = log._x, log._dropped
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
-    end = f" AND day <= {log._end_day}" if log._end_day is not None else ""
-    owners = f"""SELECT cid FROM (
-            SELECT {x['id']} AS cid, {log._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
-                   MIN({x['amount']}) AS amt FROM crmlib_raw GROUP BY 1, 2, {log._hash})
-        WHERE cid IS NOT NULL{end} GROUP BY cid HAVING NOT isfinite(FSUM(abs(amt) * (n - {d})))"""
+    owners = (f"SELECT cid FROM {log.row_groups()} WHERE {log.kept()} "
+              "GROUP BY cid HAVING NOT isfinite(FSUM(abs(amt) * kept))")
     over = log.con.execute(f"SELECT COUNT(*) FROM ({owners})").fetchone()[0]
-    return int(over), f"{x['id']} IN ({owners})"
+    return int(over), f"{log._x['id']} IN ({owners})"
 
 
 __all__ = ["CUSTOMERS", "DAYS", "build_days", "days_relation", "overflowing", "screen_values"]

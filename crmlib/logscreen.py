@@ -51,14 +51,7 @@ def _examples(con, condition: str) -> list[int]:
 
 def _kept_rows(log, condition: str) -> int:
     """Rows of the loaded table (id present, not late, duplicate copies dropped) meeting ``condition``."""
-    x, day = log._x, log._day_sql
-    quoted = ", ".join(f'"{c}"' for c in log._raw_columns)
-    with_id = '"order_id" IS NOT NULL' if log._has_order_id else "FALSE"
-    end = f" AND day <= {log._end_day}" if log._end_day is not None else ""
-    n = log.con.execute(f"""SELECT SUM(n - {log._dropped}) FROM (
-            SELECT {x['id']} AS cid, {day} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id
-            FROM crmlib_raw WHERE {condition} GROUP BY 1, 2, hash(filename, {quoted}))
-        WHERE cid IS NOT NULL{end}""").fetchone()[0]
+    n = log.con.execute(f"SELECT SUM(kept) FROM {log.row_groups(where=condition)} WHERE {log.kept()}").fetchone()[0]
     return int(n or 0)
 
 

@@ -110,6 +110,7 @@ def rfm_summary(transactions, observation_end=None, freq: str = "D", calibration
     if isinstance(transactions, (str, os.PathLike, list, tuple)):
         # files: read once by DuckDB with the loader's checks (crmlib.txlog)
         log = TransactionLog(transactions, observation_end=observation_end, duplicates=duplicates)
+        log._single = True
         try:
             return log.summary(observation_end, freq, unit, calibration_end)
         finally:

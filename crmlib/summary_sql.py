@@ -18,7 +18,10 @@ one row per customer holding every count the summary and its ledger need:
 Every customer of ``tx`` is returned, ordered by ``customer_id`` (binary order, which is Python's
 order for strings), so the ledger's counts come from the same pass; only this per-customer table
 leaves the engine. The two dialects differ only in how a date becomes a day number
-(:data:`DAY_NUMBER`).
+(:data:`DAY_NUMBER`). On DuckDB (:func:`run`) it leaves in Arrow batches (:func:`fetch_summary`):
+the ledger's counts are added up per batch and only the kept customers' output columns are kept, so
+the summary of 41M customers takes about its own size (2 GB) in pandas, not several copies of the
+whole table.
 
 The purchase-day rule itself is :func:`purchase_days_sql`, from which :func:`first_purchase_sql`
 and the summary are built; :mod:`crmlib.purchases` runs them on a frame or a log. This module only
@@ -148,12 +151,14 @@ def per_customer_sql(daily: str, *, end_day: int, exact: bool = True, carry: tup
 
 
 def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, holdout: bool,
-                  daily: str | None = None, exact: bool = True, per_customer: str | None = None) -> str:
+                  daily: str | None = None, exact: bool = True, per_customer: str | None = None,
+                  order: bool = True) -> str:
     """One row per customer of the relation ``tx`` (see the module docstring); plain SQL that
     DuckDB and Spark SQL both run. ``daily``, when given, is the relation ``purchase_days_sql(tx)``
     already computed (one row per customer-day with its columns), used in place of grouping ``tx``;
     ``per_customer``, when given, is a table of :func:`per_customer_sql` of these days for the same
-    ``end_day``, which is also ``cal_day`` (no holdout), used in place of grouping the days."""
+    ``end_day``, which is also ``cal_day`` (no holdout), used in place of grouping the days. With
+    ``order`` False the rows come in any order."""
     unit = double(unit_days)
     holdout_columns = f""",
     hold_days AS frequency_holdout,
@@ -164,6 +169,7 @@ def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, hold
         head, source = f"WITH {ctes}\n", "per_customer"
     else:
         head, source = "", f"{per_customer} AS per_customer"
+    ordered = "\nORDER BY customer_id" if order else ""
     return f"""
 {head}SELECT customer_id, late_days, buy_days, bought, cal_days,
     cal_days - 1 AS frequency,
@@ -171,8 +177,7 @@ def customers_sql(tx: str, *, end_day: int, cal_day: int, unit_days: float, hold
     CAST({cal_day} - first_day AS DOUBLE) / {unit} AS T,
     CASE WHEN cal_days > 1 THEN (cal_total - first_amount) / (cal_days - 1)
          ELSE CAST(0 AS DOUBLE) END AS monetary_value{holdout_columns}
-FROM {source}
-ORDER BY customer_id
+FROM {source}{ordered}
 """
 
 
@@ -203,21 +208,109 @@ def summary_ledger(counts: dict, *, source: str, end_day: int, cal_day: int) -> 
     return ledger
 
 
+def _counts(customers: pd.DataFrame) -> dict:
+    """:data:`LEDGER_COUNTS_SQL`'s counts of a per-customer frame of :func:`customers_sql`."""
+    return {"customers": len(customers), "late": int(customers["late_days"].sum()),
+            "buyers": int((customers["buy_days"] > 0).sum()),
+            "net": int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum()),
+            "kept": int((customers["cal_days"] > 0).sum())}
+
+
+def output_columns(calibration_end) -> dict:
+    """The summary's columns and their dtypes (the holdout's with a ``calibration_end``)."""
+    columns = dict(_OUTPUT)
+    if calibration_end is not None:
+        columns.update(_HOLDOUT)
+    return columns
+
+
+def _finish(out: pd.DataFrame, counts: dict, *, source: str, freq: str, end_day: int, cal_day: int,
+            calibration_end) -> pd.DataFrame:
+    ledger = summary_ledger(counts, source=source, end_day=end_day, cal_day=cal_day)
+    out.attrs.update(freq=freq, observation_end=to_timestamp(end_day),
+                     calibration_end=to_timestamp(cal_day) if calibration_end is not None else None)
+    return attach(out, ledger)
+
+
 def summary_frame(customers: pd.DataFrame, *, source: str, freq: str, end_day: int, cal_day: int,
                   calibration_end) -> pd.DataFrame:
     """The canonical summary and its ledger from the per-customer table of :func:`customers_sql`."""
     kept = customers[customers["cal_days"] > 0]
-    counts = {"customers": len(customers), "late": int(customers["late_days"].sum()),
-              "buyers": int((customers["buy_days"] > 0).sum()),
-              "net": int(((customers["buy_days"] == 0) & (customers["bought"] > 0)).sum()), "kept": len(kept)}
-    ledger = summary_ledger(counts, source=source, end_day=end_day, cal_day=cal_day)
-    cal_end = to_timestamp(cal_day)
-    columns = dict(_OUTPUT)
-    if calibration_end is not None:
-        columns.update(_HOLDOUT)
+    columns = output_columns(calibration_end)
     out = kept.astype({"customer_id": "string", **columns}).set_index("customer_id")[list(columns)]
-    out.attrs.update(freq=freq, observation_end=to_timestamp(end_day), calibration_end=cal_end if calibration_end is not None else None)
-    return attach(out, ledger)
+    return _finish(out, _counts(customers), source=source, freq=freq, end_day=end_day, cal_day=cal_day,
+                   calibration_end=calibration_end)
+
+
+#: Rows of the per-customer table brought from DuckDB at a time by :func:`fetch_summary`.
+BATCH = 1 << 20
+
+
+def _string_ids(ids: list) -> pd.Index:
+    """The ids of Arrow chunks (:func:`_id_chunk`) as the ``customer_id`` index, with the ``"string"``
+    dtype :func:`summary_frame` gives."""
+    import pyarrow as pa
+
+    if all(pa.types.is_large_string(c.type) for c in ids):
+        return pd.Index(pd.array(pa.chunked_array(ids, type=pa.large_string()), dtype="string"), name="customer_id")
+    values = pd.concat([pd.Series(c.to_pandas()) for c in ids], ignore_index=True) if ids else pd.Series([], dtype=object)
+    return pd.Index(values.astype("string"), name="customer_id")
+
+
+def _id_chunk(ids):
+    """Ids of one batch as :func:`_string_ids` joins them: text as Arrow's large strings (pandas' own)."""
+    import pyarrow as pa
+
+    return ids.cast(pa.large_string()) if pa.types.is_string(ids.type) else ids
+
+
+def fetch_summary(con, sql: str, *, source: str, freq: str, end_day: int, cal_day: int, calibration_end,
+                  rows: int | None = None, batch: int = BATCH) -> pd.DataFrame:
+    """:func:`summary_frame` of the per-customer relation ``sql`` (:func:`customers_sql`, any order) on a
+    DuckDB connection, without the whole table in pandas: it is read sorted in Arrow batches (of ``batch``
+    rows at most), the ledger's counts added up batch by batch and only the kept customers' output
+    columns kept (ids as Arrow strings, not Python objects). ``rows``, when given, is at least the
+    number of rows of ``sql``: each column is then written into one array as the batches come, else
+    joined from its pieces at the end, one column at a time."""
+    import numpy as np
+    import pyarrow as pa
+
+    columns = output_columns(calibration_end)
+    counted = ("late_days", "buy_days", "bought", "cal_days")
+    select = ", ".join(["customer_id"] + [f"CAST({c} AS BIGINT) AS {c}" for c in counted]
+                       + [f"CAST({c} AS {'BIGINT' if kind == 'int64' else 'DOUBLE'}) AS {c}" for c, kind in columns.items()])
+    con.complete()  # a result left unread by an earlier fetchone() would hold the connection
+    reader = con.sql(f"SELECT {select} FROM ({sql}) ORDER BY customer_id").to_arrow_reader(batch)
+    counts = dict.fromkeys(("customers", "late", "buyers", "net", "kept"), 0)
+    ids, parts = [], {c: [] if rows is None else np.empty(rows, dtype=kind) for c, kind in columns.items()}
+    for part in reader:
+        got = {c: part.column(c).to_numpy(zero_copy_only=False) for c in counted}
+        keep = got["cal_days"] > 0
+        at, n = counts["kept"], int(keep.sum())
+        counts["customers"] += part.num_rows
+        counts["late"] += int(got["late_days"].sum())
+        counts["buyers"] += int((got["buy_days"] > 0).sum())
+        counts["net"] += int(((got["buy_days"] == 0) & (got["bought"] > 0)).sum())
+        counts["kept"] += n
+        ids.append(_id_chunk(part.column("customer_id").filter(pa.array(keep))))
+        for c, kind in columns.items():
+            values = np.asarray(part.column(c).to_numpy(zero_copy_only=False), dtype=kind)[keep]
+            if rows is None:
+                parts[c].append(values)
+            else:
+                parts[c][at:at + n] = values
+    index = _string_ids(ids)
+    ids.clear()
+    data = {}
+    for c, kind in columns.items():  # one column joined at a time: the pieces of the others wait
+        piece = parts.pop(c)
+        if rows is not None:
+            data[c] = piece[:counts["kept"]]
+        else:
+            data[c] = np.concatenate(piece) if piece else np.empty(0, dtype=kind)
+    out = pd.DataFrame(data, index=index, copy=False)
+    return _finish(out, counts, source=source, freq=freq, end_day=end_day, cal_day=cal_day,
+                   calibration_end=calibration_end)
 
 
 def periods(observation_end, calibration_end, last_day: int | None) -> tuple[int, int]:
@@ -234,14 +327,14 @@ def periods(observation_end, calibration_end, last_day: int | None) -> tuple[int
 
 def run(con, tx: str, source: str, observation_end, freq: str, unit_days: float, calibration_end,
         last_day: int | None, daily: str | None = None, per_customer=None) -> pd.DataFrame:
-    """The summary of the relation ``tx`` on a connection (DuckDB's, or any whose ``execute(sql)``
-    has ``.df()``); ``daily`` as for :func:`customers_sql`; ``per_customer``: ``(table, end_day,
-    end_day)``, a table of :func:`per_customer_sql`, used when the summary has that end and no holdout."""
+    """The summary of the relation ``tx`` on a DuckDB connection (:func:`fetch_summary`); ``daily`` as
+    for :func:`customers_sql`; ``per_customer``: ``(table, end_day, end_day)``, a table of
+    :func:`per_customer_sql`, used when the summary has that end and no holdout."""
     end_day, cal_day = periods(observation_end, calibration_end, last_day)
     whole = per_customer and calibration_end is None and per_customer[1:] == (end_day, cal_day)
     grouped = per_customer[0] if whole else None
     sql = customers_sql(tx, end_day=end_day, cal_day=cal_day, unit_days=unit_days,
-                        holdout=calibration_end is not None, daily=daily, per_customer=grouped)
-    customers = con.execute(sql).df()
-    return summary_frame(customers, source=source, freq=freq, end_day=end_day, cal_day=cal_day,
-                         calibration_end=calibration_end)
+                        holdout=calibration_end is not None, daily=daily, per_customer=grouped, order=False)
+    rows = con.execute(f"SELECT COUNT(*) FROM {grouped}").fetchall()[0][0] if grouped else None
+    return fetch_summary(con, sql, source=source, freq=freq, end_day=end_day, cal_day=cal_day,
+                         calibration_end=calibration_end, rows=rows)

@@ -36,7 +36,7 @@ from crmlib import duck, logread
 from crmlib.errors import show_names
 from crmlib.exceptions import DataError
 from crmlib.ledger import Ledger
-from crmlib.summary_sql import EPOCH, day_number, periods, run, to_day, to_timestamp
+from crmlib.summary_sql import EPOCH, day_number, output_columns, periods, run, to_day, to_timestamp
 
 _DAYS = logread.DAYS
 
@@ -77,6 +77,8 @@ class TransactionLog:
         self._facts = None
         self._replacements: dict = {}
         self._customers = None
+        self._kept_customers = (0, 0)
+        self._single = False  # True: one summary is asked and the log closed (crmlib.rfm_summary of files)
 
     def __repr__(self) -> str:
         return f"TransactionLog({self.label!r}, {len(self.files)} file(s))"
@@ -137,6 +139,22 @@ class TransactionLog:
         self.con
         end = self._end_day if end_day is None else end_day
         return "cid IS NOT NULL" + (f" AND day <= {end}" if end is not None else "")
+
+    def row_groups(self, key: str | None = None, where: str | None = None, extra: str = "",
+                   rows: str = "crmlib_raw") -> str:
+        """SQL of the groups of identical rows of the files, as the loader's rule for exact duplicates
+        sees them (a 64-bit hash of the whole row; the file too when there are several): one row per
+        group with ``cid`` (``key``, by default the id as the loader reads it), ``day``, ``n`` (its
+        rows), ``with_id`` (they have an ``order_id``), ``amt`` (their amount), ``kept`` (rows the
+        rule keeps: ``n`` minus the copies it drops) and the aggregates in ``extra`` (``", expr AS
+        name"``); ``where``: a condition on the rows of ``crmlib_raw`` (or of ``rows``, a relation of
+        some of its rows)."""
+        self.con
+        with_id = '"order_id" IS NOT NULL' if self._has_order_id else "FALSE"
+        return f"""(SELECT *, n - {self._dropped} AS kept FROM (
+            SELECT {key or self._x['id']} AS cid, {self._day_sql} AS day, COUNT(*) AS n, bool_or({with_id}) AS with_id,
+                   MIN({self._x['amount']}) AS amt{extra}
+            FROM {rows}{f' WHERE {where}' if where else ''} GROUP BY 1, 2, {self._hash}))"""
 
     def fingerprint(self) -> str:
         """A name for this log as it is read: its files (path, size, modification time), its
@@ -228,7 +246,8 @@ class TransactionLog:
         if unused:
             ledger.notes.append(f"column(s) not used: {show_names(unused)}")
         self._attrs["ledger"] = ledger
-        self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"]}
+        self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"],
+                       "kept_customers": self._kept_customers}
 
     @property
     def replacements(self) -> dict[str, dict[str, str]]:
@@ -283,16 +302,27 @@ class TransactionLog:
 
     def summary(self, observation_end, freq: str, unit_days: float, calibration_end) -> pd.DataFrame:
         """:func:`crmlib.rfm_summary` of the log (after the one read, from DuckDB's memory). The summary
-        of the log's whole period reads the per-customer table of the read, once (then dropped)."""
+        of the log's whole period reads the per-customer table of the read, once (then dropped). While
+        the summary enters pandas, DuckDB's memory bound is lowered by its size
+        (:func:`crmlib.duck.memory_lowered`), so the two together stay within the bound; a log read for
+        this one summary (``rfm_summary`` of files) drops its customer-days first."""
         from crmlib.io import as_date
 
         end = observation_end if observation_end is not None else self.observation_end
         end = as_date(end) if end is not None else None
         self._read()
         grouped = self._customers
-        out = run(self.con, self.relation(daily=False), self.label, end, freq, unit_days, calibration_end,
-                  self.last_day, daily=self._days(), per_customer=grouped)
-        if grouped and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]:
+        whole = bool(grouped) and calibration_end is None and periods(end, None, self.last_day) == grouped[1:]
+        relation, days = self.relation(daily=False), self._days()
+        if whole and self._single:  # the log's last question: its customer-days are not read again
+            self.con.execute(f"DROP TABLE {_DAYS}")
+        kept, id_bytes = self._facts.get("kept_customers", (0, 0))
+        # what the summary takes in pandas: its columns, the ids (text and offsets) and a column being joined
+        taken = kept * 8 * (len(output_columns(calibration_end)) + 2) + id_bytes
+        with duck.memory_lowered(self.con, taken):
+            out = run(self.con, relation, self.label, end, freq, unit_days, calibration_end, self.last_day,
+                      daily=days, per_customer=grouped)
+        if whole:
             self.con.execute(f"DROP TABLE {grouped[0]}")  # read once: DuckDB's memory goes back
             self._customers = None
         out.attrs["transactions_ledger"] = self.attrs["ledger"]

@@ -64,3 +64,22 @@ def test_a_forked_child_ends_cleanly_after_its_parent_used_duckdb():
     out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0", "True", "False"], out.stderr
+
+
+def test_memory_lowered_lowers_the_bound_for_the_block_then_restores_it_as_configured():
+    """A large result about to enter pandas lowers DuckDB's bound by its size (never below a quarter);
+    afterwards the bound is the configured one again, not DuckDB's rounded reading of it."""
+    with duck.Connection() as con:
+        def limit():
+            return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+        before = limit()
+        with duck.memory_lowered(con, 2 * 2 ** 30):
+            inside = limit()
+            assert float(inside.split()[0]) < float(before.split()[0]) - 1.5 or inside.endswith("MiB")
+        assert limit() == before
+        with duck.memory_lowered(con, 100 * 2 ** 30):  # more than the bound: a quarter of it stays
+            assert inside.endswith("MiB") and 600 < float(limit().split()[0]) < 800
+        with duck.memory_lowered(con, 0):
+            assert limit() == before
+        assert limit() == before

@@ -421,3 +421,32 @@ def test_the_summary_of_the_same_data_is_the_same_to_the_last_bit_every_time():
     days = one.groupby(one["date"].dt.normalize())["amount"].apply(lambda a: math.fsum(a)).sort_index()
     expected = math.fsum(days.iloc[1:]) / (len(days) - 1)
     assert runs[0]["monetary_value"].iloc[0] == pytest.approx(expected, rel=1e-15)
+
+
+def test_fetch_summary_in_arrow_batches_equals_the_frame_it_replaces():
+    """The summary leaves DuckDB in Arrow batches (the ledger's counts added per batch, only kept
+    customers kept, ids as Arrow strings); it must equal ``summary_frame`` of the whole per-customer
+    table, dtypes and ledger included: ids as text or numbers, with and without a holdout, with the
+    size of the relation known (columns written in place) or not, and over several batches."""
+    import duckdb
+
+    from crmlib.summary_sql import customers_sql, fetch_summary, summary_frame
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    con = duckdb.connect()
+    con.register("raw", pd.DataFrame({"customer_id": rng.integers(0, 900, n), "day": rng.integers(0, 60, n),
+                                      "amount": np.round(rng.normal(20, 30, n), 2)}))
+    for key in ("CAST(customer_id AS VARCHAR)", "customer_id"):
+        con.execute(f"CREATE OR REPLACE TABLE tx AS SELECT {key} AS customer_id, day, amount FROM raw")
+        for cal, holdout in ((50, None), (30, "holdout")):
+            args = dict(end_day=50, cal_day=cal, unit_days=7.0, holdout=holdout is not None)
+            want = summary_frame(con.execute(customers_sql("tx", **args)).df(), source="s", freq="W", end_day=50,
+                                 cal_day=cal, calibration_end=holdout)
+            for rows, batch in ((None, 1 << 20), (n, 100)):
+                got = fetch_summary(con, customers_sql("tx", **args, order=False), source="s", freq="W",
+                                    end_day=50, cal_day=cal, calibration_end=holdout, rows=rows, batch=batch)
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+                assert str(ledger_of(got)) == str(ledger_of(want)) and ledger_of(got).entries
+                assert {k: v for k, v in got.attrs.items() if k != "ledger"} == \
+                    {k: v for k, v in want.attrs.items() if k != "ledger"}

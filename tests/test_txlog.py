@@ -236,6 +236,11 @@ def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
                 texts.append(sql)
                 return real(sql, *args)
 
+            def sql(self, sql, *args):  # the summary is read as a relation, in Arrow batches
+                scans.append("crmlib_raw" in sql)
+                texts.append(sql)
+                return tx._con_real.sql(sql, *args)
+
         tx._con_real = tx._con
         tx._con = Counting()
         for _ in range(7):
