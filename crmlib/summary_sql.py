@@ -188,6 +188,10 @@ LEDGER_COUNTS_SQL = """SELECT COUNT(*) AS customers, COALESCE(SUM(late_days), 0)
     SUM(CASE WHEN cal_days > 0 THEN 1 ELSE 0 END) AS kept FROM {customers}"""
 
 
+#: The summary's note of customer-days after the observation end: {late} a count, {end} a day.
+LATE_NOTE = "{late} customer-days after observation end {end} left out"
+
+
 def summary_ledger(counts: dict, *, source: str, end_day: int, cal_day: int) -> Ledger:
     """The summary's ledger from the counts of customers (``customers, late, buyers, net, kept``:
     see :data:`LEDGER_COUNTS_SQL`), so an engine that keeps the customers can send only these."""
@@ -195,7 +199,7 @@ def summary_ledger(counts: dict, *, source: str, end_day: int, cal_day: int) -> 
     ledger = Ledger(source=source, table="rfm summary", rows_read=int(counts["customers"]))
     late = int(counts["late"])
     if late:
-        ledger.notes.append(f"{late} customer-days after observation end {end.date()} left out")
+        ledger.note(LATE_NOTE, late=late, end=end.date())
     from crmlib.io import NO_PURCHASE_DAY
 
     buyers, net = int(counts["buyers"]), int(counts["net"])

@@ -212,7 +212,7 @@ class TransactionLog:
         """Read the files once (:mod:`crmlib.logread`): the loader's value checks, the customer-days
         into DuckDB, then the ledger from them (bad files are refused, naming rows and values)."""
         from crmlib.ids import ID_RULE
-        from crmlib.io import NO_PURCHASE_DAY, OVERFLOW_RULE, TZ_NOTE
+        from crmlib.io import NO_PURCHASE_DAY, NOT_USED, OVERFLOW_RULE, TZ_NOTE
 
         con = self.con
         largest = logread.screen_values(self)
@@ -241,10 +241,10 @@ class TransactionLog:
 
         self._replacements = screen_log(self, ledger)
         if self._x["zoned"]:
-            ledger.notes.append(TZ_NOTE.format(column="date"))
+            ledger.note(TZ_NOTE, column="date")
         unused = [c for c in self._raw_columns if c not in duck.CANONICAL + ("is_return",)]
         if unused:
-            ledger.notes.append(f"column(s) not used: {show_names(unused)}")
+            ledger.note(NOT_USED, names=show_names(unused))
         self._attrs["ledger"] = ledger
         self._facts = {"rows": counts["rows"], "first": counts["first"], "last": counts["last"],
                        "kept_customers": self._kept_customers}

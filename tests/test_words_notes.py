@@ -50,3 +50,22 @@ def test_a_header_in_a_note_is_text_not_markup(tmp_path, header, shown):
     path.write_text(f'customer_id,date,amount,"{header}"\na,2024-01-05,3,z\n', encoding="utf-8")
     page = loader_notes([read_transactions(path)])
     assert shown in page and "<img" not in page, page
+
+
+def test_the_log_path_notes_are_translated_too(tmp_path):
+    """A Parquet log read out of core (crmlib.TransactionLog) and its summary write the same kinds of notes."""
+    from crmlib import TransactionLog, rfm_summary
+
+    path = tmp_path / "log.parquet"
+    pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [1.0, 2.0, 3.0], "store": ["x", "y", "z"],
+                  "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]).tz_localize("Asia/Dhaka")}
+                 ).to_parquet(path)
+    log = TransactionLog(path)
+    summary = rfm_summary(log, observation_end="2024-02-15")
+    notes = ledger_of(log).notes + summary.attrs["ledger"].notes
+    keys = {n.key for n in notes}
+    assert {"column(s) not used: {names}", "{late} customer-days after observation end {end} left out",
+            "time-zone offsets in '{column}' were dropped; the local times are kept"
+            } <= keys, notes
+    for note in notes:
+        assert note.key in NOTES and say_note(note, "log", w=Words("hi")) != f"log: {note}", note

@@ -129,6 +129,7 @@ from crmlib.io.loaders import (
     BLANK_AMOUNT_RULES,
     DUPLICATE_RULES,
     NO_PURCHASE_DAY,
+    NOT_USED,
     OVERFLOW_RULE,
     _copy_text,
     _drop,

@@ -117,6 +117,8 @@ NOTES = [
     N_("{count} line(s) are not UTF-8 and were read as cp1252 (lines {lines}); save the file as UTF-8 to be sure "
        "of their characters"),
     N_("example rows are line numbers of the file"),
+    #: {late} a count, {end} a day
+    N_("{late} customer-days after observation end {end} left out"),
 ]
 
 
