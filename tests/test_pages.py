@@ -197,9 +197,11 @@ def test_page_figures_get_alt_text_and_png_ones_get_lighter():
 
 @pytest.mark.slow
 def test_a_page_of_a_reused_exporter_is_the_page_of_a_new_one(demo_suite):
-    """Each report thread keeps one page exporter per language (templates compiled once): demo pages
+    """A process keeps its idle page exporters per language (templates compiled once): demo pages
     rendered one after the other by the same exporter, in Hindi in between, are the pages a new
-    exporter renders, byte for byte."""
+    exporter renders, byte for byte; pages rendered at once each take an exporter of their own."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import nbformat
 
     from crmlib.reports import page
@@ -218,7 +220,10 @@ def test_a_page_of_a_reused_exporter_is_the_page_of_a_new_one(demo_suite):
     reused = [render(nb, params) for nb, params in order]
     fresh = []
     for nb, params in order:
-        page._EXPORTERS.by_lang.clear()  # a new exporter for this page
+        page._EXPORTERS.clear()  # a new exporter for this page
         fresh.append(render(nb, params))
     assert len(notebooks) == 2 and reused == fresh
     assert 'lang="hi"' in fresh[2] and 'lang="hi"' not in fresh[0]
+    with ThreadPoolExecutor(4) as pool:  # report threads rendering at once
+        assert list(pool.map(lambda pair: render(*pair), order * 2)) == fresh * 2
+    assert 1 <= len(page._EXPORTERS["en"]) <= 4 and 1 <= len(page._EXPORTERS["hi"]) <= 4
