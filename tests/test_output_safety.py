@@ -218,10 +218,10 @@ def test_neutralise_formulas_shares_the_columns_it_leaves_alone():
     assert np.shares_memory(out["x"].to_numpy(), frame["x"].to_numpy())
 
 
-def _plain_frames():
-    """Frames of every kind of column the plain writer takes (and some it must hand to pandas)."""
+def _plain_frames(n: int = 2500):
+    """Frames of every kind of column the plain writer takes (and some it must hand to pandas); the
+    first two have ``n`` rows, whose last 12 floats are the special ones (zeros, infinities, NaN, extremes)."""
     rng = np.random.default_rng(7)
-    n = 2500
     floats = np.concatenate([rng.standard_normal(n - 12) * 10.0 ** rng.integers(-30, 30, n - 12),
                              [0.0, -0.0, np.inf, -np.inf, np.nan, 1e16, 1e-5, 0.1, 1 / 3, 5e-324, 1e308, 123456.0]])
     ids = pd.Series([f"c_{i:016x}" for i in rng.integers(0, 2**62, n)], dtype="str")
@@ -258,7 +258,9 @@ def test_chunked_plain_writer_writes_the_bytes_of_pandas_to_csv(tmp_path, monkey
     from crmlib import safe
 
     monkeypatch.setattr(safe, "CHUNK_ROWS", chunk)
-    for i, frame in enumerate(_plain_frames()):
+    # chunks of one row: 60 rows of each frame (its special floats included) cross 60 chunk boundaries, as
+    # many as needed; 2,500 of them cost 10 s
+    for i, frame in enumerate(_plain_frames(60 if chunk == 1 else 2500)):
         frame.to_csv(tmp_path / "pandas.csv", index=False)
         write_csv(frame, tmp_path / "crmlib.csv")
         assert (tmp_path / "crmlib.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes(), i

@@ -193,3 +193,37 @@ def test_page_figures_get_alt_text_and_png_ones_get_lighter():
     assert shown.mode == "P" and shown.size == Image.open(io.BytesIO(base64.b64decode(png))).size
     assert 'alt="Figure: Spend by month"' in tags[1] and 'src="data:image/svg+xml;base64,' in tags[1]
     assert "No description has been provided" not in page
+
+
+@pytest.mark.slow
+def test_a_page_of_a_reused_exporter_is_the_page_of_a_new_one(demo_suite):
+    """A process keeps its idle page exporters per language (templates compiled once): demo pages
+    rendered one after the other by the same exporter, in Hindi in between, are the pages a new
+    exporter renders, byte for byte; pages rendered at once each take an exporter of their own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import nbformat
+
+    from crmlib.reports import page
+
+    notebooks = [nbformat.read(r.notebook_path, as_version=4) for r in demo_suite.batch.reports
+                 if r.name in ("overview", "feedback")]
+    small = _b64(_figure_png())  # the figures' palette cut is not the exporter's: a small one each
+    for out in (o for nb in notebooks for c in nb.cells for o in c.get("outputs", [])):
+        if "image/png" in out.get("data", {}):
+            out["data"]["image/png"] = small
+
+    def render(nb, params):
+        return page.render(nb, title="Report", parameters=params, data_period=None, provenance={})
+
+    order = [(notebooks[0], {}), (notebooks[1], {}), (notebooks[0], {"lang": "hi"}), (notebooks[1], {})]
+    reused = [render(nb, params) for nb, params in order]
+    fresh = []
+    for nb, params in order:
+        page._EXPORTERS.clear()  # a new exporter for this page
+        fresh.append(render(nb, params))
+    assert len(notebooks) == 2 and reused == fresh
+    assert 'lang="hi"' in fresh[2] and 'lang="hi"' not in fresh[0]
+    with ThreadPoolExecutor(4) as pool:  # report threads rendering at once
+        assert list(pool.map(lambda pair: render(*pair), order * 2)) == fresh * 2
+    assert 1 <= len(page._EXPORTERS["en"]) <= 4 and 1 <= len(page._EXPORTERS["hi"]) <= 4

@@ -1,5 +1,6 @@
 """One customer table per batch of reports (crmlib.shared_table): written by the first report, read by the
-others bit for bit, named by the log's files and every option, and never used outside a batch."""
+others bit for bit, named by the log's files (or a frame's content) and every option, and never used outside
+a batch."""
 
 import pickle
 import re
@@ -106,18 +107,55 @@ def test_other_options_or_a_changed_file_get_a_table_of_their_own(log_path, work
         shared_table.fingerprint(TransactionLog(copy), {})
 
 
-def test_outside_a_batch_or_on_a_frame_nothing_is_written(log_path, tmp_path, monkeypatch):
+def test_outside_a_batch_nothing_is_written(log_path, tmp_path, monkeypatch):
     folder = tmp_path / "gone"
     monkeypatch.setenv(config.WORK_ENV, str(folder))  # the runner removed it: the batch is over
     table = shared_table.customer_table(TransactionLog(log_path), freq="W", model=None)
+    frame = pd.read_parquet(log_path)[["customer_id", "date", "amount"]]
+    shared_table.customer_table(frame, freq="W", model=None)
     assert not folder.exists() and config.work_dir() is None
     monkeypatch.delenv(config.WORK_ENV)
     assert_same_table(table, built(TransactionLog(log_path), freq="W", model=None))
-    folder.mkdir()
-    monkeypatch.setenv(config.WORK_ENV, str(folder))
-    frame = pd.read_parquet(log_path)[["customer_id", "date", "amount"]]
-    shared_table.customer_table(frame, freq="W", model=None)
-    assert list(folder.iterdir()) == []
+
+
+def test_a_frame_is_shared_by_its_content_and_read_back_bit_for_bit(log_path, work, monkeypatch):
+    """Reports of a batch on CSV files each load the same frame: the first builds the table, the
+    others read it; a frame differing in one value, one type or its attrs gets a table of its own."""
+    frame = pd.read_parquet(log_path)[["customer_id", "date", "amount"]].head(1500)
+    first = shared_table.customer_table(frame, freq="W")
+    assert len(list(work.glob("table-*.pickle"))) == 2  # the scored summary and the finished table
+    assert_same_table(first, built(frame, freq="W"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built again")
+
+    with monkeypatch.context() as m:
+        m.setattr(shared_table, "scored_summary", refuse)
+        m.setattr(shared_table, "complete_table", refuse)
+        again = shared_table.customer_table(frame.copy(), freq="W")  # another process's equal frame
+    assert_same_table(again, first)
+    assert shared_table.customer_table(frame, freq="W", model=None).attrs["model"] is None
+    assert len(list(work.glob("table-*.pickle"))) == 3  # the scored summary shared, another finished table
+
+    key = shared_table.frame_fingerprint
+    changed = frame.copy()
+    changed.loc[changed.index[-1], "amount"] += 0.01
+    typed = frame.astype({"amount": "float32"})
+    noted = frame.copy()
+    noted.attrs["note"] = "another read"
+    texts = frame.astype({"amount": object})
+    numbers = texts.assign(amount=texts["amount"].map(str).astype(object))  # pandas alone hashes 1.5 and "1.5" alike
+    assert len({key(frame), key(frame.copy()), key(changed), key(typed), key(noted), key(texts), key(numbers)}) == 6
+    assert_same_table(shared_table.customer_table(changed, freq="W"), built(changed, freq="W"))
+    assert len(list(work.glob("table-*.pickle"))) == 5
+
+
+def test_a_frame_that_cannot_be_hashed_builds_its_own_table(log_path, work):
+    frame = pd.read_parquet(log_path)[["customer_id", "date", "amount"]].head(1500)
+    frame.attrs["reader"] = lambda: None  # attrs that do not pickle: no name for the frame
+    assert shared_table.frame_fingerprint(frame) is None
+    assert_same_table(shared_table.customer_table(frame, freq="W", model=None), built(frame, freq="W", model=None))
+    assert list(work.iterdir()) == []
 
 
 def test_a_broken_table_file_is_built_again_and_replaced(log_path, work):
