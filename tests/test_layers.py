@@ -100,7 +100,8 @@ FLOORS: dict[str, int] = {
     "crmlib.plots.retention": 4, "crmlib.plots.rfm": 4, "crmlib.plots.style": 4,
     # floor 5: reports
     "crmlib.reports": 5, "crmlib.reports.checks": 5, "crmlib.reports.command": 5, "crmlib.reports.files": 5,
-    "crmlib.reports.html": 5, "crmlib.reports.page": 5, "crmlib.reports.index": 5, "crmlib.reports.redact": 5,
+    "crmlib.reports.html": 5, "crmlib.reports.page": 5, "crmlib.reports.exporters": 5,
+    "crmlib.reports.index": 5, "crmlib.reports.redact": 5,
     "crmlib.reports.inputs": 5, "crmlib.reports.kernels": 5, "crmlib.reports.params": 5,
     "crmlib.reports.coerce": 5, "crmlib.reports.notebook_spec": 5, "crmlib.reports.atomic": 5,
     "crmlib.reports.number_columns": 5, "crmlib.reports.segments_page": 5, "crmlib.reports.clv_page": 5,

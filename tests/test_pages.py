@@ -204,7 +204,7 @@ def test_a_page_of_a_reused_exporter_is_the_page_of_a_new_one(demo_suite):
 
     import nbformat
 
-    from crmlib.reports import page
+    from crmlib.reports import exporters, page
 
     notebooks = [nbformat.read(r.notebook_path, as_version=4) for r in demo_suite.batch.reports
                  if r.name in ("overview", "feedback")]
@@ -220,10 +220,10 @@ def test_a_page_of_a_reused_exporter_is_the_page_of_a_new_one(demo_suite):
     reused = [render(nb, params) for nb, params in order]
     fresh = []
     for nb, params in order:
-        page._EXPORTERS.clear()  # a new exporter for this page
+        exporters._EXPORTERS.clear()  # a new exporter for this page
         fresh.append(render(nb, params))
     assert len(notebooks) == 2 and reused == fresh
     assert 'lang="hi"' in fresh[2] and 'lang="hi"' not in fresh[0]
     with ThreadPoolExecutor(4) as pool:  # report threads rendering at once
         assert list(pool.map(lambda pair: render(*pair), order * 2)) == fresh * 2
-    assert 1 <= len(page._EXPORTERS["en"]) <= 4 and 1 <= len(page._EXPORTERS["hi"]) <= 4
+    assert 1 <= len(exporters._EXPORTERS["en"]) <= 4 and 1 <= len(exporters._EXPORTERS["hi"]) <= 4

@@ -22,20 +22,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import copy
 import html
 import io
 import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from crmlib import config
 from crmlib.formats import Formats
-from crmlib.reports import safety
+from crmlib.reports import exporters, safety
 from crmlib.reports.atomic import temporary_name, write  # noqa: F401 (the index writes through page.write)
 from crmlib.reports.number_columns import mark_numeric_columns
 from crmlib.reports.record import RECORD_MIME
@@ -396,35 +394,6 @@ def footer_html(provenance: dict[str, Any]) -> str:
             f'<strong>{html.escape(w(_page.PROVENANCE))}</strong>{_table(rows)}</footer>')
 
 
-#: Idle page exporters by language, shared by the report threads of the process (:func:`_exporter`).
-_EXPORTERS: dict[str, list] = {}
-_EXPORTERS_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _exporter(lang: str):
-    """A page exporter of ``lang`` (``<html lang="hi">``) for one page: an idle one of an earlier page,
-    else a new one, given back when the page is done. A new exporter compiles the page templates again;
-    one exports one notebook at a time (it keeps the notebook's metadata while it runs), so report
-    threads exporting at once each take their own."""
-    with _EXPORTERS_LOCK:
-        idle = _EXPORTERS.setdefault(lang, [])
-        exporter = idle.pop() if idle else None
-    if exporter is None:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        exporter = HTMLExporter(  # pygments' stylesheet is for code cells, which a report page does not show
-            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}), language_code=lang,
-            template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)], exclude_input=True,
-            exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
-    try:
-        yield exporter
-    finally:
-        with _EXPORTERS_LOCK:
-            _EXPORTERS[lang].append(exporter)
-
-
 def render(nb, *, title: str, parameters: dict, data_period: str | None, provenance: dict, error: dict | None = None,
            default_key: bool = False) -> str:
     """The HTML page of an executed notebook; ``default_key`` adds :data:`DEFAULT_KEY_NOTICE` to the header.
@@ -448,6 +417,6 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
         if cell.cell_type == "code":
             cell.outputs = clean.sanitize_code_outputs(cell.outputs)
     resources["crmlib_csp"] = safety.CONTENT_SECURITY_POLICY
-    with _exporter(words.lang) as exporter:
+    with exporters.exporter(words.lang, template_name=TEMPLATE_NAME, template_dir=TEMPLATE_DIR) as exporter:
         body, _ = exporter.from_notebook_node(page_nb, resources=resources)
     return safety.strip_active(mark_numeric_columns(body))
