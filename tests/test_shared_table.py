@@ -215,3 +215,24 @@ def test_a_batch_builds_the_table_once_and_writes_the_pages_a_report_alone_write
         return re.sub(r"<footer.*</footer>", "", text, flags=re.S)
 
     assert page(tmp_path / "batch") == page(tmp_path / "alone")
+
+
+def test_work_folders_of_killed_processes_are_swept_and_live_ones_kept(tmp_path):
+    """A batch's work folder holds raw customer ids; a process killed with SIGKILL never runs its exit
+    handler, so the next process to make a work folder removes such leftovers (never a live process's)."""
+    import os
+    import subprocess
+    import sys
+
+    from crmlib.reports.kernels import WORK_PREFIX, sweep_work_folders
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{WORK_PREFIX}{gone.stdout.strip()}-abc"
+    alive = tmp_path / f"{WORK_PREFIX}{os.getppid()}-def"
+    mine = tmp_path / f"{WORK_PREFIX}{os.getpid()}-ghi"
+    other = tmp_path / "crmlib-work-notapid"
+    for folder in (dead, alive, mine, other):
+        (folder / "shared").mkdir(parents=True)
+        (folder / "shared" / "ids.pkl").write_bytes(b"raw ids")
+    assert sweep_work_folders(tmp_path) == [dead]
+    assert not dead.exists() and alive.exists() and mine.exists() and other.exists()

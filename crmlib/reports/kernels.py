@@ -29,6 +29,31 @@ KERNEL_NAME = "python3"
 _WORK: list[Path] = []  # this process's private folder for its batches' work folders (made once)
 
 
+#: The private folders of :func:`work_folder` are named ``crmlib-work-<pid>-<random>``.
+WORK_PREFIX = "crmlib-work-"
+
+
+def sweep_work_folders(where: Path) -> list[Path]:
+    """Remove the work folders in ``where`` that a process killed before its exit handlers ran left
+    behind (a batch's work folder holds raw customer ids): those of this user whose process is gone.
+    Returns the folders removed."""
+    import shutil
+
+    removed = []
+    for folder in where.glob(f"{WORK_PREFIX}*-*"):
+        pid = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or int(pid) == os.getpid():
+                continue
+            os.kill(int(pid), 0)  # the process is alive (or another user's): leave its folder
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except (PermissionError, OSError):
+            continue
+    return removed
+
+
 def work_folder() -> Path:
     """The work folder the kernels of this process's batches share (:mod:`crmlib.shared_table`), named
     in every kernel's environment (:data:`crmlib.config.WORK_ENV`): the same path for every batch of the
@@ -40,7 +65,8 @@ def work_folder() -> Path:
         import shutil
         import tempfile
 
-        home = Path(tempfile.mkdtemp(prefix="crmlib-work-"))  # mode 0700
+        sweep_work_folders(Path(tempfile.gettempdir()))
+        home = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))  # mode 0700
         atexit.register(shutil.rmtree, home, ignore_errors=True)
         _WORK.append(home / "shared")
     return _WORK[0]
