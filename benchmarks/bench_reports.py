@@ -92,10 +92,17 @@ def measure(command: list[str], interval: float = 0.2) -> dict:
             "cpu_s": used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime, "output": output}
 
 
+#: A log given with ``--log`` (made elsewhere by make_transactions), used instead of writing one.
+GIVEN: dict = {}
+
+
 def make_log(rows: int, data: Path) -> tuple[Path, float]:
-    """The log of ``rows`` rows in ``data`` (written once; later runs reuse it) and the seconds it took."""
+    """The log of ``rows`` rows in ``data`` (written once; later runs reuse it) and the seconds it took;
+    the file of ``--log`` when one was given."""
     from crmlib.datasets import make_transactions
 
+    if "log" in GIVEN:
+        return GIVEN["log"], 0.0
     path = data / f"tx-{rows}.parquet"
     if path.exists():
         return path, 0.0
@@ -166,7 +173,7 @@ def batch_block(results: list[dict], facts: dict, command: str) -> str:
         f"cores ({info['cpu']}), {info['memory']}, {info['os']}; the machine was shared with other work.",
         "",
         f"`{command}`: a Parquet log of {facts['rows']:,} rows, {facts['customers']:,} customers, "
-        f"{facts['file_mb']:.0f} MB (`crmlib.datasets.make_transactions`, seed 0). The reports run as one batch, "
+        f"{facts['file_mb']:.0f} MB ({_made(facts)}). The reports run as one batch, "
         f"`crmlib report {' '.join(r['each'])} --transactions LOG` (one kernel at a time; the customer table is "
         "built once per log and options and read by the other reports, `crmlib.shared_table`); a report's row is "
         "its own run time from the index, the last row the whole command: wall and CPU time (user + system of "
@@ -198,7 +205,7 @@ def block(results: list[dict], facts: dict, command: str) -> str:
         f"cores ({info['cpu']}), {info['memory']}, {info['os']}; the machine was shared with other work.",
         "",
         f"`{command}`: a Parquet log of {facts['rows']:,} rows, {facts['customers']:,} customers, "
-        f"{facts['file_mb']:.0f} MB (`crmlib.datasets.make_transactions`, seed 0). Each report is one "
+        f"{facts['file_mb']:.0f} MB ({_made(facts)}). Each report is one "
         "`crmlib report NAME --transactions LOG` command; memory is the peak of the summed RSS of the command "
         "and every process it starts (kernel included), sampled every 0.2 s. CPU time is user + system time of "
         "the command and its processes: on a shared machine the wall time grows with the load, the CPU time "
@@ -210,6 +217,13 @@ def block(results: list[dict], facts: dict, command: str) -> str:
         "",
         f"Goal (issue 24.3): all four together <= {GOAL_SECONDS:.0f} s and <= {GOAL_GB:.0f} GB: **{verdict}**.",
     ])
+
+
+def _made(facts: dict) -> str:
+    """How the log was made: by this script (seed 0), or given with ``--log``."""
+    if "log" in GIVEN:
+        return f"`{GIVEN['log'].name}`, written by `crmlib.datasets.make_transactions`"
+    return "`crmlib.datasets.make_transactions`, seed 0"
 
 
 def write_readme(text: str, readme: Path = HERE / "README.md") -> None:
@@ -234,13 +248,19 @@ def main(argv: list[str] | None = None) -> int:
                              "rewrites the README")
     parser.add_argument("--batch", action="store_true",
                         help="run the reports as one batch (one command; one customer table per log and options)")
+    parser.add_argument("--log", type=Path, default=None,
+                        help="an existing log of --rows rows (e.g. /tmp/large-bench/bgnbd_log_10000000.parquet, "
+                             "written by make_transactions) instead of writing one into --data")
     args = parser.parse_args(argv)
+    if args.log is not None:
+        GIVEN["log"] = args.log.resolve()
     reports = tuple(r.strip() for r in args.reports.split(",") if r.strip())
     unknown = [r for r in reports if r not in REPORTS]
     if unknown or not reports:
         parser.error(f"--reports {args.reports!r}: choose from {', '.join(REPORTS)}")
     results, facts = (run_batch if args.batch else run)(args.rows, args.data, args.out, reports)
-    subset = ("" if reports == REPORTS else f" --reports {','.join(reports)}") + (" --batch" if args.batch else "")
+    subset = (("" if reports == REPORTS else f" --reports {','.join(reports)}") + (" --batch" if args.batch else "")
+              + (f" --log {args.log}" if args.log is not None else ""))
     text = (batch_block if args.batch else block)(
         results, facts, f"python benchmarks/bench_reports.py --rows {args.rows}{subset}")
     print(text)
