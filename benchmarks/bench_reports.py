@@ -121,7 +121,8 @@ def _customers(path: Path) -> int:
         return con.execute(f"SELECT COUNT(DISTINCT customer_id) FROM read_parquet('{path}')").fetchone()[0]
 
 
-def run_batch(rows: int, data: Path, out: Path, reports: tuple[str, ...] = REPORTS) -> tuple[list[dict], dict]:
+def run_batch(rows: int, data: Path, out: Path, reports: tuple[str, ...] = REPORTS,
+              jobs: int = 1) -> tuple[list[dict], dict]:
     """The reports as one batch, ``crmlib report A B C --transactions LOG`` (one customer table per batch:
     crmlib.shared_table): one result for the command, and each report's own run time from the index."""
     import json
@@ -129,7 +130,8 @@ def run_batch(rows: int, data: Path, out: Path, reports: tuple[str, ...] = REPOR
     log, made = make_log(rows, data)
     load = os.getloadavg()[0]
     crmlib = str(Path(sys.executable).with_name("crmlib"))
-    result = measure([crmlib, "report", *reports, "--transactions", str(log), "--out", str(out), "-q"])
+    result = measure([crmlib, "report", *reports, "--transactions", str(log), "--out", str(out), "-q",
+                      *(["-j", str(jobs)] if jobs > 1 else [])])
     print(f"batch: exit {result['code']}, {result['seconds']:.1f} s, CPU {result['cpu_s']:.1f} s, "
           f"peak {result['peak_gb']:.2f} GB", flush=True)
     if result["code"]:
@@ -138,7 +140,7 @@ def run_batch(rows: int, data: Path, out: Path, reports: tuple[str, ...] = REPOR
     result["report"], result["each"] = " + ".join(reports), {
         name: (index[name]["status"], index[name]["duration"]) for name in reports if name in index}
     facts = {"rows": rows, "customers": _customers(log), "file_mb": log.stat().st_size / 1024 ** 2, "made_s": made,
-             "load": load, "batch": True}
+             "load": load, "batch": True, "jobs": jobs}
     return [result], facts
 
 
@@ -164,6 +166,8 @@ def batch_block(results: list[dict], facts: dict, command: str) -> str:
     """The README block of a batch run: each report's own run time, then the command's wall and CPU
     time and the peak memory of its whole process tree."""
     info, (r,) = machine_info(), results
+    n = facts.get("jobs", 1)
+    jobs, kernels = (f" -j {n}", f"{n} kernels at once") if n > 1 else ("", "one kernel at a time")
     rows = [[name, status, f"{seconds:.1f} s", "", ""] for name, (status, seconds) in r["each"].items()]
     rows.append([f"**{r['report']}** (one command)", "ok" if r["code"] == 0 else f"failed ({r['code']})",
                  f"**{r['seconds']:.1f} s**", f"**{r['cpu_s']:.1f} s**", f"**{r['peak_gb']:.2f} GB**"])
@@ -174,7 +178,7 @@ def batch_block(results: list[dict], facts: dict, command: str) -> str:
         "",
         f"`{command}`: a Parquet log of {facts['rows']:,} rows, {facts['customers']:,} customers, "
         f"{facts['file_mb']:.0f} MB ({_made(facts)}). The reports run as one batch, "
-        f"`crmlib report {' '.join(r['each'])} --transactions LOG` (one kernel at a time; the customer table is "
+        f"`crmlib report {' '.join(r['each'])} --transactions LOG{jobs}` ({kernels}; the customer table is "
         "built once per log and options and read by the other reports, `crmlib.shared_table`); a report's row is "
         "its own run time from the index, the last row the whole command: wall and CPU time (user + system of "
         "the command and every process it starts) and the peak of the summed RSS of that process tree, sampled "
@@ -251,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log", type=Path, default=None,
                         help="an existing log of --rows rows (e.g. /tmp/large-bench/bgnbd_log_10000000.parquet, "
                              "written by make_transactions) instead of writing one into --data")
+    parser.add_argument("--jobs", type=int, default=1, help="with --batch: kernels run at once (crmlib report -j)")
     args = parser.parse_args(argv)
     if args.log is not None:
         GIVEN["log"] = args.log.resolve()
@@ -258,8 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [r for r in reports if r not in REPORTS]
     if unknown or not reports:
         parser.error(f"--reports {args.reports!r}: choose from {', '.join(REPORTS)}")
-    results, facts = (run_batch if args.batch else run)(args.rows, args.data, args.out, reports)
+    results, facts = (run_batch(args.rows, args.data, args.out, reports, args.jobs) if args.batch
+                      else run(args.rows, args.data, args.out, reports))
     subset = (("" if reports == REPORTS else f" --reports {','.join(reports)}") + (" --batch" if args.batch else "")
+              + (f" --jobs {args.jobs}" if args.batch and args.jobs > 1 else "")
               + (f" --log {args.log}" if args.log is not None else ""))
     text = (batch_block if args.batch else block)(
         results, facts, f"python benchmarks/bench_reports.py --rows {args.rows}{subset}")
