@@ -61,12 +61,25 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """Summed RSS of ``root`` and all its descendants, in kB."""
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of ``pid`` in kB: its private pages plus its share of pages it shares (a kernel
+    forked from a kernel server shares the server's imported libraries; summed RSS counts them twice)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(root: int, size=_rss_kb) -> int:
+    """Summed RSS (or ``size=_pss_kb``: PSS) of ``root`` and all its descendants, in kB."""
     kids, todo, total = _children(), [root], 0
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        total += size(pid)
         todo += kids.get(pid, [])
     return total
 
@@ -76,11 +89,12 @@ def measure(command: list[str], interval: float = 0.2) -> dict:
     every process it waited for, the kernel included) and the peak summed RSS of its tree (GB)."""
     start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peak = [0, 0]
 
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            peak[1] = max(peak[1], tree_rss_kb(proc.pid, _pss_kb))
             time.sleep(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -88,7 +102,8 @@ def measure(command: list[str], interval: float = 0.2) -> dict:
     output, _ = proc.communicate()
     sampler.join()
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"code": proc.returncode, "seconds": time.perf_counter() - start, "peak_gb": peak[0] / 1024 ** 2,
+    return {"code": proc.returncode, "seconds": time.perf_counter() - start,
+            "peak_gb": peak[0] / 1024 ** 2, "pss_gb": peak[1] / 1024 ** 2,
             "cpu_s": used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime, "output": output}
 
 
@@ -133,7 +148,7 @@ def run_batch(rows: int, data: Path, out: Path, reports: tuple[str, ...] = REPOR
     result = measure([crmlib, "report", *reports, "--transactions", str(log), "--out", str(out), "-q",
                       *(["-j", str(jobs)] if jobs > 1 else [])])
     print(f"batch: exit {result['code']}, {result['seconds']:.1f} s, CPU {result['cpu_s']:.1f} s, "
-          f"peak {result['peak_gb']:.2f} GB", flush=True)
+          f"peak {result['peak_gb']:.2f} GB (PSS {result.get('pss_gb', 0):.2f} GB)", flush=True)
     if result["code"]:
         print(result["output"][-2000:], file=sys.stderr)
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
@@ -170,7 +185,8 @@ def batch_block(results: list[dict], facts: dict, command: str) -> str:
     jobs, kernels = (f" -j {n}", f"{n} kernels at once") if n > 1 else ("", "one kernel at a time")
     rows = [[name, status, f"{seconds:.1f} s", "", ""] for name, (status, seconds) in r["each"].items()]
     rows.append([f"**{r['report']}** (one command)", "ok" if r["code"] == 0 else f"failed ({r['code']})",
-                 f"**{r['seconds']:.1f} s**", f"**{r['cpu_s']:.1f} s**", f"**{r['peak_gb']:.2f} GB**"])
+                 f"**{r['seconds']:.1f} s**", f"**{r['cpu_s']:.1f} s**", f"**{r['peak_gb']:.2f} GB**"
+                 + (f" (PSS {r['pss_gb']:.2f} GB)" if r.get("pss_gb") else "")])
     met = r["seconds"] <= GOAL_SECONDS and r["peak_gb"] <= GOAL_GB and r["code"] == 0
     return "\n".join([
         f"Measured {info['date']} at {datetime.datetime.now(datetime.UTC):%H:%M} UTC on {info['cores']} "
@@ -181,7 +197,9 @@ def batch_block(results: list[dict], facts: dict, command: str) -> str:
         f"`crmlib report {' '.join(r['each'])} --transactions LOG{jobs}` ({kernels}; the customer table is "
         "built once per log and options and read by the other reports, `crmlib.shared_table`); a report's row is "
         "its own run time from the index, the last row the whole command: wall and CPU time (user + system of "
-        "the command and every process it starts) and the peak of the summed RSS of that process tree, sampled "
+        "the command and every process it starts) and the peak of the summed RSS of that process tree (and of "
+        "its summed PSS, which counts pages shared by processes, as a kernel forked from the kernel server shares "
+        "the server's libraries, once), sampled "
         f"every 0.2 s (1-minute load average before the run {facts.get('load', float('nan')):.1f}, after "
         f"{os.getloadavg()[0]:.1f}, on {info['cores']} cores).",
         "",
