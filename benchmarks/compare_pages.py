@@ -8,8 +8,8 @@ segments clv retention --dataset cdnow --out DIR``, once with the code before a 
 this walks BEFORE_DIR for ``*.html`` and ``*.csv`` files and compares each with the file of the same
 relative path in AFTER_DIR. A page's text is what a reader sees (scripts, styles and images left out);
 the lines that change with every run (the run's duration and date on the index, the kernel's timings)
-are masked, and so is each run's folder (the parent of BEFORE_DIR and of AFTER_DIR, where ``crmlib demo``
-also writes its data), which pages name in their parameters (only the "Run at" and "Run time" rows of a
+are masked, and so are the two folders and their parents (``crmlib demo`` writes its data beside its
+pages), which pages name in their parameters (only the "Run at" and "Run time" rows of a
 page's footer match the masks). Prints each difference; exits 1 when there is one, 0 when all are the same.
 """
 
@@ -65,16 +65,17 @@ class _Text(HTMLParser):
         self._flush()
 
 
-def page_lines(path: Path, root: Path | None = None) -> list[str]:
+def page_lines(path: Path, root: Path | None = None, folder: Path | None = None) -> list[str]:
     parser = _Text()
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
-    return [_mask(line, root) for line in parser.lines]
+    return [_mask(line, root, folder) for line in parser.lines]
 
 
-def _mask(line: str, root: Path | None = None) -> str:
-    if root is not None:
-        line = line.replace(str(root), "<run folder>")
+def _mask(line: str, root: Path | None = None, folder: Path | None = None) -> str:
+    for path, name in ((folder, "<pages>"), (root, "<run folder>")):
+        if path is not None:
+            line = line.replace(str(path), name)
     for pattern in VOLATILE:
         line = pattern.sub("<volatile>", line)
     return line
@@ -89,11 +90,12 @@ def compare(before: Path, after: Path) -> list[str]:
         if not new.exists():
             problems.append(f"{rel}: missing after")
             continue
+        masks = [(before.resolve().parent, before.resolve()), (after.resolve().parent, after.resolve())]
         if old.suffix == ".html":
-            a, b = page_lines(old, before.resolve().parent), page_lines(new, after.resolve().parent)
+            a, b = page_lines(old, *masks[0]), page_lines(new, *masks[1])
         else:
-            a = [_mask(x, before.resolve().parent) for x in old.read_text(encoding="utf-8").splitlines()]
-            b = [_mask(x, after.resolve().parent) for x in new.read_text(encoding="utf-8").splitlines()]
+            a = [_mask(x, *masks[0]) for x in old.read_text(encoding="utf-8").splitlines()]
+            b = [_mask(x, *masks[1]) for x in new.read_text(encoding="utf-8").splitlines()]
         if a != b:
             diff = list(difflib.unified_diff(a, b, str(rel), str(rel), n=0, lineterm=""))
             problems.append("\n".join(diff[:40]) + (f"\n... {len(diff) - 40} more lines" if len(diff) > 40 else ""))
