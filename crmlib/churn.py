@@ -34,14 +34,16 @@ GRADIENT_BOOSTING, LOGISTIC, P_ALIVE, INACTIVITY = (
 SUPERVISED = (GRADIENT_BOOSTING, LOGISTIC)
 
 
-def churn_labels(transactions: pd.DataFrame, cutoff, window_days: int) -> pd.Series:
+def churn_labels(transactions: pd.DataFrame, cutoff, window_days: int, only: pd.Index | None = None) -> pd.Series:
     """True for each customer known by ``cutoff`` (first purchase on or before it) who makes no
-    purchase in the ``window_days`` days after it; indexed by ``customer_id``."""
+    purchase in the ``window_days`` days after it; indexed by ``customer_id``. On a log, ``only``
+    (customer ids, e.g. a sample) labels these customers alone, with the labels all customers' rows
+    give them."""
     cutoff = pd.Timestamp(cutoff)
     if _is_log(transactions):  # per customer in DuckDB (crmlib.purchases)
         from crmlib.purchases import purchase_day_counts
 
-        counts = purchase_day_counts(transactions, cutoff, cutoff + pd.Timedelta(days=window_days))
+        counts = purchase_day_counts(transactions, cutoff, cutoff + pd.Timedelta(days=window_days), only=only)
         return (counts["within"] == 0).rename("churned")
     days = purchase_days(transactions, cutoff + pd.Timedelta(days=window_days))
     bought = days[days["is_purchase"]]
@@ -95,7 +97,8 @@ def churn_features(transactions: pd.DataFrame, cutoff, feedback: pd.DataFrame | 
         from crmlib.churn_log import line_features
         from crmlib.purchases import purchase_day_counts
 
-        recent = purchase_day_counts(transactions, cutoff - pd.Timedelta(days=recent_days), cutoff, known=False)["within"]
+        recent = purchase_day_counts(transactions, cutoff - pd.Timedelta(days=recent_days), cutoff, known=False,
+                                     only=out.index if sampled else None)["within"]
         out["recent_purchases"] = recent.reindex(out.index, fill_value=0).to_numpy()
         del recent
         out = out.join(line_features(transactions, cutoff, out.index, only=out.index if sampled else None))
@@ -249,7 +252,7 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     from threadpoolctl import threadpool_limits
 
     from crmlib.churn_sample import sample_limit
-    from crmlib.customers import spend_summary
+    from crmlib.shared_summary import spend_summary  # in a batch, made once with the segments page's migration
 
     limit = sample_limit(max_customers)
     if metric not in ("roc_auc", "average_precision"):
@@ -313,18 +316,14 @@ def p_alive_at(days: pd.DataFrame, freq: str, model, index: pd.Index) -> tuple[n
     """P(alive) of the customers of ``index`` (in its order) and ``{"model", "comparison"}`` as
     :func:`crmlib.customer_table`'s attrs say them, from the summary in days at a cut-off
     (:func:`crmlib.customers.spend_summary`) of every customer: the model customer_table chooses and fits
-    on that summary in ``freq`` (the same division, :func:`crmlib.customers.choose_model`), predicting
+    on that summary in ``freq`` (:func:`crmlib.customers.in_unit`, :func:`crmlib.customers.choose_model`), predicting
     for these customers only; the same numbers, without the scores, segments and predictions of all.
     (None, ...) when no model is used."""
-    from crmlib import units
-    from crmlib.customers import choose_model, transaction_model
+    from crmlib.customers import choose_model, in_unit, transaction_model
 
     if model is not None and model != "auto":
         transaction_model(model)  # an unknown name is refused before any work, as customer_table does
-    units.check(freq)
-    summary = pd.DataFrame({"frequency": days["frequency"], "recency": days["recency"] / units.UNIT_DAYS[freq],
-                            "T": days["T"] / units.UNIT_DAYS[freq]}, index=days.index)
-    summary.attrs = {**days.attrs, "freq": freq}
+    summary = in_unit(days, freq)
     chosen, _, comparison = choose_model(summary, model)
     fitted = {"model": type(chosen).__name__ if chosen is not None else None,
               "comparison": comparison.to_dict(orient="index")}
@@ -357,7 +356,8 @@ def _rule(scores: pd.DataFrame, inactive_days: int) -> dict:
 def _labelled(transactions, feedback, cutoff, window_days, limit: int | None = None,
               seed: int = 0, summary: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
     x = churn_features(transactions, cutoff, feedback=feedback, max_customers=limit, seed=seed, summary=summary)
-    y = churn_labels(transactions, cutoff, window_days).reindex(x.index)
+    sampled = len(x) < x.attrs["known"]  # the sample's labels alone (each customer's own rows)
+    y = churn_labels(transactions, cutoff, window_days, only=x.index if sampled else None).reindex(x.index)
     if len(y) == 0:
         raise DataError(f"At the cut-off {pd.Timestamp(cutoff).date()} no customer had bought yet: learning churn over "
                         f"{window_days} days and testing it on a later {window_days} days needs more than "

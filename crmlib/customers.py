@@ -31,7 +31,6 @@ from crmlib.clv.value import discounted_purchases, periods_and_rate, spend_data,
 from crmlib.config import TRANSACTION_MODELS
 from crmlib.exceptions import ConvergenceError, DataError
 from crmlib.summary import rfm_summary
-from crmlib.units import UNIT_DAYS
 
 #: Columns of :func:`crmlib.clv.compare_models` without a holdout.
 COMPARISON_COLUMNS = ["params", "log_likelihood", "AIC", "BIC", "note"]
@@ -228,14 +227,30 @@ def scored_table(days: pd.DataFrame, freq: str, bins: int = 5, scheme=None, thre
     scored = rfm.score(days, bins=bins, thresholds=thresholds)
     if scheme is not None and not isinstance(scheme, pd.DataFrame):
         scheme = pd.DataFrame(scheme, columns=list(rfm.SCHEME_COLUMNS))
-    out = days.copy()  # the same division rfm_summary(freq=freq) makes: equal to the last bit
-    out["recency"] = days["recency"] / UNIT_DAYS[freq]
-    out["T"] = days["T"] / UNIT_DAYS[freq]
+    out = days.copy()
+    history = in_unit(days, freq)
+    out["recency"], out["T"] = history["recency"], history["T"]
     out["days_since_last_purchase"] = (days["T"] - days["recency"]).astype("int64")
     for col in ("R", "F", "M", "RFM"):
         out[col] = scored[col]
     out["segment"] = rfm.segment(scored, scheme=scheme, bins=bins)
     out.attrs.update(freq=freq, rfm_thresholds=scored.attrs[rfm.THRESHOLDS_ATTR])
+    return out
+
+
+def in_unit(days: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``frequency, recency, T`` of a summary in days (:func:`spend_summary`) in the unit ``freq``: the
+    same division :func:`crmlib.rfm_summary` makes with ``freq`` (:func:`crmlib.units.days`), so equal to
+    the last bit; ``attrs`` are the summary's with ``freq``.
+
+    >>> days = pd.DataFrame({"frequency": [1], "recency": [14.0], "T": [21.0]})
+    >>> in_unit(days, "W").to_dict("records")
+    [{'frequency': 1, 'recency': 2.0, 'T': 3.0}]
+    """
+    unit = units.days(freq)
+    out = pd.DataFrame({"frequency": days["frequency"], "recency": days["recency"] / unit, "T": days["T"] / unit},
+                       index=days.index)
+    out.attrs = {**days.attrs, "freq": freq}
     return out
 
 

@@ -160,14 +160,33 @@ def gap_quantile(transactions, quantile: float, observation_end=None) -> tuple[f
     return (None if value is None else float(value)), int(n)
 
 
-def purchase_day_counts(transactions, after, until, known: bool = True) -> pd.DataFrame:
+#: Name under which :func:`purchase_day_counts` registers the customers it counts alone.
+_ONLY = "crmlib_only_customers"
+
+
+@contextmanager
+def _only(con, relation: str, only: pd.Index | None):
+    """``relation`` restricted to the customers of ``only`` (registered on ``con`` while in use), or
+    ``relation`` itself when ``only`` is None."""
+    if only is None:
+        yield relation
+        return
+    con.register(_ONLY, pd.DataFrame({"cid": pd.Index(only).astype(str).to_numpy(dtype=object)}))
+    try:
+        yield f"(SELECT * FROM {relation} WHERE customer_id IN (SELECT cid FROM {_ONLY}))"
+    finally:
+        con.unregister(_ONLY)
+
+
+def purchase_day_counts(transactions, after, until, known: bool = True, only: pd.Index | None = None) -> pd.DataFrame:
     """Per customer with a purchase day on or before ``after`` (with ``known=False``: on or before
     ``until``): ``before`` (their purchase days up to ``after``) and ``within`` (purchase days after
     ``after``, up to ``until``), indexed by ``customer_id`` (text), sorted. Both dates are days; for
-    a frame or a log."""
+    a frame or a log. ``only`` (customer ids): these customers' rows alone are counted (each
+    customer's counts are their own: the same numbers as the rows of all customers give them)."""
     start, end = _day(after), _day(until)
     having = f"HAVING MIN(day) <= {start} " if known else ""
-    with transactions_relation(transactions) as (con, relation, _):
+    with transactions_relation(transactions) as (con, relation, _), _only(con, relation, only) as relation:
         out = con.execute(f"""SELECT customer_id, SUM(CASE WHEN day <= {start} THEN 1 ELSE 0 END) AS before,
                 SUM(CASE WHEN day > {start} THEN 1 ELSE 0 END) AS within
             FROM {purchase_days_sql(relation, end)} WHERE is_purchase = 1

@@ -161,6 +161,14 @@ def cohort_table(transactions, period: str = "M", value: str = "customers",
     return table
 
 
+def cohort_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cohort_table`'s ``value="share"`` from its ``value="customers"`` table: the same division."""
+    sizes = np.array([counts.attrs["cohort_size"][c] for c in counts.index], dtype=float)  # row by row
+    out = counts.astype(float).div(sizes, axis=0)
+    out.attrs = {**counts.attrs, "value": "share"}
+    return out
+
+
 def cohort_sizes(cohorts: pd.DataFrame) -> pd.Series:
     """Customers acquired in each cohort of a :func:`cohort_table`, indexed like its rows."""
     if "cohort_size" not in cohorts.attrs:

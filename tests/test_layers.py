@@ -74,6 +74,7 @@ FLOORS: dict[str, int] = {
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
     "crmlib.shared_table": 3,  # one customer table per batch of reports, in the batch's work folder
+    "crmlib.shared_summary": 3,  # one summary in days per date and batch (migration, churn test cut-off)
     # customer scores and audience files on Spark (the package re-exports them with the summary)
     "crmlib.spark": 3, "crmlib.spark.scores": 3, "crmlib.spark.exports": 3,
     # floor 4: report words and plots

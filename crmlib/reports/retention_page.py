@@ -277,7 +277,7 @@ class RetentionPage:
         w, cohorts = self.words, self.cohorts
         ax = plots.retention.cohort_heatmap(cohorts, words=w, fmt=self.fmt)
         path = self.out / "cohorts.csv"
-        shares = retention.cohort_table(self.tx, period=self.cohort_period, value="share", observation_end=self.end)
+        shares = retention.cohort_shares(cohorts)  # cohort_table(value="share") without a second pass
         write_csv(cohort_file_frame(cohorts, shares), path, index=True)
         sentence = (w(rw.COHORT_FILE, link=link(path)) if cohorts.attrs["last_period_complete"] else
                     w(rw.COHORT_FILE_PARTIAL, link=link(path), unit=rw.period_one(w, self.cohort_period)))

@@ -186,10 +186,10 @@ class SegmentsPage:
 
     def migration(self) -> list:
         from crmlib import plots, rfm
-        from crmlib.customers import spend_summary
+        from crmlib.shared_summary import spend_summary  # in a batch, made once with retention's test cut-off
         from crmlib.words import segments as sw
 
-        earlier = rfm.score(spend_summary(self.tx, observation_end=self.before_end),
+        earlier = rfm.score(spend_summary(self.tx, self.before_end),
                             thresholds=rfm.thresholds_of(self.scored))
         counts, shares = rfm.migration(rfm.segment(earlier, scheme=self.scheme_table, bins=self.bins),
                                        self.scored["segment"])
