@@ -223,17 +223,18 @@ def _slug(text: str) -> str:
 PHONE_REGIONS = {"INR": "IN", "BDT": "BD", "USD": "US", "CAD": "CA", "GBP": "GB"}
 
 
-def phone_region(currency: str | None, region: str | None = None) -> str:
-    """``region`` when given, else the country of ``currency`` (:data:`PHONE_REGIONS`), else India.
+def phone_region(currency: str | None, country: str | None = None) -> str:
+    """``country`` (a report's ``country`` parameter) when given, else the country of ``currency``
+    (:data:`PHONE_REGIONS`), else India.
 
     >>> phone_region("BDT"), phone_region("INR"), phone_region(None), phone_region("BDT", "gb")
     ('BD', 'IN', 'IN', 'GB')
     """
-    if region is not None:
-        if str(region).upper() not in PHONE_REGIONS.values():
-            raise DataError(f"phone_region must be one of {', '.join(PHONE_REGIONS.values())}, not {region!r}: "
+    if country is not None:
+        if str(country).upper() not in PHONE_REGIONS.values():
+            raise DataError(f"country must be one of {', '.join(PHONE_REGIONS.values())}, not {country!r}: "
                             "the country of the phone numbers written without a country code.")
-        return str(region).upper()
+        return str(country).upper()
     return PHONE_REGIONS.get(str(currency or "").upper(), "IN")
 
 

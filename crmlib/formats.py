@@ -278,6 +278,14 @@ class Formats:
             return MISSING
         return self._out(dates.format_date(self._as_date(d), width, locale=self.locale))
 
+    def country(self, code: str) -> str:
+        """A country by its ISO code, named in the language (CLDR): ``India``, ``भारत``, ``বাংলাদেশ``.
+
+        >>> Formats("en").country("BD"), Formats("hi").country("IN"), Formats("bn").country("BD")
+        ('Bangladesh', 'भारत', 'বাংলাদেশ')
+        """
+        return self.locale.territories.get(str(code).upper(), str(code))
+
     def month(self, d, width: str = "long") -> str:
         """A month and year: ``December 2026``, ``दिसंबर 2026``; ``width="short"`` ``दिस॰ 2026``."""
         if _is_missing(d):

@@ -47,7 +47,9 @@ def test_loader_notes_list_every_frames_notes_or_nothing():
     b = attach(pd.DataFrame({"y": [2]}), Ledger("b.csv", "customers"))
     ledger_of(a).notes.extend(["first note", "second note"])
     ledger_of(b).notes.append("third note")
-    assert overview_page.loader_notes([a, b]) == "- first note\n- second note\n- third note"
+    # each note after its file, escaped as Markdown (the "." after "a.csv" stays, the ":" is escaped)
+    assert overview_page.loader_notes([a, b]) == ("- a.csv\\: first note\n- a.csv\\: second note\n"
+                                                  "- b.csv\\: third note")
     assert overview_page.loader_notes([pd.DataFrame(), attach(pd.DataFrame(), Ledger("c.csv", "x"))]) is None
 
 
@@ -117,5 +119,5 @@ def test_revenue_section_writes_every_month_and_data_quality_adds_the_loaders_no
     from crmlib.words import quality
 
     # nothing dropped, changed or flagged: a sentence, not an empty table (and no empty CSV)
-    assert page.data_quality() == [page.words(quality.NOTHING), "- A planted note."]
+    assert page.data_quality() == [page.words(quality.NOTHING), "- transactions.csv\\: A planted note."]
     assert not (tmp_path / "overview" / "data-quality.csv").exists()

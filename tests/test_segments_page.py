@@ -95,13 +95,14 @@ def test_bangladeshi_phones_are_read_by_the_taka_and_unreadable_ones_are_said(tm
                                    audience_segments=["Champions", "Lost"], output_dir=tmp_path / str(kw), **kw)
         items = page.marketing_files()
         rows = sum(pd.read_csv(f).shape[0] for f in (tmp_path / str(kw)).rglob("audience_*_hashed_phone.csv"))
-        said = [i for i in items if isinstance(i, str) and "phone_region" in i]
+        said = [i for i in items if isinstance(i, str) and "-p country=" in i]
         return rows, said, page.words
 
     rows, said, _ = phone_rows(currency="BDT")
     assert rows > 0 and not said
     rows, said, words = phone_rows(currency="INR")
-    assert rows == 0 and said == [words.plural(sw.UNREADABLE_PHONES, len(cust), phones=f"{len(cust):,}", region="IN")]
-    assert phone_rows(currency="INR", phone_region="bd")[0] > 0
-    with pytest.raises(DataError, match="phone_region must be one of IN, BD, US, CA, GB, not 'XX'"):
-        phone_rows(phone_region="XX")
+    assert rows == 0 and said == [words.plural(sw.UNREADABLE_PHONES, len(cust), phones=f"{len(cust):,}",
+                                               country="India")]
+    assert phone_rows(currency="INR", country="bd")[0] > 0
+    with pytest.raises(DataError, match="country must be one of IN, BD, US, CA, GB, not 'XX'"):
+        phone_rows(country="XX")

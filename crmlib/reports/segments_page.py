@@ -83,7 +83,7 @@ class SegmentsPage:
     bins: int
     annual_discount: float
     audience_segments: list = field(default_factory=list)
-    phone_region: str | None = None  # country of phones without a country code; None: by the currency
+    country: str | None = None  # country of phones written without a country code; None: by the currency
 
     # ------------------------------------------------------------------ shared tables
     @property
@@ -225,13 +225,14 @@ class SegmentsPage:
 
         w, cust = self.words, self.data.customers
         present = present_segments(self.audience_segments, self.scored["segment"])
-        region = audiences.phone_region(self.currency, self.phone_region)
+        region = audiences.phone_region(self.currency, self.country)
         files = audiences.export_audiences(cust, self.scored["segment"], self.out, segment_names=present,
                                            observation_end=self.end, default_region=region)
         items = [] if cust is not None else [self.data.left_out("customers", sw.LEFT_OUT_AUDIENCES, w)]
         unreadable = audiences.unreadable_phones(cust, region)
         if unreadable:
-            items.append(w.plural(sw.UNREADABLE_PHONES, unreadable, phones=self.fmt.count(unreadable), region=region))
+            items.append(w.plural(sw.UNREADABLE_PHONES, unreadable, phones=self.fmt.count(unreadable),
+                                  country=self.fmt.country(region)))
         user_data = audiences.user_data_import(self.scored, self.out / "user_data_import.csv", customers=cust,
                                                last_purchase=last_purchase(self.tx), clv=self.clv)
         kinds = {k: w(v) for k, v in sw.AUDIENCE_KINDS.items()}
@@ -243,7 +244,7 @@ class SegmentsPage:
 def build(*, transactions=None, customers=None, feedback=None, dataset=None, observation_end=None,
           compare_to=None, scheme=None, bins: int = 5, freq: str = "W", model: str = "auto",
           horizon_days: int = 365, annual_discount: float = 0.10, currency: str | None = None,
-          lang: str = "en", digits: str = "latin", audience_segments=(), phone_region=None,
+          lang: str = "en", digits: str = "latin", audience_segments=(), country=None,
           output_dir=None) -> SegmentsPage:
     """Load the inputs, score and name the customers, and record the run (the notebook's parameters)."""
     from crmlib import rfm
@@ -256,7 +257,7 @@ def build(*, transactions=None, customers=None, feedback=None, dataset=None, obs
     from crmlib.summary import date_range
     from crmlib.words import Words
 
-    _region(currency, phone_region)  # a wrong phone_region is refused before any work
+    _region(currency, country)  # a wrong country is refused before any work
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
     words = Words(lang)  # every sentence, label and title on the page
@@ -272,7 +273,7 @@ def build(*, transactions=None, customers=None, feedback=None, dataset=None, obs
     return SegmentsPage(data=data, first=first, end=end, before_end=before_end, scheme_table=scheme_table,
                         scored=scored, out=output_folder(output_dir), words=words, fmt=fmt, currency=currency,
                         bins=bins, annual_discount=annual_discount, audience_segments=list(audience_segments),
-                        phone_region=phone_region)
+                        country=country)
 
 
 __all__ = ["COMPARE_DAYS", "SegmentsPage", "build", "migration_moves", "observation_dates", "output_folder",

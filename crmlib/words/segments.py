@@ -94,13 +94,14 @@ CLUSTERS_LEFT_OUT = N_("Clusters left out: {reason}")
 AUDIENCE_KINDS = {"ids": N_("keyed pseudonyms"), "hashed_email": N_("hashed emails (SHA-256)"),
                   "hashed_phone": N_("hashed phone numbers (SHA-256)")}
 AUDIENCE_OF = N_("Audience of")
-#: {phones} a count, {region} a country code (IN, BD, ...), as the parameter takes it.
-UNREADABLE_PHONES = NP_("{phones} phone number of the customers file is not a valid number of region {region} and "
+#: {phones} a count, {country} a country's name in the page's language (India, Bangladesh).
+UNREADABLE_PHONES = NP_("{phones} phone number of the customers file is not a valid number of {country} and "
                         "has no country code, so it is in no hashed-phone audience: write it with its country "
-                        "code (+880…, +91…), or run the report with -p phone_region=XX for its country.",
-                        "{phones} phone numbers of the customers file are not valid numbers of region {region} "
+                        "code (+880…, +91…), or run the report with -p country=BD (its country's two-letter code).",
+                        "{phones} phone numbers of the customers file are not valid numbers of {country} "
                         "and have no country code, so they are in no hashed-phone audience: write them with their "
-                        "country code (+880…, +91…), or run the report with -p phone_region=XX for their country.")
+                        "country code (+880…, +91…), or run the report with -p country=BD (their country's "
+                        "two-letter code).")
 
 # ----------------------------------------------------------------------------- findings
 LARGEST = NP_("The largest segment is {segment}: {customers} customer ({customer_share} of all) bringing "
