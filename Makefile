@@ -56,10 +56,12 @@ bench-summary: setup
 
 # Overview, segments, clv and retention on a generated 10M-row Parquet log (written once to /tmp/bench-reports),
 # as one batch (one crmlib report command: the log read and each customer table made once): wall time, CPU time
-# and peak memory of the whole process tree, into benchmarks/README.md (issue 24.3).
+# and peak memory of the whole process tree, into benchmarks/README.md (issue 24.3). BENCH_LOG=FILE runs on an
+# existing log instead (e.g. make bench-reports BENCH_LOG=/tmp/large-bench/bgnbd_log_10000000.parquet).
 BENCH_ROWS ?= 10000000
+BENCH_LOG ?=
 bench-reports: setup
-	nice $(BIN)/python benchmarks/bench_reports.py --rows $(BENCH_ROWS) --batch
+	nice $(BIN)/python benchmarks/bench_reports.py --rows $(BENCH_ROWS) --batch $(if $(BENCH_LOG),--log $(BENCH_LOG))
 
 # crmlib.spark.customer_table on Spark local[2] beside crmlib.customer_table on DuckDB, on a 10M-row log
 bench-spark: setup
