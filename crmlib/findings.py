@@ -71,11 +71,14 @@ def money_text(x: float, currency: str | None = None, decimals: int = 0) -> str:
     return f"{'-' if x < 0 else ''}{prefix}{abs(x):,.{decimals}f}"
 
 
-def money_kinds(frame: pd.DataFrame, columns, currency: str | None = None) -> dict:
+def money_kinds(frame: pd.DataFrame, columns, currency: str | None = None, fmt=None) -> dict:
     """Formatters for the money ``columns`` of ``frame`` (for ``crmlib.reports.tables.show(kinds=)``),
-    all with the decimals :func:`money_decimals` picks from those columns together."""
+    all with the decimals :func:`money_decimals` picks from those columns together; written by ``fmt``
+    (a :class:`crmlib.formats.Formats`: the page's language, digits and currency place) when given."""
     columns = [c for c in columns if c in frame.columns]
     decimals = money_decimals(*(frame[c] for c in columns))
+    if fmt is not None:
+        return {c: (lambda x, d=decimals: fmt.money(x, d)) for c in columns}
     return {c: (lambda x, d=decimals: money_text(x, currency, d)) for c in columns}
 
 

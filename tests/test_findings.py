@@ -272,3 +272,15 @@ def test_money_in_one_table_keeps_one_number_of_decimals():
     assert kinds["min"](4.114) == "USD 4.11" and kinds["max"](900.0) == "USD 900.00"
     assert findings.money_decimals([1339.21, 1522.92, 20.0]) == 0
     assert findings.money_text(-4.5, "INR", 2) == "-INR 4.50"
+
+
+def test_money_columns_of_a_translated_page_are_written_as_the_page_writes_money():
+    """Before: the clv page's decile and segment tables wrote "BDT 25,397" on Bengali pages (English
+    order and grouping, Latin digits) beside "২৫,৩৯৭ BDT" in the sentences."""
+    from crmlib.formats import Formats
+
+    frame = pd.DataFrame({"mean": [25397.4, 1200.0], "n": [1, 2]})
+    fmt = Formats("bn", currency="BDT", digits="native")
+    kinds = findings.money_kinds(frame, ["mean", "other"], "BDT", fmt=fmt)
+    assert list(kinds) == ["mean"] and kinds["mean"](25397.4) == fmt.money(25397.4, 0) == "২৫,৩৯৭\xa0BDT"
+    assert findings.money_kinds(frame, ["mean"], "BDT")["mean"](25397.4) == "BDT 25,397"  # no page: as before

@@ -180,3 +180,20 @@ def test_catalogues_ship_as_package_data():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["crmlib"]
     assert "locale/*/LC_MESSAGES/*.mo" in data
     assert crmlib.words.LOCALE_DIR.joinpath("hi", "LC_MESSAGES", "crmlib.mo").is_file()
+
+
+#: What keeps Latin digits on a page with native digits: names and formats typed as they are.
+LATIN_KEPT = re.compile(r"SHA-256|UTF-8|UTF-16|cp1252|\+880|\+91|31/01/2024|01/31/2024|81\.0|0/1")
+
+
+def test_native_digits_reach_the_numbers_in_each_translations_own_text(catalog):
+    """Before: a Bengali page with --digits native wrote "95 %", "0-10", "দশমাংশ 1" in Latin digits beside
+    the values' Bengali ones (69 Bengali and 68 Hindi messages)."""
+    lang, cat = catalog
+    w = Words(lang, digits="native")
+    for m in _messages(cat):
+        for s in _strings(m):
+            own = re.sub(r"\{[^{}]*\}", "", w._own(s))
+            assert not re.search(r"[0-9]", LATIN_KEPT.sub("", own)), (lang, m.id, own)
+            assert set(re.findall(r"\{[^{}]*\}", w._own(s))) == set(re.findall(r"\{[^{}]*\}", s))  # fields kept
+    assert Words(lang, digits="latin").text("95 %") == Words(lang).text("95 %")

@@ -25,7 +25,7 @@ from crmlib.words.overview import BLANK
 
 def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
     fmt = fmt or Formats("en")
-    return (words or Words(fmt.lang)), fmt
+    return (words or Words.of(fmt)), fmt
 
 
 def _metric_label(metric: str, w: Words, fmt: Formats) -> str:

@@ -25,7 +25,7 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
     """The figure's words and formats: ``fmt`` (the page's, with its currency) or English with
     ``currency``; ``words`` default to ``fmt``'s language."""
     fmt = fmt or Formats("en", currency=currency or None)
-    return (words or Words(fmt.lang)), fmt
+    return (words or Words.of(fmt)), fmt
 
 
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", words: Words | None = None,

@@ -269,7 +269,7 @@ class ClvPage:
                  "max": self._money(clv_words.HIGHEST), "share": w(clv_words.VALUE_SHARE),
                  "cumulative_share": w(clv_words.CUMULATIVE_VALUE_SHARE)}
         return [self.show(deciles, currency=self.currency, names=names,
-                          kinds=findings.money_kinds(deciles, ["mean", "min", "max"], self.currency))]
+                          kinds=findings.money_kinds(deciles, ["mean", "min", "max"], self.currency, fmt=self.fmt))]
 
     def value_by_segment(self) -> list:
         from crmlib import findings, plots
@@ -282,7 +282,8 @@ class ClvPage:
         ax = plots.clv.clv_by_segment(by_segment, words=w, fmt=self.fmt)
         names = {"total": self._money(clv_words.TOTAL_VALUE), "mean": self._money(clv_words.MEAN_VALUE)}
         return [ax.figure, self.show(segment_words.on_page(by_segment, w), currency=self.currency, names=names,
-                                     kinds=findings.money_kinds(by_segment, ["total", "mean"], self.currency))]
+                                     kinds=findings.money_kinds(by_segment, ["total", "mean"], self.currency,
+                                                                fmt=self.fmt))]
 
     def top_customers(self) -> list:
         from crmlib import clv
@@ -326,7 +327,7 @@ def build(*, transactions=None, dataset=None, customers=None, covariates=None, f
 
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
-    words = Words(lang)  # every sentence, label and title on the page
+    words = Words(lang, digits=digits)  # every sentence, label and title on the page
     data = load_inputs("clv", transactions=transactions, customers=customers, dataset=dataset,
                        observation_end=observation_end, out_of_core=True)
     tx = data.transactions  # a DataFrame, or a TransactionLog of large files

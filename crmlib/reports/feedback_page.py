@@ -303,7 +303,7 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
 
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
-    words = Words(lang)  # every sentence, label and title on the page
+    words = Words(lang, digits=digits)  # every sentence, label and title on the page
     data = load_inputs("feedback", feedback=feedback, customers=customers, transactions=transactions,
                        observation_end=observation_end, out_of_core=True)  # large transactions stay on disk
     answers = with_city(data.feedback, data.customers)

@@ -216,7 +216,7 @@ def build(*, transactions=None, dataset=None, customers=None, observation_end=No
 
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
-    words = Words(lang)  # every sentence, label and title on the page
+    words = Words(lang, digits=digits)  # every sentence, label and title on the page
     data = load_inputs("overview", transactions=transactions, customers=customers, dataset=dataset,
                        observation_end=observation_end, out_of_core=True)
     table = customer_table(data.transactions, observation_end=observation_end, freq=freq, model=None)

@@ -231,7 +231,8 @@ def page_language(parameters: dict[str, Any] | None) -> tuple[Words, Formats]:
     (English and Latin digits when the notebook ran without them)."""
     parameters = parameters or {}
     lang = parameters.get("lang") or "en"
-    return Words(lang), Formats(lang, digits=parameters.get("digits") or "latin")
+    digits = parameters.get("digits") or "latin"
+    return Words(lang, digits=digits), Formats(lang, digits=digits)
 
 
 def _alt(heading: str | None, data: dict) -> str:

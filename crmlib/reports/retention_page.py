@@ -408,7 +408,7 @@ def build(*, transactions=None, feedback=None, dataset=None, observation_end=Non
 
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
-    words = Words(lang)  # every sentence, label and title on the page
+    words = Words(lang, digits=digits)  # every sentence, label and title on the page
     data = load_inputs("retention", transactions=transactions, feedback=feedback, dataset=dataset,
                        observation_end=observation_end, out_of_core=True)
     first, last = overview.date_span(data.transactions)

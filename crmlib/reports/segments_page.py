@@ -260,7 +260,7 @@ def build(*, transactions=None, customers=None, feedback=None, dataset=None, obs
     _region(currency, country)  # a wrong country is refused before any work
     fmt = Formats(lang, currency=currency, digits=digits)  # every number on the page
     use_page_fonts()  # figures draw Devanagari and Bengali with real fonts
-    words = Words(lang)  # every sentence, label and title on the page
+    words = Words(lang, digits=digits)  # every sentence, label and title on the page
     data = load_inputs("segments", transactions=transactions, customers=customers, feedback=feedback,
                        dataset=dataset, observation_end=observation_end, out_of_core=True)
     first, last = date_range(data.transactions)

@@ -180,7 +180,7 @@ def show(frame: pd.DataFrame | pd.Series, *, names: Mapping[str, str] | None = N
     if fmt is None:
         fmt = Formats("en", currency=currency)
     currency = fmt.currency
-    words = Words(fmt.lang)
+    words = Words.of(fmt)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     frame = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame is never changed, nor copied

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from importlib.resources import files
 
 __all__ = ["DOMAIN", "LANGS", "N_", "NP_", "Words", "catalogue_path", "translator"]
@@ -98,28 +99,59 @@ def translator(lang: str = "en") -> gettext.NullTranslations:
     return t
 
 
+#: A number written in a message's own text ("95 %", "0-10", "দশমাংশ 1", "5-এর মধ্যে 4-5"), not part of a name,
+#: a version, a setting, a date format or a phone prefix (``SHA-256``, ``UTF-8``, ``cp1252``, ``country=BD``,
+#: ``31/01/2024``, ``+880``, ``81.0``): written in the page's digits when they are native.
+_PROSE_NUMBER = re.compile(r"(?<![A-Za-z0-9_+=/.:@#\\])(?<![A-Za-z]-)\d+(?![A-Za-z0-9_]|[./,]\d)")
+_NATIVE_ZERO = {"hi": "०", "bn": "০"}
+
+
 class Words:
     """The messages of one page language, with their placeholders filled.
 
     ``words(MESSAGE, **values)`` translates a message and fills its named placeholders;
     ``words.plural((singular, plural), n, **values)`` picks the form for ``n`` as the language does.
+    With ``digits="native"`` (as the page's :class:`crmlib.formats.Formats`), the numbers a translation
+    writes in its own text are in the language's digits too, as the formatted values are.
+
+    >>> Words("bn", digits="native").text("CSAT (5-এর মধ্যে 4-5 দেওয়া উত্তরদাতার %)")
+    'CSAT (৫-এর মধ্যে ৪-৫ দেওয়া উত্তরদাতার %)'
+    >>> Words("bn", digits="native").text("SHA-256, UTF-8, cp1252, -p country=BD, (31/01/2024), +880, 81.0")
+    'SHA-256, UTF-8, cp1252, -p country=BD, (31/01/2024), +880, 81.0'
     """
 
-    def __init__(self, lang: str = "en"):
+    def __init__(self, lang: str = "en", digits: str = "latin"):
         self.lang = lang
+        self.digits = digits
         self._t = translator(lang)
+        zero = _NATIVE_ZERO.get(lang) if digits == "native" else None
+        self._native = str.maketrans({str(k): chr(ord(zero) + k) for k in range(10)}) if zero else None
+
+    @classmethod
+    def of(cls, fmt) -> Words:
+        """The words of the language and digits of ``fmt`` (a :class:`crmlib.formats.Formats`)."""
+        return cls(fmt.lang, digits=getattr(fmt, "digits", "latin"))
 
     def __repr__(self) -> str:
-        return f"Words({self.lang!r})"
+        digits = "" if self.digits == "latin" else f", digits={self.digits!r}"
+        return f"Words({self.lang!r}{digits})"
+
+    def _own(self, text: str) -> str:
+        """A translation's own numbers in the page's digits (outside its {placeholders})."""
+        if self._native is None or not any(ch.isdigit() for ch in text):
+            return text
+        parts = re.split(r"(\{[^{}]*\})", text)  # the placeholders, kept as they are
+        return "".join(p if i % 2 else _PROSE_NUMBER.sub(lambda m: m.group().translate(self._native), p)
+                       for i, p in enumerate(parts))
 
     def __call__(self, message: str, /, **values) -> str:
-        return self._t.gettext(message).format(**values)
+        return self._own(self._t.gettext(message)).format(**values)
 
     def text(self, message: str, /) -> str:
         """``message`` translated as it is, without filling placeholders (Markdown prose, which may
         hold braces)."""
-        return self._t.gettext(message)
+        return self._own(self._t.gettext(message))
 
     def plural(self, message: tuple[str, str], n: int, /, **values) -> str:
         singular, plural = message
-        return self._t.ngettext(singular, plural, int(n)).format(**values)
+        return self._own(self._t.ngettext(singular, plural, int(n))).format(**values)

@@ -56,7 +56,7 @@ __all__ = ["intro", "left_out", "sentences", "table"]
 
 def _wf(w, fmt):
     fmt = fmt if fmt is not None else Formats(getattr(w, "lang", "en"))
-    return (w if w is not None else Words(fmt.lang)), fmt
+    return (w if w is not None else Words.of(fmt)), fmt
 
 
 def _interval(fmt: Formats, lo, hi) -> str:

@@ -36,7 +36,7 @@ UNIT_NAME = {"H": N_("hours"), "D": N_("days"), "W": N_("weeks"), "M": N_("month
 # ----------------------------------------------------------------------------- helpers
 def _wf(w: Words | None, fmt: Formats | None, currency: str | None = None) -> tuple[Words, Formats]:
     fmt = fmt if fmt is not None else Formats(getattr(w, "lang", "en"), currency=currency)
-    return (w if w is not None else Words(fmt.lang)), fmt
+    return (w if w is not None else Words.of(fmt)), fmt
 
 
 def _freq(freq):

@@ -184,7 +184,7 @@ _METRIC = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
 
 def _pair(w: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
     fmt = fmt or Formats("en")
-    return (w or Words(fmt.lang)), fmt
+    return (w or Words.of(fmt)), fmt
 
 
 def _cap(text: str) -> str:

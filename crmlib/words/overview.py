@@ -125,7 +125,7 @@ CURRENCY_UNITS = N_("currency units")
 
 def _pair(w: Words | None, fmt: Formats | None, currency: str | None = None) -> tuple[Words, Formats]:
     fmt = fmt or Formats("en", currency=currency or None)
-    return (w or Words(fmt.lang)), fmt
+    return (w or Words.of(fmt)), fmt
 
 
 def money_unit(w: Words, fmt: Formats) -> str:

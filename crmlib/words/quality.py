@@ -131,7 +131,7 @@ def say_note(note, source: str, *, w: Words | None = None, fmt: Formats | None =
     's.csv: 1,200 खाली पंक्ति(याँ) छोड़ी गईं'
     """
     fmt = fmt or Formats("en")
-    w = w or Words(fmt.lang)
+    w = w or Words.of(fmt)
     key = getattr(note, "key", None)
     text = _say(key, note.fields, w, fmt) if key in _NOTE_KEYS else str(note)
     return f"{source}: {text}"  # the file's name, then the note, in every language
@@ -198,7 +198,7 @@ def ledger_table(frame: pd.DataFrame, *, w: Words | None = None, fmt: Formats | 
     ``fmt``, else English): table names, reasons, actions and details translated, numbers and dates
     written by ``fmt``; sources (file names), column names and example rows as they are."""
     fmt = fmt or Formats("en")
-    w = w or Words(fmt.lang)
+    w = w or Words.of(fmt)
     if frame is None or not len(frame):
         return pd.DataFrame(columns=COLUMNS)
     out = pd.DataFrame({
@@ -218,7 +218,7 @@ def biggest_issue(frame: pd.DataFrame | None, *, w: Words | None = None, fmt: Fo
     :func:`crmlib.ledger.ledger_table`) in one or two sentences: the entry touching the most rows
     among those dropped, changed or flagged, and how many rows were dropped in all."""
     fmt = fmt or Formats("en")
-    w = w or Words(fmt.lang)
+    w = w or Words.of(fmt)
     if frame is None or not len(frame):
         return w(NOTHING)
     work = frame[frame["action"].isin(["dropped", "changed", "flagged"])]

@@ -27,7 +27,7 @@ GLOSSARY_KEYS = {k: "segment_" + k.lower().replace("'", "").replace(" ", "_") fo
 
 def words_formats(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
     """The page's words and formats: those given, else English (or the formats' language)."""
-    words = words if words is not None else Words(fmt.lang if fmt is not None else "en")
+    words = words if words is not None else (Words.of(fmt) if fmt is not None else Words("en"))
     return words, fmt if fmt is not None else Formats(words.lang)
 
 
