@@ -452,8 +452,8 @@ def test_a_workbook_with_several_sheets_is_refused_naming_them(tmp_path):
     tx = read_transactions(path, sheet="Feb")
     assert tx["amount"].tolist() == [20.0, 5.0]
     led = ledger_of(tx)
-    assert led.source == "book.xlsx [sheet 'Feb']" and led.rows_read == 2
-    assert "read sheet 'Feb' of 3; not read: 'Jan', 'Notes' (empty)" in led.notes
+    assert led.source == "[book.xlsx]Feb" and led.rows_read == 2
+    assert "read sheet 'Feb' of 3; not read: 'Jan', 'Notes'; of these, empty: 'Notes'" in led.notes
     assert read_transactions(path, sheet=0)["customer_id"].tolist() == ["a"]
     assert "'Jan', 'Feb', 'Notes'" in error_of(read_transactions, path, sheet="Mar")
     assert "position" in error_of(read_transactions, path, sheet=5)

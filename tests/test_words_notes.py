@@ -31,7 +31,7 @@ def test_every_note_a_loader_writes_has_a_key_the_pages_translate(tmp_path):
     frames, notes = _notes_of(tmp_path)
     keys = {n.key for n in notes}
     assert {"column '{column}' used as '{target}'", "column(s) not used: {names}", "{lines} blank line(s) skipped",
-            "read sheet '{sheet}' of {sheets}; not read: {others}"} <= keys, notes
+            "read sheet '{sheet}' of {sheets}; not read: {others}; of these, empty: {empty}"} <= keys, notes
     assert any(k.startswith("dates in '{column}' such as {example} fit both") for k in keys), notes
     assert all(isinstance(n, Note) and n.key in NOTES for n in notes), [n for n in notes if n.key not in NOTES]
     for lang in ("hi", "bn"):

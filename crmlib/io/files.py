@@ -205,11 +205,26 @@ def _read_excel(path: Path, table: str, sheet) -> _Source:
     if len(names) > 1:
         others = [n for n in names if n != chosen]
         empty = [n for n in others if n not in with_data]
-        notes.append(Note("read sheet '{sheet}' of {sheets}; not read: {others}", sheet=chosen, sheets=len(names),
-                          others=", ".join(f"{n!r}" + (" (empty)" if n in empty else "") for n in others)))
-    src = _Source(frame, path.name if len(names) == 1 else f"{path.name} [sheet {chosen!r}]", True, notes, header)
+        listed = {"sheet": chosen, "sheets": len(names), "others": ", ".join(map(repr, others))}
+        if empty:  # the words are the page's: no English "(empty)" inside a field
+            notes.append(Note("read sheet '{sheet}' of {sheets}; not read: {others}; of these, empty: {empty}",
+                              **listed, empty=", ".join(map(repr, empty))))
+        else:
+            notes.append(Note("read sheet '{sheet}' of {sheets}; not read: {others}", **listed))
+    src = _Source(frame, path.name if len(names) == 1 else sheet_reference(path.name, chosen), True, notes, header)
     src.drop_blank_rows()
     return src
+
+
+def sheet_reference(book: str, sheet: str) -> str:
+    """A workbook's sheet named as Excel refers to it from another workbook, in every language: ``[book]sheet``,
+    in single quotes when the sheet's name has anything but letters, digits and underscores.
+
+    >>> sheet_reference("sales.xlsx", "Feb"), sheet_reference("sales.xlsx", "Q1 2024")
+    ('[sales.xlsx]Feb', "'[sales.xlsx]Q1 2024'")
+    """
+    ref = f"[{book}]{sheet}"
+    return ref if sheet.replace("_", "a").isalnum() else "'" + ref.replace("'", "''") + "'"
 
 
 def max_decompressed_bytes(compressed_size: int) -> tuple[int, str]:

@@ -112,6 +112,8 @@ NOTES = [
     N_("dates in '{column}' such as {example} fit both day-first and month-first; read month first (01/31/2024)"),
     N_("{lines} blank line(s) skipped"),
     N_("read sheet '{sheet}' of {sheets}; not read: {others}"),
+    #: {empty} the sheets of {others} that hold nothing
+    N_("read sheet '{sheet}' of {sheets}; not read: {others}; of these, empty: {empty}"),
     N_("read as UTF-16 (Excel's Unicode Text export)"),
     N_("read as {encoding} without a byte-order mark"),
     N_("{count} line(s) are not UTF-8 and were read as cp1252 (lines {lines}); save the file as UTF-8 to be sure "
