@@ -29,6 +29,8 @@ from crmlib.ledger import Ledger
 from crmlib.suffixes import CSV_SUFFIXES, PARQUET_SUFFIXES  # the files read out of core, by kind
 from crmlib.summary_sql import day_number
 
+#: DuckDB's spill folders are named ``crmlib-duckdb-<pid>-<random>`` in the temporary folder.
+SPILL_PREFIX = "crmlib-duckdb-"
 #: The canonical transaction columns (crmlib.io's names), the first three required.
 CANONICAL = ("customer_id", "date", "amount", "order_id", "quantity", "category", "channel")
 REQUIRED = CANONICAL[:3]
@@ -90,15 +92,20 @@ def database():
     with _DATABASE_LOCK:
         if _DATABASE.get("pid") != os.getpid():
             import atexit
+            import pathlib
             import secrets
             import shutil
             import tempfile
 
             import duckdb
 
+            from crmlib.workfiles import sweep_left_folders
+
             # made by DuckDB when it first spills and removed when it closes, so a process that ends by a
-            # signal (a report kernel) leaves no empty folder behind
-            folder = os.path.join(tempfile.gettempdir(), f"crmlib-duckdb-{os.getpid()}-{secrets.token_hex(6)}")
+            # signal (a report kernel) leaves no empty folder behind; one left by a killed process (SIGKILL:
+            # DuckDB could not remove it) is removed here, by the next process that opens the database
+            sweep_left_folders(pathlib.Path(tempfile.gettempdir()), SPILL_PREFIX)
+            folder = os.path.join(tempfile.gettempdir(), f"{SPILL_PREFIX}{os.getpid()}-{secrets.token_hex(6)}")
             con = duckdb.connect()
             con.execute(f"SET temp_directory = {sql_text(folder)}")
             # bounded memory: beyond this DuckDB spills to the temporary folder (CRMLIB_DUCKDB_MEMORY to change)

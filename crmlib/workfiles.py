@@ -18,6 +18,28 @@ import pickle
 from pathlib import Path
 
 
+def sweep_left_folders(where: Path, prefix: str) -> list[Path]:
+    """Remove the folders ``<prefix><pid>-...`` in ``where`` whose process is gone: left by a process killed
+    before its exit handlers ran (a batch's work folder holds raw customer ids, DuckDB's spill folder rows
+    of the files). Only this user's folders, never one of a live process or of this one. Returns the
+    folders removed."""
+    import shutil
+
+    removed = []
+    for folder in where.glob(f"{prefix}*-*"):
+        pid = folder.name[len(prefix):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or int(pid) == os.getpid():
+                continue
+            os.kill(int(pid), 0)  # the process is alive (or another user's): leave its folder
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except (PermissionError, OSError):
+            continue
+    return removed
+
+
 def fingerprint(facts) -> str:
     """A name for what ``facts`` (plain values: text, numbers, lists, mappings) describe."""
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:32]

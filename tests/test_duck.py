@@ -83,3 +83,28 @@ def test_memory_lowered_lowers_the_bound_for_the_block_then_restores_it_as_confi
         with duck.memory_lowered(con, 0):
             assert limit() == before
         assert limit() == before
+
+
+KILLED = """
+import os, signal
+from crmlib import duck
+with duck.Connection() as con:  # spill: a temporary table of 320 MB under a bound of 64 MB
+    con.execute("SET memory_limit = '64MB'")
+    con.execute("CREATE TEMP TABLE crmlib_big AS SELECT i, i * 2 AS j FROM range(20000000) t(i)")
+    print(duck._DATABASE["folder"], os.path.isdir(duck._DATABASE["folder"]), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no exit handler runs: DuckDB cannot remove its spill folder
+"""
+
+
+def test_a_spill_folder_left_by_a_killed_process_is_removed_by_the_next_one(tmp_path):
+    """DuckDB's spill files hold rows of the files read; a process killed with SIGKILL leaves them, so the
+    next process to open the database removes the spill folders of processes that are gone."""
+    env = {**__import__("os").environ, "TMPDIR": str(tmp_path)}
+    killed = subprocess.run([sys.executable, "-c", KILLED], capture_output=True, text=True, env=env)
+    folder, made = killed.stdout.split()
+    assert killed.returncode == -9 and made == "True" and Path(folder).is_dir(), killed.stderr
+    later = subprocess.run([sys.executable, "-c", "from crmlib import duck; duck.database(); "
+                            "import os; print(os.path.isdir(duck._DATABASE['folder']))"],
+                           capture_output=True, text=True, env=env)
+    assert later.returncode == 0 and later.stdout.split() == ["False"], later.stderr
+    assert not Path(folder).exists()

@@ -37,21 +37,9 @@ def sweep_work_folders(where: Path) -> list[Path]:
     """Remove the work folders in ``where`` that a process killed before its exit handlers ran left
     behind (a batch's work folder holds raw customer ids): those of this user whose process is gone.
     Returns the folders removed."""
-    import shutil
+    from crmlib.workfiles import sweep_left_folders
 
-    removed = []
-    for folder in where.glob(f"{WORK_PREFIX}*-*"):
-        pid = folder.name[len(WORK_PREFIX):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or int(pid) == os.getpid():
-                continue
-            os.kill(int(pid), 0)  # the process is alive (or another user's): leave its folder
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-        except (PermissionError, OSError):
-            continue
-    return removed
+    return sweep_left_folders(where, WORK_PREFIX)
 
 
 def work_folder() -> Path:
