@@ -217,14 +217,13 @@ def _read_excel(path: Path, table: str, sheet) -> _Source:
 
 
 def sheet_reference(book: str, sheet: str) -> str:
-    """A workbook's sheet named as Excel refers to it from another workbook, in every language: ``[book]sheet``,
-    in single quotes when the sheet's name has anything but letters, digits and underscores.
+    """A workbook's sheet named as Excel refers to it from another workbook (without its quotes), the same in
+    every language.
 
     >>> sheet_reference("sales.xlsx", "Feb"), sheet_reference("sales.xlsx", "Q1 2024")
-    ('[sales.xlsx]Feb', "'[sales.xlsx]Q1 2024'")
+    ('[sales.xlsx]Feb', '[sales.xlsx]Q1 2024')
     """
-    ref = f"[{book}]{sheet}"
-    return ref if sheet.replace("_", "a").isalnum() else "'" + ref.replace("'", "''") + "'"
+    return f"[{book}]{sheet}"
 
 
 def max_decompressed_bytes(compressed_size: int) -> tuple[int, str]:
