@@ -19,6 +19,7 @@ import textwrap
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.ticker import LogFormatter
 
 from crmlib import units
 # re-exported: notebooks call style.indic_fonts() and style.use_indic_fonts()
@@ -72,6 +73,40 @@ def grid(style: str = "whitegrid"):
 def percent(axis) -> None:
     """Label an axis holding shares (0-1) in percent."""
     axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+
+
+class _LogTicks(LogFormatter):
+    """The ticks of a log axis written by ``write`` (a page's :meth:`crmlib.formats.Formats.ticks`):
+    matplotlib's log formatter still picks the ticks that get a label (the powers of ten; some minor
+    ticks, 20 or 50, where the axis spans about a decade or less), and each is written with its own
+    decimals (0.05 and 2,000 on one axis)."""
+
+    def __init__(self, write):
+        super().__init__(labelOnlyBase=False)
+        self._write = write
+
+    def __call__(self, x, pos=None):
+        return self._write(x) if x > 0 and super().__call__(x, pos) else ""
+
+
+def log_ticks(axis, fmt, kind: str = "number") -> None:
+    """Every tick label of the log ``axis`` (major and minor) written by the Formats ``fmt`` as
+    ``kind`` (see :meth:`crmlib.formats.Formats.ticks`): matplotlib's own log labels, ``10^3`` or
+    ``2×10^1``, would stay in Latin digits on a native-digit page.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlib.formats import Formats
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_xscale("log")
+    >>> _ = ax.set_xlim(15, 90)
+    >>> log_ticks(ax.xaxis, Formats("bn", digits="native"))
+    >>> ax.xaxis.get_minor_formatter().format_ticks([20, 30, 40, 50, 60])  # 50 left out by matplotlib
+    ['২০', '৩০', '৪০', '', '৬০']
+    >>> plt.close(fig)
+    """
+    write = fmt.ticks(kind)
+    axis.set_major_formatter(_LogTicks(write))
+    axis.set_minor_formatter(_LogTicks(write))
 
 
 def time_label(freq: str, what: str) -> str:
