@@ -181,6 +181,7 @@ def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, c
         ax.set(xlabel=(w(_w.VALUE_AXIS_MONEY, currency=currency) if currency else w(_w.VALUE_AXIS)),
                ylabel=w(_w.CUSTOMERS_AXIS))
         ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.log_ticks(ax.xaxis, fmt)  # matplotlib wrote 10^2 in Latin digits on every page
     return ax
 
 

@@ -91,7 +91,7 @@ def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "
         else:
             sns.histplot(amounts, bins=40, log_scale=True, color=style.colours()[1], ax=ax)
         ax.axvline(median, color="black", linestyle="--", linewidth=1)
-        ax.xaxis.set_major_formatter(fmt.ticks("number"))
+        style.log_ticks(ax.xaxis, fmt)  # minor labels (20, 50) too, in the page's digits
         ax.yaxis.set_major_formatter(fmt.ticks("count"))
         ax.set(title=w(ow.TITLE_SPEND, median=fmt.money(median, 2)),
                xlabel=w(ow.AXIS_PURCHASE_AMOUNT, unit=ow.money_unit(w, fmt)), ylabel=w(ow.AXIS_PURCHASES))

@@ -19,6 +19,7 @@ import textwrap
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.ticker import LogFormatter
 
 from crmlib import units
 # re-exported: notebooks call style.indic_fonts() and style.use_indic_fonts()
@@ -28,6 +29,10 @@ from crmlib.indic_fonts import FONTS_DIR, FontSupport, indic_fonts, use_indic_fo
 PALETTE = "colorblind"
 #: Colours of the NPS groups, the same in every feedback figure.
 GROUP_COLOURS = {"detractor": "#c0392b", "passive": "#95a5a6", "promoter": "#27ae60"}
+#: The clear space between the y tick labels and the y-axis label, in ems of the tick labels (matplotlib
+#: leaves 4 points; a page shows its retina figures at half size, where that gap is about 5 pixels and a
+#: long Bengali or Hindi segment name, whose headline runs to both ends, reads as touching the label)
+LABEL_GAP = 0.8
 
 
 def colours(n: int | None = None) -> list:
@@ -36,10 +41,22 @@ def colours(n: int | None = None) -> list:
 
 
 def axes(ax, size: tuple[float, float]):
-    """``ax`` itself, or the Axes of a new figure of ``size`` inches (constrained layout)."""
+    """``ax`` itself, or the Axes of a new figure of ``size`` inches (constrained layout), its y-axis
+    label :data:`LABEL_GAP` clear of the widest y tick label.
+
+    matplotlib places the label left of all the tick labels as they are drawn, whatever their length
+    (and constrained layout makes room for both), so only the gap between them is set here.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
+    ax.yaxis.labelpad = max(ax.yaxis.labelpad, _label_gap())
     return ax
+
+
+def _label_gap() -> float:
+    """:data:`LABEL_GAP` in points, for the y tick labels' size of the fonts in force."""
+    size = mpl.font_manager.FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+    return LABEL_GAP * size
 
 
 def title(ax, text: str, fontsize=None) -> None:
@@ -72,6 +89,40 @@ def grid(style: str = "whitegrid"):
 def percent(axis) -> None:
     """Label an axis holding shares (0-1) in percent."""
     axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+
+
+class _LogTicks(LogFormatter):
+    """The ticks of a log axis written by ``write`` (a page's :meth:`crmlib.formats.Formats.ticks`):
+    matplotlib's log formatter still picks the ticks that get a label (the powers of ten; some minor
+    ticks, 20 or 50, where the axis spans about a decade or less), and each is written with its own
+    decimals (0.05 and 2,000 on one axis)."""
+
+    def __init__(self, write):
+        super().__init__(labelOnlyBase=False)
+        self._write = write
+
+    def __call__(self, x, pos=None):
+        return self._write(x) if x > 0 and super().__call__(x, pos) else ""
+
+
+def log_ticks(axis, fmt, kind: str = "number") -> None:
+    """Every tick label of the log ``axis`` (major and minor) written by the Formats ``fmt`` as
+    ``kind`` (see :meth:`crmlib.formats.Formats.ticks`): matplotlib's own log labels, ``10^3`` or
+    ``2×10^1``, would stay in Latin digits on a native-digit page.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlib.formats import Formats
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_xscale("log")
+    >>> _ = ax.set_xlim(15, 90)
+    >>> log_ticks(ax.xaxis, Formats("bn", digits="native"))
+    >>> ax.xaxis.get_minor_formatter().format_ticks([20, 30, 40, 50, 60])  # 50 left out by matplotlib
+    ['২০', '৩০', '৪০', '', '৬০']
+    >>> plt.close(fig)
+    """
+    write = fmt.ticks(kind)
+    axis.set_major_formatter(_LogTicks(write))
+    axis.set_minor_formatter(_LogTicks(write))
 
 
 def time_label(freq: str, what: str) -> str:

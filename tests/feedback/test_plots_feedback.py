@@ -95,3 +95,71 @@ def test_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_esti
     table.loc[table["city"] == "Pune", "upper"] = 87.3
     ax = pf.by_group(table, group="city")
     assert len(ax.get_yticklabels()) == 3
+
+
+# --------------------------------------------------------------------------- the y label clear of the ticks
+#: long group names in each language (a Bengali segment page's labels ran into its y-axis label)
+LONG_NAMES = {
+    "en": ["Customers we cannot afford to lose at any price", "About to sleep", "Champions", "Hibernating"],
+    "hi": ["इन्हें किसी भी कीमत पर खो नहीं सकते", "सुस्त होने वाले ग्राहक", "चैंपियन", "निष्क्रिय"],
+    "bn": ["এদের কোনো মূল্যেই হারানো চলবে না এমন গ্রাহক", "নিষ্ক্রিয় হওয়ার পথে", "চ্যাম্পিয়ন", "ঘুমন্ত"],
+}
+
+
+def label_gaps(ax) -> list[tuple[str, float]]:
+    """(text, pixels from the y label's right edge to the tick label's left edge) for every drawn y
+    tick label, from the renderer's extents, and the least clear gap: half the tick labels' size."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    label = ax.yaxis.label.get_window_extent(renderer)
+    return [(t.get_text(), t.get_window_extent(renderer).x0 - label.x1)
+            for t in ax.get_yticklabels() if t.get_visible() and t.get_text().strip()]
+
+
+def least_gap(ax) -> float:
+    """Half the y tick labels' font size, in pixels: closer than that a label reads as touching."""
+    size = ax.get_yticklabels()[0].get_fontsize()
+    return 0.5 * size * ax.figure.dpi / 72
+
+
+def segment_table(lang: str, names: str):
+    """A score table of four groups: the page's real segment keys, or long names in ``lang``."""
+    import pandas as pd
+
+    groups = (["Can't Lose Them", "About To Sleep", "Potential Loyalist", "Need Attention"] if names == "segments"
+              else LONG_NAMES[lang])
+    return pd.DataFrame({"segment" if names == "segments" else "city": groups, "metric": "nps",
+                         "score": [-8.0, 12.0, 30.0, 34.0], "lower": [-25.0, 0.0, 20.0, 21.0],
+                         "upper": [10.0, 23.0, 40.0, 45.0], "n": [63, 179, 242, 150], "too_few": False})
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+@pytest.mark.parametrize("names", ["segments", "long names"])
+def test_by_group_tick_labels_keep_clear_of_the_y_label(lang, names):
+    """Before: the y label stood matplotlib's 4 points left of the widest tick label, which on a
+    Bengali page shown at half size (retina) read as touching ('এদের হারানো চলবে না' against
+    'গ্রাহকগোষ্ঠী (সেগমেন্ট)'); every tick label now keeps at least half its size clear of it."""
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+
+    style.use_page_fonts()
+    group = "segment" if names == "segments" else "city"
+    ax = pf.by_group(segment_table(lang, names), group=group, words=Words(lang), fmt=Formats(lang))
+    gaps = label_gaps(ax)
+    assert len(gaps) == 4 and ax.get_ylabel()
+    assert [(text, gap) for text, gap in gaps if gap < least_gap(ax)] == []
+
+
+@pytest.mark.parametrize("lang", ["hi", "bn"])
+def test_drivers_and_themes_tick_labels_keep_clear_of_the_y_label(corpus, lang):
+    """The other horizontal-label feedback figures get the same gap (crmlib.plots.style.axes)."""
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+
+    style.use_page_fonts()
+    w, fmt = Words(lang), Formats(lang)
+    axes = [pf.drivers(drivers(corpus["comment"], nps_category(corpus["nps"])), k=5, words=w, fmt=fmt),
+            pf.themes(themes(corpus["comment"], n_themes=4), words=w, fmt=fmt)]
+    for ax in axes:
+        assert [(text, gap) for text, gap in label_gaps(ax) if gap < least_gap(ax)] == []

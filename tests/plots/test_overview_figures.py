@@ -1,4 +1,6 @@
-"""The overview figures keep their data visible."""
+"""The overview figures keep their data visible and write their ticks in the page's digits."""
+
+import re
 
 import matplotlib
 
@@ -8,7 +10,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from crmlib.plots.overview import category_mix  # noqa: E402
+from crmlib.formats import Formats  # noqa: E402
+from crmlib.plots import style  # noqa: E402
+from crmlib.plots.overview import category_mix, spend_distribution  # noqa: E402
 
 
 @pytest.mark.parametrize("customer_shares", [[0.37, 0.38, 0.39, 0.40], [0.9, 0.1, 0.5, 0.95]])
@@ -23,4 +27,31 @@ def test_the_category_legend_covers_no_bar(customer_shares):
     bars = [p.get_window_extent() for p in ax.patches if p.get_width() > 0]
     assert len(bars) == 8
     assert not [b for b in bars if b.overlaps(legend)]
+    plt.close("all")
+
+
+LATIN_DIGIT = re.compile("[0-9]")
+
+
+def drawn_tick_labels(axis) -> list[str]:
+    """Every tick label of ``axis`` (major and minor) the drawn figure shows: in the view, not empty."""
+    axis.get_figure(root=True).canvas.draw()
+    lo, hi = sorted(axis.get_view_interval())
+    return [tick.label1.get_text() for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+            if lo <= tick.get_loc() <= hi and tick.label1.get_visible() and tick.label1.get_text().strip()]
+
+
+@pytest.mark.parametrize("amounts", [[15.0, 22.0, 31.0, 47.0, 64.0, 88.0], [0.05, 3.0, 40.0, 900.0, 12000.0]],
+                         ids=["within a decade", "six decades"])
+def test_spend_log_axis_writes_every_tick_in_native_digits(amounts):
+    """Before: on a native-digit page matplotlib's log formatter wrote the minor labels of the
+    purchase-amount axis ('2×10^1', '3×10^1', ...), in Latin digits; the Bengali page's Formats now
+    writes them all (২০, ৩০, ...), majors and minors alike."""
+    style.use_page_fonts()
+    tx = pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(amounts))], "amount": amounts,
+                       "date": pd.Timestamp("2024-01-01")})
+    ax = spend_distribution(tx, fmt=Formats("bn", currency="BDT", digits="native"))
+    labels = drawn_tick_labels(ax.xaxis)
+    assert len(labels) >= 2 and [t for t in labels if LATIN_DIGIT.search(t)] == [], labels
+    assert [t for t in ax.xaxis.get_ticklabels(which="both") if LATIN_DIGIT.search(t.get_text())] == []
     plt.close("all")

@@ -64,3 +64,22 @@ def test_calibration_holdout_figure_reads_model_and_holdout_length_from_the_tabl
     assert ax.get_title().startswith("BG/NBD predicts")
     assert ax.get_ylabel() == "Mean purchases in the holdout of 39 weeks (count)"
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("values", [np.random.default_rng(42).lognormal(4, 1, 300),
+                                    np.random.default_rng(42).uniform(30, 80, 300)], ids=["wide", "within a decade"])
+def test_clv_distribution_writes_its_log_axis_in_the_pages_digits(values):
+    """Before: the CLV histogram's log axis kept matplotlib's labels ('10^2', '3×10^1') on every page,
+    in Latin digits on a native-digit Bengali page; every drawn label now comes from the page's Formats."""
+    from crmlib.formats import Formats
+    from crmlib.plots import style
+
+    style.use_page_fonts()
+    ax = plots_clv.clv_distribution(pd.Series(values), horizon=52, freq="W",
+                                    fmt=Formats("bn", currency="BDT", digits="native"))
+    ax.figure.canvas.draw()
+    lo, hi = sorted(ax.xaxis.get_view_interval())
+    shown = [t.label1.get_text() for t in ax.xaxis.get_major_ticks() + ax.xaxis.get_minor_ticks()
+             if lo <= t.get_loc() <= hi and t.label1.get_text().strip()]
+    assert len(shown) >= 2 and not [s for s in shown if any(c in "0123456789" for c in s)], shown
+    plt.close(ax.figure)
