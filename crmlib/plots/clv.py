@@ -180,7 +180,7 @@ def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, c
         style.title(ax, w(_w.DISTRIBUTION_TITLE, share=fmt.share(share, 0), horizon=horizon_text))
         ax.set(xlabel=(w(_w.VALUE_AXIS_MONEY, currency=currency) if currency else w(_w.VALUE_AXIS)),
                ylabel=w(_w.CUSTOMERS_AXIS))
-        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.count_ticks(ax.yaxis, fmt)
         style.log_ticks(ax.xaxis, fmt)  # matplotlib wrote 10^2 in Latin digits on every page
     return ax
 

@@ -40,7 +40,7 @@ def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", word
         ax = style.axes(ax, (9, 4))
         long = frame.reset_index().melt("period", var_name="series", value_name="customers")
         sns.lineplot(long, x="period", y="customers", hue="series", marker="o", palette=style.PALETTE, ax=ax)
-        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.count_ticks(ax.yaxis, fmt)
         ax.set(title=w(ow.TITLE_CUSTOMER_BASE, active=fmt.count(active.iloc[-1]), new=fmt.count(new.sum())),
                xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_CUSTOMERS))
         _months(ax, active.index, fmt)
@@ -58,7 +58,7 @@ def frequency_distribution(summary: pd.DataFrame, *, ax=None, cap: int = 10, wor
     with style.grid():
         ax = style.axes(ax, (8, 4))
         sns.barplot(x=labels, y=counts.to_numpy(), color=style.colours()[0], ax=ax)
-        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.count_ticks(ax.yaxis, fmt)
         ax.set(title=w(ow.TITLE_ONCE, share=fmt.share(one_timers, 0)),
                xlabel=w(ow.AXIS_REPEAT_PURCHASES), ylabel=w(ow.AXIS_CUSTOMERS))
     return ax
@@ -92,7 +92,7 @@ def spend_distribution(transactions: pd.DataFrame, *, ax=None, currency: str = "
             sns.histplot(amounts, bins=40, log_scale=True, color=style.colours()[1], ax=ax)
         ax.axvline(median, color="black", linestyle="--", linewidth=1)
         style.log_ticks(ax.xaxis, fmt)  # minor labels (20, 50) too, in the page's digits
-        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.count_ticks(ax.yaxis, fmt)
         ax.set(title=w(ow.TITLE_SPEND, median=fmt.money(median, 2)),
                xlabel=w(ow.AXIS_PURCHASE_AMOUNT, unit=ow.money_unit(w, fmt)), ylabel=w(ow.AXIS_PURCHASES))
     return ax
@@ -172,7 +172,7 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
         ax.plot(orders.index, orders.to_numpy(), marker="o", color=style.colours()[2])
         _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(fmt.ticks("count"))
+        style.count_ticks(ax.yaxis, fmt)
         ax.set(title=w(ow.TITLE_ORDERS, orders=fmt.count(orders.sum()), per_order=fmt.money(per_order, 0),
                        month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),
                xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_ORDERS))

@@ -106,7 +106,7 @@ def retention_projection(projection: pd.DataFrame, *, ax=None, words=None, fmt=N
     ax.plot(t, projection["actual"], marker="o", color=colors[0], label=w(_w.ACTUAL_SHARE_BUYING))
     ax.plot(t, projection["projected"], linestyle="--", color=colors[1], label=w(_w.SBG_PROJECTION))
     ax.yaxis.set_major_formatter(fmt.ticks("share"))
-    ax.xaxis.set_major_formatter(fmt.ticks("count"))
+    style.count_ticks(ax.xaxis, fmt)
     ax.set_ylim(0, max(0.05, float(projection.loc[projection.index > 0, ["actual", "projected"]].max().max()) * 1.2))
     later = len(projection) - a["fit_periods"] - 1
     msg = _w.PROJECTION_OVER if a["bias"] > 0 else _w.PROJECTION_UNDER
@@ -133,7 +133,7 @@ def model_retention(survival: pd.DataFrame, *, ax=None, words=None, fmt=None):
     ax.plot(t, survival["alive"], color=colors[0], label=w(_w.STILL_ACTIVE, model=name))
     ax.plot(t, survival["bought"], marker="o", linestyle="none", color=colors[1], label=w(_w.BOUGHT_IN, unit=one))
     ax.yaxis.set_major_formatter(fmt.ticks("share"))
-    ax.xaxis.set_major_formatter(fmt.ticks("count"))
+    style.count_ticks(ax.xaxis, fmt)
     ax.set_ylim(0, 1.02)
     k = min(int(t[-1]), {"W": 52, "M": 12, "Q": 4}[a["period"]])
     style.title(ax, w(_w.SURVIVAL_TITLE, model=name, share=fmt.share(survival.loc[k, "alive"], 0),

@@ -91,6 +91,26 @@ def percent(axis) -> None:
     axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
 
 
+def count_ticks(axis, fmt) -> None:
+    """Ticks of whole numbers only on a count ``axis`` (customers, purchases, periods), written by the
+    Formats ``fmt``: on a short axis matplotlib puts ticks at 2.5 or 17.5, which a count writes as 2 and
+    18, so a label stood under the wrong height and two ticks could read the same.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlib.formats import Formats
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_ylim(0, 3)
+    >>> count_ticks(ax.yaxis, Formats("en"))  # matplotlib alone: 0, 0.5, 1, ..., 3
+    >>> [float(v) for v in ax.get_yticks() if 0 <= v <= 3]
+    [0.0, 1.0, 2.0, 3.0]
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axis.set_major_formatter(fmt.ticks("count"))
+
+
 class _LogTicks(LogFormatter):
     """The ticks of a log axis written by ``write`` (a page's :meth:`crmlib.formats.Formats.ticks`):
     matplotlib's log formatter still picks the ticks that get a label (the powers of ten; some minor

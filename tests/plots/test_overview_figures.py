@@ -55,3 +55,17 @@ def test_spend_log_axis_writes_every_tick_in_native_digits(amounts):
     assert len(labels) >= 2 and [t for t in labels if LATIN_DIGIT.search(t)] == [], labels
     assert [t for t in ax.xaxis.get_ticklabels(which="both") if LATIN_DIGIT.search(t.get_text())] == []
     plt.close("all")
+
+
+def test_a_short_count_axis_has_whole_ticks_each_written_once():
+    """Before: three purchases of one amount made a count axis of 0 to 3 with ticks at 0.5, 1.5 and 2.5,
+    which the count formatter wrote as 0, 2 and 2: labels under the wrong height, two of them alike."""
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "amount": [20.0, 20.0, 20.0, 700.0],
+                       "date": pd.Timestamp("2024-01-01")})
+    ax = spend_distribution(tx, fmt=Formats("en"))
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_ylim()
+    shown = [(t.get_loc(), t.label1.get_text()) for t in ax.yaxis.get_major_ticks() if lo <= t.get_loc() <= hi]
+    assert len(shown) >= 2 and all(float(loc).is_integer() for loc, _ in shown), shown
+    assert len({text for _, text in shown}) == len(shown), shown
+    plt.close("all")
