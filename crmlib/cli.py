@@ -72,12 +72,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """Write the demo data under the working folder, then every report on exactly those files."""
+    """Write the demo data, then every report on exactly those files: both under the working folder
+    (data/demo/, reports/), or both under --out (DIR/data/, DIR)."""
     from crmlib import config, datasets, reports
 
     out = args.out or config.reports_dir()
-    paths = datasets.write_demo(config.demo_dir(), n_customers=args.customers, seed=args.seed)
-    print(f"demo data written to {config.demo_dir()}: {', '.join(p.name for p in paths.values())}")
+    data_dir = Path(args.out) / "data" if args.out else config.demo_dir()
+    paths = datasets.write_demo(data_dir, n_customers=args.customers, seed=args.seed)
+    print(f"demo data written to {data_dir}: {', '.join(p.name for p in paths.values())}")
     options = reports.language_options(args)
     # the CDNOW page is another data set: its own folder and index, not mixed into the demo's. Both batches
     # share the -j kernels, so no core idles while the other batch finishes (issue 24.4).
@@ -175,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="build the demo data and write every report")
     demo.add_argument("--out", metavar="DIR",
-                      help="where reports go (default: reports/ in the working folder; data go to data/demo/)")
+                      help="where reports go, with the demo data in DIR/data/ (default: reports/ and data/demo/ in the "
+                           "working folder)")
     demo.add_argument("--customers", type=int, default=2000, help="demo customers (default 2000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed of the demo data (default 42)")
     demo.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel (default 2)")

@@ -104,9 +104,11 @@ def test_demo_writes_the_cdnow_page_into_its_own_index(tmp_path, monkeypatch):
 
     monkeypatch.setattr(reports, "run_reports", fake_run)
     monkeypatch.setattr(reports, "run_suites", fake_suites)
-    monkeypatch.setattr(datasets, "write_demo", lambda *a, **k: {"transactions": tmp_path / "t.csv"})
+    written = []
+    monkeypatch.setattr(datasets, "write_demo", lambda folder, **k: written.append(folder) or {"t": tmp_path / "t.csv"})
     monkeypatch.setenv(config.HOME_ENV, str(tmp_path))
     assert cli.main(["demo", "--out", str(tmp_path / "out")]) == 0
+    assert written == [tmp_path / "out" / "data"]  # the demo's data go with its pages, not into the working folder
     (demo_names, demo_out, _), (cdnow_names, cdnow_out, cdnow_params) = calls
     assert cdnow_params == {"dataset": ["cdnow_master"]} and demo_out == tmp_path / "out"
     assert cdnow_out != demo_out and cdnow_out.parent == demo_out
