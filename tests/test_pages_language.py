@@ -63,3 +63,19 @@ def test_other_languages_and_digits_are_refused_before_any_kernel(monkeypatch, t
     with pytest.raises(DataError, match=r"-p lang='ta' is not supported; use one of 'en', 'hi', 'bn'"):
         run_reports(["overview"], tmp_path, params={"lang": "ta"}, inputs={"transactions": __file__})
     assert not list(tmp_path.glob("*.html"))
+
+
+def test_a_native_digit_page_writes_its_input_files_sizes_in_its_digits():
+    """Before: the header of a Bengali page with native digits named its inputs 'sales.xlsx (23.6 kB, ...)' and
+    the files it wrote '(1.2 kB, ৪০টি সারি)', the size in Latin digits beside Bengali ones."""
+    from crmlib.reports.page import file_link, header_html, page_language
+
+    parameters = {"lang": "bn", "digits": "native"}
+    inputs = {"transactions": {"name": "sales.xlsx", "size": 23_612, "sha256": "98650e1ca05d" * 5},
+              "customers": {"name": "customers.csv", "size": 532, "sha256": "29a658be5536" * 5}}
+    header = header_html("t", parameters, "2024-01-01 to 2024-12-31", None, inputs=inputs)
+    assert "sales.xlsx (২৩.৬ kB, sha256 98650e1ca05d)" in header and "customers.csv (৫৩২ B," in header, header
+    w, fmt = page_language(parameters)
+    link = file_link({"path": "clv/scores.csv", "size": 1_234, "rows": 40}, w, fmt)
+    assert "(১.২ kB, ৪০টি সারি)" in link, link
+    assert "(1.2 kB, 40 rows)" in file_link({"path": "clv/scores.csv", "size": 1_234, "rows": 40})

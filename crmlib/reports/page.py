@@ -55,26 +55,30 @@ DEFAULT_KEY_NOTICE = (f"Pseudonyms use crmlib's public default key: set {config.
 #: A markdown heading; group 1 the hashes, group 2 the text.
 HEADING = re.compile(r"^\s*(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 
-def human_size(n_bytes: int | None) -> str:
-    """``1234567`` -> ``'1.2 MB'``.
+def human_size(n_bytes: int | None, fmt: Formats | None = None, words: Words | None = None) -> str:
+    """``1234567`` -> ``'1.2 MB'``, its number written by ``fmt`` (a page's digits) and "size unknown" in the
+    language of ``words``.
 
     >>> human_size(532), human_size(12_345), human_size(4_100_000)
     ('532 B', '12.3 kB', '4.1 MB')
+    >>> human_size(12_345, Formats("bn", digits="native"))
+    '১২.৩ kB'
     """
     if n_bytes is None:
-        return "size unknown"
+        return words(_page.SIZE_UNKNOWN) if words is not None else "size unknown"
+    fmt = fmt or Formats("en")
     size = float(n_bytes)
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{fmt.count(int(size))} B" if unit == "B" else f"{fmt.number(size, 1)} {unit}"
         size /= 1000
-    return f"{size:.1f} TB"
+    return f"{fmt.number(size, 1)} TB"
 
 
-def file_summary(info: dict[str, Any]) -> str:
+def file_summary(info: dict[str, Any], fmt: Formats | None = None, words: Words | None = None) -> str:
     """One input file as pages and the index name it: ``orders.csv (12.3 kB, sha256 1a2b3c4d5e6f)``."""
     name = info.get("name") or Path(str(info.get("path", ""))).name
-    return f"{name} ({human_size(info.get('size'))}, sha256 {str(info.get('sha256', ''))[:12]})"
+    return f"{name} ({human_size(info.get('size'), fmt, words)}, sha256 {str(info.get('sha256', ''))[:12]})"
 
 
 def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None,
@@ -281,7 +285,7 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
                      f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>")
     period = period_text(data_period, w, fmt) if data_period else w(_page.NOT_RECORDED)
     parts.append(f'<p class="crmlib-period">{esc(w(_page.DATA_PERIOD, period=period))}</p>')
-    files = "; ".join(f"{name}: {file_summary(info)}" for name, info in sorted((inputs or {}).items()))
+    files = "; ".join(f"{name}: {file_summary(info, fmt, w)}" for name, info in sorted((inputs or {}).items()))
     parts.append(f'<p class="crmlib-inputs">{esc(w(_page.INPUT_FILES, files=files or w(_page.NONE_RECORDED)))}</p>')
     if parameters:
         parts.append(f"<details open><summary>{esc(w(_page.PARAMETERS))}</summary>")
@@ -337,7 +341,7 @@ def file_link(f: dict[str, Any], words: Words | None = None, fmt: Formats | None
     else:
         rows = f", {f['rows']:,} rows" if isinstance(f.get("rows"), int) else ""
     return (f'<a href="{_relative_href(f["path"])}">{html.escape(f["path"])}</a> '
-            f'({human_size(f.get("size"))}{rows})')
+            f'({human_size(f.get("size"), fmt if words is not None else None, words)}{rows})')
 
 
 def files_html(files: list[dict[str, Any]] | None, words: Words | None = None, fmt: Formats | None = None) -> str:
