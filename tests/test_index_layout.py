@@ -48,6 +48,24 @@ def test_index_groups_each_reports_files_one_per_line():
     assert "white-space: nowrap" in page  # a file name never breaks over lines
 
 
+def test_the_index_of_a_native_digit_run_writes_its_numbers_in_those_digits():
+    """Before: the pages of `crmlib report ... --lang bn --digits native` wrote ১২০ while their index said
+    '5টির মধ্যে 5টি', '2024-01-01 থেকে' and '(45.7 kB, 1234টি সারি)' in Latin digits."""
+    from types import SimpleNamespace
+
+    from crmlib.reports.index import run_digits
+
+    entries = [dict(e, default_key=True) for e in demo_entries()]
+    page = index_html(entries, lang="bn", digits="native")
+    body = page.split("<body", 1)[1]
+    assert "৫টির মধ্যে ৫টি" in body and "২০২৪-০১-০১" in body and "(৪৫.৭ kB, ১,২৩৪টি সারি)" in body, body
+    assert "(812.3 kB" not in body and "(৮১২.৩ kB, sha256" in body
+    assert "5টির মধ্যে 5টি" in index_html(entries, lang="bn")  # Latin digits stay the default
+    runs = [SimpleNamespace(parameters={"lang": "bn", "digits": "native"}), SimpleNamespace(parameters={})]
+    assert run_digits(runs) == "native" and run_digits(runs[1:]) == "latin"
+    assert run_digits([SimpleNamespace(parameters={"digits": "roman"})]) == "latin"
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     spec = importlib.util.spec_from_file_location("_browser", Path(__file__).parent / "test_browser.py")

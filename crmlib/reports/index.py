@@ -109,7 +109,8 @@ def merge_index(out: Path, results: list) -> Path:
     entries = {k: v for k, v in entries.items() if _still_true(v, out)}
     ordered = {e["stem"]: e for e in sorted(entries.values(), key=reading_order)}
     pages.write(manifest_path, json.dumps({"reports": ordered}, indent=2, ensure_ascii=False))
-    return pages.write(out / INDEX, index_html(list(ordered.values()), lang=run_language(results)))
+    return pages.write(out / INDEX, index_html(list(ordered.values()), lang=run_language(results),
+                                               digits=run_digits(results)))
 
 
 def run_language(results: list) -> str:
@@ -117,6 +118,15 @@ def run_language(results: list) -> str:
     when they have none."""
     langs = [getattr(r, "lang", None) or (getattr(r, "parameters", None) or {}).get("lang") for r in results]
     return next((lang for lang in langs if lang), "en")
+
+
+def run_digits(results: list) -> str:
+    """The digits of the index: those of this run's reports (their ``digits`` parameter), Latin when they
+    have none."""
+    from crmlib.formats import DIGITS
+
+    digits = [(getattr(r, "parameters", None) or {}).get("digits") for r in results]
+    return next((d for d in digits if isinstance(d, str) and d in DIGITS), "latin")
 
 
 def update_index(out: Path, results: list) -> Path:
@@ -179,26 +189,26 @@ def _parameter_text(value: Any) -> str:
     return repr(value)
 
 
-def _index_row(e: dict[str, Any], w: Words | None = None) -> str:
+def _index_row(e: dict[str, Any], w: Words | None = None, fmt: Formats | None = None) -> str:
     """One report of the index: its title and status, parameters on one line, and its input and
-    written files folded (one line per file when opened)."""
+    written files folded (one line per file when opened); numbers written by ``fmt``."""
     esc, w = html.escape, w or Words("en")
-    n = Formats(w.lang).count
+    fmt = fmt or Formats(w.lang)
+    n = fmt.count
     params = ", ".join(f"<code>{esc(k)}={esc(_parameter_text(v))}</code>" for k, v in sorted(e["parameters"].items()))
     title = esc(w.text(e.get("title") or e["name"]))
     if e.get("html_path"):
         title = f'<a href="{esc(e["html_path"])}">{title}</a>'
     notebook = (f' · <a href="{esc(e["notebook_path"])}">{esc(w(_page.NOTEBOOK_LINK))}</a>'
                 if e.get("notebook_path") else "")
-    inputs = [f"{esc(k)}: {esc(file_summary(v))}" for k, v in sorted((e.get("inputs") or {}).items())]
-    duration = (w(_page.SECONDS, seconds=Formats(w.lang).number(float(e.get("duration") or 0), 1))
-                if e.get("run_at") else "")
-    written = [file_link(f, w) for f in e.get("files") or []]
+    inputs = [f"{esc(k)}: {esc(file_summary(v, fmt, w))}" for k, v in sorted((e.get("inputs") or {}).items())]
+    duration = (w(_page.SECONDS, seconds=fmt.number(float(e.get("duration") or 0), 1)) if e.get("run_at") else "")
+    written = [file_link(f, w, fmt) for f in e.get("files") or []]
     run = (f"{esc(str(e.get('run_at') or ''))}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"
            f"<br>{esc(w(_page.FINGERPRINT))} <code>{esc(str(e.get('fingerprint') or w(_page.NONE)))}</code>")
     inputs_count = esc(w.plural(_page.INPUT_FILE_COUNT, len(inputs), count=n(len(inputs))))
     written_count = esc(w.plural(_page.FILE_COUNT, len(written), count=n(len(written))))
-    period = period_text(e["data_period"], w, Formats(w.lang)) if e.get("data_period") else ""
+    period = period_text(e["data_period"], w, fmt) if e.get("data_period") else ""
     return (
         f'<tr class="report" data-status="{esc(e["status"])}">'
         f'<td class="title">{title}<div class="stem">{esc(e["stem"])}{notebook}</div>'
@@ -210,14 +220,15 @@ def _index_row(e: dict[str, Any], w: Words | None = None) -> str:
     )
 
 
-def index_html(entries: list[dict[str, Any]], lang: str = "en") -> str:
+def index_html(entries: list[dict[str, Any]], lang: str = "en", digits: str = "latin") -> str:
     """The index page: one row per report, in reading order (:func:`reading_order`), with its
     parameters (on one line), status, data period, input files (name, size, short hash) and the files it
     wrote (linked), each list folded under its count and one line per file when opened, then run time,
     version and fingerprint. The table scrolls sideways inside its box on a narrow window. Its words
-    are in ``lang`` (:mod:`crmlib.words.page`)."""
-    esc, w = html.escape, Words(lang)
-    n = Formats(lang).count
+    are in ``lang`` (:mod:`crmlib.words.page`), its numbers in ``digits`` (``native``: Devanagari or Bengali)."""
+    fmt = Formats(lang, digits=digits)
+    esc, w = html.escape, Words.of(fmt)
+    n = fmt.count
     entries = sorted(entries, key=reading_order)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "interrupted")}
     numbers = {"total": n(len(entries)), "ok": n(counts["ok"]), "failed": n(counts["failed"]),
@@ -229,7 +240,7 @@ def index_html(entries: list[dict[str, Any]], lang: str = "en") -> str:
               f"{esc(on_key)} "
               f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>\n"
               if on_default_key else "")
-    rows = "\n".join(_index_row(e, w) for e in entries)
+    rows = "\n".join(_index_row(e, w, fmt) for e in entries)
     note = " ".join(esc(w(m, digits=n(12))) for m in (_page.NOTE_INPUT_FILES, _page.NOTE_FINGERPRINT))
     interrupted = f"<em>{esc(w(_page.STATUS_INTERRUPTED))}</em>"
     note += " " + esc(w(_page.NOTE_INTERRUPTED, status="\0")).replace("\0", interrupted)
