@@ -66,6 +66,19 @@ def test_the_index_of_a_native_digit_run_writes_its_numbers_in_those_digits():
     assert run_digits([SimpleNamespace(parameters={"digits": "roman"})]) == "latin"
 
 
+def test_a_run_with_native_digits_writes_its_index_in_them(tmp_path):
+    """The runner's result carries the report's digits (--digits or -p digits) to the index it merges into."""
+    from crmlib.reports.index import update_index
+    from crmlib.reports.results import ReportResult
+
+    (tmp_path / "overview.html").write_text("<html></html>", encoding="utf-8")
+    result = ReportResult(name="overview", stem="overview", parameters={}, status="ok",
+                          html_path=tmp_path / "overview.html", notebook_path=tmp_path / "overview.ipynb",
+                          lang="hi", digits="native", data_period="2024-01-01 to 2024-12-31")
+    page = update_index(tmp_path, [result]).read_text(encoding="utf-8")
+    assert "१ रिपोर्ट: १ सफल, ० विफल" in page and "२०२४-०१-०१" in page, page
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     spec = importlib.util.spec_from_file_location("_browser", Path(__file__).parent / "test_browser.py")

@@ -136,6 +136,7 @@ def run_one(plan: ReportPlan, out_dir: Path, *, timeout: float | None = None,
         html_path=out_dir / f"{plan.stem}.html", notebook_path=out_dir / f"{plan.stem}.ipynb",
         title=plan.spec.title, run_at=now(), default_key=kernels_use_default_key(),
         lang={**plan.parameters, **plan.options}.get("lang") or "en",
+        digits={**plan.parameters, **plan.options}.get("digits") or "latin",
     )
     if not batch.begin(result):
         return result

@@ -125,7 +125,7 @@ def run_digits(results: list) -> str:
     have none."""
     from crmlib.formats import DIGITS
 
-    digits = [(getattr(r, "parameters", None) or {}).get("digits") for r in results]
+    digits = [getattr(r, "digits", None) or (getattr(r, "parameters", None) or {}).get("digits") for r in results]
     return next((d for d in digits if isinstance(d, str) and d in DIGITS), "latin")
 
 

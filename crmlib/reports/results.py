@@ -58,6 +58,7 @@ class ReportResult:
     recorded: dict[str, Any] = field(default_factory=dict)
     default_key: bool = False  # the kernel had no CRMLIB_SECRET: pseudonyms used the public key
     lang: str = "en"  # the language of the page (--lang or -p lang), and of the index it is listed on
+    digits: str = "latin"  # the page's digits (--digits or -p digits), and the index's
     files: list[dict[str, Any]] = field(default_factory=list)  # written beside the page: path (relative), size, rows
     unsaved: str | None = None  # why this run's page and notebook are not on disk, e.g. "no space left on device"
 
