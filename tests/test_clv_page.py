@@ -118,6 +118,26 @@ def test_built_page_checks_the_chosen_model_and_writes_every_customers_value(bui
     assert len(every) == len(page.table) == pd.read_csv(data["transactions"])["customer_id"].nunique()
 
 
+def test_the_holdout_groups_are_labelled_in_the_pages_digits(built):
+    """Before: a Hindi page with native digits labelled the groups of repeat purchases 0, 1, ..., 7+ in Latin
+    digits, in the table and on the figure's axis, between columns of ११६ and ०.३८."""
+    import dataclasses
+
+    from crmlib.formats import Formats
+
+    page, _ = built
+    fmt = Formats("hi", digits="native")
+    hindi = dataclasses.replace(page, fmt=fmt, words=Words.of(fmt))
+    _, figure, table = hindi.holdout_check()
+    figure.canvas.draw()
+    ticks = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert ticks[:3] == ["०", "१", "२"] and ticks[-1] == "७+", ticks
+    groups = table.data.iloc[:, 0].tolist()  # the table shows the groups as its first column
+    assert groups[:2] == ["०", "१"] and groups[-1] == "७+", table.data
+    assert list(page.holdout[1].index[:2]) == ["0", "1"]  # the data keep their labels; only the page writes them
+    matplotlib.pyplot.close("all")
+
+
 def test_every_customer_file_of_a_generated_log_is_the_plain_pandas_file(tmp_path, monkeypatch):
     """customer-value.csv of a generated log (read out of core), written in chunks by crmlib's writer from
     the intervals held in one matrix, is byte for byte the file pandas' to_csv writes from the bounds looked
