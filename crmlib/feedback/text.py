@@ -93,6 +93,10 @@ def _analyzer(stop: frozenset[str]):
 
 # ----------------------------------------------------------------------------- drivers
 
+#: A term's z-score beyond which its lean to one side is unlikely by chance (two-sided p < 0.05), the bound
+#: Monroe, Colaresi & Quinn (2008) draw their "fightin' words" against; below it a term's lean is noise.
+SIGNIFICANT_Z = 1.96
+
 def drivers(texts, groups, *, group_a="detractor", group_b="promoter", prior=None,
             min_count: int = 3, min_comments: int = 3, drop_negations: bool = False,
             redact: bool = True) -> pd.DataFrame:

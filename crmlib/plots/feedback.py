@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.feedback.text import SIGNIFICANT_Z
 from crmlib.feedback.trend import score_trend
 from crmlib.formats import Formats
 from crmlib.plots import style
@@ -85,7 +86,7 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
             for i, label in enumerate(ax.get_xticklabels()):
                 label.set_visible(i % -(-len(t) // most) == 0)
         style.title(ax, title or fw.trend_title(trend_, w=w, fmt=fmt))
-        ax.legend(loc="best", fontsize="small")
+        ax.figure.legend(loc="outside lower center", fontsize="small", frameon=False)  # under the axis: over no bar
         ax.figure.autofmt_xdate()
     return ax
 
@@ -170,6 +171,10 @@ def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = No
         ax.set_yticks(np.arange(len(t)), [f"{term}  ({fmt.count(ca)}/{fmt.count(cb)})" for term, ca, cb
                                           in zip(t["term"], t["count_a"], t["count_b"])])
         ax.axvline(0, color="black", lw=0.6)
+        bound = w(fw.LINE_SIGNIFICANT, z=fmt.number(SIGNIFICANT_Z, 2), p=fmt.number(0.05, 2))
+        for z in (-SIGNIFICANT_Z, SIGNIFICANT_Z):  # inside them a term's lean is noise
+            ax.axvline(z, color="0.35", lw=0.8, ls="--", label=bound if z > 0 else None)
+        ax.figure.legend(loc="outside lower center", fontsize="small", frameon=False)  # under the axis: over no bar
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         name_a = w(fw.GROUPS[side_a]) if side_a in fw.GROUPS else side_a
         name_b = w(fw.GROUPS[side_b]) if side_b in fw.GROUPS else side_b
@@ -178,9 +183,9 @@ def drivers(table: pd.DataFrame, *, ax=None, k: int = 10, title: str | None = No
         else:
             ax.set_xlabel(w(fw.AXIS_DRIVERS, a=name_a, b=name_b))
         ax.set_ylabel(w(fw.AXIS_TERM, a=name_a, b=name_b))
-        if title is None:
-            top_a = ", ".join(a["term"].head(3)) or w(fw.NOTHING_DISTINCTIVE)
-            top_b = ", ".join(b["term"].iloc[::-1].head(3)) or w(fw.NOTHING_DISTINCTIVE)
+        if title is None:  # only the terms that lean beyond chance are said to be what a side mentions
+            top_a = ", ".join(a.loc[a["z"] > SIGNIFICANT_Z, "term"].head(3)) or w(fw.NOTHING_DISTINCTIVE)
+            top_b = ", ".join(b.loc[b["z"] < -SIGNIFICANT_Z, "term"].iloc[::-1].head(3)) or w(fw.NOTHING_DISTINCTIVE)
             title = fw._cap(w(fw.TITLE_DRIVERS, a=name_a, b=name_b, top_a=top_a, top_b=top_b))
         style.title(ax, title)
     return ax

@@ -167,6 +167,8 @@ AXIS_TERM = N_("term (uses by {a}/{b})")
 #: {a}, {b} GROUPS; {top_a}, {top_b} terms of the comments (data) or NOTHING_DISTINCTIVE.
 TITLE_DRIVERS = N_("{a} mention {top_a}; {b} mention {top_b}")
 NOTHING_DISTINCTIVE = N_("nothing distinctive")
+#: The dashed lines of the drivers figure, at -{z} and {z} (crmlib.feedback.text.SIGNIFICANT_Z, 1.96); {p} 0.05.
+LINE_SIGNIFICANT = N_("beyond the dashed lines (|z| > {z}) a term leans to one side more than chance would (p < {p})")
 #: Themes figure (topic model).
 AXIS_THEME_SHARE = N_("share of comments whose main theme it is (%)")
 AXIS_THEME_TERMS = N_("theme: top terms")

@@ -163,3 +163,33 @@ def test_drivers_and_themes_tick_labels_keep_clear_of_the_y_label(corpus, lang):
             pf.themes(themes(corpus["comment"], n_themes=4), words=w, fmt=fmt)]
     for ax in axes:
         assert [(text, gap) for text, gap in label_gaps(ax) if gap < least_gap(ax)] == []
+
+
+def _driver_table(z_values: dict[str, float]):
+    import pandas as pd
+
+    rows = [{"term": t, "z": z, "side": "detractor" if z > 0 else "promoter", "count_a": 5, "count_b": 3,
+             "language": "en"} for t, z in z_values.items()]
+    return pd.DataFrame(rows).sort_values("z", ascending=False).reset_index(drop=True)
+
+
+def test_the_drivers_title_names_only_terms_that_lean_beyond_chance():
+    """Before: the title named the three top terms of each side whatever their z ("Detractors mention call,
+    refund, easy" at z = 0.08-0.47 on a survey whose comments had nothing to do with the scores). Monroe,
+    Colaresi & Quinn (2008) read |z| > 1.96 as a term that tells the sides apart; below it the title says
+    nothing distinctive, and dashed lines at +-1.96 show the bound."""
+    from crmlib.feedback.text import SIGNIFICANT_Z
+
+    noise = pf.drivers(_driver_table({"call": 0.47, "refund": 0.3, "good": -0.5, "late": -0.2}))
+    assert " ".join(noise.get_title().split()) == ("Detractors mention nothing distinctive; "
+                                                   "promoters mention nothing distinctive")  # wrapped
+    lines = sorted(round(line.get_xdata()[0], 2) for line in noise.get_lines() if line.get_linestyle() == "--")
+    assert lines == [-SIGNIFICANT_Z, SIGNIFICANT_Z]
+    legend = noise.figure.legends[0]
+    assert "1.96" in legend.get_texts()[0].get_text()
+    noise.figure.canvas.draw()
+    box = legend.get_window_extent()
+    assert not [p for p in noise.patches if p.get_window_extent().overlaps(box)]  # over no bar
+    mixed = pf.drivers(_driver_table({"never": 2.47, "order": 2.38, "promised": 1.9586, "great": -3.03,
+                                      "overall": -2.22, "fine": -1.2}))
+    assert " ".join(mixed.get_title().split()) == "Detractors mention never, order; promoters mention great, overall"
