@@ -50,28 +50,26 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(pid: int, file: str, key: str) -> int:
+    """The ``key`` line of ``/proc/<pid>/<file>`` in kB; 0 when the process is gone."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(f"/proc/{pid}/{file}") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(pid, "status", "VmRSS:")
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size of ``pid`` in kB: its private pages plus its share of pages it shares (a kernel
     forked from a kernel server shares the server's imported libraries; summed RSS counts them twice)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 def tree_rss_kb(root: int, size=_rss_kb) -> int:

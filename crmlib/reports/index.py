@@ -116,17 +116,22 @@ def merge_index(out: Path, results: list) -> Path:
 def run_language(results: list) -> str:
     """The language of the index: that of this run's reports (their ``lang`` parameter), English
     when they have none."""
-    langs = [getattr(r, "lang", None) or (getattr(r, "parameters", None) or {}).get("lang") for r in results]
-    return next((lang for lang in langs if lang), "en")
+    return _run_setting(results, "lang", "en")
 
 
 def run_digits(results: list) -> str:
     """The digits of the index: those of this run's reports (their ``digits`` parameter), Latin when they
-    have none."""
+    have none or one that is not a choice of :data:`crmlib.formats.DIGITS`."""
     from crmlib.formats import DIGITS
 
-    digits = [getattr(r, "digits", None) or (getattr(r, "parameters", None) or {}).get("digits") for r in results]
-    return next((d for d in digits if isinstance(d, str) and d in DIGITS), "latin")
+    digits = _run_setting(results, "digits", "latin")
+    return digits if isinstance(digits, str) and digits in DIGITS else "latin"
+
+
+def _run_setting(results: list, name: str, default: str):
+    """The first report's ``name`` (its result's attribute, else its parameter), or ``default``."""
+    values = [getattr(r, name, None) or (getattr(r, "parameters", None) or {}).get(name) for r in results]
+    return next((v for v in values if v), default)
 
 
 def update_index(out: Path, results: list) -> Path:

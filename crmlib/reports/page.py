@@ -341,7 +341,7 @@ def file_link(f: dict[str, Any], words: Words | None = None, fmt: Formats | None
     else:
         rows = f", {f['rows']:,} rows" if isinstance(f.get("rows"), int) else ""
     return (f'<a href="{_relative_href(f["path"])}">{html.escape(f["path"])}</a> '
-            f'({human_size(f.get("size"), fmt if words is not None else None, words)}{rows})')
+            f'({human_size(f.get("size"), fmt, words)}{rows})')
 
 
 def files_html(files: list[dict[str, Any]] | None, words: Words | None = None, fmt: Formats | None = None) -> str:
