@@ -254,3 +254,51 @@ def test_edited_code_gets_a_new_server_and_a_server_that_died_is_not_asked_again
     assert kernel_server.kernel_command(cmd, env) == cmd
     assert not os.path.exists(server.folder) and server not in kernel_server._ALL  # its socket folder went with it
     assert kernel_server.kernel_command(cmd, env) == cmd
+
+
+@pytest.mark.slow  # a server started and stopped: make test runs it
+def test_a_server_started_ahead_serves_the_first_kernel_of_a_single_report(monkeypatch):
+    """crmlib report and crmlib demo start the server before their own imports and checks (prestart): the
+    first kernel, even of a single report, is forked from it; no second server is started."""
+    monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
+    monkeypatch.setattr(kernel_server, "_EXPECTED", 1)
+    from crmlib.reports.kernels import kernel_env
+
+    env = kernel_env({**os.environ, "CRMLIB_TEST_ENVIRONMENT": f"ahead {time.time()}"})
+    kernel_server.prestart(env)
+    [server] = [s for k, s in kernel_server._SERVERS.items() if k == kernel_server._key(env)]
+    kernel_server.prestart(env)  # a server for this environment runs: nothing more
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
+    assert kernel_server.kernel_command(cmd, {**env, "JPY_PARENT_PID": "7"})[3:5] == [str(kernel_server.CLIENT),
+                                                                                 server.path]
+    server.stop()
+    assert not server.alive()
+
+
+def test_a_server_stops_importing_once_its_reports_process_has_gone(tmp_path):
+    """A server started ahead by a command that then failed (a file that cannot be read) exits between two
+    imports when its lifeline closes, instead of finishing the stack's imports first."""
+    read, write = os.pipe()
+    os.close(write)
+    listener = __import__("socket").socket(__import__("socket").AF_UNIX)
+    listener.bind(str(tmp_path / "socket"))
+    try:
+        proc = subprocess.run([sys.executable, "-c", "import sys; from crmlib.reports import kernel_server as k;"
+                               f" k.serve({listener.fileno()}); print(sorted(m for m in k.PRELOAD if m in sys.modules))"],
+                              stdin=read, pass_fds=[listener.fileno()], capture_output=True, text=True, timeout=120)
+    finally:
+        os.close(read)
+        listener.close()
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"  # closed before the first import: none of the stack was imported
+
+
+def test_the_working_folder_is_not_code_a_server_was_started_for(tmp_path, monkeypatch):
+    """python -m crmlib puts the working folder on sys.path; the reports' folders written there after a
+    server started ahead must not make the next kernel ask for another server."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = kernel_server._code_stamp()
+    (tmp_path / "reports").mkdir()
+    os.utime(tmp_path, ns=(1, 1))
+    assert kernel_server._code_stamp() == before

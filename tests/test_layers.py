@@ -110,7 +110,8 @@ FLOORS: dict[str, int] = {
     "crmlib.reports.feedback_page": 5, "crmlib.reports.overview_page": 5,
     "crmlib.reports.record": 5, "crmlib.reports.runner": 5, "crmlib.reports.safety": 5, "crmlib.reports.tables": 5,
     "crmlib.reports.execute": 5, "crmlib.reports.results": 5,
-    "crmlib.reports.kernel_server": 5, "crmlib.reports.kernel_client": 5,
+    "crmlib.reports.kernel_server": 5, "crmlib.reports.kernel_client": 5, "crmlib.reports.kernel_env": 5,
+    "crmlib.reports.png": 5,
     # floor 6: command line
     "crmlib.cli": 6, "crmlib.__main__": 6,
 }

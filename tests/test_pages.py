@@ -62,6 +62,26 @@ def test_demo_figures_are_high_density_light_and_described(demo_suite, stem):
         assert image.mode == "P", f"{stem}.html figure {n} is {image.mode}, not re-encoded by lighter_png"
 
 
+@pytest.mark.slow
+def test_report_kernels_draw_their_figures_as_palette_pngs_with_their_display_size(demo_suite):
+    """The kernels draw each figure once, as the palette PNG of its page (crmlib.reports.png.figure_png):
+    the executed notebook holds that PNG with the display size the inline backend gives a retina figure,
+    and the page shows those very bytes."""
+    import nbformat
+
+    for result in demo_suite.batch.reports:
+        nb = nbformat.read(result.notebook_path, as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                   if "image/png" in o.get("data", {})]
+        assert len(outputs) >= 3, result.stem
+        page = _read(demo_suite, result.stem)
+        for out in outputs:
+            image = Image.open(io.BytesIO(base64.b64decode(out.data["image/png"])))
+            size = out.metadata["image/png"]
+            assert image.mode == "P" and (image.width // 2, image.height // 2) == (size["width"], size["height"])
+            assert out.data["image/png"] in page and out.data["text/plain"].startswith("<Figure size")
+
+
 def _figure_png(**savefig) -> bytes:
     """A small matplotlib chart as the inline backend's retina format writes it (RGBA, dpi 2x)."""
     import matplotlib
@@ -155,6 +175,38 @@ def test_lighter_png_is_exact_for_a_figure_of_at_most_256_colours():
     after = Image.open(io.BytesIO(base64.b64decode(lighter_png(_b64(buffer.getvalue())))))
     assert after.mode == "P"
     assert ImageChops.difference(original, after.convert("RGB")).getbbox() is None
+
+
+def test_a_kernel_draws_a_figure_once_as_the_palette_png_the_page_would_make():
+    """figure_png (how report kernels show a figure) gives the bytes lighter_png makes of the inline
+    backend's own PNG, retina (with its display size) or plain; a printer it does not know, or a figure
+    a palette cannot keep (transparent), is left to IPython (None)."""
+    import functools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure, retina_figure
+
+    from crmlib.reports.png import figure_png
+
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([1, 3, 2], marker="o", label="CSAT")
+    ax.set_title("CSAT by month")
+    ax.legend()
+    retina = functools.partial(retina_figure, base64=True, bbox_inches="tight")
+    own, metadata = retina(fig)
+    assert figure_png(fig, retina) == (base64.b64decode(lighter_png(own)), metadata)
+    assert metadata == {"width": Image.open(io.BytesIO(base64.b64decode(own))).width // 2,
+                        "height": Image.open(io.BytesIO(base64.b64decode(own))).height // 2}
+    plain = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    assert figure_png(fig, plain) == (base64.b64decode(lighter_png(plain(fig))), {})
+    assert figure_png(fig, functools.partial(print_figure, fmt="svg", base64=False)) is None
+    assert figure_png(fig, lambda figure: b"") is None
+    fig.patch.set_alpha(0.0)
+    assert figure_png(fig, retina) is None  # transparent: the inline backend's own PNG is kept
+    plt.close(fig)
 
 
 def test_lighter_png_leaves_what_it_cannot_shrink_faithfully():

@@ -1,10 +1,11 @@
 """Executed notebook -> one self-contained HTML page, and the index of a folder of pages.
 
-The names of three modules, re-exported so that ``from crmlib.reports.html import ...`` keeps working:
+The names of four modules, re-exported so that ``from crmlib.reports.html import ...`` keeps working:
 
 * :mod:`crmlib.reports.page`: the page (:func:`render`, :func:`prepare`, :func:`header_html`,
-  :func:`footer_html`, figures re-encoded by :func:`lighter_png`, number columns marked by
-  :func:`mark_numeric_columns`) and atomic writes (:func:`write`, :func:`temporary_name`);
+  :func:`footer_html`, number columns marked by :func:`mark_numeric_columns`) and atomic writes
+  (:func:`write`, :func:`temporary_name`);
+* :mod:`crmlib.reports.png`: figures as palette PNGs (:func:`lighter_png`, :data:`PALETTE_TOLERANCE`);
 * :mod:`crmlib.reports.index`: ``index.json`` and ``index.html`` of a folder (:func:`index_html`,
   :func:`merge_index`, :func:`update_index` under :func:`index_lock`), in :data:`READING_ORDER`;
 * :mod:`crmlib.reports.redact`: error messages, tracebacks and printed output fit for a page, the
@@ -29,7 +30,6 @@ from crmlib.reports.page import (
     DEFAULT_KEY_NOTICE,
     HEADING,
     HIDDEN_TAGS,
-    PALETTE_TOLERANCE,
     STATUS_WORDS,
     TEMPLATE_DIR,
     TEMPLATE_NAME,
@@ -40,7 +40,6 @@ from crmlib.reports.page import (
     footer_html,
     header_html,
     human_size,
-    lighter_png,
     mark_numeric_columns,
     page_language,
     prepare,
@@ -50,6 +49,7 @@ from crmlib.reports.page import (
     traceback_without_source,
     write,
 )
+from crmlib.reports.png import PALETTE_TOLERANCE, lighter_png
 from crmlib.reports.redact import redact_error, scrub_error, scrub_notebook, strip_ansi, value_kind
 
 __all__ = [

@@ -72,6 +72,23 @@ def expect(kernels: int) -> None:
     _EXPECTED = kernels
 
 
+def prestart(env: dict[str, str]) -> None:
+    """Start the server for kernels of the environment ``env`` now, before any is asked for: its imports
+    (about 3 s of CPU) then run beside what the process does first (its own imports, reading and
+    checking the inputs, writing the demo data) instead of before the first report's first cell. The
+    command line does this for ``crmlib report`` and ``crmlib demo``. Nothing happens when fork servers
+    are off or ``env`` has a server already (or had one that died)."""
+    if not enabled():
+        return
+    key = _key(env)
+    with _LOCK:
+        if key in _SERVERS or key in _BROKEN:
+            return
+        _SERVERS[key] = _Server(env)
+        while len(_SERVERS) > MAX_SERVERS:
+            _SERVERS.pop(next(iter(_SERVERS))).stop()
+
+
 def enabled() -> bool:
     """Fork servers run on Linux only: macOS's system libraries are not safe to fork after use (Python's
     multiprocessing spawns there for that reason), and Windows has no fork."""
@@ -94,10 +111,14 @@ def _key(env: dict[str, str]) -> frozenset:
 def _code_stamp() -> tuple:
     """When crmlib's source or an installed package last changed: a server imported the code of its
     start, so a process that runs reports while crmlib is edited or packages are installed (a
-    JupyterLab session) gets a new server, and its kernels the new code, as new interpreters would."""
+    JupyterLab session) gets a new server, and its kernels the new code, as new interpreters would.
+    The working folder is left out though ``python -m`` puts it on ``sys.path``: reports write their
+    folders there, which is no change of code (a server started before them stays the server)."""
     package = Path(__file__).resolve().parents[1]
     newest = max((f.stat().st_mtime_ns for f in package.rglob("*.py")), default=0)
-    folders = tuple(os.stat(p).st_mtime_ns for p in sys.path if p and os.path.isdir(p))
+    here = os.path.realpath(os.getcwd())
+    folders = tuple(os.stat(p).st_mtime_ns for p in sys.path
+                    if p and os.path.isdir(p) and os.path.realpath(p) != here)
     return newest, folders
 
 
@@ -181,6 +202,8 @@ def serve(listener_fd: int) -> None:
     import importlib
 
     for name in PRELOAD:
+        if _lifeline_closed():  # started ahead (prestart) by a process that has finished already
+            return
         with contextlib.suppress(Exception):  # a module that cannot be imported fails in the kernel that needs it
             importlib.import_module(name)
     listener = socket.socket(fileno=listener_fd)
@@ -205,6 +228,14 @@ def serve(listener_fd: int) -> None:
                             os.kill(pid, signal.SIGKILL)
                     return
             _reap(kernels)
+
+
+def _lifeline_closed() -> bool:
+    """Whether the reports' process has closed this server's standard input (without waiting)."""
+    import select
+
+    readable, _, _ = select.select([sys.stdin.fileno()], [], [], 0)
+    return bool(readable) and not os.read(sys.stdin.fileno(), 1)
 
 
 def _reap(kernels: dict[int, socket.socket]) -> None:

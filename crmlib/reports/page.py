@@ -5,8 +5,9 @@ with crmlib's own few-kB stylesheet instead of JupyterLab's CSS; no require.js, 
 or widgets from a CDN) and adds a header (title, parameters, data period, the error when the run
 failed, shown once and without source lines, and a notice when pseudonyms used the public default
 key, the input files) and a footer: the files the report wrote beside its page, linked, and
-provenance. Figures are re-encoded for the page with at most 256 colours (:func:`lighter_png`: the
-same pixels to the eye, about 60% fewer bytes; the executed notebook keeps the originals). Table columns of
+provenance. Figures are palette PNGs of at most 256 colours (:mod:`crmlib.reports.png`: the same pixels
+to the eye, about 60% fewer bytes), drawn so by the report kernels; any other PNG is re-encoded for the
+page (:func:`lighter_png`). Table columns of
 numbers are marked for right alignment (:func:`mark_numeric_columns`). Error messages, tracebacks and
 printed output of a failed run pass through :func:`~crmlib.reports.redact.redact_error` first.
 
@@ -20,11 +21,8 @@ Error messages reach the page through :mod:`crmlib.reports.redact`; the index of
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import html
-import io
 import os
 import re
 from pathlib import Path
@@ -36,6 +34,7 @@ from crmlib.formats import Formats
 from crmlib.reports import exporters, safety
 from crmlib.reports.atomic import temporary_name, write  # noqa: F401 (the index writes through page.write)
 from crmlib.reports.number_columns import mark_numeric_columns
+from crmlib.reports.png import PALETTE_TOLERANCE, lighter_png  # noqa: F401 (PALETTE_TOLERANCE: html's name)
 from crmlib.reports.record import RECORD_MIME
 from crmlib.words import Words
 from crmlib.words import page as _page
@@ -146,88 +145,6 @@ def prepare(nb, title: str | None = None):
             break
     nb.cells = cells
     return nb
-
-
-#: Largest mean difference per colour channel (0-255) a figure's palette version may have; above it the
-#: original is kept. Matplotlib figures are flat colours and anti-aliased edges: on the demo suite the
-#: worst figure (a heatmap of 4,300 colours) differs by 0.05 on average, most by exactly 0.
-PALETTE_TOLERANCE = 0.5
-
-
-def lighter_png(b64: str) -> str:
-    """The PNG (base64, as notebooks hold it) in fewer bytes, same size and pixels to the eye.
-
-    An opaque figure is reduced to a palette of at most 256 colours by median cut without
-    dithering (exact when it has no more colours, as most charts have; :func:`_palette_image`) and
-    written with zlib's level 9: about 60% fewer bytes than matplotlib's RGBA PNG (issue 11.4: the
-    demo's feedback page, nine figures, fell from 1.26 MB to 0.52 MB). It costs about 0.07 s of CPU
-    for a 2-megapixel figure. The original is returned when the picture is transparent, already a
-    palette, not a readable PNG, differs by more than :data:`PALETTE_TOLERANCE` on average, or would
-    not get smaller. The same figure always gives the same bytes.
-    """
-    from PIL import Image
-
-    try:
-        raw = base64.b64decode(b64, validate=False)
-        image = Image.open(io.BytesIO(raw))
-        image.load()
-    except (OSError, ValueError, binascii.Error, Image.DecompressionBombError):
-        return b64
-    if image.mode == "RGBA":
-        if image.getchannel("A").getextrema() != (255, 255):
-            return b64  # transparency would be lost
-        image = image.convert("RGB")
-    elif image.mode != "RGB":
-        return b64
-    palette, difference = _palette_image(image)
-    if max(difference) > PALETTE_TOLERANCE:
-        return b64
-    buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", compress_level=PNG_LEVEL)
-    smaller = buffer.getvalue()
-    return base64.b64encode(smaller).decode("ascii") if len(smaller) < len(raw) else b64
-
-
-#: zlib level of the palette PNGs. 9 (what Pillow's ``optimize`` sets) took 2.0 s of the 6.0 s of CPU
-#: that the demo suite's 37 figures cost, for 3% fewer bytes than 8 (1.65 MB against 1.70 MB).
-PNG_LEVEL = 8
-#: The median cut sees each distinct colour once per this many of its pixels (rounded up, so a colour
-#: of one pixel still counts): a figure of 2 megapixels and 5,000 colours becomes a strip of about
-#: 250,000, and the palette stays the one of every pixel to within 0.01 of mean difference.
-PIXELS_PER_VOTE = 8
-
-
-def _palette_image(image):
-    """``image`` (RGB) as a palette image of at most 256 colours, and its mean absolute difference per
-    channel from ``image``.
-
-    Pillow's median cut hashes every pixel twice (counting, then mapping), 80 ms for 2 megapixels.
-    A figure is long runs of one colour (background, bars, lines), so this counts the colours of the
-    runs, lets Pillow's median cut (no dithering) choose the palette from a strip holding each colour
-    in proportion to its pixels (:data:`PIXELS_PER_VOTE`), and maps every run through the colour's
-    palette entry: 3 to 4 times faster. Exact when the figure has at most 256 colours.
-    """
-    import numpy as np
-    from PIL import Image
-
-    pixels = np.asarray(image).reshape(-1, 3)
-    packed = (pixels[:, 0].astype(np.uint32) << 16) | (pixels[:, 1].astype(np.uint32) << 8) | pixels[:, 2]
-    starts = np.flatnonzero(np.concatenate(([True], packed[1:] != packed[:-1])))
-    lengths = np.diff(np.append(starts, packed.size))
-    colours, run_colour = np.unique(packed[starts], return_inverse=True)
-    counts = np.bincount(run_colour, weights=lengths, minlength=colours.size).astype(np.int64)
-    rgb = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1).astype(np.uint8)
-    votes = -(-counts // PIXELS_PER_VOTE)
-    strip = np.repeat(rgb, votes, axis=0)
-    chosen = Image.frombytes("RGB", (len(strip), 1), strip.tobytes()).quantize(
-        256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    entry = np.asarray(chosen).reshape(-1)[np.cumsum(votes) - votes]  # each colour's first place in the strip
-    palette = chosen.getpalette()
-    shown = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)[entry]
-    difference = (np.abs(rgb.astype(np.int32) - shown) * counts[:, None]).sum(axis=0) / packed.size
-    out = Image.frombytes("P", image.size, np.repeat(entry[run_colour], lengths).tobytes())
-    out.putpalette(palette)
-    return out, difference.tolist()
 
 
 def page_language(parameters: dict[str, Any] | None) -> tuple[Words, Formats]:
