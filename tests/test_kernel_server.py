@@ -278,14 +278,17 @@ def test_a_server_started_ahead_serves_the_first_kernel_of_a_single_report(monke
 def test_a_server_stops_importing_once_its_reports_process_has_gone(tmp_path):
     """A server started ahead by a command that then failed (a file that cannot be read) exits between two
     imports when its lifeline closes, instead of finishing the stack's imports first."""
+    import socket
+
     read, write = os.pipe()
     os.close(write)
-    listener = __import__("socket").socket(__import__("socket").AF_UNIX)
+    listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(tmp_path / "socket"))
+    code = (f"import sys; from crmlib.reports import kernel_server as k; k.serve({listener.fileno()});"
+            " print(sorted(m for m in k.PRELOAD if m in sys.modules))")
     try:
-        proc = subprocess.run([sys.executable, "-c", "import sys; from crmlib.reports import kernel_server as k;"
-                               f" k.serve({listener.fileno()}); print(sorted(m for m in k.PRELOAD if m in sys.modules))"],
-                              stdin=read, pass_fds=[listener.fileno()], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([sys.executable, "-c", code], stdin=read, pass_fds=[listener.fileno()],
+                              capture_output=True, text=True, timeout=120)
     finally:
         os.close(read)
         listener.close()
