@@ -98,8 +98,11 @@ def enabled() -> bool:
 #: Variables a server's key leaves out: they change between the reports of one process without changing what
 #: any module does on import. pytest rewrites ``PYTEST_CURRENT_TEST`` before every test, so with it in the key
 #: every test that ran reports started a server of its own (a worker's kernels forked from one server instead).
-#: Each kernel still gets its request's whole environment, these variables included.
-KEY_IGNORES = ("PYTEST_CURRENT_TEST",)
+#: scikit-learn sets ``KMP_DUPLICATE_LIB_OK`` (to "True", unless set) when it is imported: a process that
+#: started its server before importing scikit-learn (``crmlib demo`` writing its data) asks with it, and the
+#: server has set the same for its own import of scikit-learn. Each kernel still gets its request's whole
+#: environment, these variables included.
+KEY_IGNORES = ("PYTEST_CURRENT_TEST", "KMP_DUPLICATE_LIB_OK")
 
 
 def _key(env: dict[str, str]) -> frozenset:
