@@ -84,9 +84,15 @@ def prestart(env: dict[str, str]) -> None:
     with _LOCK:
         if key in _SERVERS or key in _BROKEN:
             return
-        _SERVERS[key] = _Server(env)
-        while len(_SERVERS) > MAX_SERVERS:
-            _SERVERS.pop(next(iter(_SERVERS))).stop()
+        _keep(key, _Server(env))
+
+
+def _keep(key: frozenset, server: _Server) -> None:
+    """Keep ``server`` as the most recently used one (last); stop the least recently used beyond
+    :data:`MAX_SERVERS`. Called under :data:`_LOCK`."""
+    _SERVERS[key] = server
+    while len(_SERVERS) > MAX_SERVERS:
+        _SERVERS.pop(next(iter(_SERVERS))).stop()
 
 
 def enabled() -> bool:
@@ -144,9 +150,7 @@ def kernel_command(kernel_cmd: list[str], env: dict[str, str]) -> list[str]:
             if _ASKED[key] < 2 and _EXPECTED < 2:
                 return kernel_cmd
             server = _Server(env)
-        _SERVERS[key] = server  # most recently used last
-        while len(_SERVERS) > MAX_SERVERS:
-            _SERVERS.pop(next(iter(_SERVERS))).stop()
+        _keep(key, server)
     return [sys.executable, "-I", "-S", str(CLIENT), server.path, *kernel_cmd]
 
 

@@ -18,7 +18,6 @@ from crmlib.reports.kernel_env import (  # noqa: F401 (their names here too)
     KERNEL_NAME,
     WORK_PREFIX,
     kernel_env,
-    prestart_kernels,
     sweep_work_folders,
     work_folder,
 )
