@@ -150,6 +150,21 @@ def test_hindi_and_bengali_headers_and_digits_are_read_and_noted(tmp_path):
     assert answers[["nps", "comment"]].iloc[0].tolist() == [9, "ভালো"]
 
 
+@pytest.mark.parametrize("header", ["Net Total (₹)", "Grand Total", "Total (Tk)", "Total (৳)", "कुल (रु)", "Subtotal"])
+def test_a_total_of_money_is_the_amount_and_a_total_quantity_is_not(tmp_path, header):
+    """Point-of-sale exports name the bill's money "Net Total (₹)" or "Grand Total": before, the file was refused
+    with "column 'amount' missing" although it said what it held. "Total Quantity" stays a quantity."""
+    path = write(tmp_path, "pos.csv", f"Bill No,Customer ID,Date,Total Quantity,{header}\nB1,C1,2024-01-05,3,450\n")
+    tx = read_transactions(path)
+    assert tx["amount"].tolist() == [450.0] and tx["quantity"].tolist() == [3]
+    assert f"column '{header}' used as 'amount'" in ledger_of(tx).notes
+
+
+def test_a_total_quantity_alone_is_not_taken_for_the_amount(tmp_path):
+    msg = error_of(read_transactions, write(tmp_path, "q.csv", "customer_id,date,Total Quantity\na,2024-01-01,3\n"))
+    assert "column 'amount' missing" in msg and "'quantity'" in msg  # read as the quantity, not the amount
+
+
 def test_headers_crmlib_cannot_read_are_named_when_a_report_needs_a_column(tmp_path):
     from crmlib.reports import feedback_page
 

@@ -54,6 +54,9 @@ USED_AS = "column '{column}' used as '{target}'"
 _ID = frozenset({"id", "no", "number", "num", "code", "key",
                  "आईडी", "कोड", "नंबर", "नम्बर", "संख्या", "क्रमांक", "सं",
                  "আইডি", "কোড", "নং", "নম্বর", "নাম্বার", "ক্রমিক"})
+#: Words and signs of money beside a total: the currencies of crmlib's shops (:func:`header_words` keeps the signs).
+_MONEY = frozenset({"net", "grand", "rs", "inr", "rupees", "rupee", "tk", "taka", "bdt", "usd", "₹", "৳", "$",
+                    "रुपये", "रुपए", "रु", "টাকা"})
 KEYWORDS: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {
     "customer_id": ((frozenset({"customer", "cust", "client", "member",
                                 "ग्राहक", "कस्टमर", "গ্রাহক", "গ্রাহকের", "ক্রেতা", "ক্রেতার", "কাস্টমার"}), _ID),),
@@ -61,10 +64,13 @@ KEYWORDS: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {
                              "बिल", "चालान", "ऑर्डर", "इनवॉइस", "रसीद",
                              "বিল", "চালান", "অর্ডার", "ইনভয়েস", "রসিদ", "মেমো"}), _ID),),
     "date": ((frozenset({"date", "तारीख", "तारीख़", "दिनांक", "तिथि", "তারিখ"}),),),
-    "amount": ((frozenset({"amount", "amt", "राशि", "रकम", "টাকা"}),),
+    "amount": ((frozenset({"amount", "amt", "subtotal", "राशि", "रकम", "টাকা"}),),
                # "Total Price", "कुल मूल्य", "মোট দাম": a total, not a unit price
                (frozenset({"total", "net", "कुल", "মোট"}),
-                frozenset({"price", "value", "मूल्य", "कीमत", "দাম", "মূল্য"}))),
+                frozenset({"price", "value", "मूल्य", "कीमत", "দাম", "মূল্য"})),
+               # "Net Total (₹)", "Grand Total", "Total (Tk)": a total of money, not "Total Quantity"
+               (frozenset({"total", "कुल", "মোট"}), _MONEY)),
+    "quantity": ((frozenset({"quantity", "qty", "units", "मात्रा", "পরিমাণ"}),),),
     "category": ((frozenset({"category", "श्रेणी", "कैटेगरी", "শ্রেণি", "শ্রেণী", "ক্যাটাগরি"}),),
                  (frozenset({"item", "product", "उत्पाद", "सामान", "পণ্য", "পণ্যের"}),
                   frozenset({"group", "type", "class", "family", "प्रकार", "ধরন", "প্রকার"}))),
@@ -90,6 +96,8 @@ _CONTACT_WORDS = frozenset({"phone", "mobile", "email", "mail", "फोन", "�
 #: What separates the words of a header: anything but letters, digits and the marks of Devanagari and Bengali
 #: script (a vowel sign or virama is not a word character to ``re``'s ``\w``).
 _NOT_WORD = re.compile(r"[^0-9a-z\u00c0-\u024f\u0900-\u09ff]+")
+#: Currency signs, each a word of its own ("Total (₹)" says it holds money).
+_MONEY_SIGNS = re.compile("[₹৳$]")
 
 
 def header_words(name) -> set[str]:
@@ -100,7 +108,7 @@ def header_words(name) -> set[str]:
     """
     text = unicodedata.normalize("NFC", str(name)).strip().lstrip("\ufeff").lower()
     text = text.replace("\u200c", "").replace("\u200d", "")  # joiners shape Bengali letters; no word breaks
-    return {w for w in _NOT_WORD.split(text) if w}
+    return {w for w in _NOT_WORD.split(text) if w} | set(_MONEY_SIGNS.findall(text))
 
 
 def _contact_columns(names) -> list[str]:
@@ -120,6 +128,8 @@ def keyword_candidates(target: str, names) -> list[str]:
     ['Overall satisfaction (1-5)']
     >>> keyword_candidates("amount", ["একক দাম", "মোট দাম"])
     ['মোট দাম']
+    >>> keyword_candidates("amount", ["Total Quantity", "Net Total (₹)"]), keyword_candidates("amount", ["Grand Total"])
+    (['Net Total (₹)'], ['Grand Total'])
     """
     out = []
     for name in names:

@@ -29,6 +29,10 @@ def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
     return (words or Words.of(fmt)), fmt
 
 
+#: The range of a score that :func:`by_group` draws whole: NPS in points, CSAT in percent.
+SCALES = {"nps": (-100, 100), "csat": (0, 100)}
+
+
 def _metric_label(metric: str, w: Words, fmt: Formats) -> str:
     """The axis label of a score, with its scale."""
     if metric == "nps":
@@ -124,9 +128,11 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
             right = max(0.0, row["upper"] - row["score"]) if pd.notna(row["upper"]) else 0.0
             ax.errorbar(row["score"], i, xerr=[[left], [right]],
                         fmt="o", color=colour, mfc="white" if grey else colour, capsize=3)
-            ax.annotate(w(fw.POINT_N_TOO_FEW if grey else fw.POINT_N, n=fmt.count(row["n"])), (row["upper"], i),
-                        xytext=(5, 0), textcoords="offset points", va="center",
-                        fontsize="small", color=colour)
+            # in a column right of the frame: beside the interval, a long label ("n=7 (too few)", its Bengali)
+            # crossed the frame or the zero line when the interval reached the scale's end
+            ax.annotate(w(fw.POINT_N_TOO_FEW if grey else fw.POINT_N, n=fmt.count(row["n"])), (1, i),
+                        xycoords=("axes fraction", "data"), xytext=(5, 0), textcoords="offset points",
+                        va="center", fontsize="small", color=colour, annotation_clip=False)
         ax.set_yticks(y, [lab if fonts.can_draw(lab) else w(fw.GROUP_NUMBER, number=fmt.count(i + 1))
                           for i, lab in enumerate(labels)])
         if metric == "nps":
@@ -145,7 +151,12 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
             else:
                 title = w(fw.TITLE_BY_FEW, metric=name, by=by)
         style.title(ax, title)
-        ax.margins(x=0.15)
+        if metric in SCALES:  # the scale's whole range, as its label says: never an NPS axis out to -150
+            low, high = SCALES[metric]
+            pad = 0.03 * (high - low)
+            ax.set_xlim(low - pad, high + pad)
+        else:
+            ax.margins(x=0.1)
     return ax
 
 

@@ -97,6 +97,36 @@ def test_by_group_draws_tiny_one_sided_groups_and_intervals_that_miss_their_esti
     assert len(ax.get_yticklabels()) == 3
 
 
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_by_group_keeps_counts_right_of_the_frame_and_the_nps_axis_on_its_scale(lang):
+    """Before: "n=7 (too few)" stood at the end of the interval, so a group whose interval reached +100 had its
+    label across the right frame (and one reaching 0 across the zero line), and the axis ran to -150 and 150,
+    beyond the -100 to 100 its label names. The counts now stand in a column right of the frame, inside the
+    figure, and the axis shows the scale."""
+    import pandas as pd
+
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+
+    style.use_page_fonts()
+    table = pd.DataFrame({"city": ["Pune", "Delhi", "Dhaka"], "metric": "nps", "n": [7, 80, 12],
+                          "score": [71.4, 20.0, -60.0], "lower": [14.0, 5.0, -100.0], "upper": [100.0, 35.0, -5.0],
+                          "too_few": [True, False, True]})
+    ax = pf.by_group(table, group="city", words=Words(lang), fmt=Formats(lang, digits="native"))
+    low, high = ax.get_xlim()
+    assert -110 < low <= -100 and 100 <= high < 110
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame, page = ax.get_window_extent(renderer), fig.bbox
+    counts = [t for t in ax.texts if t.get_text()]
+    assert len(counts) == 3
+    for text in counts:
+        box = text.get_window_extent(renderer)
+        assert frame.x1 < box.x0 and box.x1 <= page.x1, (text.get_text(), box, frame, page)
+    plt.close(fig)
+
+
 # --------------------------------------------------------------------------- the y label clear of the ticks
 #: long group names in each language (a Bengali segment page's labels ran into its y-axis label)
 LONG_NAMES = {
