@@ -164,16 +164,22 @@ class Formats:
         return (f"Formats(lang={self.lang!r}, currency={self.currency!r}, digits={self.digits!r}, "
                 f"locale={str(self.locale)!r})")
 
-    # ------------------------------------------------------------------ helpers
-    def _out(self, text: str) -> str:
+    def in_digits(self, text: str) -> str:
+        """``text`` with its Latin digits written in the page's digits (a label, a year, a date in ISO form).
+
+        >>> Formats("bn", digits="native").in_digits("2024-07 (7+)"), Formats("hi").in_digits("7+")
+        ('২০২৪-০৭ (৭+)', '7+')
+        """
         return text.translate(self._digits) if self._digits else text
+
+    # ------------------------------------------------------------------ helpers
 
     def _apply(self, pattern: numbers.NumberPattern, x: float, decimals: int, **kw) -> str:
         p = copy.copy(pattern)
         p.frac_prec = (decimals, decimals)
         if abs(x) * 10.0 ** p.scale <= 0.5 * 10.0 ** -decimals:  # rounds to zero: 0, never "-0.0"
             x = 0.0
-        return self._out(p.apply(x, self.locale, **kw))
+        return self.in_digits(p.apply(x, self.locale, **kw))
 
     @functools.cached_property
     def _decimal(self) -> numbers.NumberPattern:
@@ -276,7 +282,7 @@ class Formats:
         ``medium``, ``long`` or ``full`` (CLDR's date formats)."""
         if _is_missing(d):
             return MISSING
-        return self._out(dates.format_date(self._as_date(d), width, locale=self.locale))
+        return self.in_digits(dates.format_date(self._as_date(d), width, locale=self.locale))
 
     def country(self, code: str) -> str:
         """A country by its ISO code, named in the language (CLDR): ``India``, ``भारत``, ``বাংলাদেশ``.
@@ -291,7 +297,7 @@ class Formats:
         if _is_missing(d):
             return MISSING
         skeleton = {"long": "yMMMM", "short": "yMMM"}[width]
-        return self._out(dates.format_skeleton(skeleton, self._as_date(d), locale=self.locale))
+        return self.in_digits(dates.format_skeleton(skeleton, self._as_date(d), locale=self.locale))
 
     def date_range(self, start, end) -> str:
         """A period from ``start`` to ``end`` as the locale writes a date interval.
@@ -301,7 +307,7 @@ class Formats:
         """
         if _is_missing(start) or _is_missing(end):
             return MISSING
-        return self._out(dates.format_interval(self._as_date(start), self._as_date(end), "yMMMd",
+        return self.in_digits(dates.format_interval(self._as_date(start), self._as_date(end), "yMMMd",
                                                locale=self.locale))
 
     # ------------------------------------------------------------------ figures

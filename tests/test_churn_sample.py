@@ -86,6 +86,7 @@ def test_below_the_threshold_the_comparison_is_the_one_before_the_sample(name, d
 
 
 # ---------------------------------------------------------------------------------------------- above it
+@pytest.mark.slow
 def test_above_the_threshold_the_models_learn_and_test_on_a_reproducible_sample(demo, monkeypatch):
     """With the threshold at 500, the 2,000 demo customers are sampled to 500 at each cut-off: the
     scores are those of the sample (seeded by ``seed``), the note gives the counts, and the same rows
@@ -142,6 +143,7 @@ def plain_and_sampled(demo):
     return plain, sampled
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "hi", "bn"])
 def test_the_page_says_the_models_were_sampled_only_when_they_were(lang, plain_and_sampled):
     w, fmt = Words(lang), Formats(lang)
@@ -156,6 +158,7 @@ def test_the_page_says_the_models_were_sampled_only_when_they_were(lang, plain_a
     assert [kind for kind, _ in sampled.notes] == ["sampled"] + [kind for kind, _ in plain.notes]
 
 
+@pytest.mark.slow
 def test_built_page_shows_the_sample_sentence_beside_the_comparison(tmp_path, monkeypatch):
     from crmlib.reports import retention_page
 

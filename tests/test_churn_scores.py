@@ -75,6 +75,7 @@ def fitted():
     return x, y, models
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", [1 << 20, 1000])
 def test_permuted_copies_get_the_probability_of_every_row(fitted, block, monkeypatch):
     """Also scored in blocks of 1,000 distinct rows (bounded memory), with the same result."""

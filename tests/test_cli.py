@@ -10,6 +10,7 @@ import pytest
 from command_line import crmlib
 
 
+@pytest.mark.slow
 def test_validate_prints_the_ledger(tmp_path):
     path = tmp_path / "tx.csv"
     path.write_text("customer_id,date,amount\na,2024-01-01,10\na,2024-01-01,10\nb,2024-01-02,-5\n")

@@ -102,6 +102,7 @@ def built(tmp_path_factory):
     return clv_page.build(transactions=str(data["transactions"]), output_dir=folder / "out"), data
 
 
+@pytest.mark.slow
 def test_built_page_checks_the_chosen_model_and_writes_every_customers_value(built):
     from matplotlib.figure import Figure
 
@@ -118,6 +119,7 @@ def test_built_page_checks_the_chosen_model_and_writes_every_customers_value(bui
     assert len(every) == len(page.table) == pd.read_csv(data["transactions"])["customer_id"].nunique()
 
 
+@pytest.mark.slow
 def test_the_holdout_groups_are_labelled_in_the_pages_digits(built):
     """Before: a Hindi page with native digits labelled the groups of repeat purchases 0, 1, ..., 7+ in Latin
     digits, in the table and on the figure's axis, between columns of ११६ and ०.३८."""
@@ -138,6 +140,7 @@ def test_the_holdout_groups_are_labelled_in_the_pages_digits(built):
     matplotlib.pyplot.close("all")
 
 
+@pytest.mark.slow
 def test_every_customer_file_of_a_generated_log_is_the_plain_pandas_file(tmp_path, monkeypatch):
     """customer-value.csv of a generated log (read out of core), written in chunks by crmlib's writer from
     the intervals held in one matrix, is byte for byte the file pandas' to_csv writes from the bounds looked

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from crmlib import duck
 
@@ -96,6 +97,7 @@ os.kill(os.getpid(), signal.SIGKILL)  # no exit handler runs: DuckDB cannot remo
 """
 
 
+@pytest.mark.slow
 def test_a_spill_folder_left_by_a_killed_process_is_removed_by_the_next_one(tmp_path):
     """DuckDB's spill files hold rows of the files read; a process killed with SIGKILL leaves them, so the
     next process to open the database removes the spill folders of processes that are gone."""

@@ -219,6 +219,7 @@ print(json.dumps({"lohit_before": lohit_before, "lohit_after": listed(), "files"
 """
 
 
+@pytest.mark.slow
 def test_stale_font_cache_still_ends_with_lohit_registered(tmp_path):
     """A font cache written before any Indic font was installed, read by a fresh process.
 

@@ -289,6 +289,7 @@ def test_feedback_comments_are_redacted_on_read_and_counted(tmp_path):
     assert entry.rows == 1 and entry.examples == [3]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(-10**7, 10**7)), min_size=1, max_size=30),
        st.sampled_from(["₹", "$", "", "Rs "]))
@@ -534,6 +535,7 @@ def test_a_repeated_transaction_id_with_an_identical_row_is_dropped(tmp_path):
     assert "'auto', 'keep', 'drop'" in error_of(read_transactions, path, duplicates="yes")
 
 
+@pytest.mark.slow
 def test_cdnow_read_through_the_loader_keeps_its_255_duplicate_rows():
     """CDNOW (Fader, Hardie & Lee 2005) has no transaction id: its 255 identical rows are real
     purchases. Kept, the loader's revenue equals the file's total to the cent."""

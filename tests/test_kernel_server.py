@@ -41,6 +41,7 @@ def _run(tmp_path: Path, *sources: str, name: str = "run") -> list[str]:
     return ["".join(o.get("text", "") for o in c.outputs) for c in nbformat.read(out, 4).cells]
 
 
+@pytest.mark.slow
 def test_report_kernels_are_forked_and_each_starts_from_a_clean_state(tmp_path, forking):
     """Two runs in one process: the second kernel is another process and sees nothing the first one
     changed (a module's attribute, matplotlib's settings, the environment, the folder, random state)."""
@@ -162,6 +163,7 @@ def test_without_a_server_the_client_becomes_the_kernel_command(tmp_path):
     assert proc.returncode == 0 and proc.stdout.split() == ["plain", str(tmp_path)], proc.stderr
 
 
+@pytest.mark.slow
 def test_a_process_forks_from_its_second_kernel_or_its_first_when_a_batch_expects_several(monkeypatch):
     """A single report gains nothing from a server (its imports would be the kernel's own)."""
     monkeypatch.delenv(kernel_server.FORK_ENV, raising=False)
@@ -237,6 +239,7 @@ asyncio.run(main())
         proc.kill()
 
 
+@pytest.mark.slow
 def test_edited_code_gets_a_new_server_and_a_server_that_died_is_not_asked_again(monkeypatch):
     """A JupyterLab session that runs reports while crmlib is edited: the next kernels come from a
     server with the new code. A server that died (e.g. killed) leaves its environment to new interpreters."""

@@ -249,6 +249,7 @@ def _plain_frames(n: int = 2500):
     yield pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=float)})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk", [1, 7, 100_000])
 def test_chunked_plain_writer_writes_the_bytes_of_pandas_to_csv(tmp_path, monkeypatch, chunk):
     """The every-customer and user-data files are written a chunk of rows at a time with Python's own float

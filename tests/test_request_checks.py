@@ -56,6 +56,7 @@ def test_validate_drops_blank_amounts_unless_asked_to_refuse(tmp_path):
     ("customer_id,date,amont\na,2024-01-01,1\n", "Rename that header to 'amount'"),
     ("customer_id,date,amount\na,2024-01-01,ten\n", "are not numbers"),
 ])
+@pytest.mark.slow
 def test_input_problems_stop_the_command_before_any_kernel(tmp_path, content, words):
     """The README promises it; the old code started a kernel and wrote a failed page (exit 1)."""
     path = tmp_path / "tx.csv"

@@ -61,6 +61,7 @@ def cdnow_master():
     return datasets.load_cdnow("master")
 
 
+@pytest.mark.slow
 def test_cohort_counts_match_a_hand_count_on_cdnow(cdnow_master):
     """CDNOW (Fader, Hardie & Lee 2005): all 23,570 customers made their first purchase in the first
     quarter of 1997, so there are three monthly cohorts. Every cell is recounted here row by row with
@@ -115,6 +116,7 @@ def test_projection_from_transactions_matches_fader_hardie_2007():
     assert projection.attrs["mae"] < 0.01 and projection["fitted"].sum() == 8
 
 
+@pytest.mark.slow
 def test_projection_on_cdnow_and_its_refusals(cdnow_master):
     counts = retention.cohort_table(cdnow_master, period="M")
     projection = retention.project_retention(counts, cohort="1997-02", fit_periods=6)
@@ -201,6 +203,7 @@ def test_labels_and_features_use_nothing_after_the_cutoff(demo):
     assert set(labels.index[~labels]) == came_back & set(labels.index)
 
 
+@pytest.mark.slow
 def test_churn_comparison_on_the_demo_time_split(comparison):
     """The demo data run 2024-01-01 to 2025-12-31: the test window is the last 90 days, the training
     window the 90 before it. Every score ranks churners better than chance; the winner and the sentence

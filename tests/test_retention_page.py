@@ -180,6 +180,7 @@ def test_build_reads_the_data_and_makes_the_output_folder(built):
     assert page.headline()[0].startswith(f"{tx['customer_id'].nunique():,} customers")
 
 
+@pytest.mark.slow
 def test_churn_risk_and_the_comparison_share_one_inactivity_threshold(built):
     page, _ = built
     days = retention.inactivity_days(page.tx, observation_end=page.end)
@@ -208,6 +209,7 @@ def test_built_page_writes_the_winback_list_with_reasons(built):
     assert written["reason"].str.startswith("no purchase for").all()
 
 
+@pytest.mark.slow
 def test_contractual_run_projects_one_cohort_with_the_sbg_model_or_says_why_not(built):
     page, _ = built
     quarters = dataclasses.replace(page, contractual=True, cohort_period="Q")

@@ -52,6 +52,7 @@ def summaries(draw):
 # ---------------------------------------------------------------- score properties (hypothesis)
 
 
+@pytest.mark.slow
 @given(summaries(), st.integers(2, 7))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_scores_are_in_1_to_bins_and_equal_values_get_equal_scores(summary, bins):
@@ -67,6 +68,7 @@ def test_scores_are_in_1_to_bins_and_equal_values_get_equal_scores(summary, bins
     assert (np.diff(scored["F"].to_numpy()[order]) >= 0).all()
 
 
+@pytest.mark.slow
 @given(summaries(), st.integers(2, 7), st.randoms(use_true_random=False))
 @settings(max_examples=150, deadline=None)
 def test_scores_unchanged_under_row_shuffle(summary, bins, rnd):
@@ -77,6 +79,7 @@ def test_scores_unchanged_under_row_shuffle(summary, bins, rnd):
     pd.testing.assert_frame_equal(a, b.loc[a.index])
 
 
+@pytest.mark.slow
 @given(summaries(), st.sampled_from([2, 3, 4, 5, 6, 8]))
 @settings(max_examples=150, deadline=None)
 def test_every_customer_in_exactly_one_segment(summary, bins):

@@ -181,6 +181,7 @@ def test_reports_record_is_the_function_whatever_was_imported_first(first):
     assert out.split() == ["True", "False"], out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("deaths", [1, 3])
 def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, monkeypatch, deaths):
     """Before: one kernel that died before replying to kernel_info (two kernels taking the same free

@@ -79,6 +79,7 @@ def test_a_survey_without_nps_gives_segments_without_nps_and_says_why(tmp_path):
     assert page.words(sw.NO_NPS_COLUMN) in page.size_and_revenue()
 
 
+@pytest.mark.slow
 def test_bangladeshi_phones_are_read_by_the_taka_and_unreadable_ones_are_said(tmp_path):
     """A Dhaka shop's customers file (phones as 01712-345678, amounts in BDT): every hashed-phone audience had
     0 rows, each phone 'invalid' for the default region India, and the page did not say why."""

@@ -62,6 +62,7 @@ def test_labels_and_recent_purchases_of_a_sample_are_those_of_every_customer(log
     pd.testing.assert_frame_equal(sampled, full.loc[sampled.index], check_exact=True)
 
 
+@pytest.mark.slow
 def test_cohort_shares_are_the_share_table(log_path):
     """retention.cohort_shares of the customers table equals cohort_table(value="share") bit for bit
     (CDNOW master, Fader, Hardie & Lee 2005, and a generated log; months, weeks, quarters)."""

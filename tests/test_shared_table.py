@@ -73,6 +73,7 @@ def test_the_overview_and_a_report_with_the_end_date_share_the_scored_summary(lo
     assert len(list(work.glob("table-*.pickle"))) == 3
 
 
+@pytest.mark.slow
 def test_the_segments_reports_default_scheme_shares_the_table_of_no_scheme(log_path, work):
     """The segments report passes rfm.scheme_for(None) (the default scheme with its limits), the others
     no scheme: the same table, shared; a scheme without the limits is another table."""

@@ -118,6 +118,7 @@ def test_in_a_batch_a_second_log_takes_the_first_ones_read_with_every_value(log,
         len(TransactionLog(log, observation_end="2024-06-30"))
 
 
+@pytest.mark.slow
 def test_customer_table_of_a_log_equals_the_frame(log):
     """The one per-customer table of every report: same customers, numbers, segments, model."""
     got = customer_table(TransactionLog(log), freq="W", model="BetaGeo")
@@ -132,6 +133,7 @@ def test_customer_table_of_a_log_equals_the_frame(log):
     np.testing.assert_allclose(got["clv"].to_numpy(), want["clv"].to_numpy(), rtol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("period", ["W", "M", "Q"])
 @pytest.mark.parametrize("value", ["customers", "share", "revenue"])
 def test_cohort_table_of_a_log_runs_in_sql_and_equals_the_frame(log, period, value):
@@ -149,6 +151,7 @@ def test_bad_log_stops_when_read_with_the_loader_message(tmp_path):
         len(TransactionLog(tmp_path / "bad.csv"))
 
 
+@pytest.mark.slow
 def test_load_inputs_keeps_parquet_and_globs_on_disk_and_reads_exports_with_pandas(log, tmp_path, monkeypatch):
     tx = pd.read_parquet(log)
     (tmp_path / "logs").mkdir()

@@ -141,6 +141,7 @@ def test_planted_log_gives_the_loaders_summary_and_ledger(folder, name, duplicat
         assert {"c7", "C7"} <= set(got.index) and "NULL" not in got.index
 
 
+@pytest.mark.slow
 def test_planted_log_gives_what_crmlib_gave_before_the_rewrite(folder):
     record = fingerprint(folder)
     auto = record["planted.parquet auto None"]["ledger"]

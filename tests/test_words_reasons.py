@@ -72,6 +72,7 @@ def _notes(page) -> dict:
     return {"projection": page.projection[1], "gap": page.gap[1], "comparison": page.comparison[1]}
 
 
+@pytest.mark.slow
 def test_english_pages_say_what_they_said_before(pages):
     assert _notes(pages["one-day", "en"]) == ONE_DAY_EN
     notes = _notes(pages["n2", "en"])
@@ -82,7 +83,7 @@ def test_english_pages_say_what_they_said_before(pages):
 def test_retention_page_says_why_in_hindi_and_bengali(pages, lang):
     page = pages["one-day", lang]
     w, fmt = page.words, page.fmt
-    cohort = fmt._out("2024-06")
+    cohort = fmt.in_digits("2024-06")
     assert page.projection[1] == w(rw.SBG_LEFT_OUT, error=w(REASONS["cohort_too_short"], cohort=cohort,
                                                             periods=fmt.count(0), fit_periods=fmt.count(6),
                                                             needed=fmt.count(8)))
@@ -94,7 +95,7 @@ def test_retention_page_says_why_in_hindi_and_bengali(pages, lang):
     assert n2.comparison[1] == w(rw.COMPARISON_LEFT_OUT, error=w(
         REASONS["all_churned"], cutoff=fmt.date(pd.Timestamp("2024-05-25")), customers=fmt.count(1),
         days=fmt.count(90)))
-    assert fmt._out("2024-03") in n2.projection[1]  # cohort_too_short_earlier names the cohorts to use
+    assert fmt.in_digits("2024-03") in n2.projection[1]  # cohort_too_short_earlier names the cohorts to use
     for note in [*_notes(page).values(), n2.projection[1], n2.comparison[1]]:
         assert not any(english in note for english in ENGLISH_WORDS), note
 
@@ -104,6 +105,7 @@ def test_bengali_page_writes_the_reasons_numbers_in_its_digits(pages):
     assert "২০২৪-০৬" in note and "৮" in note and "2024" not in note and "8" not in note
 
 
+@pytest.mark.slow
 def test_clusters_left_out_in_the_pages_language(tmp_path):
     """The segments page's clusters section on two customers, who cannot be clustered."""
     from crmlib.customers import customer_table

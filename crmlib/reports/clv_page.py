@@ -186,7 +186,7 @@ class ClvPage:
         if check is None:
             return [*items, w(clv_words.NO_HOLDOUT_CHECK)]
         # the groups' labels (0, 1, ..., 7+) in the page's digits, on the figure's axis and in the table
-        by_frequency = by_frequency.rename(index=lambda label: self.fmt._out(str(label)))
+        by_frequency = by_frequency.rename(index=lambda label: self.fmt.in_digits(str(label)))
         ax = plots.clv.calibration_holdout(by_frequency, model_name=check, words=w, fmt=self.fmt)
         return [*items, ax.figure, self.show(by_frequency, names={"frequency": w(clv_words.REPEAT_IN_CALIBRATION)},
                                              kinds={"actual": "{:.2f}", "predicted": "{:.2f}"})]

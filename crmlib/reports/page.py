@@ -182,9 +182,9 @@ def period_text(data_period: str, w: Words, fmt: Formats) -> str:
     """A recorded data period in the page's language and digits: ``2024-01-01 से 2025-12-31 तक``."""
     m = _PERIOD.match(str(data_period))
     if not m:
-        return fmt._out(str(data_period))
+        return fmt.in_digits(str(data_period))
     start, end = (d.removesuffix(" 00:00:00") for d in m.groups())
-    return w(_page.PERIOD_FROM_TO, start=fmt._out(start), end=fmt._out(end))
+    return w(_page.PERIOD_FROM_TO, start=fmt.in_digits(start), end=fmt.in_digits(end))
 
 
 def header_html(title: str, parameters: dict[str, Any], data_period: str | None, error: dict | None,

@@ -108,7 +108,7 @@ def _formatter(kind: str | Callable | None, column: pd.Series, fmt: Formats, wor
         return lambda v: fmt.share(v, 1)
     if kind == "text":
         if pd.api.types.is_datetime64_any_dtype(column.dtype):
-            return lambda v: fmt._out(f"{v:%Y-%m-%d}")
+            return lambda v: fmt.in_digits(f"{v:%Y-%m-%d}")
         if pd.api.types.is_bool_dtype(column.dtype):
             yes, no = words(_words.YES), words(_words.NO)
             return lambda v: yes if v else no
@@ -131,7 +131,7 @@ def _format_string(kind: str, fmt: Formats) -> Callable:
     """
     m = _FORMAT_STRING.fullmatch(kind)
     if m is None:
-        return lambda v: fmt._out(kind.format(v))
+        return lambda v: fmt.in_digits(kind.format(v))
     decimals, plus = int(m["decimals"]), bool(m["plus"])
     write = (lambda v: fmt.share(v, decimals)) if m["type"] == "%" else (lambda v: fmt.number(v, decimals))
     return (lambda v: ("+" if v > 0 else "") + write(v)) if plus else write

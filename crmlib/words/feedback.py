@@ -213,7 +213,7 @@ def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
     if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
         return MISSING
     t = pd.Timestamp(ts)
-    year = fmt._out(str(t.year))
+    year = fmt.in_digits(str(t.year))
     if freq == "Q":
         return w(QUARTER, number=fmt.count((t.month - 1) // 3 + 1), year=year)
     if freq == "H":

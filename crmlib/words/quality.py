@@ -210,7 +210,7 @@ def ledger_table(frame: pd.DataFrame, *, w: Words | None = None, fmt: Formats | 
         "rows": frame["rows"].to_list(),
         "action": [w(ACTIONS[a]) for a in frame["action"]],
         "detail": [_say(k, f, w, fmt) if k else "" for k, f in zip(frame["detail_key"], frame["fields"])],
-        "example rows": [fmt._out(str(x)) for x in frame["example rows"]],
+        "example rows": [fmt.in_digits(str(x)) for x in frame["example rows"]],
     })
     return out
 

@@ -89,7 +89,7 @@ def _value(x, fmt: Formats) -> str:
         return fmt.count(x)
     if isinstance(x, numbers.Real):
         return fmt.number(x)
-    return fmt._out(str(x))  # a cohort label or a model's values: the page's digits
+    return fmt.in_digits(str(x))  # a cohort label or a model's values: the page's digits
 
 
 def reason_text(err: BaseException, *, w: Words | None = None, fmt: Formats | None = None, prefix: str = "") -> str:

@@ -169,6 +169,7 @@ def _value_intervals_holding_every_matrix(table, model, spend_model, level=0.9, 
     return pd.DataFrame(out, index=table.index), totals
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", [7, 1000, 32768])
 @pytest.mark.parametrize("cls", [BetaGeo, ParetoNBD])
 def test_value_intervals_in_blocks_equal_the_full_matrices_bit_for_bit(cls, block, monkeypatch):

@@ -63,6 +63,7 @@ def test_compare_models(cdnow_holdout):
     assert (table["RMSE"] >= table["MAE"]).all() and (table["MAE"] > 0).all()
 
 
+@pytest.mark.slow
 def test_compare_models_keeps_going_past_a_model_that_does_not_converge():
     """Demo data simulated with BG/NBD dropout (800 customers, seed 7, calibration as the CLV report
     chooses it): Pareto/NBD's dropout parameters s and beta grow together along a flat ridge, so the

@@ -276,6 +276,7 @@ def test_pnbd_conditional_probability_alive_matrix(cdnow_customers):
             assert Z[t_x][x] == pytest.approx(ptf.conditional_probability_alive(x, t_x, max_t), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_pnbd_conditional_probability_of_n_purchases_up_to_time_adds_up_to_1(cdnow_customers):
     ptf = estimation.ParetoNBDFitter()
     ptf.fit(cdnow_customers["frequency"], cdnow_customers["recency"], cdnow_customers["T"])

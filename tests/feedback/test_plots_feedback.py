@@ -47,6 +47,7 @@ def test_use_indic_fonts_is_scoped_and_draws_without_missing_glyphs(tmp_path):
     assert fonts.can_draw("डिलीवरी ডেলিভারি delivery")
 
 
+@pytest.mark.slow
 def test_figures_render_without_warnings(corpus, tmp_path):
     table = drivers(corpus["comment"], nps_category(corpus["nps"]))
     found = themes(corpus["comment"], n_themes=4)

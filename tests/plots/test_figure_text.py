@@ -146,6 +146,7 @@ def test_every_figure_of_overview_and_rfm_is_checked(sized):
     assert set(_figures(tx, cu, table, earlier)) == set(NAMES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_text_neither_overlaps_nor_leaves_the_figure(sized, name):
     size, tx, cu, table, earlier = sized

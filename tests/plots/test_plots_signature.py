@@ -94,6 +94,7 @@ def calls(shop, table):
     }
 
 
+@pytest.mark.slow
 def test_every_figure_function_is_called_below(calls):
     assert {name for name, _ in public_figures()} == set(calls)
 
