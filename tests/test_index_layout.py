@@ -60,6 +60,7 @@ def test_the_index_of_a_native_digit_run_writes_its_numbers_in_those_digits():
     body = page.split("<body", 1)[1]
     assert "৫টির মধ্যে ৫টি" in body and "২০২৪-০১-০১" in body and "(৪৫.৭ kB, ১,২৩৪টি সারি)" in body, body
     assert "(812.3 kB" not in body and "(৮১২.৩ kB, sha256" in body
+    assert "গ্রাহক: customers.csv" in body and "customers: customers.csv" not in body  # the files' roles too
     assert "5টির মধ্যে 5টি" in index_html(entries, lang="bn")  # Latin digits stay the default
     runs = [SimpleNamespace(parameters={"lang": "bn", "digits": "native"}), SimpleNamespace(parameters={})]
     assert run_digits(runs) == "native" and run_digits(runs[1:]) == "latin"

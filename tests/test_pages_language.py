@@ -75,6 +75,10 @@ def test_a_native_digit_page_writes_its_input_files_sizes_in_its_digits():
               "customers": {"name": "customers.csv", "size": 532, "sha256": "29a658be5536" * 5}}
     header = header_html("t", parameters, "2024-01-01 to 2024-12-31", None, inputs=inputs)
     assert "sales.xlsx (২৩.৬ kB, sha256 98650e1ca05d)" in header and "customers.csv (৫৩২ B," in header, header
+    # the files' roles in the page's words (before: "customers: customers.csv; transactions: sales.xlsx")
+    assert "লেনদেন: sales.xlsx" in header and "transactions:" not in header and "customers:" not in header, header
+    english = header_html("t", {}, None, None, inputs=inputs)
+    assert "customers: customers.csv" in english and "transactions: sales.xlsx" in english
     w, fmt = page_language(parameters)
     link = file_link({"path": "clv/scores.csv", "size": 1_234, "rows": 40}, w, fmt)
     assert "(১.২ kB, ৪০টি সারি)" in link, link

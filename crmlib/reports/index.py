@@ -19,7 +19,7 @@ import crmlib
 from crmlib import config
 from crmlib.formats import Formats
 from crmlib.reports import page as pages
-from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, file_summary, period_text
+from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, input_summary, period_text
 from crmlib.words import Words
 from crmlib.words import page as _page
 
@@ -206,7 +206,7 @@ def _index_row(e: dict[str, Any], w: Words | None = None, fmt: Formats | None = 
         title = f'<a href="{esc(e["html_path"])}">{title}</a>'
     notebook = (f' · <a href="{esc(e["notebook_path"])}">{esc(w(_page.NOTEBOOK_LINK))}</a>'
                 if e.get("notebook_path") else "")
-    inputs = [f"{esc(k)}: {esc(file_summary(v, fmt, w))}" for k, v in sorted((e.get("inputs") or {}).items())]
+    inputs = [esc(input_summary(k, v, fmt, w)) for k, v in sorted((e.get("inputs") or {}).items())]
     duration = (w(_page.SECONDS, seconds=fmt.number(float(e.get("duration") or 0), 1)) if e.get("run_at") else "")
     written = [file_link(f, w, fmt) for f in e.get("files") or []]
     run = (f"{esc(str(e.get('run_at') or ''))}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"

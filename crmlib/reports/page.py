@@ -38,6 +38,7 @@ from crmlib.reports.png import PALETTE_TOLERANCE, lighter_png  # noqa: F401 (PAL
 from crmlib.reports.record import RECORD_MIME
 from crmlib.words import Words
 from crmlib.words import page as _page
+from crmlib.words import quality as _quality
 from crmlib.words.notebooks import translate_cells
 
 TEMPLATE_DIR = config.TEMPLATES_DIR
@@ -78,6 +79,13 @@ def file_summary(info: dict[str, Any], fmt: Formats | None = None, words: Words 
     """One input file as pages and the index name it: ``orders.csv (12.3 kB, sha256 1a2b3c4d5e6f)``."""
     name = info.get("name") or Path(str(info.get("path", ""))).name
     return f"{name} ({human_size(info.get('size'), fmt, words)}, sha256 {str(info.get('sha256', ''))[:12]})"
+
+
+def input_summary(role: str, info: dict[str, Any], fmt: Formats | None = None, words: Words | None = None) -> str:
+    """An input file with its role, in the page's words: ``transactions: orders.csv (12.3 kB, sha256 1a2b3c4d5e6f)``,
+    ``লেনদেন: orders.csv (...)`` (before, a Hindi or Bengali page named the roles in English)."""
+    name = words(_quality.TABLES[role]) if words is not None and role in _quality.TABLES else role
+    return f"{name}: {file_summary(info, fmt, words)}"
 
 
 def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", step: str | None = None,
@@ -202,7 +210,7 @@ def header_html(title: str, parameters: dict[str, Any], data_period: str | None,
                      f"{esc(w(_page.DEFAULT_KEY_NOTICE, secret_env=config.SECRET_ENV))}</p>")
     period = period_text(data_period, w, fmt) if data_period else w(_page.NOT_RECORDED)
     parts.append(f'<p class="crmlib-period">{esc(w(_page.DATA_PERIOD, period=period))}</p>')
-    files = "; ".join(f"{name}: {file_summary(info, fmt, w)}" for name, info in sorted((inputs or {}).items()))
+    files = "; ".join(input_summary(name, info, fmt, w) for name, info in sorted((inputs or {}).items()))
     parts.append(f'<p class="crmlib-inputs">{esc(w(_page.INPUT_FILES, files=files or w(_page.NONE_RECORDED)))}</p>')
     if parameters:
         parts.append(f"<details open><summary>{esc(w(_page.PARAMETERS))}</summary>")
