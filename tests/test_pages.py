@@ -245,6 +245,8 @@ def test_page_figures_get_alt_text_and_png_ones_get_lighter():
     assert shown.mode == "P" and shown.size == Image.open(io.BytesIO(base64.b64decode(png))).size
     assert 'alt="Figure: Spend by month"' in tags[1] and 'src="data:image/svg+xml;base64,' in tags[1]
     assert "No description has been provided" not in page
+    bengali = _IMG.findall(html.render(nb, title="Figures", parameters={"lang": "bn"}, data_period=None, provenance={}))
+    assert 'alt="চিত্র: CSAT rose"' in bengali[0] and 'alt="চিত্র: Spend by month"' in bengali[1], bengali
 
 
 @pytest.mark.slow

@@ -116,7 +116,7 @@ def theme_scores(feedback: pd.DataFrame, *, text_col: str = "comment", score_col
     naming two topics counts in both, so shares add to more than 100 %), ``languages`` (mix),
     ``n`` (answers with a score), ``score``/``lower``/``upper`` (NPS and its Rocks 2016 interval),
     ``promoters``/``detractors`` (shares, 0-1), ``too_few`` (n < ``min_n``), ``leans``
-    ("complaints" when the interval lies below 0, "praise" above 0, "mixed" otherwise) and
+    ("complaints" when the interval lies below 0, "praise" above 0, "mixed" otherwise, None without answers) and
     ``metric`` ("nps"), so :func:`crmlib.plots.feedback.by_group` draws it. Sorted by comments.
     ``attrs["language_mix"]`` holds each topic's language shares as numbers ({topic: {code: share}}),
     from which :func:`crmlib.words.feedback.on_page` writes ``languages`` in the page's language.
@@ -130,7 +130,8 @@ def theme_scores(feedback: pd.DataFrame, *, text_col: str = "comment", score_col
         r = nps(scores[mask], confidence=confidence)
         mix = table.loc[mask, "language"].value_counts(normalize=True)
         mixes[topic] = {str(k): float(p) for k, p in mix.items()}
-        leans = ("mixed" if not r.n else "complaints" if r.upper < 0 else "praise" if r.lower > 0 else "mixed")
+        # a theme no answer named leans nowhere: blank, as its score is (it was called "mixed")
+        leans = (None if not r.n else "complaints" if r.upper < 0 else "praise" if r.lower > 0 else "mixed")
         rows.append({"theme": lex.labels.get(topic, "other (no topic word)"), "topic": topic,
                      "comments": int(mask.sum()), "share": mask.mean() if len(mask) else np.nan,
                      "languages": ", ".join(f"{LANGUAGE_NAMES[k]} {p:.0%}" for k, p in mix.items() if p >= 0.05),

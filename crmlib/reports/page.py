@@ -106,7 +106,7 @@ def failure_place(cell: int | None, line: int | None, no_cell: str = "no cell", 
     return f'step "{step}" (notebook {where})' if step and cell else where
 
 
-def prepare(nb, title: str | None = None):
+def prepare(nb, title: str | None = None, words: Words | None = None):
     """A copy of ``nb`` ready for the page.
 
     Drops parameter cells, papermill's error markers, recorded values, stderr streams (warnings
@@ -143,7 +143,7 @@ def prepare(nb, title: str | None = None):
                     failed = True
                     continue
                 if {"image/png", "image/jpeg", "image/svg+xml"} & set(data):
-                    out.setdefault("metadata", {})["crmlib_alt"] = _alt(heading, data)
+                    out.setdefault("metadata", {})["crmlib_alt"] = _alt(heading, data, words)
                 if "image/png" in data:
                     data["image/png"] = lighter_png(data["image/png"])
                 outputs.append(out)
@@ -164,11 +164,14 @@ def page_language(parameters: dict[str, Any] | None) -> tuple[Words, Formats]:
     return Words(lang, digits=digits), Formats(lang, digits=digits)
 
 
-def _alt(heading: str | None, data: dict) -> str:
+def _alt(heading: str | None, data: dict, words: Words | None = None) -> str:
+    """A figure's alternative text in the page's words: "Figure: " and the heading above it (before, a Hindi or
+    Bengali page's images all began with the English "Figure:")."""
+    w = words or Words("en")
     plain = str(data.get("text/plain", ""))
     if heading:
-        return f"Figure: {re.sub(r'[*_`]', '', heading)}"
-    return plain if plain and not plain.startswith("<Figure") else "Figure"
+        return w(_page.FIGURE_UNDER, heading=re.sub(r"[*_`]", "", heading))
+    return plain if plain and not plain.startswith("<Figure") else w(_page.FIGURE)
 
 
 def _table(rows: list[tuple[str, Any]]) -> str:
@@ -340,7 +343,7 @@ def render(nb, *, title: str, parameters: dict, data_period: str | None, provena
         "crmlib_header": header_html(title, parameters, data_period, error, default_key, provenance.get("inputs")),
         "crmlib_footer": footer_html(provenance),
     }
-    page_nb = prepare(nb, title)
+    page_nb = prepare(nb, title, words)
     page_nb.metadata["title"] = title
     clean = safety.sanitizer()
     for cell in page_nb.cells:

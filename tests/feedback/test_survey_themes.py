@@ -109,3 +109,23 @@ def test_lexicon_reads_the_simulated_demo_comments():
     for problem, topic in [("delivery", "delivery"), ("price", "price"), ("quality", "quality"), ("app", "app")]:
         had = hidden[f"problem_{problem}"].to_numpy() & detractor
         assert table.loc[had, topic].mean() >= 0.6, problem
+
+
+def test_a_theme_no_comment_names_leans_nowhere(survey):
+    """Before: a theme without comments ("app and website 0 0.0% … – – – mixed") was judged "mixed"; its lean is
+    blank, as its score is, on the page too."""
+    from crmlib.words import Words
+    from crmlib.words.feedback import on_page
+
+    no_app = survey[~topic_table(survey)["app"].reindex(survey.index, fill_value=False)]
+    table = theme_scores(no_app, min_n=10).set_index("topic")
+    assert table.loc["app", "comments"] == 0 and pd.isna(table.loc["app", "leans"])
+    assert table.loc["delivery", "leans"] in ("complaints", "praise", "mixed")
+    assert pd.isna(on_page(table, w=Words("bn")).loc["app", "leans"])
+
+
+def test_service_is_staff_and_customer_care_in_every_script():
+    """A reviewer's survey: 31 comments about "service"/"সেবা" fell in "other (no topic word)"."""
+    lex = load_lexicon()
+    for text in ("Good service", "service was slow at the counter", "सेवा अच्छी थी", "সেবা ভালো ছিল", "সেবায় খুশি"):
+        assert lex.topics_of(text) == ["staff"], text
