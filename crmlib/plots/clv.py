@@ -9,16 +9,22 @@ the Axes, with a title that states what the data show and time axes in the data'
 
 from __future__ import annotations
 
+import math
+
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import FuncFormatter, Locator
 
 from crmlib import units
 from crmlib.customers import clv_deciles
 from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
+from crmlib.formats import Formats
 from crmlib.plots import style
 from crmlib.words import clv as _w
+from crmlib.words import segments as _segment_words
 
 
 def _wf(words, fmt):
@@ -152,29 +158,69 @@ def frequency_recency_heatmap(grid: pd.DataFrame, *, ax=None, freq: str | None =
         ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
             fmt.ticks("share" if what == "probability_alive" else "number"))
         ax.set_xticks(np.arange(len(since)) + 0.5, [fmt.count(d) for d in since])
-        ax.set_yticks(np.arange(len(grid.index)) + 0.5, [fmt.count(f) for f in grid.index], rotation=0)
+        # a row per repeat-purchase count: 50 rows labelled each one overlapped, and on a Bengali page
+        # (taller digits, which seaborn then turned on end) ran into an unreadable strip
+        rows = [int(f) for f in grid.index]
+        size = mpl.font_manager.FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+        ax.yaxis.set_major_locator(_RowTicks(rows, size))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.count(rows[int(y)]) if 0 <= y < len(rows)
+                                                   else ""))
+        ax.tick_params(axis="y", labelrotation=0)
         style.title(ax, title, fontsize=10)
         ax.set(xlabel=w(_w.DAYS_SINCE_LAST, days=fmt.count(T * day)), ylabel=w(_w.REPEAT_PURCHASES_AXIS))
     return ax
 
 
+class _RowTicks(Locator):
+    """Ticks of a heat map's rows (``values``, one per row from the top, at ``i + 0.5``): the rows whose
+    value is a multiple of the smallest step of 1, 2, 5, 10, 20, ... at which labels of ``size`` points,
+    :data:`ROW_LABEL_SPACING` times their size apart, fit the axis's height as it is drawn (the layout
+    gives the axes their height only then)."""
+
+    def __init__(self, values, size: float):
+        self.values, self.size = list(values), size
+
+    def __call__(self):
+        axes = self.axis.axes
+        height = axes.get_window_extent().height  # pixels at the figure's dpi, like the label's size below
+        room = max(1, int(height / (ROW_LABEL_SPACING * self.size * axes.figure.dpi / 72)))
+        step = next(s for s in _steps() if sum(v % s == 0 for v in self.values) <= room)
+        return [i + 0.5 for i, v in enumerate(self.values) if v % step == 0]
+
+
+#: Room for one label of a heat map's rows, in times its font size: a label's box (Latin, Devanagari or Bengali
+#: digits) stands about its font size high, and the rest is a gap that keeps labels apart.
+ROW_LABEL_SPACING = 1.8
+
+
+def _steps():
+    """1, 2, 5, 10, 20, 50, ...: steps between labelled rows that read as round numbers."""
+    for power in range(12):
+        for m in (1, 2, 5):
+            yield m * 10 ** power
+
+
 # --------------------------------------------------------------------------- CLV
 def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, currency: str = "", words=None,
                      fmt=None):
-    """Histogram of CLV on a log scale, titled with the share held by the top 10%."""
+    """Histogram of CLV on a log scale, titled with the share held by the top 10%; customers worth less
+    than :func:`_value_floor` are counted in the legend, amounts written as the page writes money."""
     w, fmt = _wf(words, fmt)
     currency = currency or fmt.currency or ""
+    money = fmt if not currency or fmt.currency == currency.strip().upper() else Formats(
+        fmt.lang, currency=currency, digits=fmt.digits)
     v = pd.Series(values, dtype=float)
     share = clv_deciles(v).loc[1, "share"]
-    floor = max(float(v.quantile(0.01)), 1e-9)  # a log axis would otherwise stretch to near-zero values
+    floor = _value_floor(v)
     shown = v[v >= floor]
     with style.grid():
         ax = style.axes(ax, (8, 4.5))
         sns.histplot(shown, bins=40, log_scale=True, color=style.colours()[0], ax=ax)
-        ax.axvline(v.median(), color="0.3", linestyle="--", label=w(_w.MEDIAN, value=fmt.number(v.median(), 0)))
+        ax.axvline(v.median(), color="0.3", linestyle="--", label=w(_w.MEDIAN, value=money.money(v.median())))
         hidden = len(v) - len(shown)
-        ax.plot([], [], " ", label=w.plural(_w.BELOW_FLOOR, hidden, n=fmt.count(hidden),
-                                            floor=_w.round_number(fmt, floor)))
+        if hidden:
+            amount = money.money(floor, max(0, -math.floor(math.log10(floor))))  # INR 1, INR 0.01
+            ax.plot([], [], " ", label=w.plural(_w.WORTH_LESS_THAN, hidden, n=fmt.count(hidden), amount=amount))
         ax.legend()
         horizon_text = w.plural(_w.UNIT_COUNT[_w._freq(freq)], 2, n=_w._g(fmt, horizon))
         style.title(ax, w(_w.DISTRIBUTION_TITLE, share=fmt.share(share, 0), horizon=horizon_text))
@@ -185,9 +231,29 @@ def clv_distribution(values: pd.Series, *, ax=None, horizon: float, freq: str, c
     return ax
 
 
+def _value_floor(values) -> float:
+    """The least lifetime value the log-scale histogram draws: the power of ten at least
+    :data:`FLOOR_BELOW_MEDIAN` times below the median of the positive values (1 for a median of 2,462),
+    so customers worth next to nothing are counted in words, not drawn at 0.0000001.
+
+    >>> _value_floor([0.0, 3e-7, 2462.0, 2500.0, 9000.0]), _value_floor([0.5, 2.0, 4.0])
+    (1.0, 0.001)
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return 1e-9  # nothing to draw but zeros: a floor above them
+    return float(10.0 ** math.floor(math.log10(float(np.median(v)) / FLOOR_BELOW_MEDIAN)))
+
+
+#: How far below the median a value can lie and still be drawn on the histogram of lifetime value.
+FLOOR_BELOW_MEDIAN = 1000
+
+
 def clv_by_segment(table: pd.DataFrame, *, ax=None, words=None, fmt=None):
     """Share of customers against share of CLV per segment (from :func:`crmlib.clv.clv_by_segment`)."""
     w, fmt = _wf(words, fmt)
+    table = _segment_words.on_page(table, w)  # segment names as the page's tables write them
     top = table.index[0]
     long = (table[["customer_share", "clv_share"]].rename(columns={"customer_share": w(_w.CUSTOMERS),
                                                                    "clv_share": w(_w.LIFETIME_VALUE)})

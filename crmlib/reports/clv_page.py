@@ -25,8 +25,8 @@ from crmlib.reports.segments_page import observation_dates
 
 #: Cell formats of the model comparison tables (fit and holdout).
 MODEL_KINDS = {"log_likelihood": "{:,.1f}", "AIC": "{:,.1f}", "BIC": "{:,.1f}"}
-#: Cell formats of a parameter table.
-PARAMETER_KINDS = {"estimate": "{:.4g}", "lower": "{:.4g}", "upper": "{:.4g}"}
+#: The columns of a parameter table, written by :func:`crmlib.words.clv_units.parameter_number`.
+PARAMETER_COLUMNS = ("estimate", "lower", "upper")
 #: Level of the intervals on each customer's value (the parameters' uncertainty only).
 INTERVAL_LEVEL = 0.9
 
@@ -56,6 +56,27 @@ def heatmap_grid(table: pd.DataFrame) -> tuple[float, int]:
 
     fit_data = fittable(table)
     return float(fit_data["T"].median()), int(max(5, fit_data["frequency"].quantile(0.95)))
+
+
+#: The calibration summary's ledger key of customers who first bought after the calibration end.
+AFTER_CALIBRATION = "first purchase after calibration end"
+
+
+def holdout_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """The data-quality ledger (:func:`crmlib.words.quality.ledger_frame`) with the calibration summary's
+    customers who first bought after the calibration end said as they are on this page: kept, left out of
+    the holdout check only (:data:`crmlib.words.clv.HOLDOUT_ONLY`); the ledger said "dropped", though
+    every customer has a lifetime value."""
+    from crmlib.words import clv as clv_words
+
+    late = frame["key"] == AFTER_CALIBRATION if len(frame) else pd.Series(dtype=bool)
+    if not late.any():
+        return frame
+    out = frame.copy()
+    out.loc[late, "action"] = "kept"
+    out.loc[late, "detail_key"] = clv_words.HOLDOUT_ONLY
+    out.loc[late, "detail"] = [clv_words.HOLDOUT_ONLY.format(**fields) for fields in out.loc[late, "fields"]]
+    return out
 
 
 @dataclass
@@ -98,6 +119,15 @@ class ClvPage:
         from crmlib.reports.tables import show
 
         return functools.partial(show, fmt=self.fmt)  # every table in the page's language and digits
+
+    @property
+    def parameter_kinds(self) -> dict:
+        """Cell writers of a parameter table: plain grouped numbers in the page's digits (``"{:.4g}"`` wrote
+        ``1.733e+04``)."""
+        from crmlib.words.clv_units import parameter_number
+
+        write = functools.partial(parameter_number, self.fmt)
+        return dict.fromkeys(PARAMETER_COLUMNS, write)
 
     def _money(self, label) -> str:
         """A money column's label, with the currency when there is one: "Mean lifetime value (INR)"."""
@@ -163,7 +193,7 @@ class ClvPage:
     def data_quality(self) -> list:
         from crmlib.words import quality
 
-        frame = quality.ledger_frame(self.tx, self.calibration, self.table)
+        frame = holdout_only(quality.ledger_frame(self.tx, self.calibration, self.table))
         return [page_parts.ledger_item(frame, self.show, self.words, self.fmt)]
 
     def models(self) -> list:
@@ -219,7 +249,7 @@ class ClvPage:
         age, top_frequency = heatmap_grid(self.table)
         horizon = self.table.attrs["horizon"]
         items = [" ".join(clv_words.describe(chosen, self.freq, w=w, fmt=fmt)),
-                 self.show(clv_words.parameter_table(chosen, self.freq, w=w), kinds=PARAMETER_KINDS)]
+                 self.show(clv_words.parameter_table(chosen, self.freq, w=w), kinds=self.parameter_kinds)]
         for what, t in (("probability_alive", None), ("expected_purchases", horizon)):
             grid = clv.frequency_recency_grid(chosen, age, what, t=t, max_frequency=top_frequency)
             items.append(plots.clv.frequency_recency_heatmap(grid, freq=self.freq, words=w, fmt=fmt).figure)
@@ -253,7 +283,8 @@ class ClvPage:
             return items
         spend_model = self.table.attrs["spend_model"]
         items += [" ".join(clv_words.describe(spend_model, w=w, fmt=fmt)),
-                  self.show(clv_words.parameter_table(spend_model, w=w), kinds=PARAMETER_KINDS),
+                  self.show(clv_words.parameter_table(spend_model, w=w, currency=self.currency),
+                            kinds=self.parameter_kinds),
                   clv_words.interval_sentence(self.table, *self.intervals, w=w, fmt=fmt)]
         self.bounds  # noqa: B018 -- the intervals' bounds, computed where the page always computed them
         ax = plots.clv.clv_distribution(self.table["clv"], horizon=self.table.attrs["horizon"], freq=self.freq,
@@ -348,5 +379,5 @@ def build(*, transactions=None, dataset=None, customers=None, covariates=None, f
                    annual_discount=annual_discount, covariates=covariates, top_n=top_n)
 
 
-__all__ = ["INTERVAL_LEVEL", "ClvPage", "build", "calibration_end_of", "heatmap_grid", "output_folder",
-           "show_items"]
+__all__ = ["INTERVAL_LEVEL", "ClvPage", "build", "calibration_end_of", "heatmap_grid", "holdout_only",
+           "output_folder", "show_items"]

@@ -26,7 +26,6 @@ from crmlib.words.clv_figures import (  # noqa: F401 (re-exported: crmlib.words.
     ACTUAL,
     ALIVE_LABEL,
     ALIVE_TITLE,
-    BELOW_FLOOR,
     CUMULATIVE_REPEATS,
     CUSTOMERS,
     CUSTOMERS_AXIS,
@@ -54,6 +53,7 @@ from crmlib.words.clv_figures import (  # noqa: F401 (re-exported: crmlib.words.
     TRACK_OVERALL,
     VALUE_AXIS,
     VALUE_AXIS_MONEY,
+    WORTH_LESS_THAN,
 )
 from crmlib.words.clv_models import (  # noqa: F401 (re-exported: crmlib.words.clv.X)
     _NOTE_PATTERNS,
@@ -63,6 +63,7 @@ from crmlib.words.clv_models import (  # noqa: F401 (re-exported: crmlib.words.c
     DROPOUT_MBG,
     LIFETIME_MEAN,
     LIFETIME_MEDIAN,
+    MEANING_V_CURRENCY,
     MEANINGS,
     NOTES,
     SBG_FIRST,
@@ -138,6 +139,9 @@ DATA_LINE = N_("{transactions} transactions of {customers} customers, {period}; 
                "up to {calibration_end}, holdout {holdout}.")
 NO_HOLDOUT_CHECK = N_("No model could be fitted on the calibration period alone, so the holdout check is left out.")
 NO_TRACKING = N_("No model could be fitted on the calibration period alone, so the tracking is left out.")
+#: The data-quality table's detail of customers who first bought after the calibration end: {date} is a day.
+HOLDOUT_ONLY = N_("not yet a customer on {date}: left out of the holdout check only; the lifetime values cover "
+                  "every customer")
 
 # ----------------------------------------------------------------------------- intervals on the value
 #: {amount}, {lower}, {upper} money written by Formats, {level} a share ("90%"), {horizon} a number of time units.

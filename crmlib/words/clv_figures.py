@@ -32,8 +32,11 @@ EXPECTED_TITLE = N_("Recent frequent buyers are expected to buy {most} times in 
 EXPECTED_LABEL = N_("Expected purchases in {horizon}")
 DAYS_SINCE_LAST = N_("Days since the last purchase (customers first bought {days} days ago)")
 REPEAT_PURCHASES_AXIS = N_("Repeat purchases (count)")
+#: {value} is money written by Formats.
 MEDIAN = N_("median {value}")
-BELOW_FLOOR = NP_("{n} customer below {floor} not shown", "{n} customers below {floor} not shown")
+#: {amount} is money written by Formats (INR 1): customers worth less are left out of the log-scale histogram.
+WORTH_LESS_THAN = NP_("{n} customer worth less than {amount} is left out of the chart",
+                      "{n} customers worth less than {amount} are left out of the chart")
 DISTRIBUTION_TITLE = N_("The top 10% of customers hold {share} of the expected value of the next {horizon}")
 VALUE_AXIS = N_("Customer lifetime value, discounted; log scale")
 VALUE_AXIS_MONEY = N_("Customer lifetime value ({currency}), discounted; log scale")

@@ -26,8 +26,8 @@ from crmlib.formats import Formats
 from crmlib.words import N_, Words
 from crmlib.words.clv_units import _wf, round_number, unit_count, unit_name, unit_one
 
-__all__ = ["MEANINGS", "NOTES", "SBG_MEANINGS", "SYMBOLS", "describe", "model_name", "models_on_page", "note_kind",
-           "note_words", "parameter_table", "symbol"]
+__all__ = ["MEANINGS", "MEANING_V_CURRENCY", "NOTES", "SBG_MEANINGS", "SYMBOLS", "describe", "model_name",
+           "models_on_page", "note_kind", "note_words", "parameter_table", "symbol"]
 
 # ----------------------------------------------------------------------------- model readings
 #: {years} is a number of time units ("18 weeks"), {rate} a number, {unit} one time unit ("week").
@@ -61,6 +61,8 @@ MEANINGS = {
     "q": N_("shape of the spread of spend between customers"),
     "v": N_("scale of spend between customers (money)"),
 }
+#: What ``v`` measures when the amounts have a currency: {currency} is its code (INR).
+MEANING_V_CURRENCY = N_("scale of spend between customers ({currency})")
 SBG_MEANINGS = {"alpha": N_("churn chance per period: first shape"),
                 "beta": N_("churn chance per period: second shape")}
 
@@ -135,19 +137,28 @@ def describe(model, freq: str | None = None, currency: str | None = None, *, w: 
     if name == "GammaGamma":
         if not math.isfinite(r["mean_spend"]):
             return [w(SPEND_UNBOUNDED)]
-        return [w(SPEND_TYPICAL, amount=fmt.money(r["mean_spend"], 2))]
+        return [w(SPEND_TYPICAL, amount=fmt.money(r["mean_spend"]))]  # whole amounts above 100, as the tables
     return [w(SBG_FIRST, share=fmt.share(r["first_period_churn"], 0), unit=one),
             w(SBG_LATER, second=fmt.share(1 - r["retention_period_2"], 0),
               fifth=fmt.share(1 - r["retention_period_5"], 0), unit=one)]
 
 
-def parameter_table(model, freq: str | None = None, *, w: Words | None = None) -> pd.DataFrame:
-    """:func:`crmlib.clv.describe.parameter_table` with the ``meaning`` of each parameter in words."""
+def parameter_table(model, freq: str | None = None, *, w: Words | None = None,
+                    currency: str | None = None) -> pd.DataFrame:
+    """:func:`crmlib.clv.describe.parameter_table` with the ``meaning`` of each parameter in words; a scale
+    of money names the ``currency`` when there is one.
+
+    >>> from crmlib.clv import GammaGamma
+    >>> parameter_table(GammaGamma.from_params(p=6.25, q=3.74, v=15.44), currency="INR")["meaning"].iloc[-1]
+    'scale of spend between customers (INR)'
+    """
     w = w if w is not None else Words("en")
     out = _parameter_numbers(model, freq)
     meanings = SBG_MEANINGS if type(model).__name__ == "ShiftedBetaGeo" else MEANINGS
+    if currency:
+        meanings = {**meanings, "v": MEANING_V_CURRENCY}
     unit = unit_name(w, freq or getattr(model, "freq_", None))
-    out["meaning"] = [w(meanings[k], unit=unit) if k in meanings else "" for k in out["parameter"]]
+    out["meaning"] = [w(meanings[k], unit=unit, currency=currency) if k in meanings else "" for k in out["parameter"]]
     out["parameter"] = [symbol(k) for k in out["parameter"]]
     return out
 

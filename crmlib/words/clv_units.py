@@ -15,7 +15,8 @@ import math
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 
-__all__ = ["UNIT_COUNT", "UNIT_NAME", "UNIT_ONE", "round_number", "unit_count", "unit_name", "unit_one"]
+__all__ = ["UNIT_COUNT", "UNIT_NAME", "UNIT_ONE", "parameter_number", "round_number", "unit_count", "unit_name",
+           "unit_one"]
 
 # ----------------------------------------------------------------------------- time units
 #: One unit of time, as in "0.055 purchases a {unit}" or "in the second {unit}".
@@ -62,6 +63,25 @@ def round_number(fmt: Formats, x: float) -> str:
     if x == 0:
         return fmt.number(0, 0)
     return fmt.number(float(f"{x:.2g}"), max(0, 1 - math.floor(math.log10(abs(x)))))
+
+
+def parameter_number(fmt: Formats, x) -> str:
+    """A fitted parameter as a plain number in the page's digits: four significant digits, whole numbers
+    above 1,000 in full and grouped, never Python's ``1.733e+04``.
+
+    >>> [parameter_number(Formats("en"), x) for x in (1.7891, 61.2, 17334.4, 354812.9, 0.0000123456, 0)]
+    ['1.789', '61.2', '17,334', '354,813', '0.00001235', '0']
+    >>> parameter_number(Formats("bn", digits="native"), 13830000.0)
+    '১,৩৮,৩০,০০০'
+    """
+    if x is None or not math.isfinite(float(x)) or float(x) == 0:
+        return fmt.number(x, 0)  # a dash when missing, 0 when zero
+    x = float(x)
+    decimals = max(0, 3 - math.floor(math.log10(abs(x))))
+    x = round(x, decimals)
+    while decimals and round(x, decimals - 1) == x:  # no trailing zeros: 61.2, not 61.20
+        decimals -= 1
+    return fmt.number(x, decimals)
 
 
 def unit_count(w: Words, fmt: Formats, n: float, freq) -> str:
