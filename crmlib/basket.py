@@ -238,9 +238,19 @@ def next_best_category(transactions: pd.DataFrame, rule_table: pd.DataFrame | No
 def next_best_by_segment(suggestions: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     """The most frequent next-best category in each segment, from :func:`next_best_category`.
 
-    One row per segment: ``category`` (the offer most of its customers get), ``customers`` (how
-    many get it), ``share`` (of the segment's customers with an offer) and ``second`` (the next most
-    frequent offer). Each customer's own offer is one they have never bought.
+    One row per segment with an offer: ``category`` (the offer most of its customers get), ``customers``
+    (how many get it), ``share`` (of all the segment's customers in ``segments``, those without an offer
+    included: 19 of a segment of 47 is 40%) and ``second`` (the next most frequent offer). Each customer's
+    own offer is one they have never bought. Segments of ``segments`` none of whose customers has an offer
+    (they already buy every category, see :func:`next_best_category`) are listed, in the order of
+    ``segments``' categories or else by size, in ``attrs["no_offer"]``.
+
+    >>> offers = pd.DataFrame({"category": ["tea", "tea", "cups"]}, index=["a", "b", "c"])
+    >>> segs = pd.Series(["New", "New", "New", "New", "Loyal"], index=["a", "b", "c", "d", "e"])
+    >>> by = next_best_by_segment(offers, segs)
+    >>> row = by.loc["New"]
+    >>> row["category"], int(row["customers"]), float(row["share"]), by.attrs["no_offer"]
+    ('tea', 2, 0.5, ['Loyal'])
     """
     seg = segments.astype(str).reindex(suggestions.index)
     counts = pd.crosstab(seg.rename("segment"), suggestions["category"])
@@ -251,10 +261,15 @@ def next_best_by_segment(suggestions: pd.DataFrame, segments: pd.Series) -> pd.D
     top, second = order[:, 0], order[:, 1] if counts.shape[1] > 1 else order[:, 0]
     values = counts.to_numpy()
     rows = np.arange(len(counts))
+    sizes = segments.astype(str).value_counts()
     out = pd.DataFrame({"category": cols[top], "customers": values[rows, top],
-                        "share": values[rows, top] / values.sum(axis=1),
+                        "share": values[rows, top] / sizes.reindex(counts.index).to_numpy(),
                         "second": cols[second] if counts.shape[1] > 1 else ""}, index=counts.index)
-    return out.sort_values("customers", ascending=False)
+    out = out.sort_values("customers", ascending=False)
+    known = ([str(c) for c in segments.cat.categories] if isinstance(segments.dtype, pd.CategoricalDtype)
+             else sizes.index.tolist())
+    out.attrs["no_offer"] = [s for s in known if s in sizes.index and s not in counts.index]
+    return out
 
 
 __all__ = ["RULE_COLUMNS", "basket_matrix", "category_affinity", "next_best_by_segment", "next_best_category",

@@ -153,3 +153,22 @@ def test_category_affinity_keeps_its_columns():
     assert "customers_with_both" in basket.category_affinity(tx).columns
     assert "orders_with_both" in basket.category_affinity(tx, by="order_id").columns
     assert len(basket.category_affinity(tx)) == 2  # pairs never bought together are kept
+
+
+def test_next_best_by_segment_share_is_of_the_whole_segment_and_names_segments_without_an_offer():
+    """Before: the share was over the segment's customers who got an offer, under the heading "Share of the
+    segment" (About to Sleep: 19 customers, 47.5%, in a segment of 47: 40%), and Champions, whose customers
+    buy every category, were left out of the table without a word."""
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c", "c", "d", "d", "e", "e", "f", "f"],
+                       "category": ["tea", "tea", "tea", "cups", "tea", "cups", "tea", "cups", "tea", "cups"],
+                       "amount": [1.0] * 10})
+    segments = pd.Series(pd.Categorical(["New", "New", "New", "New", "Champions", "Champions"],
+                                        categories=["Champions", "Loyal", "New"]),
+                         index=pd.Index(list("abcdef"), name="customer_id"))
+    offers = basket.next_best_category(tx)
+    assert set(offers.index) == {"a", "b"}  # c, d, e and f buy every category
+    by = basket.next_best_by_segment(offers, segments)
+    size = segments.astype(str).value_counts()
+    assert by.loc["New", "customers"] == 2
+    assert by.loc["New", "share"] == pytest.approx(2 / size["New"])  # 2 of the 4 customers of New: 50%, not 100%
+    assert by.attrs["no_offer"] == ["Champions"]  # Loyal holds nobody: not a segment without an offer

@@ -200,7 +200,7 @@ def test_built_page_shows_survival_and_writes_the_cohort_file(built):
 
 def test_built_page_writes_the_winback_list_with_reasons(built):
     page, _ = built
-    sentence, table = page.winback()
+    sentence, table, *note = page.winback()  # and a note when a shown offer is a dash
     written = pd.read_csv(page.out / "winback.csv")
     assert 0 < len(written) <= 25
     assert sentence.startswith(f"{len(written)} customer")
@@ -241,3 +241,69 @@ def test_without_a_rule_cross_selling_says_so_and_shows_no_empty_table(tmp_path)
     assert items[1:3] == [page.words(rw.NO_RULE_OVER_CUSTOMERS), page.words(rw.OFFER_BY_SEGMENT)]
     tables = [item for item in items if not isinstance(item, str)]
     assert len(tables) == 1 and len(tables[0].data)  # only the offers, each the most bought category lacked
+
+
+def _shown(styler) -> pd.DataFrame:
+    """The cells of a table as the page shows them (text), under the page's headings."""
+    import html
+    import re
+
+    page = styler.to_html()
+    text = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    headers = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)]
+    rows = [[text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    return pd.DataFrame(rows, columns=headers)
+
+
+def _shop(tmp_path, lang="en") -> retention_page.RetentionPage:
+    """Four New customers (a, b buy tea only; c, d tea and cups) and two Champions buying both: c, d and the
+    Champions buy every category."""
+    page = _page(tmp_path)
+    tx = pd.DataFrame({"customer_id": list("abccddeeff"), "amount": 10.0,
+                       "category": ["tea", "tea", "tea", "cups", "tea", "cups", "tea", "cups", "tea", "cups"],
+                       "date": pd.to_datetime(["2024-01-05"] * 10)})
+    table = pd.DataFrame({"frequency": 0, "segment": ["New"] * 4 + ["Champions"] * 2},
+                         index=pd.Index(list("abcdef"), name="customer_id"))
+    words, fmt = Words(lang, digits="native"), Formats(lang, digits="native")
+    return dataclasses.replace(page, data=Inputs("retention", transactions=tx), table=table, words=words, fmt=fmt)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_offers_by_segment_share_the_whole_segment_and_say_which_segments_get_none(tmp_path, lang):
+    """Before: "Share of the segment" was over the customers with an offer (About to Sleep: 19, 47.5%, in a
+    segment of 47), and Champions, Loyal and Can't Lose Them, who buy every category, were missing from
+    the table without a word."""
+    from crmlib.words import segments as segment_words
+
+    page = _shop(tmp_path, lang)
+    items = page.cross_selling()
+    table = _shown([i for i in items if not isinstance(i, str)][-1])
+    w, fmt = page.words, page.fmt
+    row = table.set_index(table.columns[0]).loc[segment_words.name(w, "New")]
+    assert row[w(rw.CUSTOMERS_GETTING_IT)] == fmt.count(2)
+    assert row[w(rw.SHARE_OF_SEGMENT)] == fmt.share(2 / 4, 1)  # 2 of the 4 New customers, not 2 of 2
+    assert items[-1] == w.plural(rw.NO_OFFER_SEGMENTS, 1, segments=segment_words.name(w, "Champions"))
+    assert segment_words.name(w, "Champions") in items[-1]
+
+
+def test_an_empty_offer_in_the_winback_list_is_a_dash_with_its_reason(tmp_path, monkeypatch):
+    """Before: the Offer column of the 20 rows shown (Can't Lose Them and At Risk customers who buy every
+    category) was empty, and the page did not say why."""
+    page = _shop(tmp_path)
+    listed = pd.DataFrame({"rank": [1, 2], "segment": ["Can't Lose Them", "At Risk"],
+                           "days_since_last_purchase": [165, 371], "p_alive": [0.0, 0.0], "action": ["remind"] * 2,
+                           "offer": ["", "tea"], "because": ["", ""]},
+                          index=pd.Index(["c_1", "c_2"], name="customer"))
+    listed.attrs = {"inactive_days": 35, "alive_below": 0.5}
+    monkeypatch.setattr(retention, "winback_list", lambda *args, **kwargs: listed)
+    page.__dict__["risk"] = listed  # any table: the list above stands for the one it would give
+    page.out.mkdir(parents=True)
+    sentence, table, note = page.winback()
+    assert _shown(table)["Offer"].tolist() == [rw.NO_OFFER_MARK, "tea"]
+    assert note == page.words(rw.OFFER_DASH, offer="Offer")
+    assert pd.read_csv(page.out / "winback.csv", keep_default_na=False)["offer"].tolist() == ["", "tea"]
+    listed["offer"] = ["books", "tea"]
+    assert len(page.winback()) == 2  # no dash, no note

@@ -285,6 +285,27 @@ def test_cluster_picks_k_by_silhouette_on_separated_groups_and_describes_them():
     assert res.named().iloc[0] == "1: recent, frequent, high spend"
 
 
+def test_cluster_words_follow_the_plain_means_shown_beside_them():
+    """Before: words came from log-scale centres, so a page called clusters with 3.64 and 4.19 mean repeat
+    purchases "one-off" and a cluster 201.92 days silent "lapsed" beside one of 205.44 days "mid recency"."""
+    from crmlib.rfm.clusters import LEVELS
+
+    rng = np.random.default_rng(42)
+    n = 150  # loyal regulars, and lapsed customers who bought 3 to 7 times: a mean of 4 repeat purchases
+    gap = np.concatenate([rng.uniform(1, 20, n), rng.uniform(150, 300, n)])
+    freq = np.concatenate([rng.integers(18, 35, n), rng.integers(2, 7, n)])
+    spend = np.concatenate([rng.uniform(800, 1000, n), rng.uniform(500, 1300, n)])
+    T = gap + 500
+    res = rfm.cluster(make_summary(freq, T - gap, T, spend))
+    means = res.centers.rename(columns={"days_since_last_purchase": "recency"})
+    for feature in LEVELS:
+        rank = res.levels[feature].map(LEVELS[feature].index)
+        by_mean = rank[means[feature].sort_values(kind="stable").index]
+        assert by_mean.is_monotonic_increasing, (feature, res.centers)  # more days: never a more recent word
+    assert (means["frequency"] > 3).all()  # every cluster buys again 3 times or more on average ...
+    assert not (res.levels["frequency"] == "one-off").any(), res.centers  # ... so none is "one-off"
+
+
 def test_cluster_refuses_too_few_distinct_customers():
     summary = make_summary([0, 0, 0], [0, 0, 0], [5, 5, 5], [1, 1, 1])
     with pytest.raises(DataError, match="too few to cluster"):

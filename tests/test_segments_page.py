@@ -107,3 +107,61 @@ def test_bangladeshi_phones_are_read_by_the_taka_and_unreadable_ones_are_said(tm
     assert phone_rows(currency="INR", country="bd")[0] > 0
     with pytest.raises(DataError, match="country must be one of IN, BD, US, CA, GB, not 'XX'"):
         phone_rows(country="XX")
+
+
+def _shown(styler) -> pd.DataFrame:
+    """The cells of a table as the page shows them (text), under the page's headings."""
+    import html
+    import re
+
+    page = styler.to_html()
+    text = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    headers = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)]
+    rows = [[text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    return pd.DataFrame(rows, columns=headers)
+
+
+@pytest.fixture(scope="module")
+def bengali(tmp_path_factory):
+    from crmlib import datasets
+
+    folder = tmp_path_factory.mktemp("segments_bn")
+    data = datasets.make_crm_dataset(n_customers=200, seed=3).write(folder / "data")
+    return segments_page.build(transactions=str(data["transactions"]), customers=str(data["customers"]),
+                               lang="bn", digits="native", output_dir=folder / "out")
+
+
+def test_the_model_sentence_is_said_with_the_lifetime_values_not_under_how_the_scores_are_cut(bengali):
+    """Before: "How the scores are cut" opened with "The BG/NBD model is used: the lowest BIC (24,262.0) ...
+    discounted at 10% a year", a sentence about lifetime value, which the section does not show."""
+    from crmlib import findings
+
+    page = bengali
+    sentence = findings.model_and_value_sentence(page.scored, page.annual_discount, w=page.words, fmt=page.fmt)
+    assert sentence
+    assert [type(i).__name__ for i in page.scores()] == ["Styler"]
+    assert page.size_and_revenue().count(sentence) == 1
+
+
+def test_cluster_days_are_whole_days_in_the_pages_digits(bengali):
+    """Before: the clusters table showed days since the last purchase as "11.39"."""
+    page = bengali
+    clusters = _shown(page.clusters()[-1])
+    days = clusters[page.words("Days since last purchase")]
+    assert len(days) and days.str.fullmatch("[\u09e6-\u09ef,]+").all(), days.tolist()  # whole, Bengali digits
+
+
+def test_user_data_dates_are_in_the_pages_digits(bengali):
+    """Before: the user-data table's last purchase read "2023-12-11", Latin digits on a Bengali page of native
+    digits."""
+    import re
+
+    page = bengali
+    user_data = _shown(page.marketing_files()[-1])
+    dates = [c for c in user_data.columns if user_data[c].str.fullmatch(r"[\u09e6-\u09ef]{4}-[\u09e6-\u09ef]{2}-"
+                                                                        r"[\u09e6-\u09ef]{2}").all()]
+    assert len(dates) == 1
+    assert not any(re.search("[0-9]", v) for v in user_data[dates[0]])

@@ -18,6 +18,7 @@ from crmlib.churn import INACTIVITY, P_ALIVE, ChurnComparison, curve_points
 from crmlib.retention import PERIOD_NAMES, cohort_sizes
 from crmlib.words import clv as _wclv
 from crmlib.words import retention as _w
+from crmlib.words import segments as _segment_words
 
 #: Readable text in the heatmap: ticks and cell values at least this size (points).
 TICK_POINTS = 10.0
@@ -156,6 +157,7 @@ def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None, words=None, fmt=None):
     ax = style.axes(ax, (9, 1.6 + 0.45 * len(order)))
     sns.boxplot(x=risk["p_alive"], y=seg, order=order, ax=ax, color=style.colours()[0],
                 fliersize=2, width=0.6)
+    ax.set_yticks(range(len(order)), [_segment_words.name(w, s) for s in order])  # the tables' names
     inactive = risk.groupby(seg)["inactive"].mean()
     for i, name in enumerate(order):
         ax.text(1.02, i, fmt.share(inactive[name], 0), va="center", transform=ax.get_yaxis_transform(), fontsize=9)
@@ -166,7 +168,7 @@ def churn_risk_by_segment(risk: pd.DataFrame, *, ax=None, words=None, fmt=None):
     below = risk.attrs.get("alive_below", 0.5)
     lost = (risk["p_alive"] < below).mean()
     top_median = risk.loc[seg == order[0], "p_alive"].median()
-    style.title(ax, w(_w.RISK_TITLE, segment=order[0], median=fmt.share(top_median, 0),
+    style.title(ax, w(_w.RISK_TITLE, segment=_segment_words.name(w, order[0]), median=fmt.share(top_median, 0),
                       lost=fmt.share(lost, 0), below=fmt.share(below, 0)))
     ax.title.set_y(1.0)
     ax.title.set_va("bottom")

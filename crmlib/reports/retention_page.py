@@ -366,9 +366,12 @@ class RetentionPage:
             by_segment = basket.next_best_by_segment(self.offers, self.table["segment"])
         except DataError:  # e.g. one or two customers: no rule between categories, no offer
             return [*items, w(rw.NO_OFFER)]
-        return [*items, w(rw.OFFER_BY_SEGMENT),
-                self.show(segment_words.on_page(by_segment, w), names={
-                    "category": w(rw.OFFER), "customers": w(rw.CUSTOMERS_GETTING_IT), "share": w(rw.SHARE_OF_SEGMENT)})]
+        items += [w(rw.OFFER_BY_SEGMENT),
+                  self.show(segment_words.on_page(by_segment, w), names={
+                      "category": w(rw.OFFER), "customers": w(rw.CUSTOMERS_GETTING_IT),
+                      "share": w(rw.SHARE_OF_SEGMENT)})]
+        missing = rw.no_offer_sentence(by_segment.attrs["no_offer"], w=w)  # segments that buy every category
+        return [*items, missing] if missing else items
 
     def winback(self) -> list:
         """The win-back list with each customer's reason, written in full to ``winback.csv`` and linked; the
@@ -385,9 +388,12 @@ class RetentionPage:
                                                          listed.attrs["alive_below"], w=w, fmt=fmt))
         path = self.out / "winback.csv"
         write_csv(listed, path, index=True)
-        return [w.plural(rw.WINBACK_FILE, len(listed), n=fmt.count(len(listed)), link=link(path)),
-                self.show(rw.winback_on_page(listed, w=w), max_rows=WINBACK_SHOWN,
-                          kinds={"p_alive": lambda x: fmt.share(x, 0)})]
+        on_page = rw.winback_on_page(listed, w=w)
+        items = [w.plural(rw.WINBACK_FILE, len(listed), n=fmt.count(len(listed)), link=link(path)),
+                 self.show(on_page, max_rows=WINBACK_SHOWN, kinds={"p_alive": lambda x: fmt.share(x, 0)})]
+        if "offer" in on_page.columns and on_page["offer"].head(WINBACK_SHOWN).eq(rw.NO_OFFER_MARK).any():
+            items.append(w(rw.OFFER_DASH, offer=w(rw.OFFER)))  # why a shown row has no offer
+        return items
 
 
 def build(*, transactions=None, feedback=None, dataset=None, observation_end=None, freq: str = "W",

@@ -137,12 +137,10 @@ class SegmentsPage:
         return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt)]
 
     def scores(self) -> list:
-        from crmlib import findings, rfm
+        from crmlib import rfm
         from crmlib.words import segments as sw
 
-        w, fmt = self.words, self.fmt
-        sentence = findings.model_and_value_sentence(self.scored, self.annual_discount, w=w, fmt=fmt)
-        return [sentence, self.show(sw.score_table(rfm.thresholds_of(self.scored), w, fmt))]
+        return [self.show(sw.score_table(rfm.thresholds_of(self.scored), self.words, self.fmt))]
 
     def grid(self) -> list:
         import matplotlib.pyplot as plt
@@ -156,11 +154,13 @@ class SegmentsPage:
         return [fig]
 
     def size_and_revenue(self) -> list:
-        from crmlib import plots
+        from crmlib import findings, plots
         from crmlib.words import segments as sw
 
         ax = plots.rfm.segment_size_revenue(self.profile, words=self.words, fmt=self.fmt)
-        items = [ax.figure]
+        # which model values the customers, said where its first number (mean lifetime value) is shown
+        items = [ax.figure, findings.model_and_value_sentence(self.scored, self.annual_discount, w=self.words,
+                                                              fmt=self.fmt)]
         if self.data.feedback is None:
             items.append(self.data.left_out("feedback", sw.LEFT_OUT_NPS, self.words))
         elif "nps" not in self.data.feedback.columns:
@@ -209,7 +209,8 @@ class SegmentsPage:
         ax = plots.rfm.silhouette_by_k(clusters, words=w, fmt=self.fmt)
         # The notebook also built a segment x cluster crosstab as the last line of an ``else:`` block, which
         # Jupyter does not display: the page never showed it, and stays as it was.
-        return [ax.figure, self.show(sw.clusters_table(clusters, w), currency=self.currency)]
+        return [ax.figure, self.show(sw.clusters_table(clusters, w), currency=self.currency,
+                                     kinds={"days_since_last_purchase": "{:,.0f}"})]  # whole days
 
     def playbook(self) -> list:
         from crmlib import rfm
@@ -237,7 +238,8 @@ class SegmentsPage:
                                                last_purchase=last_purchase(self.tx), clv=self.clv)
         kinds = {k: w(v) for k, v in sw.AUDIENCE_KINDS.items()}
         items.append(self.show(sw.on_page(files.replace({"kind": kinds}), w), names={"kind": w(sw.AUDIENCE_OF)}))
-        items.append(self.show(sw.on_page(user_data, w), currency=self.currency, max_rows=5))  # the file keeps keys
+        items.append(self.show(sw.on_page(user_data, w), currency=self.currency, max_rows=5,  # the file keeps keys
+                               kinds={"last_purchase_date": lambda d: self.fmt.in_digits(str(d))}))
         return items
 
 

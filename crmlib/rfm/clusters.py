@@ -39,13 +39,40 @@ def days_since_last(summary: pd.DataFrame) -> np.ndarray:
     return (summary["T"].astype(float) - summary["recency"].astype(float)).to_numpy() * UNIT_DAYS[freq]
 
 
-#: The level names of a cluster centre per feature (low, middle, high standardised value).
+#: The level names of a cluster per feature (low, middle, high mean).
 LEVELS = {"recency": ("recent", "mid recency", "lapsed"), "frequency": ("one-off", "occasional", "frequent"),
           "spend": ("low spend", "mid spend", "high spend")}
+#: A cluster is "one-off" only when its customers make fewer repeat purchases than this on average.
+ONE_OFF_BELOW = 1.0
 
 
 def _words(z: float, low: str, mid: str, high: str, cut: float = 0.5) -> str:
     return high if z > cut else low if z < -cut else mid
+
+
+def _levels(means: pd.DataFrame, raw: np.ndarray) -> pd.DataFrame:
+    """Each cluster's level per feature, from the plain means the page shows (``means``: one row per
+    cluster, columns days since last purchase, frequency, spend) against all customers' values (``raw``):
+    more than half a standard deviation above or below the customers' mean is high or low. So a cluster
+    with more days since its last purchase is never called more recent than one with fewer. Frequency is
+    "one-off" exactly when the mean is below :data:`ONE_OFF_BELOW` repeat purchase (so never for a
+    cluster that buys again on average), else "frequent" when high and "occasional" otherwise.
+
+    >>> raw = np.array([[10, 40, 200], [15, 40, 180], [300, 0, 50], [310, 3, 60]], dtype=float)
+    >>> means = pd.DataFrame(raw[[0, 2, 3]], index=[1, 2, 3])
+    >>> _levels(means, raw).apply(", ".join, axis=1).tolist()
+    ['recent, frequent, high spend', 'lapsed, one-off, low spend', 'lapsed, occasional, low spend']
+    """
+    m = means.to_numpy(float)
+    sd = raw.std(axis=0)
+    z = (m - raw.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    rows = {}
+    for c, zc, mc in zip(means.index, z, m):
+        row = {feature: _words(zc[i], *LEVELS[feature]) for i, feature in enumerate(LEVELS)}
+        once, sometimes, often = LEVELS["frequency"]
+        row["frequency"] = once if mc[1] < ONE_OFF_BELOW else often if zc[1] > 0.5 else sometimes
+        rows[c] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = None,
@@ -58,9 +85,9 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     computed on a fixed random sample of ``sample_size`` customers (all of them when fewer),
     which keeps large customer bases fast; the k with the highest silhouette wins and every
     customer is assigned to the nearest centre of that fit. Clusters are numbered 1..k from the most valuable (highest mean
-    of standardised -gap, frequency and spend) down, and described in words against the
-    overall mean (more than half a standard deviation above or below), e.g.
-    ``"recent, frequent, high spend"``.
+    of standardised -gap, frequency and spend) down, and described in words from the plain means that
+    ``centers`` holds (:func:`_levels`: against all customers' mean, more than half a standard deviation
+    above or below), e.g. ``"recent, frequent, high spend"``: the words follow the numbers shown beside them.
     """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
@@ -103,9 +130,7 @@ def cluster(summary: pd.DataFrame, k_range=range(2, 9), monetary: str | None = N
     centers = frame.groupby(labels.to_numpy()).mean()
     centers.insert(0, "customers", labels.value_counts().sort_index().to_numpy())
     centers.index.name = "cluster"
-    levels = pd.DataFrame.from_dict(
-        {new: {feature: _words(zc[old][i], *LEVELS[feature]) for i, feature in enumerate(LEVELS)}
-         for old, new in relabel.items()}, orient="index").sort_index()
+    levels = _levels(centers[["days_since_last_purchase", "frequency", "spend"]], raw).sort_index()
     levels.index.name = "cluster"
     desc = levels.apply(", ".join, axis=1).rename("description")
     desc.index.name = "cluster"

@@ -17,8 +17,12 @@ from crmlib.words import N_, NP_, Words
 from crmlib.words import clv as _clv
 from crmlib.words import segments as _segments
 
-__all__ = ["churn_finding", "churn_notes", "feature_label", "period_count", "period_one", "rule_sentence",
-           "score_name", "summary_sentences", "survival_sentences", "winback_on_page", "winback_reasons"]
+__all__ = ["NO_OFFER_MARK", "churn_finding", "churn_notes", "feature_label", "no_offer_sentence", "period_count",
+           "period_one", "rule_sentence", "score_name", "summary_sentences", "survival_sentences", "winback_on_page",
+           "winback_reasons"]
+
+#: What the win-back list shows under Offer for a customer who already buys every category (the file keeps "").
+NO_OFFER_MARK = "–"
 
 #: Cohort periods: one ("month") and several ("months").
 PERIOD_ONE = {"W": N_("week"), "M": N_("month"), "Q": N_("quarter")}
@@ -123,6 +127,11 @@ NO_RULE_OVER_CUSTOMERS = N_("Over customers rather than baskets, no two categori
                             "customers to make a rule.")
 NO_OFFER = N_("No customer gets a next-best category: no rule between categories holds on these data.")
 OFFER_BY_SEGMENT = N_("The offer most customers of each segment get:")
+#: Segments none of whose customers gets an offer ({segments}: their names, joined with "and").
+NO_OFFER_SEGMENTS = NP_("{segments} gets no offer: its customers already buy every category.",
+                        "{segments} get no offer: their customers already buy every category.")
+#: Under the win-back list when a row's offer is a dash; {offer} is the column's heading.
+OFFER_DASH = N_("A dash under {offer}: the customer already buys every category, so there is no new one to offer.")
 WINBACK_FILE = NP_("{n} customer: {link}", "{n} customers: {link}")
 CUSTOMERS_BUYING = N_("Customers buying")
 ALSO_BUY = N_("Also buy")
@@ -356,11 +365,28 @@ def _action(w: Words, action) -> str:
     return w(_segments.ACTIONS[action]) if action in _segments.ACTIONS else action
 
 
+def no_offer_sentence(segments: list, *, w: Words | None = None) -> str:
+    """The segments of :func:`crmlib.basket.next_best_by_segment`'s ``attrs["no_offer"]`` in a sentence
+    ("" when there are none): they are missing from the offer table because they buy every category.
+
+    >>> no_offer_sentence(["Champions", "Loyal", "Can't Lose Them"])
+    "Champions, Loyal and Can't Lose Them get no offer: their customers already buy every category."
+    """
+    w = w if w is not None else Words("en")
+    if not segments:
+        return ""
+    return w.plural(NO_OFFER_SEGMENTS, len(segments), segments=_clv._names(w, [_segments.name(w, s) for s in segments]))
+
+
 def winback_on_page(winback: pd.DataFrame, *, w: Words | None = None) -> pd.DataFrame:
     """:func:`crmlib.retention.winback_list` as a page shows it: segments, playbook actions and
-    ``flagged_by`` in words (winback.csv, for platforms, keeps the keys)."""
+    ``flagged_by`` in words, and :data:`NO_OFFER_MARK` for an empty offer (the customer buys every
+    category; :data:`OFFER_DASH` says so under the table). winback.csv, for platforms, keeps the keys
+    and the empty offer."""
     w = w if w is not None else Words("en")
     out = _segments.on_page(winback, w)
+    if "offer" in out.columns:
+        out["offer"] = out["offer"].mask(out["offer"].astype(str).str.strip().eq(""), NO_OFFER_MARK)
     if "action" in out.columns:
         out["action"] = [_action(w, a) for a in out["action"]]
     if "flagged_by" in out.columns:

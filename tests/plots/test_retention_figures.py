@@ -68,3 +68,23 @@ def test_churn_risk_title_sits_above_the_inactive_label():
     assert not title.overlaps(label)
     assert title.x1 <= fig.bbox.x1 + 1  # wrapped, inside the figure
     plt.close("all")
+
+
+def test_churn_risk_names_the_segments_in_the_pages_language():
+    """Before: the Bengali page's box plot was titled "Can't Lose Them সবচেয়ে ঝুঁকিতে..." and its rows read "Can't
+    Lose Them", "At Risk", "Champions" in English, while the tables beside it used the Bengali names."""
+    from crmlib.words import segments as segment_words
+
+    rng = np.random.default_rng(42)
+    keys = ["Can't Lose Them", "At Risk", "Champions"]
+    risk = pd.DataFrame({"p_alive": np.concatenate([rng.uniform(0, 0.1, 20), rng.uniform(0.2, 0.5, 20),
+                                                    rng.uniform(0.8, 1, 20)]),
+                         "days_since_last_purchase": rng.integers(0, 300, 60), "segment": np.repeat(keys, 20)})
+    risk = retention.churn_risk(risk, 120)
+    w = Words("bn", digits="native")
+    ax = churn_risk_by_segment(risk, words=w, fmt=Formats("bn", digits="native"))
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == [segment_words.name(w, k) for k in keys]  # most at risk on top, each in Bengali
+    assert ax.get_title().startswith(segment_words.name(w, "Can't Lose Them"))
+    assert not any(k in ax.get_title() or k in rows for k in keys)
+    plt.close("all")
