@@ -18,6 +18,7 @@ import pandas as pd
 
 from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
+from crmlib.screening import MIN_GROUP, RARE
 
 #: Label of the customers of the transactions that the customers file does not hold.
 NOT_IN_FILE = "(not in the customers file)"
@@ -25,6 +26,10 @@ NOT_IN_FILE = "(not in the customers file)"
 BLANK = "(blank)"
 #: Label of the attribute values merged because they hold too few customers to show alone.
 OTHER = "(other values)"
+#: The rows of an attribute table that merge customers rather than name a value of the file, in the
+#: order they come last: the loaders' rare values, the small values merged here, blanks, and customers
+#: the file lacks. None of them is ever a best or worst group.
+MERGED = (RARE, OTHER, BLANK, NOT_IN_FILE)
 
 
 def _is_log(transactions) -> bool:
@@ -250,10 +255,12 @@ def attribute_columns(customers: pd.DataFrame, max_share: float = 0.5) -> list[s
     """The columns of a customers file that describe groups of customers (city, tier, region, ...).
 
     Left out: the id, columns :func:`crmlib.privacy.find_pii_columns` flags (names, emails,
-    phones, free text), dates and numbers, and text whose distinct values exceed ``max_share`` of
+    phones, free text), dates and numbers, text that holds dates (:func:`crmlib.screening.looks_like_dates`:
+    a "Joined On" column read as text), and text whose distinct values exceed ``max_share`` of
     the customers (an identifier, not a group).
     """
     from crmlib.privacy import find_pii_columns
+    from crmlib.screening import looks_like_dates
 
     pii = find_pii_columns(customers)
     keep = []
@@ -264,13 +271,13 @@ def attribute_columns(customers: pd.DataFrame, max_share: float = 0.5) -> list[s
         if not (pd.api.types.is_string_dtype(values.dtype) or isinstance(values.dtype, pd.CategoricalDtype)
                 or pd.api.types.is_bool_dtype(values.dtype) or values.dtype == object):
             continue
-        if values.nunique() <= max(2, max_share * len(customers)):
+        if values.nunique() <= max(2, max_share * len(customers)) and not looks_like_dates(values):
             keep.append(col)
     return keep
 
 
 def attribute_value(customers: pd.DataFrame, table: pd.DataFrame, column: str,
-                    min_customers: int = 5, max_values: int = 12) -> pd.DataFrame:
+                    min_customers: int = MIN_GROUP, max_values: int = 12) -> pd.DataFrame:
     """Customers, buyers, revenue and value per value of one customers-file attribute.
 
     ``table`` is the per-customer table (:func:`crmlib.customer_table`, indexed by the same
@@ -279,9 +286,11 @@ def attribute_value(customers: pd.DataFrame, table: pd.DataFrame, column: str,
     transaction), ``revenue`` (net, their total), ``revenue_share``, ``revenue_per_buyer`` and,
     when ``table`` has a ``clv`` column, ``mean_clv`` (per buyer). Buyers the customers file
     lacks form the row ``"(not in the customers file)"``, so revenue adds up to the total;
-    a blank value is ``"(blank)"``. Values with fewer than ``min_customers`` customers, and
-    those past the ``max_values`` largest, are merged into ``"(other values)"``, so a row
-    never describes a single person.
+    a blank value is ``"(blank)"``. Values with fewer than ``min_customers`` customers (by default
+    :data:`crmlib.screening.MIN_GROUP`, the size under which the loaders already show a value as
+    :data:`crmlib.screening.RARE`), and those past the ``max_values`` largest, are merged into
+    ``"(other values)"``, so a row never describes a single person. The merged rows (those two, the
+    blank values and the customers not in the file) come last.
     """
     require_columns(customers, (column,), "attribute_value", "customers",
                     f"Its attributes are {', '.join(map(repr, attribute_columns(customers))) or 'none'}.")
@@ -307,6 +316,6 @@ def attribute_value(customers: pd.DataFrame, table: pd.DataFrame, column: str,
         clv = table["clv"].reindex(frame.index[frame["buyer"]])
         out["mean_clv"] = clv.groupby(frame.loc[frame["buyer"], "value"]).mean()
     out.index.name = column
-    tail = [v for v in (OTHER, BLANK, NOT_IN_FILE) if v in out.index]
+    tail = [v for v in MERGED if v in out.index]
     head = out.drop(index=tail).sort_values(["customers", "revenue"], ascending=False)
     return pd.concat([head, out.loc[tail]])

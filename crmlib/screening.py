@@ -13,7 +13,8 @@
   identifies people, like a name or an identifier would: it is removed and the ledger says why
   (:func:`looks_identifying`); in the attribute columns that stay, a value that fewer than
   :data:`MIN_GROUP` customers share (a full name typed into ``loyalty_tier``, a one-off city) can
-  point at one person, so it is shown as :data:`RARE` and the ledger counts the rows (:func:`rare_values`);
+  point at one person, so it is shown as :data:`RARE` and the ledger counts the rows (:func:`rare_values`).
+  A column of dates (:func:`looks_like_dates`) is no category and is tested for neither;
 * **customer ids that differ only in upper/lower case** (``C7`` and ``c7``): kept apart, flagged;
 * **isolated late dates** (:func:`late_dates`): a date more than a year after the rest of its
   column, and after every earlier date by more than the span those cover (``01/01/68`` read as
@@ -23,6 +24,8 @@
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -37,8 +40,15 @@ DISTINCT_SHARE = 0.5
 
 #: In an attribute column of at least MIN_VALUES values, a value held by fewer customers than this ...
 MIN_GROUP = 3
-#: ... is replaced by this label (small-cell suppression, as statistical offices publish tables).
-RARE = "other (fewer than 3 customers)"
+#: ... is replaced by this label (small-cell suppression, as statistical offices publish tables). The
+#: overview's tables merge their small groups at the same size (:func:`crmlib.overview.attribute_value`).
+RARE = f"other (fewer than {MIN_GROUP} customers)"
+
+#: A column whose known values are dates at least this often is a column of dates ("Joined On",
+#: "Last Visit"), never a category: it is neither tested for identifying values nor merged into RARE.
+DATE_SHARE = 0.8
+_NATIVE_DIGITS = str.maketrans({chr(z + k): str(k) for z in (0x0966, 0x09E6) for k in range(10)})
+_DIGIT_GROUP = re.compile(r"\d+")
 
 _KEPT_FOR_AUDIENCES = ("name", "email", "phone")
 
@@ -56,6 +66,29 @@ def looks_identifying(values: pd.Series) -> tuple[bool, int, int]:
         return False, distinct, n
     wordy = known.str.contains(r"[^\W\d_]", regex=True).mean() >= 0.8
     return bool(wordy and distinct >= DISTINCT_SHARE * n), distinct, n
+
+
+def looks_like_dates(values: pd.Series, sample: int = 2000) -> bool:
+    """True when at least :data:`DATE_SHARE` of the known values of a column are dates: a day with its
+    month and year in any common order, with or without a time, in Latin or native digits (a year alone,
+    "2019", or a month name alone is not a date). Tested on up to ``sample`` values spread over the column.
+
+    >>> looks_like_dates(pd.Series(["12/05/2023", "2023-06-01", "১২/০৫/২০২৩", "7 Jan 2024", None]))
+    True
+    >>> looks_like_dates(pd.Series(["Gold", "Silver", "2019", "March", "12/05/2023"]))
+    False
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return True
+    known = values.dropna().astype(str).str.strip()
+    known = known[known != ""]
+    if known.empty:
+        return False
+    known = known.iloc[::max(1, -(-len(known) // sample))].str.translate(_NATIVE_DIGITS)
+    distinct = pd.Series(known.unique())
+    parsed = pd.to_datetime(distinct, format="mixed", errors="coerce", dayfirst=True)
+    dated = parsed.notna() & (distinct.str.count(_DIGIT_GROUP) >= 2)  # a day and a year at least
+    return bool(known.isin(set(distinct[dated.to_numpy()])).mean() >= DATE_SHARE)
 
 
 def rare_values(values: pd.Series) -> np.ndarray:
@@ -116,9 +149,10 @@ def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[s
     ledger.add("customer ids that differ only in upper/lower case", int(clash.sum()), action="flagged",
                detail="kept as different customers (ids are compared exactly); if they are one customer, "
                       "write the id one way in the file", rows=rows[clash])
-    for col in attributes:
-        if col not in out.columns or not _is_text(out[col]):
-            continue
+    # a column of dates ("Last Visit") is no category: its days are not names and a day that few customers
+    # share points at no one, so it is only redacted below, never removed or merged into RARE
+    categories = tuple(c for c in attributes if c in out.columns and _is_text(out[c]) and not looks_like_dates(out[c]))
+    for col in categories:
         identifying, distinct, n = looks_identifying(out[col])
         if identifying:
             present = out[col].notna().to_numpy()
@@ -138,8 +172,8 @@ def screen(out: pd.DataFrame, rows: np.ndarray, ledger: Ledger, *, text: tuple[s
                        detail="replaced by [email] / [phone] / [id]; the values are not shown", rows=rows[changed],
                        fields={"column": col})
             out[col] = cleaned
-    for col in attributes:  # after redaction: an email or phone left as a lone [email] is rare too
-        if col not in out.columns or not _is_text(out[col]):
+    for col in categories:  # after redaction: an email or phone left as a lone [email] is rare too
+        if col not in out.columns:
             continue
         rare = rare_values(out[col])
         ledger.add("rare values in '{column}'", int(rare.sum()), action="changed",

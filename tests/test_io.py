@@ -739,3 +739,44 @@ def test_survey_headers_that_say_what_they_hold_are_the_scores(tmp_path):
     fb = read_feedback(path)
     assert fb[["nps", "csat"]].iloc[0].tolist() == [9, 4]
     assert "column 'Satisfaction comments' used as 'csat'" not in ledger_of(fb).notes  # text, never a score
+
+
+@pytest.mark.parametrize("header", ["Joined On", "Join Date", "Signup Date", "Registered On", "Member Since",
+                                    "Registration Date", "जुड़ने की तारीख", "যোগদানের তারিখ"])
+def test_a_header_that_says_joining_beside_a_date_is_the_signup_date(tmp_path, header):
+    """Before: only the exact header "joined" was the signup date; a customers file with "Joined On" kept it as
+    an attribute, and the overview said "Biggest data-quality issue: 385 customers rows were changed for
+    “rare values in 'Joined On'”" and showed a table "customers-by-Joined On.csv" of merged dates."""
+    days = [f"{d:02d}/0{1 + d % 9}/2023" for d in range(1, 29)]
+    rows = "".join(f"C{i},{['Dhaka', 'Pune'][i % 2]},{day},0171{i:07d}\n" for i, day in enumerate(days))
+    cust = read_customers(write(tmp_path, "c.csv", f"Cust Code,City,{header},Mobile No\n" + rows))
+    assert pd.api.types.is_datetime64_any_dtype(cust["signup_date"]) and header not in cust.columns
+    assert cust["signup_date"].iloc[0] == pd.Timestamp("2023-02-01")
+    if header != "Signup Date":  # that one is the column's own name, written with capitals
+        assert f"column '{header}' used as 'signup_date'" in [str(n) for n in ledger_of(cust).notes]
+    assert not [e for e in ledger_of(cust).entries if e.reason.startswith("rare values")]
+
+
+def test_other_dates_and_two_signup_headers_are_not_taken_for_the_signup_date(tmp_path):
+    """Joining beside a date is the rule: "Last Order Date" and "Registration No" are not the signup date,
+    and of "Join Date" and "Joined On" crmlib guesses neither."""
+    rows = "".join(f"C{i},0{1 + i % 9}/03/2024,R{i}\n" for i in range(5))
+    cust = read_customers(write(tmp_path, "c.csv", "Customer ID,Last Order Date,Registration No\n" + rows))
+    assert "signup_date" not in cust.columns and {"Last Order Date", "Registration No"} <= set(cust.columns)
+    rows = "".join(f"C{i},0{1 + i % 9}/03/2024,0{1 + i % 9}/04/2024\n" for i in range(5))
+    cust = read_customers(write(tmp_path, "d.csv", "Customer ID,Join Date,Joined On\n" + rows))
+    assert "signup_date" not in cust.columns and {"Join Date", "Joined On"} <= set(cust.columns)
+
+
+def test_a_signup_header_without_dates_stays_the_files_own_column(tmp_path):
+    """Headers are read as the signup date by their words ("Member Since", "Registered On"); one whose values are
+    no dates (years, places) stays as the file wrote it, as before, rather than refusing the file with
+    "column 'signup_date': ... are not dates". A real signup column with a slip is still refused, naming the row."""
+    for header, values in (("Member Since", ("2019", "2020", "2019")), ("Registered On", ("App", "Web", "Web"))):
+        rows = "".join(f"C{i},{v}\n" for i, v in enumerate(values))
+        cust = read_customers(write(tmp_path, "c.csv", f"Customer ID,{header}\n" + rows))
+        assert "signup_date" not in cust.columns and cust[header].astype(str).tolist() == list(values)
+        assert not [n for n in ledger_of(cust).notes if "signup_date" in n]
+    days = "".join(f"C{i},{1 + i:02d}/03/2024\n" for i in range(9))
+    with pytest.raises(DataError, match=r"column 'signup_date': 1 value\(s\) are not dates.*'soon'"):
+        read_customers(write(tmp_path, "d.csv", "Customer ID,Joined On\n" + days + "C9,soon\n"))

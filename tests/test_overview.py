@@ -177,3 +177,27 @@ def test_overview_page_shows_revenue_orders_categories_and_attributes_or_says_wh
     assert len(months) == 24  # two years of the demo export, month by month
     for email in pd.read_csv(paths["customers"])["email"].dropna().head(20):
         assert email not in full_text
+
+
+def _by_size(sizes: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A customers file whose attribute ``tier`` holds each value of ``sizes`` that many times, and a customer
+    table in which every customer spent 10 times its position (so groups differ in revenue per buyer)."""
+    tiers = [v for v, n in sizes.items() for _ in range(n)]
+    ids = [f"c{i}" for i in range(len(tiers))]
+    customers = pd.DataFrame({"customer_id": pd.array(ids, dtype="string"), "tier": pd.array(tiers, dtype="string")})
+    table = pd.DataFrame({"revenue": 10.0 * np.arange(1, len(ids) + 1)}, index=pd.Index(ids, name="customer_id"))
+    return customers, table
+
+
+def test_attribute_value_merges_below_the_size_the_loaders_screen_at():
+    """Before: the loaders showed values of fewer than 3 customers as "other (fewer than 3 customers)" while
+    the overview merged values of fewer than 5 into "(other values)", and the page's prose said five: two
+    sizes for one rule. Now both are crmlib.screening.MIN_GROUP."""
+    from crmlib.screening import MIN_GROUP, RARE
+
+    customers, table = _by_size({"Gold": 10, "Silver": MIN_GROUP, "Bronze": MIN_GROUP - 1, RARE: 4})
+    got = overview.attribute_value(customers, table, "tier")
+    assert got.loc["Silver", "customers"] == MIN_GROUP  # a group of the screening's size is shown
+    assert "Bronze" not in got.index and got.loc[overview.OTHER, "customers"] == MIN_GROUP - 1
+    # the merged rows come last, the loaders' rare values too, though they hold more customers than Silver
+    assert list(got.index) == ["Gold", "Silver", RARE, overview.OTHER]

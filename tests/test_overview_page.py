@@ -5,6 +5,8 @@ to show and which CSV each attribute is written to."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -100,7 +102,7 @@ def test_sections_with_the_columns_show_a_figure_and_write_their_tables(tmp_path
     assert [type(i).__name__ for i in page.orders()] == ["Figure"]
     assert [type(i).__name__ for i in page.channel_mix()] == ["Figure"]
     assert [type(i).__name__ for i in page.category_mix()] == ["Figure", "Styler"]
-    assert [type(i).__name__ for i in page.by_attribute()] == ["Figure", "Styler"] * 2
+    assert [type(i).__name__ for i in page.by_attribute()] == ["str"] + ["Figure", "Styler"] * 2
     written = sorted(p.name for p in (tmp_path / "overview").iterdir())
     assert written == ["category-mix.csv", "customers-by-city.csv", "customers-by-loyalty-tier.csv"]
     by_city = pd.read_csv(tmp_path / "overview" / "customers-by-city.csv")
@@ -121,3 +123,50 @@ def test_revenue_section_writes_every_month_and_data_quality_adds_the_loaders_no
     # nothing dropped, changed or flagged: a sentence, not an empty table (and no empty CSV)
     assert page.data_quality() == [page.words(quality.NOTHING), "- transactions.csv\\: A planted note."]
     assert not (tmp_path / "overview" / "data-quality.csv").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_page_says_the_size_below_which_values_are_merged_from_the_code(tmp_path, lang):
+    """Before: the notebook's prose said "values held by fewer than five customers are merged" while the
+    data-quality row said "fewer than 3 customers"; the number is now crmlib.screening.MIN_GROUP, written by
+    the page's Formats, and the prose holds no number."""
+    import json
+
+    from crmlib import overview
+    from crmlib.screening import MIN_GROUP
+
+    customers = pd.DataFrame({"customer_id": [f"c{i:02d}" for i in range(30)], "city": ["Pune", "Delhi"] * 15})
+    page = _page(tmp_path, _transactions(), customers)
+    page.words, page.fmt = Words(lang, digits="native"), Formats(lang, digits="native")
+    sentence = page.by_attribute()[0]
+    assert sentence == page.words(ow.SMALL_VALUES_MERGED, count=page.fmt.count(MIN_GROUP))
+    assert page.fmt.count(MIN_GROUP) in sentence
+    assert overview.attribute_value.__defaults__[0] == MIN_GROUP
+    cells = json.loads((Path(overview_page.__file__).parent.parent / "notebooks" / "overview.ipynb").read_text())
+    prose = " ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown")
+    assert "fewer than" not in prose and "five" not in prose
+
+
+def _months(n: int) -> pd.DataFrame:
+    """Every month of ``n`` months from January 2023, the latest one the best."""
+    return pd.DataFrame({"revenue": np.arange(1.0, n + 1), "transactions": np.arange(1, n + 1)},
+                        index=pd.date_range("2023-01-01", periods=n, freq="MS").rename("period"))
+
+
+@pytest.mark.parametrize("n", [18, overview_page.MAX_MONTHS, overview_page.MAX_MONTHS + 6])
+def test_the_revenue_table_shows_the_latest_months_and_says_how_many(tmp_path, n):
+    """Before: the table under "Revenue over time" showed the oldest 12 of 18 months ("12 of 18 rows shown"):
+    the peak month the figure's title named (April 2024) and every recent month were missing."""
+    page = _page(tmp_path, _transactions())
+    page.__dict__["months"] = _months(n)  # the cached property, as revenue_by_period would give it
+    _, styler = page.revenue()
+    html = styler.to_html()
+    shown = re.findall(r"<td[^>]*>((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4})</td>", html)
+    latest = page.fmt.month(page.months.index[-1], "short")
+    assert latest in shown and len(shown) == min(n, overview_page.MAX_MONTHS)
+    if n > overview_page.MAX_MONTHS:  # cut: the latest months, newest first, and the note counts them
+        assert shown[0] == latest and f"{len(shown)} of {n} rows shown" in html
+        assert page.words(ow.MONTHS_NEWEST_FIRST) in html
+    else:  # all of them, oldest first, and no note of a cut
+        assert shown[0] == "Jan 2023" and "rows shown" not in html
+    assert len(pd.read_csv(tmp_path / "overview" / "revenue-by-month.csv")) == n  # the CSV holds every month

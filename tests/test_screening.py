@@ -198,3 +198,42 @@ def test_find_pii_columns_flags_a_column_where_some_values_are_emails_or_phones(
                        "tier": ["gold", "gold", "silver", PHONE]})
     assert find_pii_columns(df) == {"city": "free_text", "tier": "free_text"}
     assert drop_pii(df)[["city", "tier"]].to_numpy().tolist()[2:] == [["[email]", "silver"], ["Agra", "[phone]"]]
+
+
+# ----------------------------------------------------------------------------- 5. columns of dates
+
+def test_a_column_of_dates_is_never_screened_as_a_category(tmp_path):
+    """Before: a customers column of dates that crmlib did not read as the signup date ("Joined On", here
+    "Last Visit") was screened as a category: 385 of 450 rows of the reviewer's file became "other (fewer
+    than 3 customers)", the overview named that the biggest data-quality issue and drew a table of it."""
+    from crmlib import overview
+
+    n = 60
+    visits = [f"{1 + i % 28:02d}/{1 + i % 12:02d}/2023" for i in range(n)]
+    path = tmp_path / "customers.csv"
+    pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "city": ["Dhaka", "Pune", "Delhi"] * (n // 3),
+                  "Last Visit": visits}).to_csv(path, index=False)
+    cust = read_customers(path)
+    assert cust["Last Visit"].tolist() == visits  # kept as written, no value merged into RARE
+    assert not [e for e in ledger_of(cust).entries if e.rows and "Last Visit" in str(e.fields)]
+    assert overview.attribute_columns(cust) == ["city"]
+
+
+def test_looks_like_dates_in_any_common_order_and_script_but_not_years_or_words():
+    from crmlib.screening import DATE_SHARE, looks_like_dates
+
+    assert looks_like_dates(pd.Series(["12/05/2023", "2023-06-01 10:30", "১২/০৫/২০২৩", "१२-०५-२०२३", "7 Jan 2024"]))
+    assert looks_like_dates(pd.Series(pd.to_datetime(["2024-01-01", None])))
+    assert not looks_like_dates(pd.Series(["2019", "2020", "2021"]))  # a year is a group (member since 2019)
+    assert not looks_like_dates(pd.Series(["March", "April", "Gold", "Q1 2023"]))
+    some = pd.Series(["12/05/2023"] * 7 + ["Gold"] * 3)  # below DATE_SHARE: a category column with slips
+    assert (7 / 10 < DATE_SHARE) and not looks_like_dates(some)
+
+
+def test_the_rare_label_is_the_translated_message_and_says_the_screening_size():
+    """The label the loaders write is the message the pages translate (crmlib.words.quality.RARE_VALUE), and it
+    says the size the code uses, so the data-quality row and the label cannot drift apart."""
+    from crmlib.screening import MIN_GROUP
+    from crmlib.words import quality
+
+    assert RARE == quality.RARE_VALUE and f"fewer than {MIN_GROUP} customers" in RARE

@@ -202,13 +202,14 @@ def category_mix(mix: pd.DataFrame, *, ax=None, words: Words | None = None, fmt:
 def attribute_value(table: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                     fmt: Formats | None = None):
     """Revenue per buying customer for each value of a customers-file attribute, customers in
-    brackets (from :func:`crmlib.overview.attribute_value`)."""
+    brackets (from :func:`crmlib.overview.attribute_value`). The title names the best and worst
+    values of the file; a merged row (:data:`crmlib.overview.MERGED`: rare or other values, blanks,
+    customers not in the file) is drawn, in the page's words, but never named as either."""
     from crmlib import overview
 
     w, fmt = _lang(words, fmt, currency)
-    column = table.index.name or "attribute"
-    merged = (overview.NOT_IN_FILE, overview.BLANK, overview.OTHER)
-    real = table.loc[[v not in merged for v in table.index], "revenue_per_buyer"].astype(float).dropna()
+    column = ow.attribute_name(table.index.name or "attribute", w)
+    real = table.loc[[v not in overview.MERGED for v in table.index], "revenue_per_buyer"].astype(float).dropna()
     table = ow.attribute_labels(table, w)
     names = [str(v) for v in table.index]
     labels = [f"{n} ({fmt.count(c)})" for n, c in zip(names, table["customers"])]

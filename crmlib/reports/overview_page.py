@@ -55,10 +55,30 @@ def attribute_csv_name(column: str) -> str:
     return f"customers-by-{column.replace('_', '-')}.csv"
 
 
+#: The revenue table shows every month up to this many (two years); a longer one shows the latest this many.
+MAX_MONTHS = 24
+
+
 def months_on_page(months: pd.DataFrame, fmt) -> pd.DataFrame:
     """:func:`crmlib.overview.revenue_by_period` by month with each month written short in the page's
     language ("Jan 2024"), the index named ``month``."""
     return months.rename(index=lambda d: fmt.month(d, "short")).rename_axis("month")
+
+
+def months_table(months: pd.DataFrame, fmt, max_rows: int = MAX_MONTHS) -> tuple[pd.DataFrame, bool]:
+    """The months of :func:`months_on_page` as the page's table shows them: every month, oldest first, when
+    there are at most ``max_rows``; else newest first, so that the table, cut to its first ``max_rows``
+    rows, holds the latest months (and the peak the figure names when it is recent) rather than the oldest.
+    Returns the table and whether it is newest first.
+
+    >>> m = pd.DataFrame({"revenue": [1.0, 2.0, 3.0]}, index=pd.date_range("2024-01-01", periods=3, freq="MS"))
+    >>> from crmlib.formats import Formats
+    >>> table, newest_first = months_table(m, Formats("en"), max_rows=2)
+    >>> table.index.tolist(), newest_first
+    (['Mar 2024', 'Feb 2024', 'Jan 2024'], True)
+    """
+    table = months_on_page(months, fmt)
+    return (table.iloc[::-1], True) if len(table) > max_rows else (table, False)
 
 
 @dataclass
@@ -134,10 +154,13 @@ class OverviewPage:
 
     def revenue(self) -> list:
         from crmlib import plots
+        from crmlib.words import overview as ow
 
         ax = plots.overview.revenue_over_time(self.months, words=self.words, fmt=self.fmt)
-        return [ax.figure, self.show(months_on_page(self.months, self.fmt), max_rows=12, csv=self.out,
-                                     csv_name="revenue-by-month.csv")]
+        table, newest_first = months_table(self.months, self.fmt)
+        note = self.words(ow.MONTHS_NEWEST_FIRST) if newest_first else None
+        return [ax.figure, self.show(table, max_rows=MAX_MONTHS, csv=self.out, csv_name="revenue-by-month.csv",
+                                     note=note)]
 
     def orders(self) -> list:
         from crmlib import plots
@@ -183,8 +206,10 @@ class OverviewPage:
 
     def by_attribute(self) -> list:
         """For each attribute of the customers file, a figure and its table (written to
-        :func:`attribute_csv_name`); what is missing when there is no customers file or no attribute."""
+        :func:`attribute_csv_name`), after a sentence saying below what size values are merged
+        (:data:`crmlib.screening.MIN_GROUP`); what is missing when there is no customers file or no attribute."""
         from crmlib import overview, plots
+        from crmlib.screening import MIN_GROUP
         from crmlib.words import overview as ow
 
         w, cu = self.words, self.customers
@@ -193,9 +218,10 @@ class OverviewPage:
         attributes = overview.attribute_columns(cu)
         if not attributes:
             return [w(ow.NO_ATTRIBUTES)]
-        items = []
+        # one size for the loaders' rare values and this page's merged ones, said with the number in the code
+        items = [w(ow.SMALL_VALUES_MERGED, count=self.fmt.count(MIN_GROUP))]
         for column in attributes:
-            by_value = overview.attribute_value(cu, self.table, column)
+            by_value = overview.attribute_value(cu, self.table, column, min_customers=MIN_GROUP)
             ax = plots.overview.attribute_value(by_value, words=w, fmt=self.fmt)
             items += [ax.figure, self.show(ow.attribute_labels(by_value, w), csv=self.out,
                                            csv_name=attribute_csv_name(column))]
@@ -224,5 +250,5 @@ def build(*, transactions=None, dataset=None, customers=None, observation_end=No
     return OverviewPage(data=data, table=table, out=output_folder(output_dir), words=words, fmt=fmt, freq=freq)
 
 
-__all__ = ["OverviewPage", "attribute_csv_name", "build", "loader_notes", "months_on_page", "output_folder",
-           "show_items"]
+__all__ = ["MAX_MONTHS", "OverviewPage", "attribute_csv_name", "build", "loader_notes", "months_on_page",
+           "months_table", "output_folder", "show_items"]

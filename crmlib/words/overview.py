@@ -77,6 +77,12 @@ NO_ATTRIBUTES = N_("The customers file has no attribute column (such as a city o
 #: (--customers), as they are.
 LEFT_OUT_CUSTOMERS = N_("No {file} file was given, so revenue and value by city, tier and other customer "
                         "attributes cannot be shown; run the report with {flag} to include it.")
+#: Before the figures and tables by attribute: {count} is the number of customers below which a value is merged
+#: (into "other (fewer than 3 customers)" or "(other values)").
+SMALL_VALUES_MERGED = N_("Values held by fewer than {count} customers are merged, so that no row points at one "
+                         "person.")
+#: Under the revenue table when it has more months than it shows: its rows run from the latest month back.
+MONTHS_NEWEST_FIRST = N_("Latest month first.")
 #: Labels of the attribute tables' merged rows.
 NOT_IN_FILE = N_("(not in the customers file)")
 BLANK = N_("(blank)")
@@ -199,6 +205,24 @@ def findings(table: pd.DataFrame, ledger=None, *, w: Words | None = None, fmt: F
     if ledger is not None:
         out.append(quality.biggest_issue(ledger, w=w, fmt=fmt))
     return out
+
+
+#: The customers file's attributes that are crmlib's own columns (read from "Town", "শহর", "Tier", ...):
+#: named in a figure by their table label (crmlib.words.tables.LABELS); any other column as the file wrote it.
+OWN_ATTRIBUTES = ("city", "loyalty_tier", "channel", "category")
+
+
+def attribute_name(column, w: Words) -> str:
+    """The name of a customers-file attribute in a figure: one of crmlib's own columns
+    (:data:`OWN_ATTRIBUTES`) in the page's words, as its table's column is labelled; a column the
+    file named itself ("Region", "অঞ্চল") as it is.
+
+    >>> attribute_name("city", Words("bn")), attribute_name("Region", Words("bn"))
+    ('শহর', 'Region')
+    """
+    from crmlib.words.tables import LABELS
+
+    return w(LABELS[column]) if column in OWN_ATTRIBUTES and column in LABELS else str(column)
 
 
 def attribute_labels(table: pd.DataFrame, w: Words) -> pd.DataFrame:

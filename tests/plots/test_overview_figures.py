@@ -69,3 +69,54 @@ def test_a_short_count_axis_has_whole_ticks_each_written_once():
     assert len(shown) >= 2 and all(float(loc).is_integer() for loc, _ in shown), shown
     assert len({text for _, text in shown}) == len(shown), shown
     plt.close("all")
+
+
+def _attribute_table(column: str) -> pd.DataFrame:
+    """An attribute table as crmlib.overview.attribute_value returns it, whose merged rows bring the most per buyer."""
+    from crmlib import overview
+    from crmlib.screening import RARE
+
+    index = pd.Index(["Dhaka", "Pune", RARE, overview.OTHER, overview.NOT_IN_FILE], name=column)
+    return pd.DataFrame({"customers": [40, 30, 385, 65, 5], "buyers": [40, 30, 385, 65, 5],
+                         "revenue_per_buyer": [12000.0, 9000.0, 15291.0, 11997.0, 20000.0]}, index=index)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_attribute_title_never_names_a_merged_row_and_says_it_in_the_page_words(lang):
+    """Before: the title read "other (fewer than 3 customers) customers bring INR 15,291 each", naming the
+    loaders' merged rare values as the best group, in English with a Latin 3 on the Bengali page."""
+    from crmlib import overview
+    from crmlib.plots.overview import attribute_value
+    from crmlib.screening import RARE
+    from crmlib.words import Words, quality
+
+    fmt = Formats(lang, currency="INR", digits="native")
+    w = Words.of(fmt)
+    style.use_page_fonts()
+    ax = attribute_value(_attribute_table("city"), fmt=fmt)
+    title = ax.get_title()
+    assert "Dhaka" in title and "Pune" in title  # best and worst are values of the file
+    for merged in (RARE, overview.OTHER, overview.NOT_IN_FILE, w(quality.RARE_VALUE)):
+        assert merged not in title
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any(t.startswith(w(quality.RARE_VALUE)) for t in labels), labels  # drawn, in the page's words
+    if lang == "bn":
+        assert not [t for t in labels + [title] if LATIN_DIGIT.search(t)], labels + [title]
+    plt.close("all")
+
+
+def test_the_attribute_axis_names_crmlibs_own_columns_in_the_page_words_and_others_as_written():
+    """Before: the Bengali figure's axis read "city (গ্রাহক)", the column's raw name beside Bengali words."""
+    from crmlib.plots.overview import attribute_value
+    from crmlib.words import Words
+    from crmlib.words import overview as ow
+    from crmlib.words.tables import LABELS
+
+    fmt = Formats("bn", digits="native")
+    w = Words.of(fmt)
+    for column, name in (("city", w(LABELS["city"])), ("loyalty_tier", w(LABELS["loyalty_tier"])),
+                         ("অঞ্চল", "অঞ্চল"), ("Region", "Region")):
+        ax = attribute_value(_attribute_table(column), fmt=fmt)
+        assert ax.get_ylabel() == w(ow.AXIS_ATTRIBUTE, column=name)
+        plt.close("all")
+    assert "city" not in w(LABELS["city"]) and "tier" not in w(LABELS["loyalty_tier"])
