@@ -780,3 +780,21 @@ def test_a_signup_header_without_dates_stays_the_files_own_column(tmp_path):
     days = "".join(f"C{i},{1 + i:02d}/03/2024\n" for i in range(9))
     with pytest.raises(DataError, match=r"column 'signup_date': 1 value\(s\) are not dates.*'soon'"):
         read_customers(write(tmp_path, "d.csv", "Customer ID,Joined On\n" + days + "C9,soon\n"))
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_data_quality_table_names_a_column_by_the_files_own_header(tmp_path, lang):
+    """A reviewer's survey with a "Comments" column: the page's data-quality row said "email or phone in comment"
+    (Bengali: "comment-এ ইমেল বা ফোন"), crmlib's name, not the one in the analyst's file."""
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+    from crmlib.words.quality import ledger_frame, ledger_table
+
+    path = write(tmp_path, "survey.csv", "customer_id,date,nps,Comments\n"
+                 "a,2024-01-05,9,call me on 98765 43210\nb,2024-01-06,3,slow delivery\n")
+    answers = read_feedback(path)
+    frame = ledger_frame(answers)
+    phone = frame[frame["key"] == "email or phone in {column}"]
+    assert phone["fields"].map(lambda f: f["column"]).tolist() == ["Comments"]
+    reasons = ledger_table(frame, w=Words(lang), fmt=Formats(lang))["reason"]
+    assert reasons.str.contains("Comments").any() and not reasons.str.contains(r"\bcomment\b").any(), reasons.tolist()
