@@ -197,3 +197,13 @@ def test_native_digits_reach_the_numbers_in_each_translations_own_text(catalog):
             assert not re.search(r"[0-9]", LATIN_KEPT.sub("", own)), (lang, m.id, own)
             assert set(re.findall(r"\{[^{}]*\}", w._own(s))) == set(re.findall(r"\{[^{}]*\}", s))  # fields kept
     assert Words(lang, digits="latin").text("95 %") == Words(lang).text("95 %")
+
+
+@pytest.mark.parametrize("lang", ["hi", "bn"])
+def test_the_winback_tables_reason_and_because_columns_read_differently(lang):
+    """Before: the Bengali win-back table had two columns headed "কারণ" ("Reason" why a customer is on the list,
+    "Because" the category the offer follows from)."""
+    from crmlib.words import tables
+
+    w = Words(lang)
+    assert w(tables.LABELS["reason"]) != w(tables.LABELS["because"])
