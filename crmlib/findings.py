@@ -118,20 +118,22 @@ def data_quality(ledger: pd.DataFrame, *, fmt=None) -> str:
     return quality.biggest_issue(ledger, fmt=fmt)
 
 
-def model_sentence(table: pd.DataFrame, *, w=None, fmt=None) -> str:
+def model_sentence(table: pd.DataFrame, *, w=None, fmt=None, model_table: bool = True) -> str:
     """Which transaction model a per-customer table (:func:`crmlib.customer_table`) uses and why,
-    with the papers' model names, in the language of ``w``/``fmt`` (:func:`crmlib.words.clv.model_sentence`)."""
+    with the papers' model names, in the language of ``w``/``fmt`` (:func:`crmlib.words.clv.model_sentence`;
+    ``model_table=False`` on a page without the models' table)."""
     from crmlib.words import clv as _words
 
-    return _words.model_sentence(table, w=w, fmt=fmt)
+    return _words.model_sentence(table, w=w, fmt=fmt, model_table=model_table)
 
 
-def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None) -> str:
+def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None,
+                             model_table: bool = True) -> str:
     """Which model and how the lifetime value was made, saying the reason once when no model fits
     (:func:`crmlib.words.clv.model_and_value_sentence`)."""
     from crmlib.words import clv as _words
 
-    return _words.model_and_value_sentence(table, annual_discount, w=w, fmt=fmt)
+    return _words.model_and_value_sentence(table, annual_discount, w=w, fmt=fmt, model_table=model_table)
 
 
 def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w=None, fmt=None) -> str:

@@ -284,3 +284,20 @@ def test_money_columns_of_a_translated_page_are_written_as_the_page_writes_money
     kinds = findings.money_kinds(frame, ["mean", "other"], "BDT", fmt=fmt)
     assert list(kinds) == ["mean"] and kinds["mean"](25397.4) == fmt.money(25397.4, 0) == "২৫,৩৯৭\xa0BDT"
     assert findings.money_kinds(frame, ["mean"], "BDT")["mean"](25397.4) == "BDT 25,397"  # no page: as before
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_a_page_without_the_model_table_points_to_the_one_that_has_it(lang):
+    """Before: the segments page said "Pareto/NBD could not be fitted (the table says why)", and no table on that
+    page says why; only the lifetime-value report shows the models' table."""
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+    from crmlib.words import clv as clv_words
+
+    w = Words(lang)
+    table = pd.DataFrame({"customer_id": ["a"], "p_alive": [0.5]})  # no lifetime value: the spend model failed
+    table.attrs.update(model="BetaGeo", comparison={"BetaGeo": {"BIC": 100.0}, "ParetoNBD": {"BIC": None}})
+    here = findings.model_sentence(table, w=w, fmt=Formats(lang))
+    there = findings.model_and_value_sentence(table, w=w, fmt=Formats(lang), model_table=False)
+    assert w(clv_words.NOT_FITTED, models="Pareto/NBD") in here
+    assert w(clv_words.NOT_FITTED_ELSEWHERE, models="Pareto/NBD") in there and here not in there

@@ -127,7 +127,7 @@ def test_without_a_repeat_buyer_churn_risk_and_the_winback_list_say_why(tmp_path
 def test_a_given_inactivity_threshold_is_used_and_without_a_model_risk_is_left_out_for_p_alive(tmp_path):
     page = _page(tmp_path, inactive_days=45)
     assert page.gap == (45, "")
-    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED, models="BG/NBD")
+    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED_ELSEWHERE, models="BG/NBD")
     assert page.churn_risk() == page.winback() == [page.words(rw.LEFT_OUT, why=why)]
     assert page.words(rw.P_ALIVE_RISK_LEFT_OUT, why=why) in page.notes()
 
@@ -158,7 +158,7 @@ def test_contractual_data_get_no_survival_and_a_failed_projection_says_why(tmp_p
 def test_non_contractual_data_are_never_projected(tmp_path):
     page = _page(tmp_path)
     assert page.projection == (None, "")
-    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED, models="BG/NBD")
+    why = page.words(clv_words.NO_MODEL) + " " + page.words(clv_words.NOT_FITTED_ELSEWHERE, models="BG/NBD")
     assert page.still_customers() == [page.words(rw.LEFT_OUT, why=why)]  # no P(alive): no survival either
 
 

@@ -231,7 +231,8 @@ class RetentionPage:
         from crmlib import findings
         from crmlib.words import retention as rw
 
-        return note or self.words(rw.LEFT_OUT, why=findings.model_sentence(self.table, w=self.words, fmt=self.fmt))
+        return note or self.words(rw.LEFT_OUT, why=findings.model_sentence(self.table, w=self.words, fmt=self.fmt,
+                                                                       model_table=False))
 
     # ------------------------------------------------------------------ sections
     def headline(self) -> list:
@@ -250,7 +251,8 @@ class RetentionPage:
         w, gap_note = self.words, self.gap[1]
         notes = [n for n in (self.projection[1], self.comparison[1], gap_note) if n]
         if self.risk is None and not gap_note:
-            notes.append(w(rw.P_ALIVE_RISK_LEFT_OUT, why=findings.model_sentence(self.table, w=w, fmt=self.fmt)))
+            notes.append(w(rw.P_ALIVE_RISK_LEFT_OUT, why=findings.model_sentence(self.table, w=w, fmt=self.fmt,
+                                                                                           model_table=False)))
         if not self.has_categories:
             notes.append(w(rw.NO_CATEGORY))
         return notes

@@ -160,7 +160,7 @@ class SegmentsPage:
         ax = plots.rfm.segment_size_revenue(self.profile, words=self.words, fmt=self.fmt)
         # which model values the customers, said where its first number (mean lifetime value) is shown
         items = [ax.figure, findings.model_and_value_sentence(self.scored, self.annual_discount, w=self.words,
-                                                              fmt=self.fmt)]
+                                                              fmt=self.fmt, model_table=False)]
         if self.data.feedback is None:
             items.append(self.data.left_out("feedback", sw.LEFT_OUT_NPS, self.words))
         elif "nps" not in self.data.feedback.columns:

@@ -106,6 +106,8 @@ WHY_ONLY_ONE = N_("the only one of the {n} models tried that could be fitted")
 WHY_SETTINGS = N_("the model named in the report's settings")
 #: {models} is a list of model names.
 NOT_FITTED = N_("{models} could not be fitted (the table says why).")
+#: The same on a page without the model table (segments, retention).
+NOT_FITTED_ELSEWHERE = N_("{models} could not be fitted (the lifetime-value report's model table says why).")
 NO_MODEL = N_("No purchase model could be fitted to these data, so the chance of being active, expected "
               "purchases and lifetime value are left out.")
 #: {model} a model name, {horizon} a number of time units, {discount} one of the DISCOUNT_* messages or empty.
@@ -188,14 +190,17 @@ def _chosen_why(a: dict, w: Words, fmt: Formats) -> str:
     return w(WHY_SETTINGS)
 
 
-def model_sentence(table: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None = None) -> str:
-    """Which transaction model a per-customer table (:func:`crmlib.customer_table`) uses and why."""
+def model_sentence(table: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None = None,
+                   model_table: bool = True) -> str:
+    """Which transaction model a per-customer table (:func:`crmlib.customer_table`) uses and why. ``model_table``:
+    the page shows the models' table, which says why a model could not be fitted (else the sentence points to the
+    lifetime-value report's: the segments page said "the table says why" with no such table)."""
     w, fmt = _wf(w, fmt)
     a = table.attrs
     name = a.get("model")
     comparison = a.get("comparison") or {}
     failed = [model_name(k) for k, v in comparison.items() if v.get("BIC") is None or not pd.notna(v.get("BIC"))]
-    lost = (" " + w(NOT_FITTED, models=", ".join(failed))) if failed else ""
+    lost = (" " + w(NOT_FITTED if model_table else NOT_FITTED_ELSEWHERE, models=", ".join(failed))) if failed else ""
     if name is None:
         return w(NO_MODEL) + lost
     return w(MODEL_USED, model=model_name(name), why=_chosen_why(a, w, fmt)) + lost
@@ -221,10 +226,10 @@ def value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *,
 
 
 def model_and_value_sentence(table: pd.DataFrame, annual_discount: float | None = None, *, w: Words | None = None,
-                             fmt: Formats | None = None) -> str:
+                             fmt: Formats | None = None, model_table: bool = True) -> str:
     """:func:`model_sentence` then :func:`value_sentence`, saying once why both are left out when no model fits."""
     w, fmt = _wf(w, fmt)
-    first = model_sentence(table, w=w, fmt=fmt)
+    first = model_sentence(table, w=w, fmt=fmt, model_table=model_table)
     if "clv" not in table.columns and table.attrs.get("model") is None:
         return first
     return f"{first} {value_sentence(table, annual_discount, w=w, fmt=fmt)}"

@@ -342,7 +342,7 @@ def churn_notes(c, *, w: Words | None = None, fmt: Formats | None = None) -> lis
         elif kind == "p_alive_left_out":
             table = pd.DataFrame()
             table.attrs.update(values)
-            out.append(w(P_ALIVE_LEFT_OUT, why=_clv.model_sentence(table, w=w, fmt=fmt)))
+            out.append(w(P_ALIVE_LEFT_OUT, why=_clv.model_sentence(table, w=w, fmt=fmt, model_table=False)))
         elif kind == "one_time_buyers":
             out.append(w(ONE_TIME_BUYERS, model=_clv.model_name(values["model"]), share=fmt.share(values["share"], 0)))
     return out
