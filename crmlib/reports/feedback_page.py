@@ -120,10 +120,11 @@ class FeedbackPage:
 
     @property
     def signed(self):
-        """Scores with their sign (+12.5), in the page's digits."""
+        """Scores with their sign, in whole points as the sentences write them (+7, in the page's digits; the
+        tables said +6.5 under a summary saying +7)."""
         from crmlib.words import feedback as fw
 
-        return functools.partial(fw.signed, self.fmt)
+        return functools.partial(fw.signed, self.fmt, decimals=0)
 
     @property
     def _score_kinds(self) -> dict:
