@@ -116,7 +116,10 @@ def channel_mix(transactions: pd.DataFrame, *, ax=None, currency: str = "", word
         ax.yaxis.set_major_formatter(fmt.ticks("share"))
         ax.set(title=w(ow.TITLE_CHANNEL, channel=top, share=fmt.share(shares.loc[top, revenue], 0)),
                xlabel=w(ow.AXIS_CHANNEL), ylabel=w(ow.AXIS_SHARE))
-        ax.legend(title=None)
+        # room above the tallest bar for the legend, in one row at the top right (over the smaller channels):
+        # placed where matplotlib found "best", it covered the bars of a shop's third channel
+        ax.set_ylim(0, float(np.nanmax(shares.to_numpy())) * 1.3)
+        ax.legend(title=None, ncols=2, loc="upper right")
     return ax
 
 

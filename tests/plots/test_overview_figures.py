@@ -30,6 +30,24 @@ def test_the_category_legend_covers_no_bar(customer_shares):
     plt.close("all")
 
 
+@pytest.mark.parametrize("lines", [[50, 30, 20], [40, 35, 25], [10, 10, 80], [34, 33, 33, 5]])
+def test_the_channel_legend_covers_no_bar(lines):
+    """Before: the legend, where matplotlib found room, covered the top of a reviewer's third channel's bars
+    ("whatsapp")."""
+    from crmlib.plots.overview import channel_mix
+
+    names = ["Online", "Store", "WhatsApp", "Phone"][:len(lines)]
+    tx = pd.DataFrame({"channel": [n for n, k in zip(names, lines) for _ in range(k)],
+                       "amount": [100.0 + 7 * i for i in range(sum(lines))]})
+    ax = channel_mix(tx)
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    bars = [p.get_window_extent() for p in ax.patches if p.get_height() > 0]
+    assert len(bars) == 2 * len(lines)
+    assert not [b for b in bars if b.overlaps(legend)]
+    plt.close("all")
+
+
 LATIN_DIGIT = re.compile("[0-9]")
 
 
