@@ -191,3 +191,23 @@ def test_nps_tables_write_whole_points_as_the_sentences_do(tmp_path):
     assert written(6.54) == "+7" and written(10.5) == fw.signed(page.fmt, 10.5, 0) and written(-12.4) == "-12"
     for x in page.nps_trend["score"]:
         assert written(x).lstrip("+") == fw.score_text("nps", x, page.fmt)
+
+
+def test_driver_terms_within_chance_are_said_to_separate_neither_group():
+    """Before: a reviewer's page listed "good", "service" and "come" as detractors' terms with z 0.00."""
+    from crmlib import feedback as fb
+    from crmlib.words import Words
+    from crmlib.words.feedback import on_page
+
+    comments = (["parcel came late again", "late delivery good staff"] * 15
+                + ["good staff quick delivery", "good price quick"] * 15 + ["good service come again"] * 10)
+    groups = ["detractor"] * 30 + ["promoter"] * 30 + ["detractor", "promoter"] * 5
+    terms = fb.drivers(pd.Series(comments), pd.Series(groups))
+    table = feedback_page.driver_table(terms, 10)
+    beyond = table["z"].abs() > fb.text.SIGNIFICANT_Z
+    assert beyond.any() and (~beyond).any(), table
+    assert set(table.loc[~beyond, "side"]) == {"chance"}
+    assert set(table.loc[beyond, "side"]) <= {"detractor", "promoter"}
+    assert (table.loc[table["side"] == "detractor", "z"] > 0).all()
+    shown = on_page(table, w=Words("bn"))
+    assert set(shown.loc[~beyond, "side"]) == {Words("bn")(fw.SIDES["chance"])}

@@ -90,6 +90,17 @@ def value_of_answers(transactions, answers: pd.DataFrame, **table_options) -> tu
     return value, joined, (fb.value_at_risk(joined) if "clv" in joined.columns else None)
 
 
+
+def driver_table(terms: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The page's table of driver terms: the ``k`` strongest of each side (:func:`crmlib.feedback.top_drivers`),
+    those leaning no further than chance (|z| at most :data:`crmlib.feedback.text.SIGNIFICANT_Z`) on side
+    "chance", said as separating neither group (a term of z 0.00 was listed as the detractors')."""
+    from crmlib import feedback as fb
+    from crmlib.feedback.text import SIGNIFICANT_Z
+
+    top = fb.top_drivers(terms, k)[["term", "language", "side", "z", "count_a", "count_b"]]
+    return top.assign(side=top["side"].where(top["z"].abs() > SIGNIFICANT_Z, "chance"))
+
 @dataclass
 class FeedbackPage:
     """One run of the feedback report: its inputs, the answers (with cities), their scores and trends, the
@@ -249,7 +260,7 @@ class FeedbackPage:
         if not self.has_comments:
             return [self.words(fw.FEW_COMMENTS)]
         terms = fb.drivers(self.answers["comment"], fb.nps_category(self.answers["nps"]))
-        top = fb.top_drivers(terms, TOP_TERMS)[["term", "language", "side", "z", "count_a", "count_b"]]
+        top = driver_table(terms, TOP_TERMS)
         return [pf.drivers(terms, k=TOP_TERMS, words=self.words, fmt=self.fmt).figure, self.show(self._on_page(top))]
 
     def themes(self) -> list:

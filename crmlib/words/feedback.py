@@ -43,7 +43,9 @@ HALF_YEAR = N_("H{number} {year}")
 #: The NPS groups as the page names them (tables, figures, driver sides).
 GROUPS = {"detractor": N_("detractors"), "passive": N_("passives"), "promoter": N_("promoters")}
 #: The side of a comment in the table of complaints and praise.
-SIDES = {"complaint": N_("complaint"), "praise": N_("praise")}
+SIDES = {"complaint": N_("complaint"), "praise": N_("praise"),
+         # a driver term whose lean is within chance (|z| at most 1.96): it separates neither group
+         "chance": N_("neither (within chance)")}
 #: Which way a theme leans (its NPS interval below 0, above 0, or neither).
 LEANS = {"complaints": N_("complaints"), "praise": N_("praise"), "mixed": N_("mixed")}
 #: The language of a comment (found by its script).
