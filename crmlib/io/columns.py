@@ -16,6 +16,7 @@ from crmlib.errors import require_columns
 from crmlib.exceptions import DataError
 from crmlib.io.messages import _names, _show
 from crmlib.ledger import Note
+from crmlib.screening import looks_like_dates
 
 if TYPE_CHECKING:
     from crmlib.io.files import _Source
@@ -96,6 +97,10 @@ KEYWORDS: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {
 #: Written as headers are compared (Unicode NFC: "तारीख़" typed with or without the precomposed letter).
 KEYWORDS = {t: tuple(tuple(frozenset(unicodedata.normalize("NFC", w) for w in part) for part in rule)
                      for rule in rules) for t, rules in KEYWORDS.items()}
+
+
+#: What the values of an optional column read by its header's words alone (:data:`KEYWORDS`) must look like.
+KEYWORD_FITS = {"signup_date": looks_like_dates}
 
 
 #: Words of a column that holds text (comments, names): such a column is never read as a score or an id.
@@ -248,7 +253,10 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
                 break
         else:
             found = keyword_candidates(target, [c for c in frame.columns if c not in wanted])
-            if len(found) == 1:  # two or more ("Txn Date", "Ship Date"): not guessed, named in the message
+            # two or more ("Txn Date", "Ship Date"): not guessed, named in the message; an optional column read by
+            # its words alone whose values do not fit ("Member Since" of years, "Registered On" of "App") stays
+            # the file's own column, not a refused file
+            if len(found) == 1 and KEYWORD_FITS.get(target, lambda values: True)(frame[found[0]]):
                 frame = frame.rename(columns={found[0]: target})
                 src.notes.append(Note(USED_AS, column=found[0], target=target))
     counts = pd.Series(frame.columns).value_counts()

@@ -248,18 +248,8 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
     Signup dates must lie from 1900-01-01 to 2100-12-31. ``sheet`` picks the sheet of an Excel
     workbook with several.
     """
-    from crmlib.io.columns import ALIASES, USED_AS, _norm
-    from crmlib.screening import looks_like_dates
-
     src = _read(source, "customers", sheet)
     _canonical_columns(src, CUSTOMERS, columns)
-    # a header taken for the signup date by its words alone ("Member Since", "Registered On") whose values are
-    # no dates ("2019", "App") stays the file's own column, as before such headers were read, not a refused file
-    guessed = [n for n in src.notes if getattr(n, "key", None) == USED_AS and n.fields["target"] == "signup_date"
-               and _norm(n.fields["column"]) not in ALIASES["signup_date"]]
-    if guessed and not looks_like_dates(src.frame["signup_date"]):
-        src.frame = src.frame.rename(columns={"signup_date": guessed[0].fields["column"]})
-        src.notes.remove(guessed[0])
     ledger = _new_ledger(src, "customers")
     frame, rows = src.frame, src.rows
     out = _start(src, customer_id=_customer_ids(src, ledger))
