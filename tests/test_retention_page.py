@@ -13,6 +13,7 @@ import notebook_checks
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from table_cells import shown  # tests/table_cells.py (rootdir on sys.path)
 
 from crmlib import config, datasets, retention
 from crmlib.formats import Formats
@@ -243,21 +244,6 @@ def test_without_a_rule_cross_selling_says_so_and_shows_no_empty_table(tmp_path)
     assert len(tables) == 1 and len(tables[0].data)  # only the offers, each the most bought category lacked
 
 
-def _shown(styler) -> pd.DataFrame:
-    """The cells of a table as the page shows them (text), under the page's headings."""
-    import html
-    import re
-
-    page = styler.to_html()
-    text = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
-    head = page[page.index("<thead>"):page.index("</thead>")]
-    body = page[page.index("<tbody>"):page.index("</tbody>")]
-    headers = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)]
-    rows = [[text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
-            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
-    return pd.DataFrame(rows, columns=headers)
-
-
 def _shop(tmp_path, lang="en") -> retention_page.RetentionPage:
     """Four New customers (a, b buy tea only; c, d tea and cups) and two Champions buying both: c, d and the
     Champions buy every category."""
@@ -280,7 +266,7 @@ def test_offers_by_segment_share_the_whole_segment_and_say_which_segments_get_no
 
     page = _shop(tmp_path, lang)
     items = page.cross_selling()
-    table = _shown([i for i in items if not isinstance(i, str)][-1])
+    table = shown([i for i in items if not isinstance(i, str)][-1])
     w, fmt = page.words, page.fmt
     row = table.set_index(table.columns[0]).loc[segment_words.name(w, "New")]
     assert row[w(rw.CUSTOMERS_GETTING_IT)] == fmt.count(2)
@@ -302,7 +288,7 @@ def test_an_empty_offer_in_the_winback_list_is_a_dash_with_its_reason(tmp_path, 
     page.__dict__["risk"] = listed  # any table: the list above stands for the one it would give
     page.out.mkdir(parents=True)
     sentence, table, note = page.winback()
-    assert _shown(table)["Offer"].tolist() == [rw.NO_OFFER_MARK, "tea"]
+    assert shown(table)["Offer"].tolist() == [rw.NO_OFFER_MARK, "tea"]
     assert note == page.words(rw.OFFER_DASH, offer="Offer")
     assert pd.read_csv(page.out / "winback.csv", keep_default_na=False)["offer"].tolist() == ["", "tea"]
     listed["offer"] = ["books", "tea"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import notebook_checks
 import pandas as pd
 import pytest
+from table_cells import shown  # tests/table_cells.py (rootdir on sys.path)
 
 from crmlib import DataError, config
 from crmlib.reports import segments_page
@@ -109,21 +110,6 @@ def test_bangladeshi_phones_are_read_by_the_taka_and_unreadable_ones_are_said(tm
         phone_rows(country="XX")
 
 
-def _shown(styler) -> pd.DataFrame:
-    """The cells of a table as the page shows them (text), under the page's headings."""
-    import html
-    import re
-
-    page = styler.to_html()
-    text = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
-    head = page[page.index("<thead>"):page.index("</thead>")]
-    body = page[page.index("<tbody>"):page.index("</tbody>")]
-    headers = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)]
-    rows = [[text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
-            for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
-    return pd.DataFrame(rows, columns=headers)
-
-
 @pytest.fixture(scope="module")
 def bengali(tmp_path_factory):
     from crmlib import datasets
@@ -149,7 +135,7 @@ def test_the_model_sentence_is_said_with_the_lifetime_values_not_under_how_the_s
 def test_cluster_days_are_whole_days_in_the_pages_digits(bengali):
     """Before: the clusters table showed days since the last purchase as "11.39"."""
     page = bengali
-    clusters = _shown(page.clusters()[-1])
+    clusters = shown(page.clusters()[-1])
     days = clusters[page.words("Days since last purchase")]
     assert len(days) and days.str.fullmatch("[\u09e6-\u09ef,]+").all(), days.tolist()  # whole, Bengali digits
 
@@ -160,7 +146,7 @@ def test_user_data_dates_are_in_the_pages_digits(bengali):
     import re
 
     page = bengali
-    user_data = _shown(page.marketing_files()[-1])
+    user_data = shown(page.marketing_files()[-1])
     dates = [c for c in user_data.columns if user_data[c].str.fullmatch(r"[\u09e6-\u09ef]{4}-[\u09e6-\u09ef]{2}-"
                                                                         r"[\u09e6-\u09ef]{2}").all()]
     assert len(dates) == 1

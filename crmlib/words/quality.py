@@ -174,23 +174,25 @@ def ledger_frame(*frames: pd.DataFrame) -> pd.DataFrame:
     from crmlib.ledger import ledgers
 
     rows = [[led.table, led.source, e.reason, e.rows, e.action, e.detail, ", ".join(map(str, e.examples)),
-             e.key or e.reason, e.detail_key or e.detail, _as_in_file(e.fields, led.notes)]
-            for led in ledgers(*frames) for e in led.entries]
+             e.key or e.reason, e.detail_key or e.detail, _as_in_file(e.fields, headers)]
+            for led in ledgers(*frames) for headers in [_file_headers(led.notes)] for e in led.entries]
     return pd.DataFrame(rows, columns=COLUMNS + ["key", "detail_key", "fields"])
 
 
-def _as_in_file(fields: dict, notes) -> dict:
-    """An entry's fields with a column crmlib renamed ("comment") named as the file's header ("Comments"), from
-    the ledger's notes "column 'Comments' used as 'comment'": the analyst knows their own file's names (before,
-    the page said "email or phone in comment", in English words on a Bengali page too)."""
+def _file_headers(notes) -> dict[str, str]:
+    """crmlib's column -> the file's header, from a ledger's notes "column 'Comments' used as 'comment'"."""
     from crmlib.io.columns import USED_AS
 
+    return {n.fields["target"]: n.fields["column"] for n in notes
+            if getattr(n, "key", None) == USED_AS and "target" in n.fields}
+
+
+def _as_in_file(fields: dict, headers: dict[str, str]) -> dict:
+    """An entry's fields with a column crmlib renamed ("comment") named as the file's header ("Comments"): the
+    analyst knows their own file's names (before, the page said "email or phone in comment", in English words on
+    a Bengali page too)."""
     column = fields.get("column")
-    if column is None:
-        return dict(fields)
-    header = {n.fields["target"]: n.fields["column"] for n in notes
-              if getattr(n, "key", None) == USED_AS and "target" in n.fields}
-    return {**fields, "column": header.get(column, column)}
+    return dict(fields) if column is None else {**fields, "column": headers.get(column, column)}
 
 
 def _value(v, w: Words, fmt: Formats) -> str:
