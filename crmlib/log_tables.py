@@ -5,8 +5,9 @@ mix, the headline numbers) count transaction lines and their text columns, which
 per-customer-day table does not keep. :func:`lines` reads the files once more into one row per group
 of identical rows (:meth:`crmlib.TransactionLog.row_groups`, the groups of its duplicate rule), with the
 copies the rule keeps (``n``), the amount, and ``order_id``, ``category`` and ``channel`` prepared
-as the loader prepares them (trimmed, blanks missing, channels lower-cased, emails and phones
-replaced: :attr:`crmlib.TransactionLog.replacements`). Every function below reads that table
+as the loader prepares them (trimmed, blanks missing, a channel in the spelling most of its rows use,
+emails and phones replaced: :func:`crmlib.logscreen.kept_sql` and
+:attr:`crmlib.TransactionLog.replacements`). Every function below reads that table
 and returns numbers only; :mod:`crmlib.overview` shapes them as it shapes a frame's.
 
 Purchase days and first purchases are not counted here: they come from :mod:`crmlib.purchases`.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crmlib.duck import sql_text
+from crmlib.logscreen import kept_sql
 from crmlib.summary_sql import EPOCH
 
 _LINES = "crmlib_lines"
@@ -24,20 +26,16 @@ _LINES = "crmlib_lines"
 TEXT = ("order_id", "category", "channel")
 #: pandas period codes -> DuckDB's date_trunc parts.
 PARTS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
-_NULL_WORDS = ("", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>")
 
 
 def _prepared(log, column: str) -> str:
     """SQL of a text column as the loader keeps it (see the module docstring)."""
     raw = f'CAST("{column}" AS VARCHAR)'
-    text = f"trim({raw})"
-    value = f"CASE WHEN {text} IN ({', '.join(map(sql_text, _NULL_WORDS))}) THEN NULL ELSE {text} END"
-    if column == "channel":
-        value = f"lower({value})"
+    value = kept_sql(raw)
     mapping = log.replacements.get(column) or {}
     if not mapping:
         return value
-    cases = " ".join(f"WHEN {sql_text(k)} THEN {sql_text(v)}" for k, v in mapping.items())
+    cases = " ".join(f"WHEN {sql_text(k)} THEN {'NULL' if v is None else sql_text(v)}" for k, v in mapping.items())
     return f"CASE {raw} {cases} ELSE {value} END"
 
 

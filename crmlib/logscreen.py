@@ -5,11 +5,13 @@ its text columns (``category``, ``channel``), customer ids that differ only in u
 and dates far after the rest of the column. :class:`crmlib.TransactionLog` runs the same checks
 without reading the rows into pandas (:func:`screen_log`), one DuckDB query per check:
 
-* **text columns**: the distinct values of each column are read (a few thousand at most for a
-  category or channel, whatever the number of rows), prepared as the loader prepares them (trimmed,
-  blanks missing, channels lower-cased) and passed through :func:`crmlib.privacy.redact`; only the
-  values it changes are looked up again to count and number their rows. The replacements are kept
-  (:func:`redacted_text`) so every table built from the log shows the redacted value;
+* **text columns**: the distinct values of each column are read with their rows (a few thousand at
+  most for a category or channel, whatever the number of rows), prepared as the loader prepares them
+  (trimmed, blanks missing, a channel in the spelling most rows use:
+  :func:`crmlib.io.values.spellings`, on the same counts and the same tie rule) and passed through
+  :func:`crmlib.privacy.redact`; only the values it changes are looked up again to count and number
+  their rows. The values shown are kept (:func:`text_replacements`) so every table built from the
+  log shows the channel's spelling and the redacted value;
 * **ids**: the distinct ids, compared lower-cased (DuckDB's ``lower``; the loader uses Python's
   ``casefold``, which differs only for a few letters such as the German sharp s);
 * **late dates**: :func:`crmlib.screening.late_dates`'s rule on the distinct calendar days weighted
@@ -35,12 +37,20 @@ TEXT_COLUMNS = ("category", "channel")
 _EXAMPLES = 5
 
 
-def _prepare(column: str, values: pd.Series) -> pd.Series:
-    """Values as the loader keeps them: trimmed text, blanks missing, channels lower-cased."""
-    from crmlib.io.values import _as_text
+def _prepare(column: str, values: pd.DataFrame, files=()) -> pd.Series:
+    """The distinct values of ``column`` as the file holds them (``values``: ``v``, and the ``rows`` holding it
+    in each file ``f`` and the first of them, ``r``) as the loader keeps them: trimmed text, blanks missing,
+    a channel in the spelling most rows use (ties: the first row, files in the order of ``files``)."""
+    from crmlib.io.values import ONE_SPELLING, _as_text, spellings
 
-    out = _as_text(values)
-    return out.str.lower() if column == "channel" else out
+    out = _as_text(values["v"])
+    if column not in ONE_SPELLING or out.isna().all():
+        return out
+    order = {name: i for i, name in enumerate(files)}
+    seen = values.assign(value=out, file=values["f"].map(lambda f: order.get(f, len(order)))).dropna(subset="value")
+    seen = seen.sort_values(["file", "r"], kind="stable").assign(first=np.arange(len(seen)))
+    counts = seen.groupby("value", sort=False).agg(rows=("rows", "sum"), first=("first", "min")).reset_index()
+    return out.map(spellings(counts)).astype(out.dtype)
 
 
 def _examples(con, condition: str) -> list[int]:
@@ -61,20 +71,48 @@ def _kept_raw(log) -> str:
     return f"({log._x['id']}) IS NOT NULL{end}"
 
 
-def text_replacements(log) -> dict[str, dict[str, str]]:
-    """column -> {value as the file holds it: redacted value} for the values that held PII."""
+#: Words a text cell may hold for "no value" (:func:`crmlib.io.values._as_text`).
+_NULL_WORDS = ("", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>")
+
+
+def kept_sql(raw: str) -> str:
+    """SQL of the text ``raw`` trimmed, a blank word missing: the loader's rule for most values; those it keeps
+    otherwise (other white space, a channel's spelling, a redacted email) are in :func:`text_replacements`."""
+    text = f"trim({raw})"
+    return f"CASE WHEN {text} IN ({', '.join(map(sql_text, _NULL_WORDS))}) THEN NULL ELSE {text} END"
+
+
+def _text_values(log) -> dict[str, pd.DataFrame]:
+    """column -> its distinct values: ``raw`` (as the file holds it), ``sql`` (:func:`kept_sql` of it),
+    ``kept`` (as the loader keeps it: :func:`_prepare`) and ``shown`` (``kept`` redacted)."""
     from crmlib.privacy import redact
 
     out = {}
     for column in TEXT_COLUMNS:
         if column not in log._raw_columns:
             continue
-        raw = log.con.execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) AS v FROM crmlib_raw '
-                              f'WHERE "{column}" IS NOT NULL').df()["v"]
-        prepared = _prepare(column, raw)
-        cleaned = redact(prepared)
-        changed = (cleaned.fillna("").astype(str) != prepared.fillna("").astype(str)).to_numpy()
-        out[column] = dict(zip(raw[changed].astype(str), cleaned[changed].astype(str)))
+        values = log.con.execute(f"""SELECT v, {kept_sql("v")} AS d, f, "rows", r FROM (
+            SELECT CAST("{column}" AS VARCHAR) AS v, filename AS f, COUNT(*) AS "rows", MIN(file_row_number) AS r
+            FROM crmlib_raw WHERE "{column}" IS NOT NULL GROUP BY 1, 2)""").df()
+        kept = _prepare(column, values, log.files)
+        table = pd.DataFrame({"raw": values["v"].astype(str), "sql": values["d"], "kept": kept, "shown": redact(kept)})
+        out[column] = table.drop_duplicates("raw")
+    return out
+
+
+def _differ(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """True where ``a`` and ``b`` differ (a missing value equals only a missing one)."""
+    return ((a.isna() != b.isna()) | (a.notna() & b.notna() & (a.astype(str) != b.astype(str)))).to_numpy(dtype=bool)
+
+
+def text_replacements(log, values: dict[str, pd.DataFrame] | None = None) -> dict[str, dict[str, str | None]]:
+    """column -> {value as the file holds it: value shown (None: missing)} for the values that
+    :func:`kept_sql` does not give as shown: a channel in another spelling, a redacted email or phone."""
+    values = _text_values(log) if values is None else values
+    out = {}
+    for column, table in values.items():
+        other = table[_differ(table["sql"], table["shown"])]
+        out[column] = {raw: None if pd.isna(shown) else str(shown) for raw, shown in zip(other["raw"], other["shown"])}
     return out
 
 
@@ -139,19 +177,21 @@ def _late_dates(log, ledger: Ledger) -> None:
                detail=LATE, rows=_examples(log.con, where), fields={"column": "date"})
 
 
-def screen_log(log, ledger: Ledger) -> dict[str, dict[str, str]]:
-    """Add the screening's lines to ``ledger`` in the loader's order; return the text replacements."""
+def screen_log(log, ledger: Ledger) -> dict[str, dict[str, str | None]]:
+    """Add the screening's lines to ``ledger`` in the loader's order; return the values shown otherwise
+    (:func:`text_replacements`)."""
     _case_clashes(log, ledger)
-    replacements = text_replacements(log)
-    for column, mapping in replacements.items():
-        if not mapping:
+    values = _text_values(log)
+    for column, table in values.items():
+        redacted = table.loc[_differ(table["kept"], table["shown"]), "raw"]
+        if not len(redacted):
             continue
-        where = f"{_in(column, mapping)} AND {_kept_raw(log)}"
+        where = f"{_in(column, redacted)} AND {_kept_raw(log)}"
         ledger.add("email or phone in {column}", _kept_rows(log, where), action="changed",
                    detail="replaced by [email] / [phone] / [id]; the values are not shown",
                    rows=_examples(log.con, where), fields={"column": column})
     _late_dates(log, ledger)
-    return replacements
+    return text_replacements(log, values)
 
 
-__all__ = ["TEXT_COLUMNS", "late_after", "screen_log", "text_replacements"]
+__all__ = ["TEXT_COLUMNS", "kept_sql", "late_after", "screen_log", "text_replacements"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from crmlib.contacts import ASCII, EMAIL, to_ascii
 
-__all__ = ["PHONE_RUN", "RULES", "id_spans", "is_phone", "phone_spans", "redact", "redact_text"]
+__all__ = ["PHONE_RUN", "RULES", "id_spans", "is_phone", "phone_spans", "redact", "redact_text", "value_kind"]
 
 # internationalised addresses (RFC 6530/6531): letters of any script with their vowel signs and
 # viramas (Python's \w alone splits रवि), in the local part and the domain; a Unicode TLD (.भारत,
@@ -186,3 +186,33 @@ def redact(series: pd.Series) -> pd.Series:
     mapping = {u: redact_text(u) for u in uniques}
     out[todo] = text[todo].map(mapping).to_numpy(dtype=object)
     return out.astype(s.dtype) if s.dtype != object else out
+
+
+#: Values that cannot identify anyone: short numbers, dates, and the words for missing or infinite.
+_HARMLESS = re.compile(
+    r"[+-]?\d{1,6}(?:[.,]\d{1,4})?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?"
+    r"|(?i:[+-]?(?:nan|inf|infinity)|none|null|n/a|na)|"
+)
+_TOKEN = re.compile(r"\[(email|phone|id)\]")
+
+
+def value_kind(value) -> str:
+    """A value of a file as a page, the index or an error message may show it: quoted when it cannot identify
+    anyone (a short number, a date, "n/a"), else only its kind: ``[email]``, ``[phone]``, ``[id]``, ``[number]``
+    or ``[text]`` (a word may be a name; no pattern finds names).
+
+    >>> [value_kind(v) for v in ["Priya Sharma", "priya@example.com", "+91 98765 43210", "1234 5678 9012"]]
+    ['[text]', '[email]', '[phone]', '[number]']
+    >>> value_kind("12"), value_kind("2024-13-45"), value_kind(" n/a "), value_kind("soon")
+    ("'12'", "'2024-13-45'", "'n/a'", '[text]')
+    """
+    text = str(value)
+    if _HARMLESS.fullmatch(text.strip()):
+        return repr(text.strip())
+    redacted = redact_text(text)
+    kinds = _TOKEN.findall(redacted)
+    if kinds:
+        return "[" + " and ".join(dict.fromkeys(kinds)) + "]"
+    if len(re.findall(r"\d", redacted)) >= 7 and not re.search(r"[^\W\d_]", text):
+        return "[number]"
+    return "[text]"

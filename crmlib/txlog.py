@@ -251,8 +251,9 @@ class TransactionLog:
 
     @property
     def replacements(self) -> dict[str, dict[str, str]]:
-        """column -> {value in the file: value shown} for text values that held an email or phone
-        (:func:`crmlib.logscreen.text_replacements`); tables built from the log show the right side."""
+        """column -> {value in the file: value shown} for text values that held an email or phone, and for
+        channels written in another spelling than the one most rows use (:func:`crmlib.logscreen.screen_log`);
+        tables built from the log show the right side."""
         self._read()
         return self._replacements
 

@@ -771,15 +771,16 @@ def test_other_dates_and_two_signup_headers_are_not_taken_for_the_signup_date(tm
 def test_a_signup_header_without_dates_stays_the_files_own_column(tmp_path):
     """Headers are read as the signup date by their words ("Member Since", "Registered On"); one whose values are
     no dates (years, places) stays as the file wrote it, as before, rather than refusing the file with
-    "column 'signup_date': ... are not dates". A real signup column with a slip is still refused, naming the row."""
+    "column 'signup_date': ... are not dates". A real signup column with a slip keeps the customer without a signup
+    date (tests/test_signup_slips.py); a date in another format is still refused, naming the file's header."""
     for header, values in (("Member Since", ("2019", "2020", "2019")), ("Registered On", ("App", "Web", "Web"))):
         rows = "".join(f"C{i},{v}\n" for i, v in enumerate(values))
         cust = read_customers(write(tmp_path, "c.csv", f"Customer ID,{header}\n" + rows))
         assert "signup_date" not in cust.columns and cust[header].astype(str).tolist() == list(values)
         assert not [n for n in ledger_of(cust).notes if "signup_date" in n]
     days = "".join(f"C{i},{1 + i:02d}/03/2024\n" for i in range(9))
-    with pytest.raises(DataError, match=r"column 'signup_date': 1 value\(s\) are not dates.*'soon'"):
-        read_customers(write(tmp_path, "d.csv", "Customer ID,Joined On\n" + days + "C9,soon\n"))
+    with pytest.raises(DataError, match=r"column 'Joined On': 1 value\(s\) are dates in another format .*'2024-03-10'"):
+        read_customers(write(tmp_path, "d.csv", "Customer ID,Joined On\n" + days + "C9,2024-03-10\n"))
 
 
 @pytest.mark.parametrize("lang", ["en", "bn"])

@@ -74,7 +74,7 @@ def test_customers_own_contact_columns_are_kept_for_hashed_audiences():
 def test_phone_in_feedback_channel_and_email_in_transaction_category_are_redacted():
     fb = read_feedback(pd.DataFrame({"customer_id": ["a", "b"], "date": ["2024-01-02", "2024-01-03"],
                                      "nps": [9, 3], "channel": ["app", f"WhatsApp {PHONE}"]}))
-    assert fb["channel"].tolist() == ["app", "whatsapp [phone]"]
+    assert fb["channel"].tolist() == ["app", "WhatsApp [phone]"]
     assert _reasons(fb).loc["email or phone in channel", "rows"] == 1
     tx = read_transactions(pd.DataFrame({"customer_id": ["a", "b"], "date": ["2024-01-02", "2024-01-03"],
                                          "amount": [5, 6], "category": ["books", f"gift for {EMAIL}"]}))

@@ -18,8 +18,8 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first re
 For a DataFrame input, rows are its index labels. Blank lines are skipped (noted), keeping the
 row numbers of the file.
 
-What is refused, with one :class:`~crmlib.exceptions.DataError` naming the file, column, rule,
-rows and values (all problems of a file in one message):
+What is refused, with one :class:`~crmlib.exceptions.DataError` naming the file, the column (by the
+file's own header), the rule, rows and values (all problems of a file in one message):
 
 * dates outside **1900-01-01 to 2100-12-31** (:data:`DATE_MIN`, :data:`DATE_MAX`), in every date
   column of every loader and from text, Parquet, Excel or DataFrame input alike. Such a date is
@@ -69,7 +69,15 @@ How rows are counted (transactions):
   :func:`crmlib.summary.rfm_summary` leaves them out, so every customer count does;
 * transactions dated after ``observation_end`` are dropped.
 
-Customers and feedback: exact duplicate rows are dropped, rows without a ``customer_id`` too.
+Customers and feedback: exact duplicate rows are dropped, rows without a ``customer_id`` too. A
+signup date that is no date at all (``n/a``, ``soon``) in a column of dates is a slip: the customer
+is kept without a signup date and the slips are counted in the ledger under the file's own header,
+with their rows and values (harmless ones such as ``n/a`` as they are, words only as ``[text]``);
+a column whose values are mostly no dates is no signup date (:data:`crmlib.io.columns.KEYWORD_FITS`).
+
+A channel written in several upper/lower cases (``Online``, ``online ``, ``ONLINE``) is one channel,
+shown as most rows of the file spell it (ties: the first row's spelling), on this path and on the
+out-of-core one (:class:`crmlib.TransactionLog`) alike: :func:`crmlib.io.values.spellings`.
 
 >>> import pandas as pd
 >>> raw = pd.DataFrame({"customer_id": ["a", "b"], "date": ["2024-01-05", "2300-01-05"], "amount": [5, 7]})

@@ -99,7 +99,8 @@ KEYWORDS = {t: tuple(tuple(frozenset(unicodedata.normalize("NFC", w) for w in pa
                      for rule in rules) for t, rules in KEYWORDS.items()}
 
 
-#: What the values of an optional column read by its header's words alone (:data:`KEYWORDS`) must look like.
+#: What the values of an optional column read by another name (:data:`ALIASES`) or by its header's words alone
+#: (:data:`KEYWORDS`) must look like; one that does not stays the file's own column.
 KEYWORD_FITS = {"signup_date": looks_like_dates}
 
 
@@ -230,6 +231,11 @@ def _repeated_headers(src: _Source, schema: _Schema, columns: dict | None) -> No
                               header=_show(n), times=counts[n], columns=where(n), names=_names(mangled)))
 
 
+def _empty(values: pd.Series) -> bool:
+    """True for a column without a value (missing or blank in every row)."""
+    return bool((values.dropna().astype(str).str.strip() == "").all())
+
+
 def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> None:
     _repeated_headers(src, schema, columns)
     frame = src.frame
@@ -246,8 +252,11 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
         if target in frame.columns:
             continue
         normed = {_norm(c): c for c in frame.columns if c not in wanted}
+        fits = KEYWORD_FITS.get(target, lambda values: True)
         for alias in ALIASES.get(target, ()):  # in order of preference
-            if alias in normed:
+            # an alias whose values do not fit ("Joined" of yes and no) stays the file's own column, as below;
+            # an empty one is still the column it names
+            if alias in normed and (fits(frame[normed[alias]]) or _empty(frame[normed[alias]])):
                 frame = frame.rename(columns={normed[alias]: target})
                 src.notes.append(Note(USED_AS, column=normed[alias], target=target))
                 break
@@ -256,7 +265,7 @@ def _canonical_columns(src: _Source, schema: _Schema, columns: dict | None) -> N
             # two or more ("Txn Date", "Ship Date"): not guessed, named in the message; an optional column read by
             # its words alone whose values do not fit ("Member Since" of years, "Registered On" of "App") stays
             # the file's own column, not a refused file
-            if len(found) == 1 and KEYWORD_FITS.get(target, lambda values: True)(frame[found[0]]):
+            if len(found) == 1 and fits(frame[found[0]]):
                 frame = frame.rename(columns={found[0]: target})
                 src.notes.append(Note(USED_AS, column=found[0], target=target))
     counts = pd.Series(frame.columns).value_counts()

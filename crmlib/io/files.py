@@ -51,6 +51,10 @@ class _Source:
         self.delimiter = None
         self.short_years: list[str] = []  # date columns written with two-digit years
 
+    def header_of(self, column: str) -> str:
+        """The file's own header of ``column`` (a name of crmlib's once the columns are renamed), for messages."""
+        return next((h for c, h in zip(self.frame.columns, self.header) if c == column), column)
+
     def drop_blank_rows(self) -> None:
         """Skip rows with no value at all (blank lines, empty spreadsheet rows, cells of spaces only),
         keeping row numbers."""

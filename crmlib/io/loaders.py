@@ -7,10 +7,21 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.io.columns import CUSTOMERS, FEEDBACK, TRANSACTIONS, _canonical_columns
+from crmlib.io.columns import CUSTOMERS, FEEDBACK, KEYWORD_FITS, TRANSACTIONS, _canonical_columns
 from crmlib.io.files import _read, _Source
-from crmlib.io.messages import _MAX_EXAMPLES, _names, _problem, _raise, _show
-from crmlib.io.values import SCORE_RANGES, _as_text, _customer_ids, _parse_dates, _parse_numbers, after_end, as_date
+from crmlib.io.messages import _MAX_EXAMPLES, _names, _page_value, _problem, _raise, _show
+from crmlib.io.values import (
+    ONE_SPELLING,
+    SCORE_RANGES,
+    _as_text,
+    _customer_ids,
+    _parse_dates,
+    _parse_dates_with_slips,
+    _parse_numbers,
+    after_end,
+    as_date,
+    one_spelling,
+)
 from crmlib.ledger import Ledger, Note, attach
 from crmlib.pii_columns import kind_by_name
 from crmlib.screening import screen
@@ -78,12 +89,12 @@ def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledge
 
 
 def _copy_text(out: pd.DataFrame, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-    """Copy the optional text columns present in ``frame``; channels are lower-cased."""
+    """Copy the optional text columns present in ``frame``, trimmed; a channel written in several upper/lower cases
+    ("Online", "ONLINE") is one, in the spelling most rows of the file use (:func:`crmlib.io.values.one_spelling`)."""
     for col in columns:
         if col in frame.columns:
-            out[col] = _as_text(frame[col])
-    if "channel" in out.columns:
-        out["channel"] = out["channel"].str.lower()
+            text = _as_text(frame[col])
+            out[col] = one_spelling(text) if col in ONE_SPELLING else text
 
 
 _DUP = "__duplicate_row"
@@ -239,13 +250,38 @@ def _with_notes(frame: pd.DataFrame, src: _Source, ledger: Ledger) -> pd.DataFra
     return attach(frame, ledger)
 
 
+_SLIP = "__not_a_date"
+#: Why a signup column whose values are mostly no dates is refused (a column read by its header's words alone
+#: stays the file's own column instead: crmlib.io.columns.KEYWORD_FITS).
+NOT_DATES = ("are not dates, and neither are most values of the column, so these are not a few slips read as "
+             "missing signup dates; expected dates such as 2024-01-31 or 31/01/2024")
+#: The ledger's entry for signup dates that are not dates ("n/a", "soon"): the customers are kept without one.
+SIGNUP_SLIP = ("values in '{column}' that are not dates",
+               "kept as customers without a signup date; the file holds: {values}")
+
+
+def _note_slips(ledger: Ledger, header: str, values: pd.Series, rows: np.ndarray) -> None:
+    """Count the signup dates that are no dates (:data:`SIGNUP_SLIP`), naming the file's header and the first
+    distinct values as a page may show them ("n/a" as it is, a word only as ``[text]``: it may be a name)."""
+    distinct = list(dict.fromkeys(_page_value(v) for v in values))
+    shown = ", ".join(distinct[:_MAX_EXAMPLES]) + (", ..." if len(distinct) > _MAX_EXAMPLES else "")
+    reason, detail = SIGNUP_SLIP
+    ledger.add(reason, len(values), action="changed", detail=detail, rows=rows,
+               fields={"column": header, "values": shown})
+
+
 def read_customers(source, columns: dict | None = None, sheet: str | int | None = None) -> pd.DataFrame:
     """Read customers: ``customer_id``; optional ``signup_date, city, loyalty_tier, name, email, phone``.
 
     The PII columns (``name``, ``email``, ``phone``) are kept for hashed audience exports only;
     use :func:`crmlib.privacy.drop_pii` before anything reaches a report.
     A customer id listed twice with different details is an error; an exact duplicate row is dropped.
-    Signup dates must lie from 1900-01-01 to 2100-12-31. ``sheet`` picks the sheet of an Excel
+    Signup dates must lie from 1900-01-01 to 2100-12-31. A signup date that is no date at all ("n/a",
+    "soon") is a slip: the customer is kept without one, counted in the ledger under the file's own
+    header with its rows and values (:data:`SIGNUP_SLIP`), as a transaction without an amount is; a date
+    written in another format than the rest of the column is refused, naming it, and so is a column whose
+    values are mostly no dates (:data:`NOT_DATES`; one read by its header's words alone, such as
+    "Registered On", stays the file's own column instead). ``sheet`` picks the sheet of an Excel
     workbook with several.
     """
     src = _read(source, "customers", sheet)
@@ -255,7 +291,11 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
     out = _start(src, customer_id=_customer_ids(src, ledger))
     problems = []
     if "signup_date" in frame.columns:
-        out["signup_date"], problem = _parse_dates(src, "signup_date", required=False)
+        out["signup_date"], problem, slips = _parse_dates_with_slips(src, "signup_date")
+        text = _as_text(frame["signup_date"]).to_numpy(dtype=object)
+        if slips.any() and not KEYWORD_FITS["signup_date"](frame["signup_date"]):  # not a column of dates
+            problem = "; ".join(filter(None, [problem, _problem(src, "signup_date", slips, text, NOT_DATES)]))
+        out[_SLIP] = np.where(slips, text, None)
         problems.append(problem)
     _raise(src, problems, "Fix these values in the file and load it again.")
     _copy_text(out, frame, ("city", "loyalty_tier", "name", "email", "phone"))
@@ -263,6 +303,9 @@ def read_customers(source, columns: dict | None = None, sheet: str | int | None 
     for col in extra:  # other columns stay: drop_pii and the reports decide what is shown
         out[col] = frame[col].to_numpy()
     out, rows = _drop_unusable(out, rows, ledger, "cannot be linked to transactions")
+    if _SLIP in out.columns:
+        slipped = out.pop(_SLIP)
+        _note_slips(ledger, src.header_of("signup_date"), slipped[slipped.notna()], rows[slipped.notna().to_numpy()])
     repeated = out["customer_id"].duplicated(keep=False).to_numpy()
     if repeated.any():
         idx = np.flatnonzero(repeated)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crmlib.exceptions import DataError
+from crmlib.redaction import value_kind
 
 if TYPE_CHECKING:
     from crmlib.io.files import _Source
@@ -32,14 +33,24 @@ def _show(value) -> str:
     return repr(text)
 
 
+def _page_value(value) -> str:
+    """A value of the file as a page may show it (:func:`crmlib.redaction.value_kind`).
+
+    >>> [_page_value(v) for v in ["n/a", "31/02/2024", "soon", "Priya Sharma", "call 98765 43210", "1234 5678 9012"]]
+    ["'n/a'", "'31/02/2024'", '[text]', '[text]', '[phone]', '[number]']
+    """
+    return value_kind(value)
+
+
 def _problem(src: _Source, column: str, mask: np.ndarray, values, rule: str) -> str | None:
-    """One message for the rows in ``mask`` breaking ``rule``, or None when there are none."""
+    """One message for the rows in ``mask`` breaking ``rule``, or None when there are none; it names the column by
+    the file's own header ("Registered On"), not crmlib's name for it ("signup_date")."""
     idx = np.flatnonzero(mask)
     if not len(idx):
         return None
     shown = ", ".join(f"{src.row_word} {src.rows[i]}: {_show(values[i])}" for i in idx[:_MAX_EXAMPLES])
     more = f" and {len(idx) - _MAX_EXAMPLES} more" if len(idx) > _MAX_EXAMPLES else ""
-    return f"column {column!r}: {len(idx)} value(s) {rule} ({shown}{more})"
+    return f"column {_show(src.header_of(column))}: {len(idx)} value(s) {rule} ({shown}{more})"
 
 
 def _raise(src: _Source, problems: list[str | None], what_to_do: str) -> None:

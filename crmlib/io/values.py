@@ -49,6 +49,50 @@ def _as_text(series: pd.Series) -> pd.Series:
     return out.mask(out.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "N/A", "<NA>"]))
 
 
+#: Text columns whose values are one whatever their upper/lower case: "Online", "online " and "ONLINE" are one
+#: channel, shown as the file writes it most often (:func:`spellings`), on the pandas and the SQL path alike.
+ONE_SPELLING = ("channel",)
+
+
+def spellings(counts: pd.DataFrame) -> dict[str, str]:
+    """Each value -> the spelling it is shown in. ``counts`` has one row per distinct value (trimmed text, as
+    :func:`_as_text` keeps it) with ``value``, ``rows`` (how many rows of the file hold it) and ``first`` (where
+    it first appears: a number that sorts as the rows do). Values equal once case-folded are one value, spelt as
+    most rows spell it; on a tie, as the first row of them does.
+
+    >>> counts = pd.DataFrame({"value": ["online", "Store", "Online", "STORE", "store"],
+    ...                        "rows": [1, 2, 2, 1, 2], "first": [0, 1, 2, 3, 4]})
+    >>> spellings(counts)
+    {'online': 'Online', 'Store': 'Store', 'Online': 'Online', 'STORE': 'Store', 'store': 'Store'}
+    """
+    keyed = counts.assign(key=counts["value"].map(str.casefold))
+    best = keyed.sort_values(["rows", "first"], ascending=[False, True], kind="stable").drop_duplicates("key")
+    chosen = dict(zip(best["key"], best["value"]))
+    return {value: chosen[key] for value, key in zip(keyed["value"], keyed["key"])}
+
+
+def one_spelling(text: pd.Series) -> pd.Series:
+    """``text`` (as :func:`_as_text` keeps it) with each value in the spelling most of its rows use
+    (:func:`spellings`; rows count in the order of ``text``).
+
+    >>> one_spelling(pd.Series(["WhatsApp", "whatsapp", None, "Whatsapp", "WhatsApp"], dtype="string")).tolist()
+    ['WhatsApp', 'WhatsApp', <NA>, 'WhatsApp', 'WhatsApp']
+    """
+    codes, values = pd.factorize(text)  # numbered in the order they first appear; missing -1
+    if len(values) < 2:
+        return text
+    given = values.to_numpy(dtype=object)
+    chosen = spellings(pd.DataFrame({"value": given, "rows": np.bincount(codes[codes >= 0], minlength=len(given)),
+                                     "first": np.arange(len(given))}))
+    if all(chosen[v] == v for v in given):  # each value spelt one way
+        return text
+    position = {v: i for i, v in enumerate(given)}
+    to = np.array([position[chosen[v]] for v in given])
+    # taken from the values themselves: no new strings to build and check, row by row
+    return pd.Series(values.array.take(np.where(codes >= 0, to[codes], -1), allow_fill=True), index=text.index,
+                     name=text.name)
+
+
 _DATE_FORMATS = (
     "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y",
     "%d.%m.%Y", "%d/%m/%y", "%m/%d/%y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
@@ -107,19 +151,56 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
 
     Times are kept; a time-zone offset is dropped and the local time kept (the business day is
     the customer's), with a note. Years or year-months alone are not dates. Dates outside
-    DATE_MIN to DATE_MAX are refused.
+    DATE_MIN to DATE_MAX are refused, and so is any value that is not a date in the column's format.
     """
+    full, problem, _ = _dates(src, column, required, slips=False)
+    return full, problem
+
+
+def _parse_dates_with_slips(src: _Source, column: str) -> tuple[pd.Series, str | None, np.ndarray]:
+    """Dates of an optional column as :func:`_parse_dates` reads them, except that a value that is no date in
+    any format crmlib reads ("n/a", "soon", "31/02/2024") is missing, not a problem: returns the dates, the
+    problems and where those slips are. A date in another format than the rest of the column is still refused
+    (it holds a day the analyst can write in the column's format).
+
+    >>> from crmlib.io.files import _Source
+    >>> src = _Source(pd.DataFrame({"Joined": ["05/01/2024", "soon", "2024-02-01", "17/01/2024"]}), "c.csv", True)
+    >>> dates, problem, slips = _parse_dates_with_slips(src, "Joined")
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), slips.tolist()
+    (['2024-01-05', nan, nan, '2024-01-17'], [False, True, False, False])
+    >>> problem  # doctest: +ELLIPSIS
+    "column 'Joined': 1 value(s) are dates in another format than the rest of the column (%d/%m/%Y) (row 4: ..."
+    """
+    return _dates(src, column, required=False, slips=True)
+
+
+def _a_date_in_some_format(values: pd.Series) -> np.ndarray:
+    """True for the values that some format of :data:`_DATE_FORMATS` (with a time or not) reads as a date."""
+    found = np.zeros(len(values), bool)
+    for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
+        parsed = _to_datetime(values, fmt)
+        if parsed is not None:
+            found |= parsed.notna().to_numpy(dtype=bool)
+        if found.all():
+            break
+    return found
+
+
+def _dates(src: _Source, column: str, required: bool, slips: bool) -> tuple[pd.Series, str | None, np.ndarray]:
+    """:func:`_parse_dates`, and with ``slips`` :func:`_parse_dates_with_slips`."""
     raw = src.frame[column]
+    header = src.header_of(column)  # notes name the column as the file does ("Registered On")
+    none = np.zeros(len(raw), bool)
     if pd.api.types.is_datetime64_any_dtype(raw):
         zoned = getattr(raw.dt, "tz", None) is not None
         if zoned:  # the same rule and the same note as offsets written in text
-            src.notes.append(Note(TZ_NOTE, column=column))
+            src.notes.append(Note(TZ_NOTE, column=header))
         parsed = raw.dt.tz_localize(None) if zoned else raw
         shown = raw.astype(str).to_numpy()
         full, range_problem = _finish_dates(src, column, parsed, shown)
-        bad = parsed.isna().to_numpy() if required else np.zeros(len(raw), bool)
+        bad = parsed.isna().to_numpy() if required else none
         problems = [_problem(src, column, bad, shown, "are missing; expected a date"), range_problem]
-        return full, "; ".join(p for p in problems if p) or None
+        return full, "; ".join(p for p in problems if p) or None, none
     text = _as_text(raw)
     present = text.notna().to_numpy()
     values = text.to_numpy(dtype=object)
@@ -127,9 +208,11 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
     has_time = given.str.contains(r"\d:\d\d", regex=True)  # an offset only ever follows a time
     cleaned = given.where(~has_time, given.str.replace(_TZ_SUFFIX, "", regex=True))
     if (cleaned != given).any():
-        src.notes.append(Note(TZ_NOTE, column=column))
+        src.notes.append(Note(TZ_NOTE, column=header))
     uniq = pd.Series(cleaned.unique(), dtype="string")
     uniq = uniq[~uniq.str.match(_PARTIAL_DATE).fillna(False).to_numpy(dtype=bool)]
+    if slips:  # the values no format reads take no part in choosing the column's format
+        uniq = uniq[_a_date_in_some_format(uniq)]
     best, best_ok, best_fmt = None, 0, None
     for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
         parsed = _to_datetime(uniq, fmt)
@@ -149,17 +232,26 @@ def _parse_dates(src: _Source, column: str, required: bool) -> tuple[pd.Series, 
         swapped = _to_datetime(uniq, _swap_day_month(best_fmt))
         if swapped is not None and swapped.notna().all():
             src.notes.append(Note(READ_DAY_FIRST if best_fmt.startswith("%d") else READ_MONTH_FIRST,
-                                  column=column, example=_show(uniq.iloc[0])))
+                                  column=header, example=_show(uniq.iloc[0])))
     if best_fmt and "%y" in best_fmt:
         src.short_years.append(column)
     unparsed = present & full.isna().to_numpy()
-    example = (f"expected dates in the format of the rest of the column ({best_fmt})" if best_fmt
-               else "expected full dates such as 2024-01-31, 31/01/2024 or 31 Jan 2024")
+    slipped = none
+    if slips:
+        slipped = unparsed.copy()
+        slipped[present] = ~cleaned.isin(set(uniq.dropna())).to_numpy(dtype=bool)
+        slipped &= unparsed
+        unparsed &= ~slipped
+        example = f"are dates in another format than the rest of the column ({best_fmt})"
+    else:
+        example = ("are not dates; " + (f"expected dates in the format of the rest of the column ({best_fmt})"
+                                        if best_fmt else "expected full dates such as 2024-01-31, 31/01/2024 or "
+                                                         "31 Jan 2024"))
     full, range_problem = _finish_dates(src, column, full, values)
-    problems = [_problem(src, column, unparsed, values, f"are not dates; {example}"), range_problem]
+    problems = [_problem(src, column, unparsed, values, example), range_problem]
     if required:
         problems.append(_problem(src, column, ~present, values, "are empty; expected a date"))
-    return full, "; ".join(p for p in problems if p) or None
+    return full, "; ".join(p for p in problems if p) or None, slipped
 
 
 _CURRENCY = re.compile(r"(?i)(₹|\$|€|£|৳|\brs\.?|\binr\b|\busd\b|\beur\b|\bgbp\b|\btk\.?|\bbdt\b)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from crmlib import privacy
+from crmlib.redaction import value_kind
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -21,32 +22,6 @@ def strip_ansi(text: str) -> str:
 
 #: A value quoted after its row in a message, e.g. ``row 4: 'Priya Sharma'`` (crmlib.io's format).
 _ROW_VALUE = re.compile(r"""(\b(?:row|index|line)\s+[^\s:,;()]+:\s*)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
-#: Quoted values that cannot identify anyone: short numbers, dates, and the words for missing or infinite.
-_HARMLESS = re.compile(
-    r"[+-]?\d{1,6}(?:[.,]\d{1,4})?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?"
-    r"|(?i:[+-]?(?:nan|inf|infinity)|none|null|n/a|na)|"
-)
-_TOKEN = re.compile(r"\[(email|phone|id)\]")
-
-
-def value_kind(value: str) -> str:
-    """What a value quoted in an error message is, shown instead of the value when it could be personal.
-
-    >>> [value_kind(v) for v in ["Priya Sharma", "priya@example.com", "+91 98765 43210", "1234 5678 9012"]]
-    ['[text]', '[email]', '[phone]', '[number]']
-    >>> value_kind("12"), value_kind("2024-13-45")
-    ("'12'", "'2024-13-45'")
-    """
-    if _HARMLESS.fullmatch(value.strip()):
-        return repr(value)
-    kinds = _TOKEN.findall(privacy.redact_text(value))
-    if kinds:
-        return "[" + " and ".join(dict.fromkeys(kinds)) + "]"
-    if len(re.findall(r"\d", privacy.redact_text(value))) >= 7 and not re.search(r"[^\W\d_]", value):
-        return "[number]"
-    return "[text]"
-
-
 def _kind_of_quoted(m: re.Match) -> str:
     quoted = m.group(2)
     body = quoted[1:-1].replace("\\" + quoted[0], quoted[0]).replace("\\\\", "\\")

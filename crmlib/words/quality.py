@@ -52,6 +52,7 @@ REASONS = [
     N_("email or phone in {column}"),
     N_("rare values in '{column}'"),
     N_("'{column}' in the future or far after the rest of the column"),
+    N_("values in '{column}' that are not dates"),
 ]
 
 # ----------------------------------------------------------------------------- details
@@ -93,6 +94,8 @@ DETAILS = [
     N_("kept; check these dates, they lie more than a year after the others"),
     N_("kept; check these dates, they lie more than a year after the others (written with two-digit years: 00-68 "
        "are read as 2000-2068, 69-99 as 1969-1999; write four-digit years if these belong to another century)"),
+    #: {values} are the file's values ('n/a', 'soon'), quoted, as they are.
+    N_("kept as customers without a signup date; the file holds: {values}"),
 ]
 #: The value rare attribute values are shown as (crmlib.screening.RARE).
 RARE_VALUE = N_("other (fewer than 3 customers)")
