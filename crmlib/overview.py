@@ -55,6 +55,52 @@ def date_span(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
     return transactions["date"].min(), transactions["date"].max()
 
 
+def data_end(transactions, observation_end=None) -> pd.Timestamp:
+    """The last day the data cover: ``observation_end`` when given (the analysis' last day; later rows are
+    dropped on reading), else the day of the last transaction line. :func:`period_coverage` judges each
+    period against it."""
+    from crmlib.io import as_date
+
+    end = as_date(observation_end) if observation_end is not None else date_span(transactions)[1]
+    return pd.Timestamp(end).normalize()
+
+
+#: The pandas period code of each frequency a period table or figure takes ("MS" and "M" are both months).
+PERIOD_CODES = {"D": "D", "W": "W", "M": "M", "MS": "M", "Q": "Q", "QS": "Q", "Y": "Y", "YS": "Y"}
+
+
+def period_code(freq: str) -> str:
+    """The pandas period code of ``freq`` (:data:`PERIOD_CODES`); a DataError for any other."""
+    code = PERIOD_CODES.get(freq)
+    if code is None:
+        raise DataError(f"freq={freq!r} is not a period; use 'D', 'W', 'M', 'Q' or 'Y' (days, weeks, months, "
+                        "quarters, years).")
+    return code
+
+
+def period_coverage(starts, freq: str, end) -> pd.DataFrame:
+    """Which periods the data cover to their last day: the one rule of every period table, figure and sentence.
+
+    ``starts`` are the periods' first days (a period table's index), ``freq`` their frequency
+    (:data:`PERIOD_CODES`; a week runs Monday to Sunday) and ``end`` the last day the data cover
+    (:func:`data_end`). A period is complete when its last day is on or before ``end``; otherwise the data end
+    inside it (an export taken on the 3rd) and its numbers count only its days up to ``end``: it is drawn as
+    partial and left out of every peak, latest and trend statement. Returns, indexed by ``starts``:
+    ``complete`` (bool) and ``covered_to``, the period's last day with data (its last day, or ``end``).
+
+    >>> starts = pd.date_range("2024-04-01", periods=3, freq="MS")
+    >>> period_coverage(starts, "M", "2024-06-03")["complete"].tolist()
+    [True, True, False]
+    >>> period_coverage(starts, "M", "2024-06-30")["complete"].tolist()
+    [True, True, True]
+    """
+    code = period_code(freq)
+    starts = pd.DatetimeIndex(starts)
+    last = starts.to_period(code).end_time.normalize()
+    end = pd.Timestamp(end).normalize()
+    return pd.DataFrame({"complete": last <= end, "covered_to": last.where(last <= end, end)}, index=starts)
+
+
 def _need(transactions: pd.DataFrame, column: str, what: str) -> None:
     if not has_column(transactions, column):
         raise DataError(f"{what}: the transactions have no '{column}' column (or it is empty); "
@@ -131,7 +177,7 @@ def purchase_days(transactions: pd.DataFrame) -> pd.Series:
     return daily.loc[daily["bought"] & (daily["amount"] >= 0), "amount"]
 
 
-def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+def revenue_by_period(transactions: pd.DataFrame, freq: str = "M", observation_end=None) -> pd.DataFrame:
     """Net revenue, transactions and active customers per calendar period (default: month).
 
     Indexed by the period's first day (``period``), every period from the first to the last
@@ -139,15 +185,18 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M") -> pd.DataFra
     ``transactions``, ``customers`` (distinct customers with a transaction), and ``orders``
     with ``revenue_per_order`` when the transactions have an ``order_id``: each order id counts once,
     in the period of its first line (a return dated in a later month does not count the order again),
-    so the periods add up to the headline's orders.
+    so the periods add up to the headline's orders. Last, :func:`period_coverage`'s ``complete`` and
+    ``covered_to`` against :func:`data_end` (``observation_end``, else the last transaction's day): a last
+    period the data end inside is partial.
     """
     if len(transactions) == 0:
         raise DataError("revenue_by_period: the transactions are empty; there is no period to show.")
-    code = {"D": "D", "W": "W", "M": "M", "MS": "M", "Q": "Q", "QS": "Q", "Y": "Y", "YS": "Y"}.get(freq)
-    if code is None:
-        raise DataError(f"revenue_by_period(freq={freq!r}): use 'D', 'W', 'M', 'Q' or 'Y'.")
-    if _is_log(transactions):
-        return _log_by_period(transactions, code)
+    code = period_code(freq)
+    out = _log_by_period(transactions, code) if _is_log(transactions) else _frame_by_period(transactions, code)
+    return out.join(period_coverage(out.index, code, data_end(transactions, observation_end)))
+
+
+def _frame_by_period(transactions: pd.DataFrame, code: str) -> pd.DataFrame:
     period = transactions["date"].dt.to_period(code)
     groups = transactions.assign(period=period).groupby("period")
     out = pd.DataFrame({"revenue": groups["amount"].sum(),

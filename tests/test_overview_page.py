@@ -164,9 +164,10 @@ def test_the_revenue_table_shows_the_latest_months_and_says_how_many(tmp_path, n
     shown = re.findall(r"<td[^>]*>((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) \d{4})</td>", html)
     latest = page.fmt.month(page.months.index[-1], "short")
     assert latest in shown and len(shown) == min(n, overview_page.MAX_MONTHS)
-    if n > overview_page.MAX_MONTHS:  # cut: the latest months, newest first, and the note counts them
-        assert shown[0] == latest and f"{len(shown)} of {n} rows shown" in html
-        assert page.words(ow.MONTHS_NEWEST_FIRST) in html
+    if n > overview_page.MAX_MONTHS:  # cut: the latest months, oldest first like the CSV, and the note says so
+        first = page.fmt.month(page.months.index[n - overview_page.MAX_MONTHS], "short")
+        assert shown[0] == first and shown[-1] == latest
+        assert page.words(ow.MONTHS_LATEST, shown=str(len(shown)), total=str(n)) in html
     else:  # all of them, oldest first, and no note of a cut
         assert shown[0] == "Jan 2023" and "rows shown" not in html
     assert len(pd.read_csv(tmp_path / "overview" / "revenue-by-month.csv")) == n  # the CSV holds every month

@@ -177,3 +177,29 @@ def test_findings_and_revenue_title_of_data_without_repeats_or_with_one_period(l
     assert revenue_over_time(two, words=w, fmt=fmt).get_title() == w(
         ow.TITLE_REVENUE_PEAK, month=fmt.month(two.index[1]), revenue=fmt.money(300.0, 0), share=fmt.share(0.5, 0))
     plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_revenue_titles_leave_a_partial_month_out_in_every_language(lang):
+    """Before: one whole month and three days of the next made "Revenue peaks in May 2024 ..., 64% above the mean
+    period", the three days pulling the mean down; the title now says May is the one complete period, and a
+    month alone that the data end inside of is said to be partial, with the data's last day in the page's digits."""
+    import matplotlib.pyplot as plt
+
+    from crmlib.plots.overview import revenue_over_time
+
+    fmt = Formats(lang, digits="native")
+    w = Words.of(fmt)
+    starts = pd.DatetimeIndex(["2024-05-01", "2024-06-01"])
+    coverage = overview.period_coverage(starts, "M", "2024-06-03")
+    two = pd.DataFrame({"revenue": [900.0, 200.0]}, index=starts).join(coverage)
+    assert revenue_over_time(two, fmt=fmt).get_title() == w(ow.TITLE_REVENUE_ONE_COMPLETE, month=fmt.month(starts[0]),
+                                                            revenue=fmt.money(900.0, 0))
+    one = two.iloc[1:]
+    title = revenue_over_time(one, fmt=fmt).get_title()
+    assert title == w(ow.TITLE_REVENUE_PARTIAL, month=fmt.month(starts[1]), date=fmt.date("2024-06-03", "medium"),
+                      revenue=fmt.money(200.0, 0))
+    if lang != "en":
+        assert SCRIPT[lang].search(title) and not re.search("[0-9]", title)
+    assert ow.period_name(starts[0], "W", fmt) == fmt.date_range("2024-04-29", "2024-05-05")
+    plt.close("all")

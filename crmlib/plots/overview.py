@@ -28,21 +28,36 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
     return (words or Words.of(fmt)), fmt
 
 
-def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", words: Words | None = None,
-                  fmt: Formats | None = None):
-    """New and active customers per month (or other ``freq``), from canonical transactions."""
-    from crmlib.overview import customer_base as counts
+def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", observation_end=None,
+                  words: Words | None = None, fmt: Formats | None = None):
+    """New and active customers per month (or other ``freq``), from canonical transactions. A last period the
+    data end inside of (:func:`crmlib.overview.period_coverage`, against ``observation_end`` or the last
+    transaction's day) is drawn hollow at the end of a dashed line and labelled partial; the title counts the
+    last complete period."""
+    from crmlib import overview
 
     w, fmt = _lang(words, fmt)
-    active, new = counts(transactions, freq)  # new customers: crmlib.purchases.first_purchase
-    frame = pd.DataFrame({w(ow.LEGEND_ACTIVE): active, w(ow.LEGEND_NEW): new}).rename_axis("period")
+    active, new = overview.customer_base(transactions, freq)  # new customers: crmlib.purchases.first_purchase
+    coverage = overview.period_coverage(active.index, freq, overview.data_end(transactions, observation_end))
+    complete = coverage["complete"]
     with style.grid():
         ax = style.axes(ax, (9, 4))
-        long = frame.reset_index().melt("period", var_name="series", value_name="customers")
-        sns.lineplot(long, x="period", y="customers", hue="series", marker="o", palette=style.PALETTE, ax=ax)
+        for series, label, colour in ((active, ow.LEGEND_ACTIVE, 0), (new, ow.LEGEND_NEW, 1)):
+            _period_line(ax, series, complete, style.colours()[colour], label=w(label))
+        _mark_partial(ax, coverage, w, fmt)
         style.count_ticks(ax.yaxis, fmt)
-        ax.set(title=w(ow.TITLE_CUSTOMER_BASE, active=fmt.count(active.iloc[-1]), new=fmt.count(new.sum())),
-               xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_CUSTOMERS))
+        counted = dict(new=fmt.count(new.sum()))
+        if complete.all():
+            title = w(ow.TITLE_CUSTOMER_BASE, active=fmt.count(active.iloc[-1]), **counted)
+        elif complete.any():
+            last = complete[complete].index[-1]
+            title = w(ow.TITLE_CUSTOMER_BASE_COMPLETE, active=fmt.count(active[last]),
+                      period=ow.period_name(last, freq, fmt), **counted)
+        else:
+            title = w(ow.TITLE_CUSTOMER_BASE_PARTIAL, active=fmt.count(active.iloc[-1]),
+                      period=ow.period_name(active.index[-1], freq, fmt),
+                      date=fmt.date(coverage["covered_to"].iloc[-1], "medium"), **counted)
+        ax.set(title=title, xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_CUSTOMERS))
         _months(ax, active.index, fmt)
         ax.legend(title=None)
     return ax
@@ -50,9 +65,12 @@ def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", word
 
 def frequency_distribution(summary: pd.DataFrame, *, ax=None, cap: int = 10, words: Words | None = None,
                            fmt: Formats | None = None):
-    """How many customers made 0, 1, 2, ... repeat purchases (the last bar is ``cap`` or more)."""
+    """How many customers made 0, 1, 2, ... repeat purchases: a bar for every count up to ``cap`` (those
+    nobody has at height 0), the last one ``cap`` or more."""
     w, fmt = _lang(words, fmt)
-    counts = summary["frequency"].clip(upper=cap).value_counts().sort_index()
+    # every count from 0 to the cap has its slot, a count nobody has a bar of height 0: without them the bars
+    # of 5 and 7 stood side by side as if consecutive
+    counts = summary["frequency"].clip(upper=cap).value_counts().reindex(range(cap + 1), fill_value=0)
     labels = [fmt.count(i) if i < cap else f"{fmt.count(cap)}+" for i in counts.index]
     one_timers = (summary["frequency"] == 0).mean()
     with style.grid():
@@ -136,25 +154,84 @@ def _months(ax, index: pd.DatetimeIndex, fmt: Formats | None = None) -> None:
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.month(mdates.num2date(v), "short")))
 
 
+def _complete(periods: pd.DataFrame) -> pd.Series:
+    """Whether each period of a table of :func:`crmlib.overview.revenue_by_period` is complete (its ``complete``
+    column, :func:`crmlib.overview.period_coverage`'s rule); a table without the column is taken as complete."""
+    if "complete" in periods:
+        return periods["complete"].astype(bool)
+    return pd.Series(True, index=periods.index)
+
+
+def _period_line(ax, values: pd.Series, complete: pd.Series, colour, label: str | None = None) -> None:
+    """``values`` per period as a line with a point each. When a period is partial (the data end inside it) the
+    whole series is drawn first dashed with hollow points, then the complete periods solid over it: the partial
+    period stands out hollow at the end of a dashed segment, and one line holds every period's value."""
+    x = mdates.date2num(values.index)  # matplotlib's day numbers, as seaborn drew them: a line's data are numbers
+    ax.xaxis_date()
+    if not complete.all():
+        ax.plot(x, values.to_numpy(), marker="o", color=colour, linestyle="--", alpha=0.7,
+                markerfacecolor="white", label="_nolegend_")
+    whole = complete.to_numpy()
+    ax.plot(x[whole], values.to_numpy()[whole], marker="o", color=colour, label=label)
+
+
+def _mark_partial(ax, coverage: pd.DataFrame, w: Words, fmt: Formats) -> None:
+    """Label each partial period of ``coverage`` (:func:`crmlib.overview.period_coverage`) "partial: to 3 Jun 2024"
+    in room made at the top of the axes, above a dotted line at the period, right-aligned to it so that it stays
+    inside them. Call it once the data are drawn."""
+    partial = coverage.index[~coverage["complete"].to_numpy()]
+    if not len(partial):
+        return
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.15 * (high - low))  # room above every point for the label
+    for start in partial:
+        ax.axvline(start, color="grey", linestyle=":", linewidth=1, ymax=0.88)
+        ax.annotate(ow.partial_label(coverage.loc[start, "covered_to"], w, fmt), xy=(start, 0.97),
+                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
+                    ha="right", va="top", fontsize="small", color="dimgrey")
+
+
+def _peak_of(values: pd.Series, complete: pd.Series) -> tuple[pd.Series, bool]:
+    """The values a peak or a mean is taken over (those of the complete periods, or all when none is complete)
+    and whether a period was left out."""
+    whole = values[complete.to_numpy()]
+    return (whole, True) if len(whole) < len(values) and len(whole) else (values, False)
+
+
 def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                       fmt: Formats | None = None):
-    """Net revenue per period (from :func:`crmlib.overview.revenue_by_period`), the peak marked."""
+    """Net revenue per period (from :func:`crmlib.overview.revenue_by_period`), the peak marked. A period the data
+    end inside of (its ``complete`` column false) is drawn hollow at the end of a dashed line, labelled partial,
+    and left out of the peak and the mean the title names."""
     w, fmt = _lang(words, fmt, currency)
     revenue = periods["revenue"]
-    peak = revenue.idxmax()
-    share = revenue[peak] / revenue.mean() - 1 if revenue.mean() > 0 else 0.0
+    complete = _complete(periods)
+    shown, left_out = _peak_of(revenue, complete)
+    peak = shown.idxmax()
+    share = shown[peak] / shown.mean() - 1 if shown.mean() > 0 else 0.0
     with style.grid():
         ax = style.axes(ax, (9, 4))
         colour = style.colours()[0]
-        ax.plot(revenue.index, revenue.to_numpy(), marker="o", color=colour)
-        ax.fill_between(revenue.index, 0, revenue.to_numpy(), color=colour, alpha=0.15)
+        _period_line(ax, revenue, complete, colour)
+        ax.fill_between(revenue.index, 0, revenue.to_numpy(), color=colour, alpha=0.06)  # partial: lighter
+        ax.fill_between(revenue.index, 0, revenue.to_numpy(), where=complete.to_numpy(), color=colour, alpha=0.1)
         ax.plot([peak], [revenue[peak]], marker="o", markersize=10, color=style.colours()[3], linestyle="")
         _months(ax, revenue.index, fmt)
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
-        title = (w(ow.TITLE_REVENUE_PEAK, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0),
-                   share=fmt.share(share, 0)) if len(revenue) > 1
-                 else w(ow.TITLE_REVENUE_ONE_PERIOD, month=fmt.month(peak), revenue=fmt.money(revenue[peak], 0)))
+        if "covered_to" in periods:
+            _mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
+        money = fmt.money(revenue[peak], 0)
+        if len(shown) > 1:
+            title = w(ow.TITLE_REVENUE_PEAK_COMPLETE if left_out else ow.TITLE_REVENUE_PEAK, month=fmt.month(peak),
+                      revenue=money, share=fmt.share(share, 0))
+        elif left_out:
+            title = w(ow.TITLE_REVENUE_ONE_COMPLETE, month=fmt.month(peak), revenue=money)
+        elif complete.all() or "covered_to" not in periods:
+            title = w(ow.TITLE_REVENUE_ONE_PERIOD, month=fmt.month(peak), revenue=money)
+        else:  # the one period of the data, which they end inside of
+            title = w(ow.TITLE_REVENUE_PARTIAL, month=fmt.month(peak), revenue=money,
+                      date=fmt.date(periods.loc[peak, "covered_to"], "medium"))
         ax.set(title=title,
                xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_NET_REVENUE, unit=ow.money_unit(w, fmt)))
     return ax
@@ -163,21 +240,26 @@ def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", wor
 def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                      fmt: Formats | None = None):
     """Orders per period and their mean value (from :func:`crmlib.overview.revenue_by_period` of
-    transactions with an ``order_id``)."""
+    transactions with an ``order_id``). A partial period is drawn and labelled as in :func:`revenue_over_time`
+    and is never the busiest the title names; the totals count every order."""
     require_columns(periods, ("orders",), "orders_over_time", "revenue by period",
                     "The transactions have no order id; leave the figure out for these data.")
     w, fmt = _lang(words, fmt, currency)
     orders = periods["orders"]
-    busiest = orders.idxmax()
+    complete = _complete(periods)
+    shown, left_out = _peak_of(orders, complete)
+    busiest = shown.idxmax()
     per_order = periods["revenue"].sum() / orders.sum() if orders.sum() else float("nan")
     with style.grid():
         ax = style.axes(ax, (9, 4))
-        ax.plot(orders.index, orders.to_numpy(), marker="o", color=style.colours()[2])
+        _period_line(ax, orders, complete, style.colours()[2])
         _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
+        if "covered_to" in periods:
+            _mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
         style.count_ticks(ax.yaxis, fmt)
-        ax.set(title=w(ow.TITLE_ORDERS, orders=fmt.count(orders.sum()), per_order=fmt.money(per_order, 0),
-                       month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),
+        ax.set(title=w(ow.TITLE_ORDERS_COMPLETE if left_out else ow.TITLE_ORDERS, orders=fmt.count(orders.sum()),
+                       per_order=fmt.money(per_order, 0), month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),
                xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_ORDERS))
     return ax
 

@@ -59,26 +59,55 @@ def attribute_csv_name(column: str) -> str:
 MAX_MONTHS = 24
 
 
-def months_on_page(months: pd.DataFrame, fmt) -> pd.DataFrame:
+def months_on_page(months: pd.DataFrame, fmt, w=None) -> pd.DataFrame:
     """:func:`crmlib.overview.revenue_by_period` by month with each month written short in the page's
-    language ("Jan 2024"), the index named ``month``."""
-    return months.rename(index=lambda d: fmt.month(d, "short")).rename_axis("month")
+    language ("Jan 2024"), the index named ``month``, oldest first. When the table says which months are
+    complete (:func:`crmlib.overview.period_coverage`), a first column ``coverage`` says it in words:
+    "whole month", or for the month the data end inside of "partial: to 3 Jun 2024".
 
-
-def months_table(months: pd.DataFrame, fmt, max_rows: int = MAX_MONTHS) -> tuple[pd.DataFrame, bool]:
-    """The months of :func:`months_on_page` as the page's table shows them: every month, oldest first, when
-    there are at most ``max_rows``; else newest first, so that the table, cut to its first ``max_rows``
-    rows, holds the latest months (and the peak the figure names when it is recent) rather than the oldest.
-    Returns the table and whether it is newest first.
-
-    >>> m = pd.DataFrame({"revenue": [1.0, 2.0, 3.0]}, index=pd.date_range("2024-01-01", periods=3, freq="MS"))
+    >>> from crmlib import overview
     >>> from crmlib.formats import Formats
-    >>> table, newest_first = months_table(m, Formats("en"), max_rows=2)
-    >>> table.index.tolist(), newest_first
-    (['Mar 2024', 'Feb 2024', 'Jan 2024'], True)
+    >>> m = pd.DataFrame({"revenue": [1.0, 2.0]}, index=pd.date_range("2024-05-01", periods=2, freq="MS"))
+    >>> m = m.join(overview.period_coverage(m.index, "M", "2024-06-03"))
+    >>> months_on_page(m, Formats("en"))["coverage"].tolist()
+    ['whole month', 'partial: to 3 Jun 2024']
     """
-    table = months_on_page(months, fmt)
-    return (table.iloc[::-1], True) if len(table) > max_rows else (table, False)
+    from crmlib.words import Words
+    from crmlib.words import overview as ow
+
+    table = months.rename(index=lambda d: fmt.month(d, "short")).rename_axis("month")
+    if "complete" not in months:
+        return table
+    w = w or Words.of(fmt)
+    said = [w(ow.WHOLE_MONTH) if whole else ow.partial_label(to, w, fmt)
+            for whole, to in zip(months["complete"], months["covered_to"])]
+    table = table.drop(columns=["complete", "covered_to"])
+    table.insert(0, "coverage", said)  # beside the month it describes
+    return table
+
+
+def revenue_table(months: pd.DataFrame, show, w, fmt, csv=None, max_rows: int = MAX_MONTHS):
+    """The page's revenue table of :func:`months_on_page`, oldest first like the figure and every table: each
+    month, or of a longer table the latest ``max_rows`` with a note that says so. The CSV (``csv``, a folder)
+    holds every month, oldest first, in ``revenue-by-month.csv``.
+
+    >>> from crmlib.formats import Formats
+    >>> from crmlib.reports.tables import show
+    >>> from crmlib.words import Words
+    >>> m = pd.DataFrame({"revenue": [1.0, 2.0, 3.0]}, index=pd.date_range("2024-01-01", periods=3, freq="MS"))
+    >>> html = revenue_table(m, show, Words("en"), Formats("en"), max_rows=2).to_html()
+    >>> "Jan 2024" in html, "Feb 2024" in html, "Mar 2024" in html, "latest 2 of the 3 months" in html
+    (False, True, True, True)
+    """
+    from crmlib.words import overview as ow
+
+    table = months_on_page(months, fmt, w)
+    hidden = max(0, len(table) - max_rows)
+    note = w(ow.MONTHS_LATEST, shown=fmt.count(max_rows), total=fmt.count(len(table))) if hidden else None
+    styler = show(table, names={"coverage": w(ow.COVERAGE)}, max_rows=None, note=note, csv=csv,
+                  csv_name="revenue-by-month.csv" if csv is not None else None)
+    # show() writes every row to the CSV and cuts a long table to its first rows; the latest are the ones to see
+    return styler.hide(styler.index[:hidden], axis="index") if hidden else styler
 
 
 @dataclass
@@ -92,6 +121,7 @@ class OverviewPage:
     words: Any
     fmt: Any
     freq: str = "W"
+    observation_end: Any = None  # the last day of the analysis; None: the last transaction's day
 
     # ------------------------------------------------------------------ shared tables
     @property
@@ -123,10 +153,11 @@ class OverviewPage:
 
     @functools.cached_property
     def months(self) -> pd.DataFrame:
-        """Revenue, lines, customers and orders per calendar month (:func:`crmlib.overview.revenue_by_period`)."""
+        """Revenue, lines, customers and orders per calendar month, and whether the data cover each month to its
+        end (:func:`crmlib.overview.revenue_by_period`)."""
         from crmlib import overview
 
-        return overview.revenue_by_period(self.tx, freq="M")
+        return overview.revenue_by_period(self.tx, freq="M", observation_end=self.observation_end)
 
     # ------------------------------------------------------------------ sections
     def opening(self) -> list:
@@ -154,13 +185,9 @@ class OverviewPage:
 
     def revenue(self) -> list:
         from crmlib import plots
-        from crmlib.words import overview as ow
 
         ax = plots.overview.revenue_over_time(self.months, words=self.words, fmt=self.fmt)
-        table, newest_first = months_table(self.months, self.fmt)
-        note = self.words(ow.MONTHS_NEWEST_FIRST) if newest_first else None
-        return [ax.figure, self.show(table, max_rows=MAX_MONTHS, csv=self.out, csv_name="revenue-by-month.csv",
-                                     note=note)]
+        return [ax.figure, revenue_table(self.months, self.show, self.words, self.fmt, csv=self.out)]
 
     def orders(self) -> list:
         from crmlib import plots
@@ -184,7 +211,8 @@ class OverviewPage:
     def customer_base(self) -> list:
         from crmlib import plots
 
-        return [plots.overview.customer_base(self.tx, words=self.words, fmt=self.fmt).figure]
+        return [plots.overview.customer_base(self.tx, observation_end=self.observation_end, words=self.words,
+                                             fmt=self.fmt).figure]
 
     def frequency(self) -> list:
         from crmlib import plots
@@ -247,8 +275,9 @@ def build(*, transactions=None, dataset=None, customers=None, observation_end=No
                        observation_end=observation_end, out_of_core=True)
     table = customer_table(data.transactions, observation_end=observation_end, freq=freq, model=None)
     record(data_period=overview.date_span(data.transactions))
-    return OverviewPage(data=data, table=table, out=output_folder(output_dir), words=words, fmt=fmt, freq=freq)
+    return OverviewPage(data=data, table=table, out=output_folder(output_dir), words=words, fmt=fmt, freq=freq,
+                        observation_end=observation_end)
 
 
 __all__ = ["MAX_MONTHS", "OverviewPage", "attribute_csv_name", "build", "loader_notes", "months_on_page",
-           "months_table", "output_folder", "show_items"]
+           "output_folder", "revenue_table", "show_items"]

@@ -81,8 +81,15 @@ LEFT_OUT_CUSTOMERS = N_("No {file} file was given, so revenue and value by city,
 #: (into "other (fewer than 3 customers)" or "(other values)").
 SMALL_VALUES_MERGED = N_("Values held by fewer than {count} customers are merged, so that no row points at one "
                          "person.")
-#: Under the revenue table when it has more months than it shows: its rows run from the latest month back.
-MONTHS_NEWEST_FIRST = N_("Latest month first.")
+#: Under the revenue table when it has more months than it shows: {shown} and {total} are counts of months.
+MONTHS_LATEST = N_("The table shows the latest {shown} of the {total} months; the CSV file holds every month, "
+                   "oldest first.")
+#: The revenue table's column saying whether the data cover each month to its end, and its value when they do.
+COVERAGE = N_("Data cover")
+WHOLE_MONTH = N_("whole month")
+#: A period the data end inside of (its numbers count only some of its days), in a figure and a table:
+#: {date} is the data's last day.
+PARTIAL_TO = N_("partial: to {date}")
 #: Labels of the attribute tables' merged rows.
 NOT_IN_FILE = N_("(not in the customers file)")
 BLANK = N_("(blank)")
@@ -91,6 +98,12 @@ OTHER = N_("(other values)")
 # ----------------------------------------------------------------------------- figures
 #: Figure titles: numbers and dates already written by Formats.
 TITLE_CUSTOMER_BASE = N_("Customer base: {active} customers active in the last period, {new} acquired in all")
+#: When the data end inside the last period: {period} is the last complete one ("May 2024"), {active} its count.
+TITLE_CUSTOMER_BASE_COMPLETE = N_("Customer base: {active} customers active in {period}, the last complete period; "
+                                  "{new} acquired in all")
+#: When the data end inside their one period: {period} is it, {date} the data's last day.
+TITLE_CUSTOMER_BASE_PARTIAL = N_("Customer base: {active} customers active in {period} up to {date}, the one "
+                                 "period of the data, which is partial; {new} acquired in all")
 AXIS_PERIOD_START = N_("Period start (date)")
 AXIS_CUSTOMERS = N_("Customers (count)")
 LEGEND_ACTIVE = N_("active customers")
@@ -109,10 +122,20 @@ LEGEND_SHARE_CUSTOMERS = N_("share of customers")
 AXIS_CHANNEL = N_("Channel")
 AXIS_SHARE = N_("Share (%)")
 TITLE_REVENUE_PEAK = N_("Revenue peaks in {month} at {revenue}, {share} above the mean period")
+#: When the last period is partial, the peak and the mean are those of the complete periods.
+TITLE_REVENUE_PEAK_COMPLETE = N_("Revenue peaks in {month} at {revenue}, {share} above the mean of the complete "
+                                 "periods")
 #: {month} the one period of the data (a peak "0% above the mean period" says nothing).
 TITLE_REVENUE_ONE_PERIOD = N_("Revenue in {month}, the one period of the data: {revenue}")
+#: {month} the one complete period, before a partial last one.
+TITLE_REVENUE_ONE_COMPLETE = N_("Revenue in {month}, the one complete period of the data: {revenue}")
+#: {month} the one period of the data, which they cover only up to {date}.
+TITLE_REVENUE_PARTIAL = N_("Revenue in {month} up to {date}, the one period of the data, which is partial: {revenue}")
 AXIS_NET_REVENUE = N_("Net revenue ({unit})")
 TITLE_ORDERS = N_("{orders} orders of {per_order} on average; the most in {month} ({busiest})")
+#: When the last period is partial: {month} is the busiest of the complete periods.
+TITLE_ORDERS_COMPLETE = N_("{orders} orders of {per_order} on average; of the complete periods, the most in "
+                           "{month} ({busiest})")
 AXIS_ORDERS = N_("Orders (count)")
 TITLE_CATEGORY = N_("'{category}' brings {revenue_share} of revenue from {customer_share} of customers")
 AXIS_CATEGORY_SHARE = N_("Share (%; a customer may buy in several categories)")
@@ -132,6 +155,32 @@ CURRENCY_UNITS = N_("currency units")
 def _pair(w: Words | None, fmt: Formats | None, currency: str | None = None) -> tuple[Words, Formats]:
     fmt = fmt or Formats("en", currency=currency or None)
     return (w or Words.of(fmt)), fmt
+
+
+def period_name(start, freq: str, fmt: Formats) -> str:
+    """The period of frequency ``freq`` (:data:`crmlib.overview.PERIOD_CODES`) holding the day ``start``, as a title
+    names it: a month as "June 2024", a year as "2024", a day as its date, a week or quarter as its days.
+
+    >>> en = Formats("en")
+    >>> period_name(pd.Timestamp("2024-06-01"), "MS", en), period_name(pd.Timestamp("2024-06-05"), "W", en)
+    ('June 2024', '3–9 Jun 2024')
+    """
+    from crmlib.overview import period_code
+
+    code, start = period_code(freq), pd.Timestamp(start)
+    if code == "M":
+        return fmt.month(start)
+    if code == "Y":
+        return fmt.in_digits(f"{start.year}")
+    if code == "D":
+        return fmt.date(start, "medium")
+    period = start.to_period(code)
+    return fmt.date_range(period.start_time, period.end_time.normalize())
+
+
+def partial_label(end, w: Words, fmt: Formats) -> str:
+    """The label of a partial period ("partial: to 3 Jun 2024"), ``end`` the data's last day."""
+    return w(PARTIAL_TO, date=fmt.date(end, "medium"))
 
 
 def money_unit(w: Words, fmt: Formats) -> str:

@@ -138,3 +138,22 @@ def test_the_attribute_axis_names_crmlibs_own_columns_in_the_page_words_and_othe
         assert ax.get_ylabel() == w(ow.AXIS_ATTRIBUTE, column=name)
         plt.close("all")
     assert "city" not in w(LABELS["city"]) and "tier" not in w(LABELS["loyalty_tier"])
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_every_repeat_count_up_to_the_cap_has_its_slot(lang):
+    """Before: customers at 0-5 and 7-8 repeat purchases made eight bars side by side, 5 next to 7, as if
+    consecutive; each count from 0 to the cap now has its slot (6 and 9 of height 0), the last one "10+"."""
+    from crmlib.plots.overview import frequency_distribution
+
+    fmt = Formats(lang, digits="native")
+    frequency = [0, 0, 1, 2, 3, 3, 4, 5, 7, 7, 8]
+    ax = frequency_distribution(pd.DataFrame({"frequency": frequency}), fmt=fmt)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == [fmt.count(i) for i in range(10)] + [f"{fmt.count(10)}+"]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [2, 1, 1, 2, 1, 1, 0, 2, 1, 0, 0]
+    capped = frequency_distribution(pd.DataFrame({"frequency": [0, 1, 14, 30]}), cap=3)
+    assert [t.get_text() for t in capped.get_xticklabels()] == ["0", "1", "2", "3+"]
+    assert [p.get_height() for p in capped.patches] == [1, 1, 0, 2]
+    plt.close("all")
