@@ -7,9 +7,11 @@ threshold in a ``try``, decided which sections are left out and which sentence s
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import matplotlib
 import notebook_checks
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -293,3 +295,31 @@ def test_an_empty_offer_in_the_winback_list_is_a_dash_with_its_reason(tmp_path, 
     assert pd.read_csv(page.out / "winback.csv", keep_default_na=False)["offer"].tolist() == ["", "tea"]
     listed["offer"] = ["books", "tea"]
     assert len(page.winback()) == 2  # no dash, no note
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+@pytest.mark.parametrize("key", ["Can't Lose Them", "At Risk"])
+def test_churn_risk_title_gives_the_segment_name_quoted_after_a_label(tmp_path, lang, key):
+    """Before: the title made the segment's name the subject of "is most at risk", and a name is a phrase of its
+    own: the Bengali page read "এদের হারানো চলবে না সবচেয়ে ঝুঁকিতে" ("Can't Lose Them most at risk"), English
+    "At Risk is most at risk". Now the name stands quoted after the word the figure's axis calls a segment."""
+    import matplotlib.pyplot as plt
+
+    from crmlib.words import segments as segment_words
+
+    rng = np.random.default_rng(42)
+    risk = pd.DataFrame({"p_alive": np.concatenate([rng.uniform(0, 0.1, 20), rng.uniform(0.6, 1, 40)]),
+                         "days_since_last_purchase": rng.integers(0, 300, 60),
+                         "segment": np.repeat([key, "Champions", "Loyal"], 20)})
+    page = _shop(tmp_path, lang)
+    page.__dict__["risk"] = retention.churn_risk(risk, 120)
+    ax = page.churn_risk()[0].axes[0]
+    w = page.words
+    title = " ".join(ax.get_title().split())  # the title is wrapped onto lines
+    name = segment_words.name(w, key)
+    label, quoted = title.split("“", 1)
+    assert quoted.startswith(f"{name}”"), title
+    assert label.split()[-1] == w(rw.RFM_SEGMENT).split()[-1], title  # "segment", "खंड", "গ্রাহকগোষ্ঠী"
+    assert not title.startswith(name), title
+    assert lang == "en" or not re.search(r"[0-9]", title), title  # native digits
+    plt.close("all")

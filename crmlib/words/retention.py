@@ -167,7 +167,10 @@ SURVIVAL_TITLE = N_("{model}: {share} of a cohort is still active after {age}; i
 SINCE_FIRST = N_("{units} since the first purchase")
 SHARE_OF_COHORT = N_("share of the cohort (%)")
 INACTIVE = N_("inactive")
-RISK_TITLE = N_("{segment} is most at risk (median P(alive) {median}); {lost} of all customers are below {below}")
+#: {segment}: a segment's name, quoted after a label and never a subject of the sentence, since names such as
+#: "At Risk" or "Can't Lose Them" are phrases of their own ("At Risk is most at risk" reads wrongly in any language).
+RISK_TITLE = N_("Most at risk: segment “{segment}” (median P(alive) {median}); {lost} of all customers have P(alive) "
+                "below {below}")
 RISK_X = N_("P(alive) (%); right: share inactive for more than {days} days")
 RFM_SEGMENT = N_("RFM segment")
 CHANCE = N_("chance ({value})")

@@ -47,10 +47,14 @@ BASIS_NO_VALUE = {True: N_("no lifetime value (no spend model could be fitted), 
 NO_RFM_ACTION = N_("value and P(alive) known, but this scheme's segment has no RFM action")
 
 
+#: The words of :data:`crmlib.rfm.clusters.LEVELS` on the page.
 CLUSTER_LEVELS = {
-    "recent": N_("recent"), "mid recency": N_("mid recency"), "lapsed": N_("lapsed"), "one-off": N_("one-off"),
-    "occasional": N_("occasional"), "frequent": N_("frequent"), "low spend": N_("low spend"),
-    "mid spend": N_("mid spend"), "high spend": N_("high spend")}
+    "very recent": N_("very recent"), "recent": N_("recent"), "mid recency": N_("mid recency"),
+    "lapsed": N_("lapsed"), "long lapsed": N_("long lapsed"),
+    "one-off": N_("one-off"), "occasional": N_("occasional"), "regular": N_("regular"), "frequent": N_("frequent"),
+    "very frequent": N_("very frequent"),
+    "very low spend": N_("very low spend"), "low spend": N_("low spend"), "mid spend": N_("mid spend"),
+    "high spend": N_("high spend"), "very high spend": N_("very high spend")}
 
 
 SCORE_COLUMNS = {"days": N_("Days since last purchase"), "weeks": N_("Weeks since last purchase"),
@@ -133,33 +137,50 @@ def value_playbook(book: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
     return on_page(out, w)
 
 
+def money_cut_decimals(cuts) -> int:
+    """Decimals for the spend cut points of a score table: the page's rule for amounts written together
+    (:meth:`crmlib.formats.Formats.money_decimals`), but 2 where fewer would write two different cut points
+    alike (so no band reads "> INR 1,234 to INR 1,234").
+
+    >>> money_cut_decimals([670.87, 1041.68]), money_cut_decimals([1234.2, 1234.4, 1500.0]), money_cut_decimals([])
+    (0, 2, 0)
+    """
+    cuts = np.asarray(cuts, dtype=float)
+    cuts = cuts[np.isfinite(cuts)]
+    decimals = Formats.money_decimals(cuts)
+    return decimals if len(np.unique(np.round(cuts, decimals))) == len(np.unique(cuts)) else 2
+
+
 def score_table(scale, w: Words | None = None, fmt: Formats | None = None) -> pd.DataFrame:
-    """The value range behind each score (:class:`crmlib.rfm.RFMScale`) in the page's words."""
+    """The value range behind each score (:class:`crmlib.rfm.RFMScale`) in the page's words; the spend
+    cut points in the page's money format (its currency and digits, :func:`money_cut_decimals`)."""
     from crmlib.rfm.scores import band_limits
     from crmlib.units import UNIT_NAMES
 
     w, fmt = words_formats(w, fmt)
-    numbers = np.concatenate([np.abs(c[np.isfinite(c)]) for c in (scale.r, scale.f, scale.m)])
+    m_decimals = money_cut_decimals(scale.m)
 
     def n(x):
         return fmt.count(x) if float(x).is_integer() else fmt.number(x, 2)
 
-    def band(cuts, s, reverse):
+    def money(x):
+        return fmt.money(x, m_decimals)
+
+    def band(cuts, s, reverse, write=n):
         b = band_limits(cuts, s, reverse)
         if b is None:
             return w(BAND_EMPTY)
         lo, hi = b
         if reverse:
-            return (w(BAND_AT_LEAST, lo=n(lo)) if np.isinf(hi) else w(BAND_UNDER, hi=n(hi)) if np.isinf(lo)
-                    else w(BAND_TO_UNDER, lo=n(lo), hi=n(hi)))
-        return (w(BAND_AT_MOST, hi=n(hi)) if np.isinf(lo) else w(BAND_OVER, lo=n(lo)) if np.isinf(hi)
-                else w(BAND_OVER_TO, lo=n(lo), hi=n(hi)))
+            return (w(BAND_AT_LEAST, lo=write(lo)) if np.isinf(hi) else w(BAND_UNDER, hi=write(hi)) if np.isinf(lo)
+                    else w(BAND_TO_UNDER, lo=write(lo), hi=write(hi)))
+        return (w(BAND_AT_MOST, hi=write(hi)) if np.isinf(lo) else w(BAND_OVER, lo=write(lo)) if np.isinf(hi)
+                else w(BAND_OVER_TO, lo=write(lo), hi=write(hi)))
 
-    del numbers
     unit = UNIT_NAMES.get(scale.freq or "", "periods")
     m_label = w(SCORE_M.get(scale.monetary, SCORE_M["monetary_value"]))
     rows = [{w(SCORE): fmt.count(s), w(SCORE_COLUMNS.get(unit, SCORE_COLUMNS["periods"])): band(scale.r, s, True),
-             w(SCORE_F): band(scale.f, s, False), m_label: band(scale.m, s, False)}
+             w(SCORE_F): band(scale.f, s, False), m_label: band(scale.m, s, False, money)}
             for s in range(1, scale.bins + 1)]
     return pd.DataFrame(rows).set_index(w(SCORE))
 

@@ -73,6 +73,7 @@ from crmlib.words.segment_tables import (  # noqa: F401 (re-exported: crmlib.wor
     STOPPED,
     WIN_BACK,
     clusters_table,
+    money_cut_decimals,
     playbook,
     score_table,
     segment_table,
