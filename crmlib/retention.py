@@ -6,8 +6,7 @@
   fitted to a cohort's first periods, projected over the periods that followed, beside what did;
 * :func:`churn_risk`, :func:`churn_by_segment`: P(alive) of the per-customer table every report uses
   (:func:`crmlib.customer_table`) beside a simple inactivity rule, without any churn labels;
-* churn with labels (a supervised model against P(alive) and the inactivity rule) is in
-  :mod:`crmlib.churn`;
+* churn with labels (a supervised model against P(alive) and the inactivity rule) is in :mod:`crmlib.churn`;
 * :func:`winback_list`: lapsed repeat buyers in segments the value playbook says to win back, with
   the reason for each and pseudonyms only;
 * the sentences the retention report opens with are :mod:`crmlib.words.retention`'s.
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
+from crmlib.periods import period_coverage
 from crmlib.purchases import first_purchase, first_purchase_sql, observation_end as last_transaction_day, purchase_days
 from crmlib.units import UNIT_NAMES
 from crmlib.errors import require_columns
@@ -155,9 +155,9 @@ def cohort_table(transactions, period: str = "M", value: str = "customers",
     size.index = table.index
     table, size = table[size.to_numpy() > 0], size[size > 0]  # a period without acquisitions has no cohort
     # attrs hold plain values only: pandas compares attrs when it combines frames, and a Series there fails
+    whole = period_coverage([pd.Period(end, freq=period).start_time], period, end)["complete"].iloc[0]
     table.attrs.update(period=period, value=value, cohort_size=dict(zip(table.index, size.tolist())),
-                       observation_end=end, first_cohort_complete=bool(first_complete),
-                       last_period_complete=bool((end + pd.Timedelta(days=1)).to_period(period).ordinal > last))
+                       observation_end=end, first_cohort_complete=bool(first_complete), last_period_complete=bool(whole))
     return table
 
 

@@ -45,7 +45,7 @@ FLOOR_NAMES = {1: "foundations", 2: "data and summary", 3: "models and the custo
 
 FLOORS: dict[str, int] = {
     # floor 1: foundations
-    "crmlib": 1, "crmlib.units": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
+    "crmlib": 1, "crmlib.units": 1, "crmlib.periods": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
     "crmlib.safe": 1,
     "crmlib.workfiles": 1,  # the files the reports of a batch share (the log's read, the customer table)
     "crmlib.contacts": 1,  # email and phone normal forms: the loaders' and the demo data's fake people's rule

@@ -11,6 +11,11 @@ A trend whose interval includes 0 is "no clear change", however far apart the en
 :func:`last_change` compares the last two reliable periods: the difference with the interval
 ``diff -/+ z sqrt(se1**2 + se2**2)``, called a rise or a fall only when that interval excludes 0.
 
+A period the answers end inside of (a survey exported on the 3rd) holds only its first days' answers: when the
+table has a ``complete`` column (the feedback page adds it by :func:`crmlib.overview.period_coverage`, the rule
+of every period table), a period marked False is left out of both, as a too-few one is, so "the last period"
+is the last complete one.
+
 Time is counted in the table's own periods: calendar months for ``period="M"`` (month numbers, not
 days / 30), weeks for ``"W"``, quarters, half-years and years for ``"Q"``, ``"H"``, ``"Y"``.
 
@@ -57,8 +62,19 @@ def _reliable(table: pd.DataFrame) -> pd.DataFrame:
     require_columns(table, ("period", "score", "lower", "upper"), "trend", "scores by period",
                     "Pass the table of crmlib.feedback.score_by(..., period='M' or 'W').")
     ok = table if "too_few" not in table.columns else table[~table["too_few"].astype(bool)]
+    if "complete" in ok.columns:  # a period the answers end inside of: its first days only
+        ok = ok[ok["complete"].astype(bool)]
     ok = ok.dropna(subset=["score", "lower", "upper"])
     return ok[ok["upper"] > ok["lower"]].sort_values("period")
+
+
+def _partial(table: pd.DataFrame) -> dict:
+    """The :class:`Trend` fields of the period the answers end inside of (the last one marked not ``complete``)."""
+    if "complete" not in table.columns or table["complete"].astype(bool).all():
+        return {}
+    row = table[~table["complete"].astype(bool)].sort_values("period").iloc[-1]
+    return dict(partial=pd.Timestamp(row["period"]), partial_n=int(row["n"]) if "n" in row else None,
+                partial_to=pd.Timestamp(row["covered_to"]) if "covered_to" in row else None)
 
 
 def _se(part: pd.DataFrame, z: float) -> np.ndarray:
@@ -95,6 +111,11 @@ class Trend:
     confidence: float = 0.95
     freq: str = "M"  # the table's period code: "W", "M", "Q", "H" or "Y"
     pooled_from: str | None = None  # the period asked for, when pooled_by pooled it into ``freq``
+    # the last period when the answers end inside it (``complete`` False): left out, its first day, answers and
+    # the answers' last day (its ``covered_to``)
+    partial: pd.Timestamp | None = None
+    partial_n: int | None = None
+    partial_to: pd.Timestamp | None = None
 
     @property
     def direction(self) -> str:
@@ -115,7 +136,8 @@ def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
     """Weighted least-squares slope of the score across all reliable periods (see the module docstring).
 
     ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping; periods
-    flagged ``too_few`` are left out, as the trend figure greys them out.
+    flagged ``too_few`` are left out, as the trend figure greys them out, and so is a partial one
+    (``complete`` False, see the module docstring), which the figure draws hollow and labels.
     """
     metric = str(table["metric"].iloc[0]) if "metric" in table.columns and len(table) else table.attrs.get("metric", "nps")
     conf = float(confidence if confidence is not None else table.attrs.get("confidence", 0.95))
@@ -128,7 +150,7 @@ def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
     first = ok["period"].iloc[0] if k else None
     last = ok["period"].iloc[-1] if k else None
     nan = float("nan")
-    extra = dict(freq=unit_code or "M", pooled_from=table.attrs.get("pooled_from"))
+    extra = dict(freq=unit_code or "M", pooled_from=table.attrs.get("pooled_from"), **_partial(table))
     if k < MIN_PERIODS:
         return Trend(metric, nan, nan, nan, k, first, last, unit, float(np.mean(y)) if k else nan, conf, **extra)
     w = 1.0 / _se(ok, z) ** 2
@@ -170,7 +192,7 @@ class Change:
 
 def last_change(table: pd.DataFrame, confidence: float | None = None, *,
                 min_n: int = CHANGE_MIN_N) -> Change | None:
-    """The last reliable period against the one before, or None with fewer than two.
+    """The last reliable complete period against the one before, or None with fewer than two.
 
     Also None when either of the two holds fewer than ``min_n`` answers (30 by default, whatever
     minimum the table was made with): two thin end points are never a headline (17 against 17

@@ -60,24 +60,36 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
           fmt: Formats | None = None):
     """Score per period with its interval band; periods with too few answers in grey.
 
-    ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping.
+    ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping. When it says which
+    periods the answers cover to their end (``complete`` and ``covered_to``, the feedback page's
+    :func:`crmlib.reports.feedback_page.with_coverage`), the period they end inside of is drawn as the overview
+    draws one (:mod:`crmlib.plots.overview`): hollow at the end of a dashed segment, its band lighter, labelled
+    "partial: to 3 Jun 2024"; the title's trend leaves it out (:func:`crmlib.feedback.score_trend`).
     """
     w, fmt = _lang(words, fmt)
     metric = table["metric"].iloc[0]
     t = table.sort_values("period")
     ok = t[~t["too_few"]]
+    whole = ok[ok["complete"].astype(bool)] if "complete" in ok.columns else ok
+    colour = "#2c7fb8"
     with use_indic_fonts():
         ax = style.axes(ax, (9, 4))
         style.indic_text(ax)
-        ax.fill_between(ok["period"], ok["lower"], ok["upper"], color="#2c7fb8", alpha=0.2,
+        if len(whole) < len(ok):  # the partial period: a lighter band and a dashed segment to a hollow point
+            tail = ok.iloc[-2:] if len(ok) > 1 else ok
+            ax.fill_between(tail["period"], tail["lower"], tail["upper"], color=colour, alpha=0.08)
+            ax.plot(tail["period"], tail["score"], "o--", color=colour, alpha=0.7, mfc="white", label="_nolegend_")
+        ax.fill_between(whole["period"], whole["lower"], whole["upper"], color=colour, alpha=0.2,
                         label=w(fw.LEGEND_INTERVAL, level=fmt.share(t.attrs.get('confidence', 0.95), 0)))
-        ax.plot(ok["period"], ok["score"], "o-", color="#2c7fb8", label=metric.upper())
+        ax.plot(whole["period"], whole["score"], "o-", color=colour, label=metric.upper())
         few = t[t["too_few"]]
         if len(few):
             ax.plot(few["period"], few["score"], "o", mfc="white", color="grey",
                     label=w(fw.LEGEND_TOO_FEW, min_n=fmt.count(t.attrs.get('min_n', 30))))
         if metric == "nps":
             ax.axhline(0, color="black", lw=0.6)
+        if "covered_to" in t.columns:  # "partial: to 3 Jun 2024" above the period the answers end inside of
+            style.mark_partial(ax, t.set_index("period")[["complete", "covered_to"]], w, fmt)
         ax.set_xlabel(w(fw.AXIS_PERIOD_START))
         ax.set_ylabel(_metric_label(metric, w, fmt))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))

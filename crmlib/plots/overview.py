@@ -44,7 +44,7 @@ def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", obse
         ax = style.axes(ax, (9, 4))
         for series, label, colour in ((active, ow.LEGEND_ACTIVE, 0), (new, ow.LEGEND_NEW, 1)):
             _period_line(ax, series, complete, style.colours()[colour], label=w(label))
-        _mark_partial(ax, coverage, w, fmt)
+        style.mark_partial(ax, coverage, w, fmt)
         style.count_ticks(ax.yaxis, fmt)
         counted = dict(new=fmt.count(new.sum()))
         if complete.all():
@@ -175,22 +175,6 @@ def _period_line(ax, values: pd.Series, complete: pd.Series, colour, label: str 
     ax.plot(x[whole], values.to_numpy()[whole], marker="o", color=colour, label=label)
 
 
-def _mark_partial(ax, coverage: pd.DataFrame, w: Words, fmt: Formats) -> None:
-    """Label each partial period of ``coverage`` (:func:`crmlib.overview.period_coverage`) "partial: to 3 Jun 2024"
-    in room made at the top of the axes, above a dotted line at the period, right-aligned to it so that it stays
-    inside them. Call it once the data are drawn."""
-    partial = coverage.index[~coverage["complete"].to_numpy()]
-    if not len(partial):
-        return
-    low, high = ax.get_ylim()
-    ax.set_ylim(low, high + 0.15 * (high - low))  # room above every point for the label
-    for start in partial:
-        ax.axvline(start, color="grey", linestyle=":", linewidth=1, ymax=0.88)
-        ax.annotate(ow.partial_label(coverage.loc[start, "covered_to"], w, fmt), xy=(start, 0.97),
-                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
-                    ha="right", va="top", fontsize="small", color="dimgrey")
-
-
 def _peak_of(values: pd.Series, complete: pd.Series) -> tuple[pd.Series, bool]:
     """The values a peak or a mean is taken over (those of the complete periods, or all when none is complete)
     and whether a period was left out."""
@@ -220,7 +204,7 @@ def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", wor
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
         if "covered_to" in periods:
-            _mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
+            style.mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
         money = fmt.money(revenue[peak], 0)
         if len(shown) > 1:
             title = w(ow.TITLE_REVENUE_PEAK_COMPLETE if left_out else ow.TITLE_REVENUE_PEAK, month=fmt.month(peak),
@@ -256,7 +240,7 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
         _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
         if "covered_to" in periods:
-            _mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
+            style.mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
         style.count_ticks(ax.yaxis, fmt)
         ax.set(title=w(ow.TITLE_ORDERS_COMPLETE if left_out else ow.TITLE_ORDERS, orders=fmt.count(orders.sum()),
                        per_order=fmt.money(per_order, 0), month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),

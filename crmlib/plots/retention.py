@@ -34,6 +34,46 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _partial_cells(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a :func:`crmlib.retention.cohort_table` count only part of a period: those of the calendar
+    period the data end inside of (cohort ``c``, column ``k``: period ``c + k``), by the one rule of every period
+    table, :func:`crmlib.overview.period_coverage`, against the table's ``observation_end`` (the same periods as
+    its ``last_period_complete``, which the models' code below the figures reads). They lie on the last diagonal:
+    the last observed cell of each cohort, and the whole of a cohort acquired in that period. True where partial;
+    cells after the end (missing) are False.
+
+    >>> from crmlib.retention import cohort_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [5.0, 7.0, 3.0],
+    ...                    "date": pd.to_datetime(["2024-04-05", "2024-05-03", "2024-05-02"])})
+    >>> _partial_cells(cohort_table(tx)).to_numpy().tolist()  # the data end on 3 May: May's cells are partial
+    [[False, True], [True, False]]
+    """
+    from crmlib.periods import period_coverage
+
+    period, end = cohorts.attrs["period"], cohorts.attrs["observation_end"]
+    ordinals = cohorts.index.asi8[:, None] + cohorts.columns.to_numpy()[None, :]  # each cell's calendar period
+    starts = pd.PeriodIndex.from_ordinals(ordinals.ravel(), freq=period).start_time
+    complete = period_coverage(starts, period, end)["complete"].to_numpy().reshape(ordinals.shape)
+    return pd.DataFrame(~complete & cohorts.notna().to_numpy(), index=cohorts.index, columns=cohorts.columns)
+
+
+def _hatch(ax, partial: pd.DataFrame, end, w, fmt) -> None:
+    """Hatch the ``partial`` cells of a heatmap on ``ax`` (left blank by it) and say what they are in a legend:
+    "partial: to 3 Jun 2024", as the overview labels a partial period."""
+    from matplotlib.patches import Patch, Rectangle
+
+    from crmlib.words.overview import partial_label
+
+    rows, columns = np.nonzero(partial.to_numpy())
+    if not len(rows):
+        return
+    look = dict(fill=False, hatch="///", edgecolor="0.55", linewidth=0)
+    for i, j in zip(rows, columns):
+        ax.add_patch(Rectangle((j, i), 1, 1, **look))
+    ax.legend(handles=[Patch(label=partial_label(end, w, fmt), **look)], loc="lower right", fontsize=TICK_POINTS,
+              frameon=True, handlelength=2.5, handleheight=1.5)
+
+
 def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 24, currency: str = "", words=None,
                    fmt=None):
     """Heatmap of a :func:`crmlib.retention.cohort_table`: rows are acquisition cohorts, columns
@@ -41,18 +81,23 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
     100 % and left out of the colour scale, so the later periods stay readable); a revenue table is
     shown as it is. Ticks are at least :data:`TICK_POINTS` points; each cell holds its value (in the
     page's digits) when the grid has at most :data:`ANNOTATE_CELLS` cells, and the figure grows
-    with the grid so the values fit."""
+    with the grid so the values fit. The cells of a period the data end inside of (:func:`_partial_cells`)
+    count a few days as a whole period: they are left blank and hatched, labelled "partial: to 3 Jun 2024",
+    and left out of the colour scale and the title."""
     w, fmt = _wf(words, fmt)
     value, period = cohorts.attrs.get("value"), cohorts.attrs.get("period")
-    if value not in ("customers", "share", "revenue") or period not in PERIOD_NAMES:
+    if (value not in ("customers", "share", "revenue") or period not in PERIOD_NAMES
+            or "observation_end" not in cohorts.attrs):
         raise DataError("cohort_heatmap needs a table made by crmlib.retention.cohort_table.")
     one, many = _w.period_one(w, period), _w.periods(w, period)
     currency = currency or fmt.currency or ""
     grid = cohorts.astype(float)
     if value == "customers":
         grid = grid.div(cohort_sizes(cohorts).to_numpy(), axis=0)
+    partial = _partial_cells(cohorts)
+    grid = grid.mask(partial)  # a few days read as a whole period's buying: no colour, no value, not in the title
     if max_periods is not None:
-        grid = grid.iloc[:, : max_periods + 1]
+        grid, partial = grid.iloc[:, : max_periods + 1], partial.iloc[:, : max_periods + 1]
     small = grid.shape[0] * grid.shape[1] <= ANNOTATE_CELLS
     # about 0.5 inch a column and 0.3 a row: a 10 pt value fits in its cell; never below a readable page width
     ax = style.axes(ax, (min(18, max(8, 3 + 0.5 * grid.shape[1])), min(14, max(4, 2 + 0.3 * len(grid)))))
@@ -82,6 +127,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         mean = (np.average(first, weights=size.loc[first.index]) if size is not None and len(first)
                 else first.mean())
         title = (w(_w.COHORT_TITLE, share=fmt.share(mean, 0), unit=one) if len(first) else w(_w.COHORT_TITLE_NONE))
+    _hatch(ax, partial, cohorts.attrs["observation_end"], w, fmt)
     ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [fmt.count(k) for k in grid.columns], rotation=0)
     ax.set_yticks(np.arange(grid.shape[0]) + 0.5, list(labels.index), rotation=0)
     ax.tick_params(labelsize=TICK_POINTS)

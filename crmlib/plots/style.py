@@ -167,3 +167,21 @@ def indic_text(ax) -> None:
     ax.tick_params(axis="both", labelfontfamily=family)
     for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
         text.set_fontfamily(family)
+
+
+def mark_partial(ax, coverage, w, fmt) -> None:
+    """Label each partial period of ``coverage`` (:func:`crmlib.overview.period_coverage`) "partial: to 3 Jun 2024"
+    in room made at the top of the axes, above a dotted line at the period, right-aligned to it so that it stays
+    inside them; the overview's and the feedback trend's figures say it alike. Call it once the data are drawn."""
+    from crmlib.words import overview as ow
+
+    partial = coverage.index[~coverage["complete"].to_numpy()]
+    if not len(partial):
+        return
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.15 * (high - low))  # room above every point for the label
+    for start in partial:
+        ax.axvline(start, color="grey", linestyle=":", linewidth=1, ymax=0.88)
+        ax.annotate(ow.partial_label(coverage.loc[start, "covered_to"], w, fmt), xy=(start, 0.97),
+                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
+                    ha="right", va="top", fontsize="small", color="dimgrey")

@@ -3,8 +3,9 @@
 The notebook holds the parameters, the prose and one call per section; the decisions live here, where
 tests reach them: the output folder, which scores the file holds (NPS always, CSAT and CES when their
 columns are there), whether a channel, a city (from a customers file) and transactions (segments and
-lifetime value) are given and what the page says when they are not, and whether there are enough comments
-for driver terms and themes. Each section returns the items it shows, in order, as
+lifetime value) are given and what the page says when they are not, whether there are enough comments
+for driver terms and themes, and which period the answers end inside of (:func:`with_coverage`: drawn partial,
+left out of the trends and the comparison). Each section returns the items it shows, in order, as
 :mod:`crmlib.reports.segments_page` does: a ``str`` is Markdown, a matplotlib ``Figure`` is drawn where it
 stands, anything else (a table of :func:`show`) is displayed; :func:`show_items` shows them in a notebook.
 """
@@ -45,6 +46,46 @@ def with_city(answers: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataF
     if customers is None or "city" not in customers.columns:
         return answers
     return answers.merge(customers[["customer_id", "city"]], on="customer_id", how="left")
+
+
+def with_coverage(table: pd.DataFrame, end) -> pd.DataFrame:
+    """A table of scores by period (:func:`crmlib.feedback.pooled_by`) with :func:`crmlib.overview.period_coverage`'s
+    ``complete`` and ``covered_to`` against ``end``, the last day the answers cover (the last answer's day: the
+    report's ``observation_end`` cuts the transactions, not the answers). A period the answers end inside of
+    is drawn partial and left out of the trend and of the comparison of the last two periods
+    (:mod:`crmlib.feedback.trend`). pandas has no half-year period: a half-year is complete when its second
+    quarter is.
+
+    >>> t = pd.DataFrame({"period": pd.to_datetime(["2024-05-01", "2024-06-01"]), "n": [400, 45]})
+    >>> t.attrs["period"] = "M"
+    >>> with_coverage(t, pd.Timestamp("2024-06-03"))["complete"].tolist()
+    [True, False]
+    """
+    from crmlib import overview
+
+    period = table.attrs.get("period") or "M"
+    starts = pd.DatetimeIndex(table["period"])
+    if period == "H":
+        coverage = overview.period_coverage(starts + pd.DateOffset(months=3), "Q", end)
+    else:
+        coverage = overview.period_coverage(starts, period, end)
+    out = table.assign(complete=coverage["complete"].to_numpy(), covered_to=coverage["covered_to"].to_numpy())
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def coverage_column(table: pd.DataFrame, w, fmt) -> pd.DataFrame:
+    """A table of :func:`with_coverage` as the page shows it: ``complete`` and ``covered_to`` become one last
+    column ``coverage`` in words ("whole month", or "partial: to 3 Jun 2024" as the overview's revenue table
+    and the figures say it, under the overview's heading "Data cover"); a table without them as it is."""
+    from crmlib.words import feedback as fw
+    from crmlib.words import overview as ow
+
+    if "complete" not in table.columns:
+        return table
+    whole = w(fw.WHOLE_PERIOD[table.attrs.get("period") or "M"])
+    said = [whole if done else ow.partial_label(to, w, fmt) for done, to in zip(table["complete"], table["covered_to"])]
+    return table.drop(columns=["complete", "covered_to"]).assign(coverage=said)
 
 
 def headline_scores(answers: pd.DataFrame) -> list:
@@ -190,14 +231,15 @@ class FeedbackPage:
         """Whether periods were pooled (a sentence, else nothing), the trend and the latest periods."""
         from crmlib.plots import feedback as pf
         from crmlib.words import feedback as fw
+        from crmlib.words import overview as ow
 
         w, fmt, trend = self.words, self.fmt, self.nps_trend
-        latest = trend.drop(columns="metric").sort_values("period", ascending=False)
+        latest = coverage_column(trend.drop(columns="metric"), w, fmt).sort_values("period", ascending=False)
         # each period named as the sentences name it ("Jun 2025", "Q2 2025"), not its first day
         latest["period"] = [fw.period_label(p, trend.attrs.get("period"), w, fmt) for p in latest["period"]]
         return [fw.pooling_sentence(trend, w=w, fmt=fmt), pf.trend(trend, words=w, fmt=fmt).figure,
-                self.show(latest, max_rows=12, csv=self.out, csv_name="nps-by-period.csv", names={"score": "NPS"},
-                          kinds=self._score_kinds)]
+                self.show(latest, max_rows=12, csv=self.out, csv_name="nps-by-period.csv",
+                          names={"score": "NPS", "coverage": w(ow.COVERAGE)}, kinds=self._score_kinds)]
 
     def csat_over_time(self) -> list:
         from crmlib.plots import feedback as pf
@@ -305,6 +347,7 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
     """Load the inputs, score the answers and their trends, join them to the per-customer table when
     transactions are given, and record the run (the notebook's parameters)."""
     from crmlib import feedback as fb
+    from crmlib import overview
     from crmlib.errors import require_columns, show_names
     from crmlib.formats import Formats
     from crmlib.ledger import ledger_of
@@ -326,8 +369,10 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
                     + "The feedback report is built on NPS: name the column of answers 0-10 to 'how likely are you "
                     "to recommend us' 'nps' (or 'How likely to recommend') and run it again.")
     record(data_period=(answers["date"].min(), answers["date"].max()))
-    nps_trend = fb.pooled_by(answers, "nps", period, min_n=min_responses)
-    csat_trend = fb.pooled_by(answers, "csat", period, min_n=min_responses) if "csat" in answers.columns else None
+    end = overview.data_end(answers)  # the last answer's day: observation_end cuts the transactions only
+    nps_trend = with_coverage(fb.pooled_by(answers, "nps", period, min_n=min_responses), end)
+    csat_trend = (with_coverage(fb.pooled_by(answers, "csat", period, min_n=min_responses), end)
+                  if "csat" in answers.columns else None)
     value, joined, at_risk = value_of_answers(data.transactions, answers, observation_end=observation_end, freq=freq,
                                               model=model, horizon_days=horizon_days, annual_discount=annual_discount)
     if value is not None:
@@ -338,5 +383,5 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
                         lexicon=lexicon, annual_discount=annual_discount)
 
 
-__all__ = ["METRICS", "MIN_COMMENTS", "FeedbackPage", "build", "has_comments", "headline_scores",
-           "output_folder", "show_items", "value_of_answers", "with_channel_csat", "with_city"]
+__all__ = ["METRICS", "MIN_COMMENTS", "FeedbackPage", "build", "coverage_column", "has_comments", "headline_scores",
+           "output_folder", "show_items", "value_of_answers", "with_channel_csat", "with_city", "with_coverage"]

@@ -271,18 +271,23 @@ class RetentionPage:
         return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt)]
 
     def cohort_decay(self) -> list:
-        """The cohort heatmap; every cohort's customers and shares written to ``cohorts.csv`` and linked."""
+        """The cohort heatmap; every cohort's customers and shares written to ``cohorts.csv`` and linked. When the
+        data end inside a period (the cohort table's ``last_period_complete``, the overview's rule) the sentence says
+        which: its cells are hatched on the heatmap and left out of its title and of the summary."""
         from crmlib import plots, retention
         from crmlib.safe import write_csv
+        from crmlib.words import overview as ow
         from crmlib.words import retention as rw
 
-        w, cohorts = self.words, self.cohorts
-        ax = plots.retention.cohort_heatmap(cohorts, words=w, fmt=self.fmt)
+        w, fmt, cohorts = self.words, self.fmt, self.cohorts
+        ax = plots.retention.cohort_heatmap(cohorts, words=w, fmt=fmt)
         path = self.out / "cohorts.csv"
         shares = retention.cohort_shares(cohorts)  # cohort_table(value="share") without a second pass
         write_csv(cohort_file_frame(cohorts, shares), path, index=True)
-        sentence = (w(rw.COHORT_FILE, link=link(path)) if cohorts.attrs["last_period_complete"] else
-                    w(rw.COHORT_FILE_PARTIAL, link=link(path), unit=rw.period_one(w, self.cohort_period)))
+        end = cohorts.attrs["observation_end"]
+        sentence = (w(rw.COHORT_FILE_PARTIAL, link=link(path), date=fmt.date(end, "medium"),
+                      period=ow.period_name(end, self.cohort_period, fmt))
+                    if not cohorts.attrs["last_period_complete"] else w(rw.COHORT_FILE, link=link(path)))
         return [ax.figure, sentence]
 
     def still_customers(self) -> list:

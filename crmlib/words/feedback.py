@@ -19,6 +19,7 @@ English abbreviations, as practitioners say them; channel names and comments are
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
@@ -87,6 +88,12 @@ CHANGE_DOWN = N_("{metric} was {value} in {current} (interval {score_lower} to {
                  "{points} (interval {lower} to {upper}) on {previous}.")
 CHANGE_SAME = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}); the change of "
                  "{difference} {points} against {previous} is within the noise (interval {lower} to {upper}).")
+#: After a trend whose last period the answers end inside of: {period} its label, {n} its answers, {date} the last day.
+PARTIAL = NP_("{period} is partial, with {n} answer up to {date}, so only the complete periods before it are judged.",
+              "{period} is partial, with {n} answers up to {date}, so only the complete periods before it are judged.")
+#: The scores-by-period table's "Data cover" (as the overview's): this, or "partial: to 3 Jun 2024".
+WHOLE_PERIOD = {"W": N_("whole week"), "M": N_("whole month"), "Q": N_("whole quarter"), "H": N_("whole half-year"),
+                "Y": N_("whole year")}
 #: What pooled_by did: {asked}, {used} PERIODS; {max_n}, {min_n}, {ok}, {total} counts.
 POOLING = N_("{asked} hold too few answers (at most {max_n}, against a minimum of {min_n}); {used} are used: "
              "{ok} of {total} {used} have at least {min_n}.")
@@ -204,9 +211,7 @@ def signed(fmt: Formats, x: float, decimals: int = 1) -> str:
 
 def score_text(metric: str, x: float, fmt: Formats) -> str:
     """A score as the page writes it: NPS whole points, CSAT a per cent, CES one decimal."""
-    if metric == "csat":
-        return fmt.share(x / 100, 0)
-    return fmt.number(x, 1 if metric == "ces" else 0)
+    return fmt.share(x / 100, 0) if metric == "csat" else fmt.number(x, 1 if metric == "ces" else 0)
 
 
 def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
@@ -228,9 +233,8 @@ def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
 
 
 def _pooled(trend, w: Words) -> str:
-    if not trend.pooled_from or trend.pooled_from == trend.freq:
-        return ""
-    return " " + _cap(w(POOLED, asked=w(PERIODS[trend.pooled_from]), used=w(PERIODS[trend.freq])))
+    return "" if not trend.pooled_from or trend.pooled_from == trend.freq else " " + _cap(
+        w(POOLED, asked=w(PERIODS[trend.pooled_from]), used=w(PERIODS[trend.freq])))
 
 
 def _trend_values(trend, w: Words, fmt: Formats) -> dict:
@@ -239,15 +243,21 @@ def _trend_values(trend, w: Words, fmt: Formats) -> dict:
                 per=w(PER.get(trend.freq, PER["M"])))
 
 
+def _partial(trend, w: Words, fmt: Formats) -> str:
+    return "" if trend.partial is None else " " + w.plural(
+        PARTIAL, trend.partial_n, n=fmt.count(trend.partial_n), date=fmt.date(trend.partial_to, "medium"),
+        period=period_label(trend.partial, trend.freq, w, fmt))
+
+
 def trend_sentence(trend, *, w: Words | None = None, fmt: Formats | None = None) -> str:
-    """A :class:`crmlib.feedback.trend.Trend` in one sentence, with its interval (and the pooling note)."""
+    """A :class:`crmlib.feedback.trend.Trend` in one sentence, with its interval (and the pooling and partial notes)."""
     w, fmt = _pair(w, fmt)
     name = _METRIC[trend.metric]
     if trend.direction == "unknown":
         from crmlib.feedback.trend import MIN_PERIODS
 
         return w(TREND_UNKNOWN, metric=name, periods=fmt.count(trend.periods),
-                 needed=fmt.count(MIN_PERIODS)) + _pooled(trend, w)
+                 needed=fmt.count(MIN_PERIODS)) + _pooled(trend, w) + _partial(trend, w, fmt)
     v = _trend_values(trend, w, fmt)
     interval = w(INTERVAL, level=fmt.share(trend.confidence, 0), lower=fmt.number(trend.lower, 1),
                  upper=fmt.number(trend.upper, 1))
@@ -258,7 +268,7 @@ def trend_sentence(trend, *, w: Words | None = None, fmt: Formats | None = None)
     else:
         text = w(TREND_ROSE if trend.direction == "rising" else TREND_FELL, slope=fmt.number(abs(trend.slope), 1),
                  interval=interval, count=count, **v)
-    return text + _pooled(trend, w)
+    return text + _pooled(trend, w) + _partial(trend, w, fmt)
 
 
 def trend_title(trend, *, w: Words | None = None, fmt: Formats | None = None) -> str:
@@ -276,12 +286,11 @@ def change_sentence(change, *, w: Words | None = None, fmt: Formats | None = Non
     """The last period against the one before (:class:`crmlib.feedback.trend.Change`), in words."""
     w, fmt = _pair(w, fmt)
     m = change.metric
-    values = dict(metric=_METRIC[m], value=score_text(m, change.score, fmt),
+    values = dict(metric=_METRIC[m], value=score_text(m, change.score, fmt), points=w(POINTS[m]),
                   current=period_label(change.current, change.freq, w, fmt),
                   previous=period_label(change.previous, change.freq, w, fmt),
-                  score_lower=score_text(m, change.score_lower, fmt),
-                  score_upper=score_text(m, change.score_upper, fmt),
-                  points=w(POINTS[m]), lower=fmt.number(change.lower, 1), upper=fmt.number(change.upper, 1))
+                  score_lower=score_text(m, change.score_lower, fmt), score_upper=score_text(m, change.score_upper, fmt),
+                  lower=fmt.number(change.lower, 1), upper=fmt.number(change.upper, 1))
     if change.direction == "same":
         return w(CHANGE_SAME, difference=signed(fmt, change.difference), **values)
     return w(CHANGE_UP if change.direction == "up" else CHANGE_DOWN,
@@ -302,8 +311,7 @@ def pooling_sentence(table: pd.DataFrame, *, w: Words | None = None, fmt: Format
         return None
     min_n = table.attrs.get("min_n", 30)
     ok = int((table["n"] >= min_n).sum())
-    return _cap(w(POOLING, asked=w(PERIODS[asked]), used=w(PERIODS[used]),
-                  max_n=fmt.count(table.attrs.get("max_n_asked")),
+    return _cap(w(POOLING, asked=w(PERIODS[asked]), used=w(PERIODS[used]), max_n=fmt.count(table.attrs.get("max_n_asked")),
                   min_n=fmt.count(min_n), ok=fmt.count(ok), total=fmt.count(len(table))))
 
 
@@ -346,13 +354,16 @@ def findings(headline: list | None = None, nps_trend: pd.DataFrame | None = None
         out.append(w.plural(FINDING_NPS, s.n, value=signed(fmt, s.score, 0), level=fmt.share(s.confidence, 0),
                             lower=signed(fmt, s.lower, 0), upper=signed(fmt, s.upper, 0), answers=fmt.count(s.n),
                             promoters=fmt.share(s.promoters, 0), detractors=fmt.share(s.detractors, 0)))
-    if nps_trend is not None and len(nps_trend):
-        out.append(trend_sentence(score_trend(nps_trend), w=w, fmt=fmt))
+    nps = score_trend(nps_trend) if nps_trend is not None and len(nps_trend) else None
+    if nps is not None:
+        out.append(trend_sentence(nps, w=w, fmt=fmt))
         change = last_change(nps_trend)
         if change is not None:
             out.append(change_sentence(change, w=w, fmt=fmt))
     if csat_trend is not None and len(csat_trend):
-        out.append(trend_sentence(score_trend(csat_trend), w=w, fmt=fmt))
+        csat = score_trend(csat_trend)  # a partial period the NPS sentence named is not named again
+        said = nps is not None and (nps.partial, nps.freq) == (csat.partial, csat.freq)
+        out.append(trend_sentence(replace(csat, partial=None) if said else csat, w=w, fmt=fmt))
     elif "csat" in scores and scores["csat"].n:
         s = scores["csat"]
         out.append(w(FINDING_CSAT, value=fmt.share(s.score / 100, 0), level=fmt.share(s.confidence, 0),
@@ -371,17 +382,14 @@ def _say(mapping: dict, w: Words):
 
 def language_name(code: str, w: Words) -> str:
     """A language code (``en``, ``hi``, ``bn``, ``mixed``, ``unknown``) or its English name, in words."""
-    english = {"English": "en", "Hindi": "hi", "Bengali": "bn", "mixed": "mixed", "unknown": "unknown"}
-    code = english.get(code, code)
+    code = {english: c for c, english in LANGUAGES.items()}.get(code, code)  # "Hindi" -> "hi"
     return w.text(LANGUAGES[code]) if code in LANGUAGES else code
 
 
 def theme_name(theme: str, w: Words, lexicon=None) -> str:
     """A theme's page name: a topic of the shipped lexicon (or its English label) in the language;
     a label of a lexicon of your own as written."""
-    labels = {"delivery": "delivery", "price": "price", "staff and customer care": "staff",
-              "product quality": "quality", "app and website": "app", "returns and refunds": "returns",
-              "other (no topic word)": "other"}
+    labels = {label: topic for topic, label in THEMES.items()}  # "staff and customer care" -> "staff"
     topic = theme if theme in THEMES else labels.get(theme)
     return w.text(THEMES[topic]) if topic else theme
 
@@ -402,13 +410,11 @@ def on_page(frame: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None 
     out = frame.copy()
     if out.index.name == "nps_group":
         out.index = out.index.map(_say(GROUPS, w)).rename("nps_group")
-    for column, say in (("nps_group", _say(GROUPS, w)), ("leans", _say(LEANS, w)),
+    for column, say in (("nps_group", _say(GROUPS, w)), ("leans", _say(LEANS, w)), ("side", _say({**GROUPS, **SIDES}, w)),
                         ("language", lambda v: language_name(v, w)), ("theme", lambda v: theme_name(v, w)),
                         ("segment", lambda v: segments.name(w, v))):
         if column in out.columns:
             out[column] = out[column].map(say)
-    if "side" in out.columns:
-        out["side"] = out["side"].map(_say({**GROUPS, **SIDES}, w))
     mixes = frame.attrs.get("language_mix")
     if "languages" in out.columns and mixes and "topic" in frame.columns:
         out["languages"] = [language_mix(mixes.get(t, {}), w, fmt) for t in frame["topic"]]

@@ -158,14 +158,14 @@ def _pair(w: Words | None, fmt: Formats | None, currency: str | None = None) -> 
 
 
 def period_name(start, freq: str, fmt: Formats) -> str:
-    """The period of frequency ``freq`` (:data:`crmlib.overview.PERIOD_CODES`) holding the day ``start``, as a title
+    """The period of frequency ``freq`` (:data:`crmlib.periods.PERIOD_CODES`) holding the day ``start``, as a title
     names it: a month as "June 2024", a year as "2024", a day as its date, a week or quarter as its days.
 
     >>> en = Formats("en")
     >>> period_name(pd.Timestamp("2024-06-01"), "MS", en), period_name(pd.Timestamp("2024-06-05"), "W", en)
     ('June 2024', '3–9 Jun 2024')
     """
-    from crmlib.overview import period_code
+    from crmlib.periods import period_code
 
     code, start = period_code(freq), pd.Timestamp(start)
     if code == "M":
