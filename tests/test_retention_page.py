@@ -273,7 +273,7 @@ def test_offers_by_segment_share_the_whole_segment_and_say_which_segments_get_no
     row = table.set_index(table.columns[0]).loc[segment_words.name(w, "New")]
     assert row[w(rw.CUSTOMERS_GETTING_IT)] == fmt.count(2)
     assert row[w(rw.SHARE_OF_SEGMENT)] == fmt.share(2 / 4, 1)  # 2 of the 4 New customers, not 2 of 2
-    assert items[-1] == w.plural(rw.NO_OFFER_SEGMENTS, 1, segments=segment_words.name(w, "Champions"))
+    assert items[-1] == w.plural(rw.NO_OFFER_SEGMENTS, 1, segments="“" + segment_words.name(w, "Champions") + "”")
     assert segment_words.name(w, "Champions") in items[-1]
 
 

@@ -120,8 +120,11 @@ NO_CATEGORY_OFFERS = N_("The transactions have no category column, so cross-sell
                         "categories cannot be shown.")
 LEFT_OUT = N_("Left out. {why}")
 COHORT_FILE = N_("Every cohort's customers and shares: {link}")
-COHORT_FILE_PARTIAL = N_("Every cohort's customers and shares: {link}; the last {unit} is not complete, so its cells "
-                         "count only part of it.")
+#: When the data end inside a period: {date} the data's last day, {period} that period ("June 2024"); the hatched
+#: cells of the heatmap are that period's ("partial: to 3 Jun 2024" in its legend).
+COHORT_FILE_PARTIAL = N_("Every cohort's customers and shares: {link}. The data end on {date}, inside {period}: its "
+                         "cells, hatched, count only the days up to then, so they are left blank and out of the title "
+                         "and the summary (the file holds them).")
 OVER_CUSTOMERS = N_("Over customers rather than baskets:")
 NO_RULE_OVER_CUSTOMERS = N_("Over customers rather than baskets, no two categories are bought by enough of the same "
                             "customers to make a rule.")
@@ -373,12 +376,13 @@ def no_offer_sentence(segments: list, *, w: Words | None = None) -> str:
     ("" when there are none): they are missing from the offer table because they buy every category.
 
     >>> no_offer_sentence(["Champions", "Loyal", "Can't Lose Them"])
-    "Champions, Loyal and Can't Lose Them get no offer: their customers already buy every category."
+    "“Champions”, “Loyal” and “Can't Lose Them” get no offer: their customers already buy every category."
     """
     w = w if w is not None else Words("en")
     if not segments:
         return ""
-    return w.plural(NO_OFFER_SEGMENTS, len(segments), segments=_clv._names(w, [_segments.name(w, s) for s in segments]))
+    quoted = ["\u201c" + _segments.name(w, s) + "\u201d" for s in segments]  # a name may be a phrase
+    return w.plural(NO_OFFER_SEGMENTS, len(segments), segments=_clv._names(w, quoted))
 
 
 def winback_on_page(winback: pd.DataFrame, *, w: Words | None = None) -> pd.DataFrame:

@@ -166,7 +166,8 @@ def scheme_note(scheme, w: Words | None = None, fmt: Formats | None = None) -> s
     limits = limits_of(scheme)
     if limits is None:
         return w(QUANTILE_NOTE)
-    recent = [name(w, k) for k in ("Champions", "Loyal", "Potential Loyalist", "New", "Promising")]
+    recent = ["\u201c" + name(w, k) + "\u201d"  # quoted: a name may be a phrase
+              for k in ("Champions", "Loyal", "Potential Loyalist", "New", "Promising")]
     return w(LIMITS_NOTE, limits=limits_words(limits, w, fmt), names=_list(fmt, recent, "or"))
 
 
