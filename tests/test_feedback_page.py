@@ -185,12 +185,13 @@ def test_a_survey_without_nps_is_refused_up_front_with_what_to_do(tmp_path):
 
 
 def test_nps_tables_write_whole_points_as_the_sentences_do(tmp_path):
-    """Before: the summary said "NPS is +7" above a table saying +6.5, and "11 in Q2 2024" beside +10.5."""
+    """Before: the summary said "NPS is +7" above a table saying +6.5, and "11 in Q2 2024" beside +10.5; then
+    "NPS was 20 in May 2024" beside a table's +20: a sentence writes NPS as the tables do, sign and all."""
     page = _bare_page(tmp_path)
     written = page.signed
     assert written(6.54) == "+7" and written(10.5) == fw.signed(page.fmt, 10.5, 0) and written(-12.4) == "-12"
     for x in page.nps_trend["score"]:
-        assert written(x).lstrip("+") == fw.score_text("nps", x, page.fmt)
+        assert written(x) == fw.score_text("nps", x, page.fmt)
 
 
 def test_driver_terms_within_chance_are_said_to_separate_neither_group():

@@ -103,7 +103,7 @@ def test_last_change_is_a_rise_only_when_its_interval_excludes_zero():
     assert "up" not in change_sentence(same).split(";")[1]
     up = last_change(_table([30.0, 50.0], half=8))
     assert up.direction == "up" and up.lower > 0
-    assert change_sentence(up) == "NPS was 50 in Feb 2024 (interval 42 to 58), up 20.0 points (interval 8.7 to 31.3) on Jan 2024."
+    assert change_sentence(up) == "NPS was +50 in Feb 2024 (interval +42 to +58), up 20.0 points (interval 8.7 to 31.3) on Jan 2024."
 
 
 def test_feedback_findings_read_the_tables_the_page_shows():

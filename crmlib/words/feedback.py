@@ -210,8 +210,8 @@ def signed(fmt: Formats, x: float, decimals: int = 1) -> str:
 
 
 def score_text(metric: str, x: float, fmt: Formats) -> str:
-    """A score as the page writes it: NPS whole points, CSAT a per cent, CES one decimal."""
-    return fmt.share(x / 100, 0) if metric == "csat" else fmt.number(x, 1 if metric == "ces" else 0)
+    """A score as the page writes it: NPS whole points with their sign (as its tables), CSAT a per cent, CES one decimal."""
+    return fmt.share(x / 100, 0) if metric == "csat" else signed(fmt, x, 0) if metric == "nps" else fmt.number(x, 1)
 
 
 def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
