@@ -205,6 +205,8 @@ def value_kind(value) -> str:
     ['[text]', '[email]', '[phone]', '[number]']
     >>> value_kind("12"), value_kind("2024-13-45"), value_kind(" n/a "), value_kind("soon")
     ("'12'", "'2024-13-45'", "'n/a'", '[text]')
+    >>> value_kind("31/02/2024"), value_kind("call 98765 43210")
+    ("'31/02/2024'", '[phone]')
     """
     text = str(value)
     if _HARMLESS.fullmatch(text.strip()):

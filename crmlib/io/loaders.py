@@ -9,7 +9,7 @@ import pandas as pd
 from crmlib.exceptions import DataError
 from crmlib.io.columns import CUSTOMERS, FEEDBACK, KEYWORD_FITS, TRANSACTIONS, _canonical_columns
 from crmlib.io.files import _read, _Source
-from crmlib.io.messages import _MAX_EXAMPLES, _names, _page_value, _problem, _raise, _show
+from crmlib.io.messages import _MAX_EXAMPLES, _names, _problem, _raise, _show
 from crmlib.io.values import (
     ONE_SPELLING,
     SCORE_RANGES,
@@ -24,6 +24,7 @@ from crmlib.io.values import (
 )
 from crmlib.ledger import Ledger, Note, attach
 from crmlib.pii_columns import kind_by_name
+from crmlib.redaction import value_kind
 from crmlib.screening import screen
 
 #: Ways of treating exact duplicate transaction rows (see the docstring of crmlib.io).
@@ -263,7 +264,7 @@ SIGNUP_SLIP = ("values in '{column}' that are not dates",
 def _note_slips(ledger: Ledger, header: str, values: pd.Series, rows: np.ndarray) -> None:
     """Count the signup dates that are no dates (:data:`SIGNUP_SLIP`), naming the file's header and the first
     distinct values as a page may show them ("n/a" as it is, a word only as ``[text]``: it may be a name)."""
-    distinct = list(dict.fromkeys(_page_value(v) for v in values))
+    distinct = list(dict.fromkeys(value_kind(v) for v in values))
     shown = ", ".join(distinct[:_MAX_EXAMPLES]) + (", ..." if len(distinct) > _MAX_EXAMPLES else "")
     reason, detail = SIGNUP_SLIP
     ledger.add(reason, len(values), action="changed", detail=detail, rows=rows,

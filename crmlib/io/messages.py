@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crmlib.exceptions import DataError
-from crmlib.redaction import value_kind
 
 if TYPE_CHECKING:
     from crmlib.io.files import _Source
@@ -31,15 +30,6 @@ def _show(value) -> str:
     if len(text) > _MAX_SHOWN_CHARS:
         text = text[:_MAX_SHOWN_CHARS - 3] + "..."
     return repr(text)
-
-
-def _page_value(value) -> str:
-    """A value of the file as a page may show it (:func:`crmlib.redaction.value_kind`).
-
-    >>> [_page_value(v) for v in ["n/a", "31/02/2024", "soon", "Priya Sharma", "call 98765 43210", "1234 5678 9012"]]
-    ["'n/a'", "'31/02/2024'", '[text]', '[text]', '[phone]', '[number]']
-    """
-    return value_kind(value)
 
 
 def _problem(src: _Source, column: str, mask: np.ndarray, values, rule: str) -> str | None:
