@@ -224,3 +224,29 @@ def test_two_customer_tables_concatenate():
     both = pd.concat([a, a])
     assert len(both) == 2 * len(a)
     assert list(comparison_of(a).columns) == ["params", "log_likelihood", "AIC", "BIC", "note"]
+
+
+def test_the_models_are_chosen_on_the_distinct_histories_grouped_once(demo, monkeypatch):
+    """choose_model groups the customers into distinct histories once; each model's fit and likelihood then
+    works on those (five groupings of every customer row before: 5 s at 4M customers), with the same fits."""
+    from crmlib import customers
+    from crmlib.clv import _base
+
+    grouped = []
+    real = _base.compress
+
+    def counting(data, columns):
+        grouped.append(len(data))
+        return real(data, columns)
+
+    summary = fittable(customer_table(demo, freq="W", model=None))
+    before = {name: transaction_model(name).fit(summary[["frequency", "recency", "T"]]) for name in TRANSACTION_MODELS}
+    monkeypatch.setattr(_base, "compress", counting)
+    monkeypatch.setattr(customers, "compress", counting)
+    chosen, _reason, comparison = customers.choose_model(summary)
+    distinct = len(summary[["frequency", "recency", "T"]].drop_duplicates())
+    assert grouped[0] == len(summary) > distinct and all(n == distinct for n in grouped[1:]), grouped
+    for name in comparison.index:
+        fitted = before[name]
+        assert comparison.loc[name, "log_likelihood"] == fitted.log_likelihood_
+    assert chosen.params_.equals(before[type(chosen).__name__].params_)

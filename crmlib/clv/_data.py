@@ -137,6 +137,8 @@ def _column_codes(arr: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _renumber(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
     """Consecutive codes 0..g-1 for integer keys in [0, size), in the order of the keys."""
+    if key.size == 0:  # no rows (no customer a model can learn from): no groups
+        return key.astype(np.int64), 0
     if size <= max(4 * key.size, 1 << 20):  # dense key space: renumber by counting, O(n)
         present = np.zeros(size, dtype=np.int64)
         present[key] = 1

@@ -110,17 +110,31 @@ def _draw_live_mean(model, params, x, T, t):
     return _live_mean(model, params, x, T, t)
 
 
-def _purchase_draws(model, draws: np.ndarray, x, tx, T, t: float):
-    """P(alive) per history and the live mean over ``t`` per (x, T) pair, for every draw."""
+def _alive_draws(model, params: np.ndarray, x, tx, T) -> np.ndarray:
+    """P(alive) of each history (columns) at each row of ``params`` (rows)."""
+    alive = np.empty((len(params), x.size))
+    with np.errstate(all="ignore"):
+        for d, p in enumerate(params):
+            alive[d] = model._p_alive(p, x, tx, T)
+    return alive
+
+
+def _live_draws(model, params: np.ndarray, x, T, t: float):
+    """The live mean over ``t`` per distinct (x, T) pair (columns) at each row of ``params`` (rows), each
+    history's pair, and the pairs."""
     (ux, uT), pair = levels([x, T], 0, 1)
     tt = np.full(ux.size, float(t))
-    alive = np.empty((len(draws), x.size))
-    live = np.empty((len(draws), ux.size))
+    live = np.empty((len(params), ux.size))
     with np.errstate(all="ignore"):
-        for d, params in enumerate(draws):
-            alive[d] = model._p_alive(params, x, tx, T)
-            live[d] = _draw_live_mean(model, params, ux, uT, tt)
-    return alive, live, pair, (ux, uT)
+        for d, p in enumerate(params):
+            live[d] = _draw_live_mean(model, p, ux, uT, tt)
+    return live, pair, (ux, uT)
+
+
+def _purchase_draws(model, draws: np.ndarray, x, tx, T, t: float):
+    """P(alive) per history and the live mean over ``t`` per (x, T) pair, for every draw."""
+    live, pair, pairs = _live_draws(model, draws, x, T, t)
+    return _alive_draws(model, draws, x, tx, T), live, pair, pairs
 
 
 def _check_model(model) -> None:
@@ -228,84 +242,92 @@ def value_intervals(table: pd.DataFrame, model=None, spend_model=None, *, level:
     model._check_input(table, points=True)
     horizon, steps, length, step_rate = _valuation(table, horizon_days, annual_discount)
     codes, (x, tx, T) = _histories(table)
-    params = [model._p(), *model.parameter_draws(draws, seed).to_numpy()]
-    values, live, pair, (ux, uT) = _purchase_draws(model, np.vstack(params), x, tx, T, horizon)
+    params = np.vstack([model._p(), *model.parameter_draws(draws, seed).to_numpy()])
+    live, pair, (ux, uT) = _live_draws(model, params, x, T, horizon)
     w = np.bincount(codes, minlength=x.size).astype(float)
-    out, totals = {}, {}
-    # one matrix of draws x histories is held: P(alive), then, multiplied in place, the expected purchases
-    for name in ("p_alive", "expected_purchases"):
-        if name == "expected_purchases":
-            _times_live(values, live, pair)
-            del live
-        lower, upper = _column_quantiles(values[1:], lo, hi)
-        out[name] = table[name].to_numpy(dtype=float) if name in table.columns else values[0][codes]
-        out[f"{name}_lower"], out[f"{name}_upper"] = lower[codes], upper[codes]
-        sums = values @ w
-        totals[name] = [float(out[name].sum()), *np.quantile(sums[1:], [lo, hi])]
+    names = ("p_alive", "expected_purchases")
+    at = {name: np.empty(x.size) for name in names}  # at the estimates
+    lower, upper = {name: np.empty(x.size) for name in names}, {name: np.empty(x.size) for name in names}
+    sums = {name: np.zeros(len(params)) for name in names}
+    value = None
     if spend_model is not None:
         ratio = _discount_ratio(model, ux, uT, steps, length, step_rate)
-        # discounted purchases per history and draw: values * ratio[pair], taken a block at a time
-        estimate, lower, upper, draw_totals = _value_quantiles(table, codes, x, values, ratio[pair], spend_model,
-                                                               draws, seed, lo, hi)
+        value = _ValueQuantiles(table, codes, x, spend_model, draws, seed, lo, hi)
+    # a block of histories at a time: one draws x block matrix, P(alive) and then, multiplied in place, the
+    # expected purchases (a draws x histories matrix was 1.4 GB at 4M customers); each history's quantiles
+    # and values are its own, the totals sums of the blocks' products
+    for start in range(0, x.size, _HISTORY_BLOCK):
+        rows = slice(start, start + _HISTORY_BLOCK)
+        values = _alive_draws(model, params, x[rows], tx[rows], T[rows])
+        for name in names:
+            if name == "expected_purchases":
+                values *= live[:, pair[rows]]
+            at[name][rows] = values[0]
+            lower[name][rows], upper[name][rows] = np.quantile(values[1:], [lo, hi], axis=0)
+            sums[name] += values @ w[rows]
+        if value is not None:
+            value.add(rows, values, ratio[pair[rows]])
+    del live
+    out, totals = {}, {}
+    for name in names:
+        out[name] = table[name].to_numpy(dtype=float) if name in table.columns else at[name][codes]
+        out[f"{name}_lower"], out[f"{name}_upper"] = lower[name][codes], upper[name][codes]
+        totals[name] = [float(out[name].sum()), *np.quantile(sums[name][1:], [lo, hi])]
+    if value is not None:
+        estimate, clv_lower, clv_upper, draw_totals = value.result()
         out["clv"] = table["clv"].to_numpy(dtype=float) if "clv" in table.columns else estimate
-        out["clv_lower"], out["clv_upper"] = lower, upper
+        out["clv_lower"], out["clv_upper"] = clv_lower, clv_upper
         totals["clv"] = [float(out["clv"].sum()), *np.quantile(draw_totals, [lo, hi])]
-    del values
     customers = pd.DataFrame(out, index=table.index)
     frame = pd.DataFrame.from_dict(totals, orient="index", columns=["estimate", "lower", "upper"])
     return ValueIntervals(customers=customers, totals=frame, level=level, draws=draws)
 
 
-def _times_live(alive: np.ndarray, live: np.ndarray, pair: np.ndarray) -> None:
-    """``alive *= live[:, pair]`` (the expected purchases per draw and history), a block of histories at a
-    time: the same products without a second draws x histories matrix."""
-    for start in range(0, alive.shape[1], _HISTORY_BLOCK):
-        rows = slice(start, start + _HISTORY_BLOCK)
-        alive[:, rows] *= live[:, pair[rows]]
+class _ValueQuantiles:
+    """The value's quantiles over the draws per distinct (history, spend), filled a block of histories at a
+    time (:meth:`add`); the discounted purchases of a history are its expected purchases per draw times its
+    discount ratio."""
 
+    def __init__(self, table, codes, x, spend_model, draws, seed, lo, hi):
+        spend_model.check_fitted()
+        freq_all = pd.to_numeric(table["frequency"]).to_numpy(dtype=float)
+        m = np.where(freq_all > 0, pd.to_numeric(table["monetary_value"]).to_numpy(dtype=float), 0.0)
+        gg = _spend_draws(spend_model, draws, seed)
+        self.p, self.q, self.v = (gg[:, i:i + 1] for i in range(3))
+        if np.any(self.q <= 1):
+            raise DataError(f"{type(spend_model).__name__}: q is within its uncertainty of 1 "
+                            f"({int((self.q[1:] <= 1).sum())} of {draws} draws have q <= 1), so the mean spend "
+                            "per purchase could be infinite and the value has no upper bound; look for extreme "
+                            "monetary values.")
+        self.group, first = group_rows([codes.astype(float), m])
+        self.hist, self.mg = codes[first], m[first]  # groups in the order of their history
+        self.xg = x[self.hist]
+        self.weight = np.bincount(self.group, minlength=first.size).astype(float)
+        self.estimate, self.lower, self.upper = (np.empty(first.size) for _ in range(3))
+        self.totals = np.zeros(len(gg))
+        self.lo, self.hi = lo, hi
 
-def _column_quantiles(values: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
-    """``np.quantile(values, [lo, hi], axis=0)`` a block of columns at a time (each column's quantiles are
-    its own: the same numbers, with a block's copy for the partition instead of the whole matrix's)."""
-    lower, upper = np.empty(values.shape[1]), np.empty(values.shape[1])
-    for start in range(0, values.shape[1], _HISTORY_BLOCK):
-        rows = slice(start, start + _HISTORY_BLOCK)
-        lower[rows], upper[rows] = np.quantile(values[:, rows], [lo, hi], axis=0)
-    return lower, upper
+    def add(self, rows: slice, expected: np.ndarray, discount: np.ndarray) -> None:
+        """The groups of the histories ``rows``: ``expected`` their purchases per draw (draws x histories of
+        the block, changed in place), ``discount`` their discount ratios."""
+        p, q, v = self.p, self.q, self.v
+        begin, end = np.searchsorted(self.hist, [rows.start, rows.stop])  # the block's groups are one run
+        for start in range(begin, end, _BLOCK):
+            g = slice(start, min(start + _BLOCK, end))
+            h = self.hist[g] - rows.start
+            spend = p * (v + self.xg[g] * self.mg[g]) / (p * self.xg[g] + q - 1)
+            purchases = expected[:, h]
+            purchases *= discount[h]
+            # C order, as the product of a full discounted matrix's block was: the sums below are BLAS
+            # products whose rounding follows the layout
+            value = np.multiply(purchases, spend, order="C")
+            self.totals += value @ self.weight[g]
+            self.estimate[g] = value[0]
+            self.lower[g], self.upper[g] = np.quantile(value[1:], [self.lo, self.hi], axis=0)
 
-
-def _value_quantiles(table, codes, x, expected, discount, spend_model, draws, seed, lo, hi):
-    """Per-customer value quantiles over the draws, one block of distinct (history, spend) at a time;
-    the discounted purchases of a history are ``expected * discount`` (draws x histories, per history)."""
-    spend_model.check_fitted()
-    freq_all = pd.to_numeric(table["frequency"]).to_numpy(dtype=float)
-    m = np.where(freq_all > 0, pd.to_numeric(table["monetary_value"]).to_numpy(dtype=float), 0.0)
-    gg = _spend_draws(spend_model, draws, seed)
-    p, q, v = (gg[:, i:i + 1] for i in range(3))
-    if np.any(q <= 1):
-        raise DataError(f"{type(spend_model).__name__}: q is within its uncertainty of 1 "
-                        f"({int((q[1:] <= 1).sum())} of {draws} draws have q <= 1), so the mean spend per "
-                        "purchase could be infinite and the value has no upper bound; look for extreme "
-                        "monetary values.")
-    group, first = group_rows([codes.astype(float), m])
-    hist, mg = codes[first], m[first]
-    xg = x[hist]
-    weight = np.bincount(group, minlength=first.size).astype(float)
-    lower, upper = np.empty(first.size), np.empty(first.size)
-    estimate = np.empty(first.size)
-    totals = np.zeros(len(gg))
-    for start in range(0, first.size, _BLOCK):
-        rows = slice(start, start + _BLOCK)
-        spend = p * (v + xg[rows] * mg[rows]) / (p * xg[rows] + q - 1)
-        purchases = expected[:, hist[rows]]
-        purchases *= discount[hist[rows]]
-        # C order, as the product of a full discounted matrix's block was: the sums below are BLAS
-        # products whose rounding follows the layout
-        value = np.multiply(purchases, spend, order="C")
-        totals += value @ weight[rows]
-        estimate[rows] = value[0]
-        lower[rows], upper[rows] = np.quantile(value[1:], [lo, hi], axis=0)
-    return estimate[group], lower[group], upper[group], totals[1:]
+    def result(self):
+        """Per customer: the value at the estimates, its lower and upper bounds; the totals of the draws."""
+        return self.estimate[self.group], self.lower[self.group], self.upper[self.group], self.totals[1:]
 
 
 def _spend_draws(spend_model, draws: int, seed: int | None) -> np.ndarray:

@@ -574,3 +574,23 @@ def test_expected_spend_shrinks_free_repeat_buyers_and_refuses_impossible_values
     for bad in (-1.0, np.inf, np.nan):
         with pytest.raises(DataError, match="monetary_value"):
             gg.expected_spend(data.assign(monetary_value=[0.0, bad, 7.0]))
+
+
+def test_compress_of_no_rows_is_an_empty_table():
+    """No customer a model can learn from (every one first bought on the last day): grouping gives no history,
+    and a fit of it says why in a DataError, as a fit of the rows did."""
+    import pandas as pd
+
+    from crmlib.clv import BetaGeo
+    from crmlib.clv._data import compress
+    from crmlib.exceptions import DataError
+
+    empty = pd.DataFrame({"frequency": pd.Series([], dtype="int64"), "recency": pd.Series([], dtype=float),
+                          "T": pd.Series([], dtype=float)})
+    table = compress(empty, ("frequency", "recency", "T"))
+    assert len(table) == 0 and list(table.columns) == ["frequency", "recency", "T", "weight"]
+    with pytest.raises(DataError) as grouped:
+        BetaGeo().fit(table)
+    with pytest.raises(DataError) as rows:
+        BetaGeo().fit(empty)
+    assert str(grouped.value) == str(rows.value)

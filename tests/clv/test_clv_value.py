@@ -127,3 +127,19 @@ def test_value_from_live_means_equals_expected_purchases_stacked_by_step(name, f
     stacked = value._discounted_histories(model, summary, ends, rate)
     np.testing.assert_allclose(fast, stacked, rtol=1e-12, atol=0)
     assert fast.max() > 1.0
+
+
+def test_discounted_purchases_in_blocks_of_histories_equal_one_block(transactions, monkeypatch):
+    """The value is summed a block of histories at a time (memory bounded at millions of customers): each
+    history's sum is its own, so any block gives the one-block value (to rounding: the last step's product
+    is a BLAS one), and a block holding every history gives it bit for bit."""
+    from crmlib.clv import value as value_module
+
+    weeks = rfm_summary(transactions, freq="W")
+    bg = BetaGeo().fit(weeks)
+    whole = discounted_purchases(bg, weeks).to_numpy()
+    assert len(weeks[["frequency", "recency", "T"]].drop_duplicates()) < value_module.HISTORY_BLOCK
+    monkeypatch.setattr(value_module, "HISTORY_BLOCK", 10**9)
+    np.testing.assert_array_equal(discounted_purchases(bg, weeks).to_numpy(), whole)
+    monkeypatch.setattr(value_module, "HISTORY_BLOCK", 7)
+    np.testing.assert_allclose(discounted_purchases(bg, weeks).to_numpy(), whole, rtol=1e-13)
