@@ -40,7 +40,7 @@ _EXAMPLES = 5
 def _prepare(column: str, values: pd.DataFrame, files=()) -> pd.Series:
     """The distinct values of ``column`` as the file holds them (``values``: ``v``, and the ``rows`` holding it
     in each file ``f`` and the first of them, ``r``) as the loader keeps them: trimmed text, blanks missing,
-    a channel in the spelling most rows use (ties: the first row, files in the order of ``files``)."""
+    a channel or category in the spelling most rows use (ties: the first row, files in the order of ``files``)."""
     from crmlib.io.values import ONE_SPELLING, _as_text, spellings
 
     out = _as_text(values["v"])

@@ -799,3 +799,23 @@ def test_the_data_quality_table_names_a_column_by_the_files_own_header(tmp_path,
     assert phone["fields"].map(lambda f: f["column"]).tolist() == ["Comments"]
     reasons = ledger_table(frame, w=Words(lang), fmt=Formats(lang))["reason"]
     assert reasons.str.contains("Comments").any() and not reasons.str.contains(r"\bcomment\b").any(), reasons.tolist()
+
+
+def test_the_date_formats_left_untried_are_those_that_read_no_value():
+    """A column's format is chosen among ISO 8601 and 96 formats with times; those whose loose pattern no value
+    fits are not tried (a parse of the whole column each). Every format that reads any of these values, in
+    any of the shapes crmlib reads (one-digit days, a leading space, month names, times, two-digit years), is
+    still tried, so the choice is the one trying every format makes."""
+    from crmlib.io.values import _DATE_FORMATS, _TIME_SUFFIXES, _formats_to_try, _to_datetime
+
+    samples = ["2024-01-31", "2024/1/5", "20240131", "31/01/2024", "1/5/2024", " 5/1/2024", "31-01-2024",
+               "01-31-2024", "31.01.2024", "31/01/24", "5 Jan 2024", "5 January 2024", "Jan 5, 2024",
+               "January  5, 2024", "05-Jan-2024", "05-jan-24", "2024-01-31 10:30", "31/01/2024 10:30:15",
+               "1/31/2024 10:30 PM", "2024-01-31T10:30:00", "nonsense", "2024-13-45"]
+    every = ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES)
+    for value in samples:
+        values = pd.Series([value], dtype="string")
+        tried = _formats_to_try(values)
+        reads = [f for f in every if (parsed := _to_datetime(values, f)) is not None and parsed.notna().any()]
+        assert set(reads) <= set(tried), (value, set(reads) - set(tried))
+    assert _formats_to_try(pd.Series(["31/01/2024"], dtype="string"))[:2] == ("ISO8601", "%d/%m/%Y")

@@ -76,3 +76,26 @@ def test_a_glob_of_two_files_spells_the_channels_as_the_one_file_holding_both(tm
     want = overview.channel_totals(read_transactions(tmp_path / "all.csv")).sort_index()
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_index_type=False, check_dtype=False)
     assert list(got.index) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_category_and_a_city_in_several_cases_are_one_as_the_file_spells_them_most(tmp_path, kind):
+    """"Electronics" (3 rows), "electronics" (2) and "ELECTRONICS " (1) were three categories on the category mix and
+    in the cross-selling rules, "Pune" and "PUNE" two cities; now each is one, in the spelling most rows use, through
+    the loader and a log alike."""
+    from crmlib import read_customers
+
+    written = ["Electronics"] * 3 + ["electronics"] * 2 + ["ELECTRONICS "] + ["Books"] * 2 + ["books"] * 3
+    frame = pd.DataFrame({"customer_id": [f"c{i % 4}" for i in range(len(written))],
+                          "date": [f"2024-0{1 + i % 9}-1{i % 9}" for i in range(len(written))],
+                          "amount": [10.0 + i for i in range(len(written))], "category": written})
+    path = tmp_path / f"tx.{kind}"
+    frame.to_csv(path, index=False) if kind == "csv" else frame.to_parquet(path, index=False)
+    loaded = read_transactions(path)
+    assert loaded["category"].value_counts().to_dict() == {"Electronics": 6, "books": 5}
+    want = overview.category_mix(loaded).sort_index()
+    got = overview.category_mix(TransactionLog(str(path))).sort_index()
+    assert list(got.index) == list(want.index) == ["Electronics", "books"]
+    customers = read_customers(pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
+                                             "city": ["Pune", "PUNE", "Pune ", "Dhaka"]}))
+    assert customers["city"].tolist() == ["Pune", "Pune", "Pune", "Dhaka"]

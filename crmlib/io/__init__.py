@@ -76,6 +76,7 @@ with their rows and values (harmless ones such as ``n/a`` as they are, words onl
 a column whose values are mostly no dates is no signup date (:data:`crmlib.io.columns.KEYWORD_FITS`).
 
 A channel written in several upper/lower cases (``Online``, ``online ``, ``ONLINE``) is one channel,
+and so is a category, a city or a loyalty tier (``Electronics``, ``electronics``),
 shown as most rows of the file spell it (ties: the first row's spelling), on this path and on the
 out-of-core one (:class:`crmlib.TransactionLog`) alike: :func:`crmlib.io.values.spellings`.
 

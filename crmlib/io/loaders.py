@@ -90,8 +90,9 @@ def _drop(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, ledger: Ledge
 
 
 def _copy_text(out: pd.DataFrame, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-    """Copy the optional text columns present in ``frame``, trimmed; a channel written in several upper/lower cases
-    ("Online", "ONLINE") is one, in the spelling most rows of the file use (:func:`crmlib.io.values.one_spelling`)."""
+    """Copy the optional text columns present in ``frame``, trimmed; a channel, category, city or loyalty tier written
+    in several upper/lower cases ("Online", "ONLINE") is one, in the spelling most rows of the file use
+    (:data:`crmlib.io.values.ONE_SPELLING`, :func:`crmlib.io.values.one_spelling`)."""
     for col in columns:
         if col in frame.columns:
             text = _as_text(frame[col])

@@ -50,8 +50,9 @@ def _as_text(series: pd.Series) -> pd.Series:
 
 
 #: Text columns whose values are one whatever their upper/lower case: "Online", "online " and "ONLINE" are one
-#: channel, shown as the file writes it most often (:func:`spellings`), on the pandas and the SQL path alike.
-ONE_SPELLING = ("channel",)
+#: channel, "Electronics" and "electronics" one category, "Pune" and "PUNE" one city, shown as the file writes it
+#: most often (:func:`spellings`), on the pandas and the SQL path alike.
+ONE_SPELLING = ("channel", "category", "city", "loyalty_tier")
 
 
 def spellings(counts: pd.DataFrame) -> dict[str, str]:
@@ -109,6 +110,33 @@ READ_MONTH_FIRST = ("dates in '{column}' such as {example} fit both day-first an
 TZ_NOTE = "time-zone offsets in '{column}' were dropped; the local times are kept"
 _TZ_SUFFIX = re.compile(r"(?<=\d)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"^\d{4}([-/.]\d{1,2})?$")
+
+
+_LOOSE = {"%Y": r"\d{4}", "%y": r"\d{2}", "%m": r"\s?\d{1,2}", "%d": r"\s?\d{1,2}", "%b": r"[^\W\d_]+",
+          "%B": r"[^\W\d_]+"}
+
+
+def _loose(date_format: str) -> re.Pattern:
+    """A pattern every value that ``date_format`` reads starts with (looser than the format: a day or month of one
+    or two digits, a leading space, any letters for a month's name, any run of spaces for a space), so a format
+    whose pattern no value fits is one that reads none of them and need not be tried."""
+    parts = re.split(r"(%[YymdbB]| )", date_format)
+    body = "".join(_LOOSE.get(p, r"\s+" if p == " " else re.escape(p)) for p in parts if p)
+    return re.compile(r"^\s*" + body, re.IGNORECASE)
+
+
+_LOOSE_FORMATS = {date_format: _loose(date_format) for date_format in _DATE_FORMATS}
+
+
+def _formats_to_try(values: pd.Series) -> tuple[str, ...]:
+    """ISO 8601, then each format of :data:`_DATE_FORMATS` with each time of :data:`_TIME_SUFFIXES`, in that order,
+    leaving out the formats no value can fit (:func:`_loose`): the same choice as trying them all (a format that
+    reads no value is never chosen), without a parse of every value in each of the 97 formats."""
+    out = ["ISO8601"]
+    for date_format in _DATE_FORMATS:
+        if len(values) and values.str.match(_LOOSE_FORMATS[date_format]).fillna(False).any():
+            out += [date_format + t for t in _TIME_SUFFIXES]
+    return tuple(out)
 
 
 def _swap_day_month(fmt: str) -> str:
@@ -177,7 +205,7 @@ def _parse_dates_with_slips(src: _Source, column: str) -> tuple[pd.Series, str |
 def _a_date_in_some_format(values: pd.Series) -> np.ndarray:
     """True for the values that some format of :data:`_DATE_FORMATS` (with a time or not) reads as a date."""
     found = np.zeros(len(values), bool)
-    for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
+    for fmt in _formats_to_try(values):
         parsed = _to_datetime(values, fmt)
         if parsed is not None:
             found |= parsed.notna().to_numpy(dtype=bool)
@@ -214,7 +242,7 @@ def _dates(src: _Source, column: str, required: bool, slips: bool) -> tuple[pd.S
     if slips:  # the values no format reads take no part in choosing the column's format
         uniq = uniq[_a_date_in_some_format(uniq)]
     best, best_ok, best_fmt = None, 0, None
-    for fmt in ("ISO8601",) + tuple(d + t for d in _DATE_FORMATS for t in _TIME_SUFFIXES):
+    for fmt in _formats_to_try(uniq):
         parsed = _to_datetime(uniq, fmt)
         if parsed is None:
             continue
