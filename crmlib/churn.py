@@ -154,8 +154,28 @@ def _feedback_features(feedback: pd.DataFrame, cutoff) -> pd.DataFrame:
     return out
 
 
-#: Customers of each class (churned, came back) the calibrated models' 3-fold cross-validation needs.
-MIN_PER_CLASS = 3
+#: The folds of the calibrated models' cross-validation (stratified, unshuffled: those sklearn makes for ``cv=3``),
+#: and so the customers of each class (churned, came back) it needs.
+FOLDS = MIN_PER_CLASS = 3
+
+
+def learnable(x: pd.DataFrame, y: pd.Series) -> pd.Index:
+    """The features the churn models learn from: more than one value among the training customers ``x`` and a
+    value in every fold the calibration learns from (gradient boosting's binning fails on a feature with none,
+    issue 18: "window shape cannot be larger than input array shape"; so on ``mean_gap_days`` when the few repeat
+    buyers all fall in one fold).
+
+    >>> x = pd.DataFrame({"one": 1.0, "days": [0.0, 1, 2, 3, 4, 5], "gap": [np.nan] * 4 + [2.0, 3.0]})
+    >>> learnable(x, pd.Series([True, False] * 3)).tolist()
+    ['days']
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    keep = x.nunique(dropna=True) > 1
+    if min(int(y.sum()), int((~y.astype(bool)).sum())) >= FOLDS:  # else the models are not fitted
+        for rows, _ in StratifiedKFold(FOLDS).split(x, y):
+            keep &= x.iloc[rows].notna().any()
+    return x.columns[keep.to_numpy(bool)]
 
 
 def _models(n_train: int, seed: int) -> dict:
@@ -168,6 +188,7 @@ def _models(n_train: int, seed: int) -> dict:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -177,7 +198,7 @@ def _models(n_train: int, seed: int) -> dict:
     logistic = make_pipeline(FunctionTransformer(_slog, feature_names_out="one-to-one"),
                              SimpleImputer(strategy="median", add_indicator=True), StandardScaler(),
                              LogisticRegression(C=1.0, max_iter=2000))
-    return {name: CalibratedClassifierCV(m, method=method, cv=3, ensemble=False)
+    return {name: CalibratedClassifierCV(m, method=method, cv=StratifiedKFold(FOLDS), ensemble=False)
             for name, m in ((GRADIENT_BOOSTING, boost), (LOGISTIC, logistic))}
 
 
@@ -191,8 +212,8 @@ class ChurnComparison:
     score by ``metric``; ``differences``: best supervised model minus each unsupervised baseline
     (P(alive), the days-since-last-purchase ranking) by ``metric``, with 95 % bootstrap intervals
     of the paired difference; ``notes``: what the reader must know to read the numbers, as
-    ``(kind, numbers)`` pairs (``"sampled"``, ``"p_alive_left_out"``, ``"one_time_buyers"``) that
-    :func:`crmlib.words.retention.churn_notes` says in words; the finding is
+    ``(kind, numbers)`` pairs (``"sampled"``, ``"p_alive_left_out"``, ``"one_time_buyers"``, ``"not_learnt"``)
+    that :func:`crmlib.words.retention.churn_notes` says in words; the finding is
     :func:`crmlib.words.retention.churn_finding`."""
 
     metrics: pd.DataFrame
@@ -248,6 +269,9 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     is tested on, a fixed random sample of that many (:func:`crmlib.churn_sample.sample_customers`,
     seeded by ``seed``); P(alive) still comes from a model fitted on every customer. ``notes`` then
     hold ``("sampled", {"train", "train_known", "test", "test_known"})``. Below it nothing changes.
+
+    The models learn from the features of :func:`learnable`; ``("not_learnt", {"cutoff", "features"})`` names those
+    left out that vary among the test customers. A DataError says when they could not learn from repeat purchases.
     """
     from threadpoolctl import threadpool_limits
 
@@ -275,16 +299,19 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     if len(x_train) < x_train.attrs["known"] or len(x_test) < x_test.attrs["known"]:
         notes.append(("sampled", {"train": len(x_train), "train_known": x_train.attrs["known"],
                                   "test": len(x_test), "test_known": x_test.attrs["known"]}))
-    # a feature with one value in training says nothing (and sklearn's binning fails on it, issue 18)
-    x_train = x_train.loc[:, x_train.nunique(dropna=True) > 1]
+    used = learnable(x_train, y_train)  # x_test keeps every feature: the baselines and notes read them by name
     few = int(min(y_train.sum(), (~y_train).sum()))
-    if few < MIN_PER_CLASS or x_train.shape[1] == 0:
+    if few < MIN_PER_CLASS or len(used) == 0:
         raise DataError(f"At the training cut-off {train.date()} only {few} of the {len(y_train):,} customers are in the "
-                        f"smaller class (churned or came back) and {x_train.shape[1]} feature(s) vary; the churn "
+                        f"smaller class (churned or came back) and {len(used)} feature(s) vary; the churn "
                         f"models need at least {MIN_PER_CLASS} of each and one varying feature.",
                         reason=("too_few_in_class", {"cutoff": train, "few": int(few), "customers": len(y_train),
-                                                     "features": int(x_train.shape[1]), "minimum": MIN_PER_CLASS}))
-    x_test = x_test.reindex(columns=x_train.columns, fill_value=0.0)
+                                                     "features": len(used), "minimum": MIN_PER_CLASS}))
+    _refuse_one_time_buyers(x_train, x_test, train)
+    unlearnt = [c for c in x_train.columns if c not in used and c in x_test and x_test[c].nunique(dropna=True) > 1]
+    if unlearnt:
+        notes.append(("not_learnt", {"cutoff": train, "features": unlearnt}))
+    x_train, x_model = x_train[used], x_test.reindex(columns=used, fill_value=0.0)
     inactive_days = inactivity_days(transactions, observation_end=test) if inactive_days is None else int(inactive_days)
     p_alive, fitted = p_alive_at(days_test, freq, model, y_test.index)
     del days_test  # every customer's summary: not kept while the models learn
@@ -293,8 +320,8 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     with threadpool_limits(limits=1):  # small data: threads cost more than they save on shared cores
         for name, clf in models.items():
             clf.fit(x_train, y_train)
-            scores[name] = clf.predict_proba(x_test)[:, 1]
-        importance = _importance(models[GRADIENT_BOOSTING], x_test, y_test, seed)
+            scores[name] = clf.predict_proba(x_model)[:, 1]
+        importance = _importance(models[GRADIENT_BOOSTING], x_model, y_test, seed)
     if p_alive is not None:
         scores[P_ALIVE] = 1.0 - p_alive
     else:
@@ -310,6 +337,20 @@ def compare_churn_models(transactions: pd.DataFrame, *, feedback: pd.DataFrame |
     return ChurnComparison(metrics, scores, importance, _rule(scores, inactive_days), metrics[metric].idxmax(), metric,
                            _differences(metrics, boot, metric), train, test, int(window_days), len(y_train), models,
                            notes)
+
+
+def _refuse_one_time_buyers(x_train: pd.DataFrame, x_test: pd.DataFrame, cutoff: pd.Timestamp) -> None:
+    """A DataError when every customer known at the training cut-off bought on one day only (early in a short export):
+    the models would be judged on repeat purchases, which P(alive) ranks by, without having seen one."""
+    if x_train["purchases"].nunique() > 1:
+        return
+    repeat, customers = int((x_test["purchases"] >= 2).sum()), len(x_train)
+    raise DataError(f"At the training cut-off {cutoff.date()} each of the {customers:,} customers had bought on one "
+                    f"day only, so the churn models could not learn from repeat purchases, which {repeat:,} of the "
+                    f"{len(x_test):,} customers at the test cut-off had made; use a shorter window_days or a longer "
+                    "history.",
+                    reason=("one_purchase_day_each", {"cutoff": cutoff, "customers": customers, "repeat": repeat,
+                                                      "test_customers": len(x_test)}))
 
 
 def p_alive_at(days: pd.DataFrame, freq: str, model, index: pd.Index) -> tuple[np.ndarray | None, dict]:

@@ -56,6 +56,13 @@ def date_span(transactions) -> tuple[pd.Timestamp, pd.Timestamp]:
     return transactions["date"].min(), transactions["date"].max()
 
 
+def data_start(transactions) -> pd.Timestamp:
+    """The first day the data cover: the day of the first transaction line (no report takes a start of its own).
+    :func:`period_coverage` judges the first period against it: an export taken from the 3rd starts its first
+    month on the 3rd."""
+    return pd.Timestamp(date_span(transactions)[0]).normalize()
+
+
 def data_end(transactions, observation_end=None) -> pd.Timestamp:
     """The last day the data cover: ``observation_end`` when given (the analysis' last day; later rows are
     dropped on reading), else the day of the last transaction line. :func:`period_coverage` judges each
@@ -150,15 +157,17 @@ def revenue_by_period(transactions: pd.DataFrame, freq: str = "M", observation_e
     ``transactions``, ``customers`` (distinct customers with a transaction), and ``orders``
     with ``revenue_per_order`` when the transactions have an ``order_id``: each order id counts once,
     in the period of its first line (a return dated in a later month does not count the order again),
-    so the periods add up to the headline's orders. Last, :func:`period_coverage`'s ``complete`` and
-    ``covered_to`` against :func:`data_end` (``observation_end``, else the last transaction's day): a last
-    period the data end inside is partial.
+    so the periods add up to the headline's orders. Last, :func:`period_coverage`'s columns (``complete``,
+    ``covered_from``, ``covered_to``, ``starts_late``, ``ends_early``) between :func:`data_start` (the first
+    transaction's day) and :func:`data_end` (``observation_end``, else the last transaction's day): a first period
+    the data start inside, or a last one they end inside, is partial.
     """
     if len(transactions) == 0:
         raise DataError("revenue_by_period: the transactions are empty; there is no period to show.")
     code = period_code(freq)
     out = _log_by_period(transactions, code) if _is_log(transactions) else _frame_by_period(transactions, code)
-    return out.join(period_coverage(out.index, code, data_end(transactions, observation_end)))
+    return out.join(period_coverage(out.index, code, data_end(transactions, observation_end),
+                                    start=data_start(transactions)))
 
 
 def _frame_by_period(transactions: pd.DataFrame, code: str) -> pd.DataFrame:

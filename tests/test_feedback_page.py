@@ -118,9 +118,10 @@ def test_nps_section_says_when_periods_were_pooled_and_writes_every_period(tmp_p
     assert isinstance(figure, Figure)
     written = pd.read_csv(tmp_path / "feedback" / "nps-by-period.csv")
     assert len(written) == len(page.nps_trend) and written.columns[:3].tolist() == ["Period", "Answers", "NPS"]
-    # the latest period first, each named as the sentences name it ("Jun 2025"), not by its first day
-    latest = page.nps_trend["period"].sort_values(ascending=False)
-    assert written["Period"].tolist() == [page.fmt.month(p, "short") for p in latest]
+    # the oldest period first, as every period table of crmlib (it was latest first), each named as the sentences
+    # name it ("Jun 2025"), not by its first day
+    oldest = page.nps_trend["period"].sort_values()
+    assert written["Period"].tolist() == [page.fmt.month(p, "short") for p in oldest]
     thin = _bare_page(tmp_path / "thin")
     from crmlib import feedback as fb
 

@@ -73,6 +73,8 @@ FLOORS: dict[str, int] = {
     "crmlib.feedback.text": 3, "crmlib.feedback.topics": 3, "crmlib.feedback.trend": 3,
     "crmlib.compat": 3, "crmlib.compat.lifetimes": 3, "crmlib.compat.lifetimes.utils": 3,
     "crmlib.retention": 3, "crmlib.churn": 3, "crmlib.basket": 3, "crmlib.audiences": 3, "crmlib.customers": 3,
+    # retention by job: cohorts, who is still a customer (sBG, the transaction model), churn risk and win-back
+    "crmlib.retention.cohorts": 3, "crmlib.retention.survival": 3, "crmlib.retention.risk": 3,
     "crmlib.shared_table": 3,  # one customer table per batch of reports, in the batch's work folder
     "crmlib.shared_summary": 3,  # one summary in days per date and batch (migration, churn test cut-off)
     # customer scores and audience files on Spark (the package re-exports them with the summary)
@@ -85,6 +87,7 @@ FLOORS: dict[str, int] = {
     "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
     "crmlib.words.reasons": 4,  # why a model refused the data (DataError.reason), in the page's language
     "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
+    "crmlib.words.feedback_trend": 4,  # the feedback page's periods and trends in words (split from words.feedback)
     # data floor: the one transactions engine, its DuckDB connection and the error helpers
     "crmlib.purchases": 2, "crmlib.logscreen": 2, "crmlib.log_tables": 2, "crmlib.duck": 2, "crmlib.errors": 2,
     "crmlib.churn_log": 3, "crmlib.churn_sample": 3, "crmlib.churn_scores": 3,

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from cohort_bills import bills  # noqa: E402  (tests/cohort_bills.py)
 
 from crmlib import overview, retention  # noqa: E402
 from crmlib.formats import Formats  # noqa: E402
@@ -26,19 +27,10 @@ from crmlib.words import Words  # noqa: E402
 from crmlib.words import retention as rw  # noqa: E402
 
 
-def _tx(last: str = "2024-06-03", customers: int = 300) -> pd.DataFrame:
-    """Customers acquired from January 2023 to ``last`` who buy every 10 to 50 days until they stop."""
-    rng = np.random.default_rng(42)
-    first, end = pd.Timestamp("2023-01-01"), pd.Timestamp(last)
-    rows = []
-    for c in range(customers):
-        day = first + pd.Timedelta(days=int(rng.integers(0, (end - first).days + 1)))
-        while day <= end:
-            rows.append((f"c{c}", day, 10.0))
-            if rng.random() < 0.15:
-                break
-            day += pd.Timedelta(days=int(rng.integers(10, 50)))
-    return pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
+def _tx(last: str = "2024-06-03", customers: int = 300, first: str = "2023-01-01") -> pd.DataFrame:
+    """Customers acquired from ``first`` (the first customer on that day) to ``last`` who buy every 10 to 50 days
+    until they stop."""
+    return bills(first, last, customers, seed=42)
 
 
 def _partial_by_hand(cohorts: pd.DataFrame) -> np.ndarray:
@@ -82,9 +74,13 @@ def test_partial_cells_are_the_overviews_rule_and_agree_with_the_cohort_table(pe
     partial = _partial_cells(cohorts).to_numpy()
     last = pd.Period(pd.Timestamp(end), period)
     whole = bool(overview.period_coverage([last.start_time], period, end)["complete"].iloc[0])
-    assert partial.any() == (not whole) == (not cohorts.attrs["last_period_complete"])
+    assert (not whole) == (not cohorts.attrs["last_period_complete"])
+    # the data start on Sunday 1 January 2023: inside its week (from Monday 26 December), on a month's first day
+    first = pd.Period("2023-01-01", period)
+    assert cohorts.index[0] == first and cohorts.attrs["first_cohort_complete"] == (period != "W")
     cell_period = cohorts.index.asi8[:, None] + cohorts.columns.to_numpy()[None, :]
-    assert (partial == ((cell_period == last.ordinal) & cohorts.notna().to_numpy() & (not whole))).all()
+    by_hand = (cell_period == last.ordinal) & (not whole) | (cell_period == first.ordinal) & (period == "W")
+    assert (partial == (by_hand & cohorts.notna().to_numpy())).all()
 
 
 def _page(tmp_path, tx, lang="en", digits="latin") -> retention_page.RetentionPage:

@@ -123,7 +123,8 @@ def test_no_cycle_and_no_private_reach_ins_between_summary_sql_txlog_and_duck():
         "crmlib.summary_sql", "crmlib.summary_sql.day_number"}
     assert not {m for m in txlog if m.startswith(("crmlib.summary.", "crmlib.purchases"))}
     for name in ("summary_sql", "duck", "txlog", "summary", "purchases", "retention", "churn"):
-        private = {m for m in _imports(root / f"{name}.py")
+        paths = sorted((root / name).glob("*.py")) if (root / name).is_dir() else [root / f"{name}.py"]
+        private = {m for path in paths for m in _imports(path)
                    if m.startswith("crmlib.") and m.rsplit(".", 1)[-1].startswith("_")}
         assert not private, (name, private)
     assert "sq._" not in (root / "txlog.py").read_text()

@@ -142,11 +142,12 @@ def test_without_categories_cross_selling_says_so_and_nothing_is_offered(tmp_pat
 
 
 def test_without_a_comparison_the_churn_section_says_why_and_shows_no_importance(tmp_path):
+    """Only why the comparison is left out: not also that the (absent) models learn without the survey, nor an
+    importance figure; the importance section says why it is empty."""
     page = _page(tmp_path)
-    assert page.churn_models() == [
-        page.data.left_out("feedback", rw.LEFT_OUT_FEEDBACK, page.words),
-        "The churn-model comparison is left out: too few customers."]
-    assert page.feature_importance() == []
+    assert page.data.feedback is None
+    assert page.churn_models() == ["The churn-model comparison is left out: too few customers."]
+    assert page.feature_importance() == [page.words(rw.NO_IMPORTANCE)]
 
 
 def test_contractual_data_get_no_survival_and_a_failed_projection_says_why(tmp_path):

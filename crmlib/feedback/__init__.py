@@ -14,6 +14,7 @@ from crmlib.feedback.scores import (
     ces_by,
     csat,
     csat_by,
+    join_city,
     join_value,
     nps,
     nps_by,
@@ -38,7 +39,7 @@ from crmlib.feedback.text import (
 __all__ = [
     "NEGATIONS", "Score", "Themes", "ces", "ces_by", "comments_table", "csat", "csat_by",
     "customer_value",
-    "drivers", "join_value", "language", "nps", "nps_by", "nps_category", "nps_interval",
+    "drivers", "join_city", "join_value", "language", "nps", "nps_by", "nps_category", "nps_interval",
     "redact_comments", "score_by", "stopwords", "themes", "tokenize", "top_drivers",
     "value_at_risk", "wilson_interval",
 ]

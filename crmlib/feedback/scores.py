@@ -309,6 +309,35 @@ def format_score(metric: str, v: float) -> str:
     return f"{v:.1f}" if metric == "ces" else f"{v:.0f}"
 
 
+def join_city(feedback: pd.DataFrame, customers: pd.DataFrame | None, *, not_found=np.nan,
+              blank=np.nan) -> pd.DataFrame:
+    """Feedback rows with their customer's ``city`` from a customers file (``customer_id`` and ``city`` columns); the
+    feedback as given without a file or a city column. Ids are matched by the rule of :mod:`crmlib.ids`, as
+    :func:`join_value` matches them (``81.0`` is ``81``; ``000081`` finds ``81`` when no other id fits; a plain merge
+    found neither). An answer whose customer is not in the file gets ``not_found``, one whose customer has no city
+    there ``blank`` (NaN both; the feedback page names them as the overview's attribute tables do).
+
+    >>> answers = pd.DataFrame({"customer_id": ["a", "b", "007"], "nps": [9, 3, 7]})
+    >>> cities = pd.DataFrame({"customer_id": ["a", "7", "b"], "city": ["Pune", "Kolkata", None]})
+    >>> join_city(answers, cities)["city"].tolist(), join_city(answers, cities, blank="-")["city"].tolist()
+    (['Pune', nan, 'Kolkata'], ['Pune', '-', 'Kolkata'])
+    >>> join_city(answers.assign(customer_id=["x", "b", "a"]), cities, not_found="?")["city"].tolist()
+    ['?', nan, 'Pune']
+    """
+    from crmlib.ids import match_ids, normalise_ids
+
+    if customers is None or "city" not in customers.columns:
+        return feedback
+    table = customers.assign(customer_id=normalise_ids(customers["customer_id"]).to_numpy())
+    cities = table.dropna(subset=["customer_id"]).drop_duplicates("customer_id").set_index("customer_id")["city"]
+    ids = normalise_ids(feedback["customer_id"])
+    found = ids.map(match_ids(ids, cities.index))  # exact ids, then zero padding when it names one id
+    city = found.map(cities).astype(object)
+    unknown = np.where(found.isna().to_numpy(), np.array(not_found, dtype=object), np.array(blank, dtype=object))
+    city = city.where(city.notna(), unknown)
+    return feedback.assign(city=city.to_numpy())
+
+
 def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
                columns=("segment", "clv"), n_deciles: int = 10) -> pd.DataFrame:
     """Feedback rows with the customer's RFM ``segment``, ``clv`` and ``clv_decile``.

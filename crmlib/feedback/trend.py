@@ -11,10 +11,12 @@ A trend whose interval includes 0 is "no clear change", however far apart the en
 :func:`last_change` compares the last two reliable periods: the difference with the interval
 ``diff -/+ z sqrt(se1**2 + se2**2)``, called a rise or a fall only when that interval excludes 0.
 
-A period the answers end inside of (a survey exported on the 3rd) holds only its first days' answers: when the
-table has a ``complete`` column (the feedback page adds it by :func:`crmlib.overview.period_coverage`, the rule
-of every period table), a period marked False is left out of both, as a too-few one is, so "the last period"
-is the last complete one.
+A period the answers end inside of (a survey exported on the 3rd) holds only its first days' answers, and one they
+start inside of (a survey started on the 3rd) only its last days': when the table has a ``complete`` column (the
+feedback page adds it by :func:`crmlib.periods.period_coverage`, the rule of every period table), a period marked
+False is left out of both, as a too-few one is, so "the last period" is the last complete one and the trend starts
+at the first complete one. The :class:`Trend` names each (``partial``, the last period, when the answers end inside
+it; ``partial_first``, the first, when they start inside it) for the sentence that says why.
 
 Time is counted in the table's own periods: calendar months for ``period="M"`` (month numbers, not
 days / 30), weeks for ``"W"``, quarters, half-years and years for ``"Q"``, ``"H"``, ``"Y"``.
@@ -24,7 +26,7 @@ for and pools adjacent periods (month -> quarter -> half-year -> year) until eno
 minimum number of answers (its ``attrs`` say so).
 
 Numbers and names only: the sentences and titles of a trend, a change and the pooling are written by
-:mod:`crmlib.words.feedback` (``trend_sentence``, ``trend_title``, ``change_sentence``,
+:mod:`crmlib.words.feedback_trend` (``trend_sentence``, ``trend_title``, ``change_sentence``,
 ``pooling_sentence``) in the page's language.
 
 >>> import pandas as pd
@@ -69,12 +71,34 @@ def _reliable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _partial(table: pd.DataFrame) -> dict:
-    """The :class:`Trend` fields of the period the answers end inside of (the last one marked not ``complete``)."""
+    """The :class:`Trend` fields of the periods the answers start and end inside of: the first period when it
+    ``starts_late`` and the last when it ``ends_early`` (:func:`crmlib.periods.period_coverage`); one period the
+    answers both start and end inside of is both, and so is the one period of a table, however it is partial (its
+    first and last period are one: "Jun 2024 is partial: its answers cover only 1-20 Jun 2024", never "only the
+    complete periods before it are judged" of none). A table with only ``complete`` (and ``covered_to``), made before
+    the answers' start was judged, has its last period not ``complete`` end early, as before. ``complete_periods``
+    counts the complete ones, so that two partial periods with none between are not said to leave "the complete
+    periods between them"."""
     if "complete" not in table.columns or table["complete"].astype(bool).all():
         return {}
-    row = table[~table["complete"].astype(bool)].sort_values("period").iloc[-1]
-    return dict(partial=pd.Timestamp(row["period"]), partial_n=int(row["n"]) if "n" in row else None,
-                partial_to=pd.Timestamp(row["covered_to"]) if "covered_to" in row else None)
+    t = table.sort_values("period")
+    out = {"complete_periods": int(t["complete"].astype(bool).sum())}
+    if len(t) == 1 and {"covered_from", "covered_to"} <= set(t.columns):  # its one period is the first and the last
+        row = t.iloc[0]
+        n = int(row["n"]) if "n" in row else None
+        period = pd.Timestamp(row["period"])
+        return {**out, "partial_first": period, "partial_first_n": n, "partial_from": pd.Timestamp(row["covered_from"]),
+                "partial": period, "partial_n": n, "partial_to": pd.Timestamp(row["covered_to"])}
+    if "starts_late" in t.columns and t["starts_late"].astype(bool).iloc[0]:
+        row = t.iloc[0]
+        out.update(partial_first=pd.Timestamp(row["period"]), partial_first_n=int(row["n"]) if "n" in row else None,
+                   partial_from=pd.Timestamp(row["covered_from"]) if "covered_from" in row else None)
+    early = t["ends_early"] if "ends_early" in t.columns else ~t["complete"].astype(bool)
+    if early.astype(bool).iloc[-1]:
+        row = t.iloc[-1]
+        out.update(partial=pd.Timestamp(row["period"]), partial_n=int(row["n"]) if "n" in row else None,
+                   partial_to=pd.Timestamp(row["covered_to"]) if "covered_to" in row else None)
+    return out
 
 
 def _se(part: pd.DataFrame, z: float) -> np.ndarray:
@@ -111,11 +135,18 @@ class Trend:
     confidence: float = 0.95
     freq: str = "M"  # the table's period code: "W", "M", "Q", "H" or "Y"
     pooled_from: str | None = None  # the period asked for, when pooled_by pooled it into ``freq``
-    # the last period when the answers end inside it (``complete`` False): left out, its first day, answers and
-    # the answers' last day (its ``covered_to``)
+    # the last period when the answers end inside it (``ends_early``): left out, its first day, answers and the
+    # answers' last day (its ``covered_to``)
     partial: pd.Timestamp | None = None
     partial_n: int | None = None
     partial_to: pd.Timestamp | None = None
+    # the first period when the answers start inside it (``starts_late``): left out, its first day, answers and the
+    # answers' first day (its ``covered_from``)
+    partial_first: pd.Timestamp | None = None
+    partial_first_n: int | None = None
+    partial_from: pd.Timestamp | None = None
+    # how many periods of the table the answers cover whole, when any is partial (None otherwise)
+    complete_periods: int | None = None
 
     @property
     def direction(self) -> str:
@@ -136,14 +167,15 @@ def score_trend(table: pd.DataFrame, confidence: float | None = None) -> Trend:
     """Weighted least-squares slope of the score across all reliable periods (see the module docstring).
 
     ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping; periods
-    flagged ``too_few`` are left out, as the trend figure greys them out, and so is a partial one
-    (``complete`` False, see the module docstring), which the figure draws hollow and labels.
+    flagged ``too_few`` are left out, as the trend figure greys them out, and so are partial ones
+    (``complete`` False, the first or the last, see the module docstring), which the figure draws hollow and labels.
     """
     metric = str(table["metric"].iloc[0]) if "metric" in table.columns and len(table) else table.attrs.get("metric", "nps")
     conf = float(confidence if confidence is not None else table.attrs.get("confidence", 0.95))
     z = float(stats.norm.ppf(0.5 + conf / 2))
     ok = _reliable(table)
-    x, unit_code = _time(ok["period"], table.attrs.get("period")) if len(ok) else (np.array([]), "M")
+    asked = table.attrs.get("period")  # the periods' own names even when none is reliable (two partial half-years)
+    x, unit_code = _time(ok["period"], asked) if len(ok) else (np.array([]), asked if asked in _UNITS else "M")
     unit = _UNITS.get(unit_code, ("period", "periods"))[0]
     y = ok["score"].to_numpy(float)
     k = len(ok)
@@ -228,7 +260,7 @@ def pooled_by(feedback: pd.DataFrame, metric: str = "nps", period: str = "M", *,
     and most answers inside them. When no period qualifies, the one with the most reliable periods
     is used (the shortest on a tie). ``attrs`` say what happened: ``period`` (used), ``pooled_from``
     (asked, when different), ``max_n_asked`` (the most answers any period asked for held);
-    :func:`crmlib.words.feedback.pooling_sentence` writes it for the page.
+    :func:`crmlib.words.feedback_trend.pooling_sentence` writes it for the page.
     """
     from crmlib.feedback.scores import score_by
 

@@ -4,8 +4,8 @@ Every function draws inside :func:`crmlib.plots.style.use_indic_fonts`, so Devan
 labels are drawn with real fonts. When a script still has no font, words in that script are left
 out of the figure (and its note says so) instead of being drawn as boxes; show them with an HTML
 table, which the browser shapes. Titles, axis labels and legends come from
-:mod:`crmlib.words.feedback` in the language of ``words``/``fmt`` (English without them), and ticks are
-written by ``fmt.ticks``.
+:mod:`crmlib.words.feedback` (the trend's from :mod:`crmlib.words.feedback_trend`) in the language of
+``words``/``fmt`` (English without them), and ticks are written by ``fmt.ticks``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from crmlib.plots import style
 from crmlib.plots.style import use_indic_fonts
 from crmlib.words import Words
 from crmlib.words import feedback as fw
+from crmlib.words import feedback_trend as ft
 from crmlib.words import segments as segment_words
-from crmlib.words.overview import BLANK
+from crmlib.words.overview import BLANK, NOT_IN_FILE
 
 
 def _lang(words: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
@@ -47,6 +48,8 @@ def _group_value(value, group: str, w: Words, fmt: Formats) -> str:
         # answers of customers without transactions have no segment or decile: "–", as the join sentence
         # says ("unknown (–)"); a blank channel or city is "(blank)", never "nan"
         return "–" if group in ("segment", "clv_decile") else w(BLANK)
+    if group == "city" and value in (BLANK, NOT_IN_FILE):  # crmlib.reports.feedback_page.city_groups's groups
+        return w(value)
     if group == "segment":
         return segment_words.name(w, value)
     if group == "theme":
@@ -56,16 +59,26 @@ def _group_value(value, group: str, w: Words, fmt: Formats) -> str:
     return str(value)
 
 
+def _unknown_group(value) -> bool:
+    """Whether a group of :func:`by_group` is the answers whose group is not known: no segment or decile (the
+    customer has no transactions), a blank channel, or a city that is blank or whose customer is not in the customers
+    file (:func:`crmlib.reports.feedback_page.city_groups`)."""
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or value in (BLANK, NOT_IN_FILE)
+
+
 def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Words | None = None,
           fmt: Formats | None = None):
     """Score per period with its interval band; periods with too few answers in grey.
 
     ``table`` is :func:`crmlib.feedback.score_by` with ``period=`` and no other grouping. When it says which
-    periods the answers cover to their end (``complete`` and ``covered_to``, the feedback page's
-    :func:`crmlib.reports.feedback_page.with_coverage`), the period they end inside of is drawn as the overview
+    periods the answers cover whole (:data:`crmlib.periods.COVERAGE_COLUMNS`, the feedback page's
+    :func:`crmlib.reports.feedback_page.with_coverage`), a period they start or end inside of is drawn as the overview
     draws one (:mod:`crmlib.plots.overview`): hollow at the end of a dashed segment, its band lighter, labelled
-    "partial: to 3 Jun 2024"; the title's trend leaves it out (:func:`crmlib.feedback.score_trend`).
+    "partial: from 3 Dec 2023" or "partial: to 3 Jun 2024"; the title's trend leaves it out
+    (:func:`crmlib.feedback.score_trend`).
     """
+    from crmlib.periods import COVERAGE_COLUMNS
+
     w, fmt = _lang(words, fmt)
     metric = table["metric"].iloc[0]
     t = table.sort_values("period")
@@ -75,36 +88,51 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
     with use_indic_fonts():
         ax = style.axes(ax, (9, 4))
         style.indic_text(ax)
-        if len(whole) < len(ok):  # the partial period: a lighter band and a dashed segment to a hollow point
-            tail = ok.iloc[-2:] if len(ok) > 1 else ok
-            ax.fill_between(tail["period"], tail["lower"], tail["upper"], color=colour, alpha=0.08)
-            ax.plot(tail["period"], tail["score"], "o--", color=colour, alpha=0.7, mfc="white", label="_nolegend_")
+        for part in _partial_segments(ok):  # a lighter band and a dashed segment to each hollow partial point
+            ax.fill_between(part["period"], part["lower"], part["upper"], color=colour, alpha=0.08)
+            ax.plot(part["period"], part["score"], "o--", color=colour, alpha=0.7, mfc="white", label="_nolegend_")
         ax.fill_between(whole["period"], whole["lower"], whole["upper"], color=colour, alpha=0.2,
-                        label=w(fw.LEGEND_INTERVAL, level=fmt.share(t.attrs.get('confidence', 0.95), 0)))
+                        label=w(ft.LEGEND_INTERVAL, level=fmt.share(t.attrs.get('confidence', 0.95), 0)))
         ax.plot(whole["period"], whole["score"], "o-", color=colour, label=metric.upper())
         few = t[t["too_few"]]
         if len(few):
             ax.plot(few["period"], few["score"], "o", mfc="white", color="grey",
-                    label=w(fw.LEGEND_TOO_FEW, min_n=fmt.count(t.attrs.get('min_n', 30))))
+                    label=w(ft.LEGEND_TOO_FEW, min_n=fmt.count(t.attrs.get('min_n', 30))))
         if metric == "nps":
             ax.axhline(0, color="black", lw=0.6)
-        if "covered_to" in t.columns:  # "partial: to 3 Jun 2024" above the period the answers end inside of
-            style.mark_partial(ax, t.set_index("period")[["complete", "covered_to"]], w, fmt)
-        ax.set_xlabel(w(fw.AXIS_PERIOD_START))
+        if "covered_to" in t.columns:  # "partial: from 3 Dec 2023", "partial: to 3 Jun 2024" above each partial one
+            style.mark_partial(ax, t.set_index("period")[[c for c in COVERAGE_COLUMNS if c in t.columns]], w, fmt)
+        ax.set_xlabel(w(ft.AXIS_PERIOD_START))
         ax.set_ylabel(_metric_label(metric, w, fmt))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         trend_ = score_trend(t)
         # each period named as the page names it (matplotlib's own ticks are days, and English)
-        ax.set_xticks(list(t["period"]), [fw.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
+        ax.set_xticks(list(t["period"]), [ft.period_label(p, trend_.freq, w, fmt) for p in t["period"]])
         # about one date an inch: a slanted "जुल॰ 2024" is wider than a month's step on a page-wide figure
         most = max(2, int(ax.figure.get_figwidth()))
         if len(t) > most:
             for i, label in enumerate(ax.get_xticklabels()):
                 label.set_visible(i % -(-len(t) // most) == 0)
-        style.title(ax, title or fw.trend_title(trend_, w=w, fmt=fmt))
+        style.title(ax, title or ft.trend_title(trend_, w=w, fmt=fmt))
         ax.figure.legend(loc="outside lower center", fontsize="small", frameon=False)  # under the axis: over no bar
         ax.figure.autofmt_xdate()
     return ax
+
+
+def _partial_segments(ok: pd.DataFrame) -> list[pd.DataFrame]:
+    """The dashed segments of :func:`trend`: each partial period of ``ok`` (its reliable periods, oldest first) with
+    its neighbour towards the complete ones (the next after a first period, the one before otherwise); a partial
+    period alone, when it is the only one."""
+    if "complete" not in ok.columns:
+        return []
+    done = ok["complete"].astype(bool).to_numpy()
+    segments = []
+    for i in np.flatnonzero(~done):
+        j = i + 1 if i == 0 and len(ok) > 1 else max(i - 1, 0)
+        rows = sorted({int(i), int(j)})
+        if rows not in segments:
+            segments.append(rows)
+    return [ok.iloc[rows] for rows in segments]
 
 
 def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = None, order=None,
@@ -152,14 +180,18 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
         ax.set_xlabel(_metric_label(metric, w, fmt))
         ax.xaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylabel(by)
-        if title is None:
-            ok = t[~t["too_few"]].sort_values("score", na_position="first")
+        if title is None:  # the groups compared are named ones: never "highest (not in the customers file)" nor "–"
+            named = t[~t[group].map(_unknown_group).astype(bool)]
+            ok = named[~named["too_few"]].sort_values("score", na_position="first")
             if len(ok) >= 2:
                 hi, lo = ok.iloc[-1], ok.iloc[0]
                 title = w(fw.TITLE_BY, metric=name, by=by, best=_group_value(hi[group], group, w, fmt),
-                          best_score=fw.score_text(metric, hi["score"], fmt),
+                          best_score=ft.score_text(metric, hi["score"], fmt),
                           worst=_group_value(lo[group], group, w, fmt),
-                          worst_score=fw.score_text(metric, lo["score"], fmt))
+                          worst_score=ft.score_text(metric, lo["score"], fmt))
+            elif len(named) == 1:  # one channel or city of any size: nothing to compare, not too few answers
+                title = w(fw.TITLE_BY_ONE, metric=name, by=by,
+                          group=_group_value(named[group].iloc[0], group, w, fmt))
             else:
                 title = w(fw.TITLE_BY_FEW, metric=name, by=by)
         style.title(ax, title)
@@ -252,8 +284,8 @@ def theme_nps(table: pd.DataFrame, *, ax=None, title: str | None = None, words: 
         ok = t[~t["too_few"]].sort_values("score")
         if len(ok) >= 2:
             title = w(fw.TITLE_THEME_NPS, low=fw.theme_name(ok["theme"].iloc[0], w),
-                      low_score=fw.signed(fmt, ok["score"].iloc[0], 0), high=fw.theme_name(ok["theme"].iloc[-1], w),
-                      high_score=fw.signed(fmt, ok["score"].iloc[-1], 0))
+                      low_score=ft.signed(fmt, ok["score"].iloc[0], 0), high=fw.theme_name(ok["theme"].iloc[-1], w),
+                      high_score=ft.signed(fmt, ok["score"].iloc[-1], 0))
     return by_group(t, group="theme", ax=ax, title=title, words=w, fmt=fmt)
 
 

@@ -30,15 +30,16 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
 
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", observation_end=None,
                   words: Words | None = None, fmt: Formats | None = None):
-    """New and active customers per month (or other ``freq``), from canonical transactions. A last period the
-    data end inside of (:func:`crmlib.overview.period_coverage`, against ``observation_end`` or the last
-    transaction's day) is drawn hollow at the end of a dashed line and labelled partial; the title counts the
-    last complete period."""
+    """New and active customers per month (or other ``freq``), from canonical transactions. A first period the
+    data start inside of, or a last one they end inside of (:func:`crmlib.overview.period_coverage`, between the
+    first transaction's day and ``observation_end`` or the last transaction's day), is drawn hollow at the end of a
+    dashed line and labelled partial; the title counts the last complete period."""
     from crmlib import overview
 
     w, fmt = _lang(words, fmt)
     active, new = overview.customer_base(transactions, freq)  # new customers: crmlib.purchases.first_purchase
-    coverage = overview.period_coverage(active.index, freq, overview.data_end(transactions, observation_end))
+    coverage = overview.period_coverage(active.index, freq, overview.data_end(transactions, observation_end),
+                                        start=overview.data_start(transactions))
     complete = coverage["complete"]
     with style.grid():
         ax = style.axes(ax, (9, 4))
@@ -53,6 +54,8 @@ def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", obse
             last = complete[complete].index[-1]
             title = w(ow.TITLE_CUSTOMER_BASE_COMPLETE, active=fmt.count(active[last]),
                       period=ow.period_name(last, freq, fmt), **counted)
+        elif _none_whole(coverage, complete):  # no count of a part of a period is the base's size
+            title = w(ow.TITLE_CUSTOMER_BASE_NONE_COMPLETE, dates=_covered(coverage, fmt), **counted)
         else:
             title = w(ow.TITLE_CUSTOMER_BASE_PARTIAL, active=fmt.count(active.iloc[-1]),
                       period=ow.period_name(active.index[-1], freq, fmt),
@@ -162,10 +165,18 @@ def _complete(periods: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=periods.index)
 
 
+def _coverage(periods: pd.DataFrame) -> pd.DataFrame:
+    """The columns of :func:`crmlib.periods.period_coverage` a period table holds, for
+    :func:`crmlib.plots.style.mark_partial`."""
+    from crmlib.periods import COVERAGE_COLUMNS
+
+    return periods[[c for c in COVERAGE_COLUMNS if c in periods.columns]]
+
+
 def _period_line(ax, values: pd.Series, complete: pd.Series, colour, label: str | None = None) -> None:
-    """``values`` per period as a line with a point each. When a period is partial (the data end inside it) the
-    whole series is drawn first dashed with hollow points, then the complete periods solid over it: the partial
-    period stands out hollow at the end of a dashed segment, and one line holds every period's value."""
+    """``values`` per period as a line with a point each. When a period is partial (the data start or end inside it)
+    the whole series is drawn first dashed with hollow points, then the complete periods solid over it: a partial
+    first or last period stands out hollow at the end of a dashed segment, and one line holds every period's value."""
     x = mdates.date2num(values.index)  # matplotlib's day numbers, as seaborn drew them: a line's data are numbers
     ax.xaxis_date()
     if not complete.all():
@@ -182,16 +193,31 @@ def _peak_of(values: pd.Series, complete: pd.Series) -> tuple[pd.Series, bool]:
     return (whole, True) if len(whole) < len(values) and len(whole) else (values, False)
 
 
+def _none_whole(periods: pd.DataFrame, complete: pd.Series) -> bool:
+    """Whether no period of a table is whole and none may be named a peak or the busiest: two periods the data
+    start and end inside of, or one they start inside of (one they only end inside of keeps its titles)."""
+    if complete.any() or "covered_to" not in periods:
+        return False
+    return len(periods) > 1 or ("starts_late" in periods and bool(periods["starts_late"].iloc[0]))
+
+
+def _covered(periods: pd.DataFrame, fmt: Formats) -> str:
+    """The days the data of a period table cover: "3 Dec 2023 – 3 Jan 2024"."""
+    first = periods["covered_from"].iloc[0] if "covered_from" in periods else periods.index[0]
+    return fmt.date_range(first, periods["covered_to"].iloc[-1])
+
+
 def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", words: Words | None = None,
                       fmt: Formats | None = None):
     """Net revenue per period (from :func:`crmlib.overview.revenue_by_period`), the peak marked. A period the data
-    end inside of (its ``complete`` column false) is drawn hollow at the end of a dashed line, labelled partial,
-    and left out of the peak and the mean the title names."""
+    start or end inside of (its ``complete`` column false) is drawn hollow at the end of a dashed line, labelled
+    partial, and left out of the peak and the mean the title names; when no period is whole none is named."""
     w, fmt = _lang(words, fmt, currency)
     revenue = periods["revenue"]
     complete = _complete(periods)
     shown, left_out = _peak_of(revenue, complete)
     peak = shown.idxmax()
+    none_whole = _none_whole(periods, complete)
     share = shown[peak] / shown.mean() - 1 if shown.mean() > 0 else 0.0
     with style.grid():
         ax = style.axes(ax, (9, 4))
@@ -199,14 +225,17 @@ def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", wor
         _period_line(ax, revenue, complete, colour)
         ax.fill_between(revenue.index, 0, revenue.to_numpy(), color=colour, alpha=0.06)  # partial: lighter
         ax.fill_between(revenue.index, 0, revenue.to_numpy(), where=complete.to_numpy(), color=colour, alpha=0.1)
-        ax.plot([peak], [revenue[peak]], marker="o", markersize=10, color=style.colours()[3], linestyle="")
+        if not none_whole:  # a part of a period is no peak
+            ax.plot([peak], [revenue[peak]], marker="o", markersize=10, color=style.colours()[3], linestyle="")
         _months(ax, revenue.index, fmt)
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
         if "covered_to" in periods:
-            style.mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
+            style.mark_partial(ax, _coverage(periods), w, fmt)
         money = fmt.money(revenue[peak], 0)
-        if len(shown) > 1:
+        if none_whole:
+            title = w(ow.TITLE_REVENUE_NONE_COMPLETE, dates=_covered(periods, fmt), revenue=fmt.money(revenue.sum(), 0))
+        elif len(shown) > 1:
             title = w(ow.TITLE_REVENUE_PEAK_COMPLETE if left_out else ow.TITLE_REVENUE_PEAK, month=fmt.month(peak),
                       revenue=money, share=fmt.share(share, 0))
         elif left_out:
@@ -225,7 +254,7 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
                      fmt: Formats | None = None):
     """Orders per period and their mean value (from :func:`crmlib.overview.revenue_by_period` of
     transactions with an ``order_id``). A partial period is drawn and labelled as in :func:`revenue_over_time`
-    and is never the busiest the title names; the totals count every order."""
+    and is never the busiest the title names (when no period is whole, none is); the totals count every order."""
     require_columns(periods, ("orders",), "orders_over_time", "revenue by period",
                     "The transactions have no order id; leave the figure out for these data.")
     w, fmt = _lang(words, fmt, currency)
@@ -240,11 +269,15 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
         _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
         if "covered_to" in periods:
-            style.mark_partial(ax, periods[["complete", "covered_to"]], w, fmt)
+            style.mark_partial(ax, _coverage(periods), w, fmt)
         style.count_ticks(ax.yaxis, fmt)
-        ax.set(title=w(ow.TITLE_ORDERS_COMPLETE if left_out else ow.TITLE_ORDERS, orders=fmt.count(orders.sum()),
-                       per_order=fmt.money(per_order, 0), month=fmt.month(busiest), busiest=fmt.count(orders[busiest])),
-               xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_ORDERS))
+        counted = dict(orders=fmt.count(orders.sum()), per_order=fmt.money(per_order, 0))
+        if _none_whole(periods, complete):
+            title = w(ow.TITLE_ORDERS_NONE_COMPLETE, **counted)
+        else:
+            title = w(ow.TITLE_ORDERS_COMPLETE if left_out else ow.TITLE_ORDERS, month=fmt.month(busiest),
+                      busiest=fmt.count(orders[busiest]), **counted)
+        ax.set(title=title, xlabel=w(ow.AXIS_PERIOD_START), ylabel=w(ow.AXIS_ORDERS))
     return ax
 
 

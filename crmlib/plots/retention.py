@@ -34,43 +34,73 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _partial_cells(cohorts: pd.DataFrame) -> pd.DataFrame:
-    """Which cells of a :func:`crmlib.retention.cohort_table` count only part of a period: those of the calendar
-    period the data end inside of (cohort ``c``, column ``k``: period ``c + k``), by the one rule of every period
-    table, :func:`crmlib.overview.period_coverage`, against the table's ``observation_end`` (the same periods as
-    its ``last_period_complete``, which the models' code below the figures reads). They lie on the last diagonal:
-    the last observed cell of each cohort, and the whole of a cohort acquired in that period. True where partial;
-    cells after the end (missing) are False.
-
-    >>> from crmlib.retention import cohort_table
-    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [5.0, 7.0, 3.0],
-    ...                    "date": pd.to_datetime(["2024-04-05", "2024-05-03", "2024-05-02"])})
-    >>> _partial_cells(cohort_table(tx)).to_numpy().tolist()  # the data end on 3 May: May's cells are partial
-    [[False, True], [True, False]]
-    """
+def _cell_coverage(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`crmlib.periods.period_coverage` of the calendar period of every cell of a
+    :func:`crmlib.retention.cohort_table` (cohort ``c``, column ``k``: period ``c + k``), row by row, between the
+    table's ``data_start`` and ``observation_end``."""
     from crmlib.periods import period_coverage
 
     period, end = cohorts.attrs["period"], cohorts.attrs["observation_end"]
     ordinals = cohorts.index.asi8[:, None] + cohorts.columns.to_numpy()[None, :]  # each cell's calendar period
     starts = pd.PeriodIndex.from_ordinals(ordinals.ravel(), freq=period).start_time
-    complete = period_coverage(starts, period, end)["complete"].to_numpy().reshape(ordinals.shape)
+    return period_coverage(starts, period, end, start=cohorts.attrs.get("data_start"))
+
+
+def _partial_cells(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a :func:`crmlib.retention.cohort_table` count only part of a period, by the one rule of every
+    period table, :func:`crmlib.periods.period_coverage` (:func:`_cell_coverage`): those of the calendar period the
+    data end inside of (the same period as the table's ``last_period_complete``, which the models' code below the
+    figures reads), on the last diagonal: the last observed cell of each cohort, and the whole of a cohort acquired
+    in that period; and the first cell of a first cohort whose period the data start inside of (its acquisition,
+    in part of a period: ``first_cohort_complete``). True where partial; cells after the end (missing) are False.
+
+    >>> from crmlib.retention import cohort_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [5.0, 7.0, 3.0],
+    ...                    "date": pd.to_datetime(["2024-04-01", "2024-05-03", "2024-05-02"])})
+    >>> _partial_cells(cohort_table(tx)).to_numpy().tolist()  # the data end on 3 May: May's cells are partial
+    [[False, True], [True, False]]
+    >>> _partial_cells(cohort_table(tx.iloc[1:])).to_numpy().tolist()  # from 2 May to 3 May: one partial cell
+    [[True]]
+    """
+    complete = _cell_coverage(cohorts)["complete"].to_numpy().reshape(cohorts.shape)
     return pd.DataFrame(~complete & cohorts.notna().to_numpy(), index=cohorts.index, columns=cohorts.columns)
 
 
-def _hatch(ax, partial: pd.DataFrame, end, w, fmt) -> None:
-    """Hatch the ``partial`` cells of a heatmap on ``ax`` (left blank by it) and say what they are in a legend:
-    "partial: to 3 Jun 2024", as the overview labels a partial period."""
+def _acquisition_counted(cohorts: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """``grid`` (the heatmap's values, partial cells blank) with the first cell of a first cohort the data start
+    inside of back in it: its customers' first period is all in the data (they were acquired from the data's first
+    day), so beside the periods after it that cell is counted, as every cohort's is, though it is not shown."""
+    coverage = _cell_coverage(cohorts)
+    late = (coverage["starts_late"] & ~coverage["ends_early"]).to_numpy().reshape(cohorts.shape)
+    late = pd.DataFrame(late, index=cohorts.index, columns=cohorts.columns).loc[:, grid.columns]
+    return grid.mask(late, cohorts.astype(float).loc[:, grid.columns])
+
+
+#: The hatch of a partial cell, by whether its period starts late and ends early: the data start inside it
+#: (a first cohort's acquisition), end inside it (the last diagonal), or both.
+HATCHES = {(True, False): "\\\\\\", (False, True): "///", (True, True): "xxx"}
+
+
+def _hatch(ax, cohorts: pd.DataFrame, partial: pd.DataFrame, w, fmt) -> None:
+    """Hatch the ``partial`` cells of a heatmap of ``cohorts`` on ``ax`` (left blank by it), each by its kind
+    (:data:`HATCHES`), and say what they are in a legend, an entry a partial period, the earliest first: "partial:
+    from 3 Dec 2023" (the data start inside it), "partial: to 3 Jun 2024" (they end inside it), as the overview
+    labels a partial period (:func:`crmlib.words.overview.coverage_label`)."""
     from matplotlib.patches import Patch, Rectangle
 
-    from crmlib.words.overview import partial_label
+    from crmlib.words.overview import coverage_label
 
-    rows, columns = np.nonzero(partial.to_numpy())
+    rows, columns = np.nonzero(partial.to_numpy())  # ``partial`` may hold the first columns only
     if not len(rows):
         return
-    look = dict(fill=False, hatch="///", edgecolor="0.55", linewidth=0)
-    for i, j in zip(rows, columns):
+    cells = _cell_coverage(cohorts).iloc[rows * cohorts.shape[1] + columns]
+    entries = {}
+    for i, j, (start, row) in zip(rows, columns, cells.iterrows()):
+        look = dict(fill=False, hatch=HATCHES[bool(row["starts_late"]), bool(row["ends_early"])], edgecolor="0.55",
+                    linewidth=0)
         ax.add_patch(Rectangle((j, i), 1, 1, **look))
-    ax.legend(handles=[Patch(label=partial_label(end, w, fmt), **look)], loc="lower right", fontsize=TICK_POINTS,
+        entries.setdefault(start, Patch(label=coverage_label(row, w, fmt), **look))
+    ax.legend(handles=[entries[start] for start in sorted(entries)], loc="lower right", fontsize=TICK_POINTS,
               frameon=True, handlelength=2.5, handleheight=1.5)
 
 
@@ -83,7 +113,9 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
     page's digits) when the grid has at most :data:`ANNOTATE_CELLS` cells, and the figure grows
     with the grid so the values fit. The cells of a period the data end inside of (:func:`_partial_cells`)
     count a few days as a whole period: they are left blank and hatched, labelled "partial: to 3 Jun 2024",
-    and left out of the colour scale and the title."""
+    and left out of the colour scale and the title. So is the first cell of a first cohort whose period the data
+    start inside of ("partial: from 3 Dec 2023": its acquisition, in part of a period); its later cells are
+    shares of the customers it holds, and shown."""
     w, fmt = _wf(words, fmt)
     value, period = cohorts.attrs.get("value"), cohorts.attrs.get("period")
     if (value not in ("customers", "share", "revenue") or period not in PERIOD_NAMES
@@ -115,7 +147,8 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         label = (w(_w.COHORT_REVENUE_LABEL_MONEY, unit=one, currency=currency) if currency
                  else w(_w.COHORT_REVENUE_LABEL, unit=one))
         sns.heatmap(shown, cmap="Greens", vmax=vmax, cbar_kws={"label": label}, **kws)
-        share = grid.iloc[:, 1:].sum().sum() / grid.sum().sum()
+        counted = _acquisition_counted(cohorts, grid)
+        share = counted.iloc[:, 1:].sum().sum() / counted.sum().sum()
         title = w(_w.COHORT_REVENUE_TITLE, share=fmt.share(share, 0), unit=one)
     else:
         # when nobody came back (every later share 0) the scale still runs from 0 up, not around 0 (-0.1 to 0.1)
@@ -127,7 +160,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, *, ax=None, max_periods: int | None = 
         mean = (np.average(first, weights=size.loc[first.index]) if size is not None and len(first)
                 else first.mean())
         title = (w(_w.COHORT_TITLE, share=fmt.share(mean, 0), unit=one) if len(first) else w(_w.COHORT_TITLE_NONE))
-    _hatch(ax, partial, cohorts.attrs["observation_end"], w, fmt)
+    _hatch(ax, cohorts, partial, w, fmt)
     ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [fmt.count(k) for k in grid.columns], rotation=0)
     ax.set_yticks(np.arange(grid.shape[0]) + 0.5, list(labels.index), rotation=0)
     ax.tick_params(labelsize=TICK_POINTS)
@@ -254,7 +287,8 @@ def churn_curves(comparison: ChurnComparison, *, kind: str = "roc", ax=None, wor
     ax.xaxis.set_major_formatter(fmt.ticks("share"))
     ax.yaxis.set_major_formatter(fmt.ticks("share"))
     label = _w.ROC_AUC if kind == "roc" else w(_w.AVERAGE_PRECISION)
-    against = P_ALIVE if P_ALIVE in m.index else INACTIVITY
+    others = m.index.drop(comparison.winner)  # the winner against P(alive), or P(alive) against the best of the rest
+    against = P_ALIVE if P_ALIVE in others else m.loc[others, col].idxmax()
     style.title(ax, _cap(w(_w.CURVES_TITLE, winner=_w.score_name(w, comparison.winner), metric=label,
                            value=fmt.number(m.loc[comparison.winner, col], 3), against=_w.score_name(w, against),
                            against_value=fmt.number(m.loc[against, col], 3))))

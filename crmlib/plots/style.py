@@ -170,9 +170,13 @@ def indic_text(ax) -> None:
 
 
 def mark_partial(ax, coverage, w, fmt) -> None:
-    """Label each partial period of ``coverage`` (:func:`crmlib.overview.period_coverage`) "partial: to 3 Jun 2024"
-    in room made at the top of the axes, above a dotted line at the period, right-aligned to it so that it stays
-    inside them; the overview's and the feedback trend's figures say it alike. Call it once the data are drawn."""
+    """Label each partial period of ``coverage`` (:func:`crmlib.periods.period_coverage`) "partial: from 3 Dec 2023"
+    or "partial: to 3 Jun 2024" (:func:`crmlib.words.overview.coverage_label`) in room made at the top of the axes,
+    above a dotted line at the period: a period in the right half of the axes has its label end at the line, one in
+    the left half (a first period the data start inside of) has it start there, so that each stays inside them; the
+    overview's and the feedback trend's figures say it alike. Call it once the data are drawn."""
+    import matplotlib.dates as mdates
+
     from crmlib.words import overview as ow
 
     partial = coverage.index[~coverage["complete"].to_numpy()]
@@ -180,8 +184,10 @@ def mark_partial(ax, coverage, w, fmt) -> None:
         return
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.15 * (high - low))  # room above every point for the label
+    left, right = ax.get_xlim()
     for start in partial:
         ax.axvline(start, color="grey", linestyle=":", linewidth=1, ymax=0.88)
-        ax.annotate(ow.partial_label(coverage.loc[start, "covered_to"], w, fmt), xy=(start, 0.97),
-                    xycoords=("data", "axes fraction"), xytext=(-4, 0), textcoords="offset points",
-                    ha="right", va="top", fontsize="small", color="dimgrey")
+        at = (mdates.date2num(start) - left) / (right - left) if right > left else 0.5
+        ax.annotate(ow.coverage_label(coverage.loc[start], w, fmt), xy=(start, 0.97),
+                    xycoords=("data", "axes fraction"), xytext=(4 if at < 0.5 else -4, 0), textcoords="offset points",
+                    ha="left" if at < 0.5 else "right", va="top", fontsize="small", color="dimgrey")

@@ -4,8 +4,8 @@ The notebook holds the parameters, the prose and one call per section; the decis
 tests reach them: the output folder, which scores the file holds (NPS always, CSAT and CES when their
 columns are there), whether a channel, a city (from a customers file) and transactions (segments and
 lifetime value) are given and what the page says when they are not, whether there are enough comments
-for driver terms and themes, and which period the answers end inside of (:func:`with_coverage`: drawn partial,
-left out of the trends and the comparison). Each section returns the items it shows, in order, as
+for driver terms and themes, and which periods the answers start or end inside of (:func:`with_coverage`: drawn
+partial, left out of the trends and the comparison). Each section returns the items it shows, in order, as
 :mod:`crmlib.reports.segments_page` does: a ``str`` is Markdown, a matplotlib ``Figure`` is drawn where it
 stands, anything else (a table of :func:`show`) is displayed; :func:`show_items` shows them in a notebook.
 """
@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from crmlib.feedback.scores import join_city as with_city  # the answers' cities, ids matched as crmlib matches them
 from crmlib.reports import page_parts
 from crmlib.reports.page_parts import show_items
 
@@ -28,64 +29,89 @@ METRICS = ("nps", "csat", "ces")
 MIN_COMMENTS = 20
 #: Terms shown in the driver chart and table, and in the list of words of no topic.
 TOP_TERMS = 12
+#: Periods the table of scores by period shows, the latest (its CSV holds every one).
+MAX_PERIODS = 12
 
 
 #: Where the page's tables and files go: ``output_dir``, else ``reports/feedback`` of the working folder.
 output_folder = functools.partial(page_parts.output_folder, "feedback")
 
 
-def with_city(answers: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
-    """The answers with each customer's ``city`` from the customers file, when it has one; else as given.
+def with_coverage(table: pd.DataFrame, end, start=None) -> pd.DataFrame:
+    """A table of scores by period (:func:`crmlib.feedback.pooled_by`) with :func:`crmlib.periods.period_coverage`'s
+    columns (:data:`crmlib.periods.COVERAGE_COLUMNS`) against ``end``, the last day the answers cover (the last
+    answer's day: the report's ``observation_end`` cuts the transactions, not the answers), and ``start``, the first
+    (the first answer's day, :func:`crmlib.overview.data_start`). A period the answers start or end inside of (a
+    survey started or exported on the 3rd) is drawn partial and left out of the trend and of the comparison of the
+    last two periods (:mod:`crmlib.feedback.trend`). pandas has no half-year period: a half-year starts late when its
+    first quarter does and ends early when its second quarter does.
 
-    >>> answers = pd.DataFrame({"customer_id": ["a", "b"], "nps": [9, 3]})
-    >>> with_city(answers, pd.DataFrame({"customer_id": ["a"], "city": ["Pune"]}))["city"].tolist()
-    ['Pune', nan]
-    >>> list(with_city(answers, None).columns)
-    ['customer_id', 'nps']
-    """
-    if customers is None or "city" not in customers.columns:
-        return answers
-    return answers.merge(customers[["customer_id", "city"]], on="customer_id", how="left")
-
-
-def with_coverage(table: pd.DataFrame, end) -> pd.DataFrame:
-    """A table of scores by period (:func:`crmlib.feedback.pooled_by`) with :func:`crmlib.overview.period_coverage`'s
-    ``complete`` and ``covered_to`` against ``end``, the last day the answers cover (the last answer's day: the
-    report's ``observation_end`` cuts the transactions, not the answers). A period the answers end inside of
-    is drawn partial and left out of the trend and of the comparison of the last two periods
-    (:mod:`crmlib.feedback.trend`). pandas has no half-year period: a half-year is complete when its second
-    quarter is.
-
-    >>> t = pd.DataFrame({"period": pd.to_datetime(["2024-05-01", "2024-06-01"]), "n": [400, 45]})
+    >>> t = pd.DataFrame({"period": pd.date_range("2023-12-01", periods=3, freq="MS"), "n": [40, 400, 45]})
     >>> t.attrs["period"] = "M"
-    >>> with_coverage(t, pd.Timestamp("2024-06-03"))["complete"].tolist()
-    [True, False]
+    >>> with_coverage(t, pd.Timestamp("2024-02-03"), pd.Timestamp("2023-12-03"))["complete"].tolist()
+    [False, True, False]
     """
-    from crmlib import overview
+    from crmlib.periods import COVERAGE_COLUMNS, period_coverage
 
     period = table.attrs.get("period") or "M"
     starts = pd.DatetimeIndex(table["period"])
-    if period == "H":
-        coverage = overview.period_coverage(starts + pd.DateOffset(months=3), "Q", end)
-    else:
-        coverage = overview.period_coverage(starts, period, end)
-    out = table.assign(complete=coverage["complete"].to_numpy(), covered_to=coverage["covered_to"].to_numpy())
+    coverage = period_coverage(starts, "Q" if period == "H" else period, end, start=start)
+    if period == "H":  # its first quarter says whether the answers start inside it, its second whether they end
+        second = period_coverage(starts + pd.DateOffset(months=3), "Q", end)
+        early = second["ends_early"].to_numpy()
+        coverage = coverage.assign(ends_early=early, covered_to=second["covered_to"].to_numpy(),
+                                   complete=~(coverage["starts_late"].to_numpy() | early))
+    out = table.assign(**{c: coverage[c].to_numpy() for c in COVERAGE_COLUMNS})
     out.attrs = dict(table.attrs)
     return out
 
 
 def coverage_column(table: pd.DataFrame, w, fmt) -> pd.DataFrame:
-    """A table of :func:`with_coverage` as the page shows it: ``complete`` and ``covered_to`` become one last
-    column ``coverage`` in words ("whole month", or "partial: to 3 Jun 2024" as the overview's revenue table
-    and the figures say it, under the overview's heading "Data cover"); a table without them as it is."""
-    from crmlib.words import feedback as fw
+    """A table of :func:`with_coverage` as the page shows it: its coverage columns become one last column
+    ``coverage`` in words ("whole month", "partial: from 3 Dec 2023" or "partial: to 3 Jun 2024", as the overview's
+    revenue table and the figures say it, :func:`crmlib.words.overview.coverage_label`, under the overview's heading
+    "Data cover"); a table without them as it is."""
+    from crmlib.periods import COVERAGE_COLUMNS
+    from crmlib.words import feedback_trend as ft
     from crmlib.words import overview as ow
 
     if "complete" not in table.columns:
         return table
-    whole = w(fw.WHOLE_PERIOD[table.attrs.get("period") or "M"])
-    said = [whole if done else ow.partial_label(to, w, fmt) for done, to in zip(table["complete"], table["covered_to"])]
-    return table.drop(columns=["complete", "covered_to"]).assign(coverage=said)
+    whole = w(ft.WHOLE_PERIOD[table.attrs.get("period") or "M"])
+    said = [whole if row["complete"] else ow.coverage_label(row, w, fmt) for _, row in table.iterrows()]
+    return table.drop(columns=[c for c in COVERAGE_COLUMNS if c in table.columns]).assign(coverage=said)
+
+
+def period_table(trend: pd.DataFrame, show, w, fmt, *, csv=None, csv_name: str | None = None,
+                 max_rows: int = MAX_PERIODS, names=None, kinds=None):
+    """The page's table of scores by period (a :func:`with_coverage` table of :func:`crmlib.feedback.pooled_by`),
+    oldest first as the trend figure draws it and as every period table of crmlib reads (the overview's revenue
+    table, the retention cohorts): each period named as the sentences name it ("Jun 2024", "Q2 2024"; a week by its
+    first day, "3 Jun 2024", under "Period" and beside "whole week", where a sentence says "the week of 3 Jun 2024"),
+    "Data cover" last (:func:`coverage_column`); of a longer table the latest ``max_rows`` with a note that says so.
+    The CSV (``csv``, a folder, with ``csv_name``) holds every period, oldest first. ``names`` and ``kinds`` go to
+    ``show``.
+
+    >>> from crmlib.formats import Formats
+    >>> from crmlib.reports.tables import show
+    >>> from crmlib.words import Words
+    >>> t = pd.DataFrame({"period": pd.date_range("2024-04-01", periods=3, freq="MS"), "metric": "nps", "n": 40,
+    ...                   "score": [10.0, 20.0, 30.0]})
+    >>> t.attrs["period"] = "M"
+    >>> html = period_table(t, show, Words("en"), Formats("en"), max_rows=2).to_html()
+    >>> "Apr 2024" in html, html.index("May 2024") < html.index("Jun 2024"), "latest 2 of the 3 months" in html
+    (False, True, True)
+    """
+    from crmlib.words import feedback_trend as ft
+
+    freq = trend.attrs.get("period") or "M"
+    table = coverage_column(trend.drop(columns="metric", errors="ignore"), w, fmt).sort_values("period")
+    table["period"] = [ft.period_label(p, freq, w, fmt) for p in table["period"]]
+    hidden = max(0, len(table) - max_rows)
+    note = w(ft.PERIODS_LATEST[freq], shown=fmt.count(max_rows), total=fmt.count(len(table))) if hidden else None
+    styler = show(table, names=names, kinds=kinds, max_rows=None, note=note, csv=csv, csv_name=csv_name)
+    # show() writes every row to the CSV and would cut a long table to its first rows: the latest are the ones to see
+    return styler.hide(styler.index[:hidden], axis="index") if hidden else styler
 
 
 def headline_scores(answers: pd.DataFrame) -> list:
@@ -174,9 +200,9 @@ class FeedbackPage:
     def signed(self):
         """Scores with their sign, in whole points as the sentences write them (+7, in the page's digits; the
         tables said +6.5 under a summary saying +7)."""
-        from crmlib.words import feedback as fw
+        from crmlib.words import feedback_trend as ft
 
-        return functools.partial(fw.signed, self.fmt, decimals=0)
+        return functools.partial(ft.signed, self.fmt, decimals=0)
 
     @property
     def _score_kinds(self) -> dict:
@@ -228,18 +254,16 @@ class FeedbackPage:
         return [self.show(scores, names=names, kinds=dict.fromkeys(("score", "lower", "upper"), str))]
 
     def nps_over_time(self) -> list:
-        """Whether periods were pooled (a sentence, else nothing), the trend and the latest periods."""
+        """Whether periods were pooled (a sentence, else nothing), the trend and the table of the latest periods,
+        oldest first as the figure draws them."""
         from crmlib.plots import feedback as pf
-        from crmlib.words import feedback as fw
+        from crmlib.words import feedback_trend as ft
         from crmlib.words import overview as ow
 
         w, fmt, trend = self.words, self.fmt, self.nps_trend
-        latest = coverage_column(trend.drop(columns="metric"), w, fmt).sort_values("period", ascending=False)
-        # each period named as the sentences name it ("Jun 2025", "Q2 2025"), not its first day
-        latest["period"] = [fw.period_label(p, trend.attrs.get("period"), w, fmt) for p in latest["period"]]
-        return [fw.pooling_sentence(trend, w=w, fmt=fmt), pf.trend(trend, words=w, fmt=fmt).figure,
-                self.show(latest, max_rows=12, csv=self.out, csv_name="nps-by-period.csv",
-                          names={"score": "NPS", "coverage": w(ow.COVERAGE)}, kinds=self._score_kinds)]
+        return [ft.pooling_sentence(trend, w=w, fmt=fmt), pf.trend(trend, words=w, fmt=fmt).figure,
+                period_table(trend, self.show, w, fmt, csv=self.out, csv_name="nps-by-period.csv",
+                             names={"score": "NPS", "coverage": w(ow.COVERAGE)}, kinds=self._score_kinds)]
 
     def csat_over_time(self) -> list:
         from crmlib.plots import feedback as pf
@@ -250,35 +274,56 @@ class FeedbackPage:
         return [pf.trend(self.csat_trend, words=self.words, fmt=self.fmt).figure]
 
     def by_channel(self) -> list:
-        """NPS by channel (a figure), then a table with each channel's CSAT beside it when there is one."""
+        """NPS by channel (a figure), then a table with each channel's CSAT beside it when there is one, written as
+        the headline table writes CSAT (73.4%) under the CSAT figure's axis label (it read 74.49 under "CSAT (%)")."""
         from crmlib import feedback as fb
         from crmlib.words import feedback as fw
 
-        w = self.words
+        w, fmt = self.words, self.fmt
         if "channel" not in self.answers.columns:
             return [w(fw.NO_CHANNEL)]
         by_channel = fb.nps_by(self.answers, by="channel", min_n=self.min_responses)
         table = with_channel_csat(by_channel, self.answers, self.min_responses)
         return [self._by_group(by_channel, "channel"),
-                self.show(table.drop(columns="metric"), names={"score": "NPS", "csat": w(fw.COLUMN_CSAT)},
-                          kinds={**self._score_kinds, "csat": "number"})]
+                self.show(table.drop(columns="metric"),
+                          names={"score": "NPS", "csat": w(fw.AXIS_CSAT)},  # as the CSAT figure's axis
+                          kinds={**self._score_kinds, "csat": lambda v: fw.csat_text(v, fmt)})]
 
     def by_city(self) -> list:
+        """NPS by city (a figure), said first when some survey customers are not in the customers file, and in its
+        stead when none is (:func:`crmlib.words.feedback.join_none`): ids matched by :func:`crmlib.ids.join_rate`."""
         from crmlib import feedback as fb
+        from crmlib.ids import join_rate
+        from crmlib.overview import BLANK, NOT_IN_FILE
         from crmlib.words import feedback as fw
 
-        w = self.words
-        if "city" in self.answers.columns:
-            return [self._by_group(fb.nps_by(self.answers, by="city", min_n=self.min_responses), "city")]
-        if self.data.customers is None:
-            return [w(fw.LEFT_OUT_CITY, file="customers", flag="--customers")]
-        return [w(fw.NO_CITY)]
+        w, fmt, customers = self.words, self.fmt, self.data.customers
+        if "city" not in self.answers.columns:  # no customers file, or one without cities
+            return [w(fw.LEFT_OUT_CITY, file="customers", flag="--customers") if customers is None else w(fw.NO_CITY)]
+        rate = join_rate(self.answers["customer_id"], customers["customer_id"])
+        if not rate.matched:
+            held = int(customers["customer_id"].dropna().nunique())
+            return [fw.join_none(fw.CITY_JOIN_NONE, rate, len(self.answers), held, w=w, fmt=fmt)]
+        # a city not known is "(not in the customers file)" or "(blank)", as the overview's attribute tables say
+        grouped = with_city(self.answers.drop(columns="city"), customers, not_found=NOT_IN_FILE, blank=BLANK)
+        figure = self._by_group(fb.nps_by(grouped, by="city", min_n=self.min_responses), "city")
+        return [item for item in (fw.city_join_sentence(rate, w=w, fmt=fmt), figure) if item is not None]
+
+    def _value_sentence(self) -> str:
+        """How lifetime value was made, or why it is left out, pointing to the lifetime-value report's model table
+        (this page has none: it said "the table says why")."""
+        from crmlib import findings
+        from crmlib.words import clv as clv_words
+
+        if "clv" in self.value.columns:
+            return findings.value_sentence(self.value, self.annual_discount, w=self.words, fmt=self.fmt)
+        return clv_words.model_and_value_sentence(self.value, w=self.words, fmt=self.fmt, model_table=False)
 
     def best_customers(self) -> list:
         """How many survey customers were found among the transactions, NPS by segment, the value sentence,
-        and with a lifetime value NPS by value decile and the value each NPS group holds."""
+        and with a lifetime value NPS by value decile and the value each NPS group holds; when none was found, that
+        alone (a figure of one group "–" said "too few answers to compare" of thousands)."""
         from crmlib import feedback as fb
-        from crmlib import findings
         from crmlib.ids import join_rate
         from crmlib.plots import feedback as pf
         from crmlib.words import feedback as fw
@@ -286,9 +331,11 @@ class FeedbackPage:
         w, fmt, joined, n = self.words, self.fmt, self.joined, self.min_responses
         if self.value is None:
             return [w(fw.LEFT_OUT_VALUE, file="transactions", flag="--transactions")]
-        items = [fw.join_sentence(join_rate(self.answers["customer_id"], self.value.index), w=w, fmt=fmt),
-                 self._by_group(fb.nps_by(joined, by="segment", min_n=n), "segment"),
-                 findings.value_sentence(self.value, self.annual_discount, w=w, fmt=fmt)]
+        rate = join_rate(self.answers["customer_id"], self.value.index)
+        if not rate.matched:
+            return [fw.join_none(fw.JOIN_NONE, rate, len(self.answers), len(self.value), w=w, fmt=fmt)]
+        items = [fw.join_sentence(rate, w=w, fmt=fmt),
+                 self._by_group(fb.nps_by(joined, by="segment", min_n=n), "segment"), self._value_sentence()]
         if self.at_risk is None:
             return items
         return [*items, self._by_group(fb.nps_by(joined, by="clv_decile", min_n=n), "clv_decile"),
@@ -320,24 +367,38 @@ class FeedbackPage:
                           names=fw.theme_names(self.words),
                           kinds={**self._score_kinds, "share": "share", "promoters": "share", "detractors": "share"})]
 
+    @property
+    def _answer_names(self) -> dict:
+        """The comment tables' NPS and CSAT: the answers (3 of 0-10), never the scores above them (+32 sat over 3)."""
+        from crmlib.words import feedback as fw
+
+        return {"nps": self.words(fw.COLUMN_NPS_ANSWER), "csat": self.words(fw.COLUMN_CSAT_ANSWER)}
+
     def theme_comments(self) -> list:
-        """The latest complaints and praise per theme, then the words most used in comments of no topic."""
+        """The latest complaints and praise per theme, then the words most used in comments of no topic, or why
+        there are none (it showed the list's heading over an empty table)."""
         from crmlib import feedback as fb
         from crmlib.words import feedback as fw
 
         if not self.has_comments:
             return []
-        lex = self.lexicon_table
-        return [self.show(self._on_page(fb.theme_comments(self.answers, 2, lexicon=lex)), max_rows=None),
-                self.words(fw.OTHER_TERMS),
-                self.show(self._on_page(fb.other_terms(self.answers, TOP_TERMS, lexicon=lex)))]
+        w, lex = self.words, self.lexicon_table
+        items = [self.show(self._on_page(fb.theme_comments(self.answers, 2, lexicon=lex)), max_rows=None,
+                           names=self._answer_names)]
+        terms = fb.other_terms(self.answers, TOP_TERMS, lexicon=lex)
+        if len(terms):
+            return [*items, w(fw.OTHER_TERMS), self.show(self._on_page(terms))]
+        others = int(fb.topic_table(self.answers, lexicon=lex)["other"].sum())
+        return [*items, w.plural(fw.OTHER_TERMS_COMMON, others, n=self.fmt.count(others)) if others
+                else w(fw.NO_OTHER_TERMS)]
 
     def comment_sample(self) -> list:
         from crmlib import feedback as fb
 
         if not self.has_comments:
             return []
-        return [self.show(self._on_page(fb.comments_table(self.answers, n=5)), max_rows=None)]
+        return [self.show(self._on_page(fb.comments_table(self.answers, n=5)), max_rows=None,
+                          names=self._answer_names)]
 
 
 def build(*, feedback=None, customers=None, transactions=None, period: str = "M", min_responses: int = 30,
@@ -370,8 +431,9 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
                     "to recommend us' 'nps' (or 'How likely to recommend') and run it again.")
     record(data_period=(answers["date"].min(), answers["date"].max()))
     end = overview.data_end(answers)  # the last answer's day: observation_end cuts the transactions only
-    nps_trend = with_coverage(fb.pooled_by(answers, "nps", period, min_n=min_responses), end)
-    csat_trend = (with_coverage(fb.pooled_by(answers, "csat", period, min_n=min_responses), end)
+    start = overview.data_start(answers)  # the first answer's day: a survey started on the 3rd
+    nps_trend = with_coverage(fb.pooled_by(answers, "nps", period, min_n=min_responses), end, start)
+    csat_trend = (with_coverage(fb.pooled_by(answers, "csat", period, min_n=min_responses), end, start)
                   if "csat" in answers.columns else None)
     value, joined, at_risk = value_of_answers(data.transactions, answers, observation_end=observation_end, freq=freq,
                                               model=model, horizon_days=horizon_days, annual_discount=annual_discount)
@@ -383,5 +445,6 @@ def build(*, feedback=None, customers=None, transactions=None, period: str = "M"
                         lexicon=lexicon, annual_discount=annual_discount)
 
 
-__all__ = ["METRICS", "MIN_COMMENTS", "FeedbackPage", "build", "coverage_column", "has_comments", "headline_scores",
-           "output_folder", "show_items", "value_of_answers", "with_channel_csat", "with_city", "with_coverage"]
+__all__ = ["MAX_PERIODS", "METRICS", "MIN_COMMENTS", "FeedbackPage", "build", "coverage_column", "has_comments",
+           "headline_scores", "output_folder", "period_table", "show_items", "value_of_answers", "with_channel_csat",
+           "with_city", "with_coverage"]

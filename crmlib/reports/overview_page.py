@@ -63,15 +63,17 @@ def months_on_page(months: pd.DataFrame, fmt, w=None) -> pd.DataFrame:
     """:func:`crmlib.overview.revenue_by_period` by month with each month written short in the page's
     language ("Jan 2024"), the index named ``month``, oldest first. When the table says which months are
     complete (:func:`crmlib.overview.period_coverage`), a first column ``coverage`` says it in words:
-    "whole month", or for the month the data end inside of "partial: to 3 Jun 2024".
+    "whole month", for the month the data start inside of "partial: from 3 Dec 2023", for the one they end
+    inside of "partial: to 3 Jun 2024".
 
     >>> from crmlib import overview
     >>> from crmlib.formats import Formats
-    >>> m = pd.DataFrame({"revenue": [1.0, 2.0]}, index=pd.date_range("2024-05-01", periods=2, freq="MS"))
-    >>> m = m.join(overview.period_coverage(m.index, "M", "2024-06-03"))
+    >>> m = pd.DataFrame({"revenue": [1.0, 2.0, 3.0]}, index=pd.date_range("2024-04-01", periods=3, freq="MS"))
+    >>> m = m.join(overview.period_coverage(m.index, "M", "2024-06-03", start="2024-04-03"))
     >>> months_on_page(m, Formats("en"))["coverage"].tolist()
-    ['whole month', 'partial: to 3 Jun 2024']
+    ['partial: from 3 Apr 2024', 'whole month', 'partial: to 3 Jun 2024']
     """
+    from crmlib.periods import COVERAGE_COLUMNS
     from crmlib.words import Words
     from crmlib.words import overview as ow
 
@@ -79,9 +81,8 @@ def months_on_page(months: pd.DataFrame, fmt, w=None) -> pd.DataFrame:
     if "complete" not in months:
         return table
     w = w or Words.of(fmt)
-    said = [w(ow.WHOLE_MONTH) if whole else ow.partial_label(to, w, fmt)
-            for whole, to in zip(months["complete"], months["covered_to"])]
-    table = table.drop(columns=["complete", "covered_to"])
+    said = [w(ow.WHOLE_MONTH) if row["complete"] else ow.coverage_label(row, w, fmt) for _, row in months.iterrows()]
+    table = table.drop(columns=[c for c in COVERAGE_COLUMNS if c in table.columns])
     table.insert(0, "coverage", said)  # beside the month it describes
     return table
 

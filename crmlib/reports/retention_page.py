@@ -51,15 +51,24 @@ def link(path: Path) -> str:
     return f"[{path.name}]({os.path.relpath(path)})"
 
 
-def cohort_file_frame(customers: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+def cohort_file_frame(customers: pd.DataFrame, shares: pd.DataFrame, coverage: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
     """The table of ``cohorts.csv``: each cohort's customers buying in each period, then their shares,
-    stacked under a first index level ``value`` ("customers", "share").
+    stacked under a first index level ``value`` ("customers", "share"). With ``coverage``
+    (:func:`crmlib.retention.cohort_coverage`), two first columns give the days each cohort's acquisition covers,
+    ``acquired_from`` and ``acquired_to``: a first cohort the data start inside of was acquired from the data's
+    first day, not over a whole period (its size, the customers of column 0, is not a period's acquisition).
 
     >>> counts = pd.DataFrame({0: [4, 2], 1: [1, pd.NA]}, index=pd.Index(["2024-01", "2024-02"], name="cohort"))
     >>> cohort_file_frame(counts, counts / 4).index.get_level_values("value").tolist()
     ['customers', 'customers', 'share', 'share']
     """
-    return pd.concat({"customers": customers.astype("Float64"), "share": shares}, names=["value"])
+    out = pd.concat({"customers": customers.astype("Float64"), "share": shares}, names=["value"])
+    if coverage is not None:
+        cohorts = out.index.get_level_values("cohort")
+        for column, days in (("acquired_to", "covered_to"), ("acquired_from", "covered_from")):
+            out.insert(0, column, [d.date().isoformat() for d in coverage[days].reindex(cohorts)])
+    return out
 
 
 def rule_kinds(fmt) -> dict:
@@ -271,24 +280,20 @@ class RetentionPage:
         return [page_parts.ledger_item(quality.ledger_frame(*self.data.frames), self.show, self.words, self.fmt)]
 
     def cohort_decay(self) -> list:
-        """The cohort heatmap; every cohort's customers and shares written to ``cohorts.csv`` and linked. When the
-        data end inside a period (the cohort table's ``last_period_complete``, the overview's rule) the sentence says
-        which: its cells are hatched on the heatmap and left out of its title and of the summary."""
+        """The cohort heatmap; every cohort's customers and shares, and the days of its acquisition, written to
+        ``cohorts.csv`` and linked; under it, what the hatched cells are
+        (:func:`crmlib.words.retention.cohort_file_sentence`)."""
         from crmlib import plots, retention
         from crmlib.safe import write_csv
-        from crmlib.words import overview as ow
         from crmlib.words import retention as rw
 
         w, fmt, cohorts = self.words, self.fmt, self.cohorts
         ax = plots.retention.cohort_heatmap(cohorts, words=w, fmt=fmt)
         path = self.out / "cohorts.csv"
         shares = retention.cohort_shares(cohorts)  # cohort_table(value="share") without a second pass
-        write_csv(cohort_file_frame(cohorts, shares), path, index=True)
-        end = cohorts.attrs["observation_end"]
-        sentence = (w(rw.COHORT_FILE_PARTIAL, link=link(path), date=fmt.date(end, "medium"),
-                      period=ow.period_name(end, self.cohort_period, fmt))
-                    if not cohorts.attrs["last_period_complete"] else w(rw.COHORT_FILE, link=link(path)))
-        return [ax.figure, sentence]
+        coverage = retention.cohort_coverage(cohorts)  # the days of each cohort's acquisition
+        write_csv(cohort_file_frame(cohorts, shares, coverage), path, index=True)
+        return [ax.figure, rw.cohort_file_sentence(cohorts, coverage, link(path), w=w, fmt=fmt)]
 
     def still_customers(self) -> list:
         """Every cohort's share still active under the lifetime-value model, or one cohort's sBG projection
@@ -330,8 +335,8 @@ class RetentionPage:
         items = [] if self.data.feedback is not None else [
             self.data.left_out("feedback", rw.LEFT_OUT_FEEDBACK, w)]
         comparison, note = self.comparison
-        if comparison is None:
-            return [*items, note]
+        if comparison is None:  # what the models would learn without is moot: there are none
+            return [note]
         items.append(" ".join([rw.churn_finding(comparison, w=w, fmt=fmt), *rw.churn_notes(comparison, w=w, fmt=fmt)]))
         fig, axes = plt.subplots(1, 2, figsize=(14, 6))
         plots.retention.churn_curves(comparison, kind="roc", ax=axes[0], words=w, fmt=fmt)
@@ -342,10 +347,11 @@ class RetentionPage:
 
     def feature_importance(self) -> list:
         from crmlib import plots
+        from crmlib.words import retention as rw
 
         comparison = self.comparison[0]
         if comparison is None:
-            return []
+            return [self.words(rw.NO_IMPORTANCE)]
         return [plots.retention.feature_importance(comparison, words=self.words, fmt=self.fmt).figure]
 
     def cross_selling(self) -> list:

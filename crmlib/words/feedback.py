@@ -1,19 +1,16 @@
-"""The words of the feedback report: trend sentences and titles, the pooling note, the summary
-findings, the join of survey and customers, theme names, table cells and figure texts, in English,
-Hindi and Bengali.
+"""The words of the feedback report: the summary findings, the opening line, the join of survey and customers,
+theme names, table cells and figure texts, in English, Hindi and Bengali. The periods and trends (period names,
+trend, change, pooling and partial-period sentences, the trend figure's texts) are written by
+:mod:`crmlib.words.feedback_trend`, whose functions are importable from here too.
 
-The numbers come from :mod:`crmlib.feedback` (scores, :class:`~crmlib.feedback.trend.Trend`,
-:class:`~crmlib.feedback.trend.Change`, pooling ``attrs``) and :func:`crmlib.ids.join_rate`; every one is
-written by :class:`crmlib.formats.Formats` before it goes into a sentence. NPS, CSAT and CES keep their
+The numbers come from :mod:`crmlib.feedback` (scores, trends, pooling ``attrs``) and :func:`crmlib.ids.join_rate`;
+every one is written by :class:`crmlib.formats.Formats` before it goes into a sentence. NPS, CSAT and CES keep their
 English abbreviations, as practitioners say them; channel names and comments are data and stay.
 
->>> import pandas as pd
->>> from crmlib.feedback.trend import score_trend
->>> t = pd.DataFrame({"period": pd.date_range("2024-01-01", periods=6, freq="MS"), "metric": "nps",
-...                   "n": 100, "score": [10.0, 12, 14, 16, 18, 20], "lower": [8.0, 10, 12, 14, 16, 18],
-...                   "upper": [12.0, 14, 16, 18, 20, 22], "too_few": False})
->>> trend_sentence(score_trend(t))
-'NPS rose by about 2.0 points a month from Jan 2024 to Jun 2024 (95% interval 1.3 to 2.7; 6 months).'
+>>> from crmlib.ids import join_rate
+>>> join_sentence(join_rate(["81", "000082", "90"], ["81", "82"]))
+'2 of 3 survey customers found among the customers with transactions. 1 of them was matched only once leading
+zeros were ignored. Value and segment are unknown (–) for the others, never 0.'
 """
 
 from __future__ import annotations
@@ -26,21 +23,23 @@ import pandas as pd
 from crmlib.formats import MISSING, Formats
 from crmlib.words import N_, NP_, Words
 from crmlib.words import tables as table_words
+from crmlib.words.feedback_trend import (  # noqa: F401 (the findings write with them; importable from here as before)
+    _METRIC,
+    ANSWERS,
+    PARTIAL,
+    WHOLE_PERIOD,
+    _cap,
+    _pair,
+    change_sentence,
+    period_label,
+    pooling_sentence,
+    score_text,
+    signed,
+    trend_sentence,
+    trend_title,
+)
 
 # ----------------------------------------------------------------------------- names
-#: The unit a score moves in: {points} in the trend sentences.
-POINTS = {"nps": N_("points"), "csat": N_("percentage points"), "ces": N_("points")}
-#: "a month": how often the fitted change happens, {per} in the trend sentences.
-PER = {"W": N_("a week"), "M": N_("a month"), "Q": N_("a quarter"), "H": N_("a half-year"), "Y": N_("a year")}
-#: The periods of a trend, counted: {n} is a count.
-PERIOD_COUNT = {"W": NP_("{n} week", "{n} weeks"), "M": NP_("{n} month", "{n} months"),
-                "Q": NP_("{n} quarter", "{n} quarters"), "H": NP_("{n} half-year", "{n} half-years"),
-                "Y": NP_("{n} year", "{n} years")}
-#: The periods of a trend, named in the pooling sentences (English capitalises the first word).
-PERIODS = {"W": N_("weeks"), "M": N_("months"), "Q": N_("quarters"), "H": N_("half-years"), "Y": N_("years")}
-#: A quarter and a half-year as a period label: {number} 1-4 (or 1-2), {year} the year.
-QUARTER = N_("Q{number} {year}")
-HALF_YEAR = N_("H{number} {year}")
 #: The NPS groups as the page names them (tables, figures, driver sides).
 GROUPS = {"detractor": N_("detractors"), "passive": N_("passives"), "promoter": N_("promoters")}
 #: The side of a comment in the table of complaints and praise.
@@ -61,42 +60,6 @@ THEMES = {"delivery": N_("delivery"), "price": N_("price"), "staff": N_("staff a
 BY = {"channel": N_("channel"), "city": N_("city"), "segment": N_("segment"),
       "clv_decile": N_("lifetime-value decile"), "theme": N_("theme")}
 
-# ----------------------------------------------------------------------------- trends
-#: {metric} is NPS, CSAT or CES; {periods} and {needed} counts.
-TREND_UNKNOWN = N_("{metric} has too few periods with enough answers ({periods}) to judge a trend; "
-                   "at least {needed} are needed.")
-#: {first} and {last} are period labels, {mean} a score, {slope} a signed number, {points} a POINTS,
-#: {per} a PER, {interval} an INTERVAL, {count} a PERIOD_COUNT.
-TREND_FLAT = N_("{metric} shows no clear change from {first} to {last}: it averaged {mean}, and its fitted "
-                "change of {slope} {points} {per} ({interval}; {count}) could be zero.")
-TREND_ROSE = N_("{metric} rose by about {slope} {points} {per} from {first} to {last} ({interval}; {count}).")
-TREND_FELL = N_("{metric} fell by about {slope} {points} {per} from {first} to {last} ({interval}; {count}).")
-#: {level} is a share (95%); {lower}, {upper} numbers.
-INTERVAL = N_("{level} interval {lower} to {upper}")
-#: After a trend sentence when pooled_by pooled its periods: {asked} and {used} are PERIODS.
-POOLED = N_("{asked} hold too few answers, so {used} are used.")
-#: Figure titles of a trend.
-TITLE_UNKNOWN = N_("{metric}: too few answers per period to show a trend")
-TITLE_FLAT = N_("{metric} shows no clear change from {first} to {last} (about {mean})")
-TITLE_ROSE = N_("{metric} rose by about {slope} {points} {per} from {first} to {last}")
-TITLE_FELL = N_("{metric} fell by about {slope} {points} {per} from {first} to {last}")
-#: The last period against the one before: {value} a score, {current}/{previous} period labels,
-#: {score_lower}/{score_upper} the score's interval, {difference} a number, {lower}/{upper} its interval.
-CHANGE_UP = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}), up {difference} "
-               "{points} (interval {lower} to {upper}) on {previous}.")
-CHANGE_DOWN = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}), down {difference} "
-                 "{points} (interval {lower} to {upper}) on {previous}.")
-CHANGE_SAME = N_("{metric} was {value} in {current} (interval {score_lower} to {score_upper}); the change of "
-                 "{difference} {points} against {previous} is within the noise (interval {lower} to {upper}).")
-#: After a trend whose last period the answers end inside of: {period} its label, {n} its answers, {date} the last day.
-PARTIAL = NP_("{period} is partial, with {n} answer up to {date}, so only the complete periods before it are judged.",
-              "{period} is partial, with {n} answers up to {date}, so only the complete periods before it are judged.")
-#: The scores-by-period table's "Data cover" (as the overview's): this, or "partial: to 3 Jun 2024".
-WHOLE_PERIOD = {"W": N_("whole week"), "M": N_("whole month"), "Q": N_("whole quarter"), "H": N_("whole half-year"),
-                "Y": N_("whole year")}
-#: What pooled_by did: {asked}, {used} PERIODS; {max_n}, {min_n}, {ok}, {total} counts.
-POOLING = N_("{asked} hold too few answers (at most {max_n}, against a minimum of {min_n}); {used} are used: "
-             "{ok} of {total} {used} have at least {min_n}.")
 
 # ----------------------------------------------------------------------------- findings
 #: {value}, {lower}, {upper} signed numbers; {level} a share; {answers} a count; {promoters}, {detractors} shares.
@@ -126,6 +89,23 @@ JOIN_CASE = NP_("{n} id not found differs from an id there only in upper/lower c
                 "{n} ids not found differ from an id there only in upper/lower case and were left apart.")
 #: {dash} is the dash of an empty cell.
 JOIN_UNKNOWN = N_("Value and segment are unknown ({dash}) for the others, never 0.")
+#: When no survey customer has transactions: {total} the survey's customers, {answers} an ANSWERS, {held} a
+#: BAR_CUSTOMERS (the customers with transactions).
+JOIN_NONE = NP_("The {total} customer who gave {answers} is not among the {held} with transactions, so the comparison "
+                "with segments and lifetime value cannot be shown.",
+                "None of the {total} customers who gave {answers} is among the {held} with transactions, so the "
+                "comparison with segments and lifetime value cannot be shown.")
+#: Above NPS by city when some survey customers are not in the customers file: {matched}, {total} counts.
+CITY_JOIN = NP_("{matched} of {total} survey customer found in the customers file.",
+                "{matched} of {total} survey customers found in the customers file.")
+#: After it: {label} the figure's group of the others' answers (NOT_IN_FILE of crmlib.words.overview).
+CITY_OTHERS = N_("The answers of the others are shown as “{label}”.")
+#: When no survey customer is in the customers file: {total} the survey's customers, {answers} an ANSWERS, {held} a
+#: BAR_CUSTOMERS (the customers of the customers file).
+CITY_JOIN_NONE = NP_("The {total} customer who gave {answers} is not in the customers file, which holds {held}, so "
+                     "no city can be shown.",
+                     "None of the {total} customers who gave {answers} is in the customers file, which holds {held}, "
+                     "so no city can be shown.")
 NO_CSAT = N_("This feedback file has no CSAT column.")
 NO_CHANNEL = N_("This feedback file has no channel column.")
 NO_CITY = N_("The customers file has no city column, so NPS by city is left out.")
@@ -136,6 +116,11 @@ LEFT_OUT_VALUE = N_("No {file} file was given, so the comparison with segments a
                     "shown; run the report with {flag} to include it.")
 FEW_COMMENTS = N_("Too few comments (fewer than 20) to find driver terms.")
 OTHER_TERMS = N_("Words most used in comments of no topic (candidates for the lexicon):")
+#: In its stead when every comment uses a keyword of a topic.
+NO_OTHER_TERMS = N_("No words to suggest for the lexicon: every comment uses a keyword of some topic.")
+#: In its stead when the comments of no topic hold only function words: {n} a count of comments.
+OTHER_TERMS_COMMON = NP_("No words to suggest for the lexicon: the {n} comment of no topic uses only function words.",
+                         "No words to suggest for the lexicon: the {n} comments of no topic use only function words.")
 
 # ----------------------------------------------------------------------------- tables
 #: The headline table's columns and the scales of its scores.
@@ -145,17 +130,14 @@ COLUMN_SCALE = N_("Scale")
 SCALES = {"nps": N_("points, -100 to 100"), "csat": N_("% answering 4 or 5 of 5"), "ces": N_("mean effort, 1 to 7")}
 COLUMN_SHARE_OF_COMMENTS = N_("Share of comments")
 COLUMN_LEANS = N_("Leans to")
-COLUMN_CSAT = N_("CSAT (%)")
+#: The comment tables' answers to the two questions, beside each comment.
+COLUMN_NPS_ANSWER = N_("NPS answer (0-10)")
+COLUMN_CSAT_ANSWER = N_("CSAT answer (1-5)")
 
 # ----------------------------------------------------------------------------- figures
 AXIS_NPS = N_("NPS (points, {low} to {high})")
 AXIS_CSAT = N_("CSAT (% answering 4-5 of 5)")
 AXIS_CES = N_("CES (mean effort score, {low}-{high})")
-AXIS_PERIOD_START = N_("period start (date)")
-#: {level} a share.
-LEGEND_INTERVAL = N_("{level} interval")
-#: {min_n} a count.
-LEGEND_TOO_FEW = N_("fewer than {min_n} answers (not reliable)")
 #: By a point of a group: {n} a count of answers.
 POINT_N = N_("n={n}")
 POINT_N_TOO_FEW = N_("n={n} (too few)")
@@ -165,6 +147,8 @@ GROUP_NUMBER = N_("group {number}")
 #: {best_score}/{worst_score} scores.
 TITLE_BY = N_("{metric} by {by}: highest {best} ({best_score}), lowest {worst} ({worst_score})")
 TITLE_BY_FEW = N_("{metric} by {by}: too few answers to compare")
+#: When the answers hold one group only (one channel, one city besides those not known): {group} its name.
+TITLE_BY_ONE = N_("{metric} by {by}: one {by} only ({group}), so nothing to compare")
 #: {low}/{high} theme names, {low_score}/{high_score} signed NPS.
 TITLE_THEME_NPS = N_("Comments on {low} come with the lowest NPS ({low_score}), on {high} the highest ({high_score})")
 #: {a} and {b} are GROUPS.
@@ -190,130 +174,6 @@ AXIS_NPS_GROUP = N_("NPS group of the customer's latest answer")
 AXIS_VALUE_SHARE = N_("share of predicted lifetime value (%)")
 TITLE_VALUE_AT_RISK = N_("Detractors hold {share} of the lifetime value of customers who answered")
 
-_METRIC = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
-
-
-def _pair(w: Words | None, fmt: Formats | None) -> tuple[Words, Formats]:
-    fmt = fmt or Formats("en")
-    return (w or Words.of(fmt)), fmt
-
-
-def _cap(text: str) -> str:
-    """The first letter upper case (English sentences that start with a placeholder)."""
-    return text[:1].upper() + text[1:]
-
-
-def signed(fmt: Formats, x: float, decimals: int = 1) -> str:
-    """A number with its sign: ``+2.0``, ``-3.5``, ``0.0``."""
-    text = fmt.number(x, decimals)
-    return ("+" + text) if x > 0 and not text.startswith("+") else text
-
-
-def score_text(metric: str, x: float, fmt: Formats) -> str:
-    """A score as the page writes it: NPS whole points with their sign (as its tables), CSAT a per cent, CES one decimal."""
-    return fmt.share(x / 100, 0) if metric == "csat" else signed(fmt, x, 0) if metric == "nps" else fmt.number(x, 1)
-
-
-def period_label(ts, freq: str | None, w: Words, fmt: Formats) -> str:
-    """A period as named on the page: ``Jan 2024`` / ``Q1 2024`` / ``H2 2024`` / ``2024``; a week by its first
-    day (``6 May 2024``)."""
-    if ts is None or (not isinstance(ts, str) and pd.isna(ts)):
-        return MISSING
-    t = pd.Timestamp(ts)
-    year = fmt.in_digits(str(t.year))
-    if freq == "Q":
-        return w(QUARTER, number=fmt.count((t.month - 1) // 3 + 1), year=year)
-    if freq == "H":
-        return w(HALF_YEAR, number=fmt.count((t.month - 1) // 6 + 1), year=year)
-    if freq == "Y":
-        return year
-    if freq == "W":
-        return fmt.date(t)
-    return fmt.month(t, "short")
-
-
-def _pooled(trend, w: Words) -> str:
-    return "" if not trend.pooled_from or trend.pooled_from == trend.freq else " " + _cap(
-        w(POOLED, asked=w(PERIODS[trend.pooled_from]), used=w(PERIODS[trend.freq])))
-
-
-def _trend_values(trend, w: Words, fmt: Formats) -> dict:
-    return dict(metric=_METRIC[trend.metric], first=period_label(trend.first, trend.freq, w, fmt),
-                last=period_label(trend.last, trend.freq, w, fmt), points=w(POINTS[trend.metric]),
-                per=w(PER.get(trend.freq, PER["M"])))
-
-
-def _partial(trend, w: Words, fmt: Formats) -> str:
-    return "" if trend.partial is None else " " + w.plural(
-        PARTIAL, trend.partial_n, n=fmt.count(trend.partial_n), date=fmt.date(trend.partial_to, "medium"),
-        period=period_label(trend.partial, trend.freq, w, fmt))
-
-
-def trend_sentence(trend, *, w: Words | None = None, fmt: Formats | None = None) -> str:
-    """A :class:`crmlib.feedback.trend.Trend` in one sentence, with its interval (and the pooling and partial notes)."""
-    w, fmt = _pair(w, fmt)
-    name = _METRIC[trend.metric]
-    if trend.direction == "unknown":
-        from crmlib.feedback.trend import MIN_PERIODS
-
-        return w(TREND_UNKNOWN, metric=name, periods=fmt.count(trend.periods),
-                 needed=fmt.count(MIN_PERIODS)) + _pooled(trend, w) + _partial(trend, w, fmt)
-    v = _trend_values(trend, w, fmt)
-    interval = w(INTERVAL, level=fmt.share(trend.confidence, 0), lower=fmt.number(trend.lower, 1),
-                 upper=fmt.number(trend.upper, 1))
-    count = w.plural(PERIOD_COUNT.get(trend.freq, PERIOD_COUNT["M"]), trend.periods, n=fmt.count(trend.periods))
-    if trend.direction == "flat":
-        text = w(TREND_FLAT, mean=score_text(trend.metric, trend.mean, fmt), slope=signed(fmt, trend.slope),
-                 interval=interval, count=count, **v)
-    else:
-        text = w(TREND_ROSE if trend.direction == "rising" else TREND_FELL, slope=fmt.number(abs(trend.slope), 1),
-                 interval=interval, count=count, **v)
-    return text + _pooled(trend, w) + _partial(trend, w, fmt)
-
-
-def trend_title(trend, *, w: Words | None = None, fmt: Formats | None = None) -> str:
-    """A short figure title stating a :class:`~crmlib.feedback.trend.Trend`."""
-    w, fmt = _pair(w, fmt)
-    if trend.direction == "unknown":
-        return w(TITLE_UNKNOWN, metric=_METRIC[trend.metric])
-    v = _trend_values(trend, w, fmt)
-    if trend.direction == "flat":
-        return w(TITLE_FLAT, mean=score_text(trend.metric, trend.mean, fmt), **v)
-    return w(TITLE_ROSE if trend.direction == "rising" else TITLE_FELL, slope=fmt.number(abs(trend.slope), 1), **v)
-
-
-def change_sentence(change, *, w: Words | None = None, fmt: Formats | None = None) -> str:
-    """The last period against the one before (:class:`crmlib.feedback.trend.Change`), in words."""
-    w, fmt = _pair(w, fmt)
-    m = change.metric
-    values = dict(metric=_METRIC[m], value=score_text(m, change.score, fmt), points=w(POINTS[m]),
-                  current=period_label(change.current, change.freq, w, fmt),
-                  previous=period_label(change.previous, change.freq, w, fmt),
-                  score_lower=score_text(m, change.score_lower, fmt), score_upper=score_text(m, change.score_upper, fmt),
-                  lower=fmt.number(change.lower, 1), upper=fmt.number(change.upper, 1))
-    if change.direction == "same":
-        return w(CHANGE_SAME, difference=signed(fmt, change.difference), **values)
-    return w(CHANGE_UP if change.direction == "up" else CHANGE_DOWN,
-             difference=fmt.number(abs(change.difference), 1), **values)
-
-
-def pooling_sentence(table: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None = None) -> str | None:
-    """What :func:`crmlib.feedback.pooled_by` did (its table's ``attrs``), or None when the periods asked
-    for were used.
-
-    >>> t = pd.DataFrame({"n": [40, 35]}); t.attrs.update(period="Q", pooled_from="M", min_n=30, max_n_asked=20)
-    >>> pooling_sentence(t)
-    'Months hold too few answers (at most 20, against a minimum of 30); quarters are used: 2 of 2 quarters have at least 30.'
-    """
-    w, fmt = _pair(w, fmt)
-    asked, used = table.attrs.get("pooled_from"), table.attrs.get("period")
-    if not asked or asked == used:
-        return None
-    min_n = table.attrs.get("min_n", 30)
-    ok = int((table["n"] >= min_n).sum())
-    return _cap(w(POOLING, asked=w(PERIODS[asked]), used=w(PERIODS[used]), max_n=fmt.count(table.attrs.get("max_n_asked")),
-                  min_n=fmt.count(min_n), ok=fmt.count(ok), total=fmt.count(len(table))))
-
 
 def join_sentence(rate, *, w: Words | None = None, fmt: Formats | None = None) -> str:
     """How many survey customers a :func:`crmlib.ids.join_rate` found among the customers with
@@ -322,13 +182,56 @@ def join_sentence(rate, *, w: Words | None = None, fmt: Formats | None = None) -
     every = rate.matched == rate.total
     out = [w.plural(JOIN_ALL, rate.total, total=fmt.count(rate.total)) if every else
            w.plural(JOIN, rate.total, matched=fmt.count(rate.matched), total=fmt.count(rate.total))]
+    out += _join_notes(rate, w, fmt)
+    if not every:  # there are others, whose value is not known
+        out.append(w(JOIN_UNKNOWN, dash=MISSING))
+    return " ".join(out)
+
+
+def _join_notes(rate, w: Words, fmt: Formats) -> list[str]:
+    out = []
     if rate.by_padding:
         out.append(w.plural(JOIN_PADDING, rate.by_padding, n=fmt.count(rate.by_padding)))
     if rate.case_only:
         out.append(w.plural(JOIN_CASE, rate.case_only, n=fmt.count(rate.case_only)))
-    if not every:  # there are others, whose value is not known
-        out.append(w(JOIN_UNKNOWN, dash=MISSING))
-    return " ".join(out)
+    return out
+
+
+def join_none(message, rate, answers: int, held: int, *, w: Words | None = None,
+              fmt: Formats | None = None) -> str:
+    """That no survey customer of a :func:`crmlib.ids.join_rate` is in the other file (``message``: :data:`JOIN_NONE`,
+    the customers with transactions, or :data:`CITY_JOIN_NONE`, the customers file), of how many ``answers``, against
+    the ``held`` customers of that file, and why the section shows nothing (a figure of one group, "–" or "(blank)",
+    said "too few answers to compare" of thousands); ids that differ only in case are counted after it.
+
+    >>> from crmlib.ids import join_rate
+    >>> join_none(CITY_JOIN_NONE, join_rate(["C0234", "c001"], ["C001", "C002"]), 5, 2)
+    'None of the 2 customers who gave 5 answers is in the customers file, which holds 2 customers, so no city can be
+    shown. 1 id not found differs from an id there only in upper/lower case and was left apart.'
+    """
+    w, fmt = _pair(w, fmt)
+    text = w.plural(message, rate.total, total=fmt.count(rate.total), answers=w.plural(ANSWERS, answers,
+                                                                                         n=fmt.count(answers)),
+                    held=w.plural(BAR_CUSTOMERS, held, n=fmt.count(held)))
+    return " ".join([text, *_join_notes(rate, w, fmt)])
+
+
+def city_join_sentence(rate, *, w: Words | None = None, fmt: Formats | None = None) -> str | None:
+    """Above NPS by city: how many survey customers of a :func:`crmlib.ids.join_rate` the customers file holds, and
+    under which group the others' answers are drawn (None when it holds every one: nothing to say).
+
+    >>> from crmlib.ids import join_rate
+    >>> city_join_sentence(join_rate(["a", "b", "007"], ["a", "7"]))
+    '2 of 3 survey customers found in the customers file. 1 of them was matched only once leading zeros were ignored.
+    The answers of the others are shown as “(not in the customers file)”.'
+    """
+    from crmlib.words import overview as ow
+
+    w, fmt = _pair(w, fmt)
+    if rate.matched == rate.total:
+        return None
+    text = w.plural(CITY_JOIN, rate.total, matched=fmt.count(rate.matched), total=fmt.count(rate.total))
+    return " ".join([text, *_join_notes(rate, w, fmt), w(CITY_OTHERS, label=w(ow.NOT_IN_FILE))])
 
 
 def opening(answers: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None = None) -> str:
@@ -361,9 +264,10 @@ def findings(headline: list | None = None, nps_trend: pd.DataFrame | None = None
         if change is not None:
             out.append(change_sentence(change, w=w, fmt=fmt))
     if csat_trend is not None and len(csat_trend):
-        csat = score_trend(csat_trend)  # a partial period the NPS sentence named is not named again
-        said = nps is not None and (nps.partial, nps.freq) == (csat.partial, csat.freq)
-        out.append(trend_sentence(replace(csat, partial=None) if said else csat, w=w, fmt=fmt))
+        csat = score_trend(csat_trend)  # partial periods the NPS sentence named are not named again
+        said = nps is not None and (nps.partial, nps.partial_first, nps.freq) == (csat.partial, csat.partial_first,
+                                                                                  csat.freq)
+        out.append(trend_sentence(replace(csat, partial=None, partial_first=None) if said else csat, w=w, fmt=fmt))
     elif "csat" in scores and scores["csat"].n:
         s = scores["csat"]
         out.append(w(FINDING_CSAT, value=fmt.share(s.score / 100, 0), level=fmt.share(s.confidence, 0),
@@ -421,6 +325,15 @@ def on_page(frame: pd.DataFrame, *, w: Words | None = None, fmt: Formats | None 
     return out
 
 
+def csat_text(x: float, fmt: Formats) -> str:
+    """CSAT (a per cent, 0-100) as every table of the page writes it: the headline's and the channels' ``73.4%``.
+
+    >>> csat_text(74.4898, Formats("en")), csat_text(74.4898, Formats("bn", digits="native"))
+    ('74.5%', '৭৪.৫%')
+    """
+    return fmt.share(x / 100, 1)
+
+
 def scores_table(headline: list, *, w: Words | None = None, fmt: Formats | None = None) -> tuple[pd.DataFrame, dict]:
     """The headline scores (a list of :class:`crmlib.feedback.Score`) as a table with its scale in words,
     and the column names for ``show(names=...)``. Each row is written in its own scale: NPS in signed
@@ -432,7 +345,7 @@ def scores_table(headline: list, *, w: Words | None = None, fmt: Formats | None 
         if x is None or pd.isna(x):
             return MISSING
         if metric == "csat":
-            return fmt.share(x / 100, 1)
+            return csat_text(x, fmt)
         return signed(fmt, x) if metric == "nps" else fmt.number(x, 1)
 
     rows = [{"metric": _METRIC.get(s.metric, s.metric), "score": text(s.metric, s.score),

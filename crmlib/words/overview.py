@@ -90,6 +90,10 @@ WHOLE_MONTH = N_("whole month")
 #: A period the data end inside of (its numbers count only some of its days), in a figure and a table:
 #: {date} is the data's last day.
 PARTIAL_TO = N_("partial: to {date}")
+#: A period the data start inside of (an export taken from the 3rd): {date} is the data's first day.
+PARTIAL_FROM = N_("partial: from {date}")
+#: A period the data both start and end inside of: {dates} are its days with data ("3–20 Jun 2024").
+PARTIAL_DAYS = N_("partial: {dates}")
 #: Labels of the attribute tables' merged rows.
 NOT_IN_FILE = N_("(not in the customers file)")
 BLANK = N_("(blank)")
@@ -104,6 +108,10 @@ TITLE_CUSTOMER_BASE_COMPLETE = N_("Customer base: {active} customers active in {
 #: When the data end inside their one period: {period} is it, {date} the data's last day.
 TITLE_CUSTOMER_BASE_PARTIAL = N_("Customer base: {active} customers active in {period} up to {date}, the one "
                                  "period of the data, which is partial; {new} acquired in all")
+#: When the data cover no period whole (they start and end inside their one or two periods): {dates} are the data's
+#: days ("3 Dec 2023 – 3 Jan 2024").
+TITLE_CUSTOMER_BASE_NONE_COMPLETE = N_("Customer base: {new} customers acquired in {dates}, which cover no period "
+                                       "whole")
 AXIS_PERIOD_START = N_("Period start (date)")
 AXIS_CUSTOMERS = N_("Customers (count)")
 LEGEND_ACTIVE = N_("active customers")
@@ -131,11 +139,18 @@ TITLE_REVENUE_ONE_PERIOD = N_("Revenue in {month}, the one period of the data: {
 TITLE_REVENUE_ONE_COMPLETE = N_("Revenue in {month}, the one complete period of the data: {revenue}")
 #: {month} the one period of the data, which they cover only up to {date}.
 TITLE_REVENUE_PARTIAL = N_("Revenue in {month} up to {date}, the one period of the data, which is partial: {revenue}")
+#: When the data cover no period whole (they start and end inside their one or two periods): {dates} are the data's
+#: days ("3 Dec 2023 – 3 Jan 2024"), {revenue} their net revenue.
+TITLE_REVENUE_NONE_COMPLETE = N_("Revenue in {dates}: {revenue}; the data cover no period whole, so none is named "
+                                 "the peak")
 AXIS_NET_REVENUE = N_("Net revenue ({unit})")
 TITLE_ORDERS = N_("{orders} orders of {per_order} on average; the most in {month} ({busiest})")
 #: When the last period is partial: {month} is the busiest of the complete periods.
 TITLE_ORDERS_COMPLETE = N_("{orders} orders of {per_order} on average; of the complete periods, the most in "
                            "{month} ({busiest})")
+#: When the data cover no period whole (they start and end inside their one or two periods).
+TITLE_ORDERS_NONE_COMPLETE = N_("{orders} orders of {per_order} on average; the data cover no period whole, so none "
+                                "is named the busiest")
 AXIS_ORDERS = N_("Orders (count)")
 TITLE_CATEGORY = N_("'{category}' brings {revenue_share} of revenue from {customer_share} of customers")
 AXIS_CATEGORY_SHARE = N_("Share (%; a customer may buy in several categories)")
@@ -178,9 +193,28 @@ def period_name(start, freq: str, fmt: Formats) -> str:
     return fmt.date_range(period.start_time, period.end_time.normalize())
 
 
-def partial_label(end, w: Words, fmt: Formats) -> str:
-    """The label of a partial period ("partial: to 3 Jun 2024"), ``end`` the data's last day."""
-    return w(PARTIAL_TO, date=fmt.date(end, "medium"))
+def partial_label(end, w: Words, fmt: Formats, *, start=None) -> str:
+    """The label of a partial period: "partial: to 3 Jun 2024" (``end`` the data's last day, inside it), "partial:
+    from 3 Dec 2023" (``start`` the data's first day, inside it, and ``end`` None) or "partial: 3–20 Jun 2024" (both).
+
+    >>> en = Formats("en")
+    >>> partial_label("2024-06-03", Words("en"), en), partial_label(None, Words("en"), en, start="2023-12-03")
+    ('partial: to 3 Jun 2024', 'partial: from 3 Dec 2023')
+    """
+    if start is None:
+        return w(PARTIAL_TO, date=fmt.date(end, "medium"))
+    if end is None:
+        return w(PARTIAL_FROM, date=fmt.date(start, "medium"))
+    return w(PARTIAL_DAYS, dates=fmt.date_range(start, end))
+
+
+def coverage_label(row, w: Words, fmt: Formats) -> str:
+    """The label of a partial period from its row of :func:`crmlib.periods.period_coverage` (``covered_from`` when it
+    ``starts_late``, ``covered_to`` when it ``ends_early``: :func:`partial_label`). A row with only ``complete``
+    and ``covered_to`` (a table made before the data's start was judged) ends early."""
+    late = bool(row.get("starts_late", False))
+    early = bool(row.get("ends_early", not row["complete"]))
+    return partial_label(row["covered_to"] if early else None, w, fmt, start=row["covered_from"] if late else None)
 
 
 def money_unit(w: Words, fmt: Formats) -> str:

@@ -57,6 +57,10 @@ REASONS = {
         "At the training cut-off {cutoff} only {few} of the {customers} customers are in the smaller class (churned "
         "or came back) and {features} feature(s) vary; the churn models need at least {minimum} of each and one "
         "varying feature."),
+    "one_purchase_day_each": N_(
+        "At the training cut-off {cutoff} each of the {customers} customers had bought on one day only, so the churn "
+        "models could not learn from repeat purchases, which {repeat} of the {test_customers} customers at the test "
+        "cut-off had made; use a shorter window_days or a longer history."),
     "nobody_bought_yet": N_(
         "At the cut-off {cutoff} no customer had bought yet: learning churn over {days} days and testing it on a "
         "later {days} days needs more than {total} days of transactions. Use a shorter window_days or a longer "

@@ -17,9 +17,9 @@ from crmlib.words import N_, NP_, Words
 from crmlib.words import clv as _clv
 from crmlib.words import segments as _segments
 
-__all__ = ["NO_OFFER_MARK", "churn_finding", "churn_notes", "feature_label", "no_offer_sentence", "period_count",
-           "period_one", "rule_sentence", "score_name", "summary_sentences", "survival_sentences", "winback_on_page",
-           "winback_reasons"]
+__all__ = ["NO_OFFER_MARK", "churn_finding", "churn_notes", "cohort_file_sentence", "feature_label",
+           "no_offer_sentence", "period_count", "period_one", "rule_sentence", "score_name", "summary_sentences",
+           "survival_sentences", "winback_on_page", "winback_reasons"]
 
 #: What the win-back list shows under Offer for a customer who already buys every category (the file keeps "").
 NO_OFFER_MARK = "–"
@@ -85,6 +85,12 @@ ONE_TIME_BUYERS = N_("Under the {model} model, P(alive) is 1 for every customer 
 CHURN_SAMPLED = N_("The churn models were learnt on a random sample of {train} of the {train_known} customers known "
                    "at the training cut-off and tested on {test} of the {test_known} known at the test cut-off; on "
                    "all of them the figures would barely change.")
+#: Features the churn models learn without ({features}, their names in words), though the test customers differ in
+#: them: at the training cut-off ({cutoff}, a date) they had one value, or a value for too few customers.
+CHURN_NOT_LEARNT = NP_("The churn models learn without {features}: at the training cut-off {cutoff} too few customers "
+                       "differed in it.",
+                       "The churn models learn without {features}: at the training cut-off {cutoff} too few customers "
+                       "differed in them.")
 FEATURES = {
     "purchases": N_("purchases (days with a purchase)"), "days_since_last_purchase": N_("days since the last purchase"),
     "tenure_days": N_("days since the first purchase"), "revenue": N_("revenue"),
@@ -120,11 +126,20 @@ NO_CATEGORY_OFFERS = N_("The transactions have no category column, so cross-sell
                         "categories cannot be shown.")
 LEFT_OUT = N_("Left out. {why}")
 COHORT_FILE = N_("Every cohort's customers and shares: {link}")
+#: COHORT_FILE when another sentence follows it (COHORT_FIRST_PARTIAL): the same, ended.
+COHORT_FILE_ENDED = N_("Every cohort's customers and shares: {link}.")
+#: Under "What the model looks at" when the churn models were not compared (the reason is said above it).
+NO_IMPORTANCE = N_("No churn model was learnt (the comparison above says why), so there is no feature to weigh.")
 #: When the data end inside a period: {date} the data's last day, {period} that period ("June 2024"); the hatched
 #: cells of the heatmap are that period's ("partial: to 3 Jun 2024" in its legend).
 COHORT_FILE_PARTIAL = N_("Every cohort's customers and shares: {link}. The data end on {date}, inside {period}: its "
                          "cells, hatched, count only the days up to then, so they are left blank and out of the title "
                          "and the summary (the file holds them).")
+#: When the data start inside the first cohort's period: {date} the data's first day, {period} that period ("December
+#: 2023"), {unit} a cohort period ("month"); its first cell on the heatmap is hatched ("partial: from 3 Dec 2023").
+COHORT_FIRST_PARTIAL = N_("The data start on {date}, inside {period}: that cohort holds only the customers acquired "
+                          "from then on, so its size is not a whole {unit}'s acquisition and its first cell is "
+                          "hatched; its later cells are shares of the customers it holds, shown as any cohort's.")
 OVER_CUSTOMERS = N_("Over customers rather than baskets:")
 NO_RULE_OVER_CUSTOMERS = N_("Over customers rather than baskets, no two categories are bought by enough of the same "
                             "customers to make a rule.")
@@ -289,6 +304,27 @@ def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None
     return out
 
 
+def cohort_file_sentence(cohorts: pd.DataFrame, coverage: pd.DataFrame, link: str, *, w: Words | None = None,
+                         fmt: Formats | None = None) -> str:
+    """The sentence under the cohort heatmap: the ``link`` to every cohort's customers and shares and, when the
+    :func:`crmlib.retention.cohort_table` ``cohorts`` say so, the period the data end inside of (its hatched cells
+    are left out of the title and the summary) and the first cohort the data start inside of (``coverage``,
+    :func:`crmlib.retention.cohort_coverage`, gives the day: its size is not a whole period's acquisition, its later
+    shares are those of the customers it holds)."""
+    from crmlib.words.overview import period_name
+
+    w, fmt = _wf(w, fmt)
+    period, end = cohorts.attrs["period"], cohorts.attrs["observation_end"]
+    out = (w(COHORT_FILE_PARTIAL, link=link, date=fmt.date(end, "medium"), period=period_name(end, period, fmt))
+           if not cohorts.attrs["last_period_complete"] else None)
+    first_partial = not cohorts.attrs.get("first_cohort_complete", True)
+    out = out or w(COHORT_FILE_ENDED if first_partial else COHORT_FILE, link=link)
+    if first_partial:
+        out += " " + w(COHORT_FIRST_PARTIAL, date=fmt.date(coverage["covered_from"].iloc[0], "medium"),
+                       period=period_name(cohorts.index[0].start_time, period, fmt), unit=period_one(w, period))
+    return out
+
+
 def _basket(w: Words, a: dict) -> str:
     what = a.get("basket")
     if not what or what == "one customer's purchases on one day":
@@ -351,6 +387,10 @@ def churn_notes(c, *, w: Words | None = None, fmt: Formats | None = None) -> lis
             out.append(w(P_ALIVE_LEFT_OUT, why=_clv.model_sentence(table, w=w, fmt=fmt, model_table=False)))
         elif kind == "one_time_buyers":
             out.append(w(ONE_TIME_BUYERS, model=_clv.model_name(values["model"]), share=fmt.share(values["share"], 0)))
+        elif kind == "not_learnt":
+            names = [feature_label(f, w) for f in values["features"]]
+            out.append(w.plural(CHURN_NOT_LEARNT, len(names), features=_clv._names(w, names),
+                                cutoff=fmt.date(values["cutoff"], "medium")))
     return out
 
 

@@ -88,7 +88,9 @@ def test_report_runs_on_small_demo_with_one_answer_cities(tmp_path):
 def test_report_says_when_no_survey_customer_is_found_among_the_transactions(tmp_path, feedback_csv,
                                                                            transactions_csv):
     """Issue 18: feedback ids that match no transaction gave 'detractors, passives and promoters hold
-    a lifetime value of 0.00'. The page now states the match rate and shows unknown value as a dash."""
+    a lifetime value of 0.00'. Then the page said "0 of 150 survey customers found" above a figure of one segment
+    "–" titled "too few answers to compare" of 400 answers: it now says that none was found, of how many, and shows
+    no value, no segment and no figure."""
     import pandas as pd
 
     fb = pd.read_csv(feedback_csv, dtype=str)
@@ -96,11 +98,12 @@ def test_report_says_when_no_survey_customer_is_found_among_the_transactions(tmp
     fb.to_csv(feedback_csv, index=False)
     nb = _run(tmp_path, feedback=str(feedback_csv), transactions=str(transactions_csv), min_responses=10)
     shown, _ = _outputs(nb)
-    n = fb["customer_id"].nunique()
-    assert f"0 of {n} survey customers found among the customers with transactions" in shown
-    at_risk = next(o["data"]["text/html"] for c in nb.cells if "page.best_customers()" in c.source
-                   for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
-    assert "0.00" not in at_risk and "–" in at_risk
+    n, held = fb["customer_id"].nunique(), pd.read_csv(transactions_csv)["customer_id"].nunique()
+    assert (f"None of the {n} customers who gave {len(fb)} answers is among the {held} customers with transactions"
+            in shown)
+    section = [o for c in nb.cells if "page.best_customers()" in c.source for o in c.get("outputs", [])]
+    assert not any("image/png" in o.get("data", {}) or "text/html" in o.get("data", {}) for o in section)
+    assert "0.00" not in shown
 
 
 @pytest.mark.slow
@@ -115,7 +118,7 @@ def test_report_on_a_thin_trilingual_survey_pools_and_themes_across_languages(tm
     shown, streams = _outputs(nb)
     assert "Traceback" not in streams
     assert "Months hold too few answers" in shown and "quarters are used" in shown
-    assert "too few answers per period to show a trend" not in shown
+    assert "too few periods with enough answers to show a trend" not in shown
     assert "Q4 2025" in shown
     themes = (tmp_path / "out" / "nps-by-theme.csv").read_text(encoding="utf-8")
     assert "delivery" in themes and "English" in themes and "Bengali" in themes and "Hindi" in themes

@@ -120,3 +120,24 @@ def test_figure_draws_on_the_given_axes_and_returns_them(name, func, calls, tmp_
     # the same finding; a title may wrap differently on a figure of another width (style.title)
     assert own.figure.number not in before and own.get_title().split() == ax.get_title().split()
     plt.close("all")
+
+
+def test_the_churn_curves_title_never_compares_the_winner_with_itself(calls):
+    """When P(alive) ranks churners best, the title read "P(alive) ranks churners best (ROC AUC 0.759; P(alive)
+    0.759)"; it now sets P(alive) against the best of the other scores, and any other winner against P(alive)."""
+    import dataclasses
+
+    from crmlib.churn import P_ALIVE
+
+    comparison = calls["retention.churn_curves"][0]
+    metrics = comparison.metrics.copy()
+    metrics.loc[P_ALIVE, "roc_auc"] = metrics["roc_auc"].max() + 0.01
+    won = dataclasses.replace(comparison, winner=P_ALIVE, metrics=metrics)
+    curves = MODULES["retention"].churn_curves
+    title = " ".join(curves(won, kind="roc").get_title().split())  # the title wraps
+    runner_up = metrics["roc_auc"].drop(P_ALIVE).idxmax()
+    assert title.count("P(alive)") == 1 and runner_up in title, title
+    other = next(name for name in metrics.index if name != P_ALIVE)
+    title = " ".join(curves(dataclasses.replace(comparison, winner=other), kind="roc").get_title().split())
+    assert other.lower() in title.lower() and "P(alive)" in title
+    plt.close("all")
