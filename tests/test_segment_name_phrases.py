@@ -39,7 +39,7 @@ SEGMENT_MESSAGES = [
     (rw.REASON_BELOW, ("segment",)), (rw.REASON_NOT_BELOW, ("segment",)), (rw.RISK_TITLE, ("segment",)),
     (rw.NO_OFFER_SEGMENTS, ("segments",)),
     (cw.SUMMARY_SEGMENT, ("segment",)), (cfw.SEGMENT_TITLE, ("segment",)),
-    (fw.TITLE_BY, ("best", "worst")),
+    (fw.TITLE_BY, ("best", "worst")), (fw.TITLE_BY_OVERLAP, ("best", "worst")),
 ]
 QUOTED_BY_CODE = {srw.COHORT_NAMES, rw.NO_OFFER_SEGMENTS}  # no_offer_sentence quotes each name of its list
 ONE_NAME_ONLY = set()

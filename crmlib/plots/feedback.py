@@ -185,7 +185,10 @@ def by_group(table: pd.DataFrame, *, group: str, ax=None, title: str | None = No
             ok = named[~named["too_few"]].sort_values("score", na_position="first")
             if len(ok) >= 2:
                 hi, lo = ok.iloc[-1], ok.iloc[0]
-                title = w(fw.TITLE_BY, metric=name, by=by, best=_group_value(hi[group], group, w, fmt),
+                # the highest group's interval reaching the lowest's: the two are not shown to differ
+                overlap = bool(hi["lower"] <= lo["upper"])  # False when either interval is unknown (NaN)
+                title = w(fw.TITLE_BY_OVERLAP if overlap else fw.TITLE_BY, metric=name, by=by,
+                          best=_group_value(hi[group], group, w, fmt),
                           best_score=ft.score_text(metric, hi["score"], fmt),
                           worst=_group_value(lo[group], group, w, fmt),
                           worst_score=ft.score_text(metric, lo["score"], fmt))

@@ -146,6 +146,10 @@ GROUP_NUMBER = N_("group {number}")
 #: {metric} NPS/CSAT/CES, {by} a BY; {best}/{worst} group names (data values or segment names),
 #: {best_score}/{worst_score} scores.
 TITLE_BY = N_("{metric} by {by}: highest {best} ({best_score}), lowest {worst} ({worst_score})")
+#: When the highest group's interval reaches the lowest group's: the two are named, as in TITLE_BY, and their gap
+#: is not read as a difference (the notebook's prose: channels whose intervals do not overlap really differ).
+TITLE_BY_OVERLAP = N_("{metric} by {by}: highest {best} ({best_score}), lowest {worst} ({worst_score}), but their "
+                      "intervals overlap, so the gap may be chance")
 TITLE_BY_FEW = N_("{metric} by {by}: too few answers to compare")
 #: When the answers hold one group only (one channel, one city besides those not known): {group} its name.
 TITLE_BY_ONE = N_("{metric} by {by}: one {by} only ({group}), so nothing to compare")

@@ -224,3 +224,33 @@ def test_the_drivers_title_names_only_terms_that_lean_beyond_chance():
     mixed = pf.drivers(_driver_table({"never": 2.47, "order": 2.38, "promised": 1.9586, "great": -3.03,
                                       "overall": -2.22, "fine": -1.2}))
     assert " ".join(mixed.get_title().split()) == "Detractors mention never, order; promoters mention great, overall"
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "bn"])
+def test_the_title_reads_a_gap_within_the_intervals_as_possibly_chance(lang):
+    """The title named the highest and lowest channel as if they differed; with 40 answers each, NPS 20 against 5
+    lies within each other's intervals (the notebook says only channels whose intervals do not overlap really
+    differ), so the title says the gap may be chance. Far apart, it names them as before."""
+    import pandas as pd
+
+    from crmlib.formats import Formats
+    from crmlib.words import Words
+    from crmlib.words import feedback as fw
+
+    w, fmt = Words(lang), Formats(lang)
+    close = pd.DataFrame({"channel": ["store"] * 40 + ["app"] * 40,
+                          "nps": [10] * 16 + [7] * 16 + [0] * 8 + [10] * 14 + [7] * 14 + [0] * 12})
+    far = pd.DataFrame({"channel": ["store"] * 200 + ["app"] * 200,
+                        "nps": [10] * 140 + [7] * 40 + [0] * 20 + [10] * 20 + [7] * 40 + [0] * 140})
+    for answers, message in ((close, fw.TITLE_BY_OVERLAP), (far, fw.TITLE_BY)):
+        table = nps_by(answers, by="channel", min_n=30)
+        hi, lo = table.sort_values("score").iloc[-1], table.sort_values("score").iloc[0]
+        assert (hi["lower"] <= lo["upper"]) == (message is fw.TITLE_BY_OVERLAP)  # the data are what they claim
+        title = pf.by_group(table, group="channel", words=w, fmt=fmt).get_title().replace("\n", " ")
+        # what the overlap's title says after the lowest score, in the page's language
+        said = w(fw.TITLE_BY_OVERLAP, metric="NPS", by=w(fw.BY["channel"]), best="store", worst="app",
+                 best_score="[b]", worst_score="[w]")
+        caution = said.rsplit("([w])", 1)[1].strip(" ,")
+        assert caution and (caution in title) == (message is fw.TITLE_BY_OVERLAP), title
+        assert "store" in title and "app" in title
+    plt.close("all")
