@@ -58,7 +58,7 @@ def test_the_index_of_a_native_digit_run_writes_its_numbers_in_those_digits():
     entries = [dict(e, default_key=True) for e in demo_entries()]
     page = index_html(entries, lang="bn", digits="native")
     body = page.split("<body", 1)[1]
-    assert "৫টির মধ্যে ৫টি" in body and "২০২৪-০১-০১" in body and "(৪৫.৭ kB, ১,২৩৪টি সারি)" in body, body
+    assert "৫টির মধ্যে ৫টি" in body and "১ জানু, ২০২৪ – ৩১ ডিসেঃ, ২০২৫" in body and "(৪৫.৭ kB, ১,২৩৪টি সারি)" in body, body
     assert "(812.3 kB" not in body and "(৮১২.৩ kB, sha256" in body
     assert "গ্রাহক: customers.csv" in body and "customers: customers.csv" not in body  # the files' roles too
     assert "5টির মধ্যে 5টি" in index_html(entries, lang="bn")  # Latin digits stay the default
@@ -77,7 +77,7 @@ def test_a_run_with_native_digits_writes_its_index_in_them(tmp_path):
                           html_path=tmp_path / "overview.html", notebook_path=tmp_path / "overview.ipynb",
                           lang="hi", digits="native", data_period="2024-01-01 to 2024-12-31")
     page = update_index(tmp_path, [result]).read_text(encoding="utf-8")
-    assert "१ रिपोर्ट: १ सफल, ० विफल" in page and "२०२४-०१-०१" in page, page
+    assert "१ रिपोर्ट: १ सफल, ० विफल" in page and "१ जन॰ – ३१ दिस॰ २०२४" in page, page
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,7 @@ def test_index_lists_three_good_and_one_failed_with_its_error(batch):
         f"transactions:{hashlib.sha256(batch['data'].read_bytes()).hexdigest()}".encode()
     ).hexdigest()[:12]
     assert page.count(f"<code>{expected_fp}</code>") == 4  # the input fingerprint of every report
-    assert crmlib.__version__ in page and "2024-01-01 to 2024-06-30" in page
+    assert crmlib.__version__ in page and "1 Jan\u2009–\u200930 Jun 2024" in page  # the data period, as sentences write days
     for href in re.findall(r'href="([^"]+)"', page):  # every link points to a file that exists
         assert (batch["out"] / unquote(html.unescape(href))).is_file(), href
 
@@ -148,7 +148,7 @@ def test_pages_are_offline_without_code_and_with_header_and_footer(batch):
         assert 'class="highlight' not in body and "jp-InputPrompt" not in body and "jp-Editor" not in body
         # header: title, parameters, data period; footer: provenance
         assert "<h1>Tiny sales report</h1>" in page
-        assert "Data period: 2024-01-01 to 2024-06-30" in page or "Nowhere" in path.name
+        assert "Data period: 1 Jan\u2009–\u200930 Jun 2024" in page or "Nowhere" in path.name
         assert "<th>n_customers</th><td>30</td>" in page
         assert "Provenance" in page and f"<td>{crmlib.__version__}</td>" in page and "tiny.ipynb" in page
         # the input file named in the header (name, size, short hash) and in the footer (path, bytes, hash)

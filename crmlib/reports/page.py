@@ -187,14 +187,26 @@ def _show(value: Any) -> str:
 
 #: A data period as a notebook records it (crmlib.reports.record): "2024-01-01 to 2025-12-31".
 _PERIOD = re.compile(r"^(\S+(?: 00:00:00)?) to (\S+(?: 00:00:00)?)$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def period_text(data_period: str, w: Words, fmt: Formats) -> str:
-    """A recorded data period in the page's language and digits: ``2024-01-01 से 2025-12-31 तक``."""
+    """A recorded data period in the page's language and digits, days as the pages' sentences write them
+    (:meth:`crmlib.formats.Formats.date_range`; the header said "2024-01-11 to 2025-12-31" above an opening line
+    of "11 Jan 2024 – 31 Dec 2025"); a period of other values as recorded.
+
+    >>> from crmlib.words import Words
+    >>> period_text("2024-01-11 00:00:00 to 2025-12-31", Words("en"), Formats("en")).replace("\u2009", " ")
+    '11 Jan 2024 – 31 Dec 2025'
+    >>> period_text("2024-01 to 2024-06", Words("hi"), Formats("hi", digits="native"))
+    '२०२४-०१ से २०२४-०६ तक'
+    """
     m = _PERIOD.match(str(data_period))
     if not m:
         return fmt.in_digits(str(data_period))
     start, end = (d.removesuffix(" 00:00:00") for d in m.groups())
+    if _DAY.match(start) and _DAY.match(end):
+        return fmt.date_range(start, end)
     return w(_page.PERIOD_FROM_TO, start=fmt.in_digits(start), end=fmt.in_digits(end))
 
 
