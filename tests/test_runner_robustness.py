@@ -205,3 +205,20 @@ def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, monkeypatc
         assert batch.ok and result.status == "ok", batch.summary()
     else:
         assert result.status == "failed" and "Kernel died" in (result.error or ""), result.error
+
+
+def test_ctrl_c_while_the_command_line_is_imported_exits_130_with_one_line(tmp_path):
+    """Ctrl-C in the first tenth of a second of ``python -m crmlib report``, while crmlib.cli itself was imported,
+    came before main() could catch it: a KeyboardInterrupt traceback (the parametrised test above, at 0.3 s on a
+    loaded machine, once). The import is interrupted here on purpose, the same way every run."""
+    code = ("import runpy, sys\n"
+            "class Stop:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'crmlib.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            f"sys.argv = ['crmlib', 'report', {str(TINY)!r}]\n"
+            "runpy.run_module('crmlib', run_name='__main__', alter_sys=True)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr == "crmlib report: stopped by Ctrl-C before any report ran\n", proc.stderr
