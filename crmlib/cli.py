@@ -159,7 +159,7 @@ def _reidentify_parser(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from crmlib import config
 
-    parser = argparse.ArgumentParser(prog="crmlib", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="crmlib", description=__doc__.splitlines()[0].replace("``", ""))  # the docstring's markup is no help text
     sub = parser.add_subparsers(dest="command", required=True)
 
     val = sub.add_parser("validate", help="read files, print what was dropped, flagged or changed",

@@ -109,3 +109,16 @@ def test_default_key_warning_is_printed_once_per_process(monkeypatch, capsys, tm
     runner.run_reports([tiny], tmp_path)
     runner.run_reports([tiny], tmp_path)
     assert capsys.readouterr().err.count("public default key") == 1
+
+
+def test_help_texts_carry_no_docstring_markup():
+    """Before: ``crmlib --help`` opened with "The ``crmlib`` command: ``validate``, ...", the module docstring's
+    reStructuredText quotes shown to the user."""
+    import argparse
+
+    from crmlib.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for text in [parser.format_help()] + [sub.format_help() for sub in commands.values()]:
+        assert "``" not in text, text
