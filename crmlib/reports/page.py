@@ -200,13 +200,18 @@ def period_text(data_period: str, w: Words, fmt: Formats) -> str:
     '11 Jan 2024 – 31 Dec 2025'
     >>> period_text("2024-01 to 2024-06", Words("hi"), Formats("hi", digits="native"))
     '२०२४-०१ से २०२४-०६ तक'
+    >>> period_text("2024-02-30 to 2024-06-31", Words("en"), Formats("en"))
+    '2024-02-30 to 2024-06-31'
     """
     m = _PERIOD.match(str(data_period))
     if not m:
         return fmt.in_digits(str(data_period))
     start, end = (d.removesuffix(" 00:00:00") for d in m.groups())
     if _DAY.match(start) and _DAY.match(end):
-        return fmt.date_range(start, end)
+        try:
+            return fmt.date_range(start, end)
+        except ValueError:  # not a day of the calendar (an index.json edited by hand): as recorded
+            pass
     return w(_page.PERIOD_FROM_TO, start=fmt.in_digits(start), end=fmt.in_digits(end))
 
 
