@@ -77,8 +77,6 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
     "partial: from 3 Dec 2023" or "partial: to 3 Jun 2024"; the title's trend leaves it out
     (:func:`crmlib.feedback.score_trend`).
     """
-    from crmlib.periods import COVERAGE_COLUMNS
-
     w, fmt = _lang(words, fmt)
     metric = table["metric"].iloc[0]
     t = table.sort_values("period")
@@ -101,7 +99,7 @@ def trend(table: pd.DataFrame, *, ax=None, title: str | None = None, words: Word
         if metric == "nps":
             ax.axhline(0, color="black", lw=0.6)
         if "covered_to" in t.columns:  # "partial: from 3 Dec 2023", "partial: to 3 Jun 2024" above each partial one
-            style.mark_partial(ax, t.set_index("period")[[c for c in COVERAGE_COLUMNS if c in t.columns]], w, fmt)
+            style.mark_partial(ax, t.set_index("period"), w, fmt)
         ax.set_xlabel(w(ft.AXIS_PERIOD_START))
         ax.set_ylabel(_metric_label(metric, w, fmt))
         ax.yaxis.set_major_formatter(fmt.ticks("number"))

@@ -165,14 +165,6 @@ def _complete(periods: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=periods.index)
 
 
-def _coverage(periods: pd.DataFrame) -> pd.DataFrame:
-    """The columns of :func:`crmlib.periods.period_coverage` a period table holds, for
-    :func:`crmlib.plots.style.mark_partial`."""
-    from crmlib.periods import COVERAGE_COLUMNS
-
-    return periods[[c for c in COVERAGE_COLUMNS if c in periods.columns]]
-
-
 def _period_line(ax, values: pd.Series, complete: pd.Series, colour, label: str | None = None) -> None:
     """``values`` per period as a line with a point each. When a period is partial (the data start or end inside it)
     the whole series is drawn first dashed with hollow points, then the complete periods solid over it: a partial
@@ -231,7 +223,7 @@ def revenue_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", wor
         ax.yaxis.set_major_formatter(fmt.ticks("number"))
         ax.set_ylim(bottom=min(0, revenue.min() * 1.1))
         if "covered_to" in periods:
-            style.mark_partial(ax, _coverage(periods), w, fmt)
+            style.mark_partial(ax, periods, w, fmt)
         money = fmt.money(revenue[peak], 0)
         if none_whole:
             title = w(ow.TITLE_REVENUE_NONE_COMPLETE, dates=_covered(periods, fmt), revenue=fmt.money(revenue.sum(), 0))
@@ -269,7 +261,7 @@ def orders_over_time(periods: pd.DataFrame, *, ax=None, currency: str = "", word
         _months(ax, orders.index, fmt)
         ax.set_ylim(bottom=0)
         if "covered_to" in periods:
-            style.mark_partial(ax, _coverage(periods), w, fmt)
+            style.mark_partial(ax, periods, w, fmt)
         style.count_ticks(ax.yaxis, fmt)
         counted = dict(orders=fmt.count(orders.sum()), per_order=fmt.money(per_order, 0))
         if _none_whole(periods, complete):

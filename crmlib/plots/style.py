@@ -170,7 +170,8 @@ def indic_text(ax) -> None:
 
 
 def mark_partial(ax, coverage, w, fmt) -> None:
-    """Label each partial period of ``coverage`` (:func:`crmlib.periods.period_coverage`) "partial: from 3 Dec 2023"
+    """Label each partial period of ``coverage``, a period table indexed by the periods' first days that holds the
+    columns of :func:`crmlib.periods.period_coverage` (other columns are not read), "partial: from 3 Dec 2023"
     or "partial: to 3 Jun 2024" (:func:`crmlib.words.overview.coverage_label`) in room made at the top of the axes,
     above a dotted line at the period: a period in the right half of the axes has its label end at the line, one in
     the left half (a first period the data start inside of) has it start there, so that each stays inside them; the
