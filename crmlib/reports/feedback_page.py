@@ -71,15 +71,13 @@ def coverage_column(table: pd.DataFrame, w, fmt) -> pd.DataFrame:
     ``coverage`` in words ("whole month", "partial: from 3 Dec 2023" or "partial: to 3 Jun 2024", as the overview's
     revenue table and the figures say it, :func:`crmlib.words.overview.coverage_label`, under the overview's heading
     "Data cover"); a table without them as it is."""
-    from crmlib.periods import COVERAGE_COLUMNS
     from crmlib.words import feedback_trend as ft
     from crmlib.words import overview as ow
 
     if "complete" not in table.columns:
         return table
-    whole = w(ft.WHOLE_PERIOD[table.attrs.get("period") or "M"])
-    said = [whole if row["complete"] else ow.coverage_label(row, w, fmt) for _, row in table.iterrows()]
-    return table.drop(columns=[c for c in COVERAGE_COLUMNS if c in table.columns]).assign(coverage=said)
+    rest, said = ow.coverage_words(table, w(ft.WHOLE_PERIOD[table.attrs.get("period") or "M"]), w, fmt)
+    return rest.assign(coverage=said)
 
 
 def period_table(trend: pd.DataFrame, show, w, fmt, *, csv=None, csv_name: str | None = None,

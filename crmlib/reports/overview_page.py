@@ -73,7 +73,6 @@ def months_on_page(months: pd.DataFrame, fmt, w=None) -> pd.DataFrame:
     >>> months_on_page(m, Formats("en"))["coverage"].tolist()
     ['partial: from 3 Apr 2024', 'whole month', 'partial: to 3 Jun 2024']
     """
-    from crmlib.periods import COVERAGE_COLUMNS
     from crmlib.words import Words
     from crmlib.words import overview as ow
 
@@ -81,8 +80,7 @@ def months_on_page(months: pd.DataFrame, fmt, w=None) -> pd.DataFrame:
     if "complete" not in months:
         return table
     w = w or Words.of(fmt)
-    said = [w(ow.WHOLE_MONTH) if row["complete"] else ow.coverage_label(row, w, fmt) for _, row in months.iterrows()]
-    table = table.drop(columns=[c for c in COVERAGE_COLUMNS if c in table.columns])
+    table, said = ow.coverage_words(table, w(ow.WHOLE_MONTH), w, fmt)
     table.insert(0, "coverage", said)  # beside the month it describes
     return table
 

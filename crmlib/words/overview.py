@@ -217,6 +217,24 @@ def coverage_label(row, w: Words, fmt: Formats) -> str:
     return partial_label(row["covered_to"] if early else None, w, fmt, start=row["covered_from"] if late else None)
 
 
+def coverage_words(table: pd.DataFrame, whole: str, w: Words, fmt: Formats) -> tuple[pd.DataFrame, list[str]]:
+    """A period table holding :func:`crmlib.periods.period_coverage`'s columns as a page shows it: the table without
+    them, and each period's cover in words, ``whole`` ("whole month") for a complete one, else its
+    :func:`coverage_label` (the overview's revenue table and the feedback trend's table say it alike).
+
+    >>> t = pd.DataFrame({"n": [3, 5], "complete": [False, True], "covered_from": pd.to_datetime(["2024-04-03"] * 2),
+    ...                   "covered_to": pd.to_datetime(["2024-04-30", "2024-05-31"]), "starts_late": [True, False],
+    ...                   "ends_early": [False, False]})
+    >>> rest, said = coverage_words(t, "whole month", Words("en"), Formats("en"))
+    >>> rest.columns.tolist(), said
+    (['n'], ['partial: from 3 Apr 2024', 'whole month'])
+    """
+    from crmlib.periods import COVERAGE_COLUMNS
+
+    said = [whole if row["complete"] else coverage_label(row, w, fmt) for _, row in table.iterrows()]
+    return table.drop(columns=[c for c in COVERAGE_COLUMNS if c in table.columns]), said
+
+
 def money_unit(w: Words, fmt: Formats) -> str:
     """The unit of a money axis: the currency code, or "currency units"."""
     return fmt.currency or w(CURRENCY_UNITS)
