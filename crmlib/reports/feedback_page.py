@@ -100,16 +100,14 @@ def period_table(trend: pd.DataFrame, show, w, fmt, *, csv=None, csv_name: str |
     >>> "Apr 2024" in html, html.index("May 2024") < html.index("Jun 2024"), "latest 2 of the 3 months" in html
     (False, True, True)
     """
+    from crmlib.reports.tables import show_latest
     from crmlib.words import feedback_trend as ft
 
     freq = trend.attrs.get("period") or "M"
     table = coverage_column(trend.drop(columns="metric", errors="ignore"), w, fmt).sort_values("period")
     table["period"] = [ft.period_label(p, freq, w, fmt) for p in table["period"]]
-    hidden = max(0, len(table) - max_rows)
-    note = w(ft.PERIODS_LATEST[freq], shown=fmt.count(max_rows), total=fmt.count(len(table))) if hidden else None
-    styler = show(table, names=names, kinds=kinds, max_rows=None, note=note, csv=csv, csv_name=csv_name)
-    # show() writes every row to the CSV and would cut a long table to its first rows: the latest are the ones to see
-    return styler.hide(styler.index[:hidden], axis="index") if hidden else styler
+    return show_latest(show, table, max_rows=max_rows, said=ft.PERIODS_LATEST[freq], w=w, fmt=fmt, names=names,
+                       kinds=kinds, csv=csv, csv_name=csv_name)
 
 
 def headline_scores(answers: pd.DataFrame) -> list:

@@ -98,15 +98,12 @@ def revenue_table(months: pd.DataFrame, show, w, fmt, csv=None, max_rows: int = 
     >>> "Jan 2024" in html, "Feb 2024" in html, "Mar 2024" in html, "latest 2 of the 3 months" in html
     (False, True, True, True)
     """
+    from crmlib.reports.tables import show_latest
     from crmlib.words import overview as ow
 
-    table = months_on_page(months, fmt, w)
-    hidden = max(0, len(table) - max_rows)
-    note = w(ow.MONTHS_LATEST, shown=fmt.count(max_rows), total=fmt.count(len(table))) if hidden else None
-    styler = show(table, names={"coverage": w(ow.COVERAGE)}, max_rows=None, note=note, csv=csv,
-                  csv_name="revenue-by-month.csv" if csv is not None else None)
-    # show() writes every row to the CSV and cuts a long table to its first rows; the latest are the ones to see
-    return styler.hide(styler.index[:hidden], axis="index") if hidden else styler
+    return show_latest(show, months_on_page(months, fmt, w), max_rows=max_rows, said=ow.MONTHS_LATEST, w=w, fmt=fmt,
+                       names={"coverage": w(ow.COVERAGE)}, csv=csv,
+                       csv_name="revenue-by-month.csv" if csv is not None else None)
 
 
 @dataclass

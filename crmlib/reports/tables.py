@@ -38,7 +38,7 @@ from crmlib.safe import write_csv
 from crmlib.words import Words
 from crmlib.words import tables as _words
 
-__all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "money_decimals_of", "show"]
+__all__ = ["DASH", "KINDS", "LABELS", "kind_of", "label_of", "money_decimals_of", "show", "show_latest"]
 
 #: What a missing value shows as.
 DASH = "–"
@@ -276,3 +276,21 @@ def _csv_path(csv, csv_name: str | None) -> Path:
         path = path / (csv_name if csv_name.lower().endswith(".csv") else csv_name + ".csv")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def show_latest(show: Callable, table: pd.DataFrame, *, max_rows: int, said: str, w: Words, fmt: Formats,
+                **kwargs) -> Styler:
+    """A period table (oldest first) through ``show`` (a page's :func:`show`, with its ``kwargs``) with only its latest
+    ``max_rows`` rows on the page, and ``said`` (a message with ``{shown}`` and ``{total}``) under it when rows are
+    left out; the CSV holds every row. ``show`` itself would keep the first rows, the oldest.
+
+    >>> t = pd.DataFrame({"month": ["Jan", "Feb", "Mar"], "n": [1, 2, 3]})
+    >>> html = show_latest(show, t, max_rows=2, said="the latest {shown} of {total}", w=Words("en"),
+    ...                    fmt=Formats("en")).to_html()
+    >>> "Jan" in html, "Mar" in html, "the latest 2 of 3" in html
+    (False, True, True)
+    """
+    hidden = max(0, len(table) - max_rows)
+    note = w(said, shown=fmt.count(max_rows), total=fmt.count(len(table))) if hidden else None
+    styler = show(table, max_rows=None, note=note, **kwargs)
+    return styler.hide(styler.index[:hidden], axis="index") if hidden else styler
