@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID_RULE", "JoinRate", "case_clashes", "join_rate", "match_ids", "normalise_ids"]
+__all__ = ["ID_RULE", "JoinRate", "case_clashes", "join_rate", "match_ids", "matched_ids", "normalise_ids"]
 
 #: The id rule in words, as the ledger notes it.
 ID_RULE = ("customer ids are read as text: a whole number written as a float (81.0) is the id 81 in "
@@ -94,6 +94,17 @@ def match_ids(left, right) -> pd.Series:
         tried = _unpadded(lv[missing])
         out.iloc[np.flatnonzero(missing)] = tried.map(lookup).astype("string").to_numpy()
     return out
+
+
+def matched_ids(left, right) -> pd.Series:
+    """For each left id, in ``left``'s order (and index), the right id it joins to by :func:`match_ids`, normalised
+    (NA when none): a table indexed by the right ids, normalised, maps through it.
+
+    >>> matched_ids(pd.Series(["a", "007", 8.0, "x"]), ["7", "a", "8"]).tolist()
+    ['a', '7', '8', <NA>]
+    """
+    ids = normalise_ids(left)
+    return ids.map(match_ids(ids, right))
 
 
 @dataclass(frozen=True)

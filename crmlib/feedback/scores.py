@@ -324,14 +324,13 @@ def join_city(feedback: pd.DataFrame, customers: pd.DataFrame | None, *, not_fou
     >>> join_city(answers.assign(customer_id=["x", "b", "a"]), cities, not_found="?")["city"].tolist()
     ['?', nan, 'Pune']
     """
-    from crmlib.ids import match_ids, normalise_ids
+    from crmlib.ids import matched_ids, normalise_ids
 
     if customers is None or "city" not in customers.columns:
         return feedback
     table = customers.assign(customer_id=normalise_ids(customers["customer_id"]).to_numpy())
     cities = table.dropna(subset=["customer_id"]).drop_duplicates("customer_id").set_index("customer_id")["city"]
-    ids = normalise_ids(feedback["customer_id"])
-    found = ids.map(match_ids(ids, cities.index))  # exact ids, then zero padding when it names one id
+    found = matched_ids(feedback["customer_id"], cities.index)  # exact ids, then zero padding when it names one id
     city = found.map(cities).astype(object)
     unknown = np.where(found.isna().to_numpy(), np.array(not_found, dtype=object), np.array(blank, dtype=object))
     city = city.where(city.notna(), unknown)
@@ -354,7 +353,7 @@ def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
     :func:`crmlib.ids.join_rate` says how many were found.
     """
     from crmlib.customers import value_deciles
-    from crmlib.ids import match_ids, normalise_ids
+    from crmlib.ids import matched_ids, normalise_ids
 
     require_columns(feedback, ("customer_id",), "join_value()", "feedback",
                     "The id joins answers to customer value; load it with crmlib.io.read_feedback.")
@@ -370,8 +369,7 @@ def join_value(feedback: pd.DataFrame, customers: pd.DataFrame, *,
                                else value_deciles(customers["clv"], n_deciles)).astype("Int64")
     table.index = normalise_ids(pd.Series(table.index)).to_numpy()
     out = feedback.copy()
-    ids = normalise_ids(out["customer_id"])
-    found = ids.map(match_ids(ids, table.index))  # exact ids, then zero padding when it names one id
+    found = matched_ids(out["customer_id"], table.index)  # exact ids, then zero padding when it names one id
     for c in table.columns:
         out[c] = found.map(table[c]).to_numpy()
     if "clv_decile" in table.columns:
