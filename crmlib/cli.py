@@ -6,11 +6,10 @@ Bad input ends in one line on stderr and a non-zero exit status, never a traceba
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from crmlib import config
+from crmlib import config, interrupts
 from crmlib.exceptions import DataError
 
 #: Reports ``crmlib demo`` writes (:data:`crmlib.config.DEMO_REPORTS`), with the parameters of each run.
@@ -203,8 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; every way it can end is an exit status and at most one line on stderr.
 
     Ctrl-C at any moment, even while the parser and the report machinery are still being imported
-    (the first second of ``crmlib report``), exits 130 with one line, never a traceback (issue 18);
+    (the first second of ``crmlib report``), exits 130 with one line, never a traceback (issue 18;
+    :mod:`crmlib.interrupts` for a Ctrl-C inside an import);
     ``import crmlib`` itself is light (no pandas) so that this function runs almost at once."""
+    interrupts.install(interrupts.stopped_line(sys.argv[1:] if argv is None else argv))  # until reports run
+    try:
+        return _run(argv)
+    finally:
+        interrupts.restore()
+
+
+def _run(argv: list[str] | None) -> int:
     command = "report"
     try:
         args = build_parser().parse_args(argv)
@@ -219,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM while reports run (crmlib.reports.Interrupted)
         describe = getattr(exc, "describe", None)
-        said = describe() if describe else "stopped by Ctrl-C" + (" before any report ran" if command == "report" else "")
-        print(f"crmlib {command}: {said}", file=sys.stderr)
+        print(f"crmlib {command}: {describe()}" if describe else interrupts.stopped_line([command]), file=sys.stderr)
         return _leave(getattr(exc, "exit_status", 130), argv)
 
 
@@ -232,9 +239,7 @@ def _leave(status: int, argv: list[str] | None) -> int:
     batch's kernels are already stopped and its index written, so the program leaves directly, with
     its one line flushed."""
     if argv is None and status in (130, 143):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+        interrupts.leave(status)  # the line is written; the kernels' fork servers' folders go
     return status
 
 

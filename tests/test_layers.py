@@ -15,7 +15,7 @@
                                  pii_columns), screening, ids, summary, summary_sql, txlog, logread,
                                  period_summary, spark.summary (the summary run by Spark)
     floor 1  foundations         crmlib (the package: lazy re-exports, imports only exceptions),
-                                 units, ledger, exceptions, config, safe, contacts, suffixes,
+                                 units, ledger, exceptions, config, safe, interrupts, contacts, suffixes,
                                  datasets.cdnow and datasets.simulation
 
 A module may import its own floor or any floor below. Every import counts, the ones inside functions
@@ -46,7 +46,7 @@ FLOOR_NAMES = {1: "foundations", 2: "data and summary", 3: "models and the custo
 FLOORS: dict[str, int] = {
     # floor 1: foundations
     "crmlib": 1, "crmlib.units": 1, "crmlib.periods": 1, "crmlib.ledger": 1, "crmlib.exceptions": 1, "crmlib.config": 1,
-    "crmlib.safe": 1,
+    "crmlib.safe": 1, "crmlib.interrupts": 1,
     "crmlib.workfiles": 1,  # the files the reports of a batch share (the log's read, the customer table)
     "crmlib.contacts": 1,  # email and phone normal forms: the loaders' and the demo data's fake people's rule
     "crmlib.suffixes": 1,  # file suffixes by kind: the loaders', the DuckDB engine's and the reports' one list

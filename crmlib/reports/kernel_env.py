@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from crmlib import interrupts
 from crmlib.config import WORK_ENV
 from crmlib.reports import kernel_server
 
@@ -46,12 +47,14 @@ def work_folder() -> Path:
     several reports and removes it when the batch ends."""
     if not _WORK:
         import atexit
+        import functools
         import shutil
         import tempfile
 
         sweep_work_folders(Path(tempfile.gettempdir()))
         home = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))  # mode 0700
         atexit.register(shutil.rmtree, home, ignore_errors=True)
+        interrupts.on_leaving(functools.partial(shutil.rmtree, home, ignore_errors=True))  # Ctrl-C: no atexit
         _WORK.append(home / "shared")
     return _WORK[0]
 

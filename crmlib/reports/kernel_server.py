@@ -40,6 +40,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from crmlib import interrupts
+
 #: Environment variable: "0" starts every report kernel as a new interpreter.
 FORK_ENV = "CRMLIB_FORK_KERNELS"
 #: The client, run by path with the standard library only (see :mod:`crmlib.reports.kernel_client`).
@@ -192,6 +194,16 @@ class _Server:
 
 
 _ALL: list[_Server] = []  # the servers not stopped yet
+
+
+def _remove_folders() -> None:
+    """When the process leaves without its exit handlers (:func:`crmlib.interrupts.leave`): the servers'
+    folders; each server ends by itself when its lifeline closes with this process."""
+    for server in list(_ALL):
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+interrupts.on_leaving(_remove_folders)
 
 
 @atexit.register

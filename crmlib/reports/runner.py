@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crmlib import config
+from crmlib import config, interrupts
 from crmlib.reports import html as pages
 from crmlib.reports import kernel_server
 from crmlib.reports.checks import check_inputs
@@ -220,6 +220,7 @@ def _run_queue(batches, todo, done, total, stop, jobs, progress, timeout) -> lis
         papermill_log.addFilter(_from_report_thread)
     threads = [threading.Thread(target=work, name=f"{THREAD_PREFIX}{i}", daemon=True)
                for i in range(max(1, min(int(jobs), total)))]
+    interrupts.restore()  # from here Ctrl-C raises KeyboardInterrupt, caught below (the main thread imports no more)
     try:
         for t in threads:
             t.start()
