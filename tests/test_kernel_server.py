@@ -228,13 +228,19 @@ async def main():
 asyncio.run(main())
 """
     env = {k: v for k, v in os.environ.items() if k != kernel_server.FORK_ENV}
+    env["TMPDIR"] = str(tmp_path)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout.readline().strip() == "ready"
         kernel = int((tmp_path / "kernel.pid").read_text())
+        assert list(tmp_path.glob("crmlib-kernels-*/socket"))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         assert _gone(kernel, 20), "a forked kernel outlived its report process"
+        deadline = time.monotonic() + 20
+        while list(tmp_path.glob("crmlib-kernels-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not list(tmp_path.glob("crmlib-kernels-*")), "the server's folder outlived it"  # before: left in /tmp
     finally:
         proc.kill()
 

@@ -377,11 +377,22 @@ def _inline_figures() -> None:
     backend_inline._enable_matplotlib_integration()
 
 
+def _remove_own_folder() -> None:
+    """The server runs in its folder (:class:`_Server`): its socket and the folder go when it ends, so that a
+    reports' process killed outright (no exit handlers) leaves nothing in the temporary folder. Only an empty
+    ``crmlib-kernels-`` folder is removed: the module run by hand elsewhere removes nothing."""
+    folder = Path.cwd()
+    if folder.name.startswith("crmlib-kernels-"):
+        with contextlib.suppress(OSError):
+            (folder / "socket").unlink(missing_ok=True)
+            folder.rmdir()
+
+
 if __name__ == "__main__":
     serve(int(sys.argv[1]))
-    # Nothing of the server's needs finishing (its kernels are gone, its folder is the reports' process's to
-    # remove), and unwinding the interpreter that imported PRELOAD took 0.77 s, which the reports' process
-    # waits for at its exit.
+    _remove_own_folder()
+    # Nothing else of the server's needs finishing (its kernels are gone), and unwinding the interpreter that
+    # imported PRELOAD took 0.77 s, which the reports' process waits for at its exit.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
