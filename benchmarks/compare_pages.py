@@ -26,6 +26,7 @@ from pathlib import Path
 VOLATILE = [re.compile(p) for p in (
     r"\b\d+(?:\.\d+)? ?s\b",  # seconds a report took
     r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\+00:00| UTC)?",  # run timestamps
+    r"[\d०-९০-৯]{1,2} \S+ [\d०-९০-৯]{4},? [\d०-९০-৯]{2}:[\d०-९০-৯]{2}",  # as pages show them: 4 Dec 2026, 11:07
 )]
 #: Files that describe the run rather than the data (the index lists durations and paths).
 SKIP = ("index.html",)

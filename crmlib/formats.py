@@ -284,6 +284,27 @@ class Formats:
             return MISSING
         return self.in_digits(dates.format_date(self._as_date(d), width, locale=self.locale))
 
+    def moment(self, stamp) -> str:
+        """A time of day and its day, to the minute in UTC, as the locale joins them: the time a report ran.
+
+        >>> Formats("en").moment("2026-12-04T10:59:22+00:00"), Formats("hi").moment("2026-12-04T16:29:22+05:30")
+        ('4 Dec 2026, 10:59', '4 दिस॰ 2026, 10:59')
+
+        Not a time (an index edited by hand): the text as it is.
+        """
+        if _is_missing(stamp):
+            return MISSING
+        try:
+            moment = _dt.datetime.fromisoformat(str(stamp))
+        except ValueError:
+            return str(stamp)
+        moment = (moment.replace(tzinfo=_dt.UTC) if moment.tzinfo is None
+                  else moment.astimezone(_dt.UTC))
+        pattern = str(self.locale.datetime_formats["medium"])
+        day = dates.format_date(moment.date(), "medium", locale=self.locale)
+        time = dates.format_time(moment, "HH:mm", tzinfo=_dt.UTC, locale=self.locale)
+        return self.in_digits(pattern.replace("{1}", day).replace("{0}", time))
+
     def country(self, code: str) -> str:
         """A country by its ISO code, named in the language (CLDR): ``India``, ``भारत``, ``বাংলাদেশ``.
 

@@ -32,6 +32,9 @@ def test_runs_differing_only_in_time_date_folder_scripts_and_images_are_the_same
     before = _run(tmp_path / "before")
     after = _run(tmp_path / "after", script=2, at="2026-12-03 10:15:59", took="9.8 s", png="BBBB")
     assert compare_pages.compare(before, after) == []
+    for at, later in [("3 Dec 2026, 09:00", "3 Dec 2026, 10:15"), ("৩ ডিসেঃ, ২০২৬ ০৯:০০", "৩ ডিসেঃ, ২০২৬ ১০:১৫")]:
+        first, second = _run(tmp_path / f"b{at[:1]}", at=at), _run(tmp_path / f"a{at[:1]}", at=later)
+        assert compare_pages.compare(first, second) == [], at  # the run time as pages show it
     assert compare_pages.main([str(before), str(after)]) == 0
 
 

@@ -48,6 +48,20 @@ def test_index_groups_each_reports_files_one_per_line():
     assert "white-space: nowrap" in page  # a file name never breaks over lines
 
 
+def test_the_index_and_the_footer_write_the_run_time_as_people_read_it():
+    """Before: 2026-12-01T10:00:00+00:00 under a Hindi or Bengali heading; now the day as the sentences write it and
+    the minute (UTC, as the column says), with the exact time kept for programs in the datetime attribute."""
+    from crmlib.reports.page import footer_html
+
+    stamp = "2026-12-01T10:00:00+00:00"
+    for lang, digits, shown in [("en", "latin", "1 Dec 2026, 10:00"), ("hi", "latin", "1 दिस॰ 2026, 10:00"),
+                                ("bn", "native", "১ ডিসেঃ, ২০২৬ ১০:০০")]:
+        body = index_html(demo_entries(), lang=lang, digits=digits).split("<body", 1)[1]
+        assert f'<time datetime="{stamp}">{shown}</time>' in body and "T10:00:00" not in body.replace(stamp, ""), lang
+        footer = footer_html({"run_at": stamp, "parameters": {"lang": lang, "digits": digits}})
+        assert f'<time datetime="{stamp}">{shown}</time>' in footer, footer
+
+
 def test_the_index_of_a_native_digit_run_writes_its_numbers_in_those_digits():
     """Before: the pages of `crmlib report ... --lang bn --digits native` wrote ১২০ while their index said
     '5টির মধ্যে 5টি', '2024-01-01 থেকে' and '(45.7 kB, 1234টি সারি)' in Latin digits."""

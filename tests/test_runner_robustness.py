@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crmlib.formats import Formats
 from crmlib.reports import html as pages
 from crmlib.reports import page, run_reports
 from crmlib.reports.params import plan_reports, report_stem
@@ -76,7 +77,7 @@ def test_a_page_the_full_disk_refuses_is_listed_as_not_saved_and_leaves_no_orpha
     # East had a page from an earlier run: still linked, and named as that run's
     east = entries["tiny__region=East"]
     assert east["html_path"] == "tiny__region=East.html" and east["previous_run_at"] == earlier.run_at
-    assert f"the page linked is from the run at {earlier.run_at} (ok)" in index
+    assert f"the page linked is from the run at {Formats('en').moment(earlier.run_at)} (ok)" in index
     assert "before any cell ran" not in index and "no cell" not in index
     assert 'id="counts">3 reports: 1 ok, 2 failed' in index
     _no_orphans(out, entries)

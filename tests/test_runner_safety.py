@@ -125,7 +125,7 @@ def test_batches_running_into_one_folder_at_once_list_every_page(tmp_path):
 
 
 def _page_run_at(page: Path) -> str:
-    return re.search(r"Run at \(UTC\)</th><td>([^<]+)<", page.read_text(encoding="utf-8")).group(1)
+    return re.search(r'Run at \(UTC\)</th><td><time datetime="([^"]+)"', page.read_text(encoding="utf-8")).group(1)
 
 
 def _kill_while_sleeping(out: Path, tmp_path: Path, signum: int, *extra) -> tuple[int, str, float, int]:

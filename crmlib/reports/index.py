@@ -19,7 +19,7 @@ import crmlib
 from crmlib import config
 from crmlib.formats import Formats
 from crmlib.reports import page as pages
-from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, input_summary, period_text
+from crmlib.reports.page import STATUS_WORDS, failure_place, file_link, input_summary, period_text, time_html
 from crmlib.words import Words
 from crmlib.words import page as _page
 
@@ -153,22 +153,24 @@ def reading_order(entry: dict[str, Any]) -> tuple:
     return rank, name, entry.get("stem", "")
 
 
-def _index_status(e: dict[str, Any], w: Words | None = None) -> str:
+def _index_status(e: dict[str, Any], w: Words | None = None, fmt: Formats | None = None) -> str:
     esc, w = html.escape, w or Words("en")
+    fmt = fmt or Formats(w.lang)
     if e["status"] == "ok":
         return f'<span class="ok">{esc(w(_page.STATUS_OK))}</span>'
     if e["status"] == "interrupted":
         if e.get("html_path"):
             previous = e.get("previous_status")
-            note = w(_page.STOPPED_PAGE_KEPT, started=e.get("interrupted_at"), run_at=e.get("run_at"),
-                     previous_status=w(STATUS_WORDS[previous]) if previous in STATUS_WORDS else previous)
+            previous = w(STATUS_WORDS[previous]) if previous in STATUS_WORDS else previous
+            note = w(_page.STOPPED_PAGE_KEPT, started=fmt.moment(e.get("interrupted_at")),
+                     run_at=fmt.moment(e.get("run_at")), previous_status=previous)
         else:
-            note = w(_page.STOPPED_NO_PAGE, started=e.get("interrupted_at"))
+            note = w(_page.STOPPED_NO_PAGE, started=fmt.moment(e.get("interrupted_at")))
         return f'<span class="interrupted">{esc(w(_page.STATUS_INTERRUPTED))}</span><div class="note">{esc(note)}</div>'
     if e.get("unsaved"):  # nothing of the notebook failed: its page could not be written
         previous = e.get("previous_status")
         previous = w(STATUS_WORDS[previous]) if previous in STATUS_WORDS else previous
-        kept = w(_page.UNSAVED_PAGE_KEPT, run_at=e.get("previous_run_at"), previous_status=previous)
+        kept = w(_page.UNSAVED_PAGE_KEPT, run_at=fmt.moment(e.get("previous_run_at")), previous_status=previous)
         note = f'<div class="note">{esc(kept)}</div>' if e.get("html_path") else ""
         return (f'<span class="failed">{esc(w(_page.STATUS_FAILED))}</span>'
                 f'<div class="error">{esc(e.get("error") or "")}</div>{note}')
@@ -209,7 +211,8 @@ def _index_row(e: dict[str, Any], w: Words | None = None, fmt: Formats | None = 
     inputs = [esc(input_summary(k, v, fmt, w)) for k, v in sorted((e.get("inputs") or {}).items())]
     duration = (w(_page.SECONDS, seconds=fmt.number(float(e.get("duration") or 0), 1)) if e.get("run_at") else "")
     written = [file_link(f, w, fmt) for f in e.get("files") or []]
-    run = (f"{esc(str(e.get('run_at') or ''))}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"
+    when = time_html(e["run_at"], fmt) if e.get("run_at") else ""
+    run = (f"{when}<br>{duration} · crmlib {esc(str(e.get('crmlib_version')))}"
            f"<br>{esc(w(_page.FINGERPRINT))} <code>{esc(str(e.get('fingerprint') or w(_page.NONE)))}</code>")
     inputs_count = esc(w.plural(_page.INPUT_FILE_COUNT, len(inputs), count=n(len(inputs))))
     written_count = esc(w.plural(_page.FILE_COUNT, len(written), count=n(len(written))))
@@ -218,7 +221,7 @@ def _index_row(e: dict[str, Any], w: Words | None = None, fmt: Formats | None = 
         f'<tr class="report" data-status="{esc(e["status"])}">'
         f'<td class="title">{title}<div class="stem">{esc(e["stem"])}{notebook}</div>'
         f'<div class="params">{params or esc(w(_page.DEFAULT_PARAMETERS))}</div></td>'
-        f"<td>{_index_status(e, w)}</td><td>{esc(period)}</td>"
+        f"<td>{_index_status(e, w, fmt)}</td><td>{esc(period)}</td>"
         f'<td class="inputs">{_folded(inputs, inputs_count, "files", esc(w(_page.NONE)))}</td>'
         f'<td class="written">{_folded(written, written_count, "files", esc(w(_page.NONE)))}</td>'
         f'<td class="run">{run}</td></tr>'

@@ -174,9 +174,20 @@ def _alt(heading: str | None, data: dict, words: Words | None = None) -> str:
     return plain if plain and not plain.startswith("<Figure") else w(_page.FIGURE)
 
 
+class Markup(str):
+    """A value :func:`_table` puts on the page as it is: HTML made here from escaped parts."""
+
+
+def time_html(stamp: str, fmt: Formats) -> str:
+    """A run's time as readers read it (:meth:`Formats.moment`), the exact ISO time in the ``datetime`` attribute
+    of HTML's ``<time>`` element for programs (index.json records the same)."""
+    return f'<time datetime="{html.escape(str(stamp))}">{html.escape(fmt.moment(stamp))}</time>'
+
+
 def _table(rows: list[tuple[str, Any]]) -> str:
     body = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_show(v))}</td></tr>" for k, v in rows
+        f"<tr><th>{html.escape(str(k))}</th><td>{v if isinstance(v, Markup) else html.escape(_show(v))}</td></tr>"
+        for k, v in rows
     )
     return f"<table>{body}</table>"
 
@@ -336,7 +347,7 @@ def footer_html(provenance: dict[str, Any]) -> str:
     rows += [
         (w(_page.INPUT_FINGERPRINT), provenance.get("fingerprint") or w(_page.NO_INPUT_FILES)),
         (w(_page.CRMLIB_VERSION), provenance.get("crmlib_version")),
-        (w(_page.RUN_AT), provenance.get("run_at")),
+        (w(_page.RUN_AT), Markup(time_html(provenance["run_at"], fmt)) if provenance.get("run_at") else None),
         (w(_page.RUN_TIME), w(_page.SECONDS, seconds=fmt.number(provenance.get("duration", 0), 1))),
         (w(_page.STATUS), w(STATUS_WORDS[status]) if status in STATUS_WORDS else status),
     ]
