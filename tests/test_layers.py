@@ -84,7 +84,7 @@ FLOORS: dict[str, int] = {
     "crmlib.words.tables": 4, "crmlib.words.clv": 4, "crmlib.words.clv_covariates": 4, "crmlib.words.clv_figures": 4,
     "crmlib.words.clv_models": 4, "crmlib.words.clv_units": 4, "crmlib.words.overview": 4,
     "crmlib.words.quality": 4,
-    "crmlib.words.retention": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
+    "crmlib.words.retention": 4, "crmlib.words.cohorts": 4, "crmlib.words.segments": 4, "crmlib.words.segment_names": 4,
     "crmlib.words.reasons": 4,  # why a model refused the data (DataError.reason), in the page's language
     "crmlib.words.segment_rules": 4, "crmlib.words.segment_tables": 4, "crmlib.words.feedback": 4,
     "crmlib.words.feedback_trend": 4,  # the feedback page's periods and trends in words (split from words.feedback)

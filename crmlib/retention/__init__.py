@@ -3,7 +3,8 @@
 * :mod:`crmlib.retention.cohorts`: :func:`cohort_table` (customers, or their share, or revenue, of each
   acquisition cohort in each period since acquisition), :func:`cohort_sizes`, :func:`cohort_shares`,
   :func:`cohort_coverage` (the days each cohort's acquisition covers: a first cohort the data start inside of is
-  partial) and :func:`first_period_trend`;
+  partial), :func:`first_period_trend` and :func:`early_cohorts` (first cohorts that hold customers from before
+  the data);
 * :mod:`crmlib.retention.survival`: :func:`project_retention`, the shifted-beta-geometric model
   (:class:`crmlib.clv.ShiftedBetaGeo`) fitted to a cohort's first periods, projected over the periods that followed,
   beside what did, and :func:`model_retention`, the share of a cohort still active under the transaction model;
@@ -27,11 +28,12 @@ from crmlib.retention.cohorts import (
     cohort_shares,
     cohort_sizes,
     cohort_table,
+    early_cohorts,
     first_period_trend,
 )
 from crmlib.retention.risk import churn_by_segment, churn_risk, inactivity_days, winback_list
 from crmlib.retention.survival import default_cohort, model_retention, project_retention
 
 __all__ = ["COHORT_VALUES", "PERIOD_NAMES", "churn_by_segment", "churn_risk", "cohort_coverage", "cohort_shares",
-           "cohort_sizes", "cohort_table", "default_cohort", "first_period_trend", "inactivity_days",
+           "cohort_sizes", "cohort_table", "default_cohort", "early_cohorts", "first_period_trend", "inactivity_days",
            "model_retention", "project_retention", "winback_list"]

@@ -195,7 +195,7 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
     period 1 is complete, by a least-squares line weighted by cohort size: ``mean`` (pooled share),
     ``low``/``high`` (the lowest and highest cohort), ``slope`` (change per cohort, in share),
     ``slope_low``/``slope_high`` (its 95 % interval), ``direction`` ("rising", "falling" or
-    "flat" when the interval holds 0) and ``cohorts`` (how many were used).
+    "flat" when the interval holds 0), ``cohorts`` (how many were used) and ``early`` (:func:`early_cohorts`).
     """
     counts, size = cohort_counts(cohorts)
     col = counts[1].astype(float) if 1 in counts.columns else pd.Series(dtype=float)
@@ -203,7 +203,9 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
         col.iloc[np.flatnonzero(col.notna().to_numpy())[-1]] = np.nan  # a partial period 1
     ok = col.notna() & (size > 0)
     share, w = (col[ok] / size[ok]).to_numpy(), size[ok].to_numpy(dtype=float)
-    out = {"cohorts": int(ok.sum()), "mean": float(col[ok].sum() / w.sum()) if ok.any() else np.nan,
+    early = early_cohorts(cohorts) if "observation_end" in cohorts.attrs else None  # a table made by hand: no days
+    out = {"cohorts": int(ok.sum()), "early": early,
+           "mean": float(col[ok].sum() / w.sum()) if ok.any() else np.nan,
            "low": float(share.min()) if ok.any() else np.nan, "high": float(share.max()) if ok.any() else np.nan,
            "slope": np.nan, "slope_low": np.nan, "slope_high": np.nan, "direction": "flat"}
     if ok.sum() >= 3:
@@ -219,6 +221,40 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
         out.update(slope=float(beta[1]), slope_low=float(beta[1] - half), slope_high=float(beta[1] + half))
         out["direction"] = "rising" if out["slope_low"] > 0 else "falling" if out["slope_high"] < 0 else "flat"
     return out
+
+
+def early_cohorts(cohorts: pd.DataFrame, factor: float = 2.0) -> dict | None:
+    """The first cohorts of an export taken after the business began: customers who bought before the data begin
+    are first seen in them, so they acquire customers far faster than the cohorts of the data's second half (over
+    ``factor`` times their median customers a day, each cohort over the days its acquisition covers). Such
+    cohorts mix long-standing customers with new ones: their shares, and a trend across cohorts, are not those of
+    new customers alone.
+
+    The first cohort must also be too large for chance: fewer than 1 % of periods acquiring at the median rate
+    would reach its size (Poisson), so that a first cohort of a few days with a few customers is not one.
+    Returns ``cohorts`` (how many, from the first), ``first`` and ``last`` (their periods), ``size`` (the first
+    one's customers), ``days`` (the days its acquisition covers), ``ratio`` (its customers a day over the median)
+    and ``typical`` (the median size of the second half's whole cohorts), or None when the first cohort is not
+    such a cohort or there are fewer than six cohorts to judge by.
+    """
+    from scipy import stats
+
+    sizes = cohort_sizes(cohorts).to_numpy(dtype=float)
+    if len(sizes) < 6:
+        return None
+    cover = cohort_coverage(cohorts)
+    days = ((cover["covered_to"] - cover["covered_from"]).dt.days + 1).clip(lower=1).to_numpy(dtype=float)
+    rate, later = sizes / days, np.arange(len(sizes)) >= len(sizes) // 2
+    whole = later & cover["complete"].to_numpy()
+    if not whole.any():
+        return None
+    median = float(np.median(rate[later]))
+    high = rate > factor * median
+    n = len(high) if high.all() else int(np.argmin(high))
+    if n == 0 or n >= len(sizes) // 2 or stats.poisson.sf(sizes[0] - 1, median * days[0]) >= 0.01:
+        return None
+    return {"cohorts": n, "first": cohorts.index[0], "last": cohorts.index[n - 1], "size": int(sizes[0]),
+            "days": int(days[0]), "ratio": float(rate[0] / median), "typical": float(np.median(sizes[whole]))}
 
 
 def cohort_counts(cohorts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

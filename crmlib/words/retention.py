@@ -15,6 +15,7 @@ from crmlib.churn import GRADIENT_BOOSTING, INACTIVITY, LOGISTIC, P_ALIVE, SUPER
 from crmlib.formats import Formats
 from crmlib.words import N_, NP_, Words
 from crmlib.words import clv as _clv
+from crmlib.words import cohorts as _cohorts
 from crmlib.words import segments as _segments
 
 __all__ = ["NO_OFFER_MARK", "churn_finding", "churn_notes", "cohort_file_sentence", "feature_label",
@@ -283,6 +284,8 @@ def summary_sentences(trend: dict | None = None, projection: pd.DataFrame | None
                          slope_high=_points(fmt, 100 * trend["slope_high"], True)))
         else:
             out.append(w(TREND, **values))
+        if trend.get("early"):  # first cohorts holding customers from before the data began
+            out.append(_cohorts.early_sentence(trend["early"], period, unit, w=w, fmt=fmt))
     if projection is not None:
         a = projection.attrs
         last, unseen = projection.index[-1], len(projection) - a["fit_periods"] - 1
