@@ -260,6 +260,17 @@ def customer_base(transactions, freq: str = "MS") -> tuple[pd.Series, pd.Series]
     return active, new
 
 
+def early_customers(transactions, base: tuple[pd.Series, pd.Series] | None = None, observation_end=None):
+    """:func:`crmlib.periods.early_acquisition` of the monthly new customers of :func:`customer_base` (``base``
+    when computed already): the first months whose new customers include customers from before the data began."""
+    from crmlib.periods import early_acquisition
+
+    active, new = base if base is not None else customer_base(transactions, "MS")
+    coverage = period_coverage(active.index, "MS", data_end(transactions, observation_end),
+                               start=data_start(transactions))
+    return early_acquisition(new, coverage)
+
+
 def channel_totals(transactions) -> pd.DataFrame:
     """Lines (``purchases``) and ``revenue`` of the lines of amount > 0, per channel (missing: unknown)."""
     if not has_column(transactions, "channel"):

@@ -29,15 +29,16 @@ def _lang(words: Words | None, fmt: Formats | None, currency: str = "") -> tuple
 
 
 def customer_base(transactions: pd.DataFrame, *, ax=None, freq: str = "MS", observation_end=None,
-                  words: Words | None = None, fmt: Formats | None = None):
+                  words: Words | None = None, fmt: Formats | None = None, base=None):
     """New and active customers per month (or other ``freq``), from canonical transactions. A first period the
     data start inside of, or a last one they end inside of (:func:`crmlib.overview.period_coverage`, between the
     first transaction's day and ``observation_end`` or the last transaction's day), is drawn hollow at the end of a
-    dashed line and labelled partial; the title counts the last complete period."""
+    dashed line and labelled partial; the title counts the last complete period. ``base``: the active and new
+    customers of :func:`crmlib.overview.customer_base` when computed already."""
     from crmlib import overview
 
     w, fmt = _lang(words, fmt)
-    active, new = overview.customer_base(transactions, freq)  # new customers: crmlib.purchases.first_purchase
+    active, new = base if base is not None else overview.customer_base(transactions, freq)  # new: first purchases
     coverage = overview.period_coverage(active.index, freq, overview.data_end(transactions, observation_end),
                                         start=overview.data_start(transactions))
     complete = coverage["complete"]

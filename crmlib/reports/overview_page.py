@@ -205,10 +205,14 @@ class OverviewPage:
         return [ax.figure, self.show(mix, csv=self.out, csv_name="category-mix.csv", note=w(ow.CATEGORY_NOTE))]
 
     def customer_base(self) -> list:
-        from crmlib import plots
+        from crmlib import overview, plots
+        from crmlib.words.cohorts import early_new_sentence
 
-        return [plots.overview.customer_base(self.tx, observation_end=self.observation_end, words=self.words,
-                                             fmt=self.fmt).figure]
+        base = overview.customer_base(self.tx, "MS")
+        figure = plots.overview.customer_base(self.tx, observation_end=self.observation_end, words=self.words,
+                                              fmt=self.fmt, base=base).figure
+        early = overview.early_customers(self.tx, base, self.observation_end)  # customers from before the data
+        return [figure] + ([early_new_sentence(early, w=self.words, fmt=self.fmt)] if early else [])
 
     def frequency(self) -> list:
         from crmlib import plots

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.exceptions import DataError
-from crmlib.periods import period_coverage
+from crmlib.periods import early_acquisition, period_coverage
 from crmlib.purchases import first_purchase, first_purchase_sql, purchase_days
 from crmlib.purchases import observation_end as last_transaction_day
 from crmlib.units import UNIT_NAMES
@@ -225,36 +225,17 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
 
 def early_cohorts(cohorts: pd.DataFrame, factor: float = 2.0) -> dict | None:
     """The first cohorts of an export taken after the business began: customers who bought before the data begin
-    are first seen in them, so they acquire customers far faster than the cohorts of the data's second half (over
-    ``factor`` times their median customers a day, each cohort over the days its acquisition covers). Such
-    cohorts mix long-standing customers with new ones: their shares, and a trend across cohorts, are not those of
-    new customers alone.
-
-    The first cohort must also be too large for chance: fewer than 1 % of periods acquiring at the median rate
-    would reach its size (Poisson), so that a first cohort of a few days with a few customers is not one.
-    Returns ``cohorts`` (how many, from the first), ``first`` and ``last`` (their periods), ``size`` (the first
-    one's customers), ``days`` (the days its acquisition covers), ``ratio`` (its customers a day over the median)
-    and ``typical`` (the median size of the second half's whole cohorts), or None when the first cohort is not
-    such a cohort or there are fewer than six cohorts to judge by.
+    are first seen in them (:func:`crmlib.periods.early_acquisition` of the cohort sizes over the days each
+    cohort's acquisition covers, against the cohorts of the data's second quarter). Such cohorts mix long-standing
+    customers with new ones: their shares, and a trend across cohorts, are not those of new customers alone. The
+    dictionary of ``early_acquisition`` with ``cohorts`` for its ``periods`` (``first``, ``last`` and ``reference``
+    are cohorts' periods), or None.
     """
-    from scipy import stats
-
-    sizes = cohort_sizes(cohorts).to_numpy(dtype=float)
-    if len(sizes) < 6:
+    early = early_acquisition(cohort_sizes(cohorts), cohort_coverage(cohorts), factor)
+    if early is None:
         return None
-    cover = cohort_coverage(cohorts)
-    days = ((cover["covered_to"] - cover["covered_from"]).dt.days + 1).clip(lower=1).to_numpy(dtype=float)
-    rate, later = sizes / days, np.arange(len(sizes)) >= len(sizes) // 2
-    whole = later & cover["complete"].to_numpy()
-    if not whole.any():
-        return None
-    median = float(np.median(rate[later]))
-    high = rate > factor * median
-    n = len(high) if high.all() else int(np.argmin(high))
-    if n == 0 or n >= len(sizes) // 2 or stats.poisson.sf(sizes[0] - 1, median * days[0]) >= 0.01:
-        return None
-    return {"cohorts": n, "first": cohorts.index[0], "last": cohorts.index[n - 1], "size": int(sizes[0]),
-            "days": int(days[0]), "ratio": float(rate[0] / median), "typical": float(np.median(sizes[whole]))}
+    early["cohorts"] = early.pop("periods")
+    return early
 
 
 def cohort_counts(cohorts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
