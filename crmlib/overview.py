@@ -265,10 +265,11 @@ def early_customers(transactions, base: tuple[pd.Series, pd.Series] | None = Non
     when computed already): the first months whose new customers include customers from before the data began."""
     from crmlib.periods import early_acquisition
 
-    active, new = base if base is not None else customer_base(transactions, "MS")
-    coverage = period_coverage(active.index, "MS", data_end(transactions, observation_end),
-                               start=data_start(transactions))
-    return early_acquisition(new, coverage)
+    new = (base if base is not None else customer_base(transactions, "MS"))[1]
+    end = data_end(transactions, observation_end)
+    every = pd.date_range(new.index[0], end.to_period("M").start_time, freq="MS")  # months without a sale count too
+    coverage = period_coverage(every, "MS", end, start=data_start(transactions))
+    return early_acquisition(new.reindex(every, fill_value=0), coverage)
 
 
 def channel_totals(transactions) -> pd.DataFrame:

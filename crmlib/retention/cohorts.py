@@ -226,12 +226,16 @@ def first_period_trend(cohorts: pd.DataFrame) -> dict:
 def early_cohorts(cohorts: pd.DataFrame, factor: float = 2.0) -> dict | None:
     """The first cohorts of an export taken after the business began: customers who bought before the data begin
     are first seen in them (:func:`crmlib.periods.early_acquisition` of the cohort sizes over the days each
-    cohort's acquisition covers, against the cohorts of the data's second quarter). Such cohorts mix long-standing
+    cohort's acquisition covers, against the cohorts of the data's second quarter; a period without acquisitions
+    counts as a cohort of none, as the overview's new-customer line counts it). Such cohorts mix long-standing
     customers with new ones: their shares, and a trend across cohorts, are not those of new customers alone. The
     dictionary of ``early_acquisition`` with ``cohorts`` for its ``periods`` (``first``, ``last`` and ``reference``
     are cohorts' periods), or None.
     """
-    early = early_acquisition(cohort_sizes(cohorts), cohort_coverage(cohorts), factor)
+    period, end = cohorts.attrs["period"], cohorts.attrs["observation_end"]
+    every = pd.period_range(cohorts.index[0], pd.Period(end, freq=period), freq=period)  # empty cohorts count too
+    coverage = period_coverage(every.start_time, period, end, start=cohorts.attrs.get("data_start")).set_axis(every)
+    early = early_acquisition(cohort_sizes(cohorts).reindex(every, fill_value=0), coverage, factor)
     if early is None:
         return None
     early["cohorts"] = early.pop("periods")
