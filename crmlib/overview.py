@@ -266,10 +266,7 @@ def early_customers(transactions, base: tuple[pd.Series, pd.Series] | None = Non
     from crmlib.periods import early_acquisition
 
     new = (base if base is not None else customer_base(transactions, "MS"))[1]
-    end = data_end(transactions, observation_end)
-    every = pd.date_range(new.index[0], end.to_period("M").start_time, freq="MS")  # months without a sale count too
-    coverage = period_coverage(every, "MS", end, start=data_start(transactions))
-    return early_acquisition(new.reindex(every, fill_value=0), coverage)
+    return early_acquisition(new, "MS", data_end(transactions, observation_end), start=data_start(transactions))
 
 
 def channel_totals(transactions) -> pd.DataFrame:

@@ -73,32 +73,37 @@ def period_coverage(starts, freq: str, end, start=None) -> pd.DataFrame:
                          "ends_early": ends_early}, index=starts)
 
 
-def early_acquisition(new: pd.Series, coverage: pd.DataFrame, factor: float = 2.0) -> dict | None:
+def early_acquisition(new: pd.Series, freq: str, end, start=None, factor: float = 2.0) -> dict | None:
     """The first periods of an export taken after the business began, whose "new" customers (first purchases in
     the data) include customers who bought before the data begin: they are first seen in those periods, which
     therefore acquire customers far faster than the periods a little later, the data's second quarter (over
     ``factor`` times their median customers a day, each period over the days the data cover of it,
-    :func:`period_coverage`). Judged against the second quarter, not the whole data, so that acquisition that
-    slows over the years is not taken for it. The first period must also be too large for chance: fewer than 1 %
-    of periods acquiring at the median rate would reach it (Poisson), so that a first period of a few days with a
-    few customers is not one.
+    :func:`period_coverage` between ``start`` and ``end``). Judged against the second quarter, not the whole data,
+    so that acquisition that slows over the years is not taken for it. The first period must also be too large for
+    chance: fewer than 1 % of periods acquiring at the median rate would reach it (Poisson), so that a first period
+    of a few days with a few customers is not one.
 
-    ``new`` holds the customers first seen in each period (cohort sizes), ``coverage`` is indexed like it. Returns
-    ``periods`` (how many, from the first), ``first`` and ``last`` (their labels in ``new``'s index), ``size`` (the
-    first one's customers), ``days`` (the days the data cover of it), ``ratio`` (its customers a day over the
-    median), ``typical`` (the median customers of the second quarter's whole periods) and ``reference`` (the labels
-    of the second quarter's first and last periods); None when the first period is not such a period, or there are
-    fewer than eight periods to judge by.
+    ``new`` holds the customers first seen in each period of frequency ``freq``, indexed by the periods' first
+    days; every calendar period from the first to the one of ``end`` counts, one missing from ``new`` (no customer
+    first seen in it) as none, so that a cohort table (which has no row for such a period) and a line of new
+    customers per month judge alike. Returns ``periods`` (how many, from the first), ``first`` and ``last`` (their
+    first days), ``size`` (the first one's customers), ``days`` (the days the data cover of it), ``ratio`` (its
+    customers a day over the median), ``typical`` (the median customers of the second quarter's whole periods) and
+    ``reference`` (the first days of the second quarter's first and last periods); None when the first period is
+    not such a period, or there are fewer than eight periods to judge by.
 
-    >>> starts = pd.date_range("2024-01-01", periods=12, freq="MS")
-    >>> cover = period_coverage(starts, "M", "2024-12-31")
-    >>> early = early_acquisition(pd.Series([900, 300] + [100] * 8 + [20, 20], index=starts), cover)
+    >>> starts = pd.date_range("2024-01-01", periods=10, freq="MS")
+    >>> early = early_acquisition(pd.Series([900, 300] + [100] * 8, index=starts), "M", "2024-12-31")
     >>> early["periods"], str(early["last"].date()), early["size"], early["typical"]
     (2, '2024-02-01', 900, 100.0)
     """
     from scipy import stats
 
-    sizes = new.to_numpy(dtype=float)
+    code = period_code(freq)
+    every = pd.period_range(pd.Timestamp(new.index[0]).to_period(code), pd.Timestamp(end).to_period(code),
+                            freq=code).start_time
+    coverage = period_coverage(every, freq, end, start=start)
+    sizes = new.reindex(every, fill_value=0).to_numpy(dtype=float)
     if len(sizes) < 8:
         return None
     days = ((coverage["covered_to"] - coverage["covered_from"]).dt.days + 1).clip(lower=1).to_numpy(dtype=float)
@@ -111,6 +116,6 @@ def early_acquisition(new: pd.Series, coverage: pd.DataFrame, factor: float = 2.
     n = len(high) if high.all() else int(np.argmin(high))
     if n == 0 or stats.poisson.sf(sizes[0] - 1, median * days[0]) >= 0.01:
         return None
-    return {"periods": n, "first": new.index[0], "last": new.index[n - 1], "size": int(sizes[0]),
-            "days": int(days[0]), "ratio": float(rate[0] / median), "typical": float(np.median(sizes[quarter][whole])),
-            "reference": (new.index[quarter.start], new.index[quarter.stop - 1])}
+    return {"periods": n, "first": every[0], "last": every[n - 1], "size": int(sizes[0]), "days": int(days[0]),
+            "ratio": float(rate[0] / median), "typical": float(np.median(sizes[quarter][whole])),
+            "reference": (every[quarter.start], every[quarter.stop - 1])}

@@ -9,6 +9,8 @@ part is judged by the one rule of every period table (:func:`crmlib.periods.peri
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -227,18 +229,19 @@ def early_cohorts(cohorts: pd.DataFrame, factor: float = 2.0) -> dict | None:
     """The first cohorts of an export taken after the business began: customers who bought before the data begin
     are first seen in them (:func:`crmlib.periods.early_acquisition` of the cohort sizes over the days each
     cohort's acquisition covers, against the cohorts of the data's second quarter; a period without acquisitions
-    counts as a cohort of none, as the overview's new-customer line counts it). Such cohorts mix long-standing
+    counts as a cohort of none). Such cohorts mix long-standing
     customers with new ones: their shares, and a trend across cohorts, are not those of new customers alone. The
     dictionary of ``early_acquisition`` with ``cohorts`` for its ``periods`` (``first``, ``last`` and ``reference``
     are cohorts' periods), or None.
     """
-    period, end = cohorts.attrs["period"], cohorts.attrs["observation_end"]
-    every = pd.period_range(cohorts.index[0], pd.Period(end, freq=period), freq=period)  # empty cohorts count too
-    coverage = period_coverage(every.start_time, period, end, start=cohorts.attrs.get("data_start")).set_axis(every)
-    early = early_acquisition(cohort_sizes(cohorts).reindex(every, fill_value=0), coverage, factor)
+    sizes = cohort_sizes(cohorts)
+    early = early_acquisition(sizes.set_axis(sizes.index.start_time), cohorts.attrs["period"],
+                              cohorts.attrs["observation_end"], start=cohorts.attrs.get("data_start"), factor=factor)
     if early is None:
         return None
-    early["cohorts"] = early.pop("periods")
+    as_cohort = functools.partial(pd.Period, freq=cohorts.index.freq)
+    early.update(cohorts=early.pop("periods"), first=as_cohort(early["first"]), last=as_cohort(early["last"]),
+                 reference=tuple(map(as_cohort, early["reference"])))
     return early
 
 

@@ -31,21 +31,29 @@ EARLY_NEW_SEVERAL = N_("The new customers of {first} to {last} ({size} in the {d
                        "{after} on.")
 
 
+def _values(early: dict, freq: str, fmt: Formats) -> dict:
+    """The numbers and periods both sentences write, the periods (first days or :class:`pandas.Period`) named as
+    titles name them."""
+    from crmlib.words.overview import period_name
+
+    def name(label) -> str:
+        return period_name(label.start_time if isinstance(label, pd.Period) else label, freq, fmt)
+
+    return dict(first=name(early["first"]), last=name(early["last"]), size=fmt.count(early["size"]),
+                days=fmt.count(early["days"]), ratio=fmt.number(early["ratio"], 1),
+                typical=fmt.count(round(early["typical"])), ref_first=name(early["reference"][0]),
+                ref_last=name(early["reference"][1]))
+
+
 def early_new_sentence(early: dict, *, w: Words, fmt: Formats) -> str:
     """The sentence under the overview's customer-base figure when its first months' new customers include
     customers from before the data began (``early``, :func:`crmlib.periods.early_acquisition` of monthly new
-    customers indexed by month start)."""
+    customers)."""
     from crmlib.words.overview import period_name
 
-    values = dict(first=period_name(early["first"], "MS", fmt), size=fmt.count(early["size"]),
-                  days=fmt.count(early["days"]), ratio=fmt.number(early["ratio"], 1),
-                  typical=fmt.count(round(early["typical"])),
-                  after=period_name(early["last"] + pd.offsets.MonthBegin(1), "MS", fmt),
-                  ref_first=period_name(early["reference"][0], "MS", fmt),
-                  ref_last=period_name(early["reference"][1], "MS", fmt))
-    if early["periods"] == 1:
-        return w(EARLY_NEW, **values)
-    return w(EARLY_NEW_SEVERAL, **values, last=period_name(early["last"], "MS", fmt))
+    values = _values(early, "MS", fmt)
+    after = period_name(early["last"] + pd.offsets.MonthBegin(1), "MS", fmt)
+    return w(EARLY_NEW if early["periods"] == 1 else EARLY_NEW_SEVERAL, **values, after=after)
 
 
 def early_sentence(early: dict, period: str, unit: str, *, w: Words, fmt: Formats) -> str:
@@ -59,17 +67,9 @@ def early_sentence(early: dict, period: str, unit: str, *, w: Words, fmt: Format
     >>> early_sentence(early, "M", "month", w=Words("en"), fmt=Formats("en"))[:95]
     'The March 2024 cohort acquired customers 11.9 times as fast as the cohorts of September 2024 to'
     """
-    from crmlib.words.overview import period_name
-
-    first = period_name(early["first"].start_time, period, fmt)
-    ref_first, ref_last = (period_name(p.start_time, period, fmt) for p in early["reference"])
-    values = dict(first=first, size=fmt.count(early["size"]), days=fmt.count(early["days"]),
-                  ratio=fmt.number(early["ratio"], 1), ref_first=ref_first, ref_last=ref_last,
-                  typical=fmt.count(round(early["typical"])), unit=unit)
-    if early["cohorts"] == 1:
-        return w(EARLY_COHORT, **values)
-    return w(EARLY_COHORTS, **values, count=fmt.count(early["cohorts"]),
-             last=period_name(early["last"].start_time, period, fmt))
+    values = _values(early, period, fmt)
+    return w(EARLY_COHORT if early["cohorts"] == 1 else EARLY_COHORTS, **values, unit=unit,
+             count=fmt.count(early["cohorts"]))
 
 
 __all__ = ["EARLY_COHORT", "EARLY_COHORTS", "EARLY_NEW", "EARLY_NEW_SEVERAL", "early_new_sentence", "early_sentence"]
