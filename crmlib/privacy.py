@@ -172,11 +172,19 @@ def pseudonymise(values, key: str | bytes | None = None, prefix: str = "c_") -> 
     else:
         s = pd.Series(list(values) if not isinstance(values, np.ndarray) else values)
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    hashed = np.array(_hmac_hex16(k, uniques.tolist(), prefix) + [None],  # position -1: missing values
-                      dtype=object)
-    out = hashed[codes] if len(uniques) else np.full(len(s), None, dtype=object)
-    dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else "str"
-    return pd.Series(out, index=s.index, name=s.name, dtype=dtype)
+    dtype = s.dtype if isinstance(s.dtype, pd.StringDtype) else pd.StringDtype(na_value=np.nan)  # "str"
+    # a block of values at a time into the string type: 4.1 million pseudonyms as Python strings first took
+    # 0.96 GB at their peak, for a result of about 0.1 GB
+    parts = [pd.array(_hmac_hex16(k, uniques[start:start + PSEUDONYM_BLOCK].tolist(), prefix), dtype=dtype)
+             for start in range(0, len(uniques), PSEUDONYM_BLOCK)] or [pd.array([], dtype=dtype)]
+    hashed = type(parts[0])._concat_same_type(parts)
+    if len(uniques) < len(s):  # repeated or missing values (-1 stays missing); else the codes are 0, 1, 2, ...
+        hashed = hashed.take(codes, allow_fill=True)
+    return pd.Series(hashed, index=s.index, name=s.name)
+
+
+#: Distinct values pseudonymised at a time by :func:`pseudonymise` (bounded memory: their Python strings).
+PSEUDONYM_BLOCK = 1 << 18
 
 
 def _hmac_hex16(key: bytes, values: list, prefix: str) -> list[str]:

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -64,6 +65,23 @@ def test_pseudonymise_keeps_index_name_and_missing_values():
     by_index = pseudonymise(pd.Index(["a", "b"], name="customer_id"), key="k")
     assert by_index.index.tolist() == ["a", "b"] and by_index["b"] == out[13]
     assert pseudonymise([], key="k").empty
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_pseudonyms_made_a_block_at_a_time_are_those_of_each_value(dtype, monkeypatch):
+    """Pseudonyms are made 2^18 distinct values at a time (4.1 million at once held 0.96 GB of Python strings):
+    blocks of 3 give each value its own HMAC, repeats the same pseudonym, missing values stay missing, and the
+    result keeps the ids' string type (or "str")."""
+    monkeypatch.setattr(privacy, "PSEUDONYM_BLOCK", 3)
+    values = ["C1", "C2", None, "C1", "C3", "C4", "C5", "C2", "C6", "C7"]
+    s = pd.Series(values, dtype=dtype, index=range(100, 110), name="customer_id")
+    out = pseudonymise(s, key="k")
+    assert out.tolist()[:2] == [hand_hmac("k", "C1"), hand_hmac("k", "C2")] and pd.isna(out.iloc[2])
+    assert out.drop(102).tolist() == [hand_hmac("k", v) for v in s.drop(102)]
+    assert out.dtype == (s.dtype if dtype == "string" else pd.StringDtype(na_value=np.nan))
+    assert out.index.equals(s.index) and out.name == "customer_id"
+    distinct = pd.Index([f"C{i}" for i in range(10)], dtype="str")  # every value once: no take
+    assert pseudonymise(distinct, key="k").tolist() == [hand_hmac("k", v) for v in distinct]
 
 
 def test_default_key_warns_once_and_is_documented(no_env_key):
