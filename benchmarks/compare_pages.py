@@ -25,6 +25,7 @@ from pathlib import Path
 #: Text that changes with every run of the same code: durations and run dates (index and page footers).
 VOLATILE = [re.compile(p) for p in (
     r"\b\d+(?:\.\d+)? ?s\b",  # seconds a report took
+    r"[\d०-९০-৯]+(?:\.[\d०-९০-৯]+)? (?:सेकंड|সেকেন্ড)",  # the same in Hindi and Bengali
     r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\+00:00| UTC)?",  # run timestamps
     r"[\d०-९০-৯]{1,2} \S+ [\d०-९০-৯]{4},? [\d०-९০-৯]{2}:[\d०-९০-৯]{2}",  # as pages show them: 4 Dec 2026, 11:07
 )]

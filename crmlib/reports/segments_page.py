@@ -61,7 +61,7 @@ def present_segments(wanted, segments: pd.Series) -> list[str]:
     >>> present_segments(["Champions", "Lost"], pd.Series(["Lost", "New"]))
     ['Lost']
     """
-    held = set(pd.Series(segments).astype(str))
+    held = {str(s) for s in pd.unique(pd.Series(segments))}  # the distinct ones: 4.1M customers' as text took 5 s
     return [s for s in wanted if s in held]
 
 
