@@ -42,7 +42,8 @@ test: setup system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --nbval-lax notebooks/teaching
 
 # The fast lane (aim: under 60 s on two cores): ruff (configured in pyproject.toml), then every test not marked
-# slow or browser, doctests included. make test runs everything.
+# slow or browser, doctests included. make test runs everything. A test whose call takes over about 0.2 s here
+# is marked slow: `make check PYTEST_ARGS=--durations=20` lists the lane's longest.
 check: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) -m "not slow and not browser" $(PYTEST_ARGS)
 

@@ -187,6 +187,7 @@ def _offer_of_one_customer(bought: set, items: list, rule_table: pd.DataFrame, p
 
 
 @pytest.mark.parametrize("block", [1, 7, 1 << 18])
+@pytest.mark.slow
 def test_offers_computed_block_by_block_are_each_customers_own_rule(block, monkeypatch):
     """next_best_category scores customers a block at a time (at once, 4.1 million customers of a 10M-line
     log held 1.3 GB of scores): every block size gives each customer the offer of the rule read one customer

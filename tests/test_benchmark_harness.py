@@ -88,6 +88,7 @@ def test_simulator_rejects_no_customers():
         harness.simulate_bgnbd(0)
 
 
+@pytest.mark.slow
 def test_distinct_rows_counts_identical_histories(sim):
     n = harness.distinct_rows(sim["frequency"], sim["recency"], sim["T"])
     assert 1_000 < n < len(sim["frequency"])

@@ -65,6 +65,7 @@ def test_a_short_export_read_as_a_log_says_the_same(tmp_path):
     assert caught.value.reason[0] == "one_purchase_day_each" and caught.value.reason[1]["repeat"] == 25
 
 
+@pytest.mark.slow
 def test_days_since_the_last_purchase_constant_at_training_is_read_from_the_test_customers():
     """Every customer known at the training cut-off bought on its very day: the feature has one value there and is
     left out of the models, but the inactivity ranking still reads it for the test customers (before: KeyError
@@ -88,6 +89,7 @@ def test_days_since_the_last_purchase_constant_at_training_is_read_from_the_test
     assert "days_since_last_purchase" in notes["not_learnt"]["features"]
 
 
+@pytest.mark.slow
 def test_a_feature_missing_in_a_calibration_fold_is_left_out():
     """The two repeat buyers of the training cut-off both churned and come first: the first fold of the
     calibration's cross-validation learns from customers whose mean gap between purchases is all missing.

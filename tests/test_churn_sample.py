@@ -16,6 +16,7 @@ from crmlib.words import retention as rw
 
 
 # ---------------------------------------------------------------------------------------------- the sample
+@pytest.mark.slow
 def test_sample_is_seeded_and_independent_of_the_order_of_the_ids():
     ids = pd.Index([f"C{i:06d}" for i in range(50_000)], name="customer_id")
     picked = churn_sample.sample_customers(ids, 5_000, seed=3)
@@ -114,6 +115,7 @@ def log_path(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_sampled_features_are_the_features_of_all_for_the_sample_on_a_frame_and_a_log(log_path):
     """The features of a sample are each sampled customer's features among all (a channel no sampled
     customer used has no column), and a log, whose line features are aggregated for the sample only in
@@ -173,6 +175,7 @@ def test_built_page_shows_the_sample_sentence_beside_the_comparison(tmp_path, mo
 
 
 @pytest.mark.parametrize("model", ["auto", "ParetoNBD", None])
+@pytest.mark.slow
 def test_p_alive_of_the_test_customers_is_the_customer_tables(demo, model):
     """The comparison's P(alive) is the per-customer table's at the test cut-off, to the last bit, for
     any customers asked for, without the table of all; the model named as the table names it."""

@@ -96,6 +96,7 @@ def test_permuted_copies_get_the_probability_of_every_row(fitted, block, monkeyp
     assert churn_scores.threshold_sides(models[churn.LOGISTIC], values) is None  # no thresholds: scored row by row
 
 
+@pytest.mark.slow
 def test_importance_equals_scoring_every_permuted_row(fitted, monkeypatch):
     x, y, models = fitted
     boost = models[churn.GRADIENT_BOOSTING]

@@ -81,6 +81,7 @@ def test_demo_flag_runs_on_the_demo_files_of_the_working_folder_with_a_currency(
     assert "USD" in page and "transactions.csv" in page and "customers.csv" in page
 
 
+@pytest.mark.slow
 def test_validate_reads_the_sheet_asked_for_and_drops_duplicates_on_request(tmp_path):
     import pandas as pd
 

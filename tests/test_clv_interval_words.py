@@ -34,6 +34,7 @@ def _without_covariance(model):
     model._cov_log = np.full_like(model._cov_log, np.nan)  # as a penalised fit held by its penalty leaves it
 
 
+@pytest.mark.slow
 def test_total_with_interval_in_three_languages(table):
     intervals, obstacle = value_intervals_or_reason(table, level=0.9)
     assert obstacle is None

@@ -55,6 +55,7 @@ def _fail_for(*classes):
 
 
 # --------------------------------------------------------------------------- one answer per customer
+@pytest.mark.slow
 def test_segments_and_summary_do_not_depend_on_the_time_unit(demo):
     tables = {f: customer_table(demo, freq=f, model=None) for f in "DWM"}
     for f, table in tables.items():
@@ -76,6 +77,7 @@ def test_days_since_last_purchase_is_days_from_the_last_purchase_to_the_end(demo
     assert weekly["days_since_last_purchase"].dtype == "int64"
 
 
+@pytest.mark.slow
 def test_predictions_agree_across_time_units(demo, weekly):
     """P(alive) and CLV do not depend on the unit: the models' likelihoods only rescale alpha (and
     beta), and a daily table is valued in weekly steps. Tolerance 1e-4: two separate fits, each
@@ -124,6 +126,7 @@ def test_value_deciles_keep_missing_values_missing():
 
 
 # --------------------------------------------------------------------------- model choice
+@pytest.mark.slow
 def test_auto_picks_the_lowest_bic_and_says_so(weekly):
     comparison, a = comparison_of(weekly), weekly.attrs
     assert set(comparison.index) == set(TRANSACTION_MODELS) and (comparison["note"] == "").all()
@@ -135,6 +138,7 @@ def test_auto_picks_the_lowest_bic_and_says_so(weekly):
     assert a["model_reason"] == f"{MODEL_NAMES[best]}: lowest BIC ({bics[best]:,.1f}) of the 3 models that could be fitted."
 
 
+@pytest.mark.slow
 def test_a_model_that_cannot_be_fitted_is_never_used(small, monkeypatch):
     fitted = customer_table(small, model="auto")
     best = fitted.attrs["model"]
@@ -164,6 +168,7 @@ def test_when_no_model_can_be_fitted_the_segments_remain(small, monkeypatch):
     assert comparison_of(table)["BIC"].isna().all() and len(comparison_of(table)) == 3
 
 
+@pytest.mark.slow
 def test_when_spend_cannot_be_fitted_clv_is_left_out_with_the_reason(small, monkeypatch):
     monkeypatch.setattr(BaseModel, "fit", _fail_for(clv.GammaGamma))
     table = customer_table(small)
@@ -182,6 +187,7 @@ def test_an_unknown_model_or_unit_is_refused_before_any_work(small):
 
 # --------------------------------------------------------------------------- small and real data
 @pytest.mark.parametrize("freq", ["D", "W", "M"])
+@pytest.mark.slow
 def test_240_customers_over_one_year(small, freq):
     """The CLV report failed here with NotFittedError. Every model that fits is compared, those
     that do not are named with their reason, and the value comes from a model that fitted."""
@@ -226,6 +232,7 @@ def test_two_customer_tables_concatenate():
     assert list(comparison_of(a).columns) == ["params", "log_likelihood", "AIC", "BIC", "note"]
 
 
+@pytest.mark.slow
 def test_the_models_are_chosen_on_the_distinct_histories_grouped_once(demo, monkeypatch):
     """choose_model groups the customers into distinct histories once; each model's fit and likelihood then
     works on those (five groupings of every customer row before: 5 s at 4M customers), with the same fits."""

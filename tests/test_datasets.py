@@ -249,6 +249,7 @@ def test_write_round_trips(ds, tmp_path):
     assert cust["customer_id"].tolist() == ds.customers["customer_id"].tolist()
 
 
+@pytest.mark.slow
 def test_written_files_load_with_crmlib_io_and_the_ledger_reports_the_flaws(tmp_path):
     from crmlib import io
 

@@ -49,6 +49,7 @@ def test_bgnbd_and_gamma_gamma_fitted_on_a_calibration_period_recover_the_parame
     assert (z_scores(gg, spend).abs() < 3).all(), (gg.params_.to_dict(), z_scores(gg, spend).to_dict())
 
 
+@pytest.mark.slow
 def test_flaws_are_extra_rows_that_change_no_purchase_day(tmp_path):
     """Returns (about 3%), free items (0.5%) and exact copies (0.1%) are rows added to the purchases:
     the summary of the whole log equals the summary of its purchases alone (positive amounts, each

@@ -59,6 +59,7 @@ print(status, duck._DATABASE["folder"] == folder, made)
 """
 
 
+@pytest.mark.slow
 def test_a_forked_child_ends_cleanly_after_its_parent_used_duckdb():
     """Without care the child freed the parent's database at exit and died of SIGSEGV (status 11); the
     parent keeps its own database. A process that spilled nothing has no spill folder on disk."""

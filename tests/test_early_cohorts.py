@@ -31,6 +31,7 @@ def export(old: dict | None = None, new: int = 50, months: int = 24, start: str 
     return pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
 
 
+@pytest.mark.slow
 def test_a_first_cohort_of_long_standing_customers_is_named_with_its_pace():
     cohorts = retention.cohort_table(export(), period="M")
     early = retention.early_cohorts(cohorts)
@@ -48,6 +49,7 @@ def test_a_first_cohort_of_long_standing_customers_is_named_with_its_pace():
     assert "550" in hi[1] and "कोहोर्ट" in hi[1] and "550" in bn[1] and "কোহর্ট" in bn[1]
 
 
+@pytest.mark.slow
 def test_several_early_cohorts_are_named_from_the_first_to_the_last():
     cohorts = retention.cohort_table(export(old={0: 500, 1: 300}), period="M")
     early = retention.early_cohorts(cohorts)
@@ -59,6 +61,7 @@ def test_several_early_cohorts_are_named_from_the_first_to_the_last():
 
 
 @pytest.mark.parametrize("data", ["demo", "cdnow", "few days"])
+@pytest.mark.slow
 def test_cohorts_of_a_business_seen_from_its_start_are_not_named(data):
     """The demo's customers and CDNOW's (a cohort of first-time buyers in the first quarter of 1997) are acquired
     in the data; an export starting on a month's 29th with three customers that day is too few to tell."""
@@ -77,6 +80,7 @@ def test_cohorts_of_a_business_seen_from_its_start_are_not_named(data):
     assert not any("before the data begin" in s for s in findings.retention(retention.first_period_trend(cohorts)))
 
 
+@pytest.mark.slow
 def test_the_overview_names_the_months_the_retention_page_names():
     """One rule on both pages: the overview's new-customer line and the retention page's cohorts are the same first
     purchases, so the two pages name the same months, sizes and pace."""

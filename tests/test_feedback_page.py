@@ -109,6 +109,7 @@ def test_without_optional_columns_and_files_each_section_says_what_is_missing(tm
     assert not (tmp_path / "feedback").exists()  # no section above writes a CSV
 
 
+@pytest.mark.slow
 def test_nps_section_says_when_periods_were_pooled_and_writes_every_period(tmp_path):
     from matplotlib.figure import Figure
 
@@ -153,6 +154,7 @@ def built(tmp_path_factory):
     return page
 
 
+@pytest.mark.slow
 def test_built_page_joins_answers_to_value_and_shows_the_value_sections_in_order(built):
     page = built
     assert "city" in page.answers.columns and page.value is not None and page.at_risk is not None
@@ -163,6 +165,7 @@ def test_built_page_joins_answers_to_value_and_shows_the_value_sections_in_order
     assert [s.metric for s in page.headline] == ["nps", "csat", "ces"]
 
 
+@pytest.mark.slow
 def test_built_page_writes_its_theme_table_and_shows_comments(built):
     page = built
     assert page.has_comments

@@ -176,6 +176,7 @@ def test_a_flat_cohort_slope_has_no_sign():
                           st.floats(min_value=-200, max_value=200), st.sampled_from([0.0, -0.0, 99.99, 100.0, 1e300])),
                 max_size=40),
        st.sampled_from(["float64", "float32", "int64"]))
+@pytest.mark.slow
 def test_decimals_of_a_numeric_array_equal_those_of_its_values_one_by_one(values, dtype):
     """decimals_for takes a numeric array or column in numpy (a column of millions of amounts): the same
     answer as for the same values as a list, one by one."""

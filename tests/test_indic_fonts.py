@@ -143,6 +143,7 @@ def test_every_letter_of_an_indic_label_is_drawn_by_a_real_indic_font(font_list,
         assert set(drawn_by.values()) == {bundled} and fonts.files[script] == indic.bundled_font(script)
 
 
+@pytest.mark.slow
 def test_figure_with_hindi_and_bengali_labels_renders_without_warnings(font_list, tmp_path):
     before = dict(mpl.rcParams)
     with warnings.catch_warnings():

@@ -3,6 +3,7 @@
 while the same file through the loader flags 255 exact duplicates and 80 zero amounts)."""
 
 import pandas as pd
+import pytest
 
 from crmlib import findings
 from crmlib.ledger import ledger_table
@@ -15,6 +16,7 @@ def _entry(table: pd.DataFrame, reason: str) -> pd.Series:
     return rows.iloc[0]
 
 
+@pytest.mark.slow
 def test_dataset_path_runs_the_ledger():
     tx = load_inputs("overview", dataset="cdnow_master", record=False).transactions
     table = ledger_table(tx)

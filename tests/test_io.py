@@ -553,6 +553,7 @@ def test_cdnow_read_through_the_loader_keeps_its_255_duplicate_rows():
 
 # ------------------------------------------------------------------ file-level guards
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_quickly_without_holding_it(tmp_path):
     import time
     import zlib
@@ -652,6 +653,7 @@ def test_headerless_file_is_named_as_such_and_its_first_row_is_not_repeated(tmp_
     assert "Rahul" not in message and "C001" not in message and "100.5" not in message
 
 
+@pytest.mark.slow
 def test_workbook_that_would_expand_past_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     """An .xlsx is a zip archive: a workbook bomb is refused from its members' declared sizes, as a
     .zip export is, before the Excel reader holds any of it."""
@@ -801,6 +803,7 @@ def test_the_data_quality_table_names_a_column_by_the_files_own_header(tmp_path,
     assert reasons.str.contains("Comments").any() and not reasons.str.contains(r"\bcomment\b").any(), reasons.tolist()
 
 
+@pytest.mark.slow
 def test_the_date_formats_left_untried_are_those_that_read_no_value():
     """A column's format is chosen among ISO 8601 and 96 formats with times; those whose loose pattern no value
     fits are not tried (a parse of the whole column each). Every format that reads any of these values, in

@@ -36,6 +36,7 @@ def _display(mime: str, text: str):
     return nbformat.v4.new_output("display_data", data={mime: text, "text/plain": "x"})
 
 
+@pytest.mark.slow
 def test_page_keeps_no_script_from_html_or_markdown_outputs():
     """The page writer's safety net: a notebook output holding script, on* handlers or a
     javascript: link reaches the page inert, whatever produced it (before: passed through as is)."""

@@ -94,6 +94,7 @@ def test_without_order_id_category_channel_and_customers_each_section_says_what_
     assert not (tmp_path / "overview").exists()  # nothing above writes a CSV
 
 
+@pytest.mark.slow
 def test_sections_with_the_columns_show_a_figure_and_write_their_tables(tmp_path):
     tx = _transactions(order_id=[f"o{i}" for i in range(200)], category=["food", "toys"], channel=["web", "store"])
     customers = pd.DataFrame({"customer_id": [f"c{i:02d}" for i in range(30)],

@@ -79,6 +79,7 @@ def test_ledger_fields_are_written_by_formats_in_the_language(frames):
     assert quality.biggest_issue(frame, w=Words("hi"), fmt=Formats("hi")).startswith("डेटा गुणवत्ता की सबसे बड़ी समस्या")
 
 
+@pytest.mark.slow
 def test_spend_histogram_counts_purchases_as_customer_days():
     """Issue 19 finding 8: a customer's three lines of one day are one purchase of 30, not three of 10."""
     tx = pd.DataFrame({"customer_id": ["a"] * 3 + ["b", "c"], "amount": [10.0, 10.0, 10.0, 40.0, 50.0],

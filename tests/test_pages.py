@@ -177,6 +177,7 @@ def test_lighter_png_is_exact_for_a_figure_of_at_most_256_colours():
     assert ImageChops.difference(original, after.convert("RGB")).getbbox() is None
 
 
+@pytest.mark.slow
 def test_a_kernel_draws_a_figure_once_as_the_palette_png_the_page_would_make():
     """figure_png (how report kernels show a figure) gives the bytes lighter_png makes of the inline
     backend's own PNG, retina (with its display size) or plain; a printer it does not know, or a figure
@@ -220,6 +221,7 @@ def test_lighter_png_leaves_what_it_cannot_shrink_faithfully():
     assert lighter_png("bm90IGEgUE5H") == "bm90IGEgUE5H"  # not an image: left as it is
 
 
+@pytest.mark.slow
 def test_page_figures_get_alt_text_and_png_ones_get_lighter():
     """A rendered page: the PNG figure is the palette version at the same size, and an SVG figure
     (a notebook may emit one) is embedded as an image with alternative text, as a PNG is."""

@@ -227,6 +227,7 @@ def _page(tmp_path, tx, lang="en", digits="latin") -> retention_page.RetentionPa
                                         words=Words(lang, digits=digits), fmt=Formats(lang, digits=digits))
 
 
+@pytest.mark.slow
 def test_the_sentence_and_the_file_say_the_first_cohort_was_acquired_from_the_data_start(tmp_path):
     page = _page(tmp_path, _customers(last="2024-05-31"))
     sentence = page.cohort_decay()[1]

@@ -39,6 +39,7 @@ def _partial_by_hand(cohorts: pd.DataFrame) -> np.ndarray:
     return (cohorts.index.asi8[:, None] + cohorts.columns.to_numpy()[None, :] == june) & cohorts.notna().to_numpy()
 
 
+@pytest.mark.slow
 def test_the_heatmap_hatches_the_month_the_data_end_inside_and_leaves_it_out_of_its_title():
     cohorts = retention.cohort_table(_tx())
     june = _partial_by_hand(cohorts)
@@ -93,6 +94,7 @@ def _page(tmp_path, tx, lang="en", digits="latin") -> retention_page.RetentionPa
                                         words=Words(lang, digits=digits), fmt=Formats(lang, digits=digits))
 
 
+@pytest.mark.slow
 def test_the_sentence_under_the_heatmap_names_the_last_day_and_the_month(tmp_path):
     page = _page(tmp_path, _tx())
     figure, sentence = page.cohort_decay()
@@ -107,6 +109,7 @@ def test_the_sentence_under_the_heatmap_names_the_last_day_and_the_month(tmp_pat
 
 
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_the_sentence_reads_in_hindi_and_bengali_with_their_digits(tmp_path, lang):
     page = _page(tmp_path, _tx(), lang=lang, digits="native")
     sentence = page.cohort_decay()[1]

@@ -284,6 +284,7 @@ def test_amounts_and_dates_are_never_redacted(rupees, paise, day, sep):
 
 @settings(max_examples=150, deadline=None)
 @given(moment=st.datetimes(min_value=datetime.datetime(1000, 1, 1)), sep=st.sampled_from("-. "))
+@pytest.mark.slow
 def test_a_date_and_time_of_any_four_digit_year_is_never_redacted(moment, sep):
     """Years 13xx-19xx with an hour ("1850-01-01 00:00:00") read as a 10-digit phone starting 1."""
     text = (f"on {moment.year:04d}{sep}{moment.month:02d}{sep}{moment.day:02d} {moment:%H:%M:%S} and "

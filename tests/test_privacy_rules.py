@@ -5,6 +5,7 @@ that rule fails its test even where another rule would still have caught the tex
 5-5 mobile format and long email TLDs both passed the old tests when their own rule was broken).
 """
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def indian_mobiles(draw, groups):
 
 @settings(max_examples=200, deadline=None)
 @given(before=WORDS, after=WORDS, phone=indian_mobiles((5, 5)))
+@pytest.mark.slow
 def test_indian_mobile_5_5_is_redacted_by_the_phone_rule(before, after, phone):
     """'98765 43210', the way most Indians write a mobile, with or without +91/0, any digits."""
     _only("phone", before, phone, after)
@@ -64,6 +66,7 @@ def test_indian_mobile_3_3_4_is_redacted_by_the_phone_rule(before, after, phone)
 @given(before=WORDS, after=WORDS, second=st.sampled_from("3456789"), rest=st.integers(0, 10 ** 8 - 1),
        prefix=st.sampled_from(["+880 ", "+880-", "+880", "0", "", "00880 "]),
        groups=st.sampled_from([(4, 6), (4, 3, 3), (3, 3, 4)]), sep=SEPS, script=SCRIPTS)
+@pytest.mark.slow
 def test_bangladeshi_mobile_is_redacted_by_the_phone_rule(before, after, second, rest, prefix, groups, sep, script):
     """+880 1712-345678, 01712-345678, 1712 345 678, in Bengali digits too."""
     d = f"1{second}{rest:08d}"
@@ -106,6 +109,7 @@ TLDS = st.sampled_from(["in", "com", "org", "photography", "international", "tec
 
 @settings(max_examples=200, deadline=None)
 @given(before=WORDS, after=WORDS, local=LOCAL, domain=LABEL, tld=TLDS)
+@pytest.mark.slow
 def test_ascii_email_with_any_tld_length_is_redacted_by_the_email_rule(before, after, local, domain, tld):
     """ravi@studio.photography: a TLD of 11 letters (limiting TLDs to 2-6 letters breaks this)."""
     _only("email", before, f"{local}@{domain}.{tld}", after)
@@ -130,6 +134,7 @@ DOT = st.sampled_from([" [dot] ", "[dot]", " (dot) ", "(dot)", ".", " dot ", " [
 @settings(max_examples=200, deadline=None)
 @given(before=WORDS, after=WORDS, local=LOCAL, domain=LABEL, at=AT, dot=DOT,
        tld=st.sampled_from(["com", "in", "photography", "org"]))
+@pytest.mark.slow
 def test_obfuscated_email_is_redacted_by_its_own_rule(before, after, local, domain, at, dot, tld):
     """'ravi [at] gmail [dot] com', 'ravi(at)gmail.com', 'ravi (at) gmail (dot) com'."""
     _only("email_obfuscated", before, f"{local}{at}{domain}{dot}{tld}", after)

@@ -27,6 +27,7 @@ def small():
     })
 
 
+@pytest.mark.slow
 def test_cohort_counts_match_a_hand_count(small):
     """By hand: March cohort = a, b (d only returned, so never a customer); April cohort = c.
     March + 1 (April): a bought; March + 2 (May): b bought (a only returned). April + 1 (May): nobody.
@@ -101,6 +102,7 @@ def _contract_transactions(survivors):
     return pd.DataFrame(rows, columns=["customer_id", "date", "amount"])
 
 
+@pytest.mark.slow
 def test_projection_from_transactions_matches_fader_hardie_2007():
     """The regular cohort, written as monthly purchases and read back through cohort_table: fitted to
     periods 0-7 it gives the published alpha=0.704, beta=1.182 (tolerance 5e-4, the printed decimals),
@@ -175,6 +177,7 @@ def comparison(demo):
     return churn.compare_churn_models(demo.transactions, feedback=demo.feedback, window_days=90, n_boot=100)
 
 
+@pytest.mark.slow
 def test_churn_risk_side_by_side(demo):
     table = customer_table(demo.transactions)
     risk = retention.churn_risk(table, inactive_days=120, alive_below=0.5)
@@ -225,6 +228,7 @@ def test_churn_comparison_on_the_demo_time_split(comparison):
     assert 0 < c.rule["precision"] <= 1 and 0 < c.rule["recall"] <= 1
 
 
+@pytest.mark.slow
 def test_ranking_metrics_equal_sklearn():
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -244,6 +248,7 @@ def test_comparison_refuses_a_window_past_the_data(demo):
         churn.compare_churn_models(demo.transactions, test_cutoff="2025-12-01", window_days=90)
 
 
+@pytest.mark.slow
 def test_winback_list_holds_only_pseudonyms_of_lapsing_repeat_buyers(demo):
     from crmlib import basket
 
@@ -259,6 +264,7 @@ def test_winback_list_holds_only_pseudonyms_of_lapsing_repeat_buyers(demo):
     assert not any(v in text for v in demo.pii_values()) and "C000" not in text
 
 
+@pytest.mark.slow
 def test_summary_sentences_say_what_the_tables_say(comparison):
     rules = pd.DataFrame(columns=["antecedent", "consequent", "support", "confidence", "lift", "baskets"])
     rules.attrs.update(baskets=10, multi_item_baskets=0, basket="one order")

@@ -38,6 +38,7 @@ def test_inactivity_days_of_a_log_equal_the_frame_and_numpy(path, quantile):
 
 
 @pytest.mark.parametrize("cutoff", ["2024-06-30", "2024-10-15"])
+@pytest.mark.slow
 def test_churn_labels_and_features_of_a_log_equal_the_frame(path, cutoff):
     frame, log = read_transactions(path), TransactionLog(str(path))
     pd.testing.assert_series_equal(churn.churn_labels(log, cutoff, 90), churn.churn_labels(frame, cutoff, 90),
@@ -70,6 +71,7 @@ def test_retention_page_of_a_log_equals_the_page_of_the_loaded_file(tmp_path):
 
 
 @pytest.mark.parametrize("order_col", [None, "customer_id", "order_id"])
+@pytest.mark.slow
 def test_basket_rules_and_offers_of_a_log_equal_the_frame(path, order_col):
     """Cross-selling rules from pair counts in DuckDB (crmlib.log_tables.basket_counts) equal the
     rules from the frame's basket matrix; so do the customers' categories and next-best offers."""

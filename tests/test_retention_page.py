@@ -192,6 +192,7 @@ def test_churn_risk_and_the_comparison_share_one_inactivity_threshold(built):
     assert page.risk.attrs["inactive_days"] == page.comparison[0].rule["inactive_days"] == days
 
 
+@pytest.mark.slow
 def test_built_page_shows_survival_and_writes_the_cohort_file(built):
     page, _ = built
     assert page.projection == (None, "") and page.survival is not None

@@ -375,6 +375,7 @@ def test_migration_on_scored_snapshots_on_one_scale():
 # ---------------------------------------------------------------- figures
 
 
+@pytest.mark.slow
 def test_segment_figures_state_their_finding():
     import matplotlib
 

@@ -50,6 +50,7 @@ def test_profile_gives_days_since_last_purchase_on_a_weekly_summary():
     assert prof.at["all", "mean_days_since_last_purchase"] == pytest.approx(days.mean())
 
 
+@pytest.mark.slow
 def test_clusters_of_the_customer_table_are_in_days_whatever_its_unit():
     tx = datasets.load_cdnow("sample")
     table = customer_table(tx, freq="W", model=None)
@@ -97,6 +98,7 @@ def test_on_cdnow_recent_names_hold_almost_nobody_silent_for_over_a_year(cdnow_t
 
 
 @pytest.mark.parametrize("which", ["cdnow_table", "export_table"])
+@pytest.mark.slow
 def test_no_segment_median_contradicts_its_name(which, request):
     """Each name's promise about days since the last purchase (Champions and New: bought in the last
     quarter; Potential Loyalist, Promising: the last half-year; Loyal, Need Attention, About to Sleep:
@@ -176,6 +178,7 @@ def test_a_low_value_stopped_segment_gets_no_win_back_at_any_cost():
 
 
 @pytest.mark.parametrize("which", ["cdnow_table", "export_table"])
+@pytest.mark.slow
 def test_playbook_advice_agrees_with_segment_value(which, request):
     table = request.getfixturevalue(which)
     book = rfm.value_playbook(table)

@@ -150,6 +150,7 @@ def as_from_a_terminal() -> None:
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
+@pytest.mark.slow
 def test_ctrl_c_in_the_first_second_exits_130_with_one_line(tmp_path, delay):
     """Before: a KeyboardInterrupt traceback (exit -2) while crmlib, pandas and the parser were imported."""
     proc = subprocess.Popen([sys.executable, "-m", "crmlib", "report", str(TINY), "--out", str(tmp_path / "out")],
@@ -259,6 +260,7 @@ runpy.run_module("crmlib", run_name="__main__", alter_sys=True)
 """
 
 
+@pytest.mark.slow
 def test_ctrl_c_inside_an_import_that_swallows_it_still_stops_the_command_at_once(tmp_path):
     """Before: the interrupt was lost and the report ran (status 0). Now a Ctrl-C landing inside an import ends the
     command there, with the one line, and removes the kernels' fork server folder and the work folder it had made."""

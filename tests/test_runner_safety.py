@@ -86,6 +86,7 @@ def _update_many(args) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_index_updates_from_many_processes_at_once_keep_every_entry(tmp_path):
     """Before the lock, 8 processes x 15 updates kept 24 of 120 entries and 23 updates died on
     FileNotFoundError (index.json.tmp renamed by another process)."""

@@ -66,6 +66,7 @@ def test_a_missing_optional_input_is_said_in_the_pages_language(lang):
         assert not re.search(r"\b(file|given|shown|run|report)\b", text), text
 
 
+@pytest.mark.slow
 def test_a_survey_without_nps_gives_segments_without_nps_and_says_why(tmp_path):
     """Before: a feedback file with CSAT but no NPS failed the whole segments page in its summary."""
     from crmlib import datasets

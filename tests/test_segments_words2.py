@@ -107,6 +107,7 @@ def test_cluster_words_on_the_page_follow_the_table_in_each_language():
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 2000), st.floats(0, 200), st.floats(0, 1e5)), min_size=2, max_size=4))
+@pytest.mark.slow
 def test_cluster_words_follow_the_means_and_are_shared_only_by_close_ones(rows):
     """Up to four clusters (never more groups than words): a word is never lower for a larger mean, two clusters
     share a word only within WIDE (2) times of each other on 1 + value, and so never 5 times apart."""

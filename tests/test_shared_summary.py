@@ -48,6 +48,7 @@ def test_outside_a_batch_or_on_a_frame_nothing_is_written(log_path, tmp_path, mo
     assert not list(work.iterdir())
 
 
+@pytest.mark.slow
 def test_labels_and_recent_purchases_of_a_sample_are_those_of_every_customer(log_path):
     """Counted for a sample only (``only``), each customer's churn label and recent purchase days are the
     ones counting every customer gives them; so is the whole comparison on a sample."""

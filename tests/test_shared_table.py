@@ -43,6 +43,7 @@ def assert_same_table(got, want):
             assert repr(got.attrs[key]) == repr(want.attrs[key]), key
 
 
+@pytest.mark.slow
 def test_a_second_report_reads_the_table_the_first_wrote_bit_for_bit(log_path, work, monkeypatch):
     first = shared_table.customer_table(TransactionLog(log_path), freq="W")
     assert len(list(work.glob("table-*.pickle"))) == 2  # the scored summary and the finished table
@@ -58,6 +59,7 @@ def test_a_second_report_reads_the_table_the_first_wrote_bit_for_bit(log_path, w
     assert again is not first and again.attrs["fitted_model"].params_.equals(first.attrs["fitted_model"].params_)
 
 
+@pytest.mark.slow
 def test_the_overview_and_a_report_with_the_end_date_share_the_scored_summary(log_path, work, monkeypatch):
     """The overview passes no observation end and no model; the others the last date and a model:
     the summary and scores are the same table, built once."""
@@ -108,6 +110,7 @@ def test_other_options_or_a_changed_file_get_a_table_of_their_own(log_path, work
         shared_table.fingerprint(TransactionLog(copy), {})
 
 
+@pytest.mark.slow
 def test_outside_a_batch_nothing_is_written(log_path, tmp_path, monkeypatch):
     folder = tmp_path / "gone"
     monkeypatch.setenv(config.WORK_ENV, str(folder))  # the runner removed it: the batch is over
@@ -119,6 +122,7 @@ def test_outside_a_batch_nothing_is_written(log_path, tmp_path, monkeypatch):
     assert_same_table(table, built(TransactionLog(log_path), freq="W", model=None))
 
 
+@pytest.mark.slow
 def test_a_frame_is_shared_by_its_content_and_read_back_bit_for_bit(log_path, work, monkeypatch):
     """Reports of a batch on CSV files each load the same frame: the first builds the table, the
     others read it; a frame differing in one value, one type or its attrs gets a table of its own."""

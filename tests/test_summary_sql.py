@@ -121,6 +121,7 @@ def log(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_cdnow_master_duckdb_frame_equals_pandas_reference(cdnow):
     """CDNOW master (Fader, Hardie & Lee 2005 setup: 39-week calibration, holdout to 1998-06-30)
     and, without holdout, in days and months."""
@@ -152,6 +153,7 @@ def test_cdnow_master_files_equal_frame(cdnow, tmp_path):
 @pytest.mark.parametrize("args", [dict(), dict(observation_end="2024-06-30", calibration_end="2024-01-31", freq="W"),
                                   dict(observation_end="2024-09-30", freq="M")])
 @pytest.mark.parametrize("duplicates", ["auto", "keep", "drop"])
+@pytest.mark.slow
 def test_generated_log_file_equals_loader_and_reference(log, args, duplicates):
     got = rfm_summary(log, duplicates=duplicates, **args)
     loaded = read_transactions(log, observation_end=args.get("observation_end"), duplicates=duplicates)
@@ -167,6 +169,7 @@ def test_generated_log_file_equals_loader_and_reference(log, args, duplicates):
         assert got.loc["x4", "frequency"] == 1
 
 
+@pytest.mark.slow
 def test_glob_and_list_of_files_equal_one_frame(log, tmp_path):
     tx = pd.read_parquet(log)
     half = len(tx) // 2
@@ -189,6 +192,7 @@ def zoned():
                          "amount": [10.0, 20.0, 30.0, 5.0, 6.0, 7.0, -1.0]})
 
 
+@pytest.mark.slow
 def test_time_zones_give_the_local_day_on_frames_and_files(zoned, tmp_path):
     want = reference_rfm_summary(zoned.assign(date=zoned["date"].dt.tz_localize(None)), observation_end="2024-01-10")
     assert want.loc["a", "frequency"] == 2

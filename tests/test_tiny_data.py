@@ -129,6 +129,7 @@ def test_every_report_runs_on_tiny_and_degenerate_data(kind, tmp_path, monkeypat
             assert "no amount" in page, stem
 
 
+@pytest.mark.slow
 def test_churn_comparison_runs_or_says_why_on_ten_customers():
     """Before: sklearn's binning raised 'window shape cannot be larger than input array shape' on a
     feature with one value in training, and the retention page failed on 10 and 60 customers."""

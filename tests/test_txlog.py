@@ -42,6 +42,7 @@ def _frame(path, end=None):
 
 
 @pytest.mark.parametrize("end", [None, "2024-06-30"])
+@pytest.mark.slow
 def test_log_summary_ledger_period_and_count_equal_the_loaded_frame(log, end):
     frame, tlog = _frame(log, end), TransactionLog(log, observation_end=end)
     assert len(tlog) == transaction_count(frame) == len(frame)
@@ -56,6 +57,7 @@ def test_log_summary_ledger_period_and_count_equal_the_loaded_frame(log, end):
     assert default_calibration_end(tlog) == default_calibration_end(frame)
 
 
+@pytest.mark.slow
 def test_log_spend_last_purchase_and_revenue_equal_the_frame(log):
     frame, tlog = _frame(log), TransactionLog(log)
     for end in (None, "2024-03-31"):
@@ -90,6 +92,7 @@ def test_log_spend_is_the_summary_with_add_spend_of_its_revenue_to_the_last_bit(
         np.testing.assert_array_equal(buyers.to_numpy(), spent.reindex(buyers.index).to_numpy())
 
 
+@pytest.mark.slow
 def test_in_a_batch_a_second_log_takes_the_first_ones_read_with_every_value(log, tmp_path, monkeypatch):
     """With a batch's work folder (crmlib.config.WORK_ENV), the first TransactionLog of the files writes
     its customer-days, ledger and facts; the second reads them instead of the files: the same summary
@@ -187,6 +190,7 @@ def test_report_fingerprint_of_a_glob_covers_every_file(tmp_path):
 
 
 @pytest.mark.parametrize("freq", ["W", "M"])
+@pytest.mark.slow
 def test_log_tracking_inputs_equal_the_frame(log, freq):
     """The CLV report's tracking figure (FHL 2005 figs. 2-3) reads a log in SQL: the first-purchase
     times and the repeat purchases per period equal those of the loaded frame, for a cohort and an end."""
@@ -203,6 +207,7 @@ def test_log_tracking_inputs_equal_the_frame(log, freq):
                                    check_names=False)
 
 
+@pytest.mark.slow
 def test_log_cohort_note_equals_the_frame(tmp_path, log):
     """The segments report's single-cohort note (crmlib.segment_words) reads a log as it reads a frame:
     on CDNOW (one acquisition quarter) the same note, on a generated log none."""
@@ -217,6 +222,7 @@ def test_log_cohort_note_equals_the_frame(tmp_path, log):
     assert cohort_note(_frame(log)) == cohort_note(TransactionLog(log))
 
 
+@pytest.mark.slow
 def test_log_reads_its_files_once_and_keeps_only_the_customer_days(log):
     """After the one read, every question (row count, period, summaries, revenue) is answered from the
     customer-days: only they and the per-customer table of the whole period are kept (DuckDB's memory

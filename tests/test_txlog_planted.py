@@ -130,6 +130,7 @@ def digest(record: dict) -> str:
 @pytest.mark.parametrize("name", ["planted.parquet", "planted.csv", "clean.parquet", "numbers.parquet"])
 @pytest.mark.parametrize("duplicates", ["auto", "drop", "keep"])
 @pytest.mark.parametrize("end", [None, "2024-05-31"])
+@pytest.mark.slow
 def test_planted_log_gives_the_loaders_summary_and_ledger(folder, name, duplicates, end):
     path = folder / name
     got = rfm_summary(path, duplicates=duplicates, observation_end=end, freq="W")

@@ -80,6 +80,7 @@ def test_english_pages_say_what_they_said_before(pages):
 
 
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_retention_page_says_why_in_hindi_and_bengali(pages, lang):
     page = pages["one-day", lang]
     w, fmt = page.words, page.fmt
@@ -100,6 +101,7 @@ def test_retention_page_says_why_in_hindi_and_bengali(pages, lang):
         assert not any(english in note for english in ENGLISH_WORDS), note
 
 
+@pytest.mark.slow
 def test_bengali_page_writes_the_reasons_numbers_in_its_digits(pages):
     note = pages["one-day", "bn"].projection[1]
     assert "২০২৪-০৬" in note and "৮" in note and "2024" not in note and "8" not in note

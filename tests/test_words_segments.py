@@ -91,6 +91,7 @@ def test_rules_notes_findings_and_playbook_have_no_english_left(scored, lang):
 
 
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_figures_speak_the_page_language(scored, lang):
     import matplotlib.pyplot as plt
 

@@ -112,6 +112,7 @@ def test_sample_mean_matches_expected_purchases_of_new_customers(transaction_mod
     assert (sim["recency"] <= sim["T"]).all() and ((sim["frequency"] == 0) == (sim["recency"] == 0)).all()
 
 
+@pytest.mark.slow
 def test_clv_discounts_and_checks_units(cdnow_summary, cdnow_spend):
     bg = BetaGeo().fit(cdnow_summary)
     gg = GammaGamma().fit(cdnow_spend)
@@ -174,6 +175,7 @@ from crmlib.clv._data import Columns, compress, group_rows, unique_apply  # noqa
 @given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.0, 2.5, -0.0]),
                           st.sampled_from([1.0, 7.0, 39.0]), st.sampled_from([0.0, 1.0, 2.0, 3.5])),
                 min_size=1, max_size=40))
+@pytest.mark.slow
 def test_compress_equals_sorted_groupby_sum(rows):
     """compress (hash factorisation) gives the rows and weights of pandas' sorted groupby-sum,
     groups with total weight 0 dropped; group_rows labels equal rows alike and others apart."""

@@ -35,6 +35,7 @@ def cohort():
     return table, customers
 
 
+@pytest.mark.slow
 def test_effects_are_ratios_per_unit_with_intervals_holding_the_truth(cohort):
     table, customers = cohort
     effects, model, why = covariate_effects(table, customers, "gold")

@@ -89,6 +89,7 @@ def test_covariate_gradient_matches_differences(cls, plain, truth):
 
 @pytest.mark.parametrize("cls, plain, truth", [(BetaGeoCovariates, BetaGeo, BG_TRUTH),
                                                (ParetoNBDCovariates, ParetoNBD, PNBD_TRUTH)])
+@pytest.mark.slow
 def test_binary_covariate_predictions_are_the_plain_model_of_each_group(cls, plain, truth):
     """A 0/1 covariate on purchase and dropout: each group is predicted exactly as the plain model
     with that group's parameters; the fit sits between one plain fit and a plain fit per group."""
@@ -178,6 +179,7 @@ def test_population_quantities_point_to_per_customer_predictions():
                                                                        rel=1e-8)
 
 
+@pytest.mark.slow
 def test_bgnbd_closed_form_for_continuous_dropout_covariates_matches_the_quadrature():
     """Above 256 distinct (a_i, b_i) expected purchases use FHL (2005) eq. 10 with 2F1, vectorised;
     it must agree with the beta quadrature (BetaGeo's own route) for a_i below and above 1."""

@@ -72,6 +72,7 @@ def test_estimates_of_the_draw_path_are_the_model_predictions(cls):
     assert (out["clv_upper"] > out["clv_lower"]).all()
 
 
+@pytest.mark.slow
 def test_value_intervals_use_the_tables_own_columns_models_and_totals(base):
     data, model, spend = base
     table = data.assign(p_alive=model.probability_alive(data), expected_purchases=model.expected_purchases(52, data),
@@ -194,6 +195,7 @@ def test_value_intervals_in_blocks_equal_the_full_matrices_bit_for_bit(cls, bloc
             np.testing.assert_allclose(got.totals.loc[name].to_numpy(dtype=float), row, rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_value_bounds_of_the_table_itself_and_of_a_reordered_table(base):
     """The bounds are each customer's, whether the table is the one the intervals were made from (taken
     as they stand, no lookup of millions of ids) or the same customers in another order."""

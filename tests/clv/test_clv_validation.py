@@ -121,6 +121,7 @@ def _simulate_bgnbd_transactions(n: int, params: dict, seed: int, weeks: float =
                          "date": start + pd.to_timedelta(np.floor(times["week"] * 7), unit="D")})
 
 
+@pytest.mark.slow
 def test_tracking_follows_transactions_simulated_from_known_bgnbd_parameters():
     """20,000 customers simulated from BG/NBD with the CDNOW parameters: the expected cumulative
     repeat transactions of the true model stay within 6% of the simulated ones from week 13 (when

@@ -88,6 +88,7 @@ def test_a_model_fitted_in_days_is_valued_in_weekly_steps(transactions):
     assert valuation_steps(365, 0.10, "D")[:2] == (52, 7.0)
 
 
+@pytest.mark.slow
 def test_discounted_purchases_is_the_sum_over_steps_per_customer(transactions):
     """Expected purchases are computed once per distinct history for all steps at once; the sum
     equals the step-by-step one of customer_lifetime_value with a spend of 1 per purchase."""
@@ -110,6 +111,7 @@ def _cdnow_summary(freq: str):
 
 @pytest.mark.parametrize("name", ["BetaGeo", "ModifiedBetaGeo", "ParetoNBD"])
 @pytest.mark.parametrize("freq", ["W", "D"])
+@pytest.mark.slow
 def test_value_from_live_means_equals_expected_purchases_stacked_by_step(name, freq, monkeypatch):
     """The value takes P(alive) once per history and the live mean once per (frequency, T) pair and
     step (issue 24.3); it equals expected_purchases called on every history at every step end, as it

@@ -176,6 +176,7 @@ def test_gg_conditional_expected_average_profit(cdnow_customers_with_monetary_va
     npt.assert_allclose(estimates.values, expected, atol=0.1)
 
 
+@pytest.mark.slow
 def test_gg_customer_lifetime_value_with_bgf(cdnow_customers_with_monetary_value, fitted_bgf):
     ggf = estimation.GammaGammaFitter()
     ggf.params_ = pd.Series(OrderedDict({"p": 6.25, "q": 3.74, "v": 15.44}))
@@ -238,6 +239,7 @@ def test_pnbd_conditional_expectation_underflow():
     assert abs(left - right) < 0.05
 
 
+@pytest.mark.slow
 def test_pnbd_conditional_probability_alive_is_between_0_and_1(cdnow_customers):
     ptf = estimation.ParetoNBDFitter()
     ptf.fit(cdnow_customers["frequency"], cdnow_customers["recency"], cdnow_customers["T"])
@@ -320,6 +322,7 @@ def test_bgf_conditional_probability_alive_returns_1_if_no_repeat_purchases(fitt
     assert fitted_bgf.conditional_probability_alive(0, 1, 1) == 1.0
 
 
+@pytest.mark.slow
 def test_bgf_conditional_probability_alive_is_between_0_and_1(fitted_bgf):
     for i in range(0, 100, 10):
         for j in range(0, 100, 10):
@@ -339,6 +342,7 @@ def test_bgf_penalizer_term_will_shrink_coefs_to_0(cdnow_customers, fitted_bgf):
     assert np.all(params_3 < params_2)
 
 
+@pytest.mark.slow
 def test_bgf_conditional_probability_alive_matrix(fitted_bgf):
     Z = fitted_bgf.conditional_probability_alive_matrix()
     max_t = int(fitted_bgf.data["T"].max())

@@ -223,6 +223,7 @@ def test_a_flat_trend_and_an_unchanged_period_write_their_intervals_with_signs()
 
 # ----------------------------------------------------------------------------- Hindi and Bengali
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_the_new_sentences_read_in_hindi_and_bengali(tmp_path, lang):
     w, fmt = Words(lang, digits="native"), Formats(lang, digits="native")
     none = _page(tmp_path, _answers(_survey_ids()), CUSTOMERS, lang=lang).by_city()[0]

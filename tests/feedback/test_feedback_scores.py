@@ -214,6 +214,7 @@ def test_nps_by_clv_decile_plots_in_decile_order(corpus):
     plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_customer_value_is_deprecated_for_customer_table():
     from crmlib import customer_table, datasets
     from crmlib.feedback import customer_value

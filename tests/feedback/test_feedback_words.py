@@ -59,6 +59,7 @@ def test_english_sentences_keep_their_words(answers):
 
 
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_feedback_sentences_figures_and_tables_in_the_language(answers, lang):
     w, fmt = Words(lang), Formats(lang, currency="INR")
     nps_trend = fb.pooled_by(answers, "nps", "M")

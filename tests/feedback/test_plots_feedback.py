@@ -68,6 +68,7 @@ def test_figures_render_without_warnings(corpus, tmp_path):
     assert {"hi", "bn"} <= scripts  # Indic terms are drawn when a font covers them
 
 
+@pytest.mark.slow
 def test_without_indic_fonts_figures_leave_indic_words_out(corpus, monkeypatch, tmp_path):
     """No Indic font at all: Indic terms are left out of figures, never drawn as boxes."""
     monkeypatch.setattr(indic, "indic_fonts", lambda: style.FontSupport({}))
@@ -183,6 +184,7 @@ def test_by_group_tick_labels_keep_clear_of_the_y_label(lang, names):
 
 
 @pytest.mark.parametrize("lang", ["hi", "bn"])
+@pytest.mark.slow
 def test_drivers_and_themes_tick_labels_keep_clear_of_the_y_label(corpus, lang):
     """The other horizontal-label feedback figures get the same gap (crmlib.plots.style.axes)."""
     from crmlib.formats import Formats

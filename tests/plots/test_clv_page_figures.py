@@ -73,6 +73,7 @@ def _text_overlaps(texts, renderer, tolerance=1.0) -> list[str]:
 
 @pytest.mark.parametrize("what", ["probability_alive", "expected_purchases"])
 @pytest.mark.parametrize(("lang", "digits"), PAGES)
+@pytest.mark.slow
 def test_heatmap_row_labels_never_overlap_with_fifty_rows(lang, digits, what):
     """Before: the maps of a shop whose frequent buyers made 49 repeat purchases labelled all 50 rows; the
     labels overlapped, and on the Bengali page (turned on end by seaborn) ran into an unreadable strip."""
@@ -101,6 +102,7 @@ def test_heatmap_row_labels_never_overlap_with_fifty_rows(lang, digits, what):
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_heatmap_keeps_every_row_label_where_they_fit():
     """A map of six rows labels each one, as before."""
     grid = clv.frequency_recency_grid(clv.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426), 39.0,
@@ -121,6 +123,7 @@ def _reviewer_values() -> pd.Series:
 
 
 @pytest.mark.parametrize(("lang", "digits"), PAGES)
+@pytest.mark.slow
 def test_value_histogram_writes_money_and_leaves_out_customers_worth_less_than_a_rupee(lang, digits):
     """Before: the x axis ran to a tick "0.0000", the legend said "5 customers below 0.00000071 not shown"
     (the floor was the 1% quantile) and the median read "মধ্যমা ২,৪৬২" without the page's currency."""

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 from crmlib import retention  # noqa: E402
 from crmlib.formats import Formats  # noqa: E402
@@ -36,6 +37,7 @@ def test_cohort_heatmap_ticks_are_readable_and_cells_hold_values():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_cohort_heatmap_in_hindi_has_hindi_words_and_digits():
     cohorts = retention.cohort_table(_tx(), period="M", observation_end="2024-12-31")
     ax = cohort_heatmap(cohorts, words=Words("hi"), fmt=Formats("hi", digits="native"))
@@ -44,6 +46,7 @@ def test_cohort_heatmap_in_hindi_has_hindi_words_and_digits():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_cohort_scale_runs_from_zero_up_when_nobody_came_back():
     """Before: every customer bought once, every later share was 0, and the colour bar ran from -0.1 to
     0.1 %: a share below zero on a page."""
