@@ -71,7 +71,6 @@ def test_retention_page_of_a_log_equals_the_page_of_the_loaded_file(tmp_path):
 
 
 @pytest.mark.parametrize("order_col", [None, "customer_id", "order_id"])
-@pytest.mark.slow
 def test_basket_rules_and_offers_of_a_log_equal_the_frame(path, order_col):
     """Cross-selling rules from pair counts in DuckDB (crmlib.log_tables.basket_counts) equal the
     rules from the frame's basket matrix; so do the customers' categories and next-best offers."""
