@@ -30,8 +30,7 @@ def path(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("end", [None, "2024-06-30"])
-@pytest.mark.slow
+@pytest.mark.parametrize("end", [None, pytest.param("2024-06-30", marks=pytest.mark.slow)])
 def test_overview_tables_of_a_log_equal_the_frame(path, end):
     frame = read_transactions(path, observation_end=end)
     log = TransactionLog(str(path), observation_end=end)
