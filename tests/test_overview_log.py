@@ -78,7 +78,9 @@ def _visible(page: str, out_dir, transactions: str) -> list[str]:
     page = re.sub(r"<style.*?</style>|<img[^>]*>", "", page, flags=re.S)
     page = re.sub(r"Input files:.*?</p>", "", page, flags=re.S)
     lines = [line.strip() for line in re.sub(r"<[^>]+>", "\n", page).splitlines()]
-    run = re.compile(r"/tmp|sha256|\d\d:\d\d:\d\d|^\d[\d.,]* s$|B, \d+ rows\)|^[\d, ]+$|^[0-9a-f]{12}$")
+    # a run's time is written "4 Dec 2026, 17:10": two runs of one test may straddle a minute
+    run = re.compile(r"/tmp|sha256|\d\d:\d\d:\d\d|^\d{1,2} \S+ \d{4}, \d\d:\d\d$|^\d[\d.,]* s$|B, \d+ rows\)"
+                     r"|^[\d, ]+$|^[0-9a-f]{12}$")
     return [line.replace(transactions, "TX").replace(str(out_dir), "OUT") for line in lines
             if line and not run.search(line)]
 
