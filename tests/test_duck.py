@@ -32,14 +32,16 @@ def test_connections_share_one_database_but_not_their_tables():
     assert duck.database() is duck.database()
 
 
-def test_spill_files_go_to_a_temporary_folder_and_memory_is_bounded():
+def test_spill_files_go_to_a_temporary_folder_and_memory_is_bounded_and_given_back():
     with duck.Connection() as con:
-        folder, limit, ordered = con.execute(
+        folder, limit, ordered, background = con.execute(
             "SELECT current_setting('temp_directory'), current_setting('memory_limit'), "
-            "current_setting('preserve_insertion_order')").fetchone()
+            "current_setting('preserve_insertion_order'), current_setting('allocator_background_threads')"
+        ).fetchone()
     assert Path(folder).parent == Path(tempfile.gettempdir()) and Path(folder).name.startswith("crmlib-duckdb-")
     assert limit.endswith("GiB") and float(limit.split()[0]) < 3.0
     assert ordered is False
+    assert background is True  # freed memory returned to the system between queries (crmlib.duck.database)
 
 
 CHILD = """
