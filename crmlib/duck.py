@@ -165,6 +165,22 @@ def memory_lowered(con, nbytes: int):
             con.execute(f"SET memory_limit = {sql_text(kept)}")
 
 
+def held_outside(con) -> int:
+    """Bytes this process holds outside DuckDB: its resident memory (Linux's ``/proc/self/statm``; 0
+    where there is none) less DuckDB's own. Passed to :func:`memory_lowered` around a large DuckDB
+    statement run while pandas holds tables (a report's customer table), it keeps the two together
+    near the bound instead of DuckDB alone."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as fh:
+            resident = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+    own = con.execute("SELECT COALESCE(SUM(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0]
+    return max(resident - int(own), 0)
+
+
 def _orphan(con) -> None:
     """In a forked child: never free the parent's database. Its threads did not follow the fork, and
     DuckDB's destructor, run when the child's interpreter ends, waits for them (the child crashed with
@@ -423,5 +439,5 @@ def record_duplicates(ledger: Ledger, dups: dict, rule: str, has_order_id: bool)
 
 
 __all__ = ["CANONICAL", "CSV_SUFFIXES", "Connection", "PARQUET_SUFFIXES", "REQUIRED", "canonical_frame", "expand",
-           "expressions", "frame_relation", "interactive", "memory_lowered", "open_files", "record_duplicates",
-           "refuse", "resolve_files", "rules", "show_value", "sql_text"]
+           "expressions", "frame_relation", "held_outside", "interactive", "memory_lowered", "open_files",
+           "record_duplicates", "refuse", "resolve_files", "rules", "show_value", "sql_text"]
