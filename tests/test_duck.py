@@ -93,7 +93,8 @@ def test_memory_lowered_lowers_the_bound_for_the_block_then_restores_it_as_confi
 def test_held_outside_counts_what_python_holds_and_not_duckdbs_own_tables():
     """What the process holds outside DuckDB, by which the kept lines' grouping lowers DuckDB's bound
     (crmlib.log_tables.lines): 200 MB of numpy count (and stop counting when freed); a DuckDB table of
-    80 MB does not (it is DuckDB's own memory, already within the bound)."""
+    160 MB does not (it is DuckDB's own memory, already within the bound). The margins leave room for
+    memory DuckDB's allocator returns in the background meanwhile."""
     import numpy as np
 
     with duck.Connection() as con:
@@ -101,10 +102,10 @@ def test_held_outside_counts_what_python_holds_and_not_duckdbs_own_tables():
         holding = duck.held_outside(con)
         del block
         freed = duck.held_outside(con)
-        con.execute("CREATE TEMP TABLE crmlib_held AS SELECT i, i * 2 AS j FROM range(5000000) t(i)")
+        con.execute("CREATE TEMP TABLE crmlib_held AS SELECT i, i * 2 AS j FROM range(10000000) t(i)")
         with_table = duck.held_outside(con)
-    assert 150e6 < holding - freed < 260e6
-    assert with_table - freed < 40e6
+    assert 150e6 < holding - freed < 400e6
+    assert with_table - freed < 80e6  # not subtracting DuckDB's own would count the table's 160 MB
 
 
 KILLED = """
