@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlib import duck
-from crmlib.duck import sql_text
+from crmlib.duck import held_outside, memory_lowered, sql_text
 from crmlib.logscreen import kept_sql
 from crmlib.summary_sql import EPOCH
 
@@ -50,7 +49,7 @@ def lines(log) -> str:
     absent = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in TEXT if c not in present)
     # grouping every row holds about twice the table in DuckDB's memory: within the bound less what the
     # process already holds (a report's customer table), DuckDB spills instead of the two adding up
-    with duck.memory_lowered(log.con, duck.held_outside(log.con)):
+    with memory_lowered(log.con, held_outside(log.con)):
         log.con.execute(f"""CREATE TEMP TABLE {_LINES} AS
             SELECT cid, day, amt, CAST(kept AS BIGINT) AS n{''.join(f', {c}' for c in present)}{absent}
             FROM {log.row_groups(extra=texts)} WHERE {log.kept()} AND kept > 0""")
